@@ -56,10 +56,13 @@ impl SqlState {
     pub const UNIQUE_VIOLATION: SqlState = SqlState::new(b"23505");
     pub const CHECK_VIOLATION: SqlState = SqlState::new(b"23514");
     // Class 25: invalid transaction state
+    pub const INVALID_TRANSACTION_STATE: SqlState = SqlState::new(b"25000");
     pub const ACTIVE_SQL_TRANSACTION: SqlState = SqlState::new(b"25001");
     pub const READ_ONLY_SQL_TRANSACTION: SqlState = SqlState::new(b"25006");
     pub const NO_ACTIVE_SQL_TRANSACTION: SqlState = SqlState::new(b"25P01");
     pub const IN_FAILED_SQL_TRANSACTION: SqlState = SqlState::new(b"25P02");
+    // Class 40: transaction rollback
+    pub const SERIALIZATION_FAILURE: SqlState = SqlState::new(b"40001");
     // Class 42: syntax error or access rule violation
     pub const SYNTAX_ERROR: SqlState = SqlState::new(b"42601");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");

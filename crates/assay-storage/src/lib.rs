@@ -5,14 +5,18 @@
 //!
 //! - [`vfs`]: every file access, behind a trait (OS, memory, fault-injecting).
 //! - [`page`]: fixed-size pages and the traits the B+tree sees them through.
-//! - [`btree`]: B+trees with cursors, overflow values and a bulk-load path.
-//! - [`keycode`]: an order-preserving byte encoding of SQL values.
+//! - [`pager`]: snapshots, write transactions, the page cache, checkpoints.
+//! - [`wal`]: the write-ahead log's format, reader and index.
 //!
 //! See `docs/file-format.md` for the bytes on disk.
 
 pub mod error;
+pub mod header;
 pub mod page;
+pub mod pager;
 pub mod vfs;
+pub mod wal;
 
 pub use error::{Error, Result, SqlState};
 pub use page::{PageNo, PageRead, PageRef, PageWrite};
+pub use pager::{Pager, PagerOptions, Synchronous, Transaction, TxnMode};

@@ -167,3 +167,33 @@ impl PageWrite for MemPages {
         self.generation
     }
 }
+
+/// Writes the page checksum into the trailer of a full page image.
+///
+/// The checksum is CRC-32 (IEEE) of the page number (u32, little-endian)
+/// followed by the page's bytes before the trailer. Mixing in the page number
+/// catches a page written to, or read from, the wrong place.
+pub fn seal_page(no: PageNo, page: &mut [u8]) {
+    let body = page.len() - PAGE_TRAILER_SIZE;
+    let sum = page_checksum(no, &page[..body]);
+    page[body..].copy_from_slice(&sum.to_le_bytes());
+}
+
+/// Checks the trailer written by [`seal_page`]; XX001 if it does not match.
+pub fn verify_page(no: PageNo, page: &[u8]) -> Result<()> {
+    let body = page.len() - PAGE_TRAILER_SIZE;
+    let stored = u32::from_le_bytes(page[body..].try_into().unwrap_or([0; 4]));
+    if stored != page_checksum(no, &page[..body]) {
+        return Err(crate::corrupt!(
+            "invalid page in block {no}: checksum mismatch"
+        ));
+    }
+    Ok(())
+}
+
+fn page_checksum(no: PageNo, body: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&no.to_le_bytes());
+    hasher.update(body);
+    hasher.finalize()
+}

@@ -1,0 +1,410 @@
+//! Transactions: a snapshot to read from, and for writers a dirty set.
+//!
+//! Every transaction reads the snapshot it took when it began. A write
+//! transaction additionally holds the pager's write lock and keeps the pages
+//! it changed in a private map until commit:
+//!
+//! - `Deferred` starts as a reader and takes the write lock at its first
+//!   change; if another transaction committed in between, its snapshot is
+//!   stale and the change fails with 40001 (as SQLite's `BUSY_SNAPSHOT`).
+//! - `Immediate` and `Exclusive` take the write lock at once (in WAL mode
+//!   readers are never locked out, so the two behave alike).
+//! - `ReadOnly` never writes: a change fails with 25006.
+//!
+//! Savepoints (see `savepoint.rs`) keep an undo log of page versions, so a
+//! statement or a SAVEPOINT can be rolled back without ending the
+//! transaction. Dropping a transaction without committing rolls it back: the
+//! dirty pages are dropped and the shared WAL position was never advanced.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::savepoint::{Savepoint, UndoEntry};
+use super::{Pager, Snapshot, Synchronous, WalCursor};
+use crate::header::DbHeader;
+use crate::page::{verify_page, PageBuf, PageNo, PageRead, PageRef, PageWrite};
+use crate::wal::{FrameNo, FRAME_HEADER_SIZE};
+use crate::{corrupt, err, Error, Result, SqlState};
+
+/// How a transaction takes the write lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnMode {
+    Deferred,
+    Immediate,
+    Exclusive,
+    ReadOnly,
+}
+
+/// A transaction on a [`Pager`]; see the module documentation.
+pub struct Transaction {
+    pub(super) pager: Arc<Pager>,
+    mode: TxnMode,
+    snapshot: Snapshot,
+    pub(super) write: Option<WriteState>,
+    pub(super) savepoints: Vec<Savepoint>,
+    /// Whether `snapshot` is still registered with the pager.
+    registered: bool,
+}
+
+/// The private state of a transaction holding the write lock.
+pub(super) struct WriteState {
+    pub header: DbHeader,
+    pub header_dirty: bool,
+    pub dirty: FxHashMap<PageNo, PageRef>,
+    /// Pages written to the WAL early, and the frame holding each.
+    pub spilled: FxHashMap<PageNo, FrameNo>,
+    pub wal: WalCursor,
+    pub generation: u64,
+}
+
+impl Transaction {
+    pub(super) fn begin(pager: Arc<Pager>, mode: TxnMode) -> Result<Transaction> {
+        let eager = matches!(mode, TxnMode::Immediate | TxnMode::Exclusive);
+        if eager {
+            pager.lock_writer()?;
+        }
+        let snapshot = pager.take_snapshot();
+        let mut txn = Transaction {
+            pager,
+            mode,
+            snapshot,
+            write: None,
+            savepoints: Vec::new(),
+            registered: true,
+        };
+        if eager {
+            if let Err(e) = txn.start_writing() {
+                txn.pager.unlock_writer();
+                return Err(e);
+            }
+        }
+        Ok(txn)
+    }
+
+    pub fn mode(&self) -> TxnMode {
+        self.mode
+    }
+
+    pub fn pager(&self) -> &Arc<Pager> {
+        &self.pager
+    }
+
+    /// The last committed frame and database size this transaction reads.
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot
+    }
+
+    /// Whether this transaction holds the write lock.
+    pub fn is_writing(&self) -> bool {
+        self.write.is_some()
+    }
+
+    /// Whether this transaction has changed anything.
+    pub fn has_changes(&self) -> bool {
+        self.write.as_ref().is_some_and(|w| {
+            w.header_dirty || !w.dirty.is_empty() || !w.spilled.is_empty()
+        })
+    }
+
+    /// The database header as this transaction sees it.
+    pub fn header(&self) -> Result<DbHeader> {
+        match &self.write {
+            Some(w) => Ok(w.header.clone()),
+            None => self.pager.header_at(self.snapshot),
+        }
+    }
+
+    /// Root page of the tree directory (0 until one is created).
+    pub fn catalog_root(&self) -> Result<PageNo> {
+        Ok(self.header()?.catalog_root)
+    }
+
+    pub fn set_catalog_root(&mut self, root: PageNo) -> Result<()> {
+        self.writer()?;
+        self.note_header_change();
+        let w = self.write.as_mut().ok_or_else(no_writer)?;
+        w.header.catalog_root = root;
+        w.header_dirty = true;
+        Ok(())
+    }
+
+    /// Takes the write lock for a deferred transaction (a no-op if held).
+    pub fn upgrade(&mut self) -> Result<()> {
+        self.writer().map(|_| ())
+    }
+
+    /// The write state, taking the write lock first if needed.
+    pub(super) fn writer(&mut self) -> Result<&mut WriteState> {
+        if self.write.is_none() {
+            if self.mode == TxnMode::ReadOnly {
+                return Err(err!(
+                    SqlState::READ_ONLY_SQL_TRANSACTION,
+                    "cannot execute a write in a read-only transaction"
+                ));
+            }
+            self.pager.lock_writer()?;
+            if let Err(e) = self.start_writing() {
+                self.pager.unlock_writer();
+                return Err(e);
+            }
+        }
+        self.write.as_mut().ok_or_else(no_writer)
+    }
+
+    /// Called with the write lock held: checks the snapshot is current and
+    /// sets up the private write state.
+    fn start_writing(&mut self) -> Result<()> {
+        let (last_commit, wal) = {
+            let st = self.pager.shared();
+            Pager::check_poisoned(&st)?;
+            (st.last_commit, st.wal)
+        };
+        if last_commit != self.snapshot.frame {
+            return Err(err!(
+                SqlState::SERIALIZATION_FAILURE,
+                "could not serialize access due to concurrent update"
+            )
+            .with_detail("Another transaction committed after this one took its snapshot."));
+        }
+        let header = self.pager.header_at(self.snapshot)?;
+        self.write = Some(WriteState {
+            header,
+            header_dirty: false,
+            dirty: FxHashMap::default(),
+            spilled: FxHashMap::default(),
+            wal,
+            generation: 0,
+        });
+        Ok(())
+    }
+
+    /// Makes the transaction's changes durable and visible; returns the
+    /// commit frame (the new replication index), or the snapshot's frame if
+    /// nothing changed.
+    pub fn commit(mut self) -> Result<FrameNo> {
+        let Some(mut w) = self.write.take() else {
+            return Ok(self.snapshot.frame);
+        };
+        let result = self.commit_writes(&mut w);
+        self.release_snapshot();
+        if result.is_ok() {
+            // A failed automatic checkpoint is retried later; the commit
+            // itself is already durable.
+            let _ = self.pager.autocheckpoint();
+        }
+        self.pager.unlock_writer();
+        result
+    }
+
+    fn commit_writes(&mut self, w: &mut WriteState) -> Result<FrameNo> {
+        if !w.header_dirty && w.dirty.is_empty() && w.spilled.is_empty() {
+            return Ok(self.snapshot.frame);
+        }
+        // Page 0 carries the header, and every commit logs it so that the
+        // commit frame exists even when all other pages were spilled.
+        let mut page0 = self.page_for_write(w, 0)?;
+        w.header.encode(&mut Arc::make_mut(&mut page0)[..]);
+        w.dirty.insert(0, page0);
+
+        let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
+        pages.sort_unstable_by_key(|(no, _)| *no);
+        let pager = self.pager.clone();
+        let mut cursor = w.wal;
+        let written = cursor
+            .append(pager.wal.as_ref(), &mut pages, Some(w.header.page_count))
+            .and_then(|frames| {
+                if pager.options.synchronous == Synchronous::Full {
+                    pager.wal.sync()?;
+                }
+                Ok(frames)
+            });
+        let frames = match written {
+            Ok(frames) => frames,
+            Err(e) => return Err(pager.undo_append(e)),
+        };
+        let commit_frame = cursor.next_frame - 1;
+
+        // Spilled pages that were not changed again are part of the commit
+        // through the frame they were spilled to.
+        let mut spilled: Vec<(FrameNo, PageNo)> = w
+            .spilled
+            .iter()
+            .filter(|&(page, _)| pages.binary_search_by_key(page, |(no, _)| *no).is_err())
+            .map(|(&page, &frame)| (frame, page))
+            .collect();
+        spilled.sort_unstable();
+
+        let mut st = pager.shared_mut();
+        for (frame, page) in spilled {
+            st.index.insert(page, frame);
+        }
+        for ((page, data), frame) in pages.into_iter().zip(frames) {
+            st.index.insert(page, frame);
+            pager.cache.insert(page, frame, data);
+        }
+        st.last_commit = commit_frame;
+        st.db_pages = w.header.page_count;
+        st.wal = cursor;
+        Ok(commit_frame)
+    }
+
+    /// Drops every change and releases the locks.
+    pub fn rollback(self) {}
+
+    fn release_snapshot(&mut self) {
+        if self.registered {
+            self.pager.release_snapshot(self.snapshot.frame);
+            self.registered = false;
+        }
+    }
+
+    /// The current version of `no` for a writer: dirty, spilled or committed.
+    pub(super) fn page_for_write(&self, w: &WriteState, no: PageNo) -> Result<PageRef> {
+        if let Some(page) = w.dirty.get(&no) {
+            return Ok(page.clone());
+        }
+        if no >= w.header.page_count {
+            return Err(corrupt!(
+                "page {no} is beyond the end of the database ({} pages)",
+                w.header.page_count
+            ));
+        }
+        if let Some(&frame) = w.spilled.get(&no) {
+            return self.read_spilled(w, no, frame);
+        }
+        self.pager.read_page(self.snapshot, no)
+    }
+
+    fn read_spilled(&self, w: &WriteState, no: PageNo, frame: FrameNo) -> Result<PageRef> {
+        let mut buf = PageBuf::zeroed(self.pager.page_size);
+        let offset = w.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
+        self.pager.wal.read_exact_at(&mut buf, offset)?;
+        verify_page(no, &buf)?;
+        Ok(Arc::new(buf))
+    }
+
+    /// Writes every dirty page but page 0 to the WAL as uncommitted frames,
+    /// so that a huge transaction's memory stays bounded. On failure the
+    /// pages stay dirty: nothing is lost.
+    fn spill(&mut self) -> Result<()> {
+        let pager = self.pager.clone();
+        let w = self.write.as_mut().ok_or_else(no_writer)?;
+        let page0 = w.dirty.remove(&0);
+        let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
+        if let Some(p) = page0 {
+            w.dirty.insert(0, p);
+        }
+        pages.sort_unstable_by_key(|(no, _)| *no);
+        let mut cursor = w.wal;
+        match cursor.append(pager.wal.as_ref(), &mut pages, None) {
+            Ok(frames) => {
+                w.wal = cursor;
+                for ((page, _), frame) in pages.into_iter().zip(frames) {
+                    w.spilled.insert(page, frame);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                w.dirty.extend(pages);
+                Err(e)
+            }
+        }
+    }
+
+    /// Records, for the innermost savepoint, how page `no` was before its
+    /// first change since that savepoint.
+    fn note_page_change(&mut self, no: PageNo) {
+        let Some(w) = self.write.as_ref() else { return };
+        if let Some(sp) = self.savepoints.last_mut() {
+            sp.undo.entry(no).or_insert_with(|| UndoEntry {
+                dirty: w.dirty.get(&no).cloned(),
+                spilled: w.spilled.get(&no).copied(),
+            });
+        }
+    }
+
+    pub(super) fn note_header_change(&mut self) {
+        let Some(w) = self.write.as_ref() else { return };
+        if let Some(sp) = self.savepoints.last_mut() {
+            if sp.header.is_none() {
+                sp.header = Some((w.header.clone(), w.header_dirty));
+            }
+        }
+    }
+
+    /// Replaces (or with `None` removes) the dirty version of `no`,
+    /// spilling first if the dirty set has outgrown the cache.
+    pub(super) fn set_dirty(&mut self, no: PageNo, page: Option<PageRef>) -> Result<()> {
+        self.note_page_change(no);
+        let threshold = self.pager.cache.capacity().max(64);
+        let w = self.write.as_mut().ok_or_else(no_writer)?;
+        w.generation += 1;
+        let over = w.dirty.len() >= threshold && !w.dirty.contains_key(&no);
+        if over && page.is_some() {
+            self.spill()?;
+        }
+        let w = self.write.as_mut().ok_or_else(no_writer)?;
+        match page {
+            Some(page) => w.dirty.insert(no, page),
+            None => w.dirty.remove(&no),
+        };
+        Ok(())
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        self.release_snapshot();
+        if self.write.take().is_some() {
+            self.pager.unlock_writer();
+        }
+    }
+}
+
+impl PageRead for Transaction {
+    fn usable_size(&self) -> usize {
+        self.pager.usable_size()
+    }
+
+    fn page(&self, no: PageNo) -> Result<PageRef> {
+        match &self.write {
+            Some(w) => self.page_for_write(w, no),
+            None => self.pager.read_page(self.snapshot, no),
+        }
+    }
+}
+
+impl PageWrite for Transaction {
+    fn page_mut(&mut self, no: PageNo) -> Result<&mut [u8]> {
+        let usable = self.pager.usable_size();
+        let w = self.writer()?;
+        let tracked = w.dirty.contains_key(&no)
+            && self.savepoints.last().is_none_or(|sp| sp.undo.contains_key(&no));
+        if !tracked {
+            let w = self.write.as_ref().ok_or_else(no_writer)?;
+            let page = self.page_for_write(w, no)?;
+            self.set_dirty(no, Some(page))?;
+        }
+        let w = self.write.as_mut().ok_or_else(no_writer)?;
+        w.generation += 1;
+        let page = w.dirty.get_mut(&no).ok_or_else(no_writer)?;
+        Ok(&mut Arc::make_mut(page)[..usable])
+    }
+
+    fn allocate(&mut self) -> Result<PageNo> {
+        self.allocate_page()
+    }
+
+    fn free(&mut self, no: PageNo) -> Result<()> {
+        self.free_page(no)
+    }
+
+    fn generation(&self) -> u64 {
+        self.write.as_ref().map_or(0, |w| w.generation)
+    }
+}
+
+pub(super) fn no_writer() -> Error {
+    err!(SqlState::INTERNAL_ERROR, "write transaction state is missing")
+}

@@ -1,0 +1,85 @@
+//! Appending frames to the WAL.
+//!
+//! A [`WalCursor`] is the writer's position in the log: the header of the
+//! current generation, whether that header is on disk yet, the next frame
+//! number and the checksum the next frame chains from. The shared copy in
+//! [`Shared`](super::Shared) describes the last commit; a write transaction
+//! works on its own copy and publishes it only when the commit is durable,
+//! so a failed or rolled-back transaction leaves the shared position alone
+//! and the next writer simply overwrites its frames.
+
+use std::sync::Arc;
+
+use crate::page::{seal_page, PageBuf, PageNo, PageRef};
+use crate::vfs::VfsFile;
+use crate::wal::{FrameHeader, FrameNo, WalHeader, FRAME_HEADER_SIZE};
+use crate::Result;
+
+/// Frames are gathered into writes of about this many bytes.
+const WRITE_BATCH: usize = 1 << 20;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalCursor {
+    pub header: WalHeader,
+    /// Whether `header` has been written to the file.
+    pub header_written: bool,
+    pub next_frame: FrameNo,
+    pub checksum: u32,
+}
+
+impl WalCursor {
+    /// A cursor for a new, empty WAL generation starting at `start_frame`.
+    pub fn fresh(page_size: u32, database_id: u64, generation: u64, start: FrameNo) -> WalCursor {
+        let header = WalHeader { page_size, database_id, generation, start_frame: start };
+        WalCursor { header, header_written: false, next_frame: start, checksum: 0 }
+    }
+
+    /// Appends one frame per page, in order; the last one carries
+    /// `commit_size` if it is given. Seals each page's checksum first, and
+    /// returns the frame number given to each page.
+    pub fn append(
+        &mut self,
+        wal: &dyn VfsFile,
+        pages: &mut [(PageNo, PageRef)],
+        commit_size: Option<u32>,
+    ) -> Result<Vec<FrameNo>> {
+        if !self.header_written {
+            let (bytes, checksum) = self.header.encode();
+            wal.truncate(0)?;
+            wal.write_at(&bytes, 0)?;
+            self.checksum = checksum;
+            self.header_written = true;
+        }
+        let frame_size = self.header.frame_size() as usize;
+        let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH.max(frame_size));
+        let mut batch_offset = self.header.frame_offset(self.next_frame);
+        let mut frames = Vec::with_capacity(pages.len());
+        let last = pages.len().saturating_sub(1);
+        for (i, (no, page)) in pages.iter_mut().enumerate() {
+            let image: &mut PageBuf = Arc::make_mut(page);
+            seal_page(*no, image);
+            let mut frame = FrameHeader {
+                frame: self.next_frame,
+                page: *no,
+                commit_size: if i == last { commit_size.unwrap_or(0) } else { 0 },
+                generation: self.header.generation,
+                checksum: 0,
+            };
+            let raw = frame.encode(self.checksum, image);
+            batch.extend_from_slice(&raw[..FRAME_HEADER_SIZE]);
+            batch.extend_from_slice(image);
+            self.checksum = frame.checksum;
+            frames.push(self.next_frame);
+            self.next_frame += 1;
+            if batch.len() + frame_size > WRITE_BATCH {
+                wal.write_at(&batch, batch_offset)?;
+                batch_offset += batch.len() as u64;
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            wal.write_at(&batch, batch_offset)?;
+        }
+        Ok(frames)
+    }
+}
