@@ -11,6 +11,7 @@
 //! See `docs/file-format.md` for the bytes on disk.
 
 pub mod error;
+pub mod keycode;
 pub mod page;
 pub mod vfs;
 
