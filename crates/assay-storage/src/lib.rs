@@ -5,13 +5,16 @@
 //!
 //! - [`vfs`]: every file access, behind a trait (OS, memory, fault-injecting).
 //! - [`page`]: fixed-size pages and the traits the B+tree sees them through.
+//! - [`header`]: the database header in page 0.
 //! - [`pager`]: snapshots, write transactions, the page cache, checkpoints.
 //! - [`wal`]: the write-ahead log's format, reader and index.
+//! - [`keycode`]: an order-preserving byte encoding of SQL values.
 //!
 //! See `docs/file-format.md` for the bytes on disk.
 
 pub mod error;
 pub mod header;
+pub mod keycode;
 pub mod page;
 pub mod pager;
 pub mod vfs;
