@@ -15,16 +15,26 @@
 //!   end extends the file, and any gap reads as zeroes.
 //! - Data is durable only after `sync` returns; a crash may lose, or (for a
 //!   page being written) tear, anything written since the last sync.
+//! - `write_at` of an empty buffer changes nothing; `truncate` zero-fills
+//!   when it grows a file.
 //! - `lock` never blocks: it takes the lock or fails with SQLSTATE 55P03.
+//!   Locks belong to a handle (an open file description, as with `flock`):
+//!   two handles conflict even within one process, a handle holds at most
+//!   one lock, and dropping the handle releases it.
+//! - `open` without `create` fails with SQLSTATE 58P01 on a missing file.
 
+mod fault;
 mod memory;
 #[cfg(not(target_arch = "wasm32"))]
 mod os;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod suite;
 
 use std::sync::Arc;
 
 use crate::Result;
 
+pub use fault::{Crash, Effect, Fault, FaultVfs, Op, OpCounts};
 pub use memory::MemoryVfs;
 #[cfg(not(target_arch = "wasm32"))]
 pub use os::OsVfs;
