@@ -264,3 +264,6 @@ fn locked() -> crate::Error {
     err!(SqlState::LOCK_NOT_AVAILABLE, "database is locked")
         .with_detail("Another transaction holds the write lock.")
 }
+
+#[cfg(test)]
+mod tests;
