@@ -1,0 +1,30 @@
+//! `assay-bench`: runs the same workload on Assay and on its peer in one
+//! process, one after the other, and prints `workload assay_ms peer_ms ratio`
+//! per line and a last line `worst ratio X` (ratio = Assay's time divided by
+//! the peer's, so lower is better and ≤ 1.0 meets the target).
+//!
+//! Usage: `assay-bench storage [--rows N]`.
+
+mod report;
+mod storage;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rows = flag(&args, "--rows").unwrap_or(1_000_000);
+    let result = match args.first().map(String::as_str) {
+        Some("storage") => storage::run(rows),
+        _ => {
+            eprintln!("usage: assay-bench storage [--rows N]");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
+
+fn flag(args: &[String], name: &str) -> Option<usize> {
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1)?.replace('_', "").parse().ok()
+}

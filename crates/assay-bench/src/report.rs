@@ -1,0 +1,55 @@
+//! Timing and printing of side-by-side results.
+
+use std::time::Instant;
+
+/// One workload's figures.
+pub struct Line {
+    pub workload: &'static str,
+    pub assay_ms: f64,
+    pub peer_ms: f64,
+}
+
+/// Collects lines and prints them as they come.
+#[derive(Default)]
+pub struct Report {
+    lines: Vec<Line>,
+}
+
+impl Report {
+    pub fn header(&self, peer: &str) {
+        println!("{:<22} {:>10} {:>10} {:>7}", "workload", "assay_ms", format!("{peer}_ms"), "ratio");
+    }
+
+    pub fn add(&mut self, workload: &'static str, assay_ms: f64, peer_ms: f64) {
+        let ratio = assay_ms / peer_ms.max(1e-9);
+        println!("{workload:<22} {assay_ms:>10.1} {peer_ms:>10.1} {ratio:>7.2}");
+        self.lines.push(Line { workload, assay_ms, peer_ms });
+    }
+
+    pub fn finish(&self) {
+        let worst = self
+            .lines
+            .iter()
+            .map(|l| l.assay_ms / l.peer_ms.max(1e-9))
+            .fold(0.0, f64::max);
+        println!("worst ratio {worst:.2}");
+    }
+}
+
+/// Runs `f` and returns its result and the milliseconds it took.
+pub fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// The process's resident set size in KiB (Linux), for memory checks.
+pub fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
