@@ -10,9 +10,11 @@
 //!
 //! See `docs/file-format.md` for the bytes on disk.
 
+pub mod btree;
 pub mod error;
 pub mod page;
 pub mod vfs;
 
+pub use btree::{BTree, BTreeCursor};
 pub use error::{Error, Result, SqlState};
 pub use page::{PageNo, PageRead, PageRef, PageWrite};
