@@ -215,10 +215,10 @@ fn dump_node<P: PageRead>(p: &P, no: PageNo, depth: usize, out: &mut String) -> 
     for i in 0..node.len() {
         out.push(' ');
         out.push_str(&printable(node.key(i)?));
-        if let (true, (_, ValueRef::Overflow { len, first })) =
-            (node.is_leaf(), node.leaf_entry(i)?)
-        {
-            let _ = write!(out, "=>overflow({len} bytes from {first})");
+        if node.is_leaf() {
+            if let (_, ValueRef::Overflow { len, first }) = node.leaf_entry(i)? {
+                let _ = write!(out, "=>overflow({len} bytes from {first})");
+            }
         }
     }
     out.push('\n');
