@@ -319,6 +319,7 @@ fn collapse_root<W: PageWrite>(w: &mut W, root: PageNo) -> Result<()> {
             node.right()
         };
         let image = super::tree::read_node(w, child)?;
+        Node::new(&image[..usable], child)?;
         w.page_mut(root)?.copy_from_slice(&image[..usable]);
         drop(image);
         w.free(child)?;

@@ -82,8 +82,9 @@ impl<P: PageRead> Checker<'_, P> {
             Err(e) => return self.problem(format!("page {no}: {}", e.message())),
         };
         let usable = self.p.usable_size();
-        let Ok(node) = Node::new(&page[..usable], no) else {
-            return;
+        let node = match Node::new(&page[..usable], no) {
+            Ok(node) => node,
+            Err(e) => return self.problem(e.message().to_string()),
         };
         if !self.layout(&node, usable) {
             return;

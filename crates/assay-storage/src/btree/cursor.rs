@@ -43,7 +43,15 @@ enum ValueLoc {
     Overflow { len: usize, first: PageNo },
 }
 
-/// A position in a B+tree; see the [module docs](self).
+/// A position in a B+tree that takes the page source on every call.
+///
+/// It holds its current leaf page between calls (stepping within a leaf
+/// touches no other page; `key` and inline `value`s are slices of it).
+/// Pages are copy-on-write, so a held page never changes, but it goes stale
+/// when the tree is written: after any write through the same transaction,
+/// call [`BTreeCursor::invalidate`]; the next `next`/`prev` re-seeks from
+/// the saved current key (to the first key after it, or the last before
+/// it), so the walk sees every change, including deletion of its own entry.
 pub struct BTreeCursor {
     root: PageNo,
     /// Interior levels, root first: the child slot taken in each.

@@ -82,14 +82,13 @@ impl Default for Path {
     }
 }
 
-/// Reads page `no` and checks that it is a node; returns the page.
+/// Reads page `no` of a tree (callers view it with [`Node::new`], which
+/// checks it); refuses page 0, the database header.
 pub fn read_node<P: PageRead>(p: &P, no: PageNo) -> Result<PageRef> {
     if no == 0 {
         return Err(corrupt!("B-tree child pointer is 0"));
     }
-    let page = p.page(no)?;
-    Node::new(&page[..p.usable_size()], no)?;
-    Ok(page)
+    p.page(no)
 }
 
 /// Descends from `root` towards `key`, filling `path` (leaf last, its slot
