@@ -12,6 +12,7 @@
 //!
 //! See `docs/file-format.md` for the bytes on disk.
 
+pub mod btree;
 pub mod error;
 pub mod header;
 pub mod keycode;
@@ -20,6 +21,7 @@ pub mod pager;
 pub mod vfs;
 pub mod wal;
 
+pub use btree::{BTree, BTreeCursor};
 pub use error::{Error, Result, SqlState};
 pub use page::{PageNo, PageRead, PageRef, PageWrite};
 pub use pager::{Pager, PagerOptions, Synchronous, Transaction, TxnMode};

@@ -1,0 +1,439 @@
+//! The tree handle: create, get, insert, delete and destroy.
+//!
+//! Every operation descends from the root to a leaf, recording the path of
+//! (page, slot) pairs on a fixed-size array on the stack. Point lookups copy
+//! nothing but the value they hand out (and [`BTree::get_with`] not even
+//! that, for inline values). Writes change the leaf in place when the cell
+//! fits and otherwise hand over to [`balance`](super::balance), which splits
+//! upwards on insert and merges or redistributes upwards on delete.
+
+use crate::{corrupt, err, PageNo, PageRead, PageRef, PageWrite, Result, SqlState};
+
+use super::balance;
+use super::node::{
+    self, encode_leaf_cell, Node, NodeMut, ValueRef, KIND_LEAF, MAX_USABLE, MIN_USABLE,
+};
+use super::overflow;
+
+/// Deepest tree accepted. Deeper means a damaged tree (for instance a cycle
+/// of child pointers): a 4 KiB-page tree of height 40 would hold more pages
+/// than a page number can count.
+pub const MAX_DEPTH: usize = 40;
+
+/// One step of a descent: a page and the slot taken in it (the child slot in
+/// an interior node, the cell index in a leaf).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Level {
+    pub page: PageNo,
+    pub slot: usize,
+}
+
+/// The levels from the root (index 0) down to a leaf.
+#[derive(Clone, Debug)]
+pub struct Path {
+    levels: [Level; MAX_DEPTH],
+    len: usize,
+}
+
+impl Path {
+    pub fn new() -> Path {
+        Path {
+            levels: [Level::default(); MAX_DEPTH],
+            len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    pub fn push(&mut self, page: PageNo, slot: usize) -> Result<()> {
+        if self.len == MAX_DEPTH {
+            return Err(corrupt!(
+                "B-tree deeper than {MAX_DEPTH} levels at page {page}"
+            ));
+        }
+        self.levels[self.len] = Level { page, slot };
+        self.len += 1;
+        Ok(())
+    }
+
+    pub fn pop(&mut self) -> Option<Level> {
+        self.len = self.len.checked_sub(1)?;
+        Some(self.levels[self.len])
+    }
+
+    pub fn get(&self, depth: usize) -> Level {
+        self.levels[depth]
+    }
+
+    pub fn last_mut(&mut self) -> Option<&mut Level> {
+        self.levels[..self.len].last_mut()
+    }
+}
+
+impl Default for Path {
+    fn default() -> Path {
+        Path::new()
+    }
+}
+
+/// Reads page `no` of a tree (callers view it with [`Node::new`], which
+/// checks it); refuses page 0, the database header.
+pub fn read_node<P: PageRead>(p: &P, no: PageNo) -> Result<PageRef> {
+    if no == 0 {
+        return Err(corrupt!("B-tree child pointer is 0"));
+    }
+    p.page(no)
+}
+
+/// Descends from `root` towards `key`, filling `path` (leaf last, its slot
+/// set to the search position) and returning the leaf and whether the key
+/// is present.
+pub fn descend<P: PageRead>(
+    p: &P,
+    root: PageNo,
+    key: &[u8],
+    path: &mut Path,
+) -> Result<(PageRef, bool)> {
+    path.clear();
+    let usable = p.usable_size();
+    let mut no = root;
+    loop {
+        let page = read_node(p, no)?;
+        let node = Node::new(&page[..usable], no)?;
+        if node.is_leaf() {
+            let (slot, found) = match node.search(key)? {
+                Ok(i) => (i, true),
+                Err(i) => (i, false),
+            };
+            path.push(no, slot)?;
+            return Ok((page, found));
+        }
+        let slot = node.child_slot(key)?;
+        path.push(no, slot)?;
+        no = node.child(slot)?;
+    }
+}
+
+/// A B+tree of byte keys and values, identified by its root page, which
+/// stays the same for the tree's whole life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BTree {
+    root: PageNo,
+}
+
+impl BTree {
+    /// Creates an empty tree in a newly allocated page.
+    pub fn create<W: PageWrite>(w: &mut W) -> Result<BTree> {
+        let usable = w.usable_size();
+        if !(MIN_USABLE..=MAX_USABLE).contains(&usable) {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "B-trees need a usable page size between {MIN_USABLE} and {MAX_USABLE}, not {usable}"
+            ));
+        }
+        let root = w.allocate()?;
+        NodeMut::init(w.page_mut(root)?, KIND_LEAF);
+        Ok(BTree { root })
+    }
+
+    /// The tree whose root is `root` (as returned by [`BTree::root`]).
+    pub fn open(root: PageNo) -> BTree {
+        BTree { root }
+    }
+
+    pub fn root(&self) -> PageNo {
+        self.root
+    }
+
+    /// Largest key this tree accepts with pages of `usable` bytes.
+    pub fn max_key_len(usable: usize) -> usize {
+        node::max_key_len(usable)
+    }
+
+    /// Calls `f` with the value stored under `key`, if any. Inline values are
+    /// passed straight from the page, without a copy.
+    pub fn get_with<P: PageRead, R>(
+        &self,
+        p: &P,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<Option<R>> {
+        let usable = p.usable_size();
+        let mut no = self.root;
+        for _ in 0..MAX_DEPTH {
+            let page = read_node(p, no)?;
+            let node = Node::new(&page[..usable], no)?;
+            if !node.is_leaf() {
+                no = node.child(node.child_slot(key)?)?;
+                continue;
+            }
+            let Ok(i) = node.search(key)? else {
+                return Ok(None);
+            };
+            return Ok(Some(match node.leaf_entry(i)?.1 {
+                ValueRef::Inline(v) => f(v),
+                ValueRef::Overflow { len, first } => {
+                    let mut buf = Vec::new();
+                    overflow::read_chain(p, first, len, &mut buf)?;
+                    f(&buf)
+                }
+            }));
+        }
+        Err(corrupt!(
+            "B-tree {} deeper than {MAX_DEPTH} levels",
+            self.root
+        ))
+    }
+
+    /// The value stored under `key`, if any.
+    pub fn get<P: PageRead>(&self, p: &P, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.get_with(p, key, |v| v.to_vec())
+    }
+
+    /// Whether `key` is present.
+    pub fn contains<P: PageRead>(&self, p: &P, key: &[u8]) -> Result<bool> {
+        Ok(self.get_with(p, key, |_| ())?.is_some())
+    }
+
+    /// Stores `value` under `key`, replacing any previous value. Returns
+    /// whether a value was replaced. Keys longer than
+    /// [`BTree::max_key_len`] fail with SQLSTATE 54000.
+    pub fn insert<W: PageWrite>(&self, w: &mut W, key: &[u8], value: &[u8]) -> Result<bool> {
+        let usable = w.usable_size();
+        let max_key = node::max_key_len(usable);
+        if key.len() > max_key {
+            return Err(err!(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                "index row size {} exceeds maximum {max_key} for index",
+                key.len()
+            )
+            .with_hint("Values larger than a quarter of a page cannot be indexed."));
+        }
+        if value.len() > node::MAX_VALUE_LEN {
+            return Err(err!(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                "row value of {} bytes exceeds the maximum of {} bytes",
+                value.len(),
+                node::MAX_VALUE_LEN
+            ));
+        }
+        let mut path = Path::new();
+        let (leaf, found) = descend(w, self.root, key, &mut path)?;
+        let inline = node::value_fits_inline(usable, key.len(), value.len());
+        let at = path.get(path.len() - 1);
+        if found {
+            let (in_place, old_chain) =
+                match Node::new(&leaf[..usable], at.page)?.leaf_entry(at.slot)?.1 {
+                    ValueRef::Inline(v) => {
+                        let start = v.as_ptr() as usize - leaf.as_ptr() as usize;
+                        (inline && v.len() == value.len(), Err(start))
+                    }
+                    ValueRef::Overflow { len, first } => (false, Ok((len, first))),
+                };
+            drop(leaf);
+            match old_chain {
+                // Same-size inline replacement: overwrite the bytes in place.
+                Err(start) if in_place => {
+                    w.page_mut(at.page)?[start..start + value.len()].copy_from_slice(value);
+                    return Ok(true);
+                }
+                Ok((len, first)) => overflow::free_chain(w, first, len)?,
+                Err(_) => {}
+            }
+            NodeMut {
+                buf: w.page_mut(at.page)?,
+            }
+            .remove(at.slot)?;
+        } else {
+            drop(leaf);
+        }
+        let value_ref = if inline {
+            ValueRef::Inline(value)
+        } else {
+            ValueRef::Overflow {
+                len: value.len(),
+                first: overflow::write_chain(w, value)?,
+            }
+        };
+        let mut cell = Vec::with_capacity(node::leaf_cell_size(key.len(), Some(value.len())));
+        encode_leaf_cell(&mut cell, key, value_ref);
+        balance::insert_cell(w, &path, cell)?;
+        Ok(found)
+    }
+
+    /// Removes `key`. Returns whether it was present.
+    pub fn delete<W: PageWrite>(&self, w: &mut W, key: &[u8]) -> Result<bool> {
+        let usable = w.usable_size();
+        let mut path = Path::new();
+        let (leaf, found) = descend(w, self.root, key, &mut path)?;
+        if !found {
+            return Ok(false);
+        }
+        let at = path.get(path.len() - 1);
+        let old_chain = match Node::new(&leaf[..usable], at.page)?.leaf_entry(at.slot)?.1 {
+            ValueRef::Overflow { len, first } => Some((len, first)),
+            ValueRef::Inline(_) => None,
+        };
+        drop(leaf);
+        if let Some((len, first)) = old_chain {
+            overflow::free_chain(w, first, len)?;
+        }
+        NodeMut {
+            buf: w.page_mut(at.page)?,
+        }
+        .remove(at.slot)?;
+        balance::rebalance(w, &path)?;
+        Ok(true)
+    }
+
+    /// Frees every page of the tree, its root and overflow chains included.
+    pub fn destroy<W: PageWrite>(self, w: &mut W) -> Result<()> {
+        let usable = w.usable_size();
+        let mut stack = vec![(self.root, 0usize)];
+        while let Some((no, depth)) = stack.pop() {
+            if depth >= MAX_DEPTH {
+                return Err(corrupt!(
+                    "B-tree {} deeper than {MAX_DEPTH} levels",
+                    self.root
+                ));
+            }
+            let page = read_node(w, no)?;
+            let node = Node::new(&page[..usable], no)?;
+            for i in 0..node.len() {
+                if node.is_leaf() {
+                    if let ValueRef::Overflow { len, first } = node.leaf_entry(i)?.1 {
+                        overflow::free_chain(w, first, len)?;
+                    }
+                } else {
+                    stack.push((node.child(i)?, depth + 1));
+                }
+            }
+            if !node.is_leaf() {
+                stack.push((node.right(), depth + 1));
+            }
+            drop(page);
+            w.free(no)?;
+        }
+        Ok(())
+    }
+
+    /// Number of entries (walks every leaf).
+    pub fn len<P: PageRead>(&self, p: &P) -> Result<u64> {
+        let mut cursor = self.cursor();
+        let mut n = 0;
+        let mut more = cursor.first(p)?;
+        while more {
+            n += 1;
+            more = cursor.next(p)?;
+        }
+        Ok(n)
+    }
+
+    /// Whether the tree has no entries.
+    pub fn is_empty<P: PageRead>(&self, p: &P) -> Result<bool> {
+        Ok(!self.cursor().first(p)?)
+    }
+
+    /// A cursor over this tree, not yet positioned.
+    pub fn cursor(&self) -> super::BTreeCursor {
+        super::BTreeCursor::new(self.root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::MemPages;
+
+    #[test]
+    fn small_tree_operations() {
+        let mut w = MemPages::new(4096);
+        let t = BTree::create(&mut w).unwrap();
+        assert!(!t.insert(&mut w, b"b", b"2").unwrap());
+        assert!(!t.insert(&mut w, b"a", b"1").unwrap());
+        assert!(t.insert(&mut w, b"a", b"9").unwrap());
+        assert!(t.insert(&mut w, b"a", b"longer").unwrap());
+        assert_eq!(t.get(&w, b"a").unwrap(), Some(b"longer".to_vec()));
+        assert_eq!(t.get(&w, b"c").unwrap(), None);
+        assert_eq!(t.len(&w).unwrap(), 2);
+        assert!(t.delete(&mut w, b"a").unwrap());
+        assert!(!t.delete(&mut w, b"a").unwrap());
+        t.destroy(&mut w).unwrap();
+        assert_eq!(w.allocated(), 0);
+    }
+
+    #[test]
+    fn oversized_key_is_54000() {
+        let mut w = MemPages::new(4096);
+        let t = BTree::create(&mut w).unwrap();
+        let max = BTree::max_key_len(w.usable_size());
+        t.insert(&mut w, &vec![1; max], b"").unwrap();
+        let e = t.insert(&mut w, &vec![1; max + 1], b"").unwrap_err();
+        assert_eq!(e.code(), SqlState::PROGRAM_LIMIT_EXCEEDED);
+        assert!(e.message().contains("exceeds maximum"), "{e}");
+    }
+
+    #[test]
+    fn large_values_overflow_and_free() {
+        let mut w = MemPages::new(4096);
+        let t = BTree::create(&mut w).unwrap();
+        let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+        t.insert(&mut w, b"big", &big).unwrap();
+        assert!(w.allocated() > 700);
+        assert_eq!(t.get(&w, b"big").unwrap().unwrap(), big);
+        assert_eq!(
+            t.get_with(&w, b"big", |v| v.len()).unwrap(),
+            Some(big.len())
+        );
+        t.insert(&mut w, b"big", b"small now").unwrap();
+        assert_eq!(w.allocated(), 1);
+        t.insert(&mut w, b"big", &big).unwrap();
+        t.delete(&mut w, b"big").unwrap();
+        assert_eq!(w.allocated(), 1);
+    }
+
+    #[test]
+    fn many_keys_grow_and_shrink() {
+        let mut w = MemPages::new(512);
+        let t = BTree::create(&mut w).unwrap();
+        let key = |i: u32| (i.wrapping_mul(2654435761) % 100_000).to_be_bytes();
+        for i in 0..5000 {
+            t.insert(&mut w, &key(i), &i.to_le_bytes()).unwrap();
+        }
+        for i in 0..5000 {
+            assert_eq!(t.get(&w, &key(i)).unwrap(), Some(i.to_le_bytes().to_vec()));
+        }
+        let report = super::super::check(&w, t.root(), &mut |_| {});
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(report.height >= 3);
+        for i in 0..5000 {
+            assert!(t.delete(&mut w, &key(i)).unwrap());
+        }
+        assert_eq!(w.allocated(), 1);
+    }
+
+    #[test]
+    fn sorted_inserts_fill_pages() {
+        let mut w = MemPages::new(4096);
+        let t = BTree::create(&mut w).unwrap();
+        for i in 0..100_000u64 {
+            t.insert(&mut w, &i.to_be_bytes(), &i.to_le_bytes())
+                .unwrap();
+        }
+        // 8-byte keys and values: 24 bytes a cell, about 170 a page when full.
+        let leaves = 100_000 / ((4092 - 12) / 24);
+        assert!(
+            w.allocated() < leaves * 102 / 100,
+            "{} pages",
+            w.allocated()
+        );
+        let report = super::super::check(&w, t.root(), &mut |_| {});
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+}
