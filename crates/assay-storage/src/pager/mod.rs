@@ -45,6 +45,7 @@ use crate::{corrupt, err, Result, SqlState};
 
 pub use cache::PageCache;
 pub use checkpoint::CheckpointInfo;
+pub(crate) use freelist::read_trunk;
 pub use options::{PagerOptions, Synchronous};
 pub use savepoint::SavepointId;
 pub use txn::{Transaction, TxnMode};
@@ -147,6 +148,11 @@ impl Pager {
             cached_pages: self.cache.len(),
             active_snapshots: st.readers.values().sum(),
         }
+    }
+
+    /// The WAL file, for readers that walk it on their own.
+    pub fn wal_file(&self) -> Option<Arc<dyn VfsFile>> {
+        Some(self.wal.clone())
     }
 
     fn shared(&self) -> RwLockReadGuard<'_, Shared> {
