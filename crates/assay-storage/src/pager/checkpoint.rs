@@ -11,10 +11,10 @@
 //!    snapshot finds in the WAL first.
 //! 2. **Restart.** When every commit is home and no snapshot is older than
 //!    the last commit, write the header's checkpoint frame and WAL
-//!    generation into page 0 of the file, sync, and empty the WAL. The next
-//!    commit writes a new WAL header starting at the following frame number.
-//!    The header is patched before the WAL is emptied, so a crash in
-//!    between leaves a WAL that starts too early, which recovery ignores.
+//!    generation into page 0 of the file, sync, and start a new WAL
+//!    generation: the next commit writes a new WAL header, starting at the
+//!    following frame number, over the old one. Until then the old header
+//!    starts too early, so recovery ignores the old frames.
 //!
 //! With `synchronous = normal` the WAL is synced before the backfill, so the
 //! file never gets ahead of the log it came from.
@@ -132,10 +132,8 @@ impl Pager {
             self.db.sync()?;
         }
         self.cache.insert(0, 0, Arc::new(page0));
-        self.wal.truncate(0)?;
-        if sync {
-            self.wal.sync()?;
-        }
+        // The WAL keeps its size: the next commit writes a new header over
+        // the old one (see `WalCursor::append`).
         st.index.clear();
         st.wal = WalCursor::fresh(
             self.page_size as u32,

@@ -54,6 +54,9 @@ pub(super) struct WriteState {
     pub dirty: FxHashMap<PageNo, PageRef>,
     /// Pages written to the WAL early, and the frame holding each.
     pub spilled: FxHashMap<PageNo, FrameNo>,
+    /// Every frame spilled, so a rollback can drop them from the cache
+    /// (their numbers will be reused by the next writer).
+    spill_log: Vec<(PageNo, FrameNo)>,
     pub wal: WalCursor,
     pub generation: u64,
 }
@@ -173,6 +176,7 @@ impl Transaction {
             header_dirty: false,
             dirty: FxHashMap::default(),
             spilled: FxHashMap::default(),
+            spill_log: Vec::new(),
             wal,
             generation: 0,
         });
@@ -187,6 +191,9 @@ impl Transaction {
             return Ok(self.snapshot.frame);
         };
         let result = self.commit_writes(&mut w);
+        if result.is_err() {
+            self.forget_spill(&w);
+        }
         self.release_snapshot();
         if result.is_ok() {
             // A failed automatic checkpoint is retried later; the commit
@@ -201,11 +208,13 @@ impl Transaction {
         if !w.header_dirty && w.dirty.is_empty() && w.spilled.is_empty() {
             return Ok(self.snapshot.frame);
         }
-        // Page 0 carries the header, and every commit logs it so that the
-        // commit frame exists even when all other pages were spilled.
-        let mut page0 = self.page_for_write(w, 0)?;
-        w.header.encode(&mut Arc::make_mut(&mut page0)[..]);
-        w.dirty.insert(0, page0);
+        // Page 0 carries the header. It is logged when the header changed,
+        // or to carry the commit marker when every changed page was spilled.
+        if w.header_dirty || w.dirty.is_empty() {
+            let mut page0 = self.page_for_write(w, 0)?;
+            w.header.encode(&mut Arc::make_mut(&mut page0)[..]);
+            w.dirty.insert(0, page0);
+        }
 
         let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
         pages.sort_unstable_by_key(|(no, _)| *no);
@@ -277,11 +286,24 @@ impl Transaction {
     }
 
     fn read_spilled(&self, w: &WriteState, no: PageNo, frame: FrameNo) -> Result<PageRef> {
+        if let Some(page) = self.pager.cache.get(no, frame) {
+            return Ok(page);
+        }
         let mut buf = PageBuf::zeroed(self.pager.page_size);
         let offset = w.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
         self.pager.wal.read_exact_at(&mut buf, offset)?;
         verify_page(no, &buf)?;
-        Ok(Arc::new(buf))
+        let page = Arc::new(buf);
+        self.pager.cache.insert(no, frame, page.clone());
+        Ok(page)
+    }
+
+    /// Drops this transaction's spilled frames from the shared cache: they
+    /// were never committed and their frame numbers will be reused.
+    fn forget_spill(&self, w: &WriteState) {
+        for &(page, frame) in &w.spill_log {
+            self.pager.cache.remove(page, frame);
+        }
     }
 
     /// Writes every dirty page but page 0 to the WAL as uncommitted frames,
@@ -300,8 +322,10 @@ impl Transaction {
         match cursor.append(pager.wal.as_ref(), &mut pages, None) {
             Ok(frames) => {
                 w.wal = cursor;
-                for ((page, _), frame) in pages.into_iter().zip(frames) {
+                for ((page, data), frame) in pages.into_iter().zip(frames) {
                     w.spilled.insert(page, frame);
+                    w.spill_log.push((page, frame));
+                    pager.cache.insert(page, frame, data);
                 }
                 Ok(())
             }
@@ -356,7 +380,8 @@ impl Transaction {
 impl Drop for Transaction {
     fn drop(&mut self) {
         self.release_snapshot();
-        if self.write.take().is_some() {
+        if let Some(w) = self.write.take() {
+            self.forget_spill(&w);
             self.pager.unlock_writer();
         }
     }

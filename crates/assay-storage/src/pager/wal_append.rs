@@ -44,8 +44,10 @@ impl WalCursor {
         commit_size: Option<u32>,
     ) -> Result<Vec<FrameNo>> {
         if !self.header_written {
+            // The file is overwritten in place, not truncated: frames of the
+            // old generation that follow fail the generation check, and
+            // keeping the file's size lets fdatasync skip a metadata flush.
             let (bytes, checksum) = self.header.encode();
-            wal.truncate(0)?;
             wal.write_at(&bytes, 0)?;
             self.checksum = checksum;
             self.header_written = true;
