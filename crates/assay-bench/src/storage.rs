@@ -62,6 +62,8 @@ pub fn run(rows: usize) -> std::result::Result<(), String> {
         let (_, a) = time(|| assay_insert(&assay, shuffled.clone()));
         let (_, s) = time(|| sqlite_insert(&sqlite, shuffled.clone()));
         report.add("random_insert_1txn", a, s);
+        let stats = assay.stats();
+        println!("# random insert: {} WAL frames written for {} pages", stats.last_commit, stats.db_pages);
     }
 
     let probes = permutation(rows, 42);
