@@ -1,0 +1,6 @@
+//! Dates, times, timestamps and intervals: calendar math, parsing, printing.
+
+pub mod calendar;
+mod zone;
+
+pub use zone::Zone;

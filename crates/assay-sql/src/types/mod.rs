@@ -1,0 +1,12 @@
+//! SQL types and values with PostgreSQL's semantics: text I/O, casts, operators.
+
+mod datatype;
+pub mod datetime;
+mod numeric;
+mod settings;
+mod value;
+
+pub use datatype::{DataType, NumericTypmod, TypeCategory};
+pub use numeric::Numeric;
+pub use settings::{ByteaOutput, DateOrder, IntervalStyle, Settings};
+pub use value::{Array, ArrayDim, Interval, Value};
