@@ -2,7 +2,9 @@
 
 mod datatype;
 pub mod datetime;
+mod binary;
 mod numeric;
+mod scalar;
 mod settings;
 mod value;
 
