@@ -1,6 +1,11 @@
 //! Dates, times, timestamps and intervals: calendar math, parsing, printing.
 
 pub mod calendar;
+mod format;
+mod parse;
 mod zone;
 
-pub use zone::Zone;
+pub use format::{format_date, format_time, format_timestamp, format_timestamptz};
+pub(crate) use format::push_hms;
+pub use parse::{parse_date, parse_time, parse_timestamp, parse_timestamptz};
+pub use zone::{format_offset, Zone};
