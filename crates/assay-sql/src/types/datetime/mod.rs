@@ -2,10 +2,11 @@
 
 pub mod calendar;
 mod format;
+mod interval;
 mod parse;
 mod zone;
 
 pub use format::{format_date, format_time, format_timestamp, format_timestamptz};
-pub(crate) use format::push_hms;
+pub use interval::{format_interval, parse_interval};
 pub use parse::{parse_date, parse_time, parse_timestamp, parse_timestamptz};
 pub use zone::{format_offset, Zone};
