@@ -1,14 +1,18 @@
 //! SQL types and values with PostgreSQL's semantics: text I/O, casts, operators.
 
+mod array;
+mod binary;
 mod datatype;
 pub mod datetime;
-mod binary;
+mod json;
 mod numeric;
 mod scalar;
 mod settings;
+mod text_io;
 mod value;
 
 pub use datatype::{DataType, NumericTypmod, TypeCategory};
 pub use numeric::Numeric;
 pub use settings::{ByteaOutput, DateOrder, IntervalStyle, Settings};
+pub use text_io::{format_value, parse_value};
 pub use value::{Array, ArrayDim, Interval, Value};
