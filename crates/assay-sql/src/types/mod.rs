@@ -2,6 +2,7 @@
 
 mod array;
 mod binary;
+mod cast;
 mod datatype;
 pub mod datetime;
 mod json;
@@ -11,6 +12,7 @@ mod settings;
 mod text_io;
 mod value;
 
+pub use cast::{assign, can_coerce_implicitly, cast, cast_context, common_type, CastContext};
 pub use datatype::{DataType, NumericTypmod, TypeCategory};
 pub use numeric::Numeric;
 pub use settings::{ByteaOutput, DateOrder, IntervalStyle, Settings};
