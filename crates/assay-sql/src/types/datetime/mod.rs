@@ -1,5 +1,6 @@
 //! Dates, times, timestamps and intervals: calendar math, parsing, printing.
 
+pub mod arith;
 pub mod calendar;
 mod format;
 mod interval;
