@@ -187,16 +187,27 @@ fn parse_bounds(input: &str, s: &str) -> Result<(Vec<i32>, Option<Vec<usize>>, u
         return Ok((lowers, None, pos));
     }
     while b.get(pos) == Some(&b'[') {
-        let close = s[pos..].find(']').ok_or_else(|| {
-            malformed(input, "Missing \"]\" after array dimensions.")
-        })? + pos;
+        let close = s[pos..]
+            .find(']')
+            .ok_or_else(|| malformed(input, "Missing \"]\" after array dimensions."))?
+            + pos;
         let inner = &s[pos + 1..close];
         let (lo, hi) = match inner.split_once(':') {
             Some((l, h)) => (l.trim(), h.trim()),
             None => ("1", inner.trim()),
         };
-        let lo: i32 = lo.parse().map_err(|_| malformed(input, "\"[\" must introduce explicitly-specified array dimensions."))?;
-        let hi: i32 = hi.parse().map_err(|_| malformed(input, "\"[\" must introduce explicitly-specified array dimensions."))?;
+        let lo: i32 = lo.parse().map_err(|_| {
+            malformed(
+                input,
+                "\"[\" must introduce explicitly-specified array dimensions.",
+            )
+        })?;
+        let hi: i32 = hi.parse().map_err(|_| {
+            malformed(
+                input,
+                "\"[\" must introduce explicitly-specified array dimensions.",
+            )
+        })?;
         if hi < lo {
             return Err(err!(
                 SqlState::INVALID_TEXT_REPRESENTATION,
@@ -272,7 +283,8 @@ pub fn parse_array(
 fn needs_quotes(s: &str) -> bool {
     s.is_empty()
         || s.eq_ignore_ascii_case("null")
-        || s.bytes().any(|b| matches!(b, b'{' | b'}' | b',' | b'"' | b'\\') || is_space(b))
+        || s.bytes()
+            .any(|b| matches!(b, b'{' | b'}' | b',' | b'"' | b'\\') || is_space(b))
 }
 
 /// Prints an array, formatting each non-null element with `format_elem`.
@@ -283,7 +295,11 @@ pub fn format_array(array: &Array, format_elem: &mut dyn FnMut(&Value) -> String
     }
     if array.dims.iter().any(|d| d.lower != 1) {
         for d in &array.dims {
-            out.push_str(&format!("[{}:{}]", d.lower, i64::from(d.lower) + d.len as i64 - 1));
+            out.push_str(&format!(
+                "[{}:{}]",
+                d.lower,
+                i64::from(d.lower) + d.len as i64 - 1
+            ));
         }
         out.push('=');
     }
@@ -337,7 +353,9 @@ mod tests {
 
     fn text_round_trip(input: &str) -> Result<String> {
         let a = parse_array(input, &mut |s| Ok(Value::text(s)))?;
-        Ok(format_array(&a, &mut |v| v.as_str().unwrap_or("").to_string()))
+        Ok(format_array(&a, &mut |v| {
+            v.as_str().unwrap_or("").to_string()
+        }))
     }
 
     // Expected outputs verified on PostgreSQL 15.
@@ -345,7 +363,10 @@ mod tests {
     fn literals() {
         let cases = [
             ("{1,2,NULL}", "{1,2,NULL}"),
-            (r#"{"a b","",NULL,"NULL","x\"y",c}"#, r#"{"a b","",NULL,"NULL","x\"y",c}"#),
+            (
+                r#"{"a b","",NULL,"NULL","x\"y",c}"#,
+                r#"{"a b","",NULL,"NULL","x\"y",c}"#,
+            ),
             ("{{1,2},{3,4}}", "{{1,2},{3,4}}"),
             ("[0:2]={1,2,3}", "[0:2]={1,2,3}"),
             ("{}", "{}"),
@@ -364,11 +385,20 @@ mod tests {
     fn malformed_literals() {
         let cases = [
             ("{1,2", "Unexpected end of input."),
-            ("1,2", "Array value must start with \"{\" or dimension information."),
-            ("{{1,2},{3}}", "Multidimensional arrays must have sub-arrays with matching dimensions."),
+            (
+                "1,2",
+                "Array value must start with \"{\" or dimension information.",
+            ),
+            (
+                "{{1,2},{3}}",
+                "Multidimensional arrays must have sub-arrays with matching dimensions.",
+            ),
             ("{{1,2},3}", "Unexpected array element."),
             ("{1,{2}}", "Unexpected \"{\" character."),
-            ("[1:2]={1,2,3}", "Specified array dimensions do not match array contents."),
+            (
+                "[1:2]={1,2,3}",
+                "Specified array dimensions do not match array contents.",
+            ),
             ("{{},{}}", "Unexpected \"}\" character."),
             ("{\"a\"b}", "Unexpected array element."),
             ("{1,2}x", "Junk after closing right brace."),

@@ -72,7 +72,10 @@ pub fn parse_bytea(input: &str) -> Result<Vec<u8>> {
 }
 
 fn bad_hex_digit(input: &str, at: usize) -> assay_storage::Error {
-    let c = input.get(at..).and_then(|s| s.chars().next()).unwrap_or('?');
+    let c = input
+        .get(at..)
+        .and_then(|s| s.chars().next())
+        .unwrap_or('?');
     err!(
         SqlState::INVALID_PARAMETER_VALUE,
         "invalid hexadecimal digit: \"{}\"",
@@ -124,7 +127,11 @@ pub fn parse_uuid(input: &str) -> Result<[u8; 16]> {
     let mut i = 0;
     for (n, byte) in out.iter_mut().enumerate() {
         let hi = s.get(i).copied().and_then(hex_value).ok_or_else(syntax)?;
-        let lo = s.get(i + 1).copied().and_then(hex_value).ok_or_else(syntax)?;
+        let lo = s
+            .get(i + 1)
+            .copied()
+            .and_then(hex_value)
+            .ok_or_else(syntax)?;
         *byte = hi << 4 | lo;
         i += 2;
         if n % 2 == 1 && n < 15 && s.get(i) == Some(&b'-') {
@@ -164,7 +171,11 @@ mod tests {
         assert_eq!(hex("a\\001b"), "\\x610162");
         assert_eq!(hex(""), "\\x");
         let cases = [
-            ("\\x012", "invalid hexadecimal data: odd number of digits", "22023"),
+            (
+                "\\x012",
+                "invalid hexadecimal data: odd number of digits",
+                "22023",
+            ),
             ("\\xzz", "invalid hexadecimal digit: \"z\"", "22023"),
             ("a\\9", "invalid input syntax for type bytea", "22P02"),
             ("a\\", "invalid input syntax for type bytea", "22P02"),
@@ -173,7 +184,10 @@ mod tests {
             let e = parse_bytea(input).unwrap_err();
             assert_eq!((e.message(), e.code().as_str()), (msg, code), "{input}");
         }
-        assert_eq!(format_bytea(b"a\\\x01\xff", ByteaOutput::Escape), "a\\\\\\001\\377");
+        assert_eq!(
+            format_bytea(b"a\\\x01\xff", ByteaOutput::Escape),
+            "a\\\\\\001\\377"
+        );
     }
 
     #[test]
@@ -186,7 +200,12 @@ mod tests {
         ] {
             assert_eq!(format_uuid(&parse_uuid(input).unwrap()), want);
         }
-        for bad in ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "", "{a0eebc999c0b4ef8bb6d6bb9bd380a11", "a0eebc999c0b4ef8bb6d6bb9bd380a11-"] {
+        for bad in [
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
+            "",
+            "{a0eebc999c0b4ef8bb6d6bb9bd380a11",
+            "a0eebc999c0b4ef8bb6d6bb9bd380a11-",
+        ] {
             assert_eq!(
                 parse_uuid(bad).unwrap_err().message(),
                 format!("invalid input syntax for type uuid: \"{bad}\"")

@@ -98,7 +98,10 @@ const PG_CAST: &[(u32, u32, CastContext)] = {
 };
 
 fn is_string(t: &DataType) -> bool {
-    matches!(t, DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_))
+    matches!(
+        t,
+        DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_)
+    )
 }
 
 /// How a value of type `from` may be converted to `to`, if at all.
@@ -193,7 +196,11 @@ fn int_range_error(to: &DataType) -> Error {
         DataType::Int4 => "integer",
         _ => "bigint",
     };
-    err!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "{} out of range", name)
+    err!(
+        SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+        "{} out of range",
+        name
+    )
 }
 
 fn int_value(v: i64, to: &DataType) -> Result<Value> {
@@ -208,7 +215,7 @@ fn int_value(v: i64, to: &DataType) -> Result<Value> {
 fn float_to_int(f: f64, to: &DataType) -> Result<Value> {
     let r = f.round_ties_even();
     // i64::MAX as f64 rounds up to 2^63, which does not fit.
-    if r.is_nan() || r < -9_223_372_036_854_775_808.0 || r >= 9_223_372_036_854_775_808.0 {
+    if r.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&r) {
         return Err(int_range_error(to));
     }
     int_value(r as i64, to)
@@ -217,10 +224,16 @@ fn float_to_int(f: f64, to: &DataType) -> Result<Value> {
 fn float8_to_float4(f: f64) -> Result<f32> {
     let r = f as f32;
     if r.is_infinite() && f.is_finite() {
-        bail!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+        bail!(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: overflow"
+        );
     }
     if r == 0.0 && f != 0.0 {
-        bail!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: underflow");
+        bail!(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: underflow"
+        );
     }
     Ok(r)
 }
@@ -426,7 +439,11 @@ fn numeric_to_int(n: &Numeric, to: &DataType) -> Result<Value> {
         _ => "bigint",
     };
     match n {
-        Numeric::NaN => bail!(SqlState::FEATURE_NOT_SUPPORTED, "cannot convert NaN to {}", name),
+        Numeric::NaN => bail!(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "cannot convert NaN to {}",
+            name
+        ),
         Numeric::PosInf | Numeric::NegInf => bail!(
             SqlState::FEATURE_NOT_SUPPORTED,
             "cannot convert infinity to {}",
@@ -453,7 +470,10 @@ fn date_to_timestamp(d: i32) -> Result<i64> {
         _ => {
             let t = i64::from(d) * USECS_PER_DAY;
             if t >= TS_END {
-                bail!(SqlState::DATETIME_FIELD_OVERFLOW, "date out of range for timestamp");
+                bail!(
+                    SqlState::DATETIME_FIELD_OVERFLOW,
+                    "date out of range for timestamp"
+                );
             }
             t
         }
@@ -537,7 +557,12 @@ mod tests {
             ("true", "bool", "int4", "1"),
             ("true", "bool", "text", "true"),
             ("true", "bool", "varchar(2)", "tr"),
-            ("2024-01-02 03:04:05+02", "timestamptz", "date", "2024-01-02"),
+            (
+                "2024-01-02 03:04:05+02",
+                "timestamptz",
+                "date",
+                "2024-01-02",
+            ),
             ("2024-01-02 03:04:05", "timestamp", "time", "03:04:05"),
             ("1 day 03:00", "interval", "time", "03:00:00"),
             ("-1 hour", "interval", "time", "23:00:00"),
@@ -551,36 +576,126 @@ mod tests {
             ("\"a\"", "jsonb", "text", "\"a\""),
             ("{1,2}", "int[]", "text[]", "{1,2}"),
             ("{1.5,2.5}", "numeric[]", "int[]", "{2,3}"),
-            ("2024-01-01 12:34", "timestamp", "text", "2024-01-01 12:34:00"),
+            (
+                "2024-01-01 12:34",
+                "timestamp",
+                "text",
+                "2024-01-01 12:34:00",
+            ),
             ("123.456", "text", "numeric(5,2)", "123.46"),
-            ("2024-01-02", "date", "timestamptz", "2024-01-02 00:00:00+00"),
+            (
+                "2024-01-02",
+                "date",
+                "timestamptz",
+                "2024-01-02 00:00:00+00",
+            ),
         ];
         for (input, from, to, want) in cases {
-            assert_eq!(cast_text(input, from, to).unwrap(), want, "{input}::{from}::{to}");
+            assert_eq!(
+                cast_text(input, from, to).unwrap(),
+                want,
+                "{input}::{from}::{to}"
+            );
         }
     }
 
     #[test]
     fn cast_errors() {
         let cases = [
-            ("2147483647.5", "numeric", "int4", "integer out of range", "22003"),
-            ("32767.5", "float8", "int2", "smallint out of range", "22003"),
+            (
+                "2147483647.5",
+                "numeric",
+                "int4",
+                "integer out of range",
+                "22003",
+            ),
+            (
+                "32767.5",
+                "float8",
+                "int2",
+                "smallint out of range",
+                "22003",
+            ),
             ("1e10", "float8", "int4", "integer out of range", "22003"),
             ("nan", "float8", "int4", "integer out of range", "22003"),
-            ("nan", "numeric", "int4", "cannot convert NaN to integer", "0A000"),
-            ("inf", "numeric", "int8", "cannot convert infinity to bigint", "0A000"),
-            ("1e39", "numeric", "float4", "\"1000000000000000000000000000000000000000\" is out of range for type real", "22003"),
-            ("1e300", "float8", "float4", "value out of range: overflow", "22003"),
-            ("1e-300", "float8", "float4", "value out of range: underflow", "22003"),
-            ("{}", "jsonb", "int4", "cannot cast jsonb object to type integer", "22023"),
-            ("1", "jsonb", "bool", "cannot cast jsonb numeric to type boolean", "22023"),
-            ("1234.5", "text", "numeric(5,2)", "numeric field overflow", "22003"),
-            ("x", "text", "int4", "invalid input syntax for type integer: \"x\"", "22P02"),
-            ("2024-01-01", "date", "int4", "cannot cast type date to integer", "42846"),
+            (
+                "nan",
+                "numeric",
+                "int4",
+                "cannot convert NaN to integer",
+                "0A000",
+            ),
+            (
+                "inf",
+                "numeric",
+                "int8",
+                "cannot convert infinity to bigint",
+                "0A000",
+            ),
+            (
+                "1e39",
+                "numeric",
+                "float4",
+                "\"1000000000000000000000000000000000000000\" is out of range for type real",
+                "22003",
+            ),
+            (
+                "1e300",
+                "float8",
+                "float4",
+                "value out of range: overflow",
+                "22003",
+            ),
+            (
+                "1e-300",
+                "float8",
+                "float4",
+                "value out of range: underflow",
+                "22003",
+            ),
+            (
+                "{}",
+                "jsonb",
+                "int4",
+                "cannot cast jsonb object to type integer",
+                "22023",
+            ),
+            (
+                "1",
+                "jsonb",
+                "bool",
+                "cannot cast jsonb numeric to type boolean",
+                "22023",
+            ),
+            (
+                "1234.5",
+                "text",
+                "numeric(5,2)",
+                "numeric field overflow",
+                "22003",
+            ),
+            (
+                "x",
+                "text",
+                "int4",
+                "invalid input syntax for type integer: \"x\"",
+                "22P02",
+            ),
+            (
+                "2024-01-01",
+                "date",
+                "int4",
+                "cannot cast type date to integer",
+                "42846",
+            ),
         ];
         for (input, from, to, msg, code) in cases {
             let e = cast_text(input, from, to).unwrap_err();
-            assert_eq!((e.message(), e.code().as_str()), (msg, code), "{input}::{from}::{to}");
+            assert_eq!(
+                (e.message(), e.code().as_str()),
+                (msg, code),
+                "{input}::{from}::{to}"
+            );
         }
     }
 
@@ -593,8 +708,13 @@ mod tests {
         assert_eq!(e.code(), SqlState::STRING_DATA_RIGHT_TRUNCATION);
         let v = assign(&Value::text("abc  "), &DataType::Text, &to, &s).unwrap();
         assert_eq!(v, Value::text("abc"));
-        let e = assign(&Value::text("abcd"), &DataType::Text, &DataType::Bpchar(Some(2)), &s)
-            .unwrap_err();
+        let e = assign(
+            &Value::text("abcd"),
+            &DataType::Text,
+            &DataType::Bpchar(Some(2)),
+            &s,
+        )
+        .unwrap_err();
         assert_eq!(e.message(), "value too long for type character(2)");
     }
 
@@ -617,16 +737,46 @@ mod tests {
     #[test]
     fn union_type_resolution() {
         let t = |s: &str| DataType::parse(s).unwrap();
-        assert_eq!(common_type(&[t("int4"), t("int8")], "UNION").unwrap(), t("int8"));
-        assert_eq!(common_type(&[t("int4"), t("numeric")], "UNION").unwrap(), t("numeric"));
-        assert_eq!(common_type(&[t("numeric"), t("float8")], "UNION").unwrap(), t("float8"));
-        assert_eq!(common_type(&[t("unknown"), t("unknown")], "UNION").unwrap(), t("text"));
-        assert_eq!(common_type(&[t("varchar(3)"), t("text")], "UNION").unwrap(), t("varchar"));
-        assert_eq!(common_type(&[t("text"), t("varchar(3)")], "UNION").unwrap(), t("text"));
-        assert_eq!(common_type(&[t("numeric"), t("float4")], "UNION").unwrap(), t("real"));
-        assert_eq!(common_type(&[t("varchar(3)"), t("varchar(3)")], "UNION").unwrap(), t("varchar(3)"));
-        assert_eq!(common_type(&[t("date"), t("timestamptz")], "UNION").unwrap(), t("timestamptz"));
+        assert_eq!(
+            common_type(&[t("int4"), t("int8")], "UNION").unwrap(),
+            t("int8")
+        );
+        assert_eq!(
+            common_type(&[t("int4"), t("numeric")], "UNION").unwrap(),
+            t("numeric")
+        );
+        assert_eq!(
+            common_type(&[t("numeric"), t("float8")], "UNION").unwrap(),
+            t("float8")
+        );
+        assert_eq!(
+            common_type(&[t("unknown"), t("unknown")], "UNION").unwrap(),
+            t("text")
+        );
+        assert_eq!(
+            common_type(&[t("varchar(3)"), t("text")], "UNION").unwrap(),
+            t("varchar")
+        );
+        assert_eq!(
+            common_type(&[t("text"), t("varchar(3)")], "UNION").unwrap(),
+            t("text")
+        );
+        assert_eq!(
+            common_type(&[t("numeric"), t("float4")], "UNION").unwrap(),
+            t("real")
+        );
+        assert_eq!(
+            common_type(&[t("varchar(3)"), t("varchar(3)")], "UNION").unwrap(),
+            t("varchar(3)")
+        );
+        assert_eq!(
+            common_type(&[t("date"), t("timestamptz")], "UNION").unwrap(),
+            t("timestamptz")
+        );
         let e = common_type(&[t("int4"), t("text")], "UNION").unwrap_err();
-        assert_eq!(e.message(), "UNION types integer and text cannot be matched");
+        assert_eq!(
+            e.message(),
+            "UNION types integer and text cannot be matched"
+        );
     }
 }

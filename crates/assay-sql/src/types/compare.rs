@@ -101,10 +101,12 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
                 return x.cmp(&y);
             }
             let as_float = |v: &Value| {
-                float_of(v).or_else(|| int_of(v).map(|i| i as f64)).or(match v {
-                    V::Numeric(n) => Some(n.to_f64()),
-                    _ => None,
-                })
+                float_of(v)
+                    .or_else(|| int_of(v).map(|i| i as f64))
+                    .or(match v {
+                        V::Numeric(n) => Some(n.to_f64()),
+                        _ => None,
+                    })
             };
             if float_of(a).is_some() || float_of(b).is_some() {
                 if let (Some(x), Some(y)) = (as_float(a), as_float(b)) {
@@ -183,8 +185,16 @@ mod tests {
             (v("{1,NULL}", "int[]"), v("{1,2}", "int[]"), Greater),
             (v("1 mon", "interval"), v("30 days", "interval"), Equal),
             (v("1 day", "interval"), v("23 hours", "interval"), Greater),
-            (v("2024-01-02", "date"), v("2024-01-01 23:00", "timestamp"), Greater),
-            (v("infinity", "date"), v("294276-01-01", "timestamp"), Greater),
+            (
+                v("2024-01-02", "date"),
+                v("2024-01-01 23:00", "timestamp"),
+                Greater,
+            ),
+            (
+                v("infinity", "date"),
+                v("294276-01-01", "timestamp"),
+                Greater,
+            ),
             (v("B", "text"), v("a", "text"), Less),
             (v("f", "bool"), v("t", "bool"), Less),
         ];

@@ -236,11 +236,15 @@ impl DataType {
 }
 
 fn undefined(name: &str) -> assay_storage::Error {
-    err!(SqlState::UNDEFINED_OBJECT, "type \"{}\" does not exist", name.trim())
+    err!(
+        SqlState::UNDEFINED_OBJECT,
+        "type \"{}\" does not exist",
+        name.trim()
+    )
 }
 
 /// Splits `varchar ( 10 )` into `varchar` and `[10]`.
-fn split_modifiers<'a>(s: &'a str, original: &str) -> Result<(String, Vec<i64>)> {
+fn split_modifiers(s: &str, original: &str) -> Result<(String, Vec<i64>)> {
     let Some(open) = s.find('(') else {
         return Ok((normalize_spaces(s), Vec::new()));
     };
@@ -253,7 +257,11 @@ fn split_modifiers<'a>(s: &'a str, original: &str) -> Result<(String, Vec<i64>)>
     let mut args = Vec::new();
     for part in s[open + 1..close].split(',') {
         let v: i64 = part.trim().parse().map_err(|_| {
-            err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"{}\"", part.trim())
+            err!(
+                SqlState::SYNTAX_ERROR,
+                "syntax error at or near \"{}\"",
+                part.trim()
+            )
         })?;
         args.push(v);
     }
@@ -284,10 +292,7 @@ fn char_length(args: &[i64], what: &str) -> Result<u32> {
             what,
             MAX_CHAR_LENGTH
         ),
-        _ => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "invalid type modifier"
-        ),
+        _ => bail!(SqlState::INVALID_PARAMETER_VALUE, "invalid type modifier"),
     }
 }
 
@@ -357,7 +362,10 @@ fn numeric_typmod(args: &[i64]) -> Result<Option<NumericTypmod>> {
         [] => return Ok(None),
         [p] => (*p, 0),
         [p, s] => (*p, *s),
-        _ => bail!(SqlState::INVALID_PARAMETER_VALUE, "invalid NUMERIC type modifier"),
+        _ => bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "invalid NUMERIC type modifier"
+        ),
     };
     if p < 1 || p > i64::from(NUMERIC_MAX_PRECISION) {
         bail!(
@@ -422,7 +430,10 @@ mod tests {
         assert_eq!(DataType::Array(Box::new(DataType::Int4)).oid(), 1007);
         assert_eq!(DataType::Varchar(Some(10)).oid(), 1043);
         assert_eq!(DataType::Json.array_oid(), 199);
-        assert_eq!(DataType::from_oid(1185), Some(DataType::Array(Box::new(DataType::TimestampTz))));
+        assert_eq!(
+            DataType::from_oid(1185),
+            Some(DataType::Array(Box::new(DataType::TimestampTz)))
+        );
         assert_eq!(DataType::from_oid(705), Some(DataType::Unknown));
         assert_eq!(DataType::from_oid(1), None);
         assert_eq!(DataType::Array(Box::new(DataType::Int4)).typname(), "_int4");
@@ -471,7 +482,10 @@ mod tests {
         assert_eq!(e.message(), "type \"foo\" does not exist");
         assert_eq!(e.code(), SqlState::UNDEFINED_OBJECT);
         let e = DataType::parse("numeric(0)").unwrap_err();
-        assert_eq!(e.message(), "NUMERIC precision 0 must be between 1 and 1000");
+        assert_eq!(
+            e.message(),
+            "NUMERIC precision 0 must be between 1 and 1000"
+        );
         let e = DataType::parse("varchar(0)").unwrap_err();
         assert_eq!(e.message(), "length for type varchar must be at least 1");
         assert!(DataType::parse("int(").is_err());

@@ -93,7 +93,9 @@ fn check_no_nul(v: &Json) -> Result<()> {
 
 /// jsonb's key order: shorter keys first, then bytewise.
 fn key_order(a: &str, b: &str) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 fn sorted_entries(map: &serde_json::Map<String, Json>) -> Vec<(&String, &Json)> {
@@ -218,7 +220,10 @@ mod tests {
                 r#"{"b":1,"a":[1,2],"aa":{"c":null},"b":2}"#,
                 r#"{"a": [1, 2], "b": 2, "aa": {"c": null}}"#,
             ),
-            (r#"[1.0, 1e2, -0, 1E-2, true, "x\u00e9"]"#, r#"[1.0, 100, 0, 0.01, true, "xé"]"#),
+            (
+                r#"[1.0, 1e2, -0, 1E-2, true, "x\u00e9"]"#,
+                r#"[1.0, 100, 0, 0.01, true, "xé"]"#,
+            ),
             ("12345678901234567890123", "12345678901234567890123"),
             ("  3  ", "3"),
             (r#""a\"b\\c\nd""#, r#""a\"b\\c\nd""#),

@@ -145,7 +145,9 @@ impl Numeric {
             }
             let start = i;
             while i < bytes.len() && bytes[i].is_ascii_digit() {
-                exponent = exponent.saturating_mul(10).saturating_add(i64::from(bytes[i] - b'0'));
+                exponent = exponent
+                    .saturating_mul(10)
+                    .saturating_add(i64::from(bytes[i] - b'0'));
                 i += 1;
             }
             if i == start {
@@ -223,7 +225,10 @@ impl Numeric {
         let (p, s) = (i64::from(typmod.precision), i64::from(typmod.scale));
         let max_digits = p - s;
         let overflow = || {
-            err!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow")
+            err!(
+                SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                "numeric field overflow"
+            )
         };
         match self {
             Numeric::NaN => Ok(Numeric::NaN),
@@ -334,7 +339,10 @@ impl Numeric {
             }
             (PosInf | NegInf, _) => NaN,
             (Finite(a), Finite(b)) => {
-                let scale = a.as_bigint_and_exponent().1.max(b.as_bigint_and_exponent().1);
+                let scale = a
+                    .as_bigint_and_exponent()
+                    .1
+                    .max(b.as_bigint_and_exponent().1);
                 let (ai, bi) = (rescale(a, scale), rescale(b, scale));
                 Finite(BigDecimal::new(ai % bi, scale))
             }
@@ -366,7 +374,11 @@ impl Numeric {
             return Numeric::NaN;
         }
         if v.is_infinite() {
-            return if v > 0.0 { Numeric::PosInf } else { Numeric::NegInf };
+            return if v > 0.0 {
+                Numeric::PosInf
+            } else {
+                Numeric::NegInf
+            };
         }
         // `%.{digits}g`: mantissa without trailing zeros, then the exponent.
         let sci = format!("{:.*e}", digits.saturating_sub(1), v);
@@ -530,7 +542,11 @@ mod tests {
             ("2", "3", "0.66666666666666666667"),
             ("1000000", "3", "333333.333333333333"),
             ("0.001", "7", "0.00014285714285714286"),
-            ("12345678901234567890", "0.00003", "411522630041152263000000.00000"),
+            (
+                "12345678901234567890",
+                "0.00003",
+                "411522630041152263000000.00000",
+            ),
             ("1", "Infinity", "0"),
             ("NaN", "0", "NaN"),
         ];
@@ -549,20 +565,28 @@ mod tests {
             precision: p,
             scale: s,
         };
-        assert_eq!(n("123.456").apply_typmod(m(5, 2)).unwrap().to_string(), "123.46");
+        assert_eq!(
+            n("123.456").apply_typmod(m(5, 2)).unwrap().to_string(),
+            "123.46"
+        );
         assert_eq!(n("1.5").apply_typmod(m(3, 0)).unwrap().to_string(), "2");
         let e = n("999.995").apply_typmod(m(5, 2)).unwrap_err();
         assert_eq!(e.message(), "numeric field overflow");
         assert_eq!(
             e.detail(),
-            Some("A field with precision 5, scale 2 must round to an absolute value less than 10^3.")
+            Some(
+                "A field with precision 5, scale 2 must round to an absolute value less than 10^3."
+            )
         );
         let e = n("inf").apply_typmod(m(5, 2)).unwrap_err();
         assert_eq!(
             e.detail(),
             Some("A field with precision 5, scale 2 cannot hold an infinite value.")
         );
-        assert_eq!(n("1234").apply_typmod(m(2, -3)).unwrap().to_string(), "1000");
+        assert_eq!(
+            n("1234").apply_typmod(m(2, -3)).unwrap().to_string(),
+            "1000"
+        );
     }
 
     #[test]
@@ -574,7 +598,7 @@ mod tests {
 
     #[test]
     fn order_puts_nan_last() {
-        let mut v = vec![n("nan"), n("inf"), n("1"), n("-inf"), n("1.0"), n("-2")];
+        let mut v = [n("nan"), n("inf"), n("1"), n("-inf"), n("1.0"), n("-2")];
         v.sort();
         let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["-Infinity", "-2", "1", "1.0", "Infinity", "NaN"]);

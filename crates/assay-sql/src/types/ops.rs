@@ -11,7 +11,6 @@ use std::sync::Arc;
 use assay_storage::{bail, err, Error, Result, SqlState};
 
 use super::datetime::arith::*;
-use super::datetime::calendar::USECS_PER_DAY;
 use super::numeric::Numeric;
 use super::settings::Settings;
 use super::value::{Array, ArrayDim, Interval, Value};
@@ -95,7 +94,11 @@ fn int_overflow(width: u8) -> Error {
         4 => "integer",
         _ => "bigint",
     };
-    err!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "{} out of range", name)
+    err!(
+        SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+        "{} out of range",
+        name
+    )
 }
 
 fn int_result(v: Option<i64>, width: u8) -> Result<Value> {
@@ -132,7 +135,10 @@ fn int_op(op: BinaryOp, a: i64, b: i64, width: u8) -> Result<Value> {
 }
 
 fn unreachable_concat() -> Result<Option<i64>> {
-    bail!(SqlState::UNDEFINED_FUNCTION, "operator does not exist: integer || integer")
+    bail!(
+        SqlState::UNDEFINED_FUNCTION,
+        "operator does not exist: integer || integer"
+    )
 }
 
 /// Float arithmetic with PostgreSQL's overflow/underflow checks.
@@ -162,11 +168,17 @@ fn float_op(op: BinaryOp, a: f64, b: f64, single: bool) -> Result<Value> {
         (r.is_infinite(), r == 0.0)
     };
     if r_inf && a.is_finite() && b.is_finite() {
-        bail!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+        bail!(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: overflow"
+        );
     }
     let zero_in = a == 0.0 || (op == BinaryOp::Mul && b == 0.0) || b.is_infinite();
     if r_zero && !zero_in && matches!(op, BinaryOp::Mul | BinaryOp::Div) {
-        bail!(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: underflow");
+        bail!(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: underflow"
+        );
     }
     Ok(if single {
         Value::Float4(r as f32)
@@ -262,9 +274,10 @@ pub fn binary_op(op: BinaryOp, l: &Value, r: &Value, settings: &Settings) -> Res
         (Add, V::Date(d), V::Interval(iv)) | (Add, V::Interval(iv), V::Date(d)) => {
             Ok(V::Timestamp(timestamp_add(date_to_ts(*d), iv)?))
         }
-        (Sub, V::Date(d), V::Interval(iv)) => {
-            Ok(V::Timestamp(timestamp_add(date_to_ts(*d), &interval_neg(iv)?)?))
-        }
+        (Sub, V::Date(d), V::Interval(iv)) => Ok(V::Timestamp(timestamp_add(
+            date_to_ts(*d),
+            &interval_neg(iv)?,
+        )?)),
         // Timestamps.
         (Add, V::Timestamp(t), V::Interval(iv)) | (Add, V::Interval(iv), V::Timestamp(t)) => {
             Ok(V::Timestamp(timestamp_add(*t, iv)?))
@@ -273,7 +286,11 @@ pub fn binary_op(op: BinaryOp, l: &Value, r: &Value, settings: &Settings) -> Res
             Ok(V::Timestamp(timestamp_add(*t, &interval_neg(iv)?)?))
         }
         (Add, V::TimestampTz(t), V::Interval(iv)) | (Add, V::Interval(iv), V::TimestampTz(t)) => {
-            Ok(V::TimestampTz(timestamptz_add(*t, iv, &settings.time_zone)?))
+            Ok(V::TimestampTz(timestamptz_add(
+                *t,
+                iv,
+                &settings.time_zone,
+            )?))
         }
         (Sub, V::TimestampTz(t), V::Interval(iv)) => Ok(V::TimestampTz(timestamptz_add(
             *t,
@@ -380,12 +397,6 @@ pub fn negate(v: &Value) -> Result<Value> {
     })
 }
 
-/// Keeps `time` values in range after arithmetic (exposed for the executor's
-/// `time` functions).
-pub fn normalize_time(t: i64) -> i64 {
-    t.rem_euclid(USECS_PER_DAY)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,11 +416,26 @@ mod tests {
         let cases = [
             (Add, ("2024-01-31", "date"), ("1", "int4"), "2024-02-01"),
             (Sub, ("2024-03-01", "date"), ("2024-01-01", "date"), "60"),
-            (Add, ("2024-01-31", "date"), ("1 month", "interval"), "2024-02-29 00:00:00"),
-            (Add, ("2024-01-01", "date"), ("10:30", "time"), "2024-01-01 10:30:00"),
+            (
+                Add,
+                ("2024-01-31", "date"),
+                ("1 month", "interval"),
+                "2024-02-29 00:00:00",
+            ),
+            (
+                Add,
+                ("2024-01-01", "date"),
+                ("10:30", "time"),
+                "2024-01-01 10:30:00",
+            ),
             (Add, ("12:00", "time"), ("13 hours", "interval"), "01:00:00"),
             (Sub, ("12:00", "time"), ("13:30", "time"), "-01:30:00"),
-            (Mul, ("1 day 2 hours", "interval"), ("1.5", "numeric"), "1 day 15:00:00"),
+            (
+                Mul,
+                ("1 day 2 hours", "interval"),
+                ("1.5", "numeric"),
+                "1 day 15:00:00",
+            ),
             (Div, ("1 mon", "interval"), ("3", "int4"), "10 days"),
             (Concat, ("a", "text"), ("b", "text"), "ab"),
             (Mod, ("7", "int4"), ("-3", "int4"), "1"),
@@ -417,9 +443,19 @@ mod tests {
             (Div, ("-7", "int4"), ("2", "int4"), "-3"),
             (Mod, ("-7.5", "numeric"), ("2", "int4"), "-1.5"),
             (Div, ("10", "numeric"), ("3", "int4"), "3.3333333333333333"),
-            (Add, ("0.1", "float8"), ("0.2", "float8"), "0.30000000000000004"),
+            (
+                Add,
+                ("0.1", "float8"),
+                ("0.2", "float8"),
+                "0.30000000000000004",
+            ),
             (Concat, ("{1,2}", "int[]"), ("{3}", "int[]"), "{1,2,3}"),
-            (Concat, ("{\"a\":1}", "jsonb"), ("{\"b\":2}", "jsonb"), "{\"a\": 1, \"b\": 2}"),
+            (
+                Concat,
+                ("{\"a\":1}", "jsonb"),
+                ("{\"b\":2}", "jsonb"),
+                "{\"a\": 1, \"b\": 2}",
+            ),
             (Mod, ("-9223372036854775808", "int8"), ("-1", "int8"), "0"),
         ];
         for (op, a, b, want) in cases {
@@ -431,18 +467,70 @@ mod tests {
     fn errors() {
         use BinaryOp::*;
         let cases = [
-            (Add, ("2147483647", "int4"), ("1", "int4"), "integer out of range", "22003"),
-            (Mul, ("-32768", "int2"), ("-1", "int2"), "smallint out of range", "22003"),
-            (Div, ("1", "int4"), ("0", "int4"), "division by zero", "22012"),
-            (Mod, ("1", "int4"), ("0", "int4"), "division by zero", "22012"),
-            (Div, ("5.0", "float8"), ("0", "float8"), "division by zero", "22012"),
-            (Mul, ("1e308", "float8"), ("10", "float8"), "value out of range: overflow", "22003"),
-            (Div, ("1.5", "numeric"), ("0", "numeric"), "division by zero", "22012"),
-            (Div, ("-9223372036854775808", "int8"), ("-1", "int8"), "bigint out of range", "22003"),
+            (
+                Add,
+                ("2147483647", "int4"),
+                ("1", "int4"),
+                "integer out of range",
+                "22003",
+            ),
+            (
+                Mul,
+                ("-32768", "int2"),
+                ("-1", "int2"),
+                "smallint out of range",
+                "22003",
+            ),
+            (
+                Div,
+                ("1", "int4"),
+                ("0", "int4"),
+                "division by zero",
+                "22012",
+            ),
+            (
+                Mod,
+                ("1", "int4"),
+                ("0", "int4"),
+                "division by zero",
+                "22012",
+            ),
+            (
+                Div,
+                ("5.0", "float8"),
+                ("0", "float8"),
+                "division by zero",
+                "22012",
+            ),
+            (
+                Mul,
+                ("1e308", "float8"),
+                ("10", "float8"),
+                "value out of range: overflow",
+                "22003",
+            ),
+            (
+                Div,
+                ("1.5", "numeric"),
+                ("0", "numeric"),
+                "division by zero",
+                "22012",
+            ),
+            (
+                Div,
+                ("-9223372036854775808", "int8"),
+                ("-1", "int8"),
+                "bigint out of range",
+                "22003",
+            ),
         ];
         for (op, a, b, msg, code) in cases {
             let e = eval(op, a, b).unwrap_err();
-            assert_eq!((e.message(), e.code().as_str()), (msg, code), "{a:?} {op:?} {b:?}");
+            assert_eq!(
+                (e.message(), e.code().as_str()),
+                (msg, code),
+                "{a:?} {op:?} {b:?}"
+            );
         }
         let e = negate(&Value::Int8(i64::MIN)).unwrap_err();
         assert_eq!(e.message(), "bigint out of range");

@@ -104,7 +104,11 @@ fn parse_float_text<T: std::str::FromStr + Copy>(
             (_, false) => "inf",
         };
         return text.parse().map_err(|_| syntax(type_name, input));
-    } else if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) {
+    } else if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    {
         return Err(syntax(type_name, input));
     }
     let v: T = lower.parse().map_err(|_| syntax(type_name, input))?;
@@ -246,12 +250,36 @@ mod tests {
         assert_eq!(parse_int2("+12").unwrap(), 12);
         assert_eq!(parse_int8("-9223372036854775808").unwrap(), i64::MIN);
         let cases = [
-            (parse_int4("abc").unwrap_err(), "invalid input syntax for type integer: \"abc\"", "22P02"),
-            (parse_int4("99999999999").unwrap_err(), "value \"99999999999\" is out of range for type integer", "22003"),
-            (parse_int2("40000").unwrap_err(), "value \"40000\" is out of range for type smallint", "22003"),
-            (parse_int8("").unwrap_err(), "invalid input syntax for type bigint: \"\"", "22P02"),
-            (parse_int4("1.5").unwrap_err(), "invalid input syntax for type integer: \"1.5\"", "22P02"),
-            (parse_int8("99999999999999999999999999").unwrap_err(), "value \"99999999999999999999999999\" is out of range for type bigint", "22003"),
+            (
+                parse_int4("abc").unwrap_err(),
+                "invalid input syntax for type integer: \"abc\"",
+                "22P02",
+            ),
+            (
+                parse_int4("99999999999").unwrap_err(),
+                "value \"99999999999\" is out of range for type integer",
+                "22003",
+            ),
+            (
+                parse_int2("40000").unwrap_err(),
+                "value \"40000\" is out of range for type smallint",
+                "22003",
+            ),
+            (
+                parse_int8("").unwrap_err(),
+                "invalid input syntax for type bigint: \"\"",
+                "22P02",
+            ),
+            (
+                parse_int4("1.5").unwrap_err(),
+                "invalid input syntax for type integer: \"1.5\"",
+                "22P02",
+            ),
+            (
+                parse_int8("99999999999999999999999999").unwrap_err(),
+                "value \"99999999999999999999999999\" is out of range for type bigint",
+                "22003",
+            ),
         ];
         for (e, msg, code) in cases {
             assert_eq!(e.message(), msg);
@@ -295,13 +323,23 @@ mod tests {
             ("1.e5", "100000"),
         ];
         for (input, want) in cases {
-            assert_eq!(format_float8(parse_float8(input).unwrap(), 1), want, "{input}");
+            assert_eq!(
+                format_float8(parse_float8(input).unwrap(), 1),
+                want,
+                "{input}"
+            );
         }
         assert_eq!(format_float8(f64::from(0.1f32), 1), "0.10000000149011612");
         assert_eq!(format_float8(0.1 + 0.2, 0), "0.3");
         for (bad, msg) in [
-            ("1e400", "\"1e400\" is out of range for type double precision"),
-            ("1e-400", "\"1e-400\" is out of range for type double precision"),
+            (
+                "1e400",
+                "\"1e400\" is out of range for type double precision",
+            ),
+            (
+                "1e-400",
+                "\"1e-400\" is out of range for type double precision",
+            ),
             ("x", "invalid input syntax for type double precision: \"x\""),
             ("", "invalid input syntax for type double precision: \"\""),
             (".", "invalid input syntax for type double precision: \".\""),
@@ -320,7 +358,11 @@ mod tests {
             ("infinity", "Infinity"),
         ];
         for (input, want) in cases {
-            assert_eq!(format_float4(parse_float4(input).unwrap(), 1), want, "{input}");
+            assert_eq!(
+                format_float4(parse_float4(input).unwrap(), 1),
+                want,
+                "{input}"
+            );
         }
         assert_eq!(
             parse_float4("1e39").unwrap_err().message(),

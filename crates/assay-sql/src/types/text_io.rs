@@ -92,7 +92,11 @@ mod tests {
         let cases = [
             ("{1,2,NULL}", "int4[]", "{1,2,NULL}"),
             ("{{1,2},{3,4}}", "int[]", "{{1,2},{3,4}}"),
-            ("{\"2024-01-01 00:00:00\"}", "timestamp[]", "{\"2024-01-01 00:00:00\"}"),
+            (
+                "{\"2024-01-01 00:00:00\"}",
+                "timestamp[]",
+                "{\"2024-01-01 00:00:00\"}",
+            ),
             ("{1.50,NaN}", "numeric[]", "{1.50,NaN}"),
             ("{t,yes,0}", "bool[]", "{t,t,f}"),
             ("{\"\\\\x01\"}", "bytea[]", "{\"\\\\x01\"}"),
@@ -117,8 +121,16 @@ mod tests {
             ("\\x0102ff", "bytea", "\\x0102ff"),
             ("1 year 2 mons", "interval", "1 year 2 mons"),
             ("{\"b\":1,   \"a\":2}", "json", "{\"b\":1,   \"a\":2}"),
-            ("2024-01-02 03:04:05+02", "timestamptz", "2024-01-02 01:04:05+00"),
-            ("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "uuid", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+            (
+                "2024-01-02 03:04:05+02",
+                "timestamptz",
+                "2024-01-02 01:04:05+00",
+            ),
+            (
+                "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+                "uuid",
+                "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            ),
         ];
         for (input, ty, want) in cases {
             assert_eq!(round(input, ty).unwrap(), want, "{input}::{ty}");

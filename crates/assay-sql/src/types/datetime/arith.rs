@@ -41,7 +41,10 @@ pub fn date_add_days(d: i32, days: i64) -> Result<i32> {
 /// `date - date`, in days.
 pub fn date_diff(a: i32, b: i32) -> Result<i32> {
     if !date_is_finite(a) || !date_is_finite(b) {
-        bail!(SqlState::DATETIME_FIELD_OVERFLOW, "cannot subtract infinite dates");
+        bail!(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            "cannot subtract infinite dates"
+        );
     }
     Ok(a - b)
 }
@@ -85,7 +88,10 @@ pub fn timestamptz_add(t: i64, iv: &Interval, zone: &Zone) -> Result<i64> {
 /// `timestamp - timestamp`: microseconds folded into days of 24 hours.
 pub fn timestamp_diff(a: i64, b: i64) -> Result<Interval> {
     if !ts_is_finite(a) || !ts_is_finite(b) {
-        bail!(SqlState::DATETIME_FIELD_OVERFLOW, "cannot subtract infinite timestamps");
+        bail!(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            "cannot subtract infinite timestamps"
+        );
     }
     justify_hours(Interval::new(0, 0, a - b))
 }
@@ -221,16 +227,25 @@ mod tests {
             (interval_mul(&iv("1 mon"), 0.5), "15 days"),
             (interval_div(&iv("1 mon"), 3.0), "10 days"),
             (interval_mul(&iv("1 year"), 0.3), "3 mons 18 days"),
-            (interval_sub(&iv("1 day"), &iv("25 hours")), "1 day -25:00:00"),
+            (
+                interval_sub(&iv("1 day"), &iv("25 hours")),
+                "1 day -25:00:00",
+            ),
             (interval_neg(&iv("1 day 01:00")), "-1 days -01:00:00"),
         ];
         for (got, want) in cases {
             assert_eq!(format_interval(&got.unwrap()), want);
         }
-        assert_eq!(interval_cmp_key(&iv("1 mon")), interval_cmp_key(&iv("30 days")));
+        assert_eq!(
+            interval_cmp_key(&iv("1 mon")),
+            interval_cmp_key(&iv("30 days"))
+        );
         assert!(interval_cmp_key(&iv("1 day")) > interval_cmp_key(&iv("23 hours")));
         let noon = 12 * USECS_PER_HOUR;
         assert_eq!(time_add(noon, &iv("13 hours")), USECS_PER_HOUR);
-        assert_eq!(interval_div(&iv("1 day"), 0.0).unwrap_err().message(), "division by zero");
+        assert_eq!(
+            interval_div(&iv("1 day"), 0.0).unwrap_err().message(),
+            "division by zero"
+        );
     }
 }

@@ -45,7 +45,11 @@ pub fn format_date(d: i32) -> String {
 pub fn format_time(t: i64) -> String {
     let mut out = String::with_capacity(15);
     let t = t.max(0) as u64;
-    push_hms(&mut out, t / USECS_PER_HOUR as u64, t % USECS_PER_HOUR as u64);
+    push_hms(
+        &mut out,
+        t / USECS_PER_HOUR as u64,
+        t % USECS_PER_HOUR as u64,
+    );
     out
 }
 
@@ -61,7 +65,11 @@ fn format_ts(t: i64, offset: Option<i32>) -> String {
     let bc = push_ymd(&mut out, days);
     out.push(' ');
     let tod = tod as u64;
-    push_hms(&mut out, tod / USECS_PER_HOUR as u64, tod % USECS_PER_HOUR as u64);
+    push_hms(
+        &mut out,
+        tod / USECS_PER_HOUR as u64,
+        tod % USECS_PER_HOUR as u64,
+    );
     if let Some(off) = offset {
         out.push_str(&format_offset(off));
     }
@@ -77,7 +85,11 @@ pub fn format_timestamp(t: i64) -> String {
 
 /// Prints a timestamptz in the session's zone, with its offset appended.
 pub fn format_timestamptz(t: i64, zone: &Zone) -> String {
-    let offset = if ts_is_finite(t) { zone.offset_at(t) } else { 0 };
+    let offset = if ts_is_finite(t) {
+        zone.offset_at(t)
+    } else {
+        0
+    };
     format_ts(t, Some(offset))
 }
 
@@ -93,7 +105,10 @@ mod tests {
         assert_eq!(format_date(i32::MAX), "infinity");
         assert_eq!(format_time(12 * USECS_PER_HOUR + 789_000), "12:00:00.789");
         assert_eq!(format_time(USECS_PER_DAY), "24:00:00");
-        assert_eq!(format_timestamp(USECS_PER_SEC + 123_000), "2000-01-01 00:00:01.123");
+        assert_eq!(
+            format_timestamp(USECS_PER_SEC + 123_000),
+            "2000-01-01 00:00:01.123"
+        );
         let ist = Zone::parse("Asia/Kolkata").unwrap();
         assert_eq!(format_timestamptz(0, &ist), "2000-01-01 05:30:00+05:30");
     }

@@ -56,10 +56,12 @@ enum Unit {
 fn unit(word: &str) -> Option<Unit> {
     use Unit::*;
     Some(match word.to_ascii_lowercase().as_str() {
-        "microsecond" | "microseconds" | "microsecon" | "us" | "usec" | "usecs"
-        | "useconds" => Micro,
-        "millisecond" | "milliseconds" | "millisecon" | "ms" | "msec" | "msecs"
-        | "mseconds" => Milli,
+        "microsecond" | "microseconds" | "microsecon" | "us" | "usec" | "usecs" | "useconds" => {
+            Micro
+        }
+        "millisecond" | "milliseconds" | "millisecon" | "ms" | "msec" | "msecs" | "mseconds" => {
+            Milli
+        }
         "second" | "seconds" | "s" | "sec" | "secs" => Second,
         "minute" | "minutes" | "m" | "min" | "mins" => Minute,
         "hour" | "hours" | "h" | "hr" | "hrs" => Hour,
@@ -402,7 +404,11 @@ pub fn format_interval(iv: &Interval) -> String {
             out.push('+');
         }
         let a = iv.micros.unsigned_abs();
-        push_hms(&mut out, a / USECS_PER_HOUR as u64, a % USECS_PER_HOUR as u64);
+        push_hms(
+            &mut out,
+            a / USECS_PER_HOUR as u64,
+            a % USECS_PER_HOUR as u64,
+        );
     }
     out
 }
@@ -415,8 +421,14 @@ mod tests {
     #[test]
     fn postgres_style_round_trips() {
         let cases = [
-            ("1 year 2 mons 3 days 04:05:06", "1 year 2 mons 3 days 04:05:06"),
-            ("-1 year 2 mons -3 days 04:05:06", "-10 mons -3 days +04:05:06"),
+            (
+                "1 year 2 mons 3 days 04:05:06",
+                "1 year 2 mons 3 days 04:05:06",
+            ),
+            (
+                "-1 year 2 mons -3 days 04:05:06",
+                "-10 mons -3 days +04:05:06",
+            ),
             ("1 day -1 hour", "1 day -01:00:00"),
             ("-1 day", "-1 days"),
             ("-04:05:06", "-04:05:06"),
@@ -461,18 +473,36 @@ mod tests {
 
     #[test]
     fn errors() {
-        for bad in ["foo", "1 year 1 year", "1 2 3", "1e3 seconds", "P", "-P1D", "1 day 1 day", ""] {
+        for bad in [
+            "foo",
+            "1 year 1 year",
+            "1 2 3",
+            "1e3 seconds",
+            "P",
+            "-P1D",
+            "1 day 1 day",
+            "",
+        ] {
             let e = parse_interval(bad).unwrap_err();
             assert_eq!(
                 (e.message(), e.code().as_str()),
-                (format!("invalid input syntax for type interval: \"{bad}\"").as_str(), "22007"),
+                (
+                    format!("invalid input syntax for type interval: \"{bad}\"").as_str(),
+                    "22007"
+                ),
                 "{bad}"
             );
         }
         let e = parse_interval("2147483648 days").unwrap_err();
-        assert_eq!(e.message(), "interval field value out of range: \"2147483648 days\"");
+        assert_eq!(
+            e.message(),
+            "interval field value out of range: \"2147483648 days\""
+        );
         assert_eq!(e.code().as_str(), "22015");
         let e = parse_interval("178956971 years").unwrap_err();
-        assert_eq!((e.message(), e.code().as_str()), ("interval out of range", "22008"));
+        assert_eq!(
+            (e.message(), e.code().as_str()),
+            ("interval out of range", "22008")
+        );
     }
 }

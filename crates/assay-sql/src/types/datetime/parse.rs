@@ -73,8 +73,20 @@ const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 const WEEKDAYS: [&str; 14] = [
-    "sun", "mon", "tue", "wed", "thu", "fri", "sat", "sunday", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday",
+    "sun",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
 ];
 
 fn month_number(word: &str) -> Option<u32> {
@@ -350,10 +362,7 @@ impl Parsed {
                     }
                 }
                 // ISO 8601's `T` between date and time.
-                if i + 1 < b.len()
-                    && matches!(b[i], b'T' | b't')
-                    && b[i + 1].is_ascii_digit()
-                {
+                if i + 1 < b.len() && matches!(b[i], b'T' | b't') && b[i + 1].is_ascii_digit() {
                     i += 1;
                 }
             } else if c == b'+' || c == b'-' {
@@ -377,9 +386,7 @@ impl Parsed {
                 let off = parse_numeric_offset(&input[start..i]).ok_or(Reject::Syntax)?;
                 p.zone(TzSpec::Offset(off))?;
             } else if c.is_ascii_alphabetic() {
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric() || b"/_".contains(&b[i]))
-                {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b"/_".contains(&b[i])) {
                     i += 1;
                 }
                 // Zone names may carry an offset (`Etc/GMT+5`).
@@ -610,7 +617,10 @@ fn parse_ts_parts(
         .date(settings)
         .map_err(|r| reject(r, name, input))?
         .ok_or_else(|| reject(Reject::Syntax, name, input))?;
-    let time = p.time_of_day().map_err(|r| reject(r, name, input))?.unwrap_or(0);
+    let time = p
+        .time_of_day()
+        .map_err(|r| reject(r, name, input))?
+        .unwrap_or(0);
     if !(i64::from(DATE_MIN) - 1..=i64::from(DATE_END)).contains(&date) {
         return Err(err!(
             SqlState::DATETIME_FIELD_OVERFLOW,
@@ -700,13 +710,41 @@ mod tests {
             assert_eq!(format_date(parse_date(input, &s).unwrap()), want, "{input}");
         }
         let errors = [
-            ("2024-02-30", "date/time field value out of range: \"2024-02-30\"", "22008"),
-            ("2024-13-01", "date/time field value out of range: \"2024-13-01\"", "22008"),
-            ("99-01-01", "date/time field value out of range: \"99-01-01\"", "22008"),
-            ("garbage", "invalid input syntax for type date: \"garbage\"", "22007"),
-            ("1/2", "invalid input syntax for type date: \"1/2\"", "22007"),
-            ("5874898-01-01", "date out of range: \"5874898-01-01\"", "22008"),
-            ("4714-11-23 BC", "date out of range: \"4714-11-23 BC\"", "22008"),
+            (
+                "2024-02-30",
+                "date/time field value out of range: \"2024-02-30\"",
+                "22008",
+            ),
+            (
+                "2024-13-01",
+                "date/time field value out of range: \"2024-13-01\"",
+                "22008",
+            ),
+            (
+                "99-01-01",
+                "date/time field value out of range: \"99-01-01\"",
+                "22008",
+            ),
+            (
+                "garbage",
+                "invalid input syntax for type date: \"garbage\"",
+                "22007",
+            ),
+            (
+                "1/2",
+                "invalid input syntax for type date: \"1/2\"",
+                "22007",
+            ),
+            (
+                "5874898-01-01",
+                "date out of range: \"5874898-01-01\"",
+                "22008",
+            ),
+            (
+                "4714-11-23 BC",
+                "date out of range: \"4714-11-23 BC\"",
+                "22008",
+            ),
             ("", "invalid input syntax for type date: \"\"", "22007"),
         ];
         for (input, msg, code) in errors {
@@ -714,7 +752,10 @@ mod tests {
             assert_eq!((e.message(), e.code().as_str()), (msg, code), "{input}");
         }
         let e = parse_date("2024-13-01", &s).unwrap_err();
-        assert_eq!(e.hint(), Some("Perhaps you need a different \"datestyle\" setting."));
+        assert_eq!(
+            e.hint(),
+            Some("Perhaps you need a different \"datestyle\" setting.")
+        );
     }
 
     #[test]
@@ -732,16 +773,33 @@ mod tests {
             ("2024-01-02T03:04:05", "2024-01-02 03:04:05"),
         ];
         for (input, want) in cases {
-            assert_eq!(format_timestamp(parse_timestamp(input, &s).unwrap()), want, "{input}");
+            assert_eq!(
+                format_timestamp(parse_timestamp(input, &s).unwrap()),
+                want,
+                "{input}"
+            );
         }
         let errors = [
-            ("2024-01-02 25:00:00", "date/time field value out of range: \"2024-01-02 25:00:00\""),
-            ("2024-01-02 03:60:00", "date/time field value out of range: \"2024-01-02 03:60:00\""),
+            (
+                "2024-01-02 25:00:00",
+                "date/time field value out of range: \"2024-01-02 25:00:00\"",
+            ),
+            (
+                "2024-01-02 03:60:00",
+                "date/time field value out of range: \"2024-01-02 03:60:00\"",
+            ),
             ("294277-01-01", "timestamp out of range: \"294277-01-01\""),
-            ("03:04 2024-01-02x", "invalid input syntax for type timestamp: \"03:04 2024-01-02x\""),
+            (
+                "03:04 2024-01-02x",
+                "invalid input syntax for type timestamp: \"03:04 2024-01-02x\"",
+            ),
         ];
         for (input, msg) in errors {
-            assert_eq!(parse_timestamp(input, &s).unwrap_err().message(), msg, "{input}");
+            assert_eq!(
+                parse_timestamp(input, &s).unwrap_err().message(),
+                msg,
+                "{input}"
+            );
         }
     }
 
@@ -752,11 +810,17 @@ mod tests {
             ("2024-01-02 03:04:05.123+02", "2024-01-02 01:04:05.123+00"),
             ("2024-01-02T03:04:05Z", "2024-01-02 03:04:05+00"),
             ("epoch", "1970-01-01 00:00:00+00"),
-            ("2024-01-02 03:04:05 America/New_York", "2024-01-02 08:04:05+00"),
+            (
+                "2024-01-02 03:04:05 America/New_York",
+                "2024-01-02 08:04:05+00",
+            ),
             ("2024-01-02 03:04:05 EST", "2024-01-02 08:04:05+00"),
             ("2024-01-02 03:04:05+05:30", "2024-01-01 21:34:05+00"),
             ("2024-01-02 03:04:05-0530", "2024-01-02 08:34:05+00"),
-            ("2024-01-02 03:04:05.123 +0200", "2024-01-02 01:04:05.123+00"),
+            (
+                "2024-01-02 03:04:05.123 +0200",
+                "2024-01-02 01:04:05.123+00",
+            ),
             ("2024-01-02 03:04:05.5-09:30:15", "2024-01-02 12:34:20.5+00"),
         ];
         for (input, want) in cases {
@@ -810,7 +874,10 @@ mod tests {
         assert!(parse_date("today", &s).is_err());
         s.now = Some(USECS_PER_DAY * 10 + 5);
         assert_eq!(parse_date("tomorrow", &s).unwrap(), 11);
-        assert_eq!(parse_timestamptz("now", &s).unwrap(), USECS_PER_DAY * 10 + 5);
+        assert_eq!(
+            parse_timestamptz("now", &s).unwrap(),
+            USECS_PER_DAY * 10 + 5
+        );
         assert_eq!(parse_date("yesterday", &s).unwrap(), 9);
     }
 }

@@ -47,7 +47,10 @@ impl Zone {
         if let Some(secs) = parse_numeric_offset(trimmed) {
             return Ok(Zone::fixed(secs));
         }
-        if ["utc", "gmt", "z", "zulu"].iter().any(|n| n.eq_ignore_ascii_case(trimmed)) {
+        if ["utc", "gmt", "z", "zulu"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(trimmed))
+        {
             return Ok(Zone {
                 name: trimmed.to_string(),
                 tz: TimeZone::UTC,
@@ -74,7 +77,9 @@ impl Zone {
     /// The zone's offset from UTC, in seconds east, at a timestamp given in
     /// microseconds since 2000-01-01 UTC.
     pub fn offset_at(&self, utc_micros: i64) -> i32 {
-        let secs = utc_micros.div_euclid(USECS_PER_SEC).saturating_add(UNIX_TO_PG_SECS);
+        let secs = utc_micros
+            .div_euclid(USECS_PER_SEC)
+            .saturating_add(UNIX_TO_PG_SECS);
         let secs = secs.clamp(
             jiff::Timestamp::MIN.as_second(),
             jiff::Timestamp::MAX.as_second(),
