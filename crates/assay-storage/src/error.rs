@@ -46,6 +46,7 @@ impl SqlState {
     pub const NUMERIC_VALUE_OUT_OF_RANGE: SqlState = SqlState::new(b"22003");
     pub const NULL_VALUE_NOT_ALLOWED: SqlState = SqlState::new(b"22004");
     pub const DATETIME_FIELD_OVERFLOW: SqlState = SqlState::new(b"22008");
+    pub const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: SqlState = SqlState::new(b"22009");
     pub const DIVISION_BY_ZERO: SqlState = SqlState::new(b"22012");
     pub const INTERVAL_FIELD_OVERFLOW: SqlState = SqlState::new(b"22015");
     pub const UNTRANSLATABLE_CHARACTER: SqlState = SqlState::new(b"22P05");

@@ -119,7 +119,8 @@ impl Acc {
                 self.months += rint(frac * years as f64 * 12.0);
             }
         }
-        if self.days.abs() > i128::from(i32::MAX) || int.abs() > i128::from(i32::MAX) && u >= Day {
+        let fits = |x: i128| (i128::from(i32::MIN)..=i128::from(i32::MAX)).contains(&x);
+        if !fits(self.days) || (u >= Day && !fits(int)) {
             return Err(field_overflow(input));
         }
         Ok(())
@@ -169,55 +170,72 @@ fn split_number(s: &str) -> Option<(i64, f64)> {
     Some(if negative { (-i, -f) } else { (i, f) })
 }
 
+/// Why a time field was rejected.
+enum TimeReject {
+    Syntax,
+    Field,
+}
+
 /// Parses `[-]H:MM[:SS[.frac]]` or `MM:SS.frac` into microseconds.
-fn parse_interval_time(s: &str) -> Option<i128> {
-    let (negative, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+fn parse_interval_time(s: &str) -> Result<i128, TimeReject> {
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        Some(_) => (false, s),
+        None => return Err(TimeReject::Syntax),
     };
     let parts: Vec<&str> = body.split(':').collect();
-    let int = |p: &str| -> Option<i128> {
-        if p.is_empty() || p.len() > 18 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+    let int = |p: &str| -> Result<i128, TimeReject> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(TimeReject::Syntax);
         }
-        p.parse().ok()
+        if p.len() > 18 {
+            return Err(TimeReject::Field);
+        }
+        p.parse().map_err(|_| TimeReject::Syntax)
     };
-    let seconds = |p: &str| -> Option<i128> {
+    let minutes = |p: &str| -> Result<i128, TimeReject> {
+        let m = int(p)?;
+        if m > 59 {
+            return Err(TimeReject::Field);
+        }
+        Ok(m * USECS_PER_MINUTE as i128)
+    };
+    let seconds = |p: &str| -> Result<i128, TimeReject> {
         let (whole, frac) = p.split_once('.').unwrap_or((p, ""));
         let w = int(whole)?;
-        if w > 59 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+        if !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(TimeReject::Syntax);
+        }
+        if w > 59 {
+            return Err(TimeReject::Field);
         }
         let f: f64 = if frac.is_empty() {
             0.0
         } else {
-            format!("0.{frac}").parse().ok()?
+            format!("0.{frac}")
+                .parse()
+                .map_err(|_| TimeReject::Syntax)?
         };
-        Some(w * 1_000_000 + (f * 1e6).round_ties_even() as i128)
+        Ok(w * 1_000_000 + (f * 1e6).round_ties_even() as i128)
     };
     let micros = match parts.as_slice() {
-        [m, s] if s.contains('.') => {
-            let m = int(m)?;
-            m * USECS_PER_MINUTE as i128 + seconds(s)?
-        }
-        [h, m] => {
-            let m = int(m)?;
-            if m > 59 {
-                return None;
-            }
-            int(h)? * USECS_PER_HOUR as i128 + m * USECS_PER_MINUTE as i128
-        }
-        [h, m, s] => {
-            let m = int(m)?;
-            if m > 59 {
-                return None;
-            }
-            int(h)? * USECS_PER_HOUR as i128 + m * USECS_PER_MINUTE as i128 + seconds(s)?
-        }
-        _ => return None,
+        [m, s] if s.contains('.') => int(m)? * USECS_PER_MINUTE as i128 + seconds(s)?,
+        [h, m] => int(h)? * USECS_PER_HOUR as i128 + minutes(m)?,
+        [h, m, s] => int(h)? * USECS_PER_HOUR as i128 + minutes(m)? + seconds(s)?,
+        _ => return Err(TimeReject::Syntax),
     };
-    Some(if negative { -micros } else { micros })
+    if micros > i128::from(i64::MAX) {
+        return Err(TimeReject::Field);
+    }
+    Ok(if negative { -micros } else { micros })
+}
+
+fn time_error(r: TimeReject, input: &str) -> Error {
+    match r {
+        TimeReject::Syntax => syntax(input),
+        TimeReject::Field => field_overflow(input),
+    }
 }
 
 /// Parses interval input: `1 year 2 mons 3 days 04:05:06`, `@ 1 minute ago`,
@@ -252,6 +270,8 @@ pub fn parse_interval(input: &str) -> Result<Interval> {
     let mut acc = Acc::default();
     let mut negate = false;
     let mut time_seen = false;
+    // `ago` may not follow a bare number (`1 ago`).
+    let mut last_bare = true;
     let mut i = 0;
     if tokens[0] == "@" {
         i += 1;
@@ -260,7 +280,7 @@ pub fn parse_interval(input: &str) -> Result<Interval> {
         let tok = tokens[i].as_str();
         let next = tokens.get(i + 1).map(String::as_str);
         if tok.eq_ignore_ascii_case("ago") {
-            if i + 1 != tokens.len() || negate {
+            if i + 1 != tokens.len() || negate || last_bare {
                 return Err(syntax(input));
             }
             negate = true;
@@ -272,7 +292,8 @@ pub fn parse_interval(input: &str) -> Result<Interval> {
                 return Err(syntax(input));
             }
             time_seen = true;
-            acc.micros += parse_interval_time(tok).ok_or_else(|| syntax(input))?;
+            acc.micros += parse_interval_time(tok).map_err(|r| time_error(r, input))?;
+            last_bare = false;
             i += 1;
             continue;
         }
@@ -281,9 +302,13 @@ pub fn parse_interval(input: &str) -> Result<Interval> {
             // Year-month: `1-2`.
             let y: i64 = y.parse().map_err(|_| syntax(input))?;
             let m: i64 = m.parse().map_err(|_| syntax(input))?;
-            if m > 11 || acc.seen & (1 << Unit::Year as u32) != 0 {
+            if acc.seen & (1 << Unit::Year as u32) != 0 {
                 return Err(syntax(input));
             }
+            if m > 11 {
+                return Err(field_overflow(input));
+            }
+            last_bare = false;
             acc.seen |= 1 << Unit::Year as u32 | 1 << Unit::Month as u32;
             let total = i128::from(y) * 12 + i128::from(m);
             acc.months += if tok.starts_with('-') { -total } else { total };
@@ -294,14 +319,17 @@ pub fn parse_interval(input: &str) -> Result<Interval> {
         match next.and_then(unit) {
             Some(u) => {
                 acc.add(u, int, frac, input)?;
+                last_bare = false;
                 i += 2;
             }
             None if next.is_some_and(|n| n.contains(':')) => {
                 acc.add(Unit::Day, int, frac, input)?;
+                last_bare = false;
                 i += 1;
             }
             None if next.is_none() || next.is_some_and(|n| n.eq_ignore_ascii_case("ago")) => {
                 acc.add(Unit::Second, int, frac, input)?;
+                last_bare = true;
                 i += 1;
             }
             None => return Err(syntax(input)),
@@ -331,7 +359,7 @@ fn parse_iso(s: &str, input: &str) -> Result<Interval> {
         acc.add(Unit::Month, num(m)?, 0.0, input)?;
         acc.add(Unit::Day, num(d)?, 0.0, input)?;
         if let Some(t) = time_part {
-            acc.micros += parse_interval_time(t).ok_or_else(|| syntax(input))?;
+            acc.micros += parse_interval_time(t).map_err(|r| time_error(r, input))?;
         }
         return acc.finish(false);
     }
@@ -359,9 +387,6 @@ fn parse_iso(s: &str, input: &str) -> Result<Interval> {
     };
     designators(date_part, false)?;
     if let Some(t) = time_part {
-        if t.is_empty() {
-            return Err(syntax(input));
-        }
         designators(t, true)?;
     }
     acc.finish(false)

@@ -8,7 +8,7 @@
 use assay_storage::{err, Error, Result, SqlState};
 
 use super::calendar::*;
-use super::zone::{abbreviation_offset, parse_numeric_offset, Zone};
+use super::zone::{abbreviation_offset, parse_numeric_offset, Zone, MAX_OFFSET};
 use crate::types::settings::{DateOrder, Settings};
 
 /// Why input was rejected; turned into PostgreSQL's message by the caller,
@@ -21,6 +21,10 @@ enum Reject {
     Field,
     /// Same, with the `datestyle` hint (a month above 12).
     FieldHint,
+    /// 22009 `time zone displacement out of range`
+    Displacement,
+    /// 22023 `time zone "…" not recognized`
+    UnknownZone(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +57,14 @@ struct Parsed {
     pm: Option<bool>,
     text_month: bool,
     numbers: Vec<String>,
+}
+
+fn checked_offset(s: &str) -> Result<i32, Reject> {
+    let secs = parse_numeric_offset(s).ok_or(Reject::Syntax)?;
+    if secs.abs() > MAX_OFFSET {
+        return Err(Reject::Displacement);
+    }
+    Ok(secs)
 }
 
 const MONTHS: [&str; 12] = [
@@ -230,9 +242,7 @@ impl Parsed {
         };
         self.time = Some(parse_clock(clock)?);
         if let Some(off) = offset {
-            self.zone(TzSpec::Offset(
-                parse_numeric_offset(off).ok_or(Reject::Syntax)?,
-            ))?;
+            self.zone(TzSpec::Offset(checked_offset(off)?))?;
         }
         Ok(())
     }
@@ -312,11 +322,12 @@ impl Parsed {
         }
         match Zone::parse(word) {
             Ok(z) => self.zone(TzSpec::Named(z)),
+            Err(_) if word.contains('/') => Err(Reject::UnknownZone(w)),
             Err(_) => Err(Reject::Syntax),
         }
     }
 
-    fn tokenize(input: &str, order: DateOrder) -> Result<Parsed, Reject> {
+    fn tokenize(input: &str, order: DateOrder, time_only: bool) -> Result<Parsed, Reject> {
         let mut p = Parsed::default();
         let b = input.as_bytes();
         let mut i = 0;
@@ -353,9 +364,16 @@ impl Parsed {
                     }
                     _ => {
                         let tok = &input[start..i];
-                        if tok.len() == 8 && p.year.is_none() && p.month.is_none() {
+                        let no_date = p.year.is_none() && p.month.is_none();
+                        if tok.len() == 8 && no_date {
                             p.set_year(&tok[..4])?;
                             p.set_md(&tok[4..6], &tok[6..])?;
+                        } else if tok.len() == 6 && no_date && !time_only {
+                            p.set_year(&tok[..2])?;
+                            p.set_md(&tok[2..4], &tok[4..])?;
+                        } else if tok.len() == 6 && p.time.is_none() {
+                            let clock = format!("{}:{}:{}", &tok[..2], &tok[2..4], &tok[4..]);
+                            p.time_field(&clock)?;
                         } else {
                             p.numbers.push(tok.to_string());
                         }
@@ -383,11 +401,24 @@ impl Parsed {
                 while i < b.len() && (b[i].is_ascii_digit() || b[i] == b':') {
                     i += 1;
                 }
-                let off = parse_numeric_offset(&input[start..i]).ok_or(Reject::Syntax)?;
-                p.zone(TzSpec::Offset(off))?;
+                p.zone(TzSpec::Offset(checked_offset(&input[start..i])?))?;
             } else if c.is_ascii_alphabetic() {
                 while i < b.len() && (b[i].is_ascii_alphanumeric() || b"/_".contains(&b[i])) {
                     i += 1;
+                }
+                // A month name may open a date field: `Jan-08-99`.
+                if b.get(i).is_some_and(|c| b"-/.".contains(c))
+                    && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                    && month_number(&input[start..i]).is_some()
+                {
+                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b"-/.".contains(&b[i])) {
+                        i += 1;
+                    }
+                    if p.year.is_some() || p.month.is_some() {
+                        return Err(Reject::Syntax);
+                    }
+                    p.date_field(&input[start..i], order)?;
+                    continue;
                 }
                 // Zone names may carry an offset (`Etc/GMT+5`).
                 if input[start..i].contains('/') {
@@ -516,6 +547,16 @@ fn reject(r: Reject, type_name: &str, input: &str) -> Error {
             input
         )
         .with_hint("Perhaps you need a different \"datestyle\" setting."),
+        Reject::Displacement => err!(
+            SqlState::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
+            "time zone displacement out of range: \"{}\"",
+            input
+        ),
+        Reject::UnknownZone(name) => err!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "time zone \"{}\" not recognized",
+            name
+        ),
     }
 }
 
@@ -544,7 +585,8 @@ fn only_special(p: &Parsed) -> bool {
 /// Parses `date` input.
 pub fn parse_date(input: &str, settings: &Settings) -> Result<i32> {
     let name = "date";
-    let p = Parsed::tokenize(input, settings.date_order).map_err(|r| reject(r, name, input))?;
+    let p =
+        Parsed::tokenize(input, settings.date_order, false).map_err(|r| reject(r, name, input))?;
     if let Some(s) = p.special {
         if !only_special(&p) {
             return Err(reject(Reject::Syntax, name, input));
@@ -577,8 +619,9 @@ pub fn parse_date(input: &str, settings: &Settings) -> Result<i32> {
 
 /// Parses `time without time zone` input; a date or zone in it is ignored.
 pub fn parse_time(input: &str, settings: &Settings) -> Result<i64> {
-    let name = "time without time zone";
-    let p = Parsed::tokenize(input, settings.date_order).map_err(|r| reject(r, name, input))?;
+    let name = "time";
+    let p =
+        Parsed::tokenize(input, settings.date_order, true).map_err(|r| reject(r, name, input))?;
     if let Some(s) = p.special {
         if s == Special::Now && only_special(&p) {
             let now = now_or_reject(settings, name, input)?;
@@ -600,7 +643,8 @@ fn parse_ts_parts(
     settings: &Settings,
     name: &str,
 ) -> Result<std::result::Result<(i64, Option<TzSpec>), i64>> {
-    let p = Parsed::tokenize(input, settings.date_order).map_err(|r| reject(r, name, input))?;
+    let p =
+        Parsed::tokenize(input, settings.date_order, false).map_err(|r| reject(r, name, input))?;
     if let Some(s) = p.special {
         if !only_special(&p) {
             return Err(reject(Reject::Syntax, name, input));

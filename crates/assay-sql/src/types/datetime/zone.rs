@@ -45,7 +45,9 @@ impl Zone {
     pub fn parse(name: &str) -> Result<Zone> {
         let trimmed = name.trim();
         if let Some(secs) = parse_numeric_offset(trimmed) {
-            return Ok(Zone::fixed(secs));
+            if secs.abs() <= MAX_OFFSET {
+                return Ok(Zone::fixed(secs));
+            }
         }
         if ["utc", "gmt", "z", "zulu"]
             .iter()
@@ -152,7 +154,11 @@ pub fn format_offset(seconds_east: i32) -> String {
     }
 }
 
-/// Parses `+02`, `-0530`, `+05:30`, `-09:30:15` as seconds east.
+/// The largest offset PostgreSQL accepts: 15:59:59.
+pub const MAX_OFFSET: i32 = 15 * 3600 + 59 * 60 + 59;
+
+/// Parses `+02`, `-0530`, `+05:30`, `-09:30:15` as seconds east; the
+/// caller checks the result against [`MAX_OFFSET`].
 pub fn parse_numeric_offset(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (1, &s[1..]),
@@ -178,7 +184,7 @@ pub fn parse_numeric_offset(s: &str) -> Option<i32> {
         [h, m, s] => (num(h)?, num(m)?, num(s)?),
         _ => return None,
     };
-    if h > 15 || m >= 60 || sec >= 60 {
+    if m >= 60 || sec >= 60 {
         return None;
     }
     Some(sign * (h * 3600 + m * 60 + sec))
@@ -246,6 +252,7 @@ mod tests {
         assert_eq!(parse_numeric_offset("+02"), Some(7200));
         assert_eq!(parse_numeric_offset("-09:30:15"), Some(-34_215));
         assert_eq!(parse_numeric_offset("+2x"), None);
+        assert!(Zone::parse("+25").is_err());
     }
 
     #[test]
