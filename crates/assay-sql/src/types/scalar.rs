@@ -330,7 +330,15 @@ mod tests {
             );
         }
         assert_eq!(format_float8(f64::from(0.1f32), 1), "0.10000000149011612");
+        // extra_float_digits 0 and -3, verified on PostgreSQL 15.
         assert_eq!(format_float8(0.1 + 0.2, 0), "0.3");
+        assert_eq!(format_float8(1e15, 0), "1e+15");
+        assert_eq!(format_float8(1e14, 0), "100000000000000");
+        assert_eq!(format_float8(f64::from(0.1f32), 0), "0.100000001490116");
+        assert_eq!(format_float8(1.5e-5, 0), "1.5e-05");
+        assert_eq!(format_float8(std::f64::consts::PI, -3), "3.14159265359");
+        assert_eq!(format_float8(1e12, -3), "1e+12");
+        assert_eq!(format_float4(123_456_789.123, 0), "1.23457e+08");
         for (bad, msg) in [
             (
                 "1e400",
