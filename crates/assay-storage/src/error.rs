@@ -46,7 +46,10 @@ impl SqlState {
     pub const NUMERIC_VALUE_OUT_OF_RANGE: SqlState = SqlState::new(b"22003");
     pub const NULL_VALUE_NOT_ALLOWED: SqlState = SqlState::new(b"22004");
     pub const DATETIME_FIELD_OVERFLOW: SqlState = SqlState::new(b"22008");
+    pub const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: SqlState = SqlState::new(b"22009");
     pub const DIVISION_BY_ZERO: SqlState = SqlState::new(b"22012");
+    pub const INTERVAL_FIELD_OVERFLOW: SqlState = SqlState::new(b"22015");
+    pub const UNTRANSLATABLE_CHARACTER: SqlState = SqlState::new(b"22P05");
     pub const INVALID_PARAMETER_VALUE: SqlState = SqlState::new(b"22023");
     pub const INVALID_TEXT_REPRESENTATION: SqlState = SqlState::new(b"22P02");
     pub const INVALID_DATETIME_FORMAT: SqlState = SqlState::new(b"22007");
@@ -65,6 +68,9 @@ impl SqlState {
     pub const SERIALIZATION_FAILURE: SqlState = SqlState::new(b"40001");
     // Class 42: syntax error or access rule violation
     pub const SYNTAX_ERROR: SqlState = SqlState::new(b"42601");
+    pub const UNDEFINED_FUNCTION: SqlState = SqlState::new(b"42883");
+    pub const DATATYPE_MISMATCH: SqlState = SqlState::new(b"42804");
+    pub const CANNOT_COERCE: SqlState = SqlState::new(b"42846");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");
     pub const UNDEFINED_OBJECT: SqlState = SqlState::new(b"42704");
     pub const DUPLICATE_OBJECT: SqlState = SqlState::new(b"42710");
