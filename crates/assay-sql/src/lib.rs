@@ -1,0 +1,3 @@
+//! Assay's SQL layer.
+pub mod ast;
+pub mod parser;
