@@ -17,22 +17,36 @@ pub struct Report {
 
 impl Report {
     pub fn header(&self, peer: &str) {
-        println!("{:<22} {:>10} {:>10} {:>7}", "workload", "assay_ms", format!("{peer}_ms"), "ratio");
+        println!(
+            "{:<22} {:>10} {:>10} {:>7}",
+            "workload",
+            "assay_ms",
+            format!("{peer}_ms"),
+            "ratio"
+        );
     }
 
     pub fn add(&mut self, workload: &'static str, assay_ms: f64, peer_ms: f64) {
         let ratio = assay_ms / peer_ms.max(1e-9);
         println!("{workload:<22} {assay_ms:>10.1} {peer_ms:>10.1} {ratio:>7.2}");
-        self.lines.push(Line { workload, assay_ms, peer_ms });
+        self.lines.push(Line {
+            workload,
+            assay_ms,
+            peer_ms,
+        });
     }
 
     pub fn finish(&self) {
-        let worst = self
+        let ratio = |l: &Line| l.assay_ms / l.peer_ms.max(1e-9);
+        let Some(worst) = self
             .lines
             .iter()
-            .map(|l| l.assay_ms / l.peer_ms.max(1e-9))
-            .fold(0.0, f64::max);
-        println!("worst ratio {worst:.2}");
+            .max_by(|a, b| ratio(a).total_cmp(&ratio(b)))
+        else {
+            return;
+        };
+        println!("# slowest relative to the peer: {}", worst.workload);
+        println!("worst ratio {:.2}", ratio(worst));
     }
 }
 

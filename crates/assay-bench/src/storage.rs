@@ -63,7 +63,10 @@ pub fn run(rows: usize) -> std::result::Result<(), String> {
         let (_, s) = time(|| sqlite_insert(&sqlite, shuffled.clone()));
         report.add("random_insert_1txn", a, s);
         let stats = assay.stats();
-        println!("# random insert: {} WAL frames written for {} pages", stats.last_commit, stats.db_pages);
+        println!(
+            "# random insert: {} WAL frames written for {} pages",
+            stats.last_commit, stats.db_pages
+        );
     }
 
     let probes = permutation(rows, 42);
@@ -89,7 +92,9 @@ pub fn run(rows: usize) -> std::result::Result<(), String> {
     report.add("single_row_commits_10k", a, s);
 
     report.finish();
-    println!("# full scan grew Assay's resident memory by {scan_rss} KiB (page cache bound: 65536 KiB)");
+    println!(
+        "# full scan grew Assay's resident memory by {scan_rss} KiB (page cache bound: 65536 KiB)"
+    );
     Ok(())
 }
 
@@ -177,14 +182,19 @@ fn open_sqlite(path: &str) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "cache_size", -65536)?;
-    conn.execute("CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v BLOB)", [])?;
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v BLOB)",
+        [],
+    )?;
     Ok(conn)
 }
 
 fn sqlite_insert(conn: &Connection, keys: Vec<i64>) {
     conn.execute_batch("BEGIN").unwrap();
     {
-        let mut stmt = conn.prepare_cached("INSERT INTO kv (k, v) VALUES (?1, ?2)").unwrap();
+        let mut stmt = conn
+            .prepare_cached("INSERT INTO kv (k, v) VALUES (?1, ?2)")
+            .unwrap();
         for k in keys {
             stmt.execute(params![k, &value(k, 1)[..]]).unwrap();
         }
@@ -196,7 +206,9 @@ fn sqlite_point_reads(conn: &Connection, probes: &[i64]) -> u64 {
     conn.execute_batch("BEGIN").unwrap();
     let mut sum = 0u64;
     {
-        let mut stmt = conn.prepare_cached("SELECT v FROM kv WHERE k = ?1").unwrap();
+        let mut stmt = conn
+            .prepare_cached("SELECT v FROM kv WHERE k = ?1")
+            .unwrap();
         for &k in probes {
             let mut rows = stmt.query(params![k]).unwrap();
             let row = rows.next().unwrap().unwrap();
@@ -220,7 +232,9 @@ fn sqlite_scan(conn: &Connection) -> u64 {
 fn sqlite_updates(conn: &Connection, keys: &[i64]) {
     conn.execute_batch("BEGIN").unwrap();
     {
-        let mut stmt = conn.prepare_cached("UPDATE kv SET v = ?2 WHERE k = ?1").unwrap();
+        let mut stmt = conn
+            .prepare_cached("UPDATE kv SET v = ?2 WHERE k = ?1")
+            .unwrap();
         for &k in keys {
             stmt.execute(params![k, &value(k, 2)[..]]).unwrap();
         }
@@ -229,7 +243,9 @@ fn sqlite_updates(conn: &Connection, keys: &[i64]) {
 }
 
 fn sqlite_small_commits(conn: &Connection, first: i64) {
-    let mut stmt = conn.prepare_cached("INSERT INTO kv (k, v) VALUES (?1, ?2)").unwrap();
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO kv (k, v) VALUES (?1, ?2)")
+        .unwrap();
     for k in first..first + SMALL_COMMITS as i64 {
         stmt.execute(params![k, &value(k, 3)[..]]).unwrap();
     }

@@ -27,7 +27,6 @@
 //!    [`Settings`](types::Settings) (`DateStyle`, `TimeZone`,
 //!    `extra_float_digits`, `bytea_output`).
 
-
 pub mod ast;
 pub mod parser;
 pub mod types;

@@ -458,7 +458,7 @@ mod tests {
             let key = c.key().unwrap().to_vec();
             let k = key_of(&c);
             assert_eq!(k % 10, 0, "visited an entry inserted behind the cursor");
-            if k % 20 == 0 {
+            if k.is_multiple_of(20) {
                 t.delete(&mut w, &key).unwrap();
                 if k > 0 {
                     // Behind the cursor: must not be visited.
