@@ -6,7 +6,8 @@
 //! from earlier crashes (including crashes during checkpoints).
 //!
 //! `ASSAY_CRASH_RUNS=N` sets the number of kills (default 12; a full run is
-//! several hundred). The seed is printed so a failure can be replayed with
+//! several hundred: `ASSAY_CRASH_RUNS=300 cargo test --release -p
+//! assay-storage --test crash`). The seed is printed so a failure can be replayed with
 //! `ASSAY_CRASH_SEED`.
 
 use std::io::{BufRead, BufReader};
@@ -84,8 +85,10 @@ fn crash_child() {
     }
 }
 
-/// Checks the reopened database; returns its last transaction.
-fn verify(path: &str, acknowledged: u64) -> u64 {
+/// Checks the reopened database; returns its last transaction. Checks the
+/// keys of every transaction when `full`, else of the last 60 (the database
+/// grows with every run, and a full check each time would be quadratic).
+fn verify(path: &str, acknowledged: u64, full: bool) -> u64 {
     let pager = Pager::open(&OsVfs, path, PagerOptions::default()).unwrap();
     let report = integrity_check(&pager).unwrap();
     assert!(report.is_ok(), "integrity: {:?}", report.problems);
@@ -105,7 +108,8 @@ fn verify(path: &str, acknowledged: u64) -> u64 {
         "found {last}, acknowledged only {acknowledged}"
     );
     let mut expected = 1; // the counter key
-    for t in 1..=last + 1 {
+    let from = if full { 1 } else { last.saturating_sub(60).max(1) };
+    for t in from..=last + 1 {
         let deleted = (t + 5 <= last) && deletes(t + 5) == Some(t);
         let visible = t <= last && !deleted;
         for j in 0..keys_of(t) {
@@ -118,7 +122,9 @@ fn verify(path: &str, acknowledged: u64) -> u64 {
             }
         }
     }
-    assert_eq!(tree.len(&txn).unwrap(), expected);
+    if full {
+        assert_eq!(tree.len(&txn).unwrap(), expected);
+    }
     last
 }
 
@@ -184,7 +190,7 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
         while let Ok(n) = rx.try_recv() {
             acknowledged = acknowledged.max(n);
         }
-        let last = verify(&path, acknowledged);
+        let last = verify(&path, acknowledged, run % 25 == 24 || run + 1 == runs);
         total_seen = total_seen.max(last);
         acknowledged = last;
         let _ = run;
