@@ -3,7 +3,7 @@
 use assay_storage::Result;
 use sqlparser::ast::{self as sp, CopyLegacyCsvOption, CopyLegacyOption, CopyOption as SpOpt};
 
-use super::source::{fold_all, object_name, unsupported};
+use super::source::{fold_all, unsupported};
 use super::Tr;
 use crate::ast::*;
 
@@ -30,7 +30,7 @@ impl Tr<'_> {
     ) -> Result<Copy> {
         let source = match source {
             sp::CopySource::Table { table_name, columns } => CopySource::Table {
-                name: object_name(table_name)?,
+                name: self.src.relation_name(table_name)?,
                 columns: fold_all(columns),
             },
             sp::CopySource::Query(q) => CopySource::Query(Box::new(self.query(q)?)),

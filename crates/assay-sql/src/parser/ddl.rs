@@ -9,12 +9,22 @@ use crate::ast::*;
 
 impl Tr<'_> {
     pub fn create_table(&self, t: &sp::CreateTable) -> Result<Statement> {
-        if t.or_replace || t.external || t.like.is_some() || t.clone.is_some() || t.inherits.is_some()
+        if t.or_replace
+            || t.external
+            || t.like.is_some()
+            || t.clone.is_some()
+            || t.inherits.is_some()
             || t.partition_of.is_some()
+            || t.partition_by.is_some()
+            || t.on_commit.is_some()
+            || t.global.is_some()
+            || t.comment.is_some()
+            || !matches!(t.table_options, sp::CreateTableOptions::None)
+            || (t.unlogged && t.query.is_some())
         {
             return Err(unsupported("this CREATE TABLE syntax"));
         }
-        let name = object_name(&t.name)?;
+        let name = self.src.relation_name(&t.name)?;
         if let Some(q) = &t.query {
             let columns = t.columns.iter().map(|c| fold(&c.name)).collect();
             return Ok(Statement::CreateTableAs(Box::new(CreateTableAs {
@@ -37,6 +47,7 @@ impl Tr<'_> {
         Ok(Statement::CreateTable(Box::new(CreateTable {
             name,
             temporary: t.temporary,
+            unlogged: t.unlogged,
             if_not_exists: t.if_not_exists,
             columns,
             constraints,
@@ -82,7 +93,7 @@ impl Tr<'_> {
 
     fn foreign_key(&self, fk: &sp::ForeignKeyConstraint) -> Result<ForeignKey> {
         Ok(ForeignKey {
-            table: object_name(&fk.foreign_table)?,
+            table: self.src.relation_name(&fk.foreign_table)?,
             columns: fold_all(&fk.referred_columns),
             match_kind: fk.match_kind.as_ref().map(|m| match m {
                 sp::ConstraintReferenceMatchKind::Full => MatchKind::Full,
@@ -174,7 +185,7 @@ impl Tr<'_> {
         }
         Ok(Statement::CreateIndex(Box::new(CreateIndex {
             name: c.name.as_ref().map(single_name).transpose()?,
-            table: object_name(&c.table_name)?,
+            table: self.src.relation_name(&c.table_name)?,
             unique: c.unique,
             concurrently: c.concurrently,
             if_not_exists: c.if_not_exists,
@@ -190,7 +201,7 @@ impl Tr<'_> {
             return Err(unsupported("this CREATE VIEW syntax"));
         }
         Ok(Statement::CreateView(Box::new(CreateView {
-            name: object_name(&v.name)?,
+            name: self.src.relation_name(&v.name)?,
             or_replace: v.or_replace,
             temporary: v.temporary,
             columns: v.columns.iter().map(|c| fold(&c.name)).collect(),
@@ -204,7 +215,7 @@ impl Tr<'_> {
             actions.push(self.alter_action(op)?);
         }
         Ok(Statement::AlterTable(Box::new(AlterTable {
-            name: object_name(&t.name)?,
+            name: self.src.relation_name(&t.name)?,
             if_exists: t.if_exists,
             only: t.only,
             actions,
@@ -292,7 +303,7 @@ impl Tr<'_> {
         };
         Ok(Statement::Drop(Box::new(Drop {
             kind,
-            names: names.iter().map(object_name).collect::<Result<_>>()?,
+            names: names.iter().map(|n| self.src.relation_name(n)).collect::<Result<_>>()?,
             if_exists,
             cascade,
             concurrently: false,

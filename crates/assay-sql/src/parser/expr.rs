@@ -6,7 +6,7 @@ use sqlparser::ast::{
     FunctionArgExpr, FunctionArgumentClause, FunctionArguments, UnaryOperator, Value,
 };
 
-use super::source::{fold, fold_all, object_name, start_of, unsupported};
+use super::source::{fold, object_name, start_of, unsupported};
 use super::Tr;
 use crate::ast::*;
 
@@ -46,14 +46,20 @@ impl Tr<'_> {
         use sp::Expr as E;
         Ok(match e {
             E::Identifier(id) => {
-                if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") {
+                let lower = id.value.to_ascii_lowercase();
+                if id.quote_style.is_none() && lower == "default" {
                     Expr::Default
+                } else if id.quote_style.is_none() && SQL_VALUE_FUNCTIONS.contains(&lower.as_str()) {
+                    Expr::SqlValue { name: lower, precision: None }
                 } else {
-                    Expr::Column { names: vec![fold(id)], pos: self.src.pos(id.span.start) }
+                    Expr::Column {
+                        names: vec![self.src.name_ident(id)?],
+                        pos: self.src.pos(id.span.start),
+                    }
                 }
             }
             E::CompoundIdentifier(ids) => Expr::Column {
-                names: fold_all(ids),
+                names: ids.iter().map(|id| self.src.name_ident(id)).collect::<Result<_>>()?,
                 pos: ids.first().map(|i| self.src.pos(i.span.start)).unwrap_or_default(),
             },
             E::CompoundFieldAccess { root, access_chain } => {
@@ -90,7 +96,7 @@ impl Tr<'_> {
                 low: self.bexpr(low)?,
                 high: self.bexpr(high)?,
                 negated: *negated,
-                symmetric: false,
+                symmetric: self.symmetric.contains(&start_of(low.as_ref())),
             },
             E::BinaryOp { left, op, right } => Expr::Binary {
                 op: self.binary_op(op)?,
@@ -475,7 +481,12 @@ impl Tr<'_> {
                         SpArg::Unnamed(FunctionArgExpr::Expr(e)) => {
                             call.args.push(FunctionArg { name: None, value: self.expr(e)? })
                         }
-                        SpArg::Named { name, arg: FunctionArgExpr::Expr(e), .. } => {
+                        SpArg::ExprNamed {
+                            name: sp::Expr::Identifier(name),
+                            arg: FunctionArgExpr::Expr(e),
+                            ..
+                        }
+                        | SpArg::Named { name, arg: FunctionArgExpr::Expr(e), .. } => {
                             call.args.push(FunctionArg { name: Some(fold(name)), value: self.expr(e)? })
                         }
                         _ => return Err(unsupported(format!("function argument {arg}"))),

@@ -60,11 +60,15 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         };
         let start = src.offset(first.span.start);
         let text = src.slice(start, src.offset(last.span.end));
-        let tr = Tr { src: &src, text: &text };
+        let mut symmetric = Vec::new();
+        let piece = preprocess(&src, piece, &mut symmetric)?;
+        let significant: Vec<&TokenWithSpan> =
+            piece.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+        let tr = Tr { src: &src, text: &text, symmetric };
         let statement = match utility::parse(&tr, &significant)? {
             Some(stmt) => stmt,
             None => {
-                let stmt = sqlparser_statement(&src, piece)?;
+                let stmt = sqlparser_statement(&src, &piece)?;
                 tr.statement(&stmt)?
             }
         };
@@ -95,6 +99,120 @@ pub(crate) struct Tr<'a> {
     src: &'a Source<'a>,
     /// The current statement's text.
     text: &'a str,
+    /// Where the lower bound of each `BETWEEN SYMMETRIC` starts.
+    symmetric: Vec<Location>,
+}
+
+fn word(t: &TokenWithSpan) -> Option<String> {
+    match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// Words that may follow a select-list `*`.
+const WILDCARD_FOLLOWERS: &[&str] = &[
+    "from", "into", "where", "group", "having", "window", "order", "limit", "offset", "fetch",
+    "for", "union", "intersect", "except", "returning", "on",
+];
+
+/// Reserved words that can never directly follow a comma.
+const NEVER_AFTER_COMMA: &[&str] = &[
+    "from", "where", "group", "having", "order", "limit", "offset", "fetch", "for", "into",
+    "union", "intersect", "except", "window", "returning", "using", "on", "then", "else", "end",
+    "as", "asc", "desc", "and", "or", "in", "to", "when", "do",
+];
+
+fn last_is_comma(out: &[TokenWithSpan]) -> bool {
+    out.iter()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        .is_some_and(|t| t.token == Token::Comma)
+}
+
+/// Whether a `*` after these tokens is a wildcard (not multiplication).
+fn after_wildcard_start(out: &[TokenWithSpan]) -> bool {
+    let prev = out.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    match prev {
+        None => false,
+        Some(t) => match &t.token {
+            Token::Comma | Token::Period => true,
+            Token::Word(w) if w.quote_style.is_none() => {
+                matches!(w.value.to_ascii_lowercase().as_str(), "select" | "distinct" | "all" | "returning")
+            }
+            _ => false,
+        },
+    }
+}
+
+/// Rewrites PostgreSQL token sequences sqlparser does not know into ones
+/// it does: postfix `ISNULL` becomes `IS NULL`, and `SYMMETRIC` after
+/// `BETWEEN` is removed (remembering where its lower bound starts).
+fn preprocess(
+    src: &Source,
+    piece: &[TokenWithSpan],
+    symmetric: &mut Vec<Location>,
+) -> Result<Vec<TokenWithSpan>> {
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(piece.len());
+    let mut prev_word: Option<String> = None;
+    let mut mark_next = false;
+    for (i, t) in piece.iter().enumerate() {
+        if matches!(t.token, Token::Whitespace(_)) {
+            out.push(t.clone());
+            continue;
+        }
+        let w = word(t);
+        if mark_next {
+            symmetric.push(t.span.start);
+            mark_next = false;
+        }
+        match w.as_deref() {
+            Some("isnull") => {
+                for kw in ["IS", " ", "NULL"] {
+                    let token = if kw == " " {
+                        Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)
+                    } else {
+                        Token::make_keyword(kw)
+                    };
+                    out.push(TokenWithSpan { token, span: t.span });
+                }
+            }
+            Some(s @ ("symmetric" | "asymmetric")) if prev_word.as_deref() == Some("between") => {
+                mark_next = s == "symmetric";
+            }
+            _ if t.token == Token::Mul && after_wildcard_start(&out) => {
+                // `*` as a select-list wildcard takes no alias in
+                // PostgreSQL; sqlparser would read `SELECT * FORM t` as one.
+                let next = piece[i + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+                if let Some(n) = next {
+                    if let Token::Word(w) = &n.token {
+                        let lower = w.value.to_ascii_lowercase();
+                        if w.quote_style.is_some() || !WILDCARD_FOLLOWERS.contains(&lower.as_str()) {
+                            return Err(src.syntax_error_at(n.span.start, n.span.end));
+                        }
+                    }
+                }
+                out.push(t.clone());
+            }
+            Some(kw) if NEVER_AFTER_COMMA.contains(&kw) && last_is_comma(&out) => {
+                // sqlparser reads `SELECT a, FROM t` as a column named
+                // "from"; PostgreSQL stops at the keyword.
+                return Err(src.syntax_error_at(t.span.start, t.span.end));
+            }
+            Some("exclude") if prev_word.is_some() => {
+                let next = piece[i + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+                let frame = next.and_then(word);
+                if matches!(frame.as_deref(), Some("current" | "group" | "ties" | "no")) {
+                    return Err(source::unsupported("frame exclusion (EXCLUDE …)")
+                        .with_position(src.offset(t.span.start)));
+                }
+                out.push(t.clone());
+            }
+            _ => out.push(t.clone()),
+        }
+        prev_word = w;
+    }
+    Ok(out)
 }
 
 fn tokenizer_error(src: &Source, message: &str, at: Location) -> Error {
@@ -104,14 +222,16 @@ fn tokenizer_error(src: &Source, message: &str, at: Location) -> Error {
         return err!(SqlState::SYNTAX_ERROR, "unterminated quoted string at or near \"{rest}\"")
             .with_position(pos);
     }
-    if message.contains("quoted identifier") || message.contains("delimited") {
+    if message.contains("close delimiter") {
         let pos = src.offset(at);
         let rest = src.slice(pos, src.char_len() as u32 + 1);
         return err!(SqlState::SYNTAX_ERROR, "unterminated quoted identifier at or near \"{rest}\"")
             .with_position(pos);
     }
     if message.contains("comment") {
-        let pos = src.offset(at);
+        // PostgreSQL points at where the comment starts.
+        let byte = src.text.rfind("/*").unwrap_or(0);
+        let pos = src.text[..byte].chars().count() as u32 + 1;
         return err!(SqlState::SYNTAX_ERROR, "unterminated /* comment at or near \"{}\"", src.slice(pos, src.char_len() as u32 + 1))
             .with_position(pos);
     }

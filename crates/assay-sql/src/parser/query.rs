@@ -3,7 +3,7 @@
 use assay_storage::Result;
 use sqlparser::ast::{self as sp, GroupByExpr, JoinConstraint, JoinOperator, TableFactor};
 
-use super::source::{fold, object_name, start_of, unsupported};
+use super::source::{fold, start_of, unsupported};
 use super::Tr;
 use crate::ast::*;
 
@@ -58,7 +58,7 @@ impl Tr<'_> {
                     sp::LockType::Update => LockStrength::Update,
                     sp::LockType::Share => LockStrength::Share,
                 },
-                of: lock.of.iter().map(object_name).collect::<Result<_>>()?,
+                of: lock.of.iter().map(|n| self.src.relation_name(n)).collect::<Result<_>>()?,
                 wait: match lock.nonblock {
                     None => LockWait::Block,
                     Some(sp::NonBlock::Nowait) => LockWait::NoWait,
@@ -98,7 +98,6 @@ impl Tr<'_> {
                     && q.limit.is_none()
                     && q.offset.is_none()
                     && q.locking.is_empty()
-                    && !matches!(q.body, SetExpr::SetOp { .. })
                 {
                     q.body
                 } else {
@@ -226,7 +225,7 @@ impl Tr<'_> {
             sp::SelectItem::QualifiedWildcard(
                 sp::SelectItemQualifiedWildcardKind::ObjectName(name),
                 opts,
-            ) if plain_wildcard(opts) => SelectItem::QualifiedWildcard(object_name(name)?),
+            ) if plain_wildcard(opts) => SelectItem::QualifiedWildcard(self.src.relation_name(name)?),
             other => return Err(unsupported(format!("select item {other}"))),
         })
     }
@@ -250,7 +249,7 @@ impl Tr<'_> {
             let condition = match constraint {
                 JoinConstraint::On(e) => JoinCondition::On(self.expr(e)?),
                 JoinConstraint::Using(cols) => JoinCondition::Using(
-                    cols.iter().map(|c| Ok(object_name(c)?.base().to_string())).collect::<Result<_>>()?,
+                    cols.iter().map(|c| Ok(self.src.relation_name(c)?.base().to_string())).collect::<Result<_>>()?,
                 ),
                 JoinConstraint::Natural => JoinCondition::Natural,
                 JoinConstraint::None => JoinCondition::None,
@@ -286,7 +285,7 @@ impl Tr<'_> {
                 }
                 let alias = self.alias(alias)?;
                 match args {
-                    None => TableRef::Table { name: object_name(name)?, alias },
+                    None => TableRef::Table { name: self.src.relation_name(name)?, alias },
                     Some(args) => {
                         let call = self.table_function(name, &args.args, start_of(name))?;
                         TableRef::Function {
@@ -365,7 +364,7 @@ impl Tr<'_> {
             return Err(unsupported("column definition lists"));
         }
         Ok(Some(Alias {
-            name: fold(&a.name),
+            name: self.src.name_ident(&a.name)?,
             columns: a.columns.iter().map(|c| fold(&c.name)).collect(),
         }))
     }

@@ -125,3 +125,45 @@ pub(super) fn single_name(name: &SpObjectName) -> Result<String, Error> {
 pub(super) fn start_of(node: &impl Spanned) -> Location {
     node.span().start
 }
+
+/// PostgreSQL's fully reserved keywords: never a column, table or alias
+/// name unless quoted. sqlparser is more lenient, so names in those
+/// positions are checked here.
+const RESERVED: &[&str] = &[
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
+    "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
+    "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
+    "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+    "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
+    "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
+    "returning", "select", "session_user", "some", "symmetric", "table", "then", "to",
+    "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
+    "window", "with",
+];
+
+/// Whether an unquoted word is one of PostgreSQL's reserved keywords.
+pub(super) fn is_reserved(word: &str) -> bool {
+    RESERVED.contains(&word.to_ascii_lowercase().as_str())
+}
+
+impl Source<'_> {
+    /// Folds a name used as a column, table or alias, rejecting reserved
+    /// keywords as PostgreSQL's grammar does.
+    pub fn name_ident(&self, ident: &Ident) -> Result<String, Error> {
+        if ident.quote_style.is_none() && is_reserved(&ident.value) {
+            return Err(self.syntax_error_at(ident.span.start, ident.span.end));
+        }
+        Ok(fold(ident))
+    }
+
+    /// Like [`object_name`], rejecting reserved keywords.
+    pub fn relation_name(&self, name: &SpObjectName) -> Result<ObjectName, Error> {
+        for part in &name.0 {
+            if let ObjectNamePart::Identifier(id) = part {
+                self.name_ident(id)?;
+            }
+        }
+        object_name(name)
+    }
+}

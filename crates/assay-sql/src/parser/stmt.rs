@@ -33,7 +33,7 @@ impl Tr<'_> {
                     return Err(unsupported("TRUNCATE ONLY"));
                 }
                 Statement::Truncate(Box::new(Truncate {
-                    tables: t.table_names.iter().map(|n| object_name(&n.name)).collect::<Result<_>>()?,
+                    tables: t.table_names.iter().map(|n| self.src.relation_name(&n.name)).collect::<Result<_>>()?,
                     restart_identity: matches!(t.identity, Some(sp::TruncateIdentityOption::Restart)),
                     cascade: matches!(t.cascade, Some(sp::CascadeOption::Cascade)),
                 }))
@@ -52,7 +52,7 @@ impl Tr<'_> {
                 };
                 Statement::Comment(Box::new(Comment {
                     kind,
-                    name: object_name(name)?,
+                    name: self.src.relation_name(name)?,
                     comment: comment.clone(),
                 }))
             }
@@ -87,7 +87,7 @@ impl Tr<'_> {
                     options.push(SequenceOption::OwnedBy((!none).then_some(o)));
                 }
                 Statement::CreateSequence(Box::new(CreateSequence {
-                    name: object_name(name)?,
+                    name: self.src.relation_name(name)?,
                     temporary: *temporary,
                     if_not_exists: *if_not_exists,
                     options,
@@ -242,9 +242,9 @@ impl Tr<'_> {
         };
         Ok(Insert {
             with: None,
-            table: object_name(name)?,
+            table: self.src.relation_name(name)?,
             alias: i.table_alias.as_ref().map(|a| fold(&a.alias)),
-            columns: i.columns.iter().map(|c| Ok(object_name(c)?.base().to_string())).collect::<Result<_>>()?,
+            columns: i.columns.iter().map(|c| Ok(self.src.relation_name(c)?.base().to_string())).collect::<Result<_>>()?,
             source: i.source.as_ref().map(|q| self.query(q).map(Box::new)).transpose()?,
             on_conflict,
             returning: self.returning(&i.returning)?,
@@ -259,9 +259,9 @@ impl Tr<'_> {
         list.iter()
             .map(|a| {
                 let columns = match &a.target {
-                    sp::AssignmentTarget::ColumnName(n) => vec![object_name(n)?.0],
+                    sp::AssignmentTarget::ColumnName(n) => vec![self.src.relation_name(n)?.0],
                     sp::AssignmentTarget::Tuple(ns) => {
-                        ns.iter().map(|n| Ok(object_name(n)?.0)).collect::<Result<_>>()?
+                        ns.iter().map(|n| Ok(self.src.relation_name(n)?.0)).collect::<Result<_>>()?
                     }
                 };
                 Ok(Assignment { columns, value: self.expr(&a.value)? })
@@ -276,7 +276,7 @@ impl Tr<'_> {
                 if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
                     return Err(unsupported("column aliases on the target table"));
                 }
-                Ok((object_name(name)?, alias.as_ref().map(|a| fold(&a.name))))
+                Ok((self.src.relation_name(name)?, alias.as_ref().map(|a| fold(&a.name))))
             }
             _ => Err(unsupported("this target table")),
         }
@@ -362,6 +362,14 @@ impl Tr<'_> {
     }
 
     fn set_value(&self, e: &sp::Expr) -> Result<SetValue> {
+        // Values are words, not column references: keywords such as `on`
+        // or `all` are fine here.
+        if let sp::Expr::Identifier(id) = e {
+            if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") {
+                return Ok(SetValue::Default);
+            }
+            return Ok(SetValue::Ident(fold(id)));
+        }
         Ok(match self.expr(e)? {
             Expr::Default => SetValue::Default,
             Expr::Column { names, .. } => SetValue::Ident(names.join(".")),

@@ -6,7 +6,7 @@ use sqlparser::ast::{
     ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, IntervalFields, TimezoneInfo,
 };
 
-use super::source::{object_name, unsupported};
+use super::source::unsupported;
 use super::Tr;
 use crate::ast::TypeName;
 
@@ -105,7 +105,7 @@ impl Tr<'_> {
             D::TsQuery => named("tsquery", vec![]),
             D::Custom(name, mods) => {
                 let mut t = TypeName::simple("");
-                t.names = object_name(name)?.0;
+                t.names = self.src.relation_name(name)?.0;
                 for m in mods {
                     let n = m.trim().parse::<i64>().map_err(|_| {
                         err!(

@@ -128,7 +128,31 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
     let second = c.peek_kw(1).unwrap_or_default();
     Ok(Some(match (first.as_str(), second.as_str()) {
         ("move", _) => fetch(&mut c, true)?,
-        ("fetch", _) if toks.len() == 2 => fetch(&mut c, false)?,
+        ("fetch", _) => fetch(&mut c, false)?,
+        ("delete", w) if w != "from" => {
+            c.at = 1;
+            return Err(c.error());
+        }
+        ("create", "sequence" | "temp" | "temporary") => {
+            c.at = 1;
+            let temporary = c.eat("temp") || c.eat("temporary");
+            if !c.eat("sequence") {
+                return Ok(None);
+            }
+            let if_not_exists = c.eat("if") && {
+                if !(c.eat("not") && c.eat("exists")) {
+                    return Err(c.error());
+                }
+                true
+            };
+            let name = c.name()?;
+            let options = sequence_options(&mut c)?;
+            c.expect_end()?;
+            if options.iter().any(|o| matches!(o, SequenceOption::Restart(_))) {
+                return Err(syntax_error_near(tr, toks, "restart"));
+            }
+            Statement::CreateSequence(Box::new(CreateSequence { name, temporary, if_not_exists, options }))
+        }
         ("alter", "sequence") => {
             c.at = 2;
             let if_exists = c.eat("if") && {
@@ -195,27 +219,64 @@ fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     tr.statement(&stmt)
 }
 
-/// FETCH/MOVE: `MOVE [direction] [FROM|IN] cursor`.
+/// FETCH/MOVE `[direction] [FROM|IN] cursor`.
 fn fetch(c: &mut Cursor, is_move: bool) -> Result<Statement> {
     c.at = 1;
-    if c.toks.len() == 2 {
-        let cursor = c.ident()?;
-        return Ok(Statement::Fetch { cursor, direction: FetchDirection::Next, is_move });
+    let count = |c: &mut Cursor| -> Result<i64> {
+        let n = c.number()?;
+        n.parse().map_err(|_| c.error())
+    };
+    let is_number = |c: &Cursor| {
+        matches!(c.toks.get(c.at).map(|t| &t.token), Some(Token::Number(..) | Token::Minus | Token::Plus))
+    };
+    let direction = if c.eat("next") {
+        FetchDirection::Next
+    } else if c.eat("prior") {
+        FetchDirection::Prior
+    } else if c.eat("first") {
+        FetchDirection::First
+    } else if c.eat("last") {
+        FetchDirection::Last
+    } else if c.eat("absolute") {
+        FetchDirection::Absolute(count(c)?)
+    } else if c.eat("relative") {
+        FetchDirection::Relative(count(c)?)
+    } else if c.eat("all") {
+        FetchDirection::ForwardAll
+    } else if c.eat("forward") {
+        if c.eat("all") {
+            FetchDirection::ForwardAll
+        } else if is_number(c) {
+            FetchDirection::Forward(count(c)?)
+        } else {
+            FetchDirection::Forward(1)
+        }
+    } else if c.eat("backward") {
+        if c.eat("all") {
+            FetchDirection::BackwardAll
+        } else if is_number(c) {
+            FetchDirection::Backward(count(c)?)
+        } else {
+            FetchDirection::Backward(1)
+        }
+    } else if is_number(c) {
+        FetchDirection::Forward(count(c)?)
+    } else {
+        FetchDirection::Next
+    };
+    if !c.eat("from") {
+        c.eat("in");
     }
-    let mut rest: Vec<TokenWithSpan> = c.toks.iter().map(|t| (*t).clone()).collect();
-    rest[0].token = Token::make_keyword("FETCH");
-    // A direction without FROM/IN (`MOVE NEXT c`) is PostgreSQL; sqlparser
-    // wants the keyword, so add it before the cursor name.
-    let has_from = rest.iter().any(|t| matches!(keyword(t).as_deref(), Some("from" | "in")));
-    if !has_from && rest.len() >= 3 {
-        let mut from = rest[rest.len() - 1].clone();
-        from.token = Token::make_keyword("FROM");
-        rest.insert(rest.len() - 1, from);
-    }
-    let refs: Vec<&TokenWithSpan> = rest.iter().collect();
-    match reparse(c.tr, &refs)? {
-        Statement::Fetch { cursor, direction, .. } => Ok(Statement::Fetch { cursor, direction, is_move }),
-        _ => Err(c.error()),
+    let cursor = c.ident()?;
+    c.expect_end()?;
+    Ok(Statement::Fetch { cursor, direction, is_move })
+}
+
+/// A syntax error at the first token spelled `word`.
+fn syntax_error_near(tr: &Tr, toks: &[&TokenWithSpan], word: &str) -> Error {
+    match toks.iter().find(|t| keyword(t).as_deref() == Some(word)) {
+        Some(t) => tr.src.syntax_error_at(t.span.start, t.span.end),
+        None => syntax_error_at_end(tr.src.char_len()),
     }
 }
 
