@@ -79,6 +79,7 @@ impl SqlState {
     pub const DISK_FULL: SqlState = SqlState::new(b"53100");
     pub const OUT_OF_MEMORY: SqlState = SqlState::new(b"53200");
     pub const PROGRAM_LIMIT_EXCEEDED: SqlState = SqlState::new(b"54000");
+    pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new(b"54001");
     // Class 55: object not in prerequisite state
     pub const OBJECT_IN_USE: SqlState = SqlState::new(b"55006");
     pub const LOCK_NOT_AVAILABLE: SqlState = SqlState::new(b"55P03");

@@ -6,6 +6,7 @@ use super::{Expr, ObjectName, Query, SortBy, TypeName};
 pub struct CreateTable {
     pub name: ObjectName,
     pub temporary: bool,
+    pub unlogged: bool,
     pub if_not_exists: bool,
     pub columns: Vec<ColumnDef>,
     pub constraints: Vec<TableConstraint>,

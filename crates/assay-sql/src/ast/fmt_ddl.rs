@@ -12,6 +12,9 @@ impl Display for CreateTable {
         if self.temporary {
             f.write_str("TEMPORARY ")?;
         }
+        if self.unlogged {
+            f.write_str("UNLOGGED ")?;
+        }
         f.write_str("TABLE ")?;
         if self.if_not_exists {
             f.write_str("IF NOT EXISTS ")?;

@@ -37,7 +37,7 @@ pub(super) fn quote_str(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
 }
 
 /// An operand: printed bare when atomic, else parenthesised.
-struct Operand<'a>(&'a Expr);
+pub(super) struct Operand<'a>(pub &'a Expr);
 
 impl Display for Operand<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -287,6 +287,7 @@ impl Display for Expr {
                 }
                 f.write_char(')')
             }
+            Expr::Trim { side: TrimSide::Both, chars: None, expr } => write!(f, "TRIM({expr})"),
             Expr::Trim { side, chars, expr } => {
                 let side = match side {
                     TrimSide::Both => "BOTH",

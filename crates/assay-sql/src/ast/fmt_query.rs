@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use super::fmt_expr::{paren_idents, Commas};
+use super::fmt_expr::{paren_idents, Commas, Operand};
 use super::ident::Ident;
 use super::*;
 
@@ -20,7 +20,7 @@ impl Display for Query {
                 if let Some(offset) = &self.offset {
                     write!(f, " OFFSET {offset} ROWS")?;
                 }
-                return write!(f, " FETCH FIRST ({limit}) ROWS WITH TIES");
+                return write!(f, " FETCH FIRST {} ROWS WITH TIES", Operand(limit));
             }
             (Some(limit), false) => write!(f, " LIMIT {limit}")?,
             _ => {}

@@ -184,7 +184,7 @@ impl Display for TransactionModes {
 impl Display for SetValue {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
-            SetValue::Ident(s) => write!(f, "{}", Ident(s)),
+            SetValue::Ident(s) => write!(f, "{}", SettingName(s)),
             SetValue::String(s) => quote_str(f, s),
             SetValue::Number(n) => f.write_str(n),
             SetValue::Default => f.write_str("DEFAULT"),
@@ -205,6 +205,24 @@ impl Display for FetchDirection {
             FetchDirection::ForwardAll => f.write_str("FORWARD ALL"),
             FetchDirection::Backward(n) => write!(f, "BACKWARD {n}"),
             FetchDirection::BackwardAll => f.write_str("BACKWARD ALL"),
+        }
+    }
+}
+
+/// A setting name or word value: printed bare when it is a plain
+/// lower-case word (keywords such as `on` or `all` included), else quoted.
+struct SettingName<'a>(&'a str);
+
+impl Display for SettingName<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let plain = self.0.split('.').all(|part| {
+            part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        });
+        if plain {
+            f.write_str(self.0)
+        } else {
+            write!(f, "{}", Ident(self.0))
         }
     }
 }
@@ -344,22 +362,16 @@ impl Display for Statement {
                 values,
             } => {
                 f.write_str(if *local { "SET LOCAL " } else { "SET " })?;
-                let path: Vec<String> = name.split('.').map(str::to_string).collect();
-                write!(f, "{} TO ", ObjectName(path))?;
+                write!(f, "{} TO ", SettingName(name))?;
                 if values.is_empty() {
                     f.write_str("DEFAULT")
                 } else {
                     write!(f, "{}", Commas(values))
                 }
             }
-            S::Reset(name) => {
-                f.write_str("RESET")?;
-                opt_name(f, name, "ALL")
-            }
-            S::Show(name) => {
-                let path: Vec<String> = name.split('.').map(str::to_string).collect();
-                write!(f, "SHOW {}", ObjectName(path))
-            }
+            S::Reset(Some(name)) => write!(f, "RESET {}", SettingName(name)),
+            S::Reset(None) => f.write_str("RESET ALL"),
+            S::Show(name) => write!(f, "SHOW {}", SettingName(name)),
             S::Explain { options, statement } => {
                 f.write_str("EXPLAIN ")?;
                 if !options.is_empty() {
@@ -370,7 +382,7 @@ impl Display for Statement {
                         }
                         f.write_str(&o.name.to_uppercase())?;
                         if let Some(v) = &o.value {
-                            write!(f, " {}", Ident(v))?;
+                            write!(f, " {}", SettingName(v))?;
                         }
                     }
                     f.write_str(") ")?;
