@@ -81,6 +81,7 @@ impl SqlState {
     pub const PROGRAM_LIMIT_EXCEEDED: SqlState = SqlState::new(b"54000");
     pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new(b"54001");
     // Class 55: object not in prerequisite state
+    pub const CANT_CHANGE_RUNTIME_PARAM: SqlState = SqlState::new(b"55P02");
     pub const OBJECT_IN_USE: SqlState = SqlState::new(b"55006");
     pub const LOCK_NOT_AVAILABLE: SqlState = SqlState::new(b"55P03");
     // Class 57 and 58: operator intervention, system errors

@@ -1,0 +1,187 @@
+//! Plan operators.
+
+use super::{AggCall, Schema, ScalarExpr, WindowCall};
+
+/// A plan: an operator, its output columns and the optimizer's estimates.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub node: PlanNode,
+    pub schema: Schema,
+    /// Estimated output rows (set by the optimizer; 1000 until then).
+    pub rows: f64,
+    /// Estimated total cost in PostgreSQL-like units.
+    pub cost: f64,
+}
+
+impl Plan {
+    pub fn new(node: PlanNode, schema: Schema) -> Plan {
+        Plan { node, schema, rows: 1000.0, cost: 0.0 }
+    }
+
+    /// The plan's inputs, in order.
+    pub fn inputs(&self) -> Vec<&Plan> {
+        use PlanNode::*;
+        match &self.node {
+            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty { .. } => {
+                vec![]
+            }
+            Filter { input, .. }
+            | Project { input, .. }
+            | Aggregate { input, .. }
+            | Window { input, .. }
+            | Sort { input, .. }
+            | Limit { input, .. }
+            | Distinct { input, .. }
+            | Insert { input, .. }
+            | Update { input, .. }
+            | Delete { input, .. } => vec![input],
+            Join { left, right, .. } | SetOp { left, right, .. } => vec![left, right],
+            RecursiveUnion { anchor, recursive, .. } => vec![anchor, recursive],
+        }
+    }
+}
+
+/// Identifies a table for scans and writes (its catalog entry is resolved
+/// again at execution, so a plan outlives no DDL without being re-bound).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRef {
+    pub oid: u32,
+    pub name: String,
+}
+
+/// A range of index (or primary) keys, as values of a prefix of the key
+/// columns; `None` bounds are open.
+#[derive(Clone, Debug)]
+pub struct KeyRange {
+    pub low: Option<(Vec<ScalarExpr>, bool)>,
+    pub high: Option<(Vec<ScalarExpr>, bool)>,
+}
+
+/// How a scan reaches its rows.
+#[derive(Clone, Debug)]
+pub enum Access {
+    /// Every row in primary-key (or row-id) order.
+    Full,
+    /// Rows whose primary key lies in one of the ranges (`=` and `IN` are
+    /// single-point ranges).
+    PrimaryKey { ranges: Vec<KeyRange> },
+    /// Rows found through a secondary index; `only` when every needed column
+    /// is in the index (an index-only scan).
+    Index { index: u32, name: String, ranges: Vec<KeyRange>, only: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    Inner,
+    Left,
+    Right,
+    Full,
+    /// Rows of the left side with at least one match (EXISTS, IN).
+    Semi,
+    /// Rows of the left side with no match (NOT EXISTS).
+    Anti,
+}
+
+#[derive(Clone, Debug)]
+pub enum JoinAlgorithm {
+    NestedLoop,
+    /// Build a hash table on the right side's keys, probe with the left's.
+    Hash { left_keys: Vec<ScalarExpr>, right_keys: Vec<ScalarExpr> },
+    /// Both inputs sorted on the keys.
+    Merge { left_keys: Vec<ScalarExpr>, right_keys: Vec<ScalarExpr> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOpKind {
+    Union,
+    Intersect,
+    Except,
+}
+
+/// One key of a sort.
+#[derive(Clone, Debug)]
+pub struct SortKey {
+    pub expr: ScalarExpr,
+    pub descending: bool,
+    pub nulls_first: bool,
+}
+
+/// `SET col = expr` of an UPDATE or `ON CONFLICT DO UPDATE`: the table
+/// column's position and the new value, over the update's input row.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub column: usize,
+    pub value: ScalarExpr,
+}
+
+/// `ON CONFLICT` of an INSERT.
+#[derive(Clone, Debug)]
+pub enum OnConflict {
+    /// DO NOTHING, on any unique index or the one given.
+    Nothing { index: Option<u32> },
+    /// DO UPDATE SET … WHERE …: expressions see the existing row followed by
+    /// the proposed one (`EXCLUDED`).
+    Update { index: u32, assignments: Vec<Assignment>, predicate: Option<ScalarExpr> },
+}
+
+#[derive(Clone, Debug)]
+pub enum PlanNode {
+    /// Rows given in the statement (`VALUES`, or one empty row for a SELECT
+    /// without FROM).
+    Values { rows: Vec<Vec<ScalarExpr>> },
+    /// No rows (a filter the optimizer proved false).
+    Empty,
+    /// Rows of a table. The output is every table column in order
+    /// (`projection` narrows it when set); `filter` is applied to each row.
+    Scan {
+        table: TableRef,
+        access: Access,
+        filter: Option<ScalarExpr>,
+        projection: Option<Vec<usize>>,
+    },
+    /// A set-returning function in FROM (`generate_series`, `unnest`).
+    FunctionScan { name: String, args: Vec<ScalarExpr>, ordinality: bool },
+    Filter { input: Box<Plan>, predicate: ScalarExpr },
+    Project { input: Box<Plan>, exprs: Vec<ScalarExpr> },
+    /// Output: left columns then right columns (left only for Semi/Anti).
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        kind: JoinKind,
+        condition: Option<ScalarExpr>,
+        algorithm: JoinAlgorithm,
+        /// The right side refers to the left's columns (LATERAL).
+        lateral: bool,
+    },
+    /// Output: the group keys then the aggregates. With grouping sets, keys
+    /// absent from the current set are NULL and `grouping_sets` lists, per
+    /// set, the key positions present.
+    Aggregate {
+        input: Box<Plan>,
+        group_by: Vec<ScalarExpr>,
+        grouping_sets: Option<Vec<Vec<usize>>>,
+        aggregates: Vec<AggCall>,
+    },
+    /// Output: the input columns then one column per call.
+    Window { input: Box<Plan>, calls: Vec<WindowCall> },
+    /// Sorts; `limit` keeps only the first rows (top-N).
+    Sort { input: Box<Plan>, keys: Vec<SortKey>, limit: Option<u64> },
+    Limit { input: Box<Plan>, limit: Option<ScalarExpr>, offset: Option<ScalarExpr>, with_ties: Vec<SortKey> },
+    /// DISTINCT, or DISTINCT ON the given expressions (input sorted by them).
+    Distinct { input: Box<Plan>, on: Option<Vec<ScalarExpr>> },
+    SetOp { kind: SetOpKind, all: bool, left: Box<Plan>, right: Box<Plan> },
+    /// WITH RECURSIVE: the anchor's rows, then the recursive part run over the
+    /// previous iteration's rows (read by `WorkTable` nodes with this id)
+    /// until it yields none.
+    RecursiveUnion { id: usize, anchor: Box<Plan>, recursive: Box<Plan>, all: bool },
+    WorkTable { id: usize },
+    /// Inserts the input rows (one value per table column, defaults already
+    /// filled in); outputs the RETURNING expressions over the new rows.
+    Insert { table: TableRef, input: Box<Plan>, on_conflict: Option<OnConflict>, returning: Vec<ScalarExpr> },
+    /// The input yields rows of the table (every column, in order) followed
+    /// by any columns the assignments need (UPDATE … FROM); the assignments
+    /// compute new values over that row.
+    Update { table: TableRef, input: Box<Plan>, assignments: Vec<Assignment>, returning: Vec<ScalarExpr> },
+    /// The input yields rows of the table (every column, in order) first.
+    Delete { table: TableRef, input: Box<Plan>, returning: Vec<ScalarExpr> },
+}

@@ -1,0 +1,311 @@
+//! Run-time parameters (GUCs): `SET`, `SHOW`, `RESET`, `set_config`.
+//!
+//! Each parameter has a name (case-insensitive), a default, a context
+//! (whether a session may change it) and a current value kept as text, as
+//! PostgreSQL shows it. Parameters that change how values are printed or
+//! parsed (DateStyle, TimeZone, IntervalStyle, extra_float_digits,
+//! bytea_output) are also applied to [`types::Settings`], which the
+//! executor reads. `SET LOCAL` values are undone at the end of the
+//! transaction; a plain `SET` inside a transaction that rolls back is undone
+//! too, as in PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use assay_storage::{err, Result, SqlState};
+
+use crate::types;
+
+/// Whether a parameter can be changed by a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Context {
+    User,
+    /// Fixed when the server starts (`server_version`, …): SHOW only.
+    Internal,
+}
+
+/// The built-in parameters: name (lowercase), default, context, and the
+/// spelling PostgreSQL reports in `SHOW ALL` and `ParameterStatus`.
+const PARAMETERS: &[(&str, &str, Context, &str)] = &[
+    ("application_name", "", Context::User, "application_name"),
+    ("bytea_output", "hex", Context::User, "bytea_output"),
+    ("client_encoding", "UTF8", Context::User, "client_encoding"),
+    ("client_min_messages", "notice", Context::User, "client_min_messages"),
+    ("datestyle", "ISO, MDY", Context::User, "DateStyle"),
+    ("default_transaction_isolation", "read committed", Context::User, "default_transaction_isolation"),
+    ("default_transaction_read_only", "off", Context::User, "default_transaction_read_only"),
+    ("extra_float_digits", "1", Context::User, "extra_float_digits"),
+    ("idle_in_transaction_session_timeout", "0", Context::User, "idle_in_transaction_session_timeout"),
+    ("integer_datetimes", "on", Context::Internal, "integer_datetimes"),
+    ("intervalstyle", "postgres", Context::User, "IntervalStyle"),
+    ("lc_collate", "C", Context::Internal, "lc_collate"),
+    ("lc_ctype", "C", Context::Internal, "lc_ctype"),
+    ("lc_messages", "C", Context::User, "lc_messages"),
+    ("lc_monetary", "C", Context::User, "lc_monetary"),
+    ("lc_numeric", "C", Context::User, "lc_numeric"),
+    ("lc_time", "C", Context::User, "lc_time"),
+    ("lock_timeout", "0", Context::User, "lock_timeout"),
+    ("max_identifier_length", "63", Context::Internal, "max_identifier_length"),
+    ("search_path", "\"$user\", public", Context::User, "search_path"),
+    ("server_encoding", "UTF8", Context::Internal, "server_encoding"),
+    ("server_version", "15.18", Context::Internal, "server_version"),
+    ("server_version_num", "150018", Context::Internal, "server_version_num"),
+    ("standard_conforming_strings", "on", Context::User, "standard_conforming_strings"),
+    ("statement_timeout", "0", Context::User, "statement_timeout"),
+    ("synchronous_commit", "on", Context::User, "synchronous_commit"),
+    ("timezone", "UTC", Context::User, "TimeZone"),
+    ("timezone_abbreviations", "Default", Context::User, "timezone_abbreviations"),
+    ("transaction_isolation", "read committed", Context::User, "transaction_isolation"),
+    ("transaction_read_only", "off", Context::User, "transaction_read_only"),
+    ("work_mem", "4MB", Context::User, "work_mem"),
+];
+
+/// A session's parameters.
+#[derive(Clone, Debug)]
+pub struct SessionSettings {
+    values: BTreeMap<&'static str, String>,
+    /// Values before the current transaction changed them, to undo on
+    /// rollback (or, for `SET LOCAL`, at any end of the transaction).
+    saved: Vec<(&'static str, String, bool)>,
+    /// What the executor reads.
+    pub types: types::Settings,
+}
+
+impl Default for SessionSettings {
+    fn default() -> SessionSettings {
+        let values = PARAMETERS.iter().map(|&(name, default, _, _)| (name, default.to_string())).collect();
+        SessionSettings { values, saved: Vec::new(), types: types::Settings::default() }
+    }
+}
+
+fn lookup(name: &str) -> Result<&'static (&'static str, &'static str, Context, &'static str)> {
+    let lower = name.to_ascii_lowercase();
+    PARAMETERS
+        .iter()
+        .find(|p| p.0 == lower)
+        .ok_or_else(|| err!(SqlState::UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))
+}
+
+impl SessionSettings {
+    /// `SHOW name`.
+    pub fn show(&self, name: &str) -> Result<String> {
+        let p = lookup(name)?;
+        Ok(self.values.get(p.0).cloned().unwrap_or_default())
+    }
+
+    /// The name as PostgreSQL spells it in SHOW's column header.
+    pub fn display_name(name: &str) -> Result<&'static str> {
+        Ok(lookup(name)?.3)
+    }
+
+    /// `SET [LOCAL] name = value` (`None` is `DEFAULT`). `in_transaction`
+    /// says whether the change must be undone if the transaction rolls back.
+    pub fn set(&mut self, name: &str, value: Option<&str>, local: bool, in_transaction: bool) -> Result<()> {
+        let p = lookup(name)?;
+        if p.2 == Context::Internal {
+            return Err(err!(
+                SqlState::CANT_CHANGE_RUNTIME_PARAM,
+                "parameter \"{}\" cannot be changed",
+                p.0
+            ));
+        }
+        let value = value.map(str::to_string).unwrap_or_else(|| p.1.to_string());
+        let value = self.apply(p.0, &value)?;
+        if in_transaction {
+            let old = self.values.get(p.0).cloned().unwrap_or_default();
+            self.saved.push((p.0, old, local));
+        }
+        self.values.insert(p.0, value);
+        Ok(())
+    }
+
+    /// `RESET ALL`.
+    pub fn reset_all(&mut self, in_transaction: bool) -> Result<()> {
+        for &(name, _, context, _) in PARAMETERS {
+            if context == Context::User {
+                self.set(name, None, false, in_transaction)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a value and applies it to `types::Settings`; returns the text
+    /// SHOW will print.
+    fn apply(&mut self, name: &str, value: &str) -> Result<String> {
+        match name {
+            "datestyle" => {
+                self.types.set_date_style(value)?;
+                let order = match self.types.date_order {
+                    types::DateOrder::Mdy => "MDY",
+                    types::DateOrder::Dmy => "DMY",
+                    types::DateOrder::Ymd => "YMD",
+                };
+                Ok(format!("ISO, {order}"))
+            }
+            "timezone" => {
+                self.types.set_time_zone(value)?;
+                Ok(value.to_string())
+            }
+            "extra_float_digits" => {
+                let n: i32 = value.trim().parse().map_err(|_| invalid_integer(name, value))?;
+                self.types.set_extra_float_digits(n)?;
+                Ok(n.to_string())
+            }
+            "bytea_output" => {
+                self.types.set_bytea_output(value)?;
+                Ok(value.to_ascii_lowercase())
+            }
+            "intervalstyle" => match value.to_ascii_lowercase().as_str() {
+                "postgres" => Ok("postgres".into()),
+                other => Err(err!(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "IntervalStyle \"{other}\" is not supported yet"
+                )),
+            },
+            "client_encoding" => match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
+                "UTF8" | "UNICODE" => Ok("UTF8".into()),
+                "SQLASCII" => Ok("SQL_ASCII".into()),
+                _ => Err(err!(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "conversion between {value} and UTF8 is not supported"
+                )),
+            },
+            "statement_timeout" | "lock_timeout" | "idle_in_transaction_session_timeout" => {
+                parse_duration_ms(name, value).map(|ms| format_duration_ms(ms))
+            }
+            "standard_conforming_strings" | "default_transaction_read_only" | "transaction_read_only" => {
+                match value.to_ascii_lowercase().as_str() {
+                    "on" | "true" | "yes" | "1" => Ok("on".into()),
+                    "off" | "false" | "no" | "0" => Ok("off".into()),
+                    _ => Err(err!(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        "parameter \"{name}\" requires a Boolean value"
+                    )),
+                }
+            }
+            _ => Ok(value.to_string()),
+        }
+    }
+
+    /// The statement timeout in milliseconds (0: none).
+    pub fn statement_timeout_ms(&self) -> u64 {
+        self.values.get("statement_timeout").and_then(|v| parse_duration_ms("", v).ok()).unwrap_or(0)
+    }
+
+    /// The schemas of `search_path`, `$user` dropped, quotes removed.
+    pub fn search_path(&self) -> Vec<String> {
+        self.values
+            .get("search_path")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().trim_matches('"').to_string())
+                    .filter(|s| !s.is_empty() && s != "$user")
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Ends a transaction: `SET LOCAL` is always undone, other `SET`s only
+    /// when it rolled back.
+    pub fn end_transaction(&mut self, committed: bool) {
+        let saved = std::mem::take(&mut self.saved);
+        for (name, old, local) in saved.into_iter().rev() {
+            if local || !committed {
+                let _ = self.apply(name, &old);
+                self.values.insert(name, old);
+            } else if !local {
+                // Committed plain SET: keep; earlier SET LOCAL of the same name
+                // already restored above in reverse order.
+            }
+        }
+    }
+
+    /// Every parameter as (PostgreSQL's spelling, value), for `SHOW ALL`.
+    pub fn all(&self) -> Vec<(&'static str, String)> {
+        PARAMETERS
+            .iter()
+            .map(|p| (p.3, self.values.get(p.0).cloned().unwrap_or_default()))
+            .collect()
+    }
+
+    /// Parameters a server reports to clients in `ParameterStatus`.
+    pub fn reported(&self) -> Vec<(&'static str, String)> {
+        const REPORTED: &[&str] = &[
+            "application_name",
+            "client_encoding",
+            "datestyle",
+            "integer_datetimes",
+            "intervalstyle",
+            "server_encoding",
+            "server_version",
+            "standard_conforming_strings",
+            "timezone",
+        ];
+        PARAMETERS
+            .iter()
+            .filter(|p| REPORTED.contains(&p.0))
+            .map(|p| (p.3, self.values.get(p.0).cloned().unwrap_or_default()))
+            .collect()
+    }
+}
+
+fn invalid_integer(name: &str, value: &str) -> assay_storage::Error {
+    err!(SqlState::INVALID_PARAMETER_VALUE, "invalid value for parameter \"{name}\": \"{value}\"")
+}
+
+/// Parses `5000`, `5s`, `2min`, `100ms` as PostgreSQL's time units.
+fn parse_duration_ms(name: &str, value: &str) -> Result<u64> {
+    let v = value.trim().trim_matches('\'');
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: u64 = num.parse().map_err(|_| invalid_integer(name, value))?;
+    let factor = match unit.trim() {
+        "" | "ms" => 1,
+        "s" => 1000,
+        "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(invalid_integer(name, value)),
+    };
+    Ok(n * factor)
+}
+
+fn format_duration_ms(ms: u64) -> String {
+    if ms == 0 {
+        "0".into()
+    } else if ms % 86_400_000 == 0 {
+        format!("{}d", ms / 86_400_000)
+    } else if ms % 3_600_000 == 0 {
+        format!("{}h", ms / 3_600_000)
+    } else if ms % 60_000 == 0 {
+        format!("{}min", ms / 60_000)
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_show_reset_and_rollback() {
+        let mut s = SessionSettings::default();
+        assert_eq!(s.show("DateStyle").unwrap(), "ISO, MDY");
+        s.set("statement_timeout", Some("5000"), false, false).unwrap();
+        assert_eq!(s.show("statement_timeout").unwrap(), "5s");
+        s.set("extra_float_digits", Some("3"), false, true).unwrap();
+        s.set("search_path", Some("a, public"), true, true).unwrap();
+        s.end_transaction(true);
+        assert_eq!(s.show("extra_float_digits").unwrap(), "3");
+        assert_eq!(s.search_path(), vec!["public".to_string()]);
+        s.set("extra_float_digits", Some("0"), false, true).unwrap();
+        s.end_transaction(false);
+        assert_eq!(s.show("extra_float_digits").unwrap(), "3");
+        let e = s.show("nope").unwrap_err();
+        assert_eq!(e.message(), "unrecognized configuration parameter \"nope\"");
+        let e = s.set("server_version", Some("1"), false, false).unwrap_err();
+        assert_eq!(e.code().as_str(), "55P02");
+    }
+}
