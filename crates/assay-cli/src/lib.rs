@@ -1,0 +1,3 @@
+//! The pieces of the `assay` command that are worth testing on their own.
+
+pub mod table;
