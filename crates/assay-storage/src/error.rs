@@ -65,6 +65,7 @@ impl SqlState {
     pub const SERIALIZATION_FAILURE: SqlState = SqlState::new(b"40001");
     // Class 42: syntax error or access rule violation
     pub const SYNTAX_ERROR: SqlState = SqlState::new(b"42601");
+    pub const UNDEFINED_PARAMETER: SqlState = SqlState::new(b"42P02");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");
     pub const UNDEFINED_OBJECT: SqlState = SqlState::new(b"42704");
     pub const DUPLICATE_OBJECT: SqlState = SqlState::new(b"42710");

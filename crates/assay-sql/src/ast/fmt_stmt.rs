@@ -171,7 +171,11 @@ impl Display for TransactionModes {
             sep = ", ";
         }
         if let Some(d) = self.deferrable {
-            write!(f, "{sep}{}", if d { "DEFERRABLE" } else { "NOT DEFERRABLE" })?;
+            write!(
+                f,
+                "{sep}{}",
+                if d { "DEFERRABLE" } else { "NOT DEFERRABLE" }
+            )?;
         }
         Ok(())
     }
@@ -213,7 +217,9 @@ impl Display for SettingName<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let plain = self.0.split('.').all(|part| {
             part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         });
         if plain {
             f.write_str(self.0)
@@ -276,7 +282,11 @@ impl Display for Statement {
                 }
                 write!(f, "{} {}", t.name, Commas(&t.actions))
             }
-            S::CreateSchema { name, if_not_exists, authorization } => {
+            S::CreateSchema {
+                name,
+                if_not_exists,
+                authorization,
+            } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "CREATE SCHEMA {ine}{}", Ident(name))?;
                 if let Some(a) = authorization {
@@ -284,7 +294,10 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            S::CreateDatabase { name, if_not_exists } => {
+            S::CreateDatabase {
+                name,
+                if_not_exists,
+            } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "CREATE DATABASE {ine}{}", Ident(name))
             }
@@ -312,7 +325,11 @@ impl Display for Statement {
             S::Truncate(t) => {
                 f.write_str("TRUNCATE ")?;
                 names(f, &t.tables)?;
-                f.write_str(if t.restart_identity { " RESTART IDENTITY" } else { "" })?;
+                f.write_str(if t.restart_identity {
+                    " RESTART IDENTITY"
+                } else {
+                    ""
+                })?;
                 f.write_str(if t.cascade { " CASCADE" } else { "" })
             }
             S::Comment(c) => {
@@ -325,17 +342,27 @@ impl Display for Statement {
             S::Privileges { text, .. } => f.write_str(text),
             S::Begin(modes) => write!(f, "BEGIN{modes}"),
             S::SetTransaction { session, modes } => {
-                let scope = if *session { "SESSION CHARACTERISTICS AS " } else { "" };
+                let scope = if *session {
+                    "SESSION CHARACTERISTICS AS "
+                } else {
+                    ""
+                };
                 write!(f, "SET {scope}TRANSACTION{modes}")
             }
             S::Commit { chain } => f.write_str(if *chain { "COMMIT AND CHAIN" } else { "COMMIT" }),
-            S::Rollback { chain } => {
-                f.write_str(if *chain { "ROLLBACK AND CHAIN" } else { "ROLLBACK" })
-            }
+            S::Rollback { chain } => f.write_str(if *chain {
+                "ROLLBACK AND CHAIN"
+            } else {
+                "ROLLBACK"
+            }),
             S::Savepoint(n) => write!(f, "SAVEPOINT {}", Ident(n)),
             S::Release(n) => write!(f, "RELEASE SAVEPOINT {}", Ident(n)),
             S::RollbackTo(n) => write!(f, "ROLLBACK TO SAVEPOINT {}", Ident(n)),
-            S::Set { local, name, values } => {
+            S::Set {
+                local,
+                name,
+                values,
+            } => {
                 f.write_str(if *local { "SET LOCAL " } else { "SET " })?;
                 write!(f, "{} TO ", SettingName(name))?;
                 if values.is_empty() {
@@ -365,7 +392,11 @@ impl Display for Statement {
                 write!(f, "{statement}")
             }
             S::Analyze { verbose, tables } => {
-                f.write_str(if *verbose { "ANALYZE VERBOSE" } else { "ANALYZE" })?;
+                f.write_str(if *verbose {
+                    "ANALYZE VERBOSE"
+                } else {
+                    "ANALYZE"
+                })?;
                 if !tables.is_empty() {
                     f.write_char(' ')?;
                     names(f, tables)?;
@@ -390,7 +421,11 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            S::Prepare { name, param_types, statement } => {
+            S::Prepare {
+                name,
+                param_types,
+                statement,
+            } => {
                 write!(f, "PREPARE {}", Ident(name))?;
                 if !param_types.is_empty() {
                     write!(f, " ({})", Commas(param_types))?;
@@ -424,7 +459,11 @@ impl Display for Statement {
                 }
                 write!(f, " FOR {}", c.query)
             }
-            S::Fetch { cursor, direction, is_move } => {
+            S::Fetch {
+                cursor,
+                direction,
+                is_move,
+            } => {
                 let verb = if *is_move { "MOVE" } else { "FETCH" };
                 write!(f, "{verb} {direction} FROM {}", Ident(cursor))
             }
@@ -454,4 +493,3 @@ impl Display for Statement {
         }
     }
 }
-
