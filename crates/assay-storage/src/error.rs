@@ -71,6 +71,7 @@ impl SqlState {
     pub const UNDEFINED_FUNCTION: SqlState = SqlState::new(b"42883");
     pub const DATATYPE_MISMATCH: SqlState = SqlState::new(b"42804");
     pub const CANNOT_COERCE: SqlState = SqlState::new(b"42846");
+    pub const UNDEFINED_PARAMETER: SqlState = SqlState::new(b"42P02");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");
     pub const UNDEFINED_OBJECT: SqlState = SqlState::new(b"42704");
     pub const DUPLICATE_OBJECT: SqlState = SqlState::new(b"42710");
