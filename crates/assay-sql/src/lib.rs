@@ -27,7 +27,8 @@
 //!    [`Settings`](types::Settings) (`DateStyle`, `TimeZone`,
 //!    `extra_float_digits`, `bytea_output`).
 
-
 pub mod ast;
+pub mod catalog;
 pub mod parser;
+pub mod table;
 pub mod types;

@@ -36,13 +36,17 @@ impl Transaction {
         if root == 0 {
             return Ok(None);
         }
-        let Some(value) = BTree::open(root).get(self, name)? else { return Ok(None) };
+        let Some(value) = BTree::open(root).get(self, name)? else {
+            return Ok(None);
+        };
         Ok(Some(BTree::open(decode_root(&value, name)?)))
     }
 
     /// Drops the tree named `name` and frees its pages; false if absent.
     pub fn drop_tree(&mut self, name: &[u8]) -> Result<bool> {
-        let Some(tree) = self.open_tree(name)? else { return Ok(false) };
+        let Some(tree) = self.open_tree(name)? else {
+            return Ok(false);
+        };
         let directory = self.directory_for_write()?;
         tree.destroy(self)?;
         directory.delete(self, name)?;

@@ -104,7 +104,9 @@ impl DbHeader {
         }
         let page_size = get_u32(page, OFF_PAGE_SIZE);
         if !valid_page_size(page_size as usize) {
-            return Err(corrupt!("database header has invalid page size {page_size}"));
+            return Err(corrupt!(
+                "database header has invalid page size {page_size}"
+            ));
         }
         let header = DbHeader {
             page_size,

@@ -38,7 +38,10 @@ impl IntegrityReport {
 pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
     let txn = pager.begin(TxnMode::ReadOnly)?;
     let header = txn.header()?;
-    let mut report = IntegrityReport { pages: header.page_count, ..Default::default() };
+    let mut report = IntegrityReport {
+        pages: header.page_count,
+        ..Default::default()
+    };
     if header.page_count != txn.snapshot().db_pages {
         report.problems.push(format!(
             "header page count {} differs from the committed size {}",
@@ -56,7 +59,9 @@ pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
 
     if header.catalog_root != 0 {
         let directory = check(&txn, header.catalog_root, &mut mark);
-        report.problems.extend(directory.problems.iter().map(|p| format!("directory: {p}")));
+        report
+            .problems
+            .extend(directory.problems.iter().map(|p| format!("directory: {p}")));
         match txn.trees() {
             Ok(trees) => {
                 report.trees = trees.len();
@@ -64,10 +69,16 @@ pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
                     let tree = check(&txn, root, &mut mark);
                     let name = String::from_utf8_lossy(&name);
                     report.entries += tree.entries;
-                    report.problems.extend(tree.problems.iter().map(|p| format!("tree \"{name}\": {p}")));
+                    report.problems.extend(
+                        tree.problems
+                            .iter()
+                            .map(|p| format!("tree \"{name}\": {p}")),
+                    );
                 }
             }
-            Err(e) => report.problems.push(format!("directory unreadable: {}", e.message())),
+            Err(e) => report
+                .problems
+                .push(format!("directory unreadable: {}", e.message())),
         }
     }
 
@@ -77,12 +88,17 @@ pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
     let mut free = 0u32;
     while trunk != 0 {
         if trunk >= header.page_count || free > header.page_count {
-            report.problems.push(format!("free list reaches invalid or looping page {trunk}"));
+            report
+                .problems
+                .push(format!("free list reaches invalid or looping page {trunk}"));
             break;
         }
         mark(trunk);
         free += 1;
-        match txn.page(trunk).and_then(|page| crate::pager::read_trunk(&page, usable)) {
+        match txn
+            .page(trunk)
+            .and_then(|page| crate::pager::read_trunk(&page, usable))
+        {
             Ok((next, listed)) => {
                 for no in listed {
                     mark(no);
@@ -91,7 +107,9 @@ pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
                 trunk = next;
             }
             Err(e) => {
-                report.problems.push(format!("free-list trunk {trunk}: {}", e.message()));
+                report
+                    .problems
+                    .push(format!("free-list trunk {trunk}: {}", e.message()));
                 break;
             }
         }
@@ -107,7 +125,9 @@ pub fn integrity_check(pager: &Arc<Pager>) -> Result<IntegrityReport> {
     for (no, &n) in uses.iter().enumerate() {
         match n {
             1 => {}
-            0 => report.problems.push(format!("page {no} is never used (lost)")),
+            0 => report
+                .problems
+                .push(format!("page {no} is never used (lost)")),
             n => report.problems.push(format!("page {no} is used {n} times")),
         }
     }
@@ -133,6 +153,8 @@ fn check_wal(pager: &Arc<Pager>, report: &mut IntegrityReport) {
                 ));
             }
         }
-        Err(e) => report.problems.push(format!("WAL unreadable: {}", e.message())),
+        Err(e) => report
+            .problems
+            .push(format!("WAL unreadable: {}", e.message())),
     }
 }

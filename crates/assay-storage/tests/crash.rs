@@ -29,8 +29,14 @@ fn key(t: u64, j: u64) -> Vec<u8> {
 /// The value of key j of transaction t: every 10th transaction's first value
 /// spans several overflow pages.
 fn value(t: u64, j: u64) -> Vec<u8> {
-    let len = if t % 10 == 0 && j == 0 { 20_000 } else { 20 + (t + j) as usize % 90 };
-    (0..len).map(|i| (t as usize * 31 + j as usize * 7 + i) as u8).collect()
+    let len = if t % 10 == 0 && j == 0 {
+        20_000
+    } else {
+        20 + (t + j) as usize % 90
+    };
+    (0..len)
+        .map(|i| (t as usize * 31 + j as usize * 7 + i) as u8)
+        .collect()
 }
 
 /// Transaction t also deletes the keys of transaction t - 5 when t % 3 == 0.
@@ -48,7 +54,9 @@ fn counter(txn: &Transaction, tree: BTree) -> u64 {
 #[test]
 #[ignore = "the child process of crash_recovery_keeps_every_acknowledged_commit"]
 fn crash_child() {
-    let Ok(path) = std::env::var("ASSAY_CRASH_DB") else { return };
+    let Ok(path) = std::env::var("ASSAY_CRASH_DB") else {
+        return;
+    };
     let pager = Pager::open(&OsVfs, &path, PagerOptions::default()).unwrap();
     let mut setup = pager.begin(TxnMode::Immediate).unwrap();
     if setup.open_tree(b"t").unwrap().is_none() {
@@ -87,9 +95,15 @@ fn verify(path: &str, acknowledged: u64) -> u64 {
         return 0;
     };
     let last = counter(&txn, tree);
-    assert!(last >= acknowledged, "acknowledged commit {acknowledged} lost (found {last})");
+    assert!(
+        last >= acknowledged,
+        "acknowledged commit {acknowledged} lost (found {last})"
+    );
     // A commit may be durable and not yet reported, but only one.
-    assert!(last <= acknowledged + 1, "found {last}, acknowledged only {acknowledged}");
+    assert!(
+        last <= acknowledged + 1,
+        "found {last}, acknowledged only {acknowledged}"
+    );
     let mut expected = 1; // the counter key
     for t in 1..=last + 1 {
         let deleted = (t + 5 <= last) && deletes(t + 5) == Some(t);
@@ -110,14 +124,25 @@ fn verify(path: &str, acknowledged: u64) -> u64 {
 
 #[test]
 fn crash_recovery_keeps_every_acknowledged_commit() {
-    let runs: u64 = std::env::var("ASSAY_CRASH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
-    let seed: u64 = std::env::var("ASSAY_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let runs: u64 = std::env::var("ASSAY_CRASH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12);
+    let seed: u64 = std::env::var("ASSAY_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
     println!("crash test: {runs} runs, ASSAY_CRASH_SEED={seed}");
     let mut rng = seed;
     let mut next = move || {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         rng >> 33
     };
     let dir = tempfile::tempdir().unwrap();
@@ -127,7 +152,13 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
     let mut total_seen = 0;
     for run in 0..runs {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("ASSAY_CRASH_DB", &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -159,5 +190,8 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
         let _ = run;
     }
     println!("crash test: {runs} kills, {total_seen} transactions committed, all verified");
-    assert!(total_seen > runs, "the child committed too little to test anything");
+    assert!(
+        total_seen > runs,
+        "the child committed too little to test anything"
+    );
 }

@@ -61,7 +61,11 @@ fn contents(txn: &Transaction, tree: BTree) -> Model {
 }
 
 fn run(vfs: &dyn Vfs, path: &str, ops: Vec<Op>) {
-    let options = PagerOptions { cache_size: 48 * 4096, autocheckpoint: 40, ..Default::default() };
+    let options = PagerOptions {
+        cache_size: 48 * 4096,
+        autocheckpoint: 40,
+        ..Default::default()
+    };
     let mut pager = Pager::open(vfs, path, options.clone()).unwrap();
     let mut setup = pager.begin(TxnMode::Immediate).unwrap();
     setup.create_tree(b"t").unwrap();
@@ -129,7 +133,10 @@ fn run(vfs: &dyn Vfs, path: &str, ops: Vec<Op>) {
 }
 
 fn cases() -> u32 {
-    std::env::var("ASSAY_PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(24)
+    std::env::var("ASSAY_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(24)
 }
 
 proptest! {
@@ -161,7 +168,10 @@ fn a_lost_page_is_reported() {
     let lost = assay_storage::PageWrite::allocate(&mut txn).unwrap();
     txn.commit().unwrap();
     let report = integrity_check(&pager).unwrap();
-    assert_eq!(report.problems, vec![format!("page {lost} is never used (lost)")]);
+    assert_eq!(
+        report.problems,
+        vec![format!("page {lost} is never used (lost)")]
+    );
     assert_eq!(report.entries, 2000);
     let _ = Arc::strong_count(&pager);
 }

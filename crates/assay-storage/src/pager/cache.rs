@@ -59,7 +59,9 @@ impl PageCache {
     }
 
     fn shard(&self, page: PageNo) -> MutexGuard<'_, Shard> {
-        self.shards[page as usize % SHARDS].lock().unwrap_or_else(|e| e.into_inner())
+        self.shards[page as usize % SHARDS]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// The cached version of `page` produced by `frame`, if present.
@@ -113,16 +115,31 @@ impl PageCache {
 impl Shard {
     fn insert(&mut self, key: Key, page: PageRef) {
         if let Some(&i) = self.map.get(&key) {
-            self.slots[i] = Slot { key, page, referenced: true };
+            self.slots[i] = Slot {
+                key,
+                page,
+                referenced: true,
+            };
             return;
         }
         if self.slots.len() < self.capacity {
             self.map.insert(key, self.slots.len());
-            self.slots.push(Slot { key, page, referenced: false });
+            self.slots.push(Slot {
+                key,
+                page,
+                referenced: false,
+            });
             return;
         }
         let victim = self.sweep();
-        let old = std::mem::replace(&mut self.slots[victim], Slot { key, page, referenced: false });
+        let old = std::mem::replace(
+            &mut self.slots[victim],
+            Slot {
+                key,
+                page,
+                referenced: false,
+            },
+        );
         self.map.remove(&old.key);
         self.map.insert(key, victim);
     }
@@ -141,7 +158,9 @@ impl Shard {
     }
 
     fn remove(&mut self, key: Key) {
-        let Some(i) = self.map.remove(&key) else { return };
+        let Some(i) = self.map.remove(&key) else {
+            return;
+        };
         let last = self.slots.len() - 1;
         self.slots.swap_remove(i);
         if i != last {

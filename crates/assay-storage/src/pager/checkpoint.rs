@@ -71,7 +71,11 @@ impl Pager {
             Pager::check_poisoned(&st)?;
             let oldest = st.readers.keys().next().copied().unwrap_or(st.last_commit);
             let safe = oldest.min(st.last_commit);
-            (safe, st.index.latest_between(st.backfilled, safe), st.wal.header)
+            (
+                safe,
+                st.index.latest_between(st.backfilled, safe),
+                st.wal.header,
+            )
         };
         if !to_copy.is_empty() {
             if sync {
@@ -88,7 +92,8 @@ impl Pager {
                         Arc::new(buf)
                     }
                 };
-                self.db.write_at(&data, page as u64 * self.page_size as u64)?;
+                self.db
+                    .write_at(&data, page as u64 * self.page_size as u64)?;
                 self.cache.insert(page, 0, data);
             }
             if sync {
@@ -99,7 +104,11 @@ impl Pager {
         }
         let mut st = self.shared_mut();
         let restartable = st.backfilled == st.last_commit
-            && st.readers.keys().next().is_none_or(|&f| f >= st.last_commit)
+            && st
+                .readers
+                .keys()
+                .next()
+                .is_none_or(|&f| f >= st.last_commit)
             && st.index.frame_count() > 0;
         if restartable {
             self.restart_wal(&mut st)?;
@@ -163,8 +172,11 @@ impl Pager {
             }
         });
         if let Err(again) = undone {
-            self.shared_mut().poisoned =
-                Some(format!("{}; undoing it failed: {}", cause.message(), again.message()));
+            self.shared_mut().poisoned = Some(format!(
+                "{}; undoing it failed: {}",
+                cause.message(),
+                again.message()
+            ));
         }
         cause
     }

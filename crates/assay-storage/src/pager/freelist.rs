@@ -36,9 +36,13 @@ pub(crate) fn trunk_capacity(usable: usize) -> usize {
 pub(crate) fn read_trunk(page: &[u8], usable: usize) -> Result<(PageNo, Vec<PageNo>)> {
     let count = get_u32(page, OFF_COUNT) as usize;
     if count > trunk_capacity(usable) {
-        return Err(corrupt!("free-list trunk page lists {count} pages, more than fit"));
+        return Err(corrupt!(
+            "free-list trunk page lists {count} pages, more than fit"
+        ));
     }
-    let entries = (0..count).map(|i| get_u32(page, OFF_ENTRIES + 4 * i)).collect();
+    let entries = (0..count)
+        .map(|i| get_u32(page, OFF_ENTRIES + 4 * i))
+        .collect();
     Ok((get_u32(page, OFF_NEXT), entries))
 }
 

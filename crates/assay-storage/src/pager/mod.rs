@@ -166,7 +166,10 @@ impl Pager {
     /// Registers a snapshot of the last commit; it must be released.
     fn take_snapshot(&self) -> Snapshot {
         let mut st = self.shared_mut();
-        let snap = Snapshot { frame: st.last_commit, db_pages: st.db_pages };
+        let snap = Snapshot {
+            frame: st.last_commit,
+            db_pages: st.db_pages,
+        };
         *st.readers.entry(snap.frame).or_default() += 1;
         snap
     }
@@ -199,13 +202,16 @@ impl Pager {
         let mut buf = PageBuf::zeroed(self.page_size);
         if frame == 0 {
             let offset = no as u64 * self.page_size as u64;
-            self.db
-                .read_exact_at(&mut buf, offset)
-                .map_err(|e| e.context(format!("could not read block {no} of \"{}\"", self.path)))?;
+            self.db.read_exact_at(&mut buf, offset).map_err(|e| {
+                e.context(format!("could not read block {no} of \"{}\"", self.path))
+            })?;
         } else {
             let offset = st.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
             self.wal.read_exact_at(&mut buf, offset).map_err(|e| {
-                e.context(format!("could not read WAL frame {frame} of \"{}\"", self.path))
+                e.context(format!(
+                    "could not read WAL frame {frame} of \"{}\"",
+                    self.path
+                ))
             })?;
         }
         drop(st);

@@ -144,7 +144,9 @@ fn usable_wal(
     }
     // A damaged or torn WAL header means no frame after it was ever
     // acknowledged (the header is synced with the first commit).
-    let Ok(reader) = WalReader::open(wal) else { return Ok(None) };
+    let Ok(reader) = WalReader::open(wal) else {
+        return Ok(None);
+    };
     let wal_header = *reader.header();
     if wal_header.database_id != header.database_id {
         return Err(corrupt!(

@@ -45,7 +45,9 @@ impl Transaction {
     pub fn release_savepoint(&mut self, id: SavepointId) -> Result<()> {
         self.check_savepoint(id)?;
         while self.savepoints.len() > id.0 {
-            let Some(inner) = self.savepoints.pop() else { break };
+            let Some(inner) = self.savepoints.pop() else {
+                break;
+            };
             if let Some(parent) = self.savepoints.last_mut() {
                 for (no, entry) in inner.undo {
                     parent.undo.entry(no).or_insert(entry);
@@ -63,7 +65,9 @@ impl Transaction {
         self.check_savepoint(id)?;
         let undone: Vec<Savepoint> = self.savepoints.drain(id.0..).collect();
         self.savepoints.push(Savepoint::default());
-        let Some(w) = self.write.as_mut() else { return Ok(()) };
+        let Some(w) = self.write.as_mut() else {
+            return Ok(());
+        };
         for sp in undone.into_iter().rev() {
             for (no, entry) in sp.undo {
                 match entry.dirty {
@@ -91,7 +95,10 @@ impl Transaction {
 
     fn check_savepoint(&self, id: SavepointId) -> Result<()> {
         if id.0 >= self.savepoints.len() {
-            return Err(err!(SqlState::INVALID_TRANSACTION_STATE, "savepoint does not exist"));
+            return Err(err!(
+                SqlState::INVALID_TRANSACTION_STATE,
+                "savepoint does not exist"
+            ));
         }
         Ok(())
     }

@@ -11,7 +11,10 @@ use crate::page::{PageRead, PageWrite};
 use crate::vfs::{Crash, Fault, FaultVfs, MemoryVfs, OsVfs, Vfs};
 
 fn opts() -> PagerOptions {
-    PagerOptions { busy_timeout: Duration::ZERO, ..PagerOptions::default() }
+    PagerOptions {
+        busy_timeout: Duration::ZERO,
+        ..PagerOptions::default()
+    }
 }
 
 fn open(vfs: &dyn Vfs) -> Arc<Pager> {
@@ -84,7 +87,10 @@ fn one_writer_at_a_time() {
 #[test]
 fn a_waiting_writer_gets_the_lock_within_the_busy_timeout() {
     let vfs = MemoryVfs::new();
-    let options = PagerOptions { busy_timeout: Duration::from_secs(10), ..opts() };
+    let options = PagerOptions {
+        busy_timeout: Duration::from_secs(10),
+        ..opts()
+    };
     let pager = Pager::open(&vfs, "db", options).unwrap();
     fill(&pager, 1);
     let mut first = pager.begin(TxnMode::Immediate).unwrap();
@@ -118,7 +124,10 @@ fn deferred_writer_with_a_stale_snapshot_fails_to_serialize() {
 fn read_only_transactions_refuse_writes() {
     let pager = open(&MemoryVfs::new());
     let mut txn = pager.begin(TxnMode::ReadOnly).unwrap();
-    assert_eq!(txn.allocate().unwrap_err().code(), SqlState::READ_ONLY_SQL_TRANSACTION);
+    assert_eq!(
+        txn.allocate().unwrap_err().code(),
+        SqlState::READ_ONLY_SQL_TRANSACTION
+    );
 }
 
 #[test]
@@ -183,7 +192,10 @@ fn freed_pages_are_reused() {
 #[test]
 fn large_transactions_spill_and_stay_correct() {
     let vfs = MemoryVfs::new();
-    let options = PagerOptions { cache_size: 64 * 4096, ..opts() };
+    let options = PagerOptions {
+        cache_size: 64 * 4096,
+        ..opts()
+    };
     let pager = Pager::open(&vfs, "db", options.clone()).unwrap();
     let mut txn = pager.begin(TxnMode::Immediate).unwrap();
     let sp = txn.savepoint();
@@ -213,7 +225,10 @@ fn large_transactions_spill_and_stay_correct() {
 #[test]
 fn rolled_back_spill_is_invisible_after_reopen() {
     let vfs = MemoryVfs::new();
-    let options = PagerOptions { cache_size: 64 * 4096, ..opts() };
+    let options = PagerOptions {
+        cache_size: 64 * 4096,
+        ..opts()
+    };
     let pager = Pager::open(&vfs, "db", options.clone()).unwrap();
     fill(&pager, 5);
     let mut txn = pager.begin(TxnMode::Immediate).unwrap();
@@ -273,7 +288,10 @@ fn checkpoint_never_overtakes_an_old_snapshot() {
 #[test]
 fn autocheckpoint_bounds_the_wal() {
     let vfs = MemoryVfs::new();
-    let options = PagerOptions { autocheckpoint: 50, ..opts() };
+    let options = PagerOptions {
+        autocheckpoint: 50,
+        ..opts()
+    };
     let pager = Pager::open(&vfs, "db", options).unwrap();
     fill(&pager, 1);
     for i in 0..400 {
@@ -326,7 +344,10 @@ fn a_damaged_page_is_reported_not_returned() {
     file.write_at(&[0xff], 30).unwrap();
     drop(txn);
     drop(pager);
-    assert_eq!(Pager::open(&vfs, "test.db", opts()).err().unwrap().code(), SqlState::DATA_CORRUPTED);
+    assert_eq!(
+        Pager::open(&vfs, "test.db", opts()).err().unwrap().code(),
+        SqlState::DATA_CORRUPTED
+    );
 }
 
 /// Commits tag `i` into page 1 for i in 1..=n, one transaction each.
@@ -404,7 +425,10 @@ fn every_fault(step: fn(&Arc<Pager>) -> Result<u64>, old: (u64, u32), new: (u64,
     for n in 1..=writes {
         faults.push((Fault::write(n), Crash::KeepUnsynced));
         faults.push((Fault::write(n).torn(100).power_off(), Crash::LoseUnsynced));
-        faults.push((Fault::write(n).torn_silently(2000).power_off(), Crash::Torn { seed: n }));
+        faults.push((
+            Fault::write(n).torn_silently(2000).power_off(),
+            Crash::Torn { seed: n },
+        ));
     }
     for n in 1..=syncs {
         faults.push((Fault::sync(n), Crash::KeepUnsynced));
@@ -420,7 +444,10 @@ fn every_fault(step: fn(&Arc<Pager>) -> Result<u64>, old: (u64, u32), new: (u64,
         vfs.crash_with(how).unwrap();
         let got = state(&vfs);
         match result {
-            Ok(_) => assert!(got == new || vfs.faults_fired() == 1, "fault {i}: lost {got:?}"),
+            Ok(_) => assert!(
+                got == new || vfs.faults_fired() == 1,
+                "fault {i}: lost {got:?}"
+            ),
             Err(_) => assert_eq!(got, old, "fault {i}: a failed step left {got:?}"),
         }
         assert!(got == old || got == new, "fault {i}: {got:?}");

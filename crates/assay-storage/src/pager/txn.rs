@@ -105,9 +105,9 @@ impl Transaction {
 
     /// Whether this transaction has changed anything.
     pub fn has_changes(&self) -> bool {
-        self.write.as_ref().is_some_and(|w| {
-            w.header_dirty || !w.dirty.is_empty() || !w.spilled.is_empty()
-        })
+        self.write
+            .as_ref()
+            .is_some_and(|w| w.header_dirty || !w.dirty.is_empty() || !w.spilled.is_empty())
     }
 
     /// The database header as this transaction sees it.
@@ -405,7 +405,10 @@ impl PageWrite for Transaction {
         let usable = self.pager.usable_size();
         let w = self.writer()?;
         let tracked = w.dirty.contains_key(&no)
-            && self.savepoints.last().is_none_or(|sp| sp.undo.contains_key(&no));
+            && self
+                .savepoints
+                .last()
+                .is_none_or(|sp| sp.undo.contains_key(&no));
         if !tracked {
             let w = self.write.as_ref().ok_or_else(no_writer)?;
             let page = self.page_for_write(w, no)?;
@@ -431,5 +434,8 @@ impl PageWrite for Transaction {
 }
 
 pub(super) fn no_writer() -> Error {
-    err!(SqlState::INTERNAL_ERROR, "write transaction state is missing")
+    err!(
+        SqlState::INTERNAL_ERROR,
+        "write transaction state is missing"
+    )
 }

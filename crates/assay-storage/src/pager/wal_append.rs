@@ -30,8 +30,18 @@ pub(crate) struct WalCursor {
 impl WalCursor {
     /// A cursor for a new, empty WAL generation starting at `start_frame`.
     pub fn fresh(page_size: u32, database_id: u64, generation: u64, start: FrameNo) -> WalCursor {
-        let header = WalHeader { page_size, database_id, generation, start_frame: start };
-        WalCursor { header, header_written: false, next_frame: start, checksum: 0 }
+        let header = WalHeader {
+            page_size,
+            database_id,
+            generation,
+            start_frame: start,
+        };
+        WalCursor {
+            header,
+            header_written: false,
+            next_frame: start,
+            checksum: 0,
+        }
     }
 
     /// Appends one frame per page, in order; the last one carries
@@ -63,7 +73,11 @@ impl WalCursor {
             let mut frame = FrameHeader {
                 frame: self.next_frame,
                 page: *no,
-                commit_size: if i == last { commit_size.unwrap_or(0) } else { 0 },
+                commit_size: if i == last {
+                    commit_size.unwrap_or(0)
+                } else {
+                    0
+                },
                 generation: self.header.generation,
                 checksum: 0,
             };

@@ -77,7 +77,10 @@ impl WalHeader {
             return Err(corrupt!("WAL header checksum mismatch"));
         }
         if get_u32(buf, 8) != WAL_VERSION {
-            return Err(corrupt!("WAL format version {} is not supported", get_u32(buf, 8)));
+            return Err(corrupt!(
+                "WAL format version {} is not supported",
+                get_u32(buf, 8)
+            ));
         }
         let header = WalHeader {
             page_size: get_u32(buf, 12),
@@ -156,11 +159,19 @@ mod tests {
 
     #[test]
     fn header_round_trip_and_damage() {
-        let h = WalHeader { page_size: 4096, database_id: 5, generation: 2, start_frame: 101 };
+        let h = WalHeader {
+            page_size: 4096,
+            database_id: 5,
+            generation: 2,
+            start_frame: 101,
+        };
         let (mut bytes, sum) = h.encode();
         assert_eq!(WalHeader::decode(&bytes).unwrap(), (h, sum));
         assert_eq!(h.frame_offset(101), WAL_HEADER_SIZE as u64);
-        assert_eq!(h.frame_offset(102), (WAL_HEADER_SIZE + FRAME_HEADER_SIZE + 4096) as u64);
+        assert_eq!(
+            h.frame_offset(102),
+            (WAL_HEADER_SIZE + FRAME_HEADER_SIZE + 4096) as u64
+        );
         bytes[33] ^= 0x10;
         assert!(WalHeader::decode(&bytes).is_err());
     }
@@ -168,7 +179,13 @@ mod tests {
     #[test]
     fn frame_checksum_chains() {
         let page = vec![7u8; 4096];
-        let mut f = FrameHeader { frame: 1, page: 3, commit_size: 4, generation: 1, checksum: 0 };
+        let mut f = FrameHeader {
+            frame: 1,
+            page: 3,
+            commit_size: 4,
+            generation: 1,
+            checksum: 0,
+        };
         let raw = f.encode(99, &page);
         let back = FrameHeader::decode(&raw);
         assert_eq!(back, f);

@@ -68,7 +68,9 @@ impl WalIndex {
 
     /// Every (page, frame) pair, for the integrity check.
     pub fn entries(&self) -> impl Iterator<Item = (PageNo, FrameNo)> + '_ {
-        self.pages.iter().flat_map(|(&p, l)| l.iter().map(move |&f| (p, f)))
+        self.pages
+            .iter()
+            .flat_map(|(&p, l)| l.iter().map(move |&f| (p, f)))
     }
 
     pub fn clear(&mut self) {

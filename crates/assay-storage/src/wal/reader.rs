@@ -86,7 +86,10 @@ impl WalReader {
         }
         self.prev_checksum = frame.checksum;
         self.next_frame += 1;
-        Ok(Some(Frame { header: frame, page }))
+        Ok(Some(Frame {
+            header: frame,
+            page,
+        }))
     }
 
     /// Reads the whole valid log and returns its committed prefix.
