@@ -111,7 +111,7 @@ fn column_stats(values: &[&Value], total_rows: u64) -> ColumnStats {
     if runs.len() <= MOST_COMMON && runs.iter().all(|r| r.1 > 1) {
         common = runs.clone();
     }
-    common.sort_by(|a, b| b.1.cmp(&a.1));
+    common.sort_by_key(|c| std::cmp::Reverse(c.1));
     common.truncate(MOST_COMMON);
     let most_common: Vec<(String, f64)> = common
         .iter()
