@@ -45,6 +45,7 @@
 //! values stay unique, the one writer at a time sees its own updates).
 //! `currval`/`lastval` are per session ([`SequenceSession`]).
 
+mod constraints;
 mod ddl;
 mod lookup;
 mod model;
