@@ -28,5 +28,7 @@
 //!    `extra_float_digits`, `bytea_output`).
 
 pub mod ast;
+pub mod catalog;
 pub mod parser;
+pub mod table;
 pub mod types;
