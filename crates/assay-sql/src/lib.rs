@@ -27,7 +27,7 @@
 //!    [`Settings`](types::Settings) (`DateStyle`, `TimeZone`,
 //!    `extra_float_digits`, `bytea_output`).
 
-
 pub mod ast;
+pub mod functions;
 pub mod parser;
 pub mod types;

@@ -46,7 +46,10 @@ pub enum ColumnConstraintKind {
     Unique,
     References(ForeignKey),
     /// `GENERATED ALWAYS|BY DEFAULT AS IDENTITY [(sequence options)]`.
-    Identity { always: bool, options: Vec<SequenceOption> },
+    Identity {
+        always: bool,
+        options: Vec<SequenceOption>,
+    },
     /// `GENERATED ALWAYS AS (expr) STORED`.
     Generated(Expr),
     Collate(ObjectName),
@@ -86,10 +89,20 @@ pub struct TableConstraint {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TableConstraintKind {
-    PrimaryKey { columns: Vec<String>, include: Vec<String> },
-    Unique { columns: Vec<String>, include: Vec<String>, nulls_distinct: bool },
+    PrimaryKey {
+        columns: Vec<String>,
+        include: Vec<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+        include: Vec<String>,
+        nulls_distinct: bool,
+    },
     Check(Expr),
-    ForeignKey { columns: Vec<String>, references: ForeignKey },
+    ForeignKey {
+        columns: Vec<String>,
+        references: ForeignKey,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -158,18 +171,53 @@ pub struct AlterTable {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlterTableAction {
-    AddColumn { if_not_exists: bool, column: ColumnDef },
-    DropColumn { name: String, if_exists: bool, cascade: bool },
-    RenameColumn { old: String, new: String },
-    RenameTable { new: String },
-    RenameConstraint { old: String, new: String },
-    SetDefault { column: String, default: Expr },
-    DropDefault { column: String },
-    SetNotNull { column: String },
-    DropNotNull { column: String },
-    SetType { column: String, type_name: TypeName, using: Option<Expr> },
-    AddConstraint { constraint: TableConstraint, not_valid: bool },
-    DropConstraint { name: String, if_exists: bool, cascade: bool },
+    AddColumn {
+        if_not_exists: bool,
+        column: ColumnDef,
+    },
+    DropColumn {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    RenameColumn {
+        old: String,
+        new: String,
+    },
+    RenameTable {
+        new: String,
+    },
+    RenameConstraint {
+        old: String,
+        new: String,
+    },
+    SetDefault {
+        column: String,
+        default: Expr,
+    },
+    DropDefault {
+        column: String,
+    },
+    SetNotNull {
+        column: String,
+    },
+    DropNotNull {
+        column: String,
+    },
+    SetType {
+        column: String,
+        type_name: TypeName,
+        using: Option<Expr>,
+    },
+    AddConstraint {
+        constraint: TableConstraint,
+        not_valid: bool,
+    },
+    DropConstraint {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
 }
 
 /// The kind of object a `DROP` or `COMMENT ON` names.

@@ -7,15 +7,31 @@ use super::{ObjectName, Pos, Query, SortBy, TypeName};
 pub enum Expr {
     /// A column reference `a`, `t.a` or `s.t.a` (which part is what is the
     /// binder's call; `t.f` may also be a field of a composite column).
-    Column { names: Vec<String>, pos: Pos },
+    Column {
+        names: Vec<String>,
+        pos: Pos,
+    },
     /// A constant as written.
-    Literal { value: Literal, pos: Pos },
+    Literal {
+        value: Literal,
+        pos: Pos,
+    },
     /// A parameter `$n` (1-based).
-    Param { index: u32, pos: Pos },
+    Param {
+        index: u32,
+        pos: Pos,
+    },
     /// `DEFAULT` in `VALUES` or `SET col = DEFAULT`.
     Default,
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `[NOT] LIKE | ILIKE | SIMILAR TO pattern [ESCAPE e]`.
     Like {
         kind: LikeKind,
@@ -24,10 +40,21 @@ pub enum Expr {
         pattern: Box<Expr>,
         escape: Option<Box<Expr>>,
     },
-    IsNull { expr: Box<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
     /// `IS [NOT] TRUE | FALSE | UNKNOWN`.
-    IsBool { expr: Box<Expr>, value: BoolTest, negated: bool },
-    IsDistinctFrom { left: Box<Expr>, right: Box<Expr>, negated: bool },
+    IsBool {
+        expr: Box<Expr>,
+        value: BoolTest,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
     Between {
         expr: Box<Expr>,
         low: Box<Expr>,
@@ -35,19 +62,49 @@ pub enum Expr {
         negated: bool,
         symmetric: bool,
     },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
-    InSubquery { expr: Box<Expr>, query: Box<Query>, negated: bool },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    InSubquery {
+        expr: Box<Expr>,
+        query: Box<Query>,
+        negated: bool,
+    },
     /// `left op ANY|ALL (array expression)`.
-    Quantified { op: BinaryOp, quantifier: Quantifier, left: Box<Expr>, right: Box<Expr> },
+    Quantified {
+        op: BinaryOp,
+        quantifier: Quantifier,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `left op ANY|ALL (subquery)`.
-    QuantifiedSubquery { op: BinaryOp, quantifier: Quantifier, left: Box<Expr>, query: Box<Query> },
-    Exists { query: Box<Query> },
+    QuantifiedSubquery {
+        op: BinaryOp,
+        quantifier: Quantifier,
+        left: Box<Expr>,
+        query: Box<Query>,
+    },
+    Exists {
+        query: Box<Query>,
+    },
     /// A scalar subquery `(SELECT …)`.
-    Subquery { query: Box<Query> },
+    Subquery {
+        query: Box<Query>,
+    },
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
-    Case { operand: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, else_result: Option<Box<Expr>> },
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        else_result: Option<Box<Expr>>,
+    },
     /// `CAST(e AS t)`, `e::t` and typed literals such as `DATE '2024-01-01'`.
-    Cast { expr: Box<Expr>, type_name: TypeName, pos: Pos },
+    Cast {
+        expr: Box<Expr>,
+        type_name: TypeName,
+        pos: Pos,
+    },
     Function(Box<FunctionCall>),
     /// `ARRAY[…]`.
     Array(Vec<Expr>),
@@ -56,30 +113,64 @@ pub enum Expr {
     /// `ROW(…)` or `(a, b, …)`.
     Row(Vec<Expr>),
     /// `e[i]` or `e[lo:hi]`.
-    Subscript { expr: Box<Expr>, subscript: Box<Subscript> },
+    Subscript {
+        expr: Box<Expr>,
+        subscript: Box<Subscript>,
+    },
     /// `(e).field`.
-    Field { expr: Box<Expr>, field: String },
-    AtTimeZone { expr: Box<Expr>, zone: Box<Expr> },
-    Collate { expr: Box<Expr>, collation: ObjectName },
+    Field {
+        expr: Box<Expr>,
+        field: String,
+    },
+    AtTimeZone {
+        expr: Box<Expr>,
+        zone: Box<Expr>,
+    },
+    Collate {
+        expr: Box<Expr>,
+        collation: ObjectName,
+    },
     Coalesce(Vec<Expr>),
     NullIf(Box<Expr>, Box<Expr>),
     Greatest(Vec<Expr>),
     Least(Vec<Expr>),
     /// `EXTRACT(field FROM e)`; the field is lower-cased.
-    Extract { field: String, expr: Box<Expr> },
+    Extract {
+        field: String,
+        expr: Box<Expr>,
+    },
     /// `POSITION(needle IN haystack)`.
-    Position { needle: Box<Expr>, haystack: Box<Expr> },
+    Position {
+        needle: Box<Expr>,
+        haystack: Box<Expr>,
+    },
     /// `SUBSTRING(e FROM f FOR n)`.
-    Substring { expr: Box<Expr>, from: Option<Box<Expr>>, count: Option<Box<Expr>> },
+    Substring {
+        expr: Box<Expr>,
+        from: Option<Box<Expr>>,
+        count: Option<Box<Expr>>,
+    },
     /// `TRIM([BOTH|LEADING|TRAILING] [chars] FROM e)`.
-    Trim { side: TrimSide, chars: Option<Box<Expr>>, expr: Box<Expr> },
+    Trim {
+        side: TrimSide,
+        chars: Option<Box<Expr>>,
+        expr: Box<Expr>,
+    },
     /// `OVERLAY(e PLACING p FROM f [FOR n])`.
-    Overlay { expr: Box<Expr>, placing: Box<Expr>, from: Box<Expr>, count: Option<Box<Expr>> },
+    Overlay {
+        expr: Box<Expr>,
+        placing: Box<Expr>,
+        from: Box<Expr>,
+        count: Option<Box<Expr>>,
+    },
     /// `GROUPING(a, b)`.
     Grouping(Vec<Expr>),
     /// A keyword value function: `CURRENT_TIMESTAMP(3)`, `CURRENT_USER`, …
     /// (`name` lower-cased).
-    SqlValue { name: String, precision: Option<i64> },
+    SqlValue {
+        name: String,
+        precision: Option<i64>,
+    },
 }
 
 /// A constant as written in the text.
@@ -90,7 +181,10 @@ pub enum Literal {
     /// A string constant (quotes removed, escapes applied).
     String(String),
     /// `B'0101'` (binary digits) or `X'1F'` (hex digits).
-    BitString { hex: bool, digits: String },
+    BitString {
+        hex: bool,
+        digits: String,
+    },
     Boolean(bool),
     Null,
 }
@@ -134,9 +228,15 @@ pub enum BinaryOp {
     ShiftLeft,
     ShiftRight,
     /// `~`, `~*`, `!~`, `!~*`
-    RegexMatch { case_insensitive: bool, negated: bool },
+    RegexMatch {
+        case_insensitive: bool,
+        negated: bool,
+    },
     /// `->`, `->>`, `#>`, `#>>`
-    JsonGet { text: bool, path: bool },
+    JsonGet {
+        text: bool,
+        path: bool,
+    },
     /// `@>`
     Contains,
     /// `<@`
@@ -208,7 +308,10 @@ impl FunctionCall {
     pub fn new(name: ObjectName, args: Vec<Expr>) -> FunctionCall {
         FunctionCall {
             name,
-            args: args.into_iter().map(|value| FunctionArg { name: None, value }).collect(),
+            args: args
+                .into_iter()
+                .map(|value| FunctionArg { name: None, value })
+                .collect(),
             star: false,
             distinct: false,
             order_by: Vec::new(),

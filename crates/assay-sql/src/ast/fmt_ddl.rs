@@ -145,12 +145,19 @@ impl Display for TableConstraint {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         constraint_name(f, &self.name)?;
         match &self.kind {
-            TableConstraintKind::PrimaryKey { columns: c, include: i } => {
+            TableConstraintKind::PrimaryKey {
+                columns: c,
+                include: i,
+            } => {
                 f.write_str("PRIMARY KEY ")?;
                 columns(f, c)?;
                 include(f, i)
             }
-            TableConstraintKind::Unique { columns: c, include: i, nulls_distinct } => {
+            TableConstraintKind::Unique {
+                columns: c,
+                include: i,
+                nulls_distinct,
+            } => {
                 f.write_str("UNIQUE ")?;
                 if !nulls_distinct {
                     f.write_str("NULLS NOT DISTINCT ")?;
@@ -159,7 +166,10 @@ impl Display for TableConstraint {
                 include(f, i)
             }
             TableConstraintKind::Check(e) => write!(f, "CHECK ({e})"),
-            TableConstraintKind::ForeignKey { columns: c, references } => {
+            TableConstraintKind::ForeignKey {
+                columns: c,
+                references,
+            } => {
                 f.write_str("FOREIGN KEY ")?;
                 columns(f, c)?;
                 write!(f, " {references}")
@@ -256,12 +266,25 @@ impl Display for AlterTableAction {
         let cascade = |c: bool| if c { " CASCADE" } else { "" };
         let if_exists = |c: bool| if c { "IF EXISTS " } else { "" };
         match self {
-            A::AddColumn { if_not_exists, column } => {
+            A::AddColumn {
+                if_not_exists,
+                column,
+            } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "ADD COLUMN {ine}{column}")
             }
-            A::DropColumn { name, if_exists: e, cascade: c } => {
-                write!(f, "DROP COLUMN {}{}{}", if_exists(*e), Ident(name), cascade(*c))
+            A::DropColumn {
+                name,
+                if_exists: e,
+                cascade: c,
+            } => {
+                write!(
+                    f,
+                    "DROP COLUMN {}{}{}",
+                    if_exists(*e),
+                    Ident(name),
+                    cascade(*c)
+                )
             }
             A::RenameColumn { old, new } => {
                 write!(f, "RENAME COLUMN {} TO {}", Ident(old), Ident(new))
@@ -276,19 +299,36 @@ impl Display for AlterTableAction {
             A::DropDefault { column } => write!(f, "ALTER COLUMN {} DROP DEFAULT", Ident(column)),
             A::SetNotNull { column } => write!(f, "ALTER COLUMN {} SET NOT NULL", Ident(column)),
             A::DropNotNull { column } => write!(f, "ALTER COLUMN {} DROP NOT NULL", Ident(column)),
-            A::SetType { column, type_name, using } => {
+            A::SetType {
+                column,
+                type_name,
+                using,
+            } => {
                 write!(f, "ALTER COLUMN {} TYPE {type_name}", Ident(column))?;
                 if let Some(u) = using {
                     write!(f, " USING {u}")?;
                 }
                 Ok(())
             }
-            A::AddConstraint { constraint, not_valid } => {
+            A::AddConstraint {
+                constraint,
+                not_valid,
+            } => {
                 write!(f, "ADD {constraint}")?;
                 f.write_str(if *not_valid { " NOT VALID" } else { "" })
             }
-            A::DropConstraint { name, if_exists: e, cascade: c } => {
-                write!(f, "DROP CONSTRAINT {}{}{}", if_exists(*e), Ident(name), cascade(*c))
+            A::DropConstraint {
+                name,
+                if_exists: e,
+                cascade: c,
+            } => {
+                write!(
+                    f,
+                    "DROP CONSTRAINT {}{}{}",
+                    if_exists(*e),
+                    Ident(name),
+                    cascade(*c)
+                )
             }
         }
     }

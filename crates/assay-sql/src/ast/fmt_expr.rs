@@ -52,7 +52,10 @@ impl Display for Operand<'_> {
 impl Expr {
     fn is_atomic(&self) -> bool {
         match self {
-            Expr::Literal { value: Literal::Number(n), .. } => !n.starts_with('-'),
+            Expr::Literal {
+                value: Literal::Number(n),
+                ..
+            } => !n.starts_with('-'),
             Expr::Column { .. }
             | Expr::Literal { .. }
             | Expr::Param { .. }
@@ -113,7 +116,13 @@ impl Display for Expr {
             Expr::Binary { op, left, right } => {
                 write!(f, "{} {op} {}", Operand(left), Operand(right))
             }
-            Expr::Like { kind, negated, expr, pattern, escape } => {
+            Expr::Like {
+                kind,
+                negated,
+                expr,
+                pattern,
+                escape,
+            } => {
                 let word = match kind {
                     LikeKind::Like => "LIKE",
                     LikeKind::ILike => "ILIKE",
@@ -129,7 +138,11 @@ impl Display for Expr {
             Expr::IsNull { expr, negated } => {
                 write!(f, "{} IS {}NULL", Operand(expr), not(*negated))
             }
-            Expr::IsBool { expr, value, negated } => {
+            Expr::IsBool {
+                expr,
+                value,
+                negated,
+            } => {
                 let v = match value {
                     BoolTest::True => "TRUE",
                     BoolTest::False => "FALSE",
@@ -137,10 +150,26 @@ impl Display for Expr {
                 };
                 write!(f, "{} IS {}{v}", Operand(expr), not(*negated))
             }
-            Expr::IsDistinctFrom { left, right, negated } => {
-                write!(f, "{} IS {}DISTINCT FROM {}", Operand(left), not(*negated), Operand(right))
+            Expr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "{} IS {}DISTINCT FROM {}",
+                    Operand(left),
+                    not(*negated),
+                    Operand(right)
+                )
             }
-            Expr::Between { expr, low, high, negated, symmetric } => {
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+                symmetric,
+            } => {
                 let sym = if *symmetric { "SYMMETRIC " } else { "" };
                 write!(
                     f,
@@ -151,21 +180,49 @@ impl Display for Expr {
                     Operand(high)
                 )
             }
-            Expr::InList { expr, list, negated } => {
-                write!(f, "{} {}IN ({})", Operand(expr), not(*negated), Commas(list))
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "{} {}IN ({})",
+                    Operand(expr),
+                    not(*negated),
+                    Commas(list)
+                )
             }
-            Expr::InSubquery { expr, query, negated } => {
+            Expr::InSubquery {
+                expr,
+                query,
+                negated,
+            } => {
                 write!(f, "{} {}IN ({query})", Operand(expr), not(*negated))
             }
-            Expr::Quantified { op, quantifier, left, right } => {
+            Expr::Quantified {
+                op,
+                quantifier,
+                left,
+                right,
+            } => {
                 write!(f, "{} {op} {quantifier}({right})", Operand(left))
             }
-            Expr::QuantifiedSubquery { op, quantifier, left, query } => {
+            Expr::QuantifiedSubquery {
+                op,
+                quantifier,
+                left,
+                query,
+            } => {
                 write!(f, "{} {op} {quantifier}({query})", Operand(left))
             }
             Expr::Exists { query } => write!(f, "EXISTS ({query})"),
             Expr::Subquery { query } => write!(f, "({query})"),
-            Expr::Case { operand, whens, else_result } => {
+            Expr::Case {
+                operand,
+                whens,
+                else_result,
+            } => {
                 f.write_str("CASE")?;
                 if let Some(o) = operand {
                     write!(f, " {}", Operand(o))?;
@@ -178,7 +235,9 @@ impl Display for Expr {
                 }
                 f.write_str(" END")
             }
-            Expr::Cast { expr, type_name, .. } => write!(f, "CAST({expr} AS {type_name})"),
+            Expr::Cast {
+                expr, type_name, ..
+            } => write!(f, "CAST({expr} AS {type_name})"),
             Expr::Function(call) => write!(f, "{call}"),
             Expr::Array(items) => write!(f, "ARRAY[{}]", Commas(items)),
             Expr::ArraySubquery(q) => write!(f, "ARRAY({q})"),
@@ -240,7 +299,12 @@ impl Display for Expr {
                 }
                 write!(f, "FROM {expr})")
             }
-            Expr::Overlay { expr, placing, from, count } => {
+            Expr::Overlay {
+                expr,
+                placing,
+                from,
+                count,
+            } => {
                 write!(f, "OVERLAY({expr} PLACING {placing} FROM {from}")?;
                 if let Some(c) = count {
                     write!(f, " FOR {c}")?;
@@ -304,14 +368,15 @@ impl Display for BinaryOp {
             BinaryOp::BitXor => "#",
             BinaryOp::ShiftLeft => "<<",
             BinaryOp::ShiftRight => ">>",
-            BinaryOp::RegexMatch { case_insensitive, negated } => {
-                match (negated, case_insensitive) {
-                    (false, false) => "~",
-                    (false, true) => "~*",
-                    (true, false) => "!~",
-                    (true, true) => "!~*",
-                }
-            }
+            BinaryOp::RegexMatch {
+                case_insensitive,
+                negated,
+            } => match (negated, case_insensitive) {
+                (false, false) => "~",
+                (false, true) => "~*",
+                (true, false) => "!~",
+                (true, true) => "!~*",
+            },
             BinaryOp::JsonGet { text, path } => match (path, text) {
                 (false, false) => "->",
                 (false, true) => "->>",
@@ -474,9 +539,28 @@ impl Display for TypeName {
 }
 
 const BUILTIN_TYPES: &[&str] = &[
-    "int2", "int4", "int8", "float4", "float8", "numeric", "bool", "varchar", "bpchar", "text",
-    "timestamp", "timestamptz", "time", "timetz", "interval", "date", "bytea", "bit", "varbit",
-    "json", "jsonb", "uuid",
+    "int2",
+    "int4",
+    "int8",
+    "float4",
+    "float8",
+    "numeric",
+    "bool",
+    "varchar",
+    "bpchar",
+    "text",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "timetz",
+    "interval",
+    "date",
+    "bytea",
+    "bit",
+    "varbit",
+    "json",
+    "jsonb",
+    "uuid",
 ];
 
 /// Writes `(a, b)` when the list is not empty.

@@ -73,7 +73,12 @@ impl Display for SetExpr {
                 }
                 Ok(())
             }
-            SetExpr::SetOp { op, all, left, right } => {
+            SetExpr::SetOp {
+                op,
+                all,
+                left,
+                right,
+            } => {
                 let op = match op {
                     SetOp::Union => "UNION",
                     SetOp::Intersect => "INTERSECT",
@@ -242,14 +247,23 @@ impl Display for TableRef {
                 write!(f, "{name}")?;
                 alias(f, a)
             }
-            TableRef::Subquery { lateral, query, alias: a } => {
+            TableRef::Subquery {
+                lateral,
+                query,
+                alias: a,
+            } => {
                 if *lateral {
                     f.write_str("LATERAL ")?;
                 }
                 write!(f, "({query})")?;
                 alias(f, a)
             }
-            TableRef::Function { lateral, call, ordinality, alias: a } => {
+            TableRef::Function {
+                lateral,
+                call,
+                ordinality,
+                alias: a,
+            } => {
                 if *lateral {
                     f.write_str("LATERAL ")?;
                 }

@@ -171,7 +171,11 @@ impl Display for TransactionModes {
             sep = ", ";
         }
         if let Some(d) = self.deferrable {
-            write!(f, "{sep}{}", if d { "DEFERRABLE" } else { "NOT DEFERRABLE" })?;
+            write!(
+                f,
+                "{sep}{}",
+                if d { "DEFERRABLE" } else { "NOT DEFERRABLE" }
+            )?;
         }
         Ok(())
     }
@@ -258,7 +262,11 @@ impl Display for Statement {
                 }
                 write!(f, "{} {}", t.name, Commas(&t.actions))
             }
-            S::CreateSchema { name, if_not_exists, authorization } => {
+            S::CreateSchema {
+                name,
+                if_not_exists,
+                authorization,
+            } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "CREATE SCHEMA {ine}{}", Ident(name))?;
                 if let Some(a) = authorization {
@@ -266,7 +274,10 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            S::CreateDatabase { name, if_not_exists } => {
+            S::CreateDatabase {
+                name,
+                if_not_exists,
+            } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "CREATE DATABASE {ine}{}", Ident(name))
             }
@@ -294,7 +305,11 @@ impl Display for Statement {
             S::Truncate(t) => {
                 f.write_str("TRUNCATE ")?;
                 names(f, &t.tables)?;
-                f.write_str(if t.restart_identity { " RESTART IDENTITY" } else { "" })?;
+                f.write_str(if t.restart_identity {
+                    " RESTART IDENTITY"
+                } else {
+                    ""
+                })?;
                 f.write_str(if t.cascade { " CASCADE" } else { "" })
             }
             S::Comment(c) => {
@@ -307,17 +322,27 @@ impl Display for Statement {
             S::Privileges { text, .. } => f.write_str(text),
             S::Begin(modes) => write!(f, "BEGIN{modes}"),
             S::SetTransaction { session, modes } => {
-                let scope = if *session { "SESSION CHARACTERISTICS AS " } else { "" };
+                let scope = if *session {
+                    "SESSION CHARACTERISTICS AS "
+                } else {
+                    ""
+                };
                 write!(f, "SET {scope}TRANSACTION{modes}")
             }
             S::Commit { chain } => f.write_str(if *chain { "COMMIT AND CHAIN" } else { "COMMIT" }),
-            S::Rollback { chain } => {
-                f.write_str(if *chain { "ROLLBACK AND CHAIN" } else { "ROLLBACK" })
-            }
+            S::Rollback { chain } => f.write_str(if *chain {
+                "ROLLBACK AND CHAIN"
+            } else {
+                "ROLLBACK"
+            }),
             S::Savepoint(n) => write!(f, "SAVEPOINT {}", Ident(n)),
             S::Release(n) => write!(f, "RELEASE SAVEPOINT {}", Ident(n)),
             S::RollbackTo(n) => write!(f, "ROLLBACK TO SAVEPOINT {}", Ident(n)),
-            S::Set { local, name, values } => {
+            S::Set {
+                local,
+                name,
+                values,
+            } => {
                 f.write_str(if *local { "SET LOCAL " } else { "SET " })?;
                 let path: Vec<String> = name.split('.').map(str::to_string).collect();
                 write!(f, "{} TO ", ObjectName(path))?;
@@ -353,7 +378,11 @@ impl Display for Statement {
                 write!(f, "{statement}")
             }
             S::Analyze { verbose, tables } => {
-                f.write_str(if *verbose { "ANALYZE VERBOSE" } else { "ANALYZE" })?;
+                f.write_str(if *verbose {
+                    "ANALYZE VERBOSE"
+                } else {
+                    "ANALYZE"
+                })?;
                 if !tables.is_empty() {
                     f.write_char(' ')?;
                     names(f, tables)?;
@@ -378,7 +407,11 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            S::Prepare { name, param_types, statement } => {
+            S::Prepare {
+                name,
+                param_types,
+                statement,
+            } => {
                 write!(f, "PREPARE {}", Ident(name))?;
                 if !param_types.is_empty() {
                     write!(f, " ({})", Commas(param_types))?;
@@ -412,7 +445,11 @@ impl Display for Statement {
                 }
                 write!(f, " FOR {}", c.query)
             }
-            S::Fetch { cursor, direction, is_move } => {
+            S::Fetch {
+                cursor,
+                direction,
+                is_move,
+            } => {
                 let verb = if *is_move { "MOVE" } else { "FETCH" };
                 write!(f, "{verb} {direction} FROM {}", Ident(cursor))
             }
@@ -442,4 +479,3 @@ impl Display for Statement {
         }
     }
 }
-

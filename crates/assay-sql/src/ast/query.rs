@@ -50,7 +50,12 @@ pub struct Cte {
 pub enum SetExpr {
     Select(Box<Select>),
     Values(Vec<Vec<Expr>>),
-    SetOp { op: SetOp, all: bool, left: Box<SetExpr>, right: Box<SetExpr> },
+    SetOp {
+        op: SetOp,
+        all: bool,
+        left: Box<SetExpr>,
+        right: Box<SetExpr>,
+    },
     /// A parenthesised query with its own ORDER BY/LIMIT/WITH.
     Query(Box<Query>),
 }
@@ -90,7 +95,10 @@ pub struct SelectInto {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SelectItem {
-    Expr { expr: Expr, alias: Option<String> },
+    Expr {
+        expr: Expr,
+        alias: Option<String>,
+    },
     /// `*`
     Wildcard,
     /// `t.*`
@@ -154,11 +162,26 @@ pub enum LockWait {
 /// An item of `FROM`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TableRef {
-    Table { name: ObjectName, alias: Option<Alias> },
-    Subquery { lateral: bool, query: Box<Query>, alias: Option<Alias> },
+    Table {
+        name: ObjectName,
+        alias: Option<Alias>,
+    },
+    Subquery {
+        lateral: bool,
+        query: Box<Query>,
+        alias: Option<Alias>,
+    },
     /// A set-returning function: `generate_series(1, 3) WITH ORDINALITY AS g(n, i)`.
-    Function { lateral: bool, call: Box<FunctionCall>, ordinality: bool, alias: Option<Alias> },
-    Join { join: Box<Join>, alias: Option<Alias> },
+    Function {
+        lateral: bool,
+        call: Box<FunctionCall>,
+        ordinality: bool,
+        alias: Option<Alias>,
+    },
+    Join {
+        join: Box<Join>,
+        alias: Option<Alias>,
+    },
 }
 
 /// `AS name (col, …)`.

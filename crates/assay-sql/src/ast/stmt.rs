@@ -20,48 +20,102 @@ pub enum Statement {
     CreateSequence(Box<CreateSequence>),
     AlterSequence(Box<AlterSequence>),
     AlterTable(Box<AlterTable>),
-    CreateSchema { name: String, if_not_exists: bool, authorization: Option<String> },
-    CreateDatabase { name: String, if_not_exists: bool },
-    CreateRole { user: bool, role: RoleStmt },
-    AlterRole { user: bool, role: RoleStmt },
-    RenameRole { user: bool, old: String, new: String },
+    CreateSchema {
+        name: String,
+        if_not_exists: bool,
+        authorization: Option<String>,
+    },
+    CreateDatabase {
+        name: String,
+        if_not_exists: bool,
+    },
+    CreateRole {
+        user: bool,
+        role: RoleStmt,
+    },
+    AlterRole {
+        user: bool,
+        role: RoleStmt,
+    },
+    RenameRole {
+        user: bool,
+        old: String,
+        new: String,
+    },
     Drop(Box<Drop>),
     Truncate(Box<Truncate>),
     Comment(Box<Comment>),
     /// GRANT or REVOKE, kept as its text for now.
-    Privileges { grant: bool, text: String },
+    Privileges {
+        grant: bool,
+        text: String,
+    },
 
     /// `BEGIN` / `START TRANSACTION` with its modes.
     Begin(TransactionModes),
     /// `SET TRANSACTION …` (or `SET SESSION CHARACTERISTICS AS TRANSACTION …`).
-    SetTransaction { session: bool, modes: TransactionModes },
-    Commit { chain: bool },
-    Rollback { chain: bool },
+    SetTransaction {
+        session: bool,
+        modes: TransactionModes,
+    },
+    Commit {
+        chain: bool,
+    },
+    Rollback {
+        chain: bool,
+    },
     Savepoint(String),
     Release(String),
     RollbackTo(String),
 
     /// `SET [SESSION|LOCAL] name TO value, …`; `SET TIME ZONE v` is
     /// `timezone`; an empty value list means `DEFAULT`.
-    Set { local: bool, name: String, values: Vec<SetValue> },
+    Set {
+        local: bool,
+        name: String,
+        values: Vec<SetValue>,
+    },
     /// `RESET name`, or `RESET ALL` as `None`.
     Reset(Option<String>),
     /// `SHOW name` (`SHOW ALL` is `all`).
     Show(String),
-    Explain { options: Vec<ExplainOption>, statement: Box<Statement> },
-    Analyze { verbose: bool, tables: Vec<ObjectName> },
-    Vacuum { options: Vec<String>, tables: Vec<ObjectName> },
-    Prepare { name: String, param_types: Vec<TypeName>, statement: Box<Statement> },
-    Execute { name: String, params: Vec<Expr> },
+    Explain {
+        options: Vec<ExplainOption>,
+        statement: Box<Statement>,
+    },
+    Analyze {
+        verbose: bool,
+        tables: Vec<ObjectName>,
+    },
+    Vacuum {
+        options: Vec<String>,
+        tables: Vec<ObjectName>,
+    },
+    Prepare {
+        name: String,
+        param_types: Vec<TypeName>,
+        statement: Box<Statement>,
+    },
+    Execute {
+        name: String,
+        params: Vec<Expr>,
+    },
     /// `DEALLOCATE name`, or `DEALLOCATE ALL` as `None`.
     Deallocate(Option<String>),
     DeclareCursor(Box<DeclareCursor>),
     /// FETCH or MOVE.
-    Fetch { cursor: String, direction: FetchDirection, is_move: bool },
+    Fetch {
+        cursor: String,
+        direction: FetchDirection,
+        is_move: bool,
+    },
     /// `CLOSE name`, or `CLOSE ALL` as `None`.
     Close(Option<String>),
     Listen(String),
-    Notify { channel: String, payload: Option<String> },
+    Notify {
+        channel: String,
+        payload: Option<String>,
+    },
     /// `UNLISTEN name`, or `UNLISTEN *` as `None`.
     Unlisten(Option<String>),
     Discard(DiscardTarget),
@@ -139,7 +193,10 @@ pub struct Copy {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CopySource {
-    Table { name: ObjectName, columns: Vec<String> },
+    Table {
+        name: ObjectName,
+        columns: Vec<String>,
+    },
     Query(Box<Query>),
 }
 
