@@ -720,7 +720,11 @@ fn to_hex(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     })
 }
 
-fn string_to_array(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+fn string_to_array(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
+    string_to_array_value(r, a, ctx)
+}
+
+pub(crate) fn string_to_array_value(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     if a[0].is_null() {
         return Ok(Value::Null);
     }

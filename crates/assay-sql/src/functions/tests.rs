@@ -441,4 +441,5 @@ golden! {
     math_functions => "math.txt",
     resolution => "resolve.txt",
     array_functions => "array.txt",
+    series_functions => "series.txt",
 }
