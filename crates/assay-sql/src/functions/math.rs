@@ -290,7 +290,12 @@ fn sqrt_numeric(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     // PostgreSQL's numeric_sqrt result scale.
     let sweight = (weight + 1) * 4 / 2 - 1;
     let rscale = (16 - sweight).max(dscale).clamp(0, 1000);
-    // Integer square root of d * 10^(2*rscale), truncated, then rounded.
+    Ok(Value::numeric(Numeric::Finite(sqrt_to_scale(&d, rscale))))
+}
+
+/// The square root of a non-negative value, rounded to `rscale` digits.
+pub(crate) fn sqrt_to_scale(d: &BigDecimal, rscale: i64) -> BigDecimal {
+    // Integer square root of d * 10^(2*(rscale+1)), then rounded.
     let (digits, scale) = d.as_bigint_and_exponent();
     let shift = 2 * (rscale + 1) - scale;
     let n = if shift >= 0 {
@@ -298,10 +303,7 @@ fn sqrt_numeric(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     } else {
         digits / crate::types::numeric_pow10((-shift) as u32)
     };
-    let root = BigDecimal::new(n.sqrt(), rscale + 1);
-    Ok(Value::numeric(Numeric::Finite(
-        root.with_scale_round(rscale, RoundingMode::HalfUp),
-    )))
+    BigDecimal::new(n.sqrt(), rscale + 1).with_scale_round(rscale, RoundingMode::HalfUp)
 }
 
 fn check_float(f: f64, may_overflow: bool) -> Result<Value> {

@@ -70,6 +70,6 @@ mod tests;
 pub use aggregate::Accumulator;
 pub use context::{EvalContext, Prng};
 pub use registry::{FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility};
-pub use resolve::{lookup, lookup_kind, Resolved};
+pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
 pub use setof::RowIter;
 pub use window::WindowRow;

@@ -10,7 +10,7 @@ use super::context::EvalContext;
 use super::resolve::Resolved;
 use super::setof::RowIter;
 use super::window::WindowRow;
-use crate::types::{DataType, Value};
+use crate::types::{DataType, Settings, Value};
 
 /// Whether a call may be evaluated ahead of time (`pg_proc.provolatile`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub enum Param {
     AnyElement,
     /// Any array type (see `AnyElement`).
     AnyArray,
+    /// Like `AnyElement`, but not an array.
+    AnyNonArray,
     /// `"any"`: the argument is passed as it is, uncast.
     Any,
 }
@@ -58,7 +60,7 @@ pub enum Ret {
 /// A scalar function: argument values (already cast) to a value.
 pub type ScalarFn = fn(&Resolved, &[Value], &mut EvalContext<'_>) -> Result<Value>;
 /// Makes a fresh accumulator for one group.
-pub type AggregateFn = fn(&Resolved) -> Box<dyn Accumulator>;
+pub type AggregateFn = fn(&Resolved, &Settings) -> Box<dyn Accumulator>;
 /// Evaluates a window function at one row of a sorted partition.
 pub type WindowFn = fn(&WindowRow<'_>) -> Result<Value>;
 /// Starts a set-returning function.
@@ -127,6 +129,7 @@ pub(crate) enum T {
     Int4Array,
     AnyElement,
     AnyArray,
+    AnyNonArray,
     Any,
 }
 
@@ -154,7 +157,7 @@ impl T {
             T::TextArray => DataType::Array(Box::new(DataType::Text)),
             T::Int4Array => DataType::Array(Box::new(DataType::Int4)),
             // Polymorphic codes never reach here from `param`/`ret`.
-            T::AnyElement | T::AnyArray | T::Any => DataType::Unknown,
+            T::AnyElement | T::AnyArray | T::AnyNonArray | T::Any => DataType::Unknown,
         }
     }
 
@@ -162,6 +165,7 @@ impl T {
         match self {
             T::AnyElement => Param::AnyElement,
             T::AnyArray => Param::AnyArray,
+            T::AnyNonArray => Param::AnyNonArray,
             T::Any => Param::Any,
             t => Param::Type(t.data_type()),
         }
@@ -169,7 +173,7 @@ impl T {
 
     fn ret(self) -> Ret {
         match self {
-            T::AnyElement | T::Any => Ret::AnyElement,
+            T::AnyElement | T::AnyNonArray | T::Any => Ret::AnyElement,
             T::AnyArray => Ret::AnyArray,
             t => Ret::Type(t.data_type()),
         }

@@ -8,7 +8,7 @@ use super::context::EvalContext;
 use super::registry::{catalog, FunctionDef, FunctionKind, Implementation, Param, Ret};
 use super::setof::RowIter;
 use super::window::WindowRow;
-use crate::types::{can_coerce_implicitly, common_type, DataType, TypeCategory, Value};
+use crate::types::{can_coerce_implicitly, common_type, DataType, Settings, TypeCategory, Value};
 
 /// A call resolved to one built-in function.
 #[derive(Clone)]
@@ -46,6 +46,35 @@ pub fn lookup(name: &str, args: &[DataType]) -> Result<Resolved> {
 /// for aggregates when a call has `DISTINCT`, `ORDER BY` or `FILTER`).
 pub fn lookup_kind(name: &str, args: &[DataType], kind: FunctionKind) -> Result<Resolved> {
     lookup_filtered(name, args, Some(kind))
+}
+
+/// Resolves a binary operator registered as a function named by its
+/// symbol (the json/jsonb operators); errors are PostgreSQL's for
+/// operators.
+pub fn lookup_operator(op: &str, left: &DataType, right: &DataType) -> Result<Resolved> {
+    lookup_filtered(op, &[left.clone(), right.clone()], Some(FunctionKind::Scalar)).map_err(|e| {
+        if e.code() == SqlState::UNDEFINED_FUNCTION {
+            err!(
+                SqlState::UNDEFINED_FUNCTION,
+                "operator does not exist: {} {} {}",
+                left,
+                op,
+                right
+            )
+            .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+        } else if e.code() == SqlState::AMBIGUOUS_FUNCTION {
+            err!(
+                SqlState::AMBIGUOUS_FUNCTION,
+                "operator is not unique: {} {} {}",
+                left,
+                op,
+                right
+            )
+            .with_hint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+        } else {
+            e
+        }
+    })
 }
 
 /// One candidate that accepts the arguments, with its cast targets.
@@ -134,6 +163,11 @@ fn candidate(def: &'static FunctionDef, args: &[DataType]) -> Result<Option<Cand
                     elems.push(a.without_typmod());
                 }
             }
+            Some(Param::AnyNonArray) => match a {
+                DataType::Unknown => {}
+                DataType::Array(_) => return Ok(None),
+                _ => elems.push(a.without_typmod()),
+            },
             Some(Param::AnyArray) => match a {
                 DataType::Unknown => {}
                 DataType::Array(e) => elems.push(e.without_typmod()),
@@ -143,8 +177,12 @@ fn candidate(def: &'static FunctionDef, args: &[DataType]) -> Result<Option<Cand
             None => return Ok(None),
         }
     }
-    let polymorphic = (0..args.len())
-        .any(|i| matches!(param_at(def, i), Some(Param::AnyElement | Param::AnyArray)));
+    let polymorphic = (0..args.len()).any(|i| {
+        matches!(
+            param_at(def, i),
+            Some(Param::AnyElement | Param::AnyArray | Param::AnyNonArray)
+        )
+    });
     let unresolved = polymorphic && elems.is_empty();
     let elem = if elems.is_empty() {
         DataType::Text
@@ -168,7 +206,7 @@ fn candidate(def: &'static FunctionDef, args: &[DataType]) -> Result<Option<Cand
                 (target, t.clone())
             }
             // Polymorphic positions count as no category and no exact match.
-            Some(Param::AnyElement) => (elem.clone(), DataType::Unknown),
+            Some(Param::AnyElement | Param::AnyNonArray) => (elem.clone(), DataType::Unknown),
             Some(Param::AnyArray) => (array.clone(), DataType::Unknown),
             _ => {
                 let t = if *a == DataType::Unknown {
@@ -283,9 +321,9 @@ impl Resolved {
     }
 
     /// A fresh accumulator for one group of an aggregate.
-    pub fn accumulator(&self) -> Result<Box<dyn Accumulator>> {
+    pub fn accumulator(&self, settings: &Settings) -> Result<Box<dyn Accumulator>> {
         match self.def.implementation {
-            Implementation::Aggregate(f) => Ok(f(self)),
+            Implementation::Aggregate(f) => Ok(f(self, settings)),
             _ => bail!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "{} is not an aggregate function",

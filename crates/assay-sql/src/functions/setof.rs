@@ -27,18 +27,60 @@ pub(crate) fn register(b: &mut Builder) {
         b.set_returning("generate_series", &[t, t], t, series_int);
         b.set_returning("generate_series", &[t, t, t], t, series_int);
     }
-    b.set_returning("generate_series", &[Timestamp, Timestamp, Interval], Timestamp, series_ts);
-    b.set_returning("generate_series", &[TimestampTz, TimestampTz, Interval], TimestampTz, series_ts)
-        .stable();
+    b.set_returning(
+        "generate_series",
+        &[Timestamp, Timestamp, Interval],
+        Timestamp,
+        series_ts,
+    );
+    b.set_returning(
+        "generate_series",
+        &[TimestampTz, TimestampTz, Interval],
+        TimestampTz,
+        series_ts,
+    )
+    .stable();
     b.set_returning("unnest", &[AnyArray], AnyElement, unnest);
-    b.set_returning("generate_subscripts", &[AnyArray, Int4], Int4, generate_subscripts);
-    b.set_returning("generate_subscripts", &[AnyArray, Int4, Bool], Int4, generate_subscripts);
-    b.set_returning("string_to_table", &[Text, Text], Text, string_to_table).lenient();
-    b.set_returning("string_to_table", &[Text, Text, Text], Text, string_to_table).lenient();
+    b.set_returning(
+        "generate_subscripts",
+        &[AnyArray, Int4],
+        Int4,
+        generate_subscripts,
+    );
+    b.set_returning(
+        "generate_subscripts",
+        &[AnyArray, Int4, Bool],
+        Int4,
+        generate_subscripts,
+    );
+    b.set_returning("string_to_table", &[Text, Text], Text, string_to_table)
+        .lenient();
+    b.set_returning(
+        "string_to_table",
+        &[Text, Text, Text],
+        Text,
+        string_to_table,
+    )
+    .lenient();
     b.set_returning("regexp_matches", &[Text, Text], TextArray, regexp_matches);
-    b.set_returning("regexp_matches", &[Text, Text, Text], TextArray, regexp_matches);
-    b.set_returning("regexp_split_to_table", &[Text, Text], Text, regexp_split_to_table);
-    b.set_returning("regexp_split_to_table", &[Text, Text, Text], Text, regexp_split_to_table);
+    b.set_returning(
+        "regexp_matches",
+        &[Text, Text, Text],
+        TextArray,
+        regexp_matches,
+    );
+    b.set_returning(
+        "regexp_split_to_table",
+        &[Text, Text],
+        Text,
+        regexp_split_to_table,
+    );
+    b.set_returning(
+        "regexp_split_to_table",
+        &[Text, Text, Text],
+        Text,
+        regexp_split_to_table,
+    );
 }
 
 fn rows(values: Vec<Value>) -> RowIter {
@@ -46,7 +88,10 @@ fn rows(values: Vec<Value>) -> RowIter {
 }
 
 fn step_zero() -> assay_storage::Error {
-    assay_storage::err!(SqlState::INVALID_PARAMETER_VALUE, "step size cannot equal zero")
+    assay_storage::err!(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "step size cannot equal zero"
+    )
 }
 
 fn series_int(_: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
@@ -72,7 +117,9 @@ fn series_int(_: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
             return None;
         }
         // Stop instead of overflowing past the type's end.
-        next = cur.checked_add(step).filter(|n| make(*n) != Value::Null && fits(make, *n));
+        next = cur
+            .checked_add(step)
+            .filter(|n| make(*n) != Value::Null && fits(make, *n));
         Some(Ok(vec![make(cur)]))
     })))
 }
@@ -92,17 +139,26 @@ fn series_numeric(a: &[Value]) -> Result<RowIter> {
     };
     for (n, what) in [(&start, "start"), (&stop, "stop"), (&step, "step size")] {
         if n.is_nan() {
-            bail!(SqlState::INVALID_PARAMETER_VALUE, "{} value cannot be NaN", what);
+            bail!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "{} value cannot be NaN",
+                what
+            );
         }
         if !n.is_finite() {
-            bail!(SqlState::INVALID_PARAMETER_VALUE, "{} value cannot be infinity", what);
+            bail!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "{} value cannot be infinity",
+                what
+            );
         }
     }
     let zero = Numeric::zero();
     if step == zero || step.sub(&zero) == zero {
         return Err(step_zero());
     }
-    let ascending = crate::types::compare(&Value::numeric(step.clone()), &Value::numeric(zero)).is_gt();
+    let ascending =
+        crate::types::compare(&Value::numeric(step.clone()), &Value::numeric(zero)).is_gt();
     let stop_v = Value::numeric(stop);
     let mut cur = start;
     Ok(Box::new(std::iter::from_fn(move || {

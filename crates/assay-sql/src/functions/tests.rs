@@ -360,7 +360,7 @@ fn run_aggregate(expr: &str, settings: &Settings) -> String {
             })
             .collect();
         let r = lookup(&name, &arg_types)?;
-        let mut acc = r.accumulator()?;
+        let mut acc = r.accumulator(settings)?;
         for row in &rows {
             let mut vals = Vec::new();
             for (i, a) in args.iter().filter(|a| !matches!(a, Arg::Star)).enumerate() {
@@ -442,4 +442,6 @@ golden! {
     resolution => "resolve.txt",
     array_functions => "array.txt",
     series_functions => "series.txt",
+    aggregate_functions => "aggregate.txt",
+    json_functions => "json.txt",
 }
