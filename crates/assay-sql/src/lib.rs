@@ -29,6 +29,9 @@
 
 pub mod ast;
 pub mod catalog;
+pub mod functions;
 pub mod parser;
+pub mod plan;
+pub mod session;
 pub mod table;
 pub mod types;

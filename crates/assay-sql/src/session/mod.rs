@@ -90,13 +90,7 @@ impl Session {
         for parsed in statements {
             match self.execute_statement(&parsed.statement) {
                 Ok(r) => results.push(r),
-                Err(e) => {
-                    let e = match e.position() {
-                        Some(_) => e,
-                        None => e,
-                    };
-                    return (results, Some(e));
-                }
+                Err(e) => return (results, Some(e)),
             }
         }
         (results, None)
@@ -114,9 +108,19 @@ impl Session {
     /// Runs one parsed statement.
     pub fn execute_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
         self.notices.clear();
-        let mut result = self.dispatch(stmt)?;
-        result.notices.append(&mut self.notices);
-        Ok(result)
+        match self.dispatch(stmt) {
+            Ok(mut result) => {
+                result.notices.append(&mut self.notices);
+                Ok(result)
+            }
+            Err(e) => {
+                // Any error inside a block fails it, as in PostgreSQL.
+                if let Some(block) = self.block.as_mut().filter(|b| b.explicit) {
+                    block.failed = true;
+                }
+                Err(e)
+            }
+        }
     }
 
     fn dispatch(&mut self, stmt: &Statement) -> Result<StatementResult> {
@@ -157,12 +161,7 @@ impl Session {
                 self.block = None;
                 self.settings.end_transaction(false);
             }
-            (Err(_), false) => {
-                if let Some(b) = self.block.as_mut() {
-                    b.failed = true;
-                }
-            }
-            (Ok(_), false) => {}
+            (_, false) => {}
         }
         result
     }

@@ -1,0 +1,75 @@
+//! Built-in functions: the catalog the binder resolves calls against, and
+//! the implementations the executor calls.
+//!
+//! A call's life goes:
+//!
+//! 1. **Binding.** The binder asks [`lookup`]`(name, arg_types)` (or
+//!    [`lookup_kind`] when only aggregates or only set-returning functions
+//!    are allowed). Resolution follows PostgreSQL's rules for functions
+//!    (`func_select_candidate`): an exact match wins; otherwise the
+//!    candidates reachable by implicit casts
+//!    ([`can_coerce_implicitly`](crate::types::can_coerce_implicitly)) are
+//!    narrowed by most exact matches, then by preferred types, then by the
+//!    categories of `unknown` literals. Polymorphic parameters (`anyelement`,
+//!    `anyarray`, which behave like PostgreSQL's `anycompatible` family) take
+//!    the common type of their arguments; `"any"` parameters (`concat`,
+//!    `format`, `json_build_object`, `pg_typeof`) take arguments as they are.
+//!    The answer is a [`Resolved`]: the [`FunctionDef`] (its `id`, kind,
+//!    [`Volatility`] and strictness), the type each argument must be cast to
+//!    before the call (`arg_types`), and the result type. Failures are
+//!    PostgreSQL's: `function f(integer) does not exist` (42883, with its
+//!    hint) and `function f(unknown) is not unique` (42725).
+//! 2. **Folding.** A call of an [`Volatility::Immutable`] function on
+//!    constants may be evaluated once at plan time; `Stable` ones (now(),
+//!    to_char with a time zone) once per statement; `Volatile` ones
+//!    (random(), clock_timestamp()) on every row.
+//! 3. **Evaluation.** Scalars: [`Resolved::eval`] with the argument values
+//!    and an [`EvalContext`] (settings, the statement's clocks, the random
+//!    source). Strict functions return NULL for a NULL argument without
+//!    being called. Evaluation is a call through a function pointer: no
+//!    name is looked at per row.
+//! 4. **Aggregates** ([`FunctionKind::Aggregate`]):
+//!    [`Resolved::accumulator`] makes one [`Accumulator`] per group; the
+//!    executor feeds it every row's argument values (NULLs included: each
+//!    accumulator skips them as its PostgreSQL aggregate does) and calls
+//!    `finish`. `count(*)` is `lookup("count", &[])`. `DISTINCT` is the
+//!    executor's job: it feeds each distinct argument tuple once. Window
+//!    frames evaluate aggregates by feeding an accumulator the frame's rows.
+//! 5. **Window functions** ([`FunctionKind::Window`]): the executor sorts a
+//!    partition, evaluates the arguments for every row, and calls
+//!    [`Resolved::eval_window`] with a [`WindowRow`] giving the current
+//!    row, its peer group and its frame.
+//! 6. **Set-returning functions** ([`FunctionKind::SetReturning`]):
+//!    [`Resolved::rows`] gives an iterator of rows; `columns` names their
+//!    columns (one column named after the function for most).
+//!
+//! `coalesce`, `nullif`, `greatest` and `least` are expressions the binder
+//! and executor handle (their type resolution is UNION's,
+//! [`common_type`](crate::types::common_type)); `LIKE`, `ILIKE`, `SIMILAR
+//! TO` and the regex operators are exposed in [`pattern`] for the
+//! executor's operators.
+
+mod aggregate;
+mod args;
+mod array;
+mod context;
+mod datetime;
+mod format;
+mod json;
+mod math;
+pub mod pattern;
+mod registry;
+mod resolve;
+mod setof;
+mod string;
+mod window;
+
+#[cfg(test)]
+mod tests;
+
+pub use aggregate::Accumulator;
+pub use context::{EvalContext, Prng};
+pub use registry::{FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility};
+pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
+pub use setof::RowIter;
+pub use window::WindowRow;
