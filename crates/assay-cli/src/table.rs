@@ -129,6 +129,29 @@ pub fn expanded(columns: &[Column], rows: &[Vec<Option<String>>]) -> String {
     out
 }
 
+/// Like [`aligned`] with a title centred above it (psql's `\d` output);
+/// `footer` says whether to print the row count.
+pub fn aligned_titled(
+    title: &str,
+    columns: &[Column],
+    rows: &[Vec<Option<String>>],
+    footer_line: bool,
+) -> String {
+    let body = aligned(columns, rows);
+    let table_width = body.lines().nth(1).map(width).unwrap_or(0);
+    let indent = table_width.saturating_sub(width(title)) / 2;
+    let mut out = format!("{}{title}\n", " ".repeat(indent));
+    let mut lines: Vec<&str> = body.lines().collect();
+    if !footer_line {
+        lines.pop();
+    }
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 fn footer(n: usize) -> String {
     if n == 1 {
         "(1 row)\n".into()

@@ -23,7 +23,12 @@ pub struct Resolved {
 
 impl std::fmt::Debug for Resolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} -> {}", signature(self.def.name, &self.arg_types), self.return_type)
+        write!(
+            f,
+            "{} -> {}",
+            signature(self.def.name, &self.arg_types),
+            self.return_type
+        )
     }
 }
 

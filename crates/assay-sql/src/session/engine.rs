@@ -22,12 +22,18 @@ impl Engine {
         let pager = Pager::open(vfs, path, options)?;
         // Fail early on a damaged catalog rather than at the first query.
         Catalog::load(&pager.begin(TxnMode::ReadOnly)?)?;
-        Ok(Arc::new(Engine { pager, next_session: AtomicU32::new(1) }))
+        Ok(Arc::new(Engine {
+            pager,
+            next_session: AtomicU32::new(1),
+        }))
     }
 
     /// A new, empty in-memory database.
     pub fn open_memory() -> Result<Arc<Engine>> {
-        let options = PagerOptions { synchronous: assay_storage::Synchronous::Off, ..PagerOptions::default() };
+        let options = PagerOptions {
+            synchronous: assay_storage::Synchronous::Off,
+            ..PagerOptions::default()
+        };
         Engine::open(&MemoryVfs::new(), ":memory:", options)
     }
 
@@ -37,6 +43,9 @@ impl Engine {
 
     /// A new session (a connection's state: settings, transaction, …).
     pub fn session(self: &Arc<Self>) -> Session {
-        Session::new(self.clone(), self.next_session.fetch_add(1, Ordering::Relaxed))
+        Session::new(
+            self.clone(),
+            self.next_session.fetch_add(1, Ordering::Relaxed),
+        )
     }
 }

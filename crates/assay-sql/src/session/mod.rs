@@ -64,6 +64,32 @@ impl Session {
         &self.engine
     }
 
+    /// The catalog as this session last saw it (refreshed before each
+    /// statement that touches storage; call [`Session::refresh_catalog`] to
+    /// read the latest outside a statement).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Reloads the catalog if another session committed DDL since.
+    pub fn refresh_catalog(&mut self) -> Result<()> {
+        let reader;
+        let txn = match &self.block {
+            Some(b) => &b.txn,
+            None => {
+                reader = self
+                    .engine
+                    .pager()
+                    .begin(assay_storage::TxnMode::ReadOnly)?;
+                &reader
+            }
+        };
+        if !self.catalog.is_current(txn)? {
+            self.catalog = Arc::new(Catalog::load(txn)?);
+        }
+        Ok(())
+    }
+
     /// The session's number (its temporary schema is `pg_temp_N`).
     pub fn id(&self) -> u32 {
         self.id
@@ -125,7 +151,9 @@ impl Session {
 
     fn dispatch(&mut self, stmt: &Statement) -> Result<StatementResult> {
         match stmt {
-            Statement::Begin(modes) => self.begin(modes.isolation, modes.read_only.unwrap_or(false)),
+            Statement::Begin(modes) => {
+                self.begin(modes.isolation, modes.read_only.unwrap_or(false))
+            }
             Statement::Commit { .. } => self.commit(),
             Statement::Rollback { .. } => self.rollback(),
             Statement::Savepoint(name) => self.savepoint(name),
@@ -135,7 +163,11 @@ impl Session {
                 SqlState::IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block"
             )),
-            Statement::Set { local, name, values } => self.set(name, values, *local),
+            Statement::Set {
+                local,
+                name,
+                values,
+            } => self.set(name, values, *local),
             Statement::Reset(name) => self.reset(name.as_deref()),
             Statement::Show(name) => self.show(name),
             other => self.in_transaction(other),
@@ -190,7 +222,11 @@ impl Session {
 
     // ---- transaction control -------------------------------------------
 
-    fn begin(&mut self, isolation: Option<IsolationLevel>, read_only: bool) -> Result<StatementResult> {
+    fn begin(
+        &mut self,
+        isolation: Option<IsolationLevel>,
+        read_only: bool,
+    ) -> Result<StatementResult> {
         if self.block.as_ref().is_some_and(|b| b.explicit) {
             self.notice(Notice::warning(
                 SqlState::ACTIVE_SQL_TRANSACTION,
@@ -199,7 +235,12 @@ impl Session {
             return Ok(StatementResult::command("BEGIN"));
         }
         let isolation = isolation.unwrap_or(IsolationLevel::ReadCommitted);
-        self.block = Some(Block::begin(self.engine.pager(), true, isolation, read_only)?);
+        self.block = Some(Block::begin(
+            self.engine.pager(),
+            true,
+            isolation,
+            read_only,
+        )?);
         Ok(StatementResult::command("BEGIN"))
     }
 
@@ -262,7 +303,12 @@ impl Session {
             .savepoints
             .iter()
             .rposition(|(n, _)| n == name)
-            .ok_or_else(|| err!(SqlState::new(b"3B001"), "savepoint \"{name}\" does not exist"))
+            .ok_or_else(|| {
+                err!(
+                    SqlState::new(b"3B001"),
+                    "savepoint \"{name}\" does not exist"
+                )
+            })
     }
 
     fn release(&mut self, name: &str) -> Result<StatementResult> {
@@ -293,7 +339,9 @@ impl Session {
     // ---- settings ---------------------------------------------------------
 
     fn set(&mut self, name: &str, values: &[SetValue], local: bool) -> Result<StatementResult> {
-        let text: Option<String> = if values.is_empty() || values.iter().any(|v| matches!(v, SetValue::Default)) {
+        let text: Option<String> = if values.is_empty()
+            || values.iter().any(|v| matches!(v, SetValue::Default))
+        {
             None
         } else {
             Some(
@@ -334,7 +382,13 @@ impl Session {
                 .settings
                 .all()
                 .into_iter()
-                .map(|(n, v)| vec![Value::Text(n.into()), Value::Text(v.into()), Value::Text("".into())])
+                .map(|(n, v)| {
+                    vec![
+                        Value::Text(n.into()),
+                        Value::Text(v.into()),
+                        Value::Text("".into()),
+                    ]
+                })
                 .collect();
             return Ok(StatementResult {
                 columns: vec![
@@ -369,14 +423,21 @@ fn no_block() -> Error {
 fn statement_writes(stmt: &Statement) -> bool {
     !matches!(
         stmt,
-        Statement::Query(_) | Statement::Explain { .. } | Statement::Show(_) | Statement::Fetch { .. }
+        Statement::Query(_)
+            | Statement::Explain { .. }
+            | Statement::Show(_)
+            | Statement::Fetch { .. }
     )
 }
 
 /// A statement's kind as error messages name it.
 fn statement_name(stmt: &Statement) -> String {
     let debug = format!("{stmt:?}");
-    debug.split(['(', ' ', '{']).next().unwrap_or("statement").to_string()
+    debug
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or("statement")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -15,11 +15,19 @@ pub struct Notice {
 
 impl Notice {
     pub fn warning(code: SqlState, message: impl Into<String>) -> Notice {
-        Notice { severity: "WARNING", code, message: message.into() }
+        Notice {
+            severity: "WARNING",
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn notice(message: impl Into<String>) -> Notice {
-        Notice { severity: "NOTICE", code: SqlState::new(b"00000"), message: message.into() }
+        Notice {
+            severity: "NOTICE",
+            code: SqlState::new(b"00000"),
+            message: message.into(),
+        }
     }
 }
 
@@ -41,11 +49,18 @@ pub struct StatementResult {
 impl StatementResult {
     /// A statement that returns only a command tag.
     pub fn command(tag: impl Into<String>) -> StatementResult {
-        StatementResult { tag: tag.into(), ..StatementResult::default() }
+        StatementResult {
+            tag: tag.into(),
+            ..StatementResult::default()
+        }
     }
 
     /// Rows affected, as the tag's last number says (`INSERT 0 3` → 3).
     pub fn rows_affected(&self) -> u64 {
-        self.tag.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+        self.tag
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
     }
 }
