@@ -30,6 +30,7 @@
 pub mod ast;
 pub mod catalog;
 pub mod functions;
+pub mod optimizer;
 pub mod parser;
 pub mod plan;
 pub mod session;
