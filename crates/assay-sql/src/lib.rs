@@ -29,6 +29,7 @@
 
 pub mod ast;
 pub mod catalog;
+pub mod ddl;
 pub mod parser;
 pub mod table;
 pub mod types;
