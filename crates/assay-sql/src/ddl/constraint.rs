@@ -117,7 +117,13 @@ pub(crate) fn add_unique(
     let t = table(ctx, oid)?;
     let idx = key_columns(&t, cols)?;
     let name = match name {
-        Some(n) => n.to_string(),
+        Some(n) => {
+            // PostgreSQL's index_create checks the relation name first.
+            if ctx.catalog.relation_in(t.schema, n).is_some() {
+                bail!(SqlState::DUPLICATE_TABLE, "relation \"{n}\" already exists");
+            }
+            n.to_string()
+        }
         None => {
             let names: Vec<String> = idx.iter().map(|&c| t.columns[c].name.clone()).collect();
             choose_relation_name(
