@@ -31,6 +31,7 @@ pub mod ast;
 pub mod catalog;
 pub mod functions;
 pub mod optimizer;
+pub mod ddl;
 pub mod parser;
 pub mod plan;
 pub mod session;

@@ -51,6 +51,7 @@ mod lookup;
 mod model;
 mod sequence;
 mod store;
+mod update;
 
 #[cfg(test)]
 mod tests;
