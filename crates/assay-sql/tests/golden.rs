@@ -64,7 +64,10 @@ fn run(name: &str) {
             out.lines().nth(first)
         );
     }
-    assert!(!out.contains("ROUND TRIP"), "{name}: a statement does not round-trip");
+    assert!(
+        !out.contains("ROUND TRIP"),
+        "{name}: a statement does not round-trip"
+    );
 }
 
 #[test]

@@ -287,7 +287,11 @@ impl Display for Expr {
                 }
                 f.write_char(')')
             }
-            Expr::Trim { side: TrimSide::Both, chars: None, expr } => write!(f, "TRIM({expr})"),
+            Expr::Trim {
+                side: TrimSide::Both,
+                chars: None,
+                expr,
+            } => write!(f, "TRIM({expr})"),
             Expr::Trim { side, chars, expr } => {
                 let side = match side {
                     TrimSide::Both => "BOTH",

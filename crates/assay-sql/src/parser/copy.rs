@@ -8,7 +8,10 @@ use super::Tr;
 use crate::ast::*;
 
 fn opt(name: &str, value: Option<CopyOptionValue>) -> CopyOption {
-    CopyOption { name: name.to_string(), value }
+    CopyOption {
+        name: name.to_string(),
+        value,
+    }
 }
 
 fn string(name: &str, s: impl ToString) -> CopyOption {
@@ -29,7 +32,10 @@ impl Tr<'_> {
         legacy: &[CopyLegacyOption],
     ) -> Result<Copy> {
         let source = match source {
-            sp::CopySource::Table { table_name, columns } => CopySource::Table {
+            sp::CopySource::Table {
+                table_name,
+                columns,
+            } => CopySource::Table {
                 name: self.src.relation_name(table_name)?,
                 columns: fold_all(columns),
             },
@@ -61,7 +67,9 @@ impl Tr<'_> {
                 CopyLegacyOption::Binary => out.push(string("format", "binary")),
                 CopyLegacyOption::Delimiter(c) => out.push(string("delimiter", c)),
                 CopyLegacyOption::Null(s) => out.push(string("null", s)),
-                CopyLegacyOption::Header => out.push(opt("header", Some(CopyOptionValue::Bool(true)))),
+                CopyLegacyOption::Header => {
+                    out.push(opt("header", Some(CopyOptionValue::Bool(true))))
+                }
                 CopyLegacyOption::Csv(csv) => {
                     out.push(string("format", "csv"));
                     for c in csv {
@@ -79,6 +87,11 @@ impl Tr<'_> {
                 other => return Err(unsupported(format!("COPY option {other}"))),
             }
         }
-        Ok(Copy { source, to, target, options: out })
+        Ok(Copy {
+            source,
+            to,
+            target,
+            options: out,
+        })
     }
 }

@@ -79,7 +79,8 @@ impl Tr<'_> {
                     (sp::GeneratedAs::Always, None) | (sp::GeneratedAs::ByDefault, None) => {
                         ColumnConstraintKind::Identity {
                             always: matches!(generated_as, sp::GeneratedAs::Always),
-                            options: self.seq_options(sequence_options.as_deref().unwrap_or(&[]))?,
+                            options: self
+                                .seq_options(sequence_options.as_deref().unwrap_or(&[]))?,
                         }
                     }
                     _ => return Err(unsupported("this GENERATED column")),
@@ -88,7 +89,11 @@ impl Tr<'_> {
             };
             constraints.push(ColumnConstraint { name, kind });
         }
-        Ok(ColumnDef { name: fold(&c.name), type_name: self.type_name(&c.data_type)?, constraints })
+        Ok(ColumnDef {
+            name: fold(&c.name),
+            type_name: self.type_name(&c.data_type)?,
+            constraints,
+        })
     }
 
     fn foreign_key(&self, fk: &sp::ForeignKeyConstraint) -> Result<ForeignKey> {
@@ -129,10 +134,16 @@ impl Tr<'_> {
                 TableConstraintKind::Unique {
                     columns: self.index_columns(&u.columns)?,
                     include: fold_all(&u.include),
-                    nulls_distinct: !matches!(u.nulls_distinct, sp::NullsDistinctOption::NotDistinct),
+                    nulls_distinct: !matches!(
+                        u.nulls_distinct,
+                        sp::NullsDistinctOption::NotDistinct
+                    ),
                 },
             ),
-            C::Check(ck) => (ck.name.as_ref(), TableConstraintKind::Check(self.expr(&ck.expr)?)),
+            C::Check(ck) => (
+                ck.name.as_ref(),
+                TableConstraintKind::Check(self.expr(&ck.expr)?),
+            ),
             C::ForeignKey(fk) => (
                 fk.name.as_ref(),
                 TableConstraintKind::ForeignKey {
@@ -142,14 +153,23 @@ impl Tr<'_> {
             ),
             other => return Err(unsupported(format!("constraint {other}"))),
         };
-        Ok(TableConstraint { name: name.map(fold), kind })
+        Ok(TableConstraint {
+            name: name.map(fold),
+            kind,
+        })
     }
 
     pub fn seq_options(&self, opts: &[sp::SequenceOptions]) -> Result<Vec<SequenceOption>> {
         let num = |e: &sp::Expr| -> Result<String> {
             match self.expr(e)? {
-                Expr::Literal { value: Literal::Number(n), .. } => Ok(n),
-                _ => Err(err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"{e}\"")),
+                Expr::Literal {
+                    value: Literal::Number(n),
+                    ..
+                } => Ok(n),
+                _ => Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "syntax error at or near \"{e}\""
+                )),
             }
         };
         opts.iter()
@@ -171,7 +191,9 @@ impl Tr<'_> {
     }
 
     pub fn create_index(&self, c: &sp::CreateIndex) -> Result<Statement> {
-        if !c.with.is_empty() || c.nulls_distinct.is_some() || !c.index_options.is_empty()
+        if !c.with.is_empty()
+            || c.nulls_distinct.is_some()
+            || !c.index_options.is_empty()
             || !c.alter_options.is_empty()
         {
             return Err(unsupported("this CREATE INDEX option"));
@@ -226,51 +248,73 @@ impl Tr<'_> {
         use AlterTableAction as A;
         let cascade = |b: &Option<sp::DropBehavior>| matches!(b, Some(sp::DropBehavior::Cascade));
         Ok(match op {
-            AlterTableOperation::AddColumn { if_not_exists, column_def, column_position: None, .. } => {
-                A::AddColumn { if_not_exists: *if_not_exists, column: self.column_def(column_def)? }
-            }
-            AlterTableOperation::DropColumn { column_names, if_exists, drop_behavior, .. }
-                if column_names.len() == 1 =>
-            {
-                A::DropColumn {
-                    name: fold(&column_names[0]),
-                    if_exists: *if_exists,
-                    cascade: cascade(drop_behavior),
-                }
-            }
-            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
-                A::RenameColumn { old: fold(old_column_name), new: fold(new_column_name) }
-            }
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                column_position: None,
+                ..
+            } => A::AddColumn {
+                if_not_exists: *if_not_exists,
+                column: self.column_def(column_def)?,
+            },
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                drop_behavior,
+                ..
+            } if column_names.len() == 1 => A::DropColumn {
+                name: fold(&column_names[0]),
+                if_exists: *if_exists,
+                cascade: cascade(drop_behavior),
+            },
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => A::RenameColumn {
+                old: fold(old_column_name),
+                new: fold(new_column_name),
+            },
             AlterTableOperation::RenameTable { table_name } => {
                 let name = match table_name {
                     sp::RenameTableNameKind::To(n) | sp::RenameTableNameKind::As(n) => n,
                 };
-                A::RenameTable { new: single_name(name)? }
+                A::RenameTable {
+                    new: single_name(name)?,
+                }
             }
-            AlterTableOperation::RenameConstraint { old_name, new_name } => {
-                A::RenameConstraint { old: fold(old_name), new: fold(new_name) }
-            }
-            AlterTableOperation::AddConstraint { constraint, not_valid } => A::AddConstraint {
+            AlterTableOperation::RenameConstraint { old_name, new_name } => A::RenameConstraint {
+                old: fold(old_name),
+                new: fold(new_name),
+            },
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => A::AddConstraint {
                 constraint: self.table_constraint(constraint)?,
                 not_valid: *not_valid,
             },
-            AlterTableOperation::DropConstraint { if_exists, name, drop_behavior } => {
-                A::DropConstraint {
-                    name: fold(name),
-                    if_exists: *if_exists,
-                    cascade: cascade(drop_behavior),
-                }
-            }
+            AlterTableOperation::DropConstraint {
+                if_exists,
+                name,
+                drop_behavior,
+            } => A::DropConstraint {
+                name: fold(name),
+                if_exists: *if_exists,
+                cascade: cascade(drop_behavior),
+            },
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let column = fold(column_name);
                 match op {
                     AlterColumnOperation::SetNotNull => A::SetNotNull { column },
                     AlterColumnOperation::DropNotNull => A::DropNotNull { column },
-                    AlterColumnOperation::SetDefault { value } => {
-                        A::SetDefault { column, default: self.expr(value)? }
-                    }
+                    AlterColumnOperation::SetDefault { value } => A::SetDefault {
+                        column,
+                        default: self.expr(value)?,
+                    },
                     AlterColumnOperation::DropDefault => A::DropDefault { column },
-                    AlterColumnOperation::SetDataType { data_type, using, .. } => A::SetType {
+                    AlterColumnOperation::SetDataType {
+                        data_type, using, ..
+                    } => A::SetType {
                         column,
                         type_name: self.type_name(data_type)?,
                         using: using.as_ref().map(|e| self.expr(e)).transpose()?,
@@ -303,7 +347,10 @@ impl Tr<'_> {
         };
         Ok(Statement::Drop(Box::new(Drop {
             kind,
-            names: names.iter().map(|n| self.src.relation_name(n)).collect::<Result<_>>()?,
+            names: names
+                .iter()
+                .map(|n| self.src.relation_name(n))
+                .collect::<Result<_>>()?,
             if_exists,
             cascade,
             concurrently: false,
@@ -311,8 +358,12 @@ impl Tr<'_> {
     }
 
     pub fn role_options(&self, r: &sp::CreateRole) -> Result<Vec<RoleOption>> {
-        if !r.in_role.is_empty() || !r.in_group.is_empty() || !r.role.is_empty()
-            || !r.user.is_empty() || !r.admin.is_empty() || r.authorization_owner.is_some()
+        if !r.in_role.is_empty()
+            || !r.in_group.is_empty()
+            || !r.role.is_empty()
+            || !r.user.is_empty()
+            || !r.admin.is_empty()
+            || r.authorization_owner.is_some()
         {
             return Err(unsupported("role membership options"));
         }
@@ -352,17 +403,29 @@ impl Tr<'_> {
 
     pub fn string_const(&self, e: &sp::Expr) -> Result<String> {
         match self.expr(e)? {
-            Expr::Literal { value: Literal::String(s), .. } => Ok(s),
-            _ => Err(err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"{e}\"")),
+            Expr::Literal {
+                value: Literal::String(s),
+                ..
+            } => Ok(s),
+            _ => Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "syntax error at or near \"{e}\""
+            )),
         }
     }
 
     pub fn int_const(&self, e: &sp::Expr) -> Result<i64> {
         match self.expr(e)? {
-            Expr::Literal { value: Literal::Number(n), .. } => n
+            Expr::Literal {
+                value: Literal::Number(n),
+                ..
+            } => n
                 .parse()
                 .map_err(|_| err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"{n}\"")),
-            _ => Err(err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"{e}\"")),
+            _ => Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "syntax error at or near \"{e}\""
+            )),
         }
     }
 }

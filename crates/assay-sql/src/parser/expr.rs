@@ -49,8 +49,12 @@ impl Tr<'_> {
                 let lower = id.value.to_ascii_lowercase();
                 if id.quote_style.is_none() && lower == "default" {
                     Expr::Default
-                } else if id.quote_style.is_none() && SQL_VALUE_FUNCTIONS.contains(&lower.as_str()) {
-                    Expr::SqlValue { name: lower, precision: None }
+                } else if id.quote_style.is_none() && SQL_VALUE_FUNCTIONS.contains(&lower.as_str())
+                {
+                    Expr::SqlValue {
+                        name: lower,
+                        precision: None,
+                    }
                 } else {
                     Expr::Column {
                         names: vec![self.src.name_ident(id)?],
@@ -59,8 +63,14 @@ impl Tr<'_> {
                 }
             }
             E::CompoundIdentifier(ids) => Expr::Column {
-                names: ids.iter().map(|id| self.src.name_ident(id)).collect::<Result<_>>()?,
-                pos: ids.first().map(|i| self.src.pos(i.span.start)).unwrap_or_default(),
+                names: ids
+                    .iter()
+                    .map(|id| self.src.name_ident(id))
+                    .collect::<Result<_>>()?,
+                pos: ids
+                    .first()
+                    .map(|i| self.src.pos(i.span.start))
+                    .unwrap_or_default(),
             },
             E::CompoundFieldAccess { root, access_chain } => {
                 let mut out = self.expr(root)?;
@@ -69,29 +79,54 @@ impl Tr<'_> {
                 }
                 out
             }
-            E::IsNull(x) => Expr::IsNull { expr: self.bexpr(x)?, negated: false },
-            E::IsNotNull(x) => Expr::IsNull { expr: self.bexpr(x)?, negated: true },
+            E::IsNull(x) => Expr::IsNull {
+                expr: self.bexpr(x)?,
+                negated: false,
+            },
+            E::IsNotNull(x) => Expr::IsNull {
+                expr: self.bexpr(x)?,
+                negated: true,
+            },
             E::IsTrue(x) => self.is_bool(x, BoolTest::True, false)?,
             E::IsNotTrue(x) => self.is_bool(x, BoolTest::True, true)?,
             E::IsFalse(x) => self.is_bool(x, BoolTest::False, false)?,
             E::IsNotFalse(x) => self.is_bool(x, BoolTest::False, true)?,
             E::IsUnknown(x) => self.is_bool(x, BoolTest::Unknown, false)?,
             E::IsNotUnknown(x) => self.is_bool(x, BoolTest::Unknown, true)?,
-            E::IsDistinctFrom(a, b) => {
-                Expr::IsDistinctFrom { left: self.bexpr(a)?, right: self.bexpr(b)?, negated: false }
-            }
-            E::IsNotDistinctFrom(a, b) => {
-                Expr::IsDistinctFrom { left: self.bexpr(a)?, right: self.bexpr(b)?, negated: true }
-            }
-            E::InList { expr, list, negated } => {
-                Expr::InList { expr: self.bexpr(expr)?, list: self.exprs(list)?, negated: *negated }
-            }
-            E::InSubquery { expr, subquery, negated } => Expr::InSubquery {
+            E::IsDistinctFrom(a, b) => Expr::IsDistinctFrom {
+                left: self.bexpr(a)?,
+                right: self.bexpr(b)?,
+                negated: false,
+            },
+            E::IsNotDistinctFrom(a, b) => Expr::IsDistinctFrom {
+                left: self.bexpr(a)?,
+                right: self.bexpr(b)?,
+                negated: true,
+            },
+            E::InList {
+                expr,
+                list,
+                negated,
+            } => Expr::InList {
+                expr: self.bexpr(expr)?,
+                list: self.exprs(list)?,
+                negated: *negated,
+            },
+            E::InSubquery {
+                expr,
+                subquery,
+                negated,
+            } => Expr::InSubquery {
                 expr: self.bexpr(expr)?,
                 query: Box::new(self.query(subquery)?),
                 negated: *negated,
             },
-            E::Between { expr, negated, low, high } => Expr::Between {
+            E::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => Expr::Between {
                 expr: self.bexpr(expr)?,
                 low: self.bexpr(low)?,
                 high: self.bexpr(high)?,
@@ -103,23 +138,44 @@ impl Tr<'_> {
                 left: self.bexpr(left)?,
                 right: self.bexpr(right)?,
             },
-            E::Like { negated, any: false, expr, pattern, escape_char } => {
-                self.like(LikeKind::Like, *negated, expr, pattern, escape_char)?
-            }
-            E::ILike { negated, any: false, expr, pattern, escape_char } => {
-                self.like(LikeKind::ILike, *negated, expr, pattern, escape_char)?
-            }
-            E::SimilarTo { negated, expr, pattern, escape_char } => {
-                self.like(LikeKind::SimilarTo, *negated, expr, pattern, escape_char)?
-            }
-            E::AnyOp { left, compare_op, right, .. } => {
-                self.quantified(Quantifier::Any, left, compare_op, right)?
-            }
-            E::AllOp { left, compare_op, right } => {
-                self.quantified(Quantifier::All, left, compare_op, right)?
-            }
+            E::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(LikeKind::Like, *negated, expr, pattern, escape_char)?,
+            E::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(LikeKind::ILike, *negated, expr, pattern, escape_char)?,
+            E::SimilarTo {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(LikeKind::SimilarTo, *negated, expr, pattern, escape_char)?,
+            E::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            } => self.quantified(Quantifier::Any, left, compare_op, right)?,
+            E::AllOp {
+                left,
+                compare_op,
+                right,
+            } => self.quantified(Quantifier::All, left, compare_op, right)?,
             E::UnaryOp { op, expr } => self.unary(op, expr)?,
-            E::Cast { kind, expr, data_type, format: None } => {
+            E::Cast {
+                kind,
+                expr,
+                data_type,
+                format: None,
+            } => {
                 if matches!(kind, CastKind::TryCast | CastKind::SafeCast) {
                     return Err(unsupported("TRY_CAST"));
                 }
@@ -129,15 +185,27 @@ impl Tr<'_> {
                     pos: self.src.pos(start_of(e)),
                 }
             }
-            E::AtTimeZone { timestamp, time_zone } => {
-                Expr::AtTimeZone { expr: self.bexpr(timestamp)?, zone: self.bexpr(time_zone)? }
-            }
-            E::Extract { field, syntax: sp::ExtractSyntax::From, expr } => Expr::Extract {
+            E::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => Expr::AtTimeZone {
+                expr: self.bexpr(timestamp)?,
+                zone: self.bexpr(time_zone)?,
+            },
+            E::Extract {
+                field,
+                syntax: sp::ExtractSyntax::From,
+                expr,
+            } => Expr::Extract {
                 field: datetime_field(field),
                 expr: self.bexpr(expr)?,
             },
             E::Ceil { expr, field } | E::Floor { expr, field } => {
-                let name = if matches!(e, E::Ceil { .. }) { "ceil" } else { "floor" };
+                let name = if matches!(e, E::Ceil { .. }) {
+                    "ceil"
+                } else {
+                    "floor"
+                };
                 let mut args = vec![self.expr(expr)?];
                 match field {
                     sp::CeilFloorKind::DateTimeField(sp::DateTimeField::NoDateTime) => {}
@@ -148,10 +216,17 @@ impl Tr<'_> {
                 call.pos = self.src.pos(start_of(e));
                 Expr::Function(Box::new(call))
             }
-            E::Position { expr, r#in } => {
-                Expr::Position { needle: self.bexpr(expr)?, haystack: self.bexpr(r#in)? }
-            }
-            E::Substring { expr, substring_from, substring_for, special, .. } => {
+            E::Position { expr, r#in } => Expr::Position {
+                needle: self.bexpr(expr)?,
+                haystack: self.bexpr(r#in)?,
+            },
+            E::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                special,
+                ..
+            } => {
                 if *special {
                     // `substring(a, 1, 2)` is an ordinary call.
                     let mut args = vec![self.expr(expr)?];
@@ -169,7 +244,12 @@ impl Tr<'_> {
                     }
                 }
             }
-            E::Trim { trim_where, trim_what, expr, trim_characters: None } => Expr::Trim {
+            E::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters: None,
+            } => Expr::Trim {
                 side: match trim_where {
                     Some(sp::TrimWhereField::Leading) => TrimSide::Leading,
                     Some(sp::TrimWhereField::Trailing) => TrimSide::Trailing,
@@ -178,15 +258,21 @@ impl Tr<'_> {
                 chars: self.opt_bexpr(trim_what)?,
                 expr: self.bexpr(expr)?,
             },
-            E::Overlay { expr, overlay_what, overlay_from, overlay_for } => Expr::Overlay {
+            E::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => Expr::Overlay {
                 expr: self.bexpr(expr)?,
                 placing: self.bexpr(overlay_what)?,
                 from: self.bexpr(overlay_from)?,
                 count: self.opt_bexpr(overlay_for)?,
             },
-            E::Collate { expr, collation } => {
-                Expr::Collate { expr: self.bexpr(expr)?, collation: object_name(collation)? }
-            }
+            E::Collate { expr, collation } => Expr::Collate {
+                expr: self.bexpr(expr)?,
+                collation: object_name(collation)?,
+            },
             E::Nested(inner) => self.expr(inner)?,
             E::Value(v) => self.value(v)?,
             E::TypedString(ts) => Expr::Cast {
@@ -195,7 +281,12 @@ impl Tr<'_> {
                 pos: self.src.pos(start_of(e)),
             },
             E::Function(f) => self.function_expr(f)?,
-            E::Case { operand, conditions, else_result, .. } => Expr::Case {
+            E::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => Expr::Case {
                 operand: self.opt_bexpr(operand)?,
                 whens: conditions
                     .iter()
@@ -204,14 +295,21 @@ impl Tr<'_> {
                 else_result: self.opt_bexpr(else_result)?,
             },
             E::Exists { subquery, negated } => {
-                let exists = Expr::Exists { query: Box::new(self.query(subquery)?) };
+                let exists = Expr::Exists {
+                    query: Box::new(self.query(subquery)?),
+                };
                 if *negated {
-                    Expr::Unary { op: UnaryOp::Not, expr: boxed(exists) }
+                    Expr::Unary {
+                        op: UnaryOp::Not,
+                        expr: boxed(exists),
+                    }
                 } else {
                     exists
                 }
             }
-            E::Subquery(q) => Expr::Subquery { query: Box::new(self.query(q)?) },
+            E::Subquery(q) => Expr::Subquery {
+                query: Box::new(self.query(q)?),
+            },
             E::Tuple(items) => Expr::Row(self.exprs(items)?),
             E::Array(a) => Expr::Array(self.exprs(&a.elem)?),
             E::Interval(iv) => self.interval(iv)?,
@@ -226,7 +324,11 @@ impl Tr<'_> {
     }
 
     fn is_bool(&self, x: &sp::Expr, value: BoolTest, negated: bool) -> Result<Expr> {
-        Ok(Expr::IsBool { expr: self.bexpr(x)?, value, negated })
+        Ok(Expr::IsBool {
+            expr: self.bexpr(x)?,
+            value,
+            negated,
+        })
     }
 
     fn like(
@@ -256,10 +358,18 @@ impl Tr<'_> {
         let op = self.binary_op(op)?;
         let left = self.bexpr(left)?;
         Ok(match right {
-            sp::Expr::Subquery(q) => {
-                Expr::QuantifiedSubquery { op, quantifier, left, query: Box::new(self.query(q)?) }
-            }
-            _ => Expr::Quantified { op, quantifier, left, right: self.bexpr(right)? },
+            sp::Expr::Subquery(q) => Expr::QuantifiedSubquery {
+                op,
+                quantifier,
+                left,
+                query: Box::new(self.query(q)?),
+            },
+            _ => Expr::Quantified {
+                op,
+                quantifier,
+                left,
+                right: self.bexpr(right)?,
+            },
         })
     }
 
@@ -270,14 +380,23 @@ impl Tr<'_> {
                 // PostgreSQL folds a minus into a numeric constant, so that
                 // -2147483648 is an int4.
                 return Ok(match self.expr(expr)? {
-                    Expr::Literal { value: Literal::Number(n), pos } => {
+                    Expr::Literal {
+                        value: Literal::Number(n),
+                        pos,
+                    } => {
                         let n = match n.strip_prefix('-') {
                             Some(pos) => pos.to_string(),
                             None => format!("-{n}"),
                         };
-                        Expr::Literal { value: Literal::Number(n), pos }
+                        Expr::Literal {
+                            value: Literal::Number(n),
+                            pos,
+                        }
                     }
-                    other => Expr::Unary { op: UnaryOp::Minus, expr: boxed(other) },
+                    other => Expr::Unary {
+                        op: UnaryOp::Minus,
+                        expr: boxed(other),
+                    },
                 });
             }
             UnaryOperator::Not => UnaryOp::Not,
@@ -287,7 +406,10 @@ impl Tr<'_> {
             UnaryOperator::PGCubeRoot => UnaryOp::CubeRoot,
             other => return Err(unsupported(format!("prefix operator {other}"))),
         };
-        Ok(Expr::Unary { op, expr: self.bexpr(expr)? })
+        Ok(Expr::Unary {
+            op,
+            expr: self.bexpr(expr)?,
+        })
     }
 
     fn binary_op(&self, op: &BinaryOperator) -> Result<BinaryOp> {
@@ -313,14 +435,38 @@ impl Tr<'_> {
             B::PGBitwiseXor => BinaryOp::BitXor,
             B::PGBitwiseShiftLeft => BinaryOp::ShiftLeft,
             B::PGBitwiseShiftRight => BinaryOp::ShiftRight,
-            B::PGRegexMatch => BinaryOp::RegexMatch { case_insensitive: false, negated: false },
-            B::PGRegexIMatch => BinaryOp::RegexMatch { case_insensitive: true, negated: false },
-            B::PGRegexNotMatch => BinaryOp::RegexMatch { case_insensitive: false, negated: true },
-            B::PGRegexNotIMatch => BinaryOp::RegexMatch { case_insensitive: true, negated: true },
-            B::Arrow => BinaryOp::JsonGet { text: false, path: false },
-            B::LongArrow => BinaryOp::JsonGet { text: true, path: false },
-            B::HashArrow => BinaryOp::JsonGet { text: false, path: true },
-            B::HashLongArrow => BinaryOp::JsonGet { text: true, path: true },
+            B::PGRegexMatch => BinaryOp::RegexMatch {
+                case_insensitive: false,
+                negated: false,
+            },
+            B::PGRegexIMatch => BinaryOp::RegexMatch {
+                case_insensitive: true,
+                negated: false,
+            },
+            B::PGRegexNotMatch => BinaryOp::RegexMatch {
+                case_insensitive: false,
+                negated: true,
+            },
+            B::PGRegexNotIMatch => BinaryOp::RegexMatch {
+                case_insensitive: true,
+                negated: true,
+            },
+            B::Arrow => BinaryOp::JsonGet {
+                text: false,
+                path: false,
+            },
+            B::LongArrow => BinaryOp::JsonGet {
+                text: true,
+                path: false,
+            },
+            B::HashArrow => BinaryOp::JsonGet {
+                text: false,
+                path: true,
+            },
+            B::HashLongArrow => BinaryOp::JsonGet {
+                text: true,
+                path: true,
+            },
             B::AtArrow => BinaryOp::Contains,
             B::ArrowAt => BinaryOp::ContainedBy,
             B::Question => BinaryOp::JsonHasKey,
@@ -352,10 +498,14 @@ impl Tr<'_> {
             | Value::UnicodeStringLiteral(s)
             | Value::NationalStringLiteral(s) => Literal::String(s.clone()),
             Value::DollarQuotedString(d) => Literal::String(d.value.clone()),
-            Value::HexStringLiteral(s) => Literal::BitString { hex: true, digits: s.clone() },
-            Value::SingleQuotedByteStringLiteral(s) => {
-                Literal::BitString { hex: false, digits: s.clone() }
-            }
+            Value::HexStringLiteral(s) => Literal::BitString {
+                hex: true,
+                digits: s.clone(),
+            },
+            Value::SingleQuotedByteStringLiteral(s) => Literal::BitString {
+                hex: false,
+                digits: s.clone(),
+            },
             Value::Boolean(b) => Literal::Boolean(*b),
             Value::Null => Literal::Null,
             Value::Placeholder(p) => {
@@ -378,7 +528,10 @@ impl Tr<'_> {
             _ => None,
         };
         type_name.interval_fields = fields;
-        for p in [iv.leading_precision, iv.fractional_seconds_precision].into_iter().flatten() {
+        for p in [iv.leading_precision, iv.fractional_seconds_precision]
+            .into_iter()
+            .flatten()
+        {
             type_name.modifiers.push(p as i64);
         }
         Ok(Expr::Cast {
@@ -390,21 +543,29 @@ impl Tr<'_> {
 
     fn access(&self, base: Expr, access: &AccessExpr) -> Result<Expr> {
         Ok(match access {
-            AccessExpr::Dot(sp::Expr::Identifier(id)) => {
-                Expr::Field { expr: boxed(base), field: fold(id) }
-            }
+            AccessExpr::Dot(sp::Expr::Identifier(id)) => Expr::Field {
+                expr: boxed(base),
+                field: fold(id),
+            },
             AccessExpr::Dot(other) => return Err(unsupported(format!("field access .{other}"))),
             AccessExpr::Subscript(sp::Subscript::Index { index }) => Expr::Subscript {
                 expr: boxed(base),
                 subscript: Box::new(Subscript::Index(self.expr(index)?)),
             },
-            AccessExpr::Subscript(sp::Subscript::Slice { lower_bound, upper_bound, stride }) => {
+            AccessExpr::Subscript(sp::Subscript::Slice {
+                lower_bound,
+                upper_bound,
+                stride,
+            }) => {
                 if stride.is_some() {
                     return Err(unsupported("array slice stride"));
                 }
                 let lo = lower_bound.as_ref().map(|e| self.expr(e)).transpose()?;
                 let hi = upper_bound.as_ref().map(|e| self.expr(e)).transpose()?;
-                Expr::Subscript { expr: boxed(base), subscript: Box::new(Subscript::Slice(lo, hi)) }
+                Expr::Subscript {
+                    expr: boxed(base),
+                    subscript: Box::new(Subscript::Slice(lo, hi)),
+                }
             }
         })
     }
@@ -419,7 +580,10 @@ impl Tr<'_> {
             let n = name.base();
             match &f.args {
                 FunctionArguments::None if SQL_VALUE_FUNCTIONS.contains(&n) => {
-                    return Ok(Expr::SqlValue { name: n.to_string(), precision: None });
+                    return Ok(Expr::SqlValue {
+                        name: n.to_string(),
+                        precision: None,
+                    });
                 }
                 FunctionArguments::Subquery(q) if n == "array" => {
                     return Ok(Expr::ArraySubquery(Box::new(self.query(q)?)));
@@ -444,16 +608,24 @@ impl Tr<'_> {
                         }
                         (
                             _,
-                            [Expr::Literal { value: Literal::Number(p), .. }],
+                            [Expr::Literal {
+                                value: Literal::Number(p),
+                                ..
+                            }],
                         ) if is_time_value => {
                             if let Ok(p) = p.parse::<i64>() {
-                                return Ok(Expr::SqlValue { name: n.to_string(), precision: Some(p) });
+                                return Ok(Expr::SqlValue {
+                                    name: n.to_string(),
+                                    precision: Some(p),
+                                });
                             }
                         }
                         _ => {}
                     }
                 }
-                return Err(self.src.syntax_error_at(start_of(&f.name), start_of(&f.name)));
+                return Err(self
+                    .src
+                    .syntax_error_at(start_of(&f.name), start_of(&f.name)));
             }
         }
         Ok(Expr::Function(Box::new(self.function(f)?)))
@@ -469,26 +641,35 @@ impl Tr<'_> {
         match &f.args {
             FunctionArguments::None => {}
             FunctionArguments::Subquery(_) => {
-                return Err(unsupported("a subquery as a function argument without parentheses"))
+                return Err(unsupported(
+                    "a subquery as a function argument without parentheses",
+                ))
             }
             FunctionArguments::List(list) => {
-                call.distinct = matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
+                call.distinct =
+                    matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
                 for arg in &list.args {
                     match arg {
                         SpArg::Unnamed(FunctionArgExpr::Wildcard) if list.args.len() == 1 => {
                             call.star = true
                         }
-                        SpArg::Unnamed(FunctionArgExpr::Expr(e)) => {
-                            call.args.push(FunctionArg { name: None, value: self.expr(e)? })
-                        }
+                        SpArg::Unnamed(FunctionArgExpr::Expr(e)) => call.args.push(FunctionArg {
+                            name: None,
+                            value: self.expr(e)?,
+                        }),
                         SpArg::ExprNamed {
                             name: sp::Expr::Identifier(name),
                             arg: FunctionArgExpr::Expr(e),
                             ..
                         }
-                        | SpArg::Named { name, arg: FunctionArgExpr::Expr(e), .. } => {
-                            call.args.push(FunctionArg { name: Some(fold(name)), value: self.expr(e)? })
-                        }
+                        | SpArg::Named {
+                            name,
+                            arg: FunctionArgExpr::Expr(e),
+                            ..
+                        } => call.args.push(FunctionArg {
+                            name: Some(fold(name)),
+                            value: self.expr(e)?,
+                        }),
                         _ => return Err(unsupported(format!("function argument {arg}"))),
                     }
                 }
@@ -507,10 +688,15 @@ impl Tr<'_> {
         call.over = match &f.over {
             None => None,
             Some(sp::WindowType::NamedWindow(id)) => Some(WindowRef::Named(fold(id))),
-            Some(sp::WindowType::WindowSpec(spec)) => Some(WindowRef::Spec(self.window_spec(spec)?)),
+            Some(sp::WindowType::WindowSpec(spec)) => {
+                Some(WindowRef::Spec(self.window_spec(spec)?))
+            }
         };
         if call.star && (call.distinct || !call.order_by.is_empty()) {
-            return Err(err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"*\""));
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "syntax error at or near \"*\""
+            ));
         }
         Ok(call)
     }
@@ -525,7 +711,11 @@ impl Tr<'_> {
                     sp::WindowFrameUnits::Groups => FrameUnits::Groups,
                 },
                 start: self.frame_bound(&fr.start_bound, true)?,
-                end: fr.end_bound.as_ref().map(|b| self.frame_bound(b, false)).transpose()?,
+                end: fr
+                    .end_bound
+                    .as_ref()
+                    .map(|b| self.frame_bound(b, false))
+                    .transpose()?,
                 exclusion: None,
             }),
         };

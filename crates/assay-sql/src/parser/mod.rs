@@ -40,7 +40,10 @@ pub struct ParsedStatement {
 
 /// Parses one or more statements separated by semicolons.
 pub fn parse(sql: &str) -> Result<Vec<Statement>> {
-    Ok(parse_with_text(sql)?.into_iter().map(|p| p.statement).collect())
+    Ok(parse_with_text(sql)?
+        .into_iter()
+        .map(|p| p.statement)
+        .collect())
 }
 
 /// Parses statements and keeps each one's place in the input.
@@ -53,8 +56,10 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         .map_err(|e| tokenizer_error(&src, &e.message, e.location))?;
     let mut out = Vec::new();
     for piece in tokens.split(|t| t.token == Token::SemiColon) {
-        let significant: Vec<&TokenWithSpan> =
-            piece.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+        let significant: Vec<&TokenWithSpan> = piece
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .collect();
         let (Some(first), Some(last)) = (significant.first(), significant.last()) else {
             continue;
         };
@@ -62,9 +67,15 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         let text = src.slice(start, src.offset(last.span.end));
         let mut symmetric = Vec::new();
         let piece = preprocess(&src, piece, &mut symmetric)?;
-        let significant: Vec<&TokenWithSpan> =
-            piece.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
-        let tr = Tr { src: &src, text: &text, symmetric };
+        let significant: Vec<&TokenWithSpan> = piece
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .collect();
+        let tr = Tr {
+            src: &src,
+            text: &text,
+            symmetric,
+        };
         let statement = match utility::parse(&tr, &significant)? {
             Some(stmt) => stmt,
             None => {
@@ -72,7 +83,11 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
                 tr.statement(&stmt)?
             }
         };
-        out.push(ParsedStatement { statement, start, text });
+        out.push(ParsedStatement {
+            statement,
+            start,
+            text,
+        });
     }
     Ok(out)
 }
@@ -86,7 +101,9 @@ fn sqlparser_statement(
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens.to_vec());
-    let stmt = parser.parse_statement().map_err(|e| parser_error(src, tokens, e))?;
+    let stmt = parser
+        .parse_statement()
+        .map_err(|e| parser_error(src, tokens, e))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
         return Err(src.syntax_error_at(next.span.start, next.span.end));
@@ -112,15 +129,55 @@ fn word(t: &TokenWithSpan) -> Option<String> {
 
 /// Words that may follow a select-list `*`.
 const WILDCARD_FOLLOWERS: &[&str] = &[
-    "from", "into", "where", "group", "having", "window", "order", "limit", "offset", "fetch",
-    "for", "union", "intersect", "except", "returning", "on",
+    "from",
+    "into",
+    "where",
+    "group",
+    "having",
+    "window",
+    "order",
+    "limit",
+    "offset",
+    "fetch",
+    "for",
+    "union",
+    "intersect",
+    "except",
+    "returning",
+    "on",
 ];
 
 /// Reserved words that can never directly follow a comma.
 const NEVER_AFTER_COMMA: &[&str] = &[
-    "from", "where", "group", "having", "order", "limit", "offset", "fetch", "for", "into",
-    "union", "intersect", "except", "window", "returning", "using", "on", "then", "else", "end",
-    "as", "asc", "desc", "and", "or", "in", "to", "when", "do",
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "fetch",
+    "for",
+    "into",
+    "union",
+    "intersect",
+    "except",
+    "window",
+    "returning",
+    "using",
+    "on",
+    "then",
+    "else",
+    "end",
+    "as",
+    "asc",
+    "desc",
+    "and",
+    "or",
+    "in",
+    "to",
+    "when",
+    "do",
 ];
 
 fn last_is_comma(out: &[TokenWithSpan]) -> bool {
@@ -132,13 +189,19 @@ fn last_is_comma(out: &[TokenWithSpan]) -> bool {
 
 /// Whether a `*` after these tokens is a wildcard (not multiplication).
 fn after_wildcard_start(out: &[TokenWithSpan]) -> bool {
-    let prev = out.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    let prev = out
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)));
     match prev {
         None => false,
         Some(t) => match &t.token {
             Token::Comma | Token::Period => true,
             Token::Word(w) if w.quote_style.is_none() => {
-                matches!(w.value.to_ascii_lowercase().as_str(), "select" | "distinct" | "all" | "returning")
+                matches!(
+                    w.value.to_ascii_lowercase().as_str(),
+                    "select" | "distinct" | "all" | "returning"
+                )
             }
             _ => false,
         },
@@ -174,7 +237,10 @@ fn preprocess(
                     } else {
                         Token::make_keyword(kw)
                     };
-                    out.push(TokenWithSpan { token, span: t.span });
+                    out.push(TokenWithSpan {
+                        token,
+                        span: t.span,
+                    });
                 }
             }
             Some(s @ ("symmetric" | "asymmetric")) if prev_word.as_deref() == Some("between") => {
@@ -183,11 +249,14 @@ fn preprocess(
             _ if t.token == Token::Mul && after_wildcard_start(&out) => {
                 // `*` as a select-list wildcard takes no alias in
                 // PostgreSQL; sqlparser would read `SELECT * FORM t` as one.
-                let next = piece[i + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+                let next = piece[i + 1..]
+                    .iter()
+                    .find(|t| !matches!(t.token, Token::Whitespace(_)));
                 if let Some(n) = next {
                     if let Token::Word(w) = &n.token {
                         let lower = w.value.to_ascii_lowercase();
-                        if w.quote_style.is_some() || !WILDCARD_FOLLOWERS.contains(&lower.as_str()) {
+                        if w.quote_style.is_some() || !WILDCARD_FOLLOWERS.contains(&lower.as_str())
+                        {
                             return Err(src.syntax_error_at(n.span.start, n.span.end));
                         }
                     }
@@ -200,7 +269,9 @@ fn preprocess(
                 return Err(src.syntax_error_at(t.span.start, t.span.end));
             }
             Some("exclude") if prev_word.is_some() => {
-                let next = piece[i + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+                let next = piece[i + 1..]
+                    .iter()
+                    .find(|t| !matches!(t.token, Token::Whitespace(_)));
                 let frame = next.and_then(word);
                 if matches!(frame.as_deref(), Some("current" | "group" | "ties" | "no")) {
                     return Err(source::unsupported("frame exclusion (EXCLUDE …)")
@@ -219,21 +290,31 @@ fn tokenizer_error(src: &Source, message: &str, at: Location) -> Error {
     if message.starts_with("Unterminated string") || message.contains("dollar-quoted") {
         let pos = src.offset(at);
         let rest = src.slice(pos, src.char_len() as u32 + 1);
-        return err!(SqlState::SYNTAX_ERROR, "unterminated quoted string at or near \"{rest}\"")
-            .with_position(pos);
+        return err!(
+            SqlState::SYNTAX_ERROR,
+            "unterminated quoted string at or near \"{rest}\""
+        )
+        .with_position(pos);
     }
     if message.contains("close delimiter") {
         let pos = src.offset(at);
         let rest = src.slice(pos, src.char_len() as u32 + 1);
-        return err!(SqlState::SYNTAX_ERROR, "unterminated quoted identifier at or near \"{rest}\"")
-            .with_position(pos);
+        return err!(
+            SqlState::SYNTAX_ERROR,
+            "unterminated quoted identifier at or near \"{rest}\""
+        )
+        .with_position(pos);
     }
     if message.contains("comment") {
         // PostgreSQL points at where the comment starts.
         let byte = src.text.rfind("/*").unwrap_or(0);
         let pos = src.text[..byte].chars().count() as u32 + 1;
-        return err!(SqlState::SYNTAX_ERROR, "unterminated /* comment at or near \"{}\"", src.slice(pos, src.char_len() as u32 + 1))
-            .with_position(pos);
+        return err!(
+            SqlState::SYNTAX_ERROR,
+            "unterminated /* comment at or near \"{}\"",
+            src.slice(pos, src.char_len() as u32 + 1)
+        )
+        .with_position(pos);
     }
     src.syntax_error_at(at, at)
 }
@@ -243,15 +324,21 @@ fn tokenizer_error(src: &Source, message: &str, at: Location) -> Error {
 fn parser_error(src: &Source, tokens: &[TokenWithSpan], e: ParserError) -> Error {
     let message = match e {
         ParserError::RecursionLimitExceeded => {
-            return err!(SqlState::STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
-                .with_hint("Simplify the statement: it nests too deeply.");
+            return err!(
+                SqlState::STATEMENT_TOO_COMPLEX,
+                "stack depth limit exceeded"
+            )
+            .with_hint("Simplify the statement: it nests too deeply.");
         }
         ParserError::ParserError(m) | ParserError::TokenizerError(m) => m,
     };
     let located = message.rfind(" at Line: ").and_then(|i| {
         let rest = &message[i + " at Line: ".len()..];
         let (line, col) = rest.split_once(", Column: ")?;
-        Some(Location { line: line.trim().parse().ok()?, column: col.trim().parse().ok()? })
+        Some(Location {
+            line: line.trim().parse().ok()?,
+            column: col.trim().parse().ok()?,
+        })
     });
     if message.contains("found: EOF") {
         return syntax_error_at_end(src.char_len());
@@ -259,7 +346,11 @@ fn parser_error(src: &Source, tokens: &[TokenWithSpan], e: ParserError) -> Error
     let Some(loc) = located else {
         // Errors without a location are about the statement as a whole:
         // point at its last token, as PostgreSQL does for a missing part.
-        return match tokens.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_))) {
+        return match tokens
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        {
             Some(t) => src.syntax_error_at(t.span.start, t.span.end),
             None => syntax_error_at_end(src.char_len()),
         };

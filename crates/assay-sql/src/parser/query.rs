@@ -26,7 +26,11 @@ impl Tr<'_> {
         }
         match &q.limit_clause {
             None => {}
-            Some(sp::LimitClause::LimitOffset { limit, offset, limit_by }) => {
+            Some(sp::LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) => {
                 if !limit_by.is_empty() {
                     return Err(unsupported("LIMIT BY"));
                 }
@@ -48,7 +52,10 @@ impl Tr<'_> {
             }
             out.limit = Some(match &fetch.quantity {
                 Some(e) => self.expr(e)?,
-                None => Expr::Literal { value: Literal::Number("1".into()), pos: Pos(0) },
+                None => Expr::Literal {
+                    value: Literal::Number("1".into()),
+                    pos: Pos(0),
+                },
             });
             out.with_ties = fetch.with_ties;
         }
@@ -58,7 +65,11 @@ impl Tr<'_> {
                     sp::LockType::Update => LockStrength::Update,
                     sp::LockType::Share => LockStrength::Share,
                 },
-                of: lock.of.iter().map(|n| self.src.relation_name(n)).collect::<Result<_>>()?,
+                of: lock
+                    .of
+                    .iter()
+                    .map(|n| self.src.relation_name(n))
+                    .collect::<Result<_>>()?,
                 wait: match lock.nonblock {
                     None => LockWait::Block,
                     Some(sp::NonBlock::Nowait) => LockWait::NoWait,
@@ -78,13 +89,17 @@ impl Tr<'_> {
             ctes.push(Cte {
                 name: fold(&cte.alias.name),
                 columns: cte.alias.columns.iter().map(|c| fold(&c.name)).collect(),
-                materialized: cte.materialized.as_ref().map(|m| {
-                    matches!(m, sp::CteAsMaterialized::Materialized)
-                }),
+                materialized: cte
+                    .materialized
+                    .as_ref()
+                    .map(|m| matches!(m, sp::CteAsMaterialized::Materialized)),
                 query: Box::new(self.query(&cte.query)?),
             });
         }
-        Ok(With { recursive: w.recursive, ctes })
+        Ok(With {
+            recursive: w.recursive,
+            ctes,
+        })
     }
 
     fn set_expr(&self, e: &sp::SetExpr) -> Result<SetExpr> {
@@ -104,7 +119,12 @@ impl Tr<'_> {
                     SetExpr::Query(Box::new(q))
                 }
             }
-            sp::SetExpr::SetOperation { left, op, set_quantifier, right } => {
+            sp::SetExpr::SetOperation {
+                left,
+                op,
+                set_quantifier,
+                right,
+            } => {
                 let op = match op {
                     sp::SetOperator::Union => SetOp::Union,
                     sp::SetOperator::Intersect => SetOp::Intersect,
@@ -124,7 +144,10 @@ impl Tr<'_> {
                 }
             }
             sp::SetExpr::Values(v) => SetExpr::Values(
-                v.rows.iter().map(|r| self.exprs(&r.content)).collect::<Result<_>>()?,
+                v.rows
+                    .iter()
+                    .map(|r| self.exprs(&r.content))
+                    .collect::<Result<_>>()?,
             ),
             sp::SetExpr::Table(t) => {
                 // `TABLE t` is `SELECT * FROM t`.
@@ -174,7 +197,11 @@ impl Tr<'_> {
                 [sp::Expr::CompoundIdentifier(ids)] => ObjectName(ids.iter().map(fold).collect()),
                 _ => return Err(unsupported("this SELECT INTO target")),
             };
-            out.into = Some(SelectInto { temporary: into.temporary, unlogged: into.unlogged, name });
+            out.into = Some(SelectInto {
+                temporary: into.temporary,
+                unlogged: into.unlogged,
+                name,
+            });
         }
         out.from = self.from_list(&s.from)?;
         out.where_clause = s.selection.as_ref().map(|e| self.expr(e)).transpose()?;
@@ -193,11 +220,15 @@ impl Tr<'_> {
         for sp::NamedWindowDefinition(name, def) in &s.named_window {
             let spec = match def {
                 sp::NamedWindowExpr::WindowSpec(spec) => self.window_spec(spec)?,
-                sp::NamedWindowExpr::NamedWindow(base) => {
-                    WindowSpec { base: Some(fold(base)), ..WindowSpec::default() }
-                }
+                sp::NamedWindowExpr::NamedWindow(base) => WindowSpec {
+                    base: Some(fold(base)),
+                    ..WindowSpec::default()
+                },
             };
-            out.windows.push(NamedWindow { name: fold(name), spec });
+            out.windows.push(NamedWindow {
+                name: fold(name),
+                spec,
+            });
         }
         Ok(out)
     }
@@ -217,15 +248,21 @@ impl Tr<'_> {
 
     pub fn select_item(&self, item: &sp::SelectItem) -> Result<SelectItem> {
         Ok(match item {
-            sp::SelectItem::UnnamedExpr(e) => SelectItem::Expr { expr: self.expr(e)?, alias: None },
-            sp::SelectItem::ExprWithAlias { expr, alias } => {
-                SelectItem::Expr { expr: self.expr(expr)?, alias: Some(fold(alias)) }
-            }
+            sp::SelectItem::UnnamedExpr(e) => SelectItem::Expr {
+                expr: self.expr(e)?,
+                alias: None,
+            },
+            sp::SelectItem::ExprWithAlias { expr, alias } => SelectItem::Expr {
+                expr: self.expr(expr)?,
+                alias: Some(fold(alias)),
+            },
             sp::SelectItem::Wildcard(opts) if plain_wildcard(opts) => SelectItem::Wildcard,
             sp::SelectItem::QualifiedWildcard(
                 sp::SelectItemQualifiedWildcardKind::ObjectName(name),
                 opts,
-            ) if plain_wildcard(opts) => SelectItem::QualifiedWildcard(self.src.relation_name(name)?),
+            ) if plain_wildcard(opts) => {
+                SelectItem::QualifiedWildcard(self.src.relation_name(name)?)
+            }
             other => return Err(unsupported(format!("select item {other}"))),
         })
     }
@@ -249,13 +286,23 @@ impl Tr<'_> {
             let condition = match constraint {
                 JoinConstraint::On(e) => JoinCondition::On(self.expr(e)?),
                 JoinConstraint::Using(cols) => JoinCondition::Using(
-                    cols.iter().map(|c| Ok(self.src.relation_name(c)?.base().to_string())).collect::<Result<_>>()?,
+                    cols.iter()
+                        .map(|c| Ok(self.src.relation_name(c)?.base().to_string()))
+                        .collect::<Result<_>>()?,
                 ),
                 JoinConstraint::Natural => JoinCondition::Natural,
                 JoinConstraint::None => JoinCondition::None,
             };
-            let join = Join { kind, left, right, condition };
-            left = TableRef::Join { join: Box::new(join), alias: None };
+            let join = Join {
+                kind,
+                left,
+                right,
+                condition,
+            };
+            left = TableRef::Join {
+                join: Box::new(join),
+                alias: None,
+            };
         }
         Ok(left)
     }
@@ -285,7 +332,10 @@ impl Tr<'_> {
                 }
                 let alias = self.alias(alias)?;
                 match args {
-                    None => TableRef::Table { name: self.src.relation_name(name)?, alias },
+                    None => TableRef::Table {
+                        name: self.src.relation_name(name)?,
+                        alias,
+                    },
                     Some(args) => {
                         let call = self.table_function(name, &args.args, start_of(name))?;
                         TableRef::Function {
@@ -297,20 +347,35 @@ impl Tr<'_> {
                     }
                 }
             }
-            TableFactor::Derived { lateral, subquery, alias, sample: None } => TableRef::Subquery {
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                sample: None,
+            } => TableRef::Subquery {
                 lateral: *lateral,
                 query: Box::new(self.query(subquery)?),
                 alias: self.alias(alias)?,
             },
-            TableFactor::Function { lateral, name, args, with_ordinality, alias } => {
-                TableRef::Function {
-                    lateral: *lateral,
-                    call: Box::new(self.table_function(name, args, start_of(name))?),
-                    ordinality: *with_ordinality,
-                    alias: self.alias(alias)?,
-                }
-            }
-            TableFactor::UNNEST { alias, array_exprs, with_offset: false, with_ordinality, .. } => {
+            TableFactor::Function {
+                lateral,
+                name,
+                args,
+                with_ordinality,
+                alias,
+            } => TableRef::Function {
+                lateral: *lateral,
+                call: Box::new(self.table_function(name, args, start_of(name))?),
+                ordinality: *with_ordinality,
+                alias: self.alias(alias)?,
+            },
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_offset: false,
+                with_ordinality,
+                ..
+            } => {
                 let mut call =
                     FunctionCall::new(ObjectName::single("unnest"), self.exprs(array_exprs)?);
                 call.pos = self.src.pos(start_of(f));
@@ -321,7 +386,10 @@ impl Tr<'_> {
                     alias: self.alias(alias)?,
                 }
             }
-            TableFactor::NestedJoin { table_with_joins, alias } => {
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
                 let inner = self.table_with_joins(table_with_joins)?;
                 match (inner, self.alias(alias)?) {
                     (TableRef::Join { join, alias: None }, alias) => TableRef::Join { join, alias },

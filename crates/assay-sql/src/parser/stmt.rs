@@ -14,31 +14,62 @@ impl Tr<'_> {
             S::Insert(i) => Statement::Insert(Box::new(self.insert(i)?)),
             S::Update(u) => Statement::Update(Box::new(self.update(u)?)),
             S::Delete(d) => Statement::Delete(Box::new(self.delete(d)?)),
-            S::Copy { source, to, target, options, legacy_options, values } => {
+            S::Copy {
+                source,
+                to,
+                target,
+                options,
+                legacy_options,
+                values,
+            } => {
                 if !values.is_empty() {
                     return Err(unsupported("inline COPY data"));
                 }
-                Statement::Copy(Box::new(self.copy(source, *to, target, options, legacy_options)?))
+                Statement::Copy(Box::new(self.copy(
+                    source,
+                    *to,
+                    target,
+                    options,
+                    legacy_options,
+                )?))
             }
             S::CreateTable(t) => self.create_table(t)?,
             S::CreateIndex(i) => self.create_index(i)?,
             S::CreateView(v) => self.create_view(v)?,
             S::AlterTable(t) => self.alter_table(t)?,
-            S::Drop { object_type, if_exists, names, cascade, purge: false, table: None, .. } => {
-                self.drop(object_type, *if_exists, names, *cascade)?
-            }
+            S::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                purge: false,
+                table: None,
+                ..
+            } => self.drop(object_type, *if_exists, names, *cascade)?,
             S::Truncate(t) => {
                 if t.table_names.iter().any(|n| n.only || n.has_asterisk) || t.partitions.is_some()
                 {
                     return Err(unsupported("TRUNCATE ONLY"));
                 }
                 Statement::Truncate(Box::new(Truncate {
-                    tables: t.table_names.iter().map(|n| self.src.relation_name(&n.name)).collect::<Result<_>>()?,
-                    restart_identity: matches!(t.identity, Some(sp::TruncateIdentityOption::Restart)),
+                    tables: t
+                        .table_names
+                        .iter()
+                        .map(|n| self.src.relation_name(&n.name))
+                        .collect::<Result<_>>()?,
+                    restart_identity: matches!(
+                        t.identity,
+                        Some(sp::TruncateIdentityOption::Restart)
+                    ),
                     cascade: matches!(t.cascade, Some(sp::CascadeOption::Cascade)),
                 }))
             }
-            S::Comment { object_type, object_name: name, comment, if_exists: false } => {
+            S::Comment {
+                object_type,
+                object_name: name,
+                comment,
+                if_exists: false,
+            } => {
                 let kind = match object_type {
                     sp::CommentObject::Table => ObjectKind::Table,
                     sp::CommentObject::Column => ObjectKind::Column,
@@ -56,26 +87,50 @@ impl Tr<'_> {
                     comment: comment.clone(),
                 }))
             }
-            S::CreateSchema { schema_name, if_not_exists, or_replace: false, .. } => {
+            S::CreateSchema {
+                schema_name,
+                if_not_exists,
+                or_replace: false,
+                ..
+            } => {
                 let (name, authorization) = match schema_name {
                     sp::SchemaName::Simple(n) => (single_name(n)?, None),
                     sp::SchemaName::UnnamedAuthorization(a) => (fold(a), Some(fold(a))),
                     sp::SchemaName::NamedAuthorization(n, a) => (single_name(n)?, Some(fold(a))),
                 };
-                Statement::CreateSchema { name, if_not_exists: *if_not_exists, authorization }
+                Statement::CreateSchema {
+                    name,
+                    if_not_exists: *if_not_exists,
+                    authorization,
+                }
             }
-            S::CreateDatabase { db_name, if_not_exists, .. } => {
-                Statement::CreateDatabase { name: single_name(db_name)?, if_not_exists: *if_not_exists }
-            }
+            S::CreateDatabase {
+                db_name,
+                if_not_exists,
+                ..
+            } => Statement::CreateDatabase {
+                name: single_name(db_name)?,
+                if_not_exists: *if_not_exists,
+            },
             S::CreateRole(r) => {
                 let [name] = r.names.as_slice() else {
                     return Err(unsupported("creating several roles at once"));
                 };
-                let role = RoleStmt { name: single_name(name)?, options: self.role_options(r)? };
+                let role = RoleStmt {
+                    name: single_name(name)?,
+                    options: self.role_options(r)?,
+                };
                 Statement::CreateRole { user: false, role }
             }
             S::AlterRole { name, operation } => self.alter_role(name, operation)?,
-            S::CreateSequence { temporary, if_not_exists, name, data_type, sequence_options, owned_by } => {
+            S::CreateSequence {
+                temporary,
+                if_not_exists,
+                name,
+                data_type,
+                sequence_options,
+                owned_by,
+            } => {
                 let mut options = Vec::new();
                 if let Some(t) = data_type {
                     options.push(SequenceOption::As(self.type_name(t)?));
@@ -93,16 +148,34 @@ impl Tr<'_> {
                     options,
                 }))
             }
-            S::Grant(_) => Statement::Privileges { grant: true, text: self.text.to_string() },
-            S::Revoke(_) => Statement::Privileges { grant: false, text: self.text.to_string() },
-            S::StartTransaction { modes, modifier: None, statements, exception: None, .. }
-                if statements.is_empty() =>
-            {
-                Statement::Begin(transaction_modes(modes)?)
-            }
-            S::Commit { chain, modifier: None, .. } => Statement::Commit { chain: *chain },
-            S::Rollback { chain, savepoint: None } => Statement::Rollback { chain: *chain },
-            S::Rollback { chain: false, savepoint: Some(sp) } => Statement::RollbackTo(fold(sp)),
+            S::Grant(_) => Statement::Privileges {
+                grant: true,
+                text: self.text.to_string(),
+            },
+            S::Revoke(_) => Statement::Privileges {
+                grant: false,
+                text: self.text.to_string(),
+            },
+            S::StartTransaction {
+                modes,
+                modifier: None,
+                statements,
+                exception: None,
+                ..
+            } if statements.is_empty() => Statement::Begin(transaction_modes(modes)?),
+            S::Commit {
+                chain,
+                modifier: None,
+                ..
+            } => Statement::Commit { chain: *chain },
+            S::Rollback {
+                chain,
+                savepoint: None,
+            } => Statement::Rollback { chain: *chain },
+            S::Rollback {
+                chain: false,
+                savepoint: Some(sp),
+            } => Statement::RollbackTo(fold(sp)),
             S::Savepoint { name } => Statement::Savepoint(fold(name)),
             S::ReleaseSavepoint { name } => Statement::Release(fold(name)),
             S::Set(set) => self.set(set)?,
@@ -112,41 +185,80 @@ impl Tr<'_> {
                 sp::Reset::SessionAuthorization => Some("session_authorization".into()),
             }),
             S::ShowVariable { variable } => Statement::Show(show_name(variable)),
-            S::Explain { describe_alias: sp::DescribeAlias::Explain, analyze, verbose, statement, format, options, query_plan: false, estimate: false } => {
+            S::Explain {
+                describe_alias: sp::DescribeAlias::Explain,
+                analyze,
+                verbose,
+                statement,
+                format,
+                options,
+                query_plan: false,
+                estimate: false,
+            } => {
                 let mut opts = Vec::new();
                 if *analyze {
-                    opts.push(ExplainOption { name: "analyze".into(), value: None });
+                    opts.push(ExplainOption {
+                        name: "analyze".into(),
+                        value: None,
+                    });
                 }
                 if *verbose {
-                    opts.push(ExplainOption { name: "verbose".into(), value: None });
+                    opts.push(ExplainOption {
+                        name: "verbose".into(),
+                        value: None,
+                    });
                 }
                 if let Some(f) = format {
                     let value = f.to_string().to_ascii_lowercase();
                     let value = value.trim_start_matches("format").trim().to_string();
-                    opts.push(ExplainOption { name: "format".into(), value: Some(value) });
+                    opts.push(ExplainOption {
+                        name: "format".into(),
+                        value: Some(value),
+                    });
                 }
                 for o in options.iter().flatten() {
                     let value = o.arg.as_ref().map(|e| self.option_word(e)).transpose()?;
-                    opts.push(ExplainOption { name: fold(&o.name), value });
+                    opts.push(ExplainOption {
+                        name: fold(&o.name),
+                        value,
+                    });
                 }
-                Statement::Explain { options: opts, statement: Box::new(self.statement(statement)?) }
+                Statement::Explain {
+                    options: opts,
+                    statement: Box::new(self.statement(statement)?),
+                }
             }
-            S::Prepare { name, data_types, statement } => Statement::Prepare {
+            S::Prepare {
+                name,
+                data_types,
+                statement,
+            } => Statement::Prepare {
                 name: fold(name),
-                param_types: data_types.iter().map(|t| self.type_name(t)).collect::<Result<_>>()?,
+                param_types: data_types
+                    .iter()
+                    .map(|t| self.type_name(t))
+                    .collect::<Result<_>>()?,
                 statement: Box::new(self.statement(statement)?),
             },
-            S::Execute { name: Some(name), parameters, immediate: false, into, using, .. }
-                if into.is_empty() && using.is_empty() =>
-            {
-                Statement::Execute { name: single_name(name)?, params: self.exprs(parameters)? }
-            }
+            S::Execute {
+                name: Some(name),
+                parameters,
+                immediate: false,
+                into,
+                using,
+                ..
+            } if into.is_empty() && using.is_empty() => Statement::Execute {
+                name: single_name(name)?,
+                params: self.exprs(parameters)?,
+            },
             S::Deallocate { name, .. } => Statement::Deallocate(
                 (!(name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all")))
                     .then(|| fold(name)),
             ),
             S::Declare { stmts } => {
-                let [d] = stmts.as_slice() else { return Err(unsupported("this DECLARE")) };
+                let [d] = stmts.as_slice() else {
+                    return Err(unsupported("this DECLARE"));
+                };
                 let (Some(query), [name]) = (&d.for_query, d.names.as_slice()) else {
                     return Err(unsupported("this DECLARE"));
                 };
@@ -161,7 +273,12 @@ impl Tr<'_> {
                     query: Box::new(self.query(query)?),
                 }))
             }
-            S::Fetch { name, direction, into: None, .. } => Statement::Fetch {
+            S::Fetch {
+                name,
+                direction,
+                into: None,
+                ..
+            } => Statement::Fetch {
                 cursor: fold(name),
                 direction: self.fetch_direction(direction)?,
                 is_move: false,
@@ -174,9 +291,10 @@ impl Tr<'_> {
             S::UNLISTEN { channel } => {
                 Statement::Unlisten((channel.value != "*").then(|| fold(channel)))
             }
-            S::NOTIFY { channel, payload } => {
-                Statement::Notify { channel: fold(channel), payload: payload.clone() }
-            }
+            S::NOTIFY { channel, payload } => Statement::Notify {
+                channel: fold(channel),
+                payload: payload.clone(),
+            },
             S::Discard { object_type } => Statement::Discard(match object_type {
                 sp::DiscardObject::ALL => DiscardTarget::All,
                 sp::DiscardObject::PLANS => DiscardTarget::Plans,
@@ -213,8 +331,13 @@ impl Tr<'_> {
         let sp::TableObject::TableName(name) = &i.table else {
             return Err(unsupported("INSERT INTO a function"));
         };
-        if i.or.is_some() || i.ignore || i.overwrite || !i.assignments.is_empty()
-            || i.partitioned.is_some() || !i.after_columns.is_empty() || i.replace_into
+        if i.or.is_some()
+            || i.ignore
+            || i.overwrite
+            || !i.assignments.is_empty()
+            || i.partitioned.is_some()
+            || !i.after_columns.is_empty()
+            || i.replace_into
         {
             return Err(unsupported("this INSERT syntax"));
         }
@@ -244,15 +367,27 @@ impl Tr<'_> {
             with: None,
             table: self.src.relation_name(name)?,
             alias: i.table_alias.as_ref().map(|a| fold(&a.alias)),
-            columns: i.columns.iter().map(|c| Ok(self.src.relation_name(c)?.base().to_string())).collect::<Result<_>>()?,
-            source: i.source.as_ref().map(|q| self.query(q).map(Box::new)).transpose()?,
+            columns: i
+                .columns
+                .iter()
+                .map(|c| Ok(self.src.relation_name(c)?.base().to_string()))
+                .collect::<Result<_>>()?,
+            source: i
+                .source
+                .as_ref()
+                .map(|q| self.query(q).map(Box::new))
+                .transpose()?,
             on_conflict,
             returning: self.returning(&i.returning)?,
         })
     }
 
     fn returning(&self, items: &Option<Vec<sp::SelectItem>>) -> Result<Vec<SelectItem>> {
-        items.iter().flatten().map(|i| self.select_item(i)).collect()
+        items
+            .iter()
+            .flatten()
+            .map(|i| self.select_item(i))
+            .collect()
     }
 
     fn assignments(&self, list: &[sp::Assignment]) -> Result<Vec<Assignment>> {
@@ -260,11 +395,15 @@ impl Tr<'_> {
             .map(|a| {
                 let columns = match &a.target {
                     sp::AssignmentTarget::ColumnName(n) => vec![self.src.relation_name(n)?.0],
-                    sp::AssignmentTarget::Tuple(ns) => {
-                        ns.iter().map(|n| Ok(self.src.relation_name(n)?.0)).collect::<Result<_>>()?
-                    }
+                    sp::AssignmentTarget::Tuple(ns) => ns
+                        .iter()
+                        .map(|n| Ok(self.src.relation_name(n)?.0))
+                        .collect::<Result<_>>()?,
                 };
-                Ok(Assignment { columns, value: self.expr(&a.value)? })
+                Ok(Assignment {
+                    columns,
+                    value: self.expr(&a.value)?,
+                })
             })
             .collect()
     }
@@ -272,11 +411,22 @@ impl Tr<'_> {
     /// The target table of UPDATE/DELETE: a plain name with an alias.
     fn target_table(&self, t: &sp::TableWithJoins) -> Result<(ObjectName, Option<String>)> {
         match (&t.relation, t.joins.is_empty()) {
-            (sp::TableFactor::Table { name, alias, args: None, .. }, true) => {
+            (
+                sp::TableFactor::Table {
+                    name,
+                    alias,
+                    args: None,
+                    ..
+                },
+                true,
+            ) => {
                 if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
                     return Err(unsupported("column aliases on the target table"));
                 }
-                Ok((self.src.relation_name(name)?, alias.as_ref().map(|a| fold(&a.name))))
+                Ok((
+                    self.src.relation_name(name)?,
+                    alias.as_ref().map(|a| fold(&a.name)),
+                ))
             }
             _ => Err(unsupported("this target table")),
         }
@@ -333,7 +483,12 @@ impl Tr<'_> {
 
     fn set(&self, set: &sp::Set) -> Result<Statement> {
         Ok(match set {
-            sp::Set::SingleAssignment { scope, hivevar: false, variable, values } => {
+            sp::Set::SingleAssignment {
+                scope,
+                hivevar: false,
+                variable,
+                values,
+            } => {
                 let local = matches!(scope, Some(sp::ContextModifier::Local));
                 if matches!(scope, Some(sp::ContextModifier::Global)) {
                     return Err(unsupported("SET GLOBAL"));
@@ -346,17 +501,34 @@ impl Tr<'_> {
                         v => vals.push(v),
                     }
                 }
-                Statement::Set { local, name, values: vals }
+                Statement::Set {
+                    local,
+                    name,
+                    values: vals,
+                }
             }
             sp::Set::SetTimeZone { local, value } => {
                 let v = self.set_value(value)?;
                 let local_kw = matches!(&v, SetValue::Ident(s) if s == "local");
-                let values = if local_kw || v == SetValue::Default { vec![] } else { vec![v] };
-                Statement::Set { local: *local, name: "timezone".into(), values }
+                let values = if local_kw || v == SetValue::Default {
+                    vec![]
+                } else {
+                    vec![v]
+                };
+                Statement::Set {
+                    local: *local,
+                    name: "timezone".into(),
+                    values,
+                }
             }
-            sp::Set::SetTransaction { modes, snapshot: None, session } => {
-                Statement::SetTransaction { session: *session, modes: transaction_modes(modes)? }
-            }
+            sp::Set::SetTransaction {
+                modes,
+                snapshot: None,
+                session,
+            } => Statement::SetTransaction {
+                session: *session,
+                modes: transaction_modes(modes)?,
+            },
             _ => return Err(unsupported(format!("{set}"))),
         })
     }
@@ -373,9 +545,18 @@ impl Tr<'_> {
         Ok(match self.expr(e)? {
             Expr::Default => SetValue::Default,
             Expr::Column { names, .. } => SetValue::Ident(names.join(".")),
-            Expr::Literal { value: Literal::String(s), .. } => SetValue::String(s),
-            Expr::Literal { value: Literal::Number(n), .. } => SetValue::Number(n),
-            Expr::Literal { value: Literal::Boolean(b), .. } => SetValue::Ident(b.to_string()),
+            Expr::Literal {
+                value: Literal::String(s),
+                ..
+            } => SetValue::String(s),
+            Expr::Literal {
+                value: Literal::Number(n),
+                ..
+            } => SetValue::Number(n),
+            Expr::Literal {
+                value: Literal::Boolean(b),
+                ..
+            } => SetValue::Ident(b.to_string()),
             _ => return Err(unsupported(format!("SET value {e}"))),
         })
     }
@@ -391,7 +572,10 @@ impl Tr<'_> {
     fn fetch_direction(&self, d: &sp::FetchDirection) -> Result<FetchDirection> {
         use sp::FetchDirection as F;
         let n = |v: &sp::ValueWithSpan| -> Result<i64> {
-            v.value.to_string().parse().map_err(|_| unsupported("this FETCH count"))
+            v.value
+                .to_string()
+                .parse()
+                .map_err(|_| unsupported("this FETCH count"))
         };
         Ok(match d {
             F::Count { limit } => FetchDirection::Forward(n(limit)?),
@@ -402,23 +586,31 @@ impl Tr<'_> {
             F::Absolute { limit } => FetchDirection::Absolute(n(limit)?),
             F::Relative { limit } => FetchDirection::Relative(n(limit)?),
             F::All | F::ForwardAll => FetchDirection::ForwardAll,
-            F::Forward { limit } => FetchDirection::Forward(limit.as_ref().map(n).transpose()?.unwrap_or(1)),
-            F::Backward { limit } => FetchDirection::Backward(limit.as_ref().map(n).transpose()?.unwrap_or(1)),
+            F::Forward { limit } => {
+                FetchDirection::Forward(limit.as_ref().map(n).transpose()?.unwrap_or(1))
+            }
+            F::Backward { limit } => {
+                FetchDirection::Backward(limit.as_ref().map(n).transpose()?.unwrap_or(1))
+            }
             F::BackwardAll => FetchDirection::BackwardAll,
         })
     }
 
     fn alter_role(&self, name: &sp::Ident, op: &sp::AlterRoleOperation) -> Result<Statement> {
         Ok(match op {
-            sp::AlterRoleOperation::RenameRole { role_name } => {
-                Statement::RenameRole { user: false, old: fold(name), new: fold(role_name) }
-            }
+            sp::AlterRoleOperation::RenameRole { role_name } => Statement::RenameRole {
+                user: false,
+                old: fold(name),
+                new: fold(role_name),
+            },
             sp::AlterRoleOperation::WithOptions { options } => {
                 let mut out = Vec::new();
                 for o in options {
                     out.push(match o {
                         sp::RoleOption::BypassRLS(b) => RoleOption::BypassRls(*b),
-                        sp::RoleOption::ConnectionLimit(e) => RoleOption::ConnectionLimit(self.int_const(e)?),
+                        sp::RoleOption::ConnectionLimit(e) => {
+                            RoleOption::ConnectionLimit(self.int_const(e)?)
+                        }
                         sp::RoleOption::CreateDB(b) => RoleOption::CreateDb(*b),
                         sp::RoleOption::CreateRole(b) => RoleOption::CreateRole(*b),
                         sp::RoleOption::Inherit(b) => RoleOption::Inherit(*b),
@@ -426,10 +618,18 @@ impl Tr<'_> {
                         sp::RoleOption::Password(p) => RoleOption::Password(self.password(p)?),
                         sp::RoleOption::Replication(b) => RoleOption::Replication(*b),
                         sp::RoleOption::SuperUser(b) => RoleOption::Superuser(*b),
-                        sp::RoleOption::ValidUntil(e) => RoleOption::ValidUntil(self.string_const(e)?),
+                        sp::RoleOption::ValidUntil(e) => {
+                            RoleOption::ValidUntil(self.string_const(e)?)
+                        }
                     });
                 }
-                Statement::AlterRole { user: false, role: RoleStmt { name: fold(name), options: out } }
+                Statement::AlterRole {
+                    user: false,
+                    role: RoleStmt {
+                        name: fold(name),
+                        options: out,
+                    },
+                }
             }
             other => return Err(unsupported(format!("ALTER ROLE … {other}"))),
         })
@@ -445,7 +645,9 @@ fn transaction_modes(modes: &[sp::TransactionMode]) -> Result<TransactionModes> 
             }
             sp::TransactionMode::IsolationLevel(l) => {
                 out.isolation = Some(match l {
-                    sp::TransactionIsolationLevel::ReadUncommitted => IsolationLevel::ReadUncommitted,
+                    sp::TransactionIsolationLevel::ReadUncommitted => {
+                        IsolationLevel::ReadUncommitted
+                    }
                     sp::TransactionIsolationLevel::ReadCommitted => IsolationLevel::ReadCommitted,
                     sp::TransactionIsolationLevel::RepeatableRead => IsolationLevel::RepeatableRead,
                     sp::TransactionIsolationLevel::Serializable => IsolationLevel::Serializable,

@@ -121,7 +121,10 @@ impl Tr<'_> {
             // in PostgreSQL (e.g. `int16` or `string` as a user type).
             other => {
                 let written = other.to_string().to_ascii_lowercase();
-                if written.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                if written
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     named(&written, vec![])
                 } else {
                     return Err(unsupported(format!("type {other}")));

@@ -148,10 +148,18 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
             let name = c.name()?;
             let options = sequence_options(&mut c)?;
             c.expect_end()?;
-            if options.iter().any(|o| matches!(o, SequenceOption::Restart(_))) {
+            if options
+                .iter()
+                .any(|o| matches!(o, SequenceOption::Restart(_)))
+            {
                 return Err(syntax_error_near(tr, toks, "restart"));
             }
-            Statement::CreateSequence(Box::new(CreateSequence { name, temporary, if_not_exists, options }))
+            Statement::CreateSequence(Box::new(CreateSequence {
+                name,
+                temporary,
+                if_not_exists,
+                options,
+            }))
         }
         ("alter", "sequence") => {
             c.at = 2;
@@ -164,7 +172,11 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
             let name = c.name()?;
             let options = sequence_options(&mut c)?;
             c.expect_end()?;
-            Statement::AlterSequence(Box::new(AlterSequence { name, if_exists, options }))
+            Statement::AlterSequence(Box::new(AlterSequence {
+                name,
+                if_exists,
+                options,
+            }))
         }
         ("vacuum", _) => {
             c.at = 1;
@@ -177,15 +189,25 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
             c.at = 1;
             let options = maintenance_options(&mut c, &["verbose"])?;
             if options.iter().any(|o| o != "verbose") {
-                return Err(super::source::unsupported(format!("ANALYZE option {}", options[0])));
+                return Err(super::source::unsupported(format!(
+                    "ANALYZE option {}",
+                    options[0]
+                )));
             }
             let tables = c.name_list()?;
             c.expect_end()?;
-            Statement::Analyze { verbose: !options.is_empty(), tables }
+            Statement::Analyze {
+                verbose: !options.is_empty(),
+                tables,
+            }
         }
         ("drop", "index") if c.peek_kw(2).as_deref() == Some("concurrently") => {
-            let rest: Vec<&TokenWithSpan> =
-                toks.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, t)| *t).collect();
+            let rest: Vec<&TokenWithSpan> = toks
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 2)
+                .map(|(_, t)| *t)
+                .collect();
             match reparse(tr, &rest)? {
                 Statement::Drop(mut d) => {
                     d.concurrently = true;
@@ -201,11 +223,19 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
             match reparse(tr, &refs)? {
                 Statement::CreateRole { role, .. } => Statement::CreateRole { user: true, role },
                 Statement::AlterRole { role, .. } => Statement::AlterRole { user: true, role },
-                Statement::RenameRole { old, new, .. } => Statement::RenameRole { user: true, old, new },
+                Statement::RenameRole { old, new, .. } => Statement::RenameRole {
+                    user: true,
+                    old,
+                    new,
+                },
                 _ => return Err(c.error()),
             }
         }
-        ("begin" | "start", _) if toks.iter().any(|t| keyword(t).as_deref() == Some("deferrable")) => {
+        ("begin" | "start", _)
+            if toks
+                .iter()
+                .any(|t| keyword(t).as_deref() == Some("deferrable")) =>
+        {
             begin_deferrable(tr, toks)?
         }
         _ => return Ok(None),
@@ -227,7 +257,10 @@ fn fetch(c: &mut Cursor, is_move: bool) -> Result<Statement> {
         n.parse().map_err(|_| c.error())
     };
     let is_number = |c: &Cursor| {
-        matches!(c.toks.get(c.at).map(|t| &t.token), Some(Token::Number(..) | Token::Minus | Token::Plus))
+        matches!(
+            c.toks.get(c.at).map(|t| &t.token),
+            Some(Token::Number(..) | Token::Minus | Token::Plus)
+        )
     };
     let direction = if c.eat("next") {
         FetchDirection::Next
@@ -269,7 +302,11 @@ fn fetch(c: &mut Cursor, is_move: bool) -> Result<Statement> {
     }
     let cursor = c.ident()?;
     c.expect_end()?;
-    Ok(Statement::Fetch { cursor, direction, is_move })
+    Ok(Statement::Fetch {
+        cursor,
+        direction,
+        is_move,
+    })
 }
 
 /// A syntax error at the first token spelled `word`.
@@ -305,7 +342,12 @@ fn sequence_options(c: &mut Cursor) -> Result<Vec<SequenceOption>> {
             c.eat("with");
             SequenceOption::StartWith(c.number()?)
         } else if c.eat("restart") {
-            if c.eat("with") || matches!(c.toks.get(c.at).map(|t| &t.token), Some(Token::Number(..) | Token::Minus)) {
+            if c.eat("with")
+                || matches!(
+                    c.toks.get(c.at).map(|t| &t.token),
+                    Some(Token::Number(..) | Token::Minus)
+                )
+            {
                 SequenceOption::Restart(Some(c.number()?))
             } else {
                 SequenceOption::Restart(None)
@@ -346,7 +388,10 @@ fn maintenance_options(c: &mut Cursor, bare: &[&str]) -> Result<Vec<String>> {
             let name = c.ident()?;
             // A boolean value may follow; only `true`/`on`/`1` keeps it.
             let off = matches!(c.peek_kw(0).as_deref(), Some("false" | "off"));
-            if matches!(c.peek_kw(0).as_deref(), Some("true" | "false" | "on" | "off")) {
+            if matches!(
+                c.peek_kw(0).as_deref(),
+                Some("true" | "false" | "on" | "off")
+            ) {
                 c.at += 1;
             }
             if !off {
@@ -366,7 +411,11 @@ fn maintenance_options(c: &mut Cursor, bare: &[&str]) -> Result<Vec<String>> {
             break;
         }
         c.at += 1;
-        out.push(if word == "analyse" { "analyze".into() } else { word });
+        out.push(if word == "analyse" {
+            "analyze".into()
+        } else {
+            word
+        });
     }
     Ok(out)
 }
@@ -378,7 +427,9 @@ fn begin_deferrable(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     let mut deferrable = None;
     for t in toks {
         if keyword(t).as_deref() == Some("deferrable") {
-            let negated = kept.last().is_some_and(|p| keyword(p).as_deref() == Some("not"));
+            let negated = kept
+                .last()
+                .is_some_and(|p| keyword(p).as_deref() == Some("not"));
             if negated {
                 kept.pop();
             }

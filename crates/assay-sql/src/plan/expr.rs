@@ -53,22 +53,58 @@ pub enum ScalarExpr {
     Column(usize),
     /// Column `index` of the row of the query `depth` levels out (1 = the
     /// query immediately enclosing this subquery).
-    Outer { depth: usize, index: usize },
-    Const { value: Value, data_type: DataType },
+    Outer {
+        depth: usize,
+        index: usize,
+    },
+    Const {
+        value: Value,
+        data_type: DataType,
+    },
     /// Statement parameter `$n` as position n - 1.
-    Param { index: usize, data_type: DataType },
-    Cast { expr: Box<ScalarExpr>, from: DataType, to: DataType },
+    Param {
+        index: usize,
+        data_type: DataType,
+    },
+    Cast {
+        expr: Box<ScalarExpr>,
+        from: DataType,
+        to: DataType,
+    },
     Not(Box<ScalarExpr>),
     And(Vec<ScalarExpr>),
     Or(Vec<ScalarExpr>),
-    Compare { op: CmpOp, left: Box<ScalarExpr>, right: Box<ScalarExpr> },
+    Compare {
+        op: CmpOp,
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+    },
     /// Arithmetic and `||` through `types::binary_op`.
-    Binary { op: BinaryOp, left: Box<ScalarExpr>, right: Box<ScalarExpr>, data_type: DataType },
-    Negate { expr: Box<ScalarExpr>, data_type: DataType },
-    IsNull { expr: Box<ScalarExpr>, negated: bool },
+    Binary {
+        op: BinaryOp,
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+        data_type: DataType,
+    },
+    Negate {
+        expr: Box<ScalarExpr>,
+        data_type: DataType,
+    },
+    IsNull {
+        expr: Box<ScalarExpr>,
+        negated: bool,
+    },
     /// `IS [NOT] TRUE` (`value = Some(true)`), `FALSE`, `UNKNOWN` (`None`).
-    IsBool { expr: Box<ScalarExpr>, value: Option<bool>, negated: bool },
-    IsDistinctFrom { left: Box<ScalarExpr>, right: Box<ScalarExpr>, negated: bool },
+    IsBool {
+        expr: Box<ScalarExpr>,
+        value: Option<bool>,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+        negated: bool,
+    },
     Like {
         kind: LikeKind,
         negated: bool,
@@ -76,25 +112,54 @@ pub enum ScalarExpr {
         pattern: Box<ScalarExpr>,
         escape: Option<Box<ScalarExpr>>,
     },
-    InList { expr: Box<ScalarExpr>, list: Vec<ScalarExpr>, negated: bool },
+    InList {
+        expr: Box<ScalarExpr>,
+        list: Vec<ScalarExpr>,
+        negated: bool,
+    },
     Case {
         operand: Option<Box<ScalarExpr>>,
         whens: Vec<(ScalarExpr, ScalarExpr)>,
         else_result: Option<Box<ScalarExpr>>,
         data_type: DataType,
     },
-    Coalesce { args: Vec<ScalarExpr>, data_type: DataType },
-    NullIf { left: Box<ScalarExpr>, right: Box<ScalarExpr>, data_type: DataType },
+    Coalesce {
+        args: Vec<ScalarExpr>,
+        data_type: DataType,
+    },
+    NullIf {
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+        data_type: DataType,
+    },
     /// GREATEST (`greatest = true`) or LEAST.
-    MinMax { greatest: bool, args: Vec<ScalarExpr>, data_type: DataType },
+    MinMax {
+        greatest: bool,
+        args: Vec<ScalarExpr>,
+        data_type: DataType,
+    },
     /// A call of a scalar function resolved by `functions::lookup`; the
     /// arguments are already cast to `func.arg_types`.
-    Function { func: Arc<Resolved>, args: Vec<ScalarExpr> },
-    Subquery { plan: Box<Plan>, kind: SubqueryKind, data_type: DataType },
+    Function {
+        func: Arc<Resolved>,
+        args: Vec<ScalarExpr>,
+    },
+    Subquery {
+        plan: Box<Plan>,
+        kind: SubqueryKind,
+        data_type: DataType,
+    },
     /// `ARRAY[…]`.
-    Array { elements: Vec<ScalarExpr>, data_type: DataType },
+    Array {
+        elements: Vec<ScalarExpr>,
+        data_type: DataType,
+    },
     /// `e[i]` (1-based, NULL when out of bounds).
-    Subscript { expr: Box<ScalarExpr>, index: Box<ScalarExpr>, data_type: DataType },
+    Subscript {
+        expr: Box<ScalarExpr>,
+        index: Box<ScalarExpr>,
+        data_type: DataType,
+    },
 }
 
 /// An aggregate call of an `Aggregate` node.
@@ -177,7 +242,10 @@ impl ScalarExpr {
     pub fn is_constant(&self) -> bool {
         let mut constant = true;
         self.visit(&mut |e| {
-            if matches!(e, ScalarExpr::Column(_) | ScalarExpr::Outer { .. } | ScalarExpr::Subquery { .. }) {
+            if matches!(
+                e,
+                ScalarExpr::Column(_) | ScalarExpr::Outer { .. } | ScalarExpr::Subquery { .. }
+            ) {
                 constant = false;
             }
         });
@@ -191,9 +259,11 @@ impl ScalarExpr {
         use ScalarExpr::*;
         match self {
             Column(_) | Outer { .. } | Const { .. } | Param { .. } => {}
-            Cast { expr, .. } | Not(expr) | Negate { expr, .. } | IsNull { expr, .. } | IsBool { expr, .. } => {
-                expr.visit(f)
-            }
+            Cast { expr, .. }
+            | Not(expr)
+            | Negate { expr, .. }
+            | IsNull { expr, .. }
+            | IsBool { expr, .. } => expr.visit(f),
             And(list) | Or(list) => list.iter().for_each(|e| e.visit(f)),
             Compare { left, right, .. }
             | Binary { left, right, .. }
@@ -202,7 +272,12 @@ impl ScalarExpr {
                 left.visit(f);
                 right.visit(f);
             }
-            Like { expr, pattern, escape, .. } => {
+            Like {
+                expr,
+                pattern,
+                escape,
+                ..
+            } => {
                 expr.visit(f);
                 pattern.visit(f);
                 if let Some(e) = escape {
@@ -213,7 +288,12 @@ impl ScalarExpr {
                 expr.visit(f);
                 list.iter().for_each(|e| e.visit(f));
             }
-            Case { operand, whens, else_result, .. } => {
+            Case {
+                operand,
+                whens,
+                else_result,
+                ..
+            } => {
                 if let Some(e) = operand {
                     e.visit(f);
                 }
@@ -225,9 +305,10 @@ impl ScalarExpr {
                     e.visit(f);
                 }
             }
-            Coalesce { args, .. } | MinMax { args, .. } | Function { args, .. } | Array { elements: args, .. } => {
-                args.iter().for_each(|e| e.visit(f))
-            }
+            Coalesce { args, .. }
+            | MinMax { args, .. }
+            | Function { args, .. }
+            | Array { elements: args, .. } => args.iter().for_each(|e| e.visit(f)),
             Subquery { kind, .. } => match kind {
                 SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } => lhs.visit(f),
                 _ => {}

@@ -1,6 +1,9 @@
 //! Plan operators.
 
-use super::{AggCall, Schema, ScalarExpr, WindowCall};
+use std::sync::Arc;
+
+use super::{AggCall, ScalarExpr, Schema, WindowCall};
+use crate::functions::Resolved;
 
 /// A plan: an operator, its output columns and the optimizer's estimates.
 #[derive(Clone, Debug)]
@@ -15,7 +18,12 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(node: PlanNode, schema: Schema) -> Plan {
-        Plan { node, schema, rows: 1000.0, cost: 0.0 }
+        Plan {
+            node,
+            schema,
+            rows: 1000.0,
+            cost: 0.0,
+        }
     }
 
     /// The plan's inputs, in order.
@@ -36,7 +44,9 @@ impl Plan {
             | Update { input, .. }
             | Delete { input, .. } => vec![input],
             Join { left, right, .. } | SetOp { left, right, .. } => vec![left, right],
-            RecursiveUnion { anchor, recursive, .. } => vec![anchor, recursive],
+            RecursiveUnion {
+                anchor, recursive, ..
+            } => vec![anchor, recursive],
         }
     }
 }
@@ -67,7 +77,12 @@ pub enum Access {
     PrimaryKey { ranges: Vec<KeyRange> },
     /// Rows found through a secondary index; `only` when every needed column
     /// is in the index (an index-only scan).
-    Index { index: u32, name: String, ranges: Vec<KeyRange>, only: bool },
+    Index {
+        index: u32,
+        name: String,
+        ranges: Vec<KeyRange>,
+        only: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,9 +101,15 @@ pub enum JoinKind {
 pub enum JoinAlgorithm {
     NestedLoop,
     /// Build a hash table on the right side's keys, probe with the left's.
-    Hash { left_keys: Vec<ScalarExpr>, right_keys: Vec<ScalarExpr> },
+    Hash {
+        left_keys: Vec<ScalarExpr>,
+        right_keys: Vec<ScalarExpr>,
+    },
     /// Both inputs sorted on the keys.
-    Merge { left_keys: Vec<ScalarExpr>, right_keys: Vec<ScalarExpr> },
+    Merge {
+        left_keys: Vec<ScalarExpr>,
+        right_keys: Vec<ScalarExpr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,14 +142,20 @@ pub enum OnConflict {
     Nothing { index: Option<u32> },
     /// DO UPDATE SET … WHERE …: expressions see the existing row followed by
     /// the proposed one (`EXCLUDED`).
-    Update { index: u32, assignments: Vec<Assignment>, predicate: Option<ScalarExpr> },
+    Update {
+        index: u32,
+        assignments: Vec<Assignment>,
+        predicate: Option<ScalarExpr>,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum PlanNode {
     /// Rows given in the statement (`VALUES`, or one empty row for a SELECT
     /// without FROM).
-    Values { rows: Vec<Vec<ScalarExpr>> },
+    Values {
+        rows: Vec<Vec<ScalarExpr>>,
+    },
     /// No rows (a filter the optimizer proved false).
     Empty,
     /// Rows of a table. The output is every table column in order
@@ -139,10 +166,24 @@ pub enum PlanNode {
         filter: Option<ScalarExpr>,
         projection: Option<Vec<usize>>,
     },
-    /// A set-returning function in FROM (`generate_series`, `unnest`).
-    FunctionScan { name: String, args: Vec<ScalarExpr>, ordinality: bool },
-    Filter { input: Box<Plan>, predicate: ScalarExpr },
-    Project { input: Box<Plan>, exprs: Vec<ScalarExpr> },
+    /// A set-returning function in FROM (`generate_series`, `unnest`):
+    /// `func` is the resolved function (its arguments already cast to
+    /// `func.arg_types`), `name` its name for display. With `ordinality`
+    /// an int8 row number follows the function's columns.
+    FunctionScan {
+        func: Arc<Resolved>,
+        name: String,
+        args: Vec<ScalarExpr>,
+        ordinality: bool,
+    },
+    Filter {
+        input: Box<Plan>,
+        predicate: ScalarExpr,
+    },
+    Project {
+        input: Box<Plan>,
+        exprs: Vec<ScalarExpr>,
+    },
     /// Output: left columns then right columns (left only for Semi/Anti).
     Join {
         left: Box<Plan>,
@@ -163,25 +204,66 @@ pub enum PlanNode {
         aggregates: Vec<AggCall>,
     },
     /// Output: the input columns then one column per call.
-    Window { input: Box<Plan>, calls: Vec<WindowCall> },
+    Window {
+        input: Box<Plan>,
+        calls: Vec<WindowCall>,
+    },
     /// Sorts; `limit` keeps only the first rows (top-N).
-    Sort { input: Box<Plan>, keys: Vec<SortKey>, limit: Option<u64> },
-    Limit { input: Box<Plan>, limit: Option<ScalarExpr>, offset: Option<ScalarExpr>, with_ties: Vec<SortKey> },
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<SortKey>,
+        limit: Option<u64>,
+    },
+    Limit {
+        input: Box<Plan>,
+        limit: Option<ScalarExpr>,
+        offset: Option<ScalarExpr>,
+        with_ties: Vec<SortKey>,
+    },
     /// DISTINCT, or DISTINCT ON the given expressions (input sorted by them).
-    Distinct { input: Box<Plan>, on: Option<Vec<ScalarExpr>> },
-    SetOp { kind: SetOpKind, all: bool, left: Box<Plan>, right: Box<Plan> },
+    Distinct {
+        input: Box<Plan>,
+        on: Option<Vec<ScalarExpr>>,
+    },
+    SetOp {
+        kind: SetOpKind,
+        all: bool,
+        left: Box<Plan>,
+        right: Box<Plan>,
+    },
     /// WITH RECURSIVE: the anchor's rows, then the recursive part run over the
     /// previous iteration's rows (read by `WorkTable` nodes with this id)
     /// until it yields none.
-    RecursiveUnion { id: usize, anchor: Box<Plan>, recursive: Box<Plan>, all: bool },
-    WorkTable { id: usize },
+    RecursiveUnion {
+        id: usize,
+        anchor: Box<Plan>,
+        recursive: Box<Plan>,
+        all: bool,
+    },
+    WorkTable {
+        id: usize,
+    },
     /// Inserts the input rows (one value per table column, defaults already
     /// filled in); outputs the RETURNING expressions over the new rows.
-    Insert { table: TableRef, input: Box<Plan>, on_conflict: Option<OnConflict>, returning: Vec<ScalarExpr> },
+    Insert {
+        table: TableRef,
+        input: Box<Plan>,
+        on_conflict: Option<OnConflict>,
+        returning: Vec<ScalarExpr>,
+    },
     /// The input yields rows of the table (every column, in order) followed
     /// by any columns the assignments need (UPDATE … FROM); the assignments
     /// compute new values over that row.
-    Update { table: TableRef, input: Box<Plan>, assignments: Vec<Assignment>, returning: Vec<ScalarExpr> },
+    Update {
+        table: TableRef,
+        input: Box<Plan>,
+        assignments: Vec<Assignment>,
+        returning: Vec<ScalarExpr>,
+    },
     /// The input yields rows of the table (every column, in order) first.
-    Delete { table: TableRef, input: Box<Plan>, returning: Vec<ScalarExpr> },
+    Delete {
+        table: TableRef,
+        input: Box<Plan>,
+        returning: Vec<ScalarExpr>,
+    },
 }

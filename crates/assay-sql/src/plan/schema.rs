@@ -16,7 +16,12 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, data_type: DataType) -> Field {
-        Field { name: name.into(), data_type, relation: None, nullable: true }
+        Field {
+            name: name.into(),
+            data_type,
+            relation: None,
+            nullable: true,
+        }
     }
 }
 
