@@ -17,6 +17,9 @@ use crate::functions::{lookup_kind, FunctionKind};
 use crate::plan::{Field, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, Schema, SortKey};
 use crate::types::DataType;
 
+/// Per grouping set, the positions of the group keys it contains.
+type GroupingSets = Vec<Vec<usize>>;
+
 /// A bound target: over the FROM scope until the layout is final.
 #[derive(Clone, Debug)]
 pub(crate) struct Target {
@@ -489,7 +492,7 @@ impl Binder<'_> {
         items: &[GroupByItem],
         targets: &[TargetItem],
         scope: &Scope,
-    ) -> Result<(Vec<ScalarExpr>, Option<Vec<Vec<usize>>>)> {
+    ) -> Result<(Vec<ScalarExpr>, Option<GroupingSets>)> {
         let mut keys: Vec<ScalarExpr> = Vec::new();
         let mut key_strings: Vec<String> = Vec::new();
         let mut sets: Vec<Vec<usize>> = vec![vec![]];

@@ -120,7 +120,7 @@ impl Binder<'_> {
         let probe = Typed::new(ScalarExpr::Column(0), col_ty.clone(), None);
         let (lhs, probe) = self.unify_for_compare(lhs, probe, symbol)?;
         let plan = if probe.ty != col_ty {
-            self.cast_plan_columns(plan, &[probe.ty.clone()])?
+            self.cast_plan_columns(plan, std::slice::from_ref(&probe.ty))?
         } else {
             plan
         };

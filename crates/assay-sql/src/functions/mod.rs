@@ -72,6 +72,15 @@ impl Resolved {
     }
 }
 
+/// (name, parameters, result, kind, volatility) of one signature.
+type Row = (
+    &'static str,
+    Vec<Option<DataType>>,
+    Option<DataType>,
+    FunctionKind,
+    Volatility,
+);
+
 fn catalog() -> &'static Vec<FunctionDef> {
     static CATALOG: OnceLock<Vec<FunctionDef>> = OnceLock::new();
     CATALOG.get_or_init(|| {
@@ -80,13 +89,7 @@ fn catalog() -> &'static Vec<FunctionDef> {
         use Volatility::*;
         let any = None;
         let t = |d: DataType| Some(d);
-        let rows: Vec<(
-            &'static str,
-            Vec<Option<DataType>>,
-            Option<DataType>,
-            FunctionKind,
-            Volatility,
-        )> = vec![
+        let rows: Vec<Row> = vec![
             ("count", vec![], t(Int8), Aggregate, Immutable),
             ("count", vec![any.clone()], t(Int8), Aggregate, Immutable),
             ("sum", vec![t(Int4)], t(Int8), Aggregate, Immutable),
@@ -159,6 +162,8 @@ fn catalog() -> &'static Vec<FunctionDef> {
                 Scalar,
                 Stable,
             ),
+            ("regexp_like", vec![t(Text), t(Text)], t(Bool), Scalar, Immutable),
+            ("regexp_like", vec![t(Text), t(Text), t(Text)], t(Bool), Scalar, Immutable),
         ];
         rows.into_iter()
             .enumerate()
