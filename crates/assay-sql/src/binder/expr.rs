@@ -285,10 +285,11 @@ impl Binder<'_> {
             relation_seen |= relation.is_some_and(|r| scope.has_relation(r));
             if let Found::Here(i) = scope.resolve(relation, name, pos)? {
                 let ty = scope.columns[i].data_type.clone();
+                let index = grouped_outer_index(scope, i, pos)?;
                 return Ok(Typed::new(
                     ScalarExpr::Outer {
                         depth: d + 1,
-                        index: i,
+                        index,
                     },
                     ty,
                     pos,
@@ -513,4 +514,27 @@ fn no_prefix_operator(symbol: &str, t: &Typed) -> assay_storage::Error {
         ),
         t.pos,
     )
+}
+
+/// A column of an enclosing query seen from its subquery: when that query
+/// is grouped its row is the Aggregate's, so the column must be a key.
+fn grouped_outer_index(scope: &Scope, i: usize, pos: Option<u32>) -> Result<usize> {
+    let Some(map) = &scope.group_map else {
+        return Ok(i);
+    };
+    map.get(i).copied().flatten().ok_or_else(|| {
+        let c = &scope.columns[i];
+        let shown = match &c.relation {
+            Some(r) => format!("{}.{}", r, c.name),
+            None => c.name.clone(),
+        };
+        at(
+            err!(
+                super::errors::GROUPING_ERROR,
+                "subquery uses ungrouped column \"{}\" from outer query",
+                shown
+            ),
+            pos,
+        )
+    })
 }

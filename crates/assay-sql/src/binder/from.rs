@@ -32,6 +32,7 @@ pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
             })
             .collect(),
         relations: vec![relation.to_string()],
+        group_map: None,
     }
 }
 
@@ -409,6 +410,7 @@ impl Binder<'_> {
         let scope = Scope {
             columns,
             relations: scope.relations,
+            group_map: None,
         };
         let plan = Plan::new(
             PlanNode::Project {

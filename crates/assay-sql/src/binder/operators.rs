@@ -260,6 +260,13 @@ impl Binder<'_> {
             (a, b) if is_int(a) && is_int(b) => return Ok((l, r)),
             _ => {}
         }
+        // Strings of different types compare as text (there is no
+        // varchar = text operator: both sides become text).
+        if l.ty.category() == TypeCategory::String && r.ty.category() == TypeCategory::String {
+            let l = self.cast_operand(l, &DataType::Text)?;
+            let r = self.cast_operand(r, &DataType::Text)?;
+            return Ok((l, r));
+        }
         let same_category = l.ty.category() == r.ty.category();
         let target = if same_category {
             common_type(&[l.ty.clone(), r.ty.clone()], "").ok()

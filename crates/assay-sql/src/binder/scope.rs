@@ -26,6 +26,10 @@ pub struct ScopeColumn {
 pub struct Scope {
     pub columns: Vec<ScopeColumn>,
     pub relations: Vec<String>,
+    /// Set on the scope of a grouped query as its subqueries see it: for
+    /// each column, its position among the group keys (the Aggregate's
+    /// output), or `None` for a column that is not grouped.
+    pub group_map: Option<Vec<Option<usize>>>,
 }
 
 /// Where a name was found.
@@ -58,6 +62,7 @@ impl Scope {
         Scope {
             columns,
             relations: relation.map(|r| vec![r.to_string()]).unwrap_or_default(),
+            group_map: None,
         }
     }
 

@@ -127,10 +127,28 @@ impl Binder<'_> {
         }
         let scope = scope;
 
-        let mut cx = ExprCtx::new(&scope, "SELECT");
-        cx.named_windows = &s.windows;
         // GROUP BY keys.
         let (keys, sets) = self.bind_group_by(&s.group_by, &items, &scope)?;
+        // Whether the query is grouped decides what its subqueries see of
+        // its row, so it is settled before the targets are bound.
+        let grouped_syntax = !s.group_by.is_empty()
+            || s.having.is_some()
+            || s.targets
+                .iter()
+                .any(|t| matches!(t, SelectItem::Expr { expr, .. } if has_aggregate(expr)))
+            || order_by.iter().any(|k| has_aggregate(&k.expr));
+        let mut target_scope = scope.clone();
+        if grouped_syntax {
+            let map = (0..scope.columns.len())
+                .map(|c| {
+                    keys.iter()
+                        .position(|k| matches!(k, ScalarExpr::Column(i) if *i == c))
+                })
+                .collect();
+            target_scope.group_map = Some(map);
+        }
+        let mut cx = ExprCtx::new(&target_scope, "SELECT");
+        cx.named_windows = &s.windows;
         cx.group_keys = keys.iter().map(key_of).collect();
         cx.allow_aggs = true;
         cx.allow_windows = true;
@@ -439,6 +457,7 @@ impl Binder<'_> {
                 in_star: false,
             }],
             relations: Vec::new(),
+            group_map: None,
         };
         Ok(Some((Plan::new(node, schema), scope)))
     }
@@ -749,5 +768,130 @@ pub(crate) fn expr_type(e: &ScalarExpr, scope: &Scope) -> DataType {
         | Subscript { data_type, .. } => data_type.clone(),
         Function { func, .. } => func.return_type.clone(),
         Outer { .. } => DataType::Unknown,
+    }
+}
+
+/// Whether an expression calls an aggregate outside any subquery or window
+/// (`f(*)` or a name with an aggregate of that arity), before binding.
+fn has_aggregate(e: &Expr) -> bool {
+    let mut found = false;
+    walk_ast(e, &mut |x| {
+        if let Expr::Function(call) = x {
+            if call.over.is_none() {
+                let types = vec![DataType::Unknown; call.args.len()];
+                let agg = call.star
+                    || match lookup_kind(call.name.base(), &types, FunctionKind::Aggregate) {
+                        Ok(_) => true,
+                        Err(e) => e.code().as_str() == "42725",
+                    };
+                found |= agg;
+            }
+        }
+    });
+    found
+}
+
+fn walk_opt(e: &Option<Box<Expr>>, f: &mut dyn FnMut(&Expr)) {
+    if let Some(x) = e {
+        walk_ast(x, f);
+    }
+}
+
+/// Calls `f` on an expression and its sub-expressions, not entering
+/// subqueries.
+fn walk_ast(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match e {
+        Expr::Unary { expr, .. }
+        | Expr::IsNull { expr, .. }
+        | Expr::IsBool { expr, .. }
+        | Expr::Cast { expr, .. }
+        | Expr::Field { expr, .. }
+        | Expr::Collate { expr, .. }
+        | Expr::Extract { expr, .. }
+        | Expr::InSubquery { expr, .. }
+        | Expr::QuantifiedSubquery { left: expr, .. } => walk_ast(expr, f),
+        Expr::Binary { left, right, .. }
+        | Expr::IsDistinctFrom { left, right, .. }
+        | Expr::Quantified { left, right, .. }
+        | Expr::NullIf(left, right)
+        | Expr::Position {
+            needle: left,
+            haystack: right,
+        }
+        | Expr::AtTimeZone {
+            expr: left,
+            zone: right,
+        } => {
+            walk_ast(left, f);
+            walk_ast(right, f);
+        }
+        Expr::Like {
+            expr,
+            pattern,
+            escape,
+            ..
+        } => {
+            walk_ast(expr, f);
+            walk_ast(pattern, f);
+            walk_opt(escape, f);
+        }
+        Expr::Between {
+            expr, low, high, ..
+        } => {
+            walk_ast(expr, f);
+            walk_ast(low, f);
+            walk_ast(high, f);
+        }
+        Expr::InList { expr, list, .. } => {
+            walk_ast(expr, f);
+            list.iter().for_each(|x| walk_ast(x, f));
+        }
+        Expr::Case {
+            operand,
+            whens,
+            else_result,
+        } => {
+            walk_opt(operand, f);
+            for (w, t) in whens {
+                walk_ast(w, f);
+                walk_ast(t, f);
+            }
+            walk_opt(else_result, f);
+        }
+        Expr::Function(call) => {
+            call.args.iter().for_each(|a| walk_ast(&a.value, f));
+            walk_opt(&call.filter, f);
+        }
+        Expr::Array(l)
+        | Expr::Row(l)
+        | Expr::Coalesce(l)
+        | Expr::Greatest(l)
+        | Expr::Least(l)
+        | Expr::Grouping(l) => {
+            l.iter().for_each(|x| walk_ast(x, f));
+        }
+        Expr::Subscript { expr, .. } => walk_ast(expr, f),
+        Expr::Substring { expr, from, count } => {
+            walk_ast(expr, f);
+            walk_opt(from, f);
+            walk_opt(count, f);
+        }
+        Expr::Trim { chars, expr, .. } => {
+            walk_ast(expr, f);
+            walk_opt(chars, f);
+        }
+        Expr::Overlay {
+            expr,
+            placing,
+            from,
+            count,
+        } => {
+            walk_ast(expr, f);
+            walk_ast(placing, f);
+            walk_ast(from, f);
+            walk_opt(count, f);
+        }
+        _ => {}
     }
 }

@@ -162,8 +162,20 @@ fn catalog() -> &'static Vec<FunctionDef> {
                 Scalar,
                 Stable,
             ),
-            ("regexp_like", vec![t(Text), t(Text)], t(Bool), Scalar, Immutable),
-            ("regexp_like", vec![t(Text), t(Text), t(Text)], t(Bool), Scalar, Immutable),
+            (
+                "regexp_like",
+                vec![t(Text), t(Text)],
+                t(Bool),
+                Scalar,
+                Immutable,
+            ),
+            (
+                "regexp_like",
+                vec![t(Text), t(Text), t(Text)],
+                t(Bool),
+                Scalar,
+                Immutable,
+            ),
         ];
         rows.into_iter()
             .enumerate()

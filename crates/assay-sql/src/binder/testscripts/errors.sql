@@ -45,3 +45,4 @@ SELECT 1 UNION SELECT 'a'::text
 SELECT 'a' UNION SELECT 1
 SELECT id FROM bt WHERE id IN (SELECT id, name FROM bt)
 SELECT * FROM (SELECT 1)
+SELECT name, (SELECT count(*) FROM bu WHERE bu.id = bt.qty) FROM bt GROUP BY name

@@ -49,3 +49,7 @@ SELECT ARRAY(SELECT id FROM bt)
 SELECT * FROM v_expensive
 SELECT id FROM bt WHERE id = $1 AND name = $2
 SELECT $1::int + 1, $2
+-- Correlated subqueries of grouped queries see the Aggregate's row
+SELECT name, (SELECT count(*) FROM bu WHERE bu.note = bt.name) FROM bt GROUP BY name
+SELECT d, count(*) FROM bt GROUP BY d HAVING EXISTS (SELECT 1 FROM bu WHERE bu.id > count(*) AND bt.d IS NOT NULL)
+SELECT d, count(*) FROM bt GROUP BY d HAVING EXISTS (SELECT 1 FROM bu WHERE bu.bt_id > 0 AND bt.d IS NOT NULL)
