@@ -256,6 +256,21 @@ impl Binder<'_> {
         implicit: bool,
     ) -> Result<Plan> {
         let source = self.bind_query(q, false)?;
+        // Unknown literals of the source take their target column's type
+        // (converted now when they are constants).
+        let types: Vec<crate::types::DataType> = source
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match (&f.data_type, targets.get(i)) {
+                (crate::types::DataType::Unknown, Some(&col)) => {
+                    table.columns[col].data_type.clone()
+                }
+                (t, _) => t.clone(),
+            })
+            .collect();
+        let source = self.cast_plan_columns(source, &types)?;
         let n = source.schema.len();
         if n > targets.len() {
             return Err(err!(

@@ -30,3 +30,5 @@ UPDATE bt SET qty = count(*)
 DELETE FROM bt WHERE id = 1 RETURNING *
 DELETE FROM bt USING bu WHERE bu.bt_id = bt.id
 DELETE FROM bt b WHERE b.qty > 3
+INSERT INTO bt (id, name) SELECT '5', 'x' UNION ALL SELECT 6, NULL
+INSERT INTO bt (id, d) SELECT $1, '2024-01-01'
