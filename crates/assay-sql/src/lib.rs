@@ -29,7 +29,11 @@
 
 pub mod ast;
 pub mod binder;
+pub mod catalog;
 pub mod functions;
+pub mod optimizer;
 pub mod parser;
 pub mod plan;
+pub mod session;
+pub mod table;
 pub mod types;

@@ -48,16 +48,30 @@ impl SqlState {
     pub const DATETIME_FIELD_OVERFLOW: SqlState = SqlState::new(b"22008");
     pub const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: SqlState = SqlState::new(b"22009");
     pub const DIVISION_BY_ZERO: SqlState = SqlState::new(b"22012");
+    pub const SUBSTRING_ERROR: SqlState = SqlState::new(b"22011");
+    pub const INVALID_ESCAPE_CHARACTER: SqlState = SqlState::new(b"22019");
+    pub const INVALID_REGULAR_EXPRESSION: SqlState = SqlState::new(b"2201B");
+    pub const INVALID_ARGUMENT_FOR_LOG: SqlState = SqlState::new(b"2201E");
+    pub const INVALID_ARGUMENT_FOR_POWER: SqlState = SqlState::new(b"2201F");
+    pub const INVALID_ARGUMENT_FOR_WIDTH_BUCKET: SqlState = SqlState::new(b"2201G");
+    pub const ARRAY_SUBSCRIPT_ERROR: SqlState = SqlState::new(b"2202E");
+    pub const INVALID_ESCAPE_SEQUENCE: SqlState = SqlState::new(b"22025");
+    pub const INVALID_ARGUMENT_FOR_NTILE: SqlState = SqlState::new(b"22014");
+    pub const INVALID_ARGUMENT_FOR_NTH_VALUE: SqlState = SqlState::new(b"22016");
     pub const INTERVAL_FIELD_OVERFLOW: SqlState = SqlState::new(b"22015");
     pub const UNTRANSLATABLE_CHARACTER: SqlState = SqlState::new(b"22P05");
     pub const INVALID_PARAMETER_VALUE: SqlState = SqlState::new(b"22023");
     pub const INVALID_TEXT_REPRESENTATION: SqlState = SqlState::new(b"22P02");
     pub const INVALID_DATETIME_FORMAT: SqlState = SqlState::new(b"22007");
+    pub const SEQUENCE_GENERATOR_LIMIT_EXCEEDED: SqlState = SqlState::new(b"2200H");
     // Class 23: integrity constraint violation
     pub const NOT_NULL_VIOLATION: SqlState = SqlState::new(b"23502");
     pub const FOREIGN_KEY_VIOLATION: SqlState = SqlState::new(b"23503");
     pub const UNIQUE_VIOLATION: SqlState = SqlState::new(b"23505");
     pub const CHECK_VIOLATION: SqlState = SqlState::new(b"23514");
+    // Class 2B and 3F
+    pub const DEPENDENT_OBJECTS_STILL_EXIST: SqlState = SqlState::new(b"2BP01");
+    pub const INVALID_SCHEMA_NAME: SqlState = SqlState::new(b"3F000");
     // Class 25: invalid transaction state
     pub const INVALID_TRANSACTION_STATE: SqlState = SqlState::new(b"25000");
     pub const ACTIVE_SQL_TRANSACTION: SqlState = SqlState::new(b"25001");
@@ -69,12 +83,19 @@ impl SqlState {
     // Class 42: syntax error or access rule violation
     pub const SYNTAX_ERROR: SqlState = SqlState::new(b"42601");
     pub const UNDEFINED_FUNCTION: SqlState = SqlState::new(b"42883");
+    pub const AMBIGUOUS_FUNCTION: SqlState = SqlState::new(b"42725");
     pub const DATATYPE_MISMATCH: SqlState = SqlState::new(b"42804");
     pub const CANNOT_COERCE: SqlState = SqlState::new(b"42846");
+    pub const UNDEFINED_PARAMETER: SqlState = SqlState::new(b"42P02");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");
     pub const UNDEFINED_OBJECT: SqlState = SqlState::new(b"42704");
     pub const DUPLICATE_OBJECT: SqlState = SqlState::new(b"42710");
     pub const DUPLICATE_TABLE: SqlState = SqlState::new(b"42P07");
+    pub const DUPLICATE_SCHEMA: SqlState = SqlState::new(b"42P06");
+    pub const DUPLICATE_COLUMN: SqlState = SqlState::new(b"42701");
+    pub const UNDEFINED_COLUMN: SqlState = SqlState::new(b"42703");
+    pub const WRONG_OBJECT_TYPE: SqlState = SqlState::new(b"42809");
+    pub const INVALID_TABLE_DEFINITION: SqlState = SqlState::new(b"42P16");
     // Class 53 and 54: resources and limits
     pub const DISK_FULL: SqlState = SqlState::new(b"53100");
     pub const OUT_OF_MEMORY: SqlState = SqlState::new(b"53200");
@@ -82,6 +103,7 @@ impl SqlState {
     pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new(b"54001");
     // Class 55: object not in prerequisite state
     pub const CANT_CHANGE_RUNTIME_PARAM: SqlState = SqlState::new(b"55P02");
+    pub const OBJECT_NOT_IN_PREREQUISITE_STATE: SqlState = SqlState::new(b"55000");
     pub const OBJECT_IN_USE: SqlState = SqlState::new(b"55006");
     pub const LOCK_NOT_AVAILABLE: SqlState = SqlState::new(b"55P03");
     // Class 57 and 58: operator intervention, system errors

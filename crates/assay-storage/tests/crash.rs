@@ -108,7 +108,11 @@ fn verify(path: &str, acknowledged: u64, full: bool) -> u64 {
         "found {last}, acknowledged only {acknowledged}"
     );
     let mut expected = 1; // the counter key
-    let from = if full { 1 } else { last.saturating_sub(60).max(1) };
+    let from = if full {
+        1
+    } else {
+        last.saturating_sub(60).max(1)
+    };
     for t in from..=last + 1 {
         let deleted = (t + 5 <= last) && deletes(t + 5) == Some(t);
         let visible = t <= last && !deleted;

@@ -113,8 +113,27 @@ impl Display for Expr {
                 };
                 write!(f, "{sym}{}", Operand(expr))
             }
-            Expr::Binary { op, left, right } => {
-                write!(f, "{} {op} {}", Operand(left), Operand(right))
+            Expr::Binary { op, .. } => {
+                // A left-leaning chain of one associative operator prints
+                // without parentheses (and without recursion): `a + b + c`.
+                let chain = matches!(
+                    op,
+                    BinaryOp::And | BinaryOp::Or | BinaryOp::Add | BinaryOp::Mul | BinaryOp::Concat
+                );
+                let mut rights = Vec::new();
+                let mut cur = self;
+                while let Expr::Binary { op: o, left, right } = cur {
+                    if !rights.is_empty() && (!chain || o != op) {
+                        break;
+                    }
+                    rights.push(right);
+                    cur = left;
+                }
+                write!(f, "{}", Operand(cur))?;
+                for right in rights.iter().rev() {
+                    write!(f, " {op} {}", Operand(right))?;
+                }
+                Ok(())
             }
             Expr::Like {
                 kind,

@@ -16,6 +16,8 @@ pub struct ColumnInfo {
     /// The default expression as SQL text (`nextval('t_id_seq'::regclass)`
     /// for serial and identity columns).
     pub default: Option<String>,
+    /// A dropped column keeps its slot in the row (as NULL) but has no name.
+    pub dropped: bool,
 }
 
 /// A unique index (or primary key), for `ON CONFLICT` inference.
@@ -41,7 +43,9 @@ pub struct TableInfo {
 
 impl TableInfo {
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.name == name)
+        self.columns
+            .iter()
+            .position(|c| !c.dropped && c.name == name)
     }
 }
 
@@ -81,6 +85,7 @@ impl MemoryCatalog {
                 data_type: t.clone(),
                 not_null: *nn,
                 default: d.map(str::to_string),
+                dropped: false,
             })
             .collect();
         self.tables.insert(
@@ -133,5 +138,65 @@ impl CatalogView for MemoryCatalog {
             return Ok(None);
         }
         Ok(self.tables.get(name).cloned())
+    }
+}
+
+/// The real catalog seen through a session's `search_path`.
+pub struct SessionCatalog<'a> {
+    pub catalog: &'a crate::catalog::Catalog,
+    pub path: &'a crate::catalog::SearchPath,
+}
+
+impl CatalogView for SessionCatalog<'_> {
+    fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>> {
+        use crate::catalog::{IndexExpr, RelRef, TableKind};
+        let Some((_, RelRef::Table(oid))) = self.catalog.resolve(schema, name, self.path)? else {
+            return Ok(None);
+        };
+        let Some(t) = self.catalog.table(oid) else {
+            return Ok(None);
+        };
+        let columns = t
+            .columns
+            .iter()
+            .map(|c| ColumnInfo {
+                name: c.name.clone(),
+                data_type: c.ty.clone(),
+                not_null: c.not_null,
+                default: c.default.clone(),
+                dropped: c.dropped,
+            })
+            .collect();
+        let unique_indexes = t
+            .indexes
+            .iter()
+            .filter(|i| i.unique && i.predicate.is_none())
+            .filter_map(|i| {
+                let columns = i
+                    .parts
+                    .iter()
+                    .map(|p| match p.expr {
+                        IndexExpr::Column(c) => Some(c),
+                        IndexExpr::Expression { .. } => None,
+                    })
+                    .collect::<Option<Vec<usize>>>()?;
+                Some(UniqueIndexInfo {
+                    oid: i.oid,
+                    name: i.name.clone(),
+                    columns,
+                })
+            })
+            .collect();
+        let view_sql = match &t.kind {
+            TableKind::View { query, .. } => Some(query.clone()),
+            TableKind::Ordinary => None,
+        };
+        Ok(Some(TableInfo {
+            oid: t.oid,
+            name: t.name.clone(),
+            columns,
+            unique_indexes,
+            view_sql,
+        }))
     }
 }

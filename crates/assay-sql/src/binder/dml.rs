@@ -125,7 +125,9 @@ impl Binder<'_> {
         let relation = ins.alias.clone().unwrap_or_else(|| table.name.clone());
         // Target columns.
         let targets: Vec<usize> = if ins.columns.is_empty() {
-            (0..table.columns.len()).collect()
+            (0..table.columns.len())
+                .filter(|i| !table.columns[*i].dropped)
+                .collect()
         } else {
             let mut out = Vec::new();
             for c in &ins.columns {

@@ -24,11 +24,12 @@ pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
             .columns
             .iter()
             .map(|c| ScopeColumn {
-                relation: Some(relation.to_string()),
+                // A dropped column keeps its slot but cannot be named.
+                relation: (!c.dropped).then(|| relation.to_string()),
                 name: c.name.clone(),
                 data_type: c.data_type.clone(),
-                unqualified: true,
-                in_star: true,
+                unqualified: !c.dropped,
+                in_star: !c.dropped,
             })
             .collect(),
         relations: vec![relation.to_string()],

@@ -39,7 +39,9 @@ mod typename;
 #[cfg(test)]
 mod tests;
 
-pub use catalog::{CatalogView, ColumnInfo, MemoryCatalog, TableInfo, UniqueIndexInfo};
+pub use catalog::{
+    CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
+};
 pub use scope::{Scope, ScopeColumn};
 
 use assay_storage::{Result, SqlState};

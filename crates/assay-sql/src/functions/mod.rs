@@ -1,260 +1,75 @@
-//! Stand-in for the `functions` branch (built-in function catalog), with the
-//! same public surface the binder uses: [`lookup`], [`lookup_kind`],
-//! [`Resolved`], [`FunctionDef`], [`FunctionKind`], [`Volatility`].
+//! Built-in functions: the catalog the binder resolves calls against, and
+//! the implementations the executor calls.
 //!
-//! It knows a handful of signatures, enough to bind and test queries; the
-//! real module replaces this file when the branches merge.
+//! A call's life goes:
+//!
+//! 1. **Binding.** The binder asks [`lookup`]`(name, arg_types)` (or
+//!    [`lookup_kind`] when only aggregates or only set-returning functions
+//!    are allowed). Resolution follows PostgreSQL's rules for functions
+//!    (`func_select_candidate`): an exact match wins; otherwise the
+//!    candidates reachable by implicit casts
+//!    ([`can_coerce_implicitly`](crate::types::can_coerce_implicitly)) are
+//!    narrowed by most exact matches, then by preferred types, then by the
+//!    categories of `unknown` literals. Polymorphic parameters (`anyelement`,
+//!    `anyarray`, which behave like PostgreSQL's `anycompatible` family) take
+//!    the common type of their arguments; `"any"` parameters (`concat`,
+//!    `format`, `json_build_object`, `pg_typeof`) take arguments as they are.
+//!    The answer is a [`Resolved`]: the [`FunctionDef`] (its `id`, kind,
+//!    [`Volatility`] and strictness), the type each argument must be cast to
+//!    before the call (`arg_types`), and the result type. Failures are
+//!    PostgreSQL's: `function f(integer) does not exist` (42883, with its
+//!    hint) and `function f(unknown) is not unique` (42725).
+//! 2. **Folding.** A call of an [`Volatility::Immutable`] function on
+//!    constants may be evaluated once at plan time; `Stable` ones (now(),
+//!    to_char with a time zone) once per statement; `Volatile` ones
+//!    (random(), clock_timestamp()) on every row.
+//! 3. **Evaluation.** Scalars: [`Resolved::eval`] with the argument values
+//!    and an [`EvalContext`] (settings, the statement's clocks, the random
+//!    source). Strict functions return NULL for a NULL argument without
+//!    being called. Evaluation is a call through a function pointer: no
+//!    name is looked at per row.
+//! 4. **Aggregates** ([`FunctionKind::Aggregate`]):
+//!    [`Resolved::accumulator`] makes one [`Accumulator`] per group; the
+//!    executor feeds it every row's argument values (NULLs included: each
+//!    accumulator skips them as its PostgreSQL aggregate does) and calls
+//!    `finish`. `count(*)` is `lookup("count", &[])`. `DISTINCT` is the
+//!    executor's job: it feeds each distinct argument tuple once. Window
+//!    frames evaluate aggregates by feeding an accumulator the frame's rows.
+//! 5. **Window functions** ([`FunctionKind::Window`]): the executor sorts a
+//!    partition, evaluates the arguments for every row, and calls
+//!    [`Resolved::eval_window`] with a [`WindowRow`] giving the current
+//!    row, its peer group and its frame.
+//! 6. **Set-returning functions** ([`FunctionKind::SetReturning`]):
+//!    [`Resolved::rows`] gives an iterator of rows; `columns` names their
+//!    columns (one column named after the function for most).
+//!
+//! `coalesce`, `nullif`, `greatest` and `least` are expressions the binder
+//! and executor handle (their type resolution is UNION's,
+//! [`common_type`](crate::types::common_type)); `LIKE`, `ILIKE`, `SIMILAR
+//! TO` and the regex operators are exposed in [`pattern`] for the
+//! executor's operators.
 
-use std::sync::OnceLock;
+mod aggregate;
+mod args;
+mod array;
+mod context;
+mod datetime;
+mod format;
+mod json;
+mod math;
+pub mod pattern;
+mod registry;
+mod resolve;
+mod setof;
+mod string;
+mod window;
 
-use assay_storage::{err, Error, Result, SqlState};
+#[cfg(test)]
+mod tests;
 
-use crate::types::{can_coerce_implicitly, DataType};
-
-/// Whether a call may be evaluated ahead of time (`pg_proc.provolatile`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Volatility {
-    Immutable,
-    Stable,
-    Volatile,
-}
-
-/// What kind of function a definition is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FunctionKind {
-    Scalar,
-    Aggregate,
-    Window,
-    SetReturning,
-}
-
-/// One built-in function signature. `None` parameters accept any type;
-/// a `None` result is the type of the first argument.
-#[derive(Clone, Debug)]
-pub struct FunctionDef {
-    pub id: u32,
-    pub name: &'static str,
-    params: Vec<Option<DataType>>,
-    ret: Option<DataType>,
-    kind: FunctionKind,
-    pub volatility: Volatility,
-    pub strict: bool,
-    pub columns: &'static [(&'static str, DataType)],
-}
-
-impl FunctionDef {
-    pub fn kind(&self) -> FunctionKind {
-        self.kind
-    }
-}
-
-/// A call resolved to one built-in function.
-#[derive(Clone, Debug)]
-pub struct Resolved {
-    pub def: &'static FunctionDef,
-    /// The type each argument must be cast to before the call.
-    pub arg_types: Vec<DataType>,
-    pub return_type: DataType,
-}
-
-impl Resolved {
-    /// Output columns of a set-returning function.
-    pub fn columns(&self) -> Vec<(String, DataType)> {
-        if self.def.columns.is_empty() {
-            vec![(self.def.name.to_string(), self.return_type.clone())]
-        } else {
-            self.def
-                .columns
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.clone()))
-                .collect()
-        }
-    }
-}
-
-/// (name, parameters, result, kind, volatility) of one signature.
-type Row = (
-    &'static str,
-    Vec<Option<DataType>>,
-    Option<DataType>,
-    FunctionKind,
-    Volatility,
-);
-
-fn catalog() -> &'static Vec<FunctionDef> {
-    static CATALOG: OnceLock<Vec<FunctionDef>> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        use DataType::*;
-        use FunctionKind::*;
-        use Volatility::*;
-        let any = None;
-        let t = |d: DataType| Some(d);
-        let rows: Vec<Row> = vec![
-            ("count", vec![], t(Int8), Aggregate, Immutable),
-            ("count", vec![any.clone()], t(Int8), Aggregate, Immutable),
-            ("sum", vec![t(Int4)], t(Int8), Aggregate, Immutable),
-            ("sum", vec![t(Int8)], t(Numeric(None)), Aggregate, Immutable),
-            (
-                "sum",
-                vec![t(Numeric(None))],
-                t(Numeric(None)),
-                Aggregate,
-                Immutable,
-            ),
-            ("sum", vec![t(Float8)], t(Float8), Aggregate, Immutable),
-            ("avg", vec![t(Int4)], t(Numeric(None)), Aggregate, Immutable),
-            ("avg", vec![t(Int8)], t(Numeric(None)), Aggregate, Immutable),
-            (
-                "avg",
-                vec![t(Numeric(None))],
-                t(Numeric(None)),
-                Aggregate,
-                Immutable,
-            ),
-            ("avg", vec![t(Float8)], t(Float8), Aggregate, Immutable),
-            ("min", vec![any.clone()], None, Aggregate, Immutable),
-            ("max", vec![any.clone()], None, Aggregate, Immutable),
-            (
-                "string_agg",
-                vec![t(Text), t(Text)],
-                t(Text),
-                Aggregate,
-                Immutable,
-            ),
-            ("array_agg", vec![any.clone()], None, Aggregate, Immutable),
-            ("row_number", vec![], t(Int8), Window, Immutable),
-            ("rank", vec![], t(Int8), Window, Immutable),
-            ("lag", vec![any.clone()], None, Window, Immutable),
-            (
-                "generate_series",
-                vec![t(Int4), t(Int4)],
-                t(Int4),
-                SetReturning,
-                Immutable,
-            ),
-            (
-                "generate_series",
-                vec![t(Int8), t(Int8)],
-                t(Int8),
-                SetReturning,
-                Immutable,
-            ),
-            ("unnest", vec![any.clone()], None, SetReturning, Immutable),
-            ("lower", vec![t(Text)], t(Text), Scalar, Immutable),
-            ("upper", vec![t(Text)], t(Text), Scalar, Immutable),
-            ("length", vec![t(Text)], t(Int4), Scalar, Immutable),
-            ("abs", vec![t(Int4)], t(Int4), Scalar, Immutable),
-            (
-                "abs",
-                vec![t(Numeric(None))],
-                t(Numeric(None)),
-                Scalar,
-                Immutable,
-            ),
-            ("abs", vec![t(Float8)], t(Float8), Scalar, Immutable),
-            ("now", vec![], t(TimestampTz), Scalar, Stable),
-            ("random", vec![], t(Float8), Scalar, Volatile),
-            ("nextval", vec![t(Text)], t(Int8), Scalar, Volatile),
-            (
-                "concat",
-                vec![any.clone(), any.clone()],
-                t(Text),
-                Scalar,
-                Stable,
-            ),
-            (
-                "regexp_like",
-                vec![t(Text), t(Text)],
-                t(Bool),
-                Scalar,
-                Immutable,
-            ),
-            (
-                "regexp_like",
-                vec![t(Text), t(Text), t(Text)],
-                t(Bool),
-                Scalar,
-                Immutable,
-            ),
-        ];
-        rows.into_iter()
-            .enumerate()
-            .map(|(id, (name, params, ret, kind, volatility))| FunctionDef {
-                id: id as u32,
-                name,
-                params,
-                ret,
-                kind,
-                volatility,
-                strict: true,
-                columns: &[],
-            })
-            .collect()
-    })
-}
-
-fn not_found(name: &str, args: &[DataType]) -> Error {
-    let list: Vec<String> = args.iter().map(|t| t.to_string()).collect();
-    err!(SqlState::UNDEFINED_FUNCTION, "function {}({}) does not exist", name, list.join(", ")).with_hint(
-        "No function matches the given name and argument types. You might need to add explicit type casts.",
-    )
-}
-
-/// Resolves `name(args)` among all built-in functions.
-pub fn lookup(name: &str, args: &[DataType]) -> Result<Resolved> {
-    lookup_filtered(name, args, None)
-}
-
-/// Resolves `name(args)` among functions of one kind only.
-pub fn lookup_kind(name: &str, args: &[DataType], kind: FunctionKind) -> Result<Resolved> {
-    lookup_filtered(name, args, Some(kind))
-}
-
-fn lookup_filtered(name: &str, args: &[DataType], kind: Option<FunctionKind>) -> Result<Resolved> {
-    let candidates = catalog()
-        .iter()
-        .filter(|d| d.name == name && d.params.len() == args.len())
-        .filter(|d| kind.is_none_or(|k| d.kind == k));
-    let mut best: Option<(usize, &'static FunctionDef)> = None;
-    for def in candidates {
-        let mut exact = 0;
-        let ok = def.params.iter().zip(args).all(|(p, a)| match p {
-            None => true,
-            Some(p) if p.without_typmod() == a.without_typmod() => {
-                exact += 1;
-                true
-            }
-            Some(p) => can_coerce_implicitly(a, p),
-        });
-        if ok && best.is_none_or(|(e, _)| exact > e) {
-            best = Some((exact, def));
-        }
-    }
-    let Some((_, def)) = best else {
-        return Err(not_found(name, args));
-    };
-    let arg_types: Vec<DataType> = def
-        .params
-        .iter()
-        .zip(args)
-        .map(|(p, a)| match (p, a) {
-            (Some(p), _) => p.clone(),
-            (None, DataType::Unknown) => DataType::Text,
-            (None, a) => a.clone(),
-        })
-        .collect();
-    let return_type = match &def.ret {
-        Some(t) => t.clone(),
-        None => match (def.name, arg_types.first()) {
-            ("unnest", Some(DataType::Array(e))) => (**e).clone(),
-            ("array_agg", Some(t)) => DataType::Array(Box::new(t.clone())),
-            (_, Some(t)) => t.clone(),
-            (_, None) => DataType::Text,
-        },
-    };
-    Ok(Resolved {
-        def,
-        arg_types,
-        return_type,
-    })
-}
+pub use aggregate::Accumulator;
+pub use context::{EvalContext, Prng};
+pub use registry::{FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility};
+pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
+pub use setof::RowIter;
+pub use window::WindowRow;

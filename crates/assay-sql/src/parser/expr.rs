@@ -25,6 +25,9 @@ const SQL_VALUE_FUNCTIONS: &[&str] = &[
     "current_schema",
 ];
 
+/// The longest chain of binary operators accepted (`a + b + …`).
+const MAX_CHAIN: usize = 10_000;
+
 fn boxed(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
@@ -42,8 +45,12 @@ impl Tr<'_> {
         e.as_deref().map(|e| self.bexpr(e)).transpose()
     }
 
-    pub fn expr(&self, e: &sp::Expr) -> Result<Expr> {
+    pub fn expr(&self, mut e: &sp::Expr) -> Result<Expr> {
         use sp::Expr as E;
+        // Parentheses only group; unwrap them without recursing.
+        while let E::Nested(inner) = e {
+            e = inner;
+        }
         Ok(match e {
             E::Identifier(id) => {
                 let lower = id.value.to_ascii_lowercase();
@@ -61,6 +68,15 @@ impl Tr<'_> {
                         pos: self.src.pos(id.span.start),
                     }
                 }
+            }
+            E::CompoundIdentifier(ids) if ids.len() > 4 => {
+                let name: Vec<String> = ids.iter().map(fold).collect();
+                return Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "improper qualified name (too many dotted names): {}",
+                    name.join(".")
+                )
+                .with_position(self.src.offset(ids[0].span.start)));
             }
             E::CompoundIdentifier(ids) => Expr::Column {
                 names: ids
@@ -133,11 +149,7 @@ impl Tr<'_> {
                 negated: *negated,
                 symmetric: self.symmetric.contains(&start_of(low.as_ref())),
             },
-            E::BinaryOp { left, op, right } => Expr::Binary {
-                op: self.binary_op(op)?,
-                left: self.bexpr(left)?,
-                right: self.bexpr(right)?,
-            },
+            E::BinaryOp { .. } => self.binary_chain(e)?,
             E::Like {
                 negated,
                 any: false,
@@ -273,7 +285,6 @@ impl Tr<'_> {
                 expr: self.bexpr(expr)?,
                 collation: object_name(collation)?,
             },
-            E::Nested(inner) => self.expr(inner)?,
             E::Value(v) => self.value(v)?,
             E::TypedString(ts) => Expr::Cast {
                 expr: boxed(self.value(&ts.value)?),
@@ -321,6 +332,33 @@ impl Tr<'_> {
             }
             other => return Err(unsupported(format!("expression \"{other}\""))),
         })
+    }
+
+    /// A chain such as `a OR b OR c …` is as deep as it is long; it is
+    /// walked in a loop so that thousands of terms do not exhaust the stack.
+    fn binary_chain(&self, e: &sp::Expr) -> Result<Expr> {
+        let mut spine = Vec::new();
+        let mut cur = e;
+        while let sp::Expr::BinaryOp { left, op, right } = cur {
+            spine.push((op, right));
+            cur = left;
+        }
+        if spine.len() > MAX_CHAIN {
+            return Err(err!(
+                SqlState::STATEMENT_TOO_COMPLEX,
+                "stack depth limit exceeded"
+            )
+            .with_hint("Simplify the statement: an expression has too many terms."));
+        }
+        let mut acc = self.expr(cur)?;
+        for (op, right) in spine.into_iter().rev() {
+            acc = Expr::Binary {
+                op: self.binary_op(op)?,
+                left: boxed(acc),
+                right: self.bexpr(right)?,
+            };
+        }
+        Ok(acc)
     }
 
     fn is_bool(&self, x: &sp::Expr, value: BoolTest, negated: bool) -> Result<Expr> {
@@ -512,6 +550,10 @@ impl Tr<'_> {
                 let index = p.strip_prefix('$').and_then(|n| n.parse::<u32>().ok());
                 return match index {
                     Some(index) if index > 0 => Ok(Expr::Param { index, pos }),
+                    Some(0) => Err(
+                        err!(SqlState::UNDEFINED_PARAMETER, "there is no parameter $0")
+                            .with_position(pos.0),
+                    ),
                     _ => Err(self.src.syntax_error_at(v.span.start, v.span.end)),
                 };
             }

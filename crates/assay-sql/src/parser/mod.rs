@@ -25,8 +25,11 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 use crate::ast::Statement;
 use source::{syntax_error_at_end, Source};
 
-/// How deeply expressions and queries may nest before parsing gives up.
-const RECURSION_LIMIT: usize = 200;
+/// How deeply expressions and queries may nest before parsing gives up
+/// with `stack depth limit exceeded`. Translation and printing recurse once
+/// per level, using a few KB of stack each in release builds (several times
+/// that unoptimised), so this bounds the stack a parse can need.
+const RECURSION_LIMIT: usize = 100;
 
 /// One statement's text and tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +58,11 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         .tokenize_with_location()
         .map_err(|e| tokenizer_error(&src, &e.message, e.location))?;
     let mut out = Vec::new();
-    for piece in tokens.split(|t| t.token == Token::SemiColon) {
+    let semicolons: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| t.token == Token::SemiColon)
+        .collect();
+    for (i, piece) in tokens.split(|t| t.token == Token::SemiColon).enumerate() {
         let significant: Vec<&TokenWithSpan> = piece
             .iter()
             .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -65,24 +72,15 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         };
         let start = src.offset(first.span.start);
         let text = src.slice(start, src.offset(last.span.end));
-        let mut symmetric = Vec::new();
-        let piece = preprocess(&src, piece, &mut symmetric)?;
-        let significant: Vec<&TokenWithSpan> = piece
-            .iter()
-            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-            .collect();
-        let tr = Tr {
-            src: &src,
-            text: &text,
-            symmetric,
-        };
-        let statement = match utility::parse(&tr, &significant)? {
-            Some(stmt) => stmt,
-            None => {
-                let stmt = sqlparser_statement(&src, &piece)?;
-                tr.statement(&stmt)?
+        let statement = statement(&src, piece, &text).map_err(|e| {
+            // A statement cut short by `;` fails at the semicolon.
+            match semicolons.get(i) {
+                Some(semi) if e.message() == "syntax error at end of input" => {
+                    src.syntax_error_at(semi.span.start, semi.span.end)
+                }
+                _ => e,
             }
-        };
+        })?;
         out.push(ParsedStatement {
             statement,
             start,
@@ -90,6 +88,28 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
         });
     }
     Ok(out)
+}
+
+/// Parses one statement: by hand for a few forms, else with sqlparser.
+fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statement> {
+    let mut symmetric = Vec::new();
+    let piece = preprocess(src, piece, &mut symmetric)?;
+    let significant: Vec<&TokenWithSpan> = piece
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let tr = Tr {
+        src,
+        text,
+        symmetric,
+    };
+    match utility::parse(&tr, &significant)? {
+        Some(stmt) => Ok(stmt),
+        None => {
+            let stmt = sqlparser_statement(src, &piece)?;
+            tr.statement(&stmt)
+        }
+    }
 }
 
 /// Parses one statement's tokens with sqlparser.
@@ -106,6 +126,17 @@ fn sqlparser_statement(
         .map_err(|e| parser_error(src, tokens, e))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
+        // A clause keyword left over (`ORDER` without `BY`) fails at what
+        // follows it, as in PostgreSQL's grammar.
+        if matches!(word(&next).as_deref(), Some("order" | "group")) {
+            let after = parser.peek_nth_token(1);
+            if after.token == Token::EOF {
+                return Err(syntax_error_at_end(src.char_len()));
+            }
+            if word(&after).as_deref() != Some("by") {
+                return Err(src.syntax_error_at(after.span.start, after.span.end));
+            }
+        }
         return Err(src.syntax_error_at(next.span.start, next.span.end));
     }
     Ok(stmt)
@@ -196,7 +227,7 @@ fn after_wildcard_start(out: &[TokenWithSpan]) -> bool {
     match prev {
         None => false,
         Some(t) => match &t.token {
-            Token::Comma | Token::Period => true,
+            Token::Comma => true,
             Token::Word(w) if w.quote_style.is_none() => {
                 matches!(
                     w.value.to_ascii_lowercase().as_str(),
@@ -262,6 +293,16 @@ fn preprocess(
                     }
                 }
                 out.push(t.clone());
+            }
+            Some("minus") => {
+                // Not a set operator in PostgreSQL: an ordinary name.
+                let mut quoted = t.clone();
+                if let Token::Word(w) = &mut quoted.token {
+                    w.value = "minus".into();
+                    w.quote_style = Some('"');
+                    w.keyword = sqlparser::keywords::Keyword::NoKeyword;
+                }
+                out.push(quoted);
             }
             Some(kw) if NEVER_AFTER_COMMA.contains(&kw) && last_is_comma(&out) => {
                 // sqlparser reads `SELECT a, FROM t` as a column named

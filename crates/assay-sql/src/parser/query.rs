@@ -203,7 +203,7 @@ impl Tr<'_> {
                 name,
             });
         }
-        out.from = self.from_list(&s.from)?;
+        out.from = self.table_refs(&s.from)?;
         out.where_clause = s.selection.as_ref().map(|e| self.expr(e)).transpose()?;
         match &s.group_by {
             GroupByExpr::Expressions(exprs, modifiers) => {
@@ -260,14 +260,19 @@ impl Tr<'_> {
             sp::SelectItem::QualifiedWildcard(
                 sp::SelectItemQualifiedWildcardKind::ObjectName(name),
                 opts,
-            ) if plain_wildcard(opts) => {
+            ) if plain_wildcard(&sp::WildcardAdditionalOptions {
+                opt_alias: None,
+                ..opts.clone()
+            }) =>
+            {
+                // PostgreSQL accepts and ignores an alias on `t.*`.
                 SelectItem::QualifiedWildcard(self.src.relation_name(name)?)
             }
             other => return Err(unsupported(format!("select item {other}"))),
         })
     }
 
-    pub fn from_list(&self, from: &[sp::TableWithJoins]) -> Result<Vec<TableRef>> {
+    pub fn table_refs(&self, from: &[sp::TableWithJoins]) -> Result<Vec<TableRef>> {
         from.iter().map(|t| self.table_with_joins(t)).collect()
     }
 

@@ -439,7 +439,7 @@ impl Tr<'_> {
         let (table, alias) = self.target_table(&u.table)?;
         let from = match &u.from {
             None => Vec::new(),
-            Some(sp::UpdateTableFromKind::AfterSet(f)) => self.from_list(f)?,
+            Some(sp::UpdateTableFromKind::AfterSet(f)) => self.table_refs(f)?,
             Some(sp::UpdateTableFromKind::BeforeSet(_)) => {
                 return Err(unsupported("UPDATE … FROM before SET"))
             }
@@ -473,7 +473,7 @@ impl Tr<'_> {
             table,
             alias,
             using: match &d.using {
-                Some(u) => self.from_list(u)?,
+                Some(u) => self.table_refs(u)?,
                 None => Vec::new(),
             },
             where_clause: d.selection.as_ref().map(|e| self.expr(e)).transpose()?,

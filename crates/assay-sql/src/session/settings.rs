@@ -29,13 +29,43 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
     ("application_name", "", Context::User, "application_name"),
     ("bytea_output", "hex", Context::User, "bytea_output"),
     ("client_encoding", "UTF8", Context::User, "client_encoding"),
-    ("client_min_messages", "notice", Context::User, "client_min_messages"),
+    (
+        "client_min_messages",
+        "notice",
+        Context::User,
+        "client_min_messages",
+    ),
     ("datestyle", "ISO, MDY", Context::User, "DateStyle"),
-    ("default_transaction_isolation", "read committed", Context::User, "default_transaction_isolation"),
-    ("default_transaction_read_only", "off", Context::User, "default_transaction_read_only"),
-    ("extra_float_digits", "1", Context::User, "extra_float_digits"),
-    ("idle_in_transaction_session_timeout", "0", Context::User, "idle_in_transaction_session_timeout"),
-    ("integer_datetimes", "on", Context::Internal, "integer_datetimes"),
+    (
+        "default_transaction_isolation",
+        "read committed",
+        Context::User,
+        "default_transaction_isolation",
+    ),
+    (
+        "default_transaction_read_only",
+        "off",
+        Context::User,
+        "default_transaction_read_only",
+    ),
+    (
+        "extra_float_digits",
+        "1",
+        Context::User,
+        "extra_float_digits",
+    ),
+    (
+        "idle_in_transaction_session_timeout",
+        "0",
+        Context::User,
+        "idle_in_transaction_session_timeout",
+    ),
+    (
+        "integer_datetimes",
+        "on",
+        Context::Internal,
+        "integer_datetimes",
+    ),
     ("intervalstyle", "postgres", Context::User, "IntervalStyle"),
     ("lc_collate", "C", Context::Internal, "lc_collate"),
     ("lc_ctype", "C", Context::Internal, "lc_ctype"),
@@ -44,18 +74,68 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
     ("lc_numeric", "C", Context::User, "lc_numeric"),
     ("lc_time", "C", Context::User, "lc_time"),
     ("lock_timeout", "0", Context::User, "lock_timeout"),
-    ("max_identifier_length", "63", Context::Internal, "max_identifier_length"),
-    ("search_path", "\"$user\", public", Context::User, "search_path"),
-    ("server_encoding", "UTF8", Context::Internal, "server_encoding"),
-    ("server_version", "15.18", Context::Internal, "server_version"),
-    ("server_version_num", "150018", Context::Internal, "server_version_num"),
-    ("standard_conforming_strings", "on", Context::User, "standard_conforming_strings"),
+    (
+        "max_identifier_length",
+        "63",
+        Context::Internal,
+        "max_identifier_length",
+    ),
+    (
+        "search_path",
+        "\"$user\", public",
+        Context::User,
+        "search_path",
+    ),
+    (
+        "server_encoding",
+        "UTF8",
+        Context::Internal,
+        "server_encoding",
+    ),
+    (
+        "server_version",
+        "15.18",
+        Context::Internal,
+        "server_version",
+    ),
+    (
+        "server_version_num",
+        "150018",
+        Context::Internal,
+        "server_version_num",
+    ),
+    (
+        "standard_conforming_strings",
+        "on",
+        Context::User,
+        "standard_conforming_strings",
+    ),
     ("statement_timeout", "0", Context::User, "statement_timeout"),
-    ("synchronous_commit", "on", Context::User, "synchronous_commit"),
+    (
+        "synchronous_commit",
+        "on",
+        Context::User,
+        "synchronous_commit",
+    ),
     ("timezone", "UTC", Context::User, "TimeZone"),
-    ("timezone_abbreviations", "Default", Context::User, "timezone_abbreviations"),
-    ("transaction_isolation", "read committed", Context::User, "transaction_isolation"),
-    ("transaction_read_only", "off", Context::User, "transaction_read_only"),
+    (
+        "timezone_abbreviations",
+        "Default",
+        Context::User,
+        "timezone_abbreviations",
+    ),
+    (
+        "transaction_isolation",
+        "read committed",
+        Context::User,
+        "transaction_isolation",
+    ),
+    (
+        "transaction_read_only",
+        "off",
+        Context::User,
+        "transaction_read_only",
+    ),
     ("work_mem", "4MB", Context::User, "work_mem"),
 ];
 
@@ -72,17 +152,26 @@ pub struct SessionSettings {
 
 impl Default for SessionSettings {
     fn default() -> SessionSettings {
-        let values = PARAMETERS.iter().map(|&(name, default, _, _)| (name, default.to_string())).collect();
-        SessionSettings { values, saved: Vec::new(), types: types::Settings::default() }
+        let values = PARAMETERS
+            .iter()
+            .map(|&(name, default, _, _)| (name, default.to_string()))
+            .collect();
+        SessionSettings {
+            values,
+            saved: Vec::new(),
+            types: types::Settings::default(),
+        }
     }
 }
 
 fn lookup(name: &str) -> Result<&'static (&'static str, &'static str, Context, &'static str)> {
     let lower = name.to_ascii_lowercase();
-    PARAMETERS
-        .iter()
-        .find(|p| p.0 == lower)
-        .ok_or_else(|| err!(SqlState::UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))
+    PARAMETERS.iter().find(|p| p.0 == lower).ok_or_else(|| {
+        err!(
+            SqlState::UNDEFINED_OBJECT,
+            "unrecognized configuration parameter \"{name}\""
+        )
+    })
 }
 
 impl SessionSettings {
@@ -99,7 +188,13 @@ impl SessionSettings {
 
     /// `SET [LOCAL] name = value` (`None` is `DEFAULT`). `in_transaction`
     /// says whether the change must be undone if the transaction rolls back.
-    pub fn set(&mut self, name: &str, value: Option<&str>, local: bool, in_transaction: bool) -> Result<()> {
+    pub fn set(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        local: bool,
+        in_transaction: bool,
+    ) -> Result<()> {
         let p = lookup(name)?;
         if p.2 == Context::Internal {
             return Err(err!(
@@ -146,7 +241,10 @@ impl SessionSettings {
                 Ok(value.to_string())
             }
             "extra_float_digits" => {
-                let n: i32 = value.trim().parse().map_err(|_| invalid_integer(name, value))?;
+                let n: i32 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid_integer(name, value))?;
                 self.types.set_extra_float_digits(n)?;
                 Ok(n.to_string())
             }
@@ -161,34 +259,39 @@ impl SessionSettings {
                     "IntervalStyle \"{other}\" is not supported yet"
                 )),
             },
-            "client_encoding" => match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
-                "UTF8" | "UNICODE" => Ok("UTF8".into()),
-                "SQLASCII" => Ok("SQL_ASCII".into()),
-                _ => Err(err!(
-                    SqlState::FEATURE_NOT_SUPPORTED,
-                    "conversion between {value} and UTF8 is not supported"
-                )),
-            },
-            "statement_timeout" | "lock_timeout" | "idle_in_transaction_session_timeout" => {
-                parse_duration_ms(name, value).map(|ms| format_duration_ms(ms))
-            }
-            "standard_conforming_strings" | "default_transaction_read_only" | "transaction_read_only" => {
-                match value.to_ascii_lowercase().as_str() {
-                    "on" | "true" | "yes" | "1" => Ok("on".into()),
-                    "off" | "false" | "no" | "0" => Ok("off".into()),
+            "client_encoding" => {
+                match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
+                    "UTF8" | "UNICODE" => Ok("UTF8".into()),
+                    "SQLASCII" => Ok("SQL_ASCII".into()),
                     _ => Err(err!(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        "parameter \"{name}\" requires a Boolean value"
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "conversion between {value} and UTF8 is not supported"
                     )),
                 }
             }
+            "statement_timeout" | "lock_timeout" | "idle_in_transaction_session_timeout" => {
+                parse_duration_ms(name, value).map(|ms| format_duration_ms(ms))
+            }
+            "standard_conforming_strings"
+            | "default_transaction_read_only"
+            | "transaction_read_only" => match value.to_ascii_lowercase().as_str() {
+                "on" | "true" | "yes" | "1" => Ok("on".into()),
+                "off" | "false" | "no" | "0" => Ok("off".into()),
+                _ => Err(err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "parameter \"{name}\" requires a Boolean value"
+                )),
+            },
             _ => Ok(value.to_string()),
         }
     }
 
     /// The statement timeout in milliseconds (0: none).
     pub fn statement_timeout_ms(&self) -> u64 {
-        self.values.get("statement_timeout").and_then(|v| parse_duration_ms("", v).ok()).unwrap_or(0)
+        self.values
+            .get("statement_timeout")
+            .and_then(|v| parse_duration_ms("", v).ok())
+            .unwrap_or(0)
     }
 
     /// The schemas of `search_path`, `$user` dropped, quotes removed.
@@ -249,7 +352,10 @@ impl SessionSettings {
 }
 
 fn invalid_integer(name: &str, value: &str) -> assay_storage::Error {
-    err!(SqlState::INVALID_PARAMETER_VALUE, "invalid value for parameter \"{name}\": \"{value}\"")
+    err!(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "invalid value for parameter \"{name}\": \"{value}\""
+    )
 }
 
 /// Parses `5000`, `5s`, `2min`, `100ms` as PostgreSQL's time units.
@@ -293,7 +399,8 @@ mod tests {
     fn set_show_reset_and_rollback() {
         let mut s = SessionSettings::default();
         assert_eq!(s.show("DateStyle").unwrap(), "ISO, MDY");
-        s.set("statement_timeout", Some("5000"), false, false).unwrap();
+        s.set("statement_timeout", Some("5000"), false, false)
+            .unwrap();
         assert_eq!(s.show("statement_timeout").unwrap(), "5s");
         s.set("extra_float_digits", Some("3"), false, true).unwrap();
         s.set("search_path", Some("a, public"), true, true).unwrap();
@@ -305,7 +412,9 @@ mod tests {
         assert_eq!(s.show("extra_float_digits").unwrap(), "3");
         let e = s.show("nope").unwrap_err();
         assert_eq!(e.message(), "unrecognized configuration parameter \"nope\"");
-        let e = s.set("server_version", Some("1"), false, false).unwrap_err();
+        let e = s
+            .set("server_version", Some("1"), false, false)
+            .unwrap_err();
         assert_eq!(e.code().as_str(), "55P02");
     }
 }

@@ -40,7 +40,11 @@ impl Block {
         isolation: IsolationLevel,
         read_only: bool,
     ) -> Result<Block> {
-        let mode = if read_only { TxnMode::ReadOnly } else { TxnMode::Deferred };
+        let mode = if read_only {
+            TxnMode::ReadOnly
+        } else {
+            TxnMode::Deferred
+        };
         Ok(Block {
             txn: pager.begin(mode)?,
             explicit,
@@ -52,7 +56,10 @@ impl Block {
     }
 
     fn keeps_snapshot(&self) -> bool {
-        matches!(self.isolation, IsolationLevel::RepeatableRead | IsolationLevel::Serializable)
+        matches!(
+            self.isolation,
+            IsolationLevel::RepeatableRead | IsolationLevel::Serializable
+        )
     }
 
     /// Called before each statement: under READ COMMITTED, a block that has

@@ -1,0 +1,129 @@
+//! The `assay` command.
+//!
+//! - `assay shell [PATH] [-c SQL] [-f FILE]`: the SQL shell on an embedded
+//!   database (`assay.db` in the current directory by default; `:memory:`
+//!   for an in-memory one).
+//! - `assay check PATH`: runs the storage integrity check on a database file.
+
+use std::process::ExitCode;
+
+use assay_cli::shell::Shell;
+use assay_sql::session::Engine;
+use assay_storage::vfs::OsVfs;
+use assay_storage::{integrity_check, Pager, PagerOptions};
+
+const USAGE: &str = "usage:
+  assay shell [PATH] [-c SQL] [-f FILE]   SQL shell (PATH defaults to ./assay.db; :memory: for in-memory)
+  assay check PATH                        integrity check of a database file";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("shell") => shell(&args[1..]),
+        Some("check") if args.len() == 2 => check(&args[1]),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn shell(args: &[String]) -> ExitCode {
+    let mut path = None;
+    let mut commands: Vec<(bool, String)> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-c" | "-f" if i + 1 < args.len() => {
+                commands.push((args[i] == "-f", args[i + 1].clone()));
+                i += 2;
+            }
+            other if path.is_none() && !other.starts_with('-') => {
+                path = Some(other.to_string());
+                i += 1;
+            }
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let path = path.unwrap_or_else(|| "assay.db".into());
+    let engine = if path == ":memory:" {
+        Engine::open_memory()
+    } else {
+        Engine::open(&OsVfs, &path, PagerOptions::default())
+    };
+    let engine = match engine {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("assay: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let name = std::path::Path::new(&path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "assay".into());
+    let mut shell = Shell::new(engine.session(), name);
+    let stdout = std::io::stdout();
+    let result = if commands.is_empty() {
+        shell.interactive()
+    } else {
+        let mut out = stdout.lock();
+        commands.iter().try_for_each(|(file, arg)| {
+            if *file {
+                match std::fs::read_to_string(arg) {
+                    Ok(text) => shell.run_script(&text, &mut out),
+                    Err(e) => {
+                        eprintln!("assay: {arg}: {e}");
+                        shell.had_error = true;
+                        Ok(())
+                    }
+                }
+            } else if arg.trim_start().starts_with('\\') {
+                shell.run_script(arg, &mut out)
+            } else {
+                shell.run_sql(arg, &mut out)
+            }
+        })
+    };
+    if let Err(e) = result {
+        eprintln!("assay: {e}");
+        return ExitCode::from(1);
+    }
+    if shell.had_error && !commands.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `assay check PATH`: prints the integrity report; exit 1 if anything is wrong.
+fn check(path: &str) -> ExitCode {
+    let options = PagerOptions {
+        create: false,
+        ..PagerOptions::default()
+    };
+    let report = Pager::open(&OsVfs, path, options).and_then(|pager| integrity_check(&pager));
+    match report {
+        Ok(report) if report.is_ok() => {
+            println!(
+                "ok: {} pages, {} trees, {} entries, {} free pages, {} WAL frames",
+                report.pages, report.trees, report.entries, report.free_pages, report.wal_frames
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+            println!("{} problems found", report.problems.len());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("assay: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

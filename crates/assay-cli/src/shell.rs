@@ -1,0 +1,271 @@
+//! The interactive shell: psql's look and feel over an embedded database.
+//!
+//! Input goes through the [`Splitter`] (statements end at `;`, meta
+//! commands run at once); each statement runs in the session and its
+//! result prints as psql prints it: a table and a row count for rows, the
+//! command tag otherwise, `ERROR:` with `LINE n:` and a caret for errors,
+//! then the shell carries on.
+
+use std::io::Write;
+use std::time::Instant;
+
+use assay_sql::session::{Session, StatementResult};
+use assay_sql::types::{format_value, DataType};
+use assay_storage::Error;
+
+use crate::describe;
+use crate::input::{Item, Splitter};
+use crate::table::{aligned, expanded, Column};
+
+/// Shell state beyond the session: display toggles.
+pub struct Shell {
+    pub session: Session,
+    pub name: String,
+    expanded: bool,
+    timing: bool,
+    /// Set when a statement failed (for `-c`/`-f` exit codes).
+    pub had_error: bool,
+    pub quit: bool,
+}
+
+impl Shell {
+    pub fn new(session: Session, name: String) -> Shell {
+        Shell {
+            session,
+            name,
+            expanded: false,
+            timing: false,
+            had_error: false,
+            quit: false,
+        }
+    }
+
+    /// Runs one item and writes what psql would print.
+    pub fn run_item(&mut self, item: Item, out: &mut dyn Write) -> std::io::Result<()> {
+        match item {
+            Item::Sql(sql) => self.run_sql(&sql, out),
+            Item::Meta { command, args } => self.meta(&command, &args, out),
+        }
+    }
+
+    /// Runs SQL text (one or more statements).
+    pub fn run_sql(&mut self, sql: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        let start = Instant::now();
+        let (results, error) = self.session.run(sql);
+        for result in &results {
+            self.print_result(result, out)?;
+        }
+        if let Some(e) = error {
+            self.had_error = true;
+            print_error(&e, sql, out)?;
+        }
+        if self.timing {
+            writeln!(
+                out,
+                "Time: {:.3} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            )?;
+        }
+        Ok(())
+    }
+
+    fn print_result(&self, result: &StatementResult, out: &mut dyn Write) -> std::io::Result<()> {
+        for notice in &result.notices {
+            writeln!(out, "{}:  {}", notice.severity, notice.message)?;
+        }
+        if !result.returns_rows {
+            if !result.tag.is_empty() {
+                writeln!(out, "{}", result.tag)?;
+            }
+            return Ok(());
+        }
+        let columns: Vec<Column> = result
+            .columns
+            .iter()
+            .map(|f| Column {
+                name: f.name.clone(),
+                numeric: is_numeric(&f.data_type),
+            })
+            .collect();
+        let settings = &self.session.settings.types;
+        let rows: Vec<Vec<Option<String>>> = result
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| format_value(v, settings)).collect())
+            .collect();
+        let text = if self.expanded {
+            expanded(&columns, &rows)
+        } else {
+            aligned(&columns, &rows)
+        };
+        write!(out, "{text}")?;
+        writeln!(out)
+    }
+
+    fn meta(&mut self, command: &str, args: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+        if let Err(e) = self.session.refresh_catalog() {
+            return print_error(&e, "", out);
+        }
+        let catalog = self.session.catalog().clone();
+        match (command, args.first()) {
+            ("q" | "quit", _) => self.quit = true,
+            ("x", _) => {
+                self.expanded = match args.first().map(String::as_str) {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => !self.expanded,
+                };
+                writeln!(
+                    out,
+                    "Expanded display is {}.",
+                    if self.expanded { "on" } else { "off" }
+                )?;
+            }
+            ("timing", _) => {
+                self.timing = !self.timing;
+                writeln!(out, "Timing is {}.", if self.timing { "on" } else { "off" })?;
+            }
+            ("i" | "include", Some(path)) => match std::fs::read_to_string(path) {
+                Ok(text) => self.run_script(&text, out)?,
+                Err(e) => {
+                    self.had_error = true;
+                    writeln!(out, "{path}: {e}")?
+                }
+            },
+            ("d", Some(name)) | ("d+", Some(name)) => match describe::describe(&catalog, name) {
+                Some(text) => writeln!(out, "{text}")?,
+                None => {
+                    self.had_error = true;
+                    writeln!(out, "Did not find any relation named \"{name}\".")?
+                }
+            },
+            ("d" | "d+", None) => writeln!(out, "{}", describe::list_relations(&catalog, ""))?,
+            ("dt" | "dt+", _) => writeln!(out, "{}", describe::list_relations(&catalog, "t"))?,
+            ("di" | "di+", _) => writeln!(out, "{}", describe::list_relations(&catalog, "i"))?,
+            ("dv" | "dv+", _) => writeln!(out, "{}", describe::list_relations(&catalog, "v"))?,
+            ("ds" | "ds+", _) => writeln!(out, "{}", describe::list_relations(&catalog, "s"))?,
+            ("dn" | "dn+", _) => writeln!(out, "{}", describe::list_schemas(&catalog))?,
+            ("?", _) => writeln!(out, "{}", HELP)?,
+            _ => {
+                self.had_error = true;
+                writeln!(out, "invalid command \\{command}\nTry \\? for help.")?
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a whole script (`-f`, `\i`): statements in order, errors
+    /// printed, carrying on as psql does.
+    pub fn run_script(&mut self, text: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut splitter = Splitter::new();
+        for line in text.lines() {
+            for item in splitter.push_line(line) {
+                self.run_item(item, out)?;
+                if self.quit {
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(item) = splitter.finish() {
+            self.run_item(item, out)?;
+        }
+        Ok(())
+    }
+
+    /// The interactive loop with line editing and history.
+    pub fn interactive(&mut self) -> std::io::Result<()> {
+        let mut editor = match rustyline::DefaultEditor::new() {
+            Ok(e) => e,
+            Err(e) => return Err(std::io::Error::other(e.to_string())),
+        };
+        let history =
+            std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".assay_history"));
+        if let Some(h) = &history {
+            let _ = editor.load_history(h);
+        }
+        println!(
+            "assay {} (PostgreSQL 15 compatible). Type \\? for help, \\q to quit.",
+            env!("CARGO_PKG_VERSION")
+        );
+        let mut splitter = Splitter::new();
+        let stdout = std::io::stdout();
+        while !self.quit {
+            let marker = splitter.prompt_state();
+            let prompt = format!("{}{}> ", self.name, marker);
+            match editor.readline(&prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    for item in splitter.push_line(&line) {
+                        let mut lock = stdout.lock();
+                        self.run_item(item, &mut lock)?;
+                    }
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => splitter.reset(),
+                Err(_) => break,
+            }
+        }
+        if let Some(h) = &history {
+            let _ = editor.save_history(h);
+        }
+        Ok(())
+    }
+}
+
+fn is_numeric(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Int2
+            | DataType::Int4
+            | DataType::Int8
+            | DataType::Float4
+            | DataType::Float8
+            | DataType::Numeric(_)
+    )
+}
+
+/// Prints an error as psql does, with the statement line and a caret when
+/// the error has a position.
+pub fn print_error(e: &Error, sql: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "ERROR:  {}", e.message())?;
+    if let Some(pos) = e.position() {
+        let pos = pos.saturating_sub(1) as usize;
+        let mut line_start = 0;
+        let mut line_no = 1;
+        for (i, c) in sql.chars().enumerate() {
+            if i >= pos {
+                break;
+            }
+            if c == '\n' {
+                line_start = i + 1;
+                line_no += 1;
+            }
+        }
+        let line: String = sql
+            .chars()
+            .skip(line_start)
+            .take_while(|&c| c != '\n')
+            .collect();
+        let prefix = format!("LINE {line_no}: ");
+        writeln!(out, "{prefix}{line}")?;
+        writeln!(out, "{}^", " ".repeat(prefix.len() + pos - line_start))?;
+    }
+    if let Some(detail) = e.detail() {
+        writeln!(out, "DETAIL:  {detail}")?;
+    }
+    if let Some(hint) = e.hint() {
+        writeln!(out, "HINT:  {hint}")?;
+    }
+    Ok(())
+}
+
+const HELP: &str = "General
+  \\q                     quit
+  \\i FILE                execute commands from file
+  \\timing                toggle timing of commands
+  \\x [on|off]            toggle expanded output
+Informational
+  \\d[+] [NAME]           list tables, views and sequences, or describe NAME
+  \\dt, \\di, \\dv, \\ds     list tables, indexes, views, sequences
+  \\dn                    list schemas";

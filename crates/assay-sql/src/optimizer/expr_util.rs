@@ -1,0 +1,141 @@
+//! Helpers the rules share: conjuncts, column sets, remapping, types.
+
+use crate::plan::{ScalarExpr, Schema};
+use crate::types::DataType;
+
+/// The conjuncts of a predicate (`a AND (b AND c)` → `[a, b, c]`).
+pub fn conjuncts(expr: ScalarExpr) -> Vec<ScalarExpr> {
+    match expr {
+        ScalarExpr::And(list) => list.into_iter().flat_map(conjuncts).collect(),
+        other => vec![other],
+    }
+}
+
+/// The conjunction of `list` (None if empty).
+pub fn conjoin(mut list: Vec<ScalarExpr>) -> Option<ScalarExpr> {
+    match list.len() {
+        0 => None,
+        1 => list.pop(),
+        _ => Some(ScalarExpr::And(list)),
+    }
+}
+
+/// Whether the expression contains a subquery (rules leave those in place:
+/// moving them would need their outer references rewritten too).
+pub fn has_subquery(expr: &ScalarExpr) -> bool {
+    let mut found = false;
+    expr.visit(&mut |e| found |= matches!(e, ScalarExpr::Subquery { .. }));
+    found
+}
+
+/// The input columns an expression reads, as (min, max), or None if none.
+pub fn column_span(expr: &ScalarExpr) -> Option<(usize, usize)> {
+    let mut span: Option<(usize, usize)> = None;
+    expr.visit(&mut |e| {
+        if let ScalarExpr::Column(i) = e {
+            span = Some(match span {
+                None => (*i, *i),
+                Some((lo, hi)) => (lo.min(*i), hi.max(*i)),
+            });
+        }
+    });
+    span
+}
+
+/// Rewrites every column reference through `f`.
+pub fn map_columns(expr: &mut ScalarExpr, f: &dyn Fn(usize) -> usize) {
+    use ScalarExpr::*;
+    match expr {
+        Column(i) => *i = f(*i),
+        Outer { .. } | Const { .. } | Param { .. } => {}
+        Cast { expr, .. }
+        | Not(expr)
+        | Negate { expr, .. }
+        | IsNull { expr, .. }
+        | IsBool { expr, .. } => map_columns(expr, f),
+        And(list) | Or(list) => list.iter_mut().for_each(|e| map_columns(e, f)),
+        Compare { left, right, .. }
+        | Binary { left, right, .. }
+        | IsDistinctFrom { left, right, .. }
+        | NullIf { left, right, .. } => {
+            map_columns(left, f);
+            map_columns(right, f);
+        }
+        Like {
+            expr,
+            pattern,
+            escape,
+            ..
+        } => {
+            map_columns(expr, f);
+            map_columns(pattern, f);
+            if let Some(e) = escape {
+                map_columns(e, f);
+            }
+        }
+        InList { expr, list, .. } => {
+            map_columns(expr, f);
+            list.iter_mut().for_each(|e| map_columns(e, f));
+        }
+        Case {
+            operand,
+            whens,
+            else_result,
+            ..
+        } => {
+            if let Some(e) = operand {
+                map_columns(e, f);
+            }
+            for (w, t) in whens {
+                map_columns(w, f);
+                map_columns(t, f);
+            }
+            if let Some(e) = else_result {
+                map_columns(e, f);
+            }
+        }
+        Coalesce { args, .. }
+        | MinMax { args, .. }
+        | Function { args, .. }
+        | Array { elements: args, .. } => args.iter_mut().for_each(|e| map_columns(e, f)),
+        Subquery { kind, .. } => match kind {
+            crate::plan::SubqueryKind::Any { lhs, .. }
+            | crate::plan::SubqueryKind::All { lhs, .. } => map_columns(lhs, f),
+            _ => {}
+        },
+        Subscript { expr, index, .. } => {
+            map_columns(expr, f);
+            map_columns(index, f);
+        }
+    }
+}
+
+/// The type of an expression over `schema`, where it is cheap to know.
+pub fn expr_type(expr: &ScalarExpr, schema: &Schema) -> Option<DataType> {
+    use ScalarExpr::*;
+    match expr {
+        Column(i) => schema.fields.get(*i).map(|f| f.data_type.clone()),
+        Const { data_type, .. } | Param { data_type, .. } => Some(data_type.clone()),
+        Cast { to, .. } => Some(to.clone()),
+        Binary { data_type, .. }
+        | Negate { data_type, .. }
+        | Case { data_type, .. }
+        | Coalesce { data_type, .. }
+        | NullIf { data_type, .. }
+        | MinMax { data_type, .. }
+        | Subquery { data_type, .. }
+        | Array { data_type, .. }
+        | Subscript { data_type, .. } => Some(data_type.clone()),
+        Function { func, .. } => Some(func.return_type.clone()),
+        Not(_)
+        | And(_)
+        | Or(_)
+        | Compare { .. }
+        | IsNull { .. }
+        | IsBool { .. }
+        | IsDistinctFrom { .. }
+        | Like { .. }
+        | InList { .. } => Some(DataType::Bool),
+        Outer { .. } => None,
+    }
+}

@@ -1,0 +1,233 @@
+//! Rule: push filter conjuncts down to the lowest node that can test them.
+//!
+//! - `Filter` over `Scan`: the predicate becomes the scan's filter, where
+//!   index selection can see it.
+//! - `Filter` over an inner join: conjuncts over the left columns only go
+//!   to the left input, over the right only to the right input, and the
+//!   rest join the join condition. Over a left join (and semi and anti
+//!   joins), only left-only conjuncts move.
+//! - An inner join's own condition is split the same way.
+//! - `Filter` over `Filter` merges.
+//!
+//! Conjuncts with subqueries stay where they are (their outer references
+//! would need rewriting), as do filters over anything else.
+
+use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns};
+use super::transform_up;
+use crate::plan::{JoinKind, Plan, PlanNode, ScalarExpr};
+
+pub fn apply(plan: Plan) -> Plan {
+    transform_up(plan, &mut |p| match p.node {
+        PlanNode::Filter { .. } => push_filter(p),
+        PlanNode::Join {
+            kind: JoinKind::Inner,
+            condition: Some(_),
+            lateral: false,
+            ..
+        } => split_join_condition(p),
+        _ => p,
+    })
+}
+
+/// Pushes a Filter node's conjuncts into its input.
+fn push_filter(plan: Plan) -> Plan {
+    let Plan {
+        node,
+        schema,
+        rows,
+        cost,
+    } = plan;
+    let PlanNode::Filter { input, predicate } = node else {
+        return Plan {
+            node,
+            schema,
+            rows,
+            cost,
+        };
+    };
+    let input = *input;
+    let (movable, fixed): (Vec<_>, Vec<_>) = conjuncts(predicate)
+        .into_iter()
+        .partition(|c| !has_subquery(c));
+    let rest = push_into(input, movable);
+    wrap_filter(rest, fixed)
+}
+
+/// Adds a Filter with `conds` above `plan` (nothing if none).
+fn wrap_filter(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
+    match conjoin(conds) {
+        None => plan,
+        Some(predicate) => {
+            let schema = plan.schema.clone();
+            Plan::new(
+                PlanNode::Filter {
+                    input: Box::new(plan),
+                    predicate,
+                },
+                schema,
+            )
+        }
+    }
+}
+
+/// Pushes `conds` (each over `plan`'s output columns) as deep as possible.
+fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
+    if conds.is_empty() {
+        return plan;
+    }
+    let Plan {
+        node,
+        schema,
+        rows,
+        cost,
+    } = plan;
+    match node {
+        PlanNode::Scan {
+            table,
+            access,
+            filter,
+            projection: None,
+        } => {
+            let mut all: Vec<ScalarExpr> = filter.map(conjuncts).unwrap_or_default();
+            all.extend(conds);
+            let node = PlanNode::Scan {
+                table,
+                access,
+                filter: conjoin(all),
+                projection: None,
+            };
+            Plan {
+                node,
+                schema,
+                rows,
+                cost,
+            }
+        }
+        PlanNode::Filter { input, predicate } => {
+            let mut all = conjuncts(predicate);
+            all.extend(conds);
+            push_into(*input, all)
+        }
+        PlanNode::Join {
+            left,
+            right,
+            kind,
+            condition,
+            algorithm,
+            lateral: false,
+        } if matches!(
+            kind,
+            JoinKind::Inner | JoinKind::Left | JoinKind::Semi | JoinKind::Anti
+        ) =>
+        {
+            let width = left.schema.len();
+            let (mut to_left, mut to_right, mut keep) = (Vec::new(), Vec::new(), Vec::new());
+            for c in conds {
+                match column_span(&c) {
+                    Some((_, hi)) if hi < width => to_left.push(c),
+                    Some((lo, _)) if lo >= width && kind == JoinKind::Inner => {
+                        let mut c = c;
+                        map_columns(&mut c, &|i| i - width);
+                        to_right.push(c);
+                    }
+                    None => to_left.push(c),
+                    _ => keep.push(c),
+                }
+            }
+            let left = Box::new(push_into(*left, to_left));
+            let right = Box::new(push_into(*right, to_right));
+            let (condition, keep) = if kind == JoinKind::Inner {
+                let mut all: Vec<ScalarExpr> = condition.map(conjuncts).unwrap_or_default();
+                all.extend(keep);
+                (conjoin(all), Vec::new())
+            } else {
+                (condition, keep)
+            };
+            let node = PlanNode::Join {
+                left,
+                right,
+                kind,
+                condition,
+                algorithm,
+                lateral: false,
+            };
+            wrap_filter(
+                Plan {
+                    node,
+                    schema,
+                    rows,
+                    cost,
+                },
+                keep,
+            )
+        }
+        other => wrap_filter(
+            Plan {
+                node: other,
+                schema,
+                rows,
+                cost,
+            },
+            conds,
+        ),
+    }
+}
+
+/// Moves single-side conjuncts of an inner join's condition into its inputs.
+fn split_join_condition(plan: Plan) -> Plan {
+    let Plan {
+        node,
+        schema,
+        rows,
+        cost,
+    } = plan;
+    let PlanNode::Join {
+        left,
+        right,
+        kind,
+        condition: Some(condition),
+        algorithm,
+        lateral,
+    } = node
+    else {
+        return Plan {
+            node,
+            schema,
+            rows,
+            cost,
+        };
+    };
+    let width = left.schema.len();
+    let (mut to_left, mut to_right, mut keep) = (Vec::new(), Vec::new(), Vec::new());
+    for c in conjuncts(condition) {
+        if has_subquery(&c) {
+            keep.push(c);
+            continue;
+        }
+        match column_span(&c) {
+            Some((_, hi)) if hi < width => to_left.push(c),
+            Some((lo, _)) if lo >= width => {
+                let mut c = c;
+                map_columns(&mut c, &|i| i - width);
+                to_right.push(c);
+            }
+            _ => keep.push(c),
+        }
+    }
+    let left = Box::new(push_into(*left, to_left));
+    let right = Box::new(push_into(*right, to_right));
+    let node = PlanNode::Join {
+        left,
+        right,
+        kind,
+        condition: conjoin(keep),
+        algorithm,
+        lateral,
+    };
+    Plan {
+        node,
+        schema,
+        rows,
+        cost,
+    }
+}

@@ -1,0 +1,316 @@
+//! Each rule's plan before and after, on a catalog with two tables:
+//! `a (id int8 primary key, k int4, name text)` with an index on `k`, and
+//! `b (x int4, y int4)`.
+
+use assay_storage::vfs::MemoryVfs;
+use assay_storage::{Pager, PagerOptions, TxnMode};
+
+use super::*;
+use crate::catalog::{Column, IndexDef, IndexExpr, IndexPart, KeyOrder, PUBLIC_OID};
+use crate::plan::{
+    Access, CmpOp, Field, JoinAlgorithm, JoinKind, PlanNode, ScalarExpr, Schema, SortKey, TableRef,
+};
+use crate::table::ColumnsOnly;
+use crate::types::{DataType, Value};
+
+fn catalog() -> (Catalog, u32, u32) {
+    let pager = Pager::open(&MemoryVfs::new(), "db", PagerOptions::default()).unwrap();
+    let mut txn = pager.begin(TxnMode::Immediate).unwrap();
+    let mut c = Catalog::bootstrap();
+    let cols = vec![
+        Column::new("id", DataType::Int8),
+        Column::new("k", DataType::Int4),
+        Column::new("name", DataType::Text),
+    ];
+    let a = c
+        .create_table(&mut txn, PUBLIC_OID, "a", cols, false)
+        .unwrap()
+        .oid;
+    c.add_primary_key(&mut txn, a, None, &[0]).unwrap();
+    let part = IndexPart {
+        expr: IndexExpr::Column(1),
+        order: KeyOrder::ASC,
+    };
+    let def = IndexDef {
+        name: None,
+        unique: false,
+        parts: vec![part],
+        include: vec![],
+        predicate: None,
+    };
+    c.create_index(&mut txn, a, def, &mut ColumnsOnly).unwrap();
+    let cols = vec![
+        Column::new("x", DataType::Int4),
+        Column::new("y", DataType::Int4),
+    ];
+    let b = c
+        .create_table(&mut txn, PUBLIC_OID, "b", cols, false)
+        .unwrap()
+        .oid;
+    (c, a, b)
+}
+
+fn scan(oid: u32, name: &str, fields: &[(&str, DataType)]) -> Plan {
+    let schema = Schema::new(
+        fields
+            .iter()
+            .map(|(n, t)| Field::new(*n, t.clone()))
+            .collect(),
+    );
+    let table = TableRef {
+        oid,
+        name: name.into(),
+    };
+    Plan::new(
+        PlanNode::Scan {
+            table,
+            access: Access::Full,
+            filter: None,
+            projection: None,
+        },
+        schema,
+    )
+}
+
+fn scan_a(oid: u32) -> Plan {
+    scan(
+        oid,
+        "a",
+        &[
+            ("id", DataType::Int8),
+            ("k", DataType::Int4),
+            ("name", DataType::Text),
+        ],
+    )
+}
+
+fn scan_b(oid: u32) -> Plan {
+    scan(oid, "b", &[("x", DataType::Int4), ("y", DataType::Int4)])
+}
+
+fn int(v: i32) -> ScalarExpr {
+    ScalarExpr::constant(Value::Int4(v), DataType::Int4)
+}
+
+fn big(v: i64) -> ScalarExpr {
+    ScalarExpr::constant(Value::Int8(v), DataType::Int8)
+}
+
+fn cmp(op: CmpOp, l: ScalarExpr, r: ScalarExpr) -> ScalarExpr {
+    ScalarExpr::Compare {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+    }
+}
+
+fn col(i: usize) -> ScalarExpr {
+    ScalarExpr::Column(i)
+}
+
+fn filter(input: Plan, predicate: ScalarExpr) -> Plan {
+    let schema = input.schema.clone();
+    Plan::new(
+        PlanNode::Filter {
+            input: Box::new(input),
+            predicate,
+        },
+        schema,
+    )
+}
+
+fn join(l: Plan, r: Plan, condition: Option<ScalarExpr>) -> Plan {
+    let schema = l.schema.concat(&r.schema);
+    let node = PlanNode::Join {
+        left: Box::new(l),
+        right: Box::new(r),
+        kind: JoinKind::Inner,
+        condition,
+        algorithm: JoinAlgorithm::NestedLoop,
+        lateral: false,
+    };
+    Plan::new(node, schema)
+}
+
+#[test]
+fn filters_move_into_scans_and_join_conditions() {
+    let (_, a, b) = catalog();
+    // WHERE a.k = 1 AND b.y = 2 AND a.k = b.x  over  a × b
+    let pred = ScalarExpr::And(vec![
+        cmp(CmpOp::Eq, col(1), int(1)),
+        cmp(CmpOp::Eq, col(4), int(2)),
+        cmp(CmpOp::Eq, col(1), col(3)),
+    ]);
+    let before = filter(join(scan_a(a), scan_b(b), None), pred);
+    let after = pushdown_filter::apply(before);
+    let PlanNode::Join {
+        left,
+        right,
+        condition,
+        ..
+    } = &after.node
+    else {
+        panic!("{after:?}")
+    };
+    assert!(
+        matches!(condition, Some(ScalarExpr::Compare { op: CmpOp::Eq, .. })),
+        "{condition:?}"
+    );
+    let PlanNode::Scan {
+        filter: Some(lf), ..
+    } = &left.node
+    else {
+        panic!("{left:?}")
+    };
+    assert!(
+        matches!(lf, ScalarExpr::Compare { left, .. } if matches!(**left, ScalarExpr::Column(1)))
+    );
+    // The right-side conjunct is renumbered to the right input's columns.
+    let PlanNode::Scan {
+        filter: Some(rf), ..
+    } = &right.node
+    else {
+        panic!("{right:?}")
+    };
+    assert!(
+        matches!(rf, ScalarExpr::Compare { left, .. } if matches!(**left, ScalarExpr::Column(1))),
+        "{rf:?}"
+    );
+}
+
+#[test]
+fn a_left_join_keeps_right_side_filters_above_it() {
+    let (_, a, b) = catalog();
+    let mut j = join(scan_a(a), scan_b(b), Some(cmp(CmpOp::Eq, col(1), col(3))));
+    if let PlanNode::Join { kind, .. } = &mut j.node {
+        *kind = JoinKind::Left;
+    }
+    let before = filter(
+        j,
+        ScalarExpr::IsNull {
+            expr: Box::new(col(4)),
+            negated: false,
+        },
+    );
+    let after = pushdown_filter::apply(before);
+    assert!(matches!(after.node, PlanNode::Filter { .. }), "{after:?}");
+}
+
+fn access_of(plan: &Plan) -> &Access {
+    match &plan.node {
+        PlanNode::Scan { access, .. } => access,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn point_and_range_predicates_choose_keys() {
+    let (c, a, _) = catalog();
+    let ctx = OptContext { catalog: &c };
+    // id = 5 → the primary key, one point.
+    let p = optimize(filter(scan_a(a), cmp(CmpOp::Eq, col(0), big(5))), &ctx).unwrap();
+    assert!(matches!(access_of(&p), Access::PrimaryKey { ranges } if ranges.len() == 1));
+    // 3 < id AND id <= 9 → one primary-key range with both bounds.
+    let pred = ScalarExpr::And(vec![
+        cmp(CmpOp::Lt, big(3), col(0)),
+        cmp(CmpOp::LtEq, col(0), big(9)),
+    ]);
+    let p = optimize(filter(scan_a(a), pred), &ctx).unwrap();
+    let Access::PrimaryKey { ranges } = access_of(&p) else {
+        panic!("{p:?}")
+    };
+    assert!(matches!(&ranges[0].low, Some((v, false)) if v.len() == 1));
+    assert!(matches!(&ranges[0].high, Some((v, true)) if v.len() == 1));
+    // k IN (1, 2) → the index on k, two points.
+    let pred = ScalarExpr::InList {
+        expr: Box::new(col(1)),
+        list: vec![int(1), int(2)],
+        negated: false,
+    };
+    let p = optimize(filter(scan_a(a), pred), &ctx).unwrap();
+    assert!(
+        matches!(access_of(&p), Access::Index { ranges, name, .. } if ranges.len() == 2 && name == "a_k_idx")
+    );
+    // An integer of another width still uses the key; text does not.
+    let p = optimize(filter(scan_a(a), cmp(CmpOp::Eq, col(0), int(5))), &ctx).unwrap();
+    assert!(matches!(access_of(&p), Access::PrimaryKey { .. }));
+    let text = ScalarExpr::constant(Value::Text("x".into()), DataType::Text);
+    let p = optimize(filter(scan_a(a), cmp(CmpOp::Eq, col(2), text)), &ctx).unwrap();
+    assert!(matches!(access_of(&p), Access::Full));
+    // A comparison between two columns of the row is no key.
+    let p = optimize(filter(scan_a(a), cmp(CmpOp::Eq, col(0), col(1))), &ctx).unwrap();
+    assert!(matches!(access_of(&p), Access::Full));
+}
+
+#[test]
+fn equi_joins_hash() {
+    let (c, a, b) = catalog();
+    let ctx = OptContext { catalog: &c };
+    let p = optimize(
+        join(scan_a(a), scan_b(b), Some(cmp(CmpOp::Eq, col(3), col(1)))),
+        &ctx,
+    )
+    .unwrap();
+    let PlanNode::Join {
+        algorithm: JoinAlgorithm::Hash {
+            left_keys,
+            right_keys,
+        },
+        ..
+    } = &p.node
+    else {
+        panic!("{p:?}")
+    };
+    assert!(matches!(left_keys[..], [ScalarExpr::Column(1)]));
+    assert!(matches!(right_keys[..], [ScalarExpr::Column(0)]));
+    // int8 = int4 is no hash key (the values would hash apart).
+    let p = optimize(
+        join(scan_a(a), scan_b(b), Some(cmp(CmpOp::Eq, col(0), col(3)))),
+        &ctx,
+    )
+    .unwrap();
+    assert!(matches!(
+        &p.node,
+        PlanNode::Join {
+            algorithm: JoinAlgorithm::NestedLoop,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn sort_then_limit_becomes_top_n() {
+    let (_, a, _) = catalog();
+    let input = scan_a(a);
+    let schema = input.schema.clone();
+    let key = SortKey {
+        expr: col(2),
+        descending: false,
+        nulls_first: false,
+    };
+    let sort = Plan::new(
+        PlanNode::Sort {
+            input: Box::new(input),
+            keys: vec![key],
+            limit: None,
+        },
+        schema.clone(),
+    );
+    let limit = PlanNode::Limit {
+        input: Box::new(sort),
+        limit: Some(big(10)),
+        offset: Some(big(5)),
+        with_ties: vec![],
+    };
+    let p = top_n::apply(Plan::new(limit, schema));
+    let PlanNode::Limit { input, .. } = &p.node else {
+        panic!()
+    };
+    assert!(matches!(
+        input.node,
+        PlanNode::Sort {
+            limit: Some(15),
+            ..
+        }
+    ));
+}

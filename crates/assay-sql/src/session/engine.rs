@@ -1,0 +1,51 @@
+//! An open database: the pager and the catalog shared by its sessions.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use assay_storage::vfs::{MemoryVfs, Vfs};
+use assay_storage::{Pager, PagerOptions, Result, TxnMode};
+
+use super::Session;
+use crate::catalog::Catalog;
+
+/// One database file (or an in-memory database) opened for SQL.
+pub struct Engine {
+    pager: Arc<Pager>,
+    /// Numbers for sessions' temporary schemas (`pg_temp_N`).
+    next_session: AtomicU32,
+}
+
+impl Engine {
+    /// Opens (or creates) the database at `path` through `vfs`.
+    pub fn open(vfs: &dyn Vfs, path: &str, options: PagerOptions) -> Result<Arc<Engine>> {
+        let pager = Pager::open(vfs, path, options)?;
+        // Fail early on a damaged catalog rather than at the first query.
+        Catalog::load(&pager.begin(TxnMode::ReadOnly)?)?;
+        Ok(Arc::new(Engine {
+            pager,
+            next_session: AtomicU32::new(1),
+        }))
+    }
+
+    /// A new, empty in-memory database.
+    pub fn open_memory() -> Result<Arc<Engine>> {
+        let options = PagerOptions {
+            synchronous: assay_storage::Synchronous::Off,
+            ..PagerOptions::default()
+        };
+        Engine::open(&MemoryVfs::new(), ":memory:", options)
+    }
+
+    pub fn pager(&self) -> &Arc<Pager> {
+        &self.pager
+    }
+
+    /// A new session (a connection's state: settings, transaction, …).
+    pub fn session(self: &Arc<Self>) -> Session {
+        Session::new(
+            self.clone(),
+            self.next_session.fetch_add(1, Ordering::Relaxed),
+        )
+    }
+}

@@ -1,0 +1,444 @@
+//! Sessions: running SQL text statement by statement.
+//!
+//! A [`Session`] is what a connection has: its settings, its transaction
+//! state, its copy of the catalog, its prepared statements. Running a
+//! statement goes:
+//!
+//! 1. **Parse** the text into statements (`parser::parse_with_text`).
+//! 2. **Transaction control and settings** (`BEGIN`, `COMMIT`, `SAVEPOINT`,
+//!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`.
+//! 3. Any other statement runs inside a transaction [`Block`]: the explicit
+//!    one opened by `BEGIN`, or an implicit one around the statement alone.
+//!    Before it runs, the session checks that its catalog copy is current
+//!    (another session may have committed DDL) and reloads it if not.
+//! 4. DDL goes to `ddl::execute`; queries and DML are bound
+//!    (`binder`), optimized (`optimizer`) and executed (`exec`).
+//! 5. On error, an implicit transaction rolls back; an explicit block
+//!    enters the failed state until `ROLLBACK`.
+
+mod engine;
+mod result;
+mod settings;
+mod txn;
+
+use std::sync::Arc;
+
+use assay_storage::{err, Error, Result, SqlState};
+
+use crate::ast::{IsolationLevel, SetValue, Statement};
+use crate::catalog::Catalog;
+use crate::parser;
+use crate::plan::Field;
+use crate::types::{DataType, Value};
+
+pub use engine::Engine;
+pub use result::{Notice, StatementResult};
+pub use settings::SessionSettings;
+pub use txn::Block;
+
+/// A connection's state.
+pub struct Session {
+    engine: Arc<Engine>,
+    /// Number of this session's temporary schema, `pg_temp_N`.
+    id: u32,
+    pub settings: SessionSettings,
+    block: Option<Block>,
+    catalog: Arc<Catalog>,
+    /// Notices raised by the statement being run.
+    notices: Vec<Notice>,
+}
+
+impl Session {
+    fn new(engine: Arc<Engine>, id: u32) -> Session {
+        Session {
+            engine,
+            id,
+            settings: SessionSettings::default(),
+            block: None,
+            catalog: Arc::new(Catalog::bootstrap()),
+            notices: Vec::new(),
+        }
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// The catalog as this session last saw it (refreshed before each
+    /// statement that touches storage; call [`Session::refresh_catalog`] to
+    /// read the latest outside a statement).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Reloads the catalog if another session committed DDL since.
+    pub fn refresh_catalog(&mut self) -> Result<()> {
+        let reader;
+        let txn = match &self.block {
+            Some(b) => &b.txn,
+            None => {
+                reader = self
+                    .engine
+                    .pager()
+                    .begin(assay_storage::TxnMode::ReadOnly)?;
+                &reader
+            }
+        };
+        if !self.catalog.is_current(txn)? {
+            self.catalog = Arc::new(Catalog::load(txn)?);
+        }
+        Ok(())
+    }
+
+    /// The session's number (its temporary schema is `pg_temp_N`).
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// `I` (idle), `T` (in a transaction block) or `E` (in a failed block),
+    /// as PostgreSQL's ReadyForQuery reports it.
+    pub fn transaction_status(&self) -> char {
+        match &self.block {
+            Some(b) if b.explicit && b.failed => 'E',
+            Some(b) if b.explicit => 'T',
+            _ => 'I',
+        }
+    }
+
+    /// Runs every statement of `sql`, stopping at the first error. Returns
+    /// the results of the statements that ran, and the error if one failed.
+    pub fn run(&mut self, sql: &str) -> (Vec<StatementResult>, Option<Error>) {
+        let statements = match parser::parse_with_text(sql) {
+            Ok(s) => s,
+            Err(e) => return (Vec::new(), Some(e)),
+        };
+        let mut results = Vec::new();
+        for parsed in statements {
+            match self.execute_statement(&parsed.statement) {
+                Ok(r) => results.push(r),
+                Err(e) => return (results, Some(e)),
+            }
+        }
+        (results, None)
+    }
+
+    /// Runs `sql`, failing on the first error (convenience for tests and
+    /// the embedded API).
+    pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
+        match self.run(sql) {
+            (results, None) => Ok(results),
+            (_, Some(e)) => Err(e),
+        }
+    }
+
+    /// Runs one parsed statement.
+    pub fn execute_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        self.notices.clear();
+        match self.dispatch(stmt) {
+            Ok(mut result) => {
+                result.notices.append(&mut self.notices);
+                Ok(result)
+            }
+            Err(e) => {
+                // Any error inside a block fails it, as in PostgreSQL.
+                if let Some(block) = self.block.as_mut().filter(|b| b.explicit) {
+                    block.failed = true;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn dispatch(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        match stmt {
+            Statement::Begin(modes) => {
+                self.begin(modes.isolation, modes.read_only.unwrap_or(false))
+            }
+            Statement::Commit { .. } => self.commit(),
+            Statement::Rollback { .. } => self.rollback(),
+            Statement::Savepoint(name) => self.savepoint(name),
+            Statement::Release(name) => self.release(name),
+            Statement::RollbackTo(name) => self.rollback_to(name),
+            _ if self.block.as_ref().is_some_and(|b| b.failed) => Err(err!(
+                SqlState::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            )),
+            Statement::Set {
+                local,
+                name,
+                values,
+            } => self.set(name, values, *local),
+            Statement::Reset(name) => self.reset(name.as_deref()),
+            Statement::Show(name) => self.show(name),
+            other => self.in_transaction(other),
+        }
+    }
+
+    /// Runs a statement inside the current block, or an implicit one.
+    fn in_transaction(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        let writes = statement_writes(stmt);
+        let implicit = self.block.is_none();
+        if implicit {
+            let isolation = IsolationLevel::ReadCommitted;
+            self.block = Some(Block::begin(self.engine.pager(), false, isolation, false)?);
+        }
+        let result = self.prepare_and_run(stmt, writes);
+        match (&result, implicit) {
+            (Ok(_), true) => {
+                let block = self.block.take().ok_or_else(no_block)?;
+                block.txn.commit()?;
+                self.settings.end_transaction(true);
+            }
+            (Err(_), true) => {
+                self.block = None;
+                self.settings.end_transaction(false);
+            }
+            (_, false) => {}
+        }
+        result
+    }
+
+    fn prepare_and_run(&mut self, stmt: &Statement, writes: bool) -> Result<StatementResult> {
+        let block = self.block.as_mut().ok_or_else(no_block)?;
+        block.prepare_statement(writes)?;
+        if !self.catalog.is_current(&block.txn)? {
+            self.catalog = Arc::new(Catalog::load(&block.txn)?);
+        }
+        self.run_statement(stmt)
+    }
+
+    /// Runs a statement that needs the catalog and storage.
+    fn run_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        Err(err!(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "{} is not supported yet",
+            statement_name(stmt)
+        ))
+    }
+
+    pub(crate) fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
+    }
+
+    // ---- transaction control -------------------------------------------
+
+    fn begin(
+        &mut self,
+        isolation: Option<IsolationLevel>,
+        read_only: bool,
+    ) -> Result<StatementResult> {
+        if self.block.as_ref().is_some_and(|b| b.explicit) {
+            self.notice(Notice::warning(
+                SqlState::ACTIVE_SQL_TRANSACTION,
+                "there is already a transaction in progress",
+            ));
+            return Ok(StatementResult::command("BEGIN"));
+        }
+        let isolation = isolation.unwrap_or(IsolationLevel::ReadCommitted);
+        self.block = Some(Block::begin(
+            self.engine.pager(),
+            true,
+            isolation,
+            read_only,
+        )?);
+        Ok(StatementResult::command("BEGIN"))
+    }
+
+    fn commit(&mut self) -> Result<StatementResult> {
+        let Some(block) = self.block.take() else {
+            self.notice(Notice::warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "there is no transaction in progress",
+            ));
+            return Ok(StatementResult::command("COMMIT"));
+        };
+        if block.failed {
+            drop(block);
+            self.settings.end_transaction(false);
+            return Ok(StatementResult::command("ROLLBACK"));
+        }
+        let committed = block.txn.commit();
+        self.settings.end_transaction(committed.is_ok());
+        committed?;
+        Ok(StatementResult::command("COMMIT"))
+    }
+
+    fn rollback(&mut self) -> Result<StatementResult> {
+        if self.block.take().is_none() {
+            self.notice(Notice::warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "there is no transaction in progress",
+            ));
+        } else {
+            self.settings.end_transaction(false);
+        }
+        Ok(StatementResult::command("ROLLBACK"))
+    }
+
+    fn explicit_block(&mut self, what: &str) -> Result<&mut Block> {
+        match self.block.as_mut() {
+            Some(b) if b.explicit => Ok(b),
+            _ => Err(err!(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "{what} can only be used in transaction blocks"
+            )),
+        }
+    }
+
+    fn savepoint(&mut self, name: &str) -> Result<StatementResult> {
+        let block = self.explicit_block("SAVEPOINT")?;
+        if block.failed {
+            return Err(err!(
+                SqlState::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        let id = block.txn.savepoint();
+        block.savepoints.push((name.to_string(), id));
+        Ok(StatementResult::command("SAVEPOINT"))
+    }
+
+    fn find_savepoint(block: &Block, name: &str) -> Result<usize> {
+        block
+            .savepoints
+            .iter()
+            .rposition(|(n, _)| n == name)
+            .ok_or_else(|| {
+                err!(
+                    SqlState::new(b"3B001"),
+                    "savepoint \"{name}\" does not exist"
+                )
+            })
+    }
+
+    fn release(&mut self, name: &str) -> Result<StatementResult> {
+        let block = self.explicit_block("RELEASE SAVEPOINT")?;
+        if block.failed {
+            return Err(err!(
+                SqlState::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        let at = Session::find_savepoint(block, name)?;
+        let id = block.savepoints[at].1;
+        block.txn.release_savepoint(id)?;
+        block.savepoints.truncate(at);
+        Ok(StatementResult::command("RELEASE"))
+    }
+
+    fn rollback_to(&mut self, name: &str) -> Result<StatementResult> {
+        let block = self.explicit_block("ROLLBACK TO SAVEPOINT")?;
+        let at = Session::find_savepoint(block, name)?;
+        let id = block.savepoints[at].1;
+        block.txn.rollback_to_savepoint(id)?;
+        block.savepoints.truncate(at + 1);
+        block.failed = false;
+        Ok(StatementResult::command("ROLLBACK"))
+    }
+
+    // ---- settings ---------------------------------------------------------
+
+    fn set(&mut self, name: &str, values: &[SetValue], local: bool) -> Result<StatementResult> {
+        let text: Option<String> = if values.is_empty()
+            || values.iter().any(|v| matches!(v, SetValue::Default))
+        {
+            None
+        } else {
+            Some(
+                values
+                    .iter()
+                    .map(|v| match v {
+                        SetValue::Ident(s) | SetValue::String(s) | SetValue::Number(s) => s.clone(),
+                        SetValue::Default => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        };
+        let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
+        if local && !in_block {
+            self.notice(Notice::warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SET LOCAL can only be used in transaction blocks",
+            ));
+            return Ok(StatementResult::command("SET"));
+        }
+        self.settings.set(name, text.as_deref(), local, in_block)?;
+        Ok(StatementResult::command("SET"))
+    }
+
+    fn reset(&mut self, name: Option<&str>) -> Result<StatementResult> {
+        let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
+        match name {
+            Some(name) => self.settings.set(name, None, false, in_block)?,
+            None => self.settings.reset_all(in_block)?,
+        }
+        Ok(StatementResult::command("RESET"))
+    }
+
+    fn show(&mut self, name: &str) -> Result<StatementResult> {
+        if name.eq_ignore_ascii_case("all") {
+            let rows = self
+                .settings
+                .all()
+                .into_iter()
+                .map(|(n, v)| {
+                    vec![
+                        Value::Text(n.into()),
+                        Value::Text(v.into()),
+                        Value::Text("".into()),
+                    ]
+                })
+                .collect();
+            return Ok(StatementResult {
+                columns: vec![
+                    Field::new("name", DataType::Text),
+                    Field::new("setting", DataType::Text),
+                    Field::new("description", DataType::Text),
+                ],
+                rows,
+                tag: "SHOW".into(),
+                notices: Vec::new(),
+                returns_rows: true,
+            });
+        }
+        let value = self.settings.show(name)?;
+        let header = SessionSettings::display_name(name)?;
+        Ok(StatementResult {
+            columns: vec![Field::new(header, DataType::Text)],
+            rows: vec![vec![Value::Text(value.into())]],
+            tag: "SHOW".into(),
+            notices: Vec::new(),
+            returns_rows: true,
+        })
+    }
+}
+
+fn no_block() -> Error {
+    err!(SqlState::INTERNAL_ERROR, "no transaction block")
+}
+
+/// Whether a statement changes the database (so it takes the write lock
+/// before it reads, avoiding a serialization failure halfway through).
+fn statement_writes(stmt: &Statement) -> bool {
+    !matches!(
+        stmt,
+        Statement::Query(_)
+            | Statement::Explain { .. }
+            | Statement::Show(_)
+            | Statement::Fetch { .. }
+    )
+}
+
+/// A statement's kind as error messages name it.
+fn statement_name(stmt: &Statement) -> String {
+    let debug = format!("{stmt:?}");
+    debug
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or("statement")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,90 @@
+//! Session behaviour that does not need the executor: transaction blocks,
+//! savepoints, failure states and settings, as PostgreSQL behaves.
+
+use super::*;
+
+fn session() -> Session {
+    Engine::open_memory().unwrap().session()
+}
+
+fn tags(results: &[StatementResult]) -> Vec<&str> {
+    results.iter().map(|r| r.tag.as_str()).collect()
+}
+
+#[test]
+fn transaction_statements_and_status() {
+    let mut s = session();
+    assert_eq!(s.transaction_status(), 'I');
+    let r = s
+        .execute("BEGIN; SAVEPOINT a; RELEASE a; SAVEPOINT b; ROLLBACK TO b")
+        .unwrap();
+    assert_eq!(
+        tags(&r),
+        vec!["BEGIN", "SAVEPOINT", "RELEASE", "SAVEPOINT", "ROLLBACK"]
+    );
+    assert_eq!(s.transaction_status(), 'T');
+    let r = s.execute("BEGIN").unwrap();
+    assert_eq!(
+        r[0].notices[0].message,
+        "there is already a transaction in progress"
+    );
+    assert_eq!(tags(&s.execute("COMMIT").unwrap()), vec!["COMMIT"]);
+    let r = s.execute("COMMIT").unwrap();
+    assert_eq!(
+        r[0].notices[0].message,
+        "there is no transaction in progress"
+    );
+}
+
+#[test]
+fn savepoints_outside_blocks_and_unknown_names_fail() {
+    let mut s = session();
+    let e = s.execute("SAVEPOINT a").unwrap_err();
+    assert_eq!(
+        (e.code().as_str(), e.message()),
+        ("25P01", "SAVEPOINT can only be used in transaction blocks")
+    );
+    s.execute("BEGIN").unwrap();
+    let e = s.execute("ROLLBACK TO nope").unwrap_err();
+    assert_eq!(
+        (e.code().as_str(), e.message()),
+        ("3B001", "savepoint \"nope\" does not exist")
+    );
+    assert_eq!(s.transaction_status(), 'E');
+}
+
+#[test]
+fn a_failed_block_refuses_statements_until_rollback() {
+    let mut s = session();
+    s.execute("BEGIN; SAVEPOINT a").unwrap();
+    assert!(s.execute("SET nosuch = 1").is_err() || s.execute("SHOW nosuch").is_err());
+    // SET failures do not poison the block in this test; force one that does.
+    assert!(s.execute("SELECT * FROM nowhere").is_err());
+    assert_eq!(s.transaction_status(), 'E');
+    let e = s.execute("SHOW TimeZone").unwrap_err();
+    assert_eq!(e.code().as_str(), "25P02");
+    assert_eq!(tags(&s.execute("ROLLBACK TO a").unwrap()), vec!["ROLLBACK"]);
+    assert_eq!(s.transaction_status(), 'T');
+    assert!(s.execute("SELECT * FROM nowhere").is_err());
+    assert_eq!(tags(&s.execute("COMMIT").unwrap()), vec!["ROLLBACK"]);
+    assert_eq!(s.transaction_status(), 'I');
+}
+
+#[test]
+fn set_show_and_rollback_of_settings() {
+    let mut s = session();
+    s.execute("SET extra_float_digits = 2").unwrap();
+    let r = s.execute("SHOW extra_float_digits").unwrap();
+    assert_eq!(r[0].columns[0].name, "extra_float_digits");
+    assert_eq!(r[0].rows[0][0], Value::Text("2".into()));
+    s.execute("BEGIN; SET TIME ZONE 'Europe/Paris'; ROLLBACK")
+        .unwrap();
+    let r = s.execute("SHOW timezone").unwrap();
+    assert_eq!(r[0].columns[0].name, "TimeZone");
+    assert_eq!(r[0].rows[0][0], Value::Text("UTC".into()));
+    let e = s.execute("SHOW nosuch").unwrap_err();
+    assert_eq!(
+        e.message(),
+        "unrecognized configuration parameter \"nosuch\""
+    );
+}
