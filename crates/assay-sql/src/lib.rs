@@ -28,6 +28,7 @@
 //!    `extra_float_digits`, `bytea_output`).
 
 pub mod ast;
+pub mod binder;
 pub mod catalog;
 pub mod functions;
 pub mod optimizer;

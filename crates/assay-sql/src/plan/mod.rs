@@ -10,10 +10,12 @@
 //! same nodes: the binder leaves them at their simplest, the optimizer's
 //! rules (one per file in `optimizer/`) improve them.
 
+mod display;
 mod expr;
 mod node;
 mod schema;
 
+pub use display::expr as render_expr;
 pub use expr::{
     AggCall, CmpOp, FrameBound, FrameExclude, FrameUnits, LikeKind, ScalarExpr, SubqueryKind,
     WindowCall, WindowFrame,

@@ -1,6 +1,9 @@
 //! Plan operators.
 
+use std::sync::Arc;
+
 use super::{AggCall, ScalarExpr, Schema, WindowCall};
+use crate::functions::Resolved;
 
 /// A plan: an operator, its output columns and the optimizer's estimates.
 #[derive(Clone, Debug)]
@@ -27,7 +30,7 @@ impl Plan {
     pub fn inputs(&self) -> Vec<&Plan> {
         use PlanNode::*;
         match &self.node {
-            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty { .. } => {
+            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty => {
                 vec![]
             }
             Filter { input, .. }
@@ -163,8 +166,12 @@ pub enum PlanNode {
         filter: Option<ScalarExpr>,
         projection: Option<Vec<usize>>,
     },
-    /// A set-returning function in FROM (`generate_series`, `unnest`).
+    /// A set-returning function in FROM (`generate_series`, `unnest`):
+    /// `func` is the resolved function (its arguments already cast to
+    /// `func.arg_types`), `name` its name for display. With `ordinality`
+    /// an int8 row number follows the function's columns.
     FunctionScan {
+        func: Arc<Resolved>,
         name: String,
         args: Vec<ScalarExpr>,
         ordinality: bool,

@@ -1,0 +1,202 @@
+//! What the binder needs from the catalog, as a small trait so that it can
+//! be bound against the real catalog or an in-memory fake in tests.
+
+use std::collections::HashMap;
+
+use assay_storage::Result;
+
+use crate::types::DataType;
+
+/// A column of a table as the binder sees it.
+#[derive(Clone, Debug)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub data_type: DataType,
+    pub not_null: bool,
+    /// The default expression as SQL text (`nextval('t_id_seq'::regclass)`
+    /// for serial and identity columns).
+    pub default: Option<String>,
+    /// A dropped column keeps its slot in the row (as NULL) but has no name.
+    pub dropped: bool,
+}
+
+/// A unique index (or primary key), for `ON CONFLICT` inference.
+#[derive(Clone, Debug)]
+pub struct UniqueIndexInfo {
+    pub oid: u32,
+    pub name: String,
+    /// Positions of the key columns in the table.
+    pub columns: Vec<usize>,
+}
+
+/// A table or view found by name.
+#[derive(Clone, Debug)]
+pub struct TableInfo {
+    pub oid: u32,
+    pub name: String,
+    /// Every column, in storage order (the order a scan yields them).
+    pub columns: Vec<ColumnInfo>,
+    pub unique_indexes: Vec<UniqueIndexInfo>,
+    /// For a view: its defining query's SQL text (bound in its place).
+    pub view_sql: Option<String>,
+}
+
+impl TableInfo {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| !c.dropped && c.name == name)
+    }
+}
+
+/// The catalog as the binder reads it.
+pub trait CatalogView {
+    /// The table or view `name`, in `schema` or else through `search_path`.
+    fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>>;
+}
+
+/// An in-memory catalog for tests and for binding without a database.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryCatalog {
+    tables: HashMap<String, TableInfo>,
+    next_oid: u32,
+}
+
+impl MemoryCatalog {
+    pub fn new() -> MemoryCatalog {
+        MemoryCatalog {
+            tables: HashMap::new(),
+            next_oid: 16384,
+        }
+    }
+
+    /// Adds a table; columns are `(name, type, not_null, default)`.
+    pub fn add_table(
+        &mut self,
+        name: &str,
+        columns: &[(&str, DataType, bool, Option<&str>)],
+    ) -> u32 {
+        let oid = self.next_oid;
+        self.next_oid += 1;
+        let columns = columns
+            .iter()
+            .map(|(n, t, nn, d)| ColumnInfo {
+                name: n.to_string(),
+                data_type: t.clone(),
+                not_null: *nn,
+                default: d.map(str::to_string),
+                dropped: false,
+            })
+            .collect();
+        self.tables.insert(
+            name.to_string(),
+            TableInfo {
+                oid,
+                name: name.to_string(),
+                columns,
+                unique_indexes: Vec::new(),
+                view_sql: None,
+            },
+        );
+        oid
+    }
+
+    /// Declares a unique index on the named columns of a table.
+    pub fn add_unique(&mut self, table: &str, index: &str, columns: &[&str]) {
+        let oid = self.next_oid;
+        self.next_oid += 1;
+        if let Some(t) = self.tables.get_mut(table) {
+            let cols = columns.iter().filter_map(|c| t.column_index(c)).collect();
+            t.unique_indexes.push(UniqueIndexInfo {
+                oid,
+                name: index.to_string(),
+                columns: cols,
+            });
+        }
+    }
+
+    /// Adds a view defined by `sql`.
+    pub fn add_view(&mut self, name: &str, sql: &str) {
+        let oid = self.next_oid;
+        self.next_oid += 1;
+        self.tables.insert(
+            name.to_string(),
+            TableInfo {
+                oid,
+                name: name.to_string(),
+                columns: Vec::new(),
+                unique_indexes: Vec::new(),
+                view_sql: Some(sql.to_string()),
+            },
+        );
+    }
+}
+
+impl CatalogView for MemoryCatalog {
+    fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>> {
+        if schema.is_some_and(|s| s != "public") {
+            return Ok(None);
+        }
+        Ok(self.tables.get(name).cloned())
+    }
+}
+
+/// The real catalog seen through a session's `search_path`.
+pub struct SessionCatalog<'a> {
+    pub catalog: &'a crate::catalog::Catalog,
+    pub path: &'a crate::catalog::SearchPath,
+}
+
+impl CatalogView for SessionCatalog<'_> {
+    fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>> {
+        use crate::catalog::{IndexExpr, RelRef, TableKind};
+        let Some((_, RelRef::Table(oid))) = self.catalog.resolve(schema, name, self.path)? else {
+            return Ok(None);
+        };
+        let Some(t) = self.catalog.table(oid) else {
+            return Ok(None);
+        };
+        let columns = t
+            .columns
+            .iter()
+            .map(|c| ColumnInfo {
+                name: c.name.clone(),
+                data_type: c.ty.clone(),
+                not_null: c.not_null,
+                default: c.default.clone(),
+                dropped: c.dropped,
+            })
+            .collect();
+        let unique_indexes = t
+            .indexes
+            .iter()
+            .filter(|i| i.unique && i.predicate.is_none())
+            .filter_map(|i| {
+                let columns = i
+                    .parts
+                    .iter()
+                    .map(|p| match p.expr {
+                        IndexExpr::Column(c) => Some(c),
+                        IndexExpr::Expression { .. } => None,
+                    })
+                    .collect::<Option<Vec<usize>>>()?;
+                Some(UniqueIndexInfo {
+                    oid: i.oid,
+                    name: i.name.clone(),
+                    columns,
+                })
+            })
+            .collect();
+        let view_sql = match &t.kind {
+            TableKind::View { query, .. } => Some(query.clone()),
+            TableKind::Ordinary => None,
+        };
+        Ok(Some(TableInfo {
+            oid: t.oid,
+            name: t.name.clone(),
+            columns,
+            unique_indexes,
+            view_sql,
+        }))
+    }
+}

@@ -1,0 +1,193 @@
+//! The binder: from Assay's AST to a typed [`Plan`](crate::plan::Plan).
+//!
+//! Binding resolves every name (tables through the [`CatalogView`], columns
+//! through [`Scope`]s, functions through [`crate::functions::lookup`]),
+//! chooses operators and casts with PostgreSQL's rules, and lays the
+//! clauses of a query out as plan operators:
+//!
+//! ```text
+//! FROM (Scan/Join/…) → Filter(WHERE) → Aggregate(GROUP BY) → Filter(HAVING)
+//!   → Window → Project(targets + hidden ORDER BY keys) → Distinct → Sort
+//!   → Limit → Project(drop hidden keys)
+//! ```
+//!
+//! Expressions are bound over the input row of the operator that evaluates
+//! them; aggregate and window calls are first collected with placeholders
+//! and then rewritten to the Aggregate/Window output columns
+//! ([`rewrite`]). Correlated references are [`ScalarExpr::Outer`]: the
+//! binder keeps the scopes of enclosing queries on a stack, and the right
+//! side of a LATERAL join sees its left side the same way (depth 1).
+//!
+//! [`ScalarExpr::Outer`]: crate::plan::ScalarExpr::Outer
+
+mod catalog;
+mod coerce;
+mod dml;
+mod errors;
+mod expr;
+mod from;
+mod func;
+mod names;
+mod operators;
+mod query;
+mod rewrite;
+mod scope;
+mod select;
+mod subquery;
+mod typename;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalog::{
+    CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
+};
+pub use scope::{Scope, ScopeColumn};
+
+use assay_storage::{Result, SqlState};
+
+use crate::ast::{self, Statement};
+use crate::plan::{Plan, ScalarExpr};
+use crate::types::{DataType, Settings};
+
+/// A bound statement: its plan and the types inferred for its parameters
+/// (`$1` is `param_types[0]`; text where nothing constrained one).
+#[derive(Clone, Debug)]
+pub struct BoundPlan {
+    pub plan: Plan,
+    pub param_types: Vec<DataType>,
+}
+
+/// A bound expression with its type and the source position it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct Typed {
+    pub expr: ScalarExpr,
+    pub ty: DataType,
+    pub pos: Option<u32>,
+}
+
+impl Typed {
+    pub fn new(expr: ScalarExpr, ty: DataType, pos: Option<u32>) -> Typed {
+        Typed { expr, ty, pos }
+    }
+}
+
+/// A common table expression visible by name.
+#[derive(Clone, Debug)]
+pub(crate) struct CteBinding {
+    pub name: String,
+    pub plan: Plan,
+}
+
+/// Binds statements against a catalog. One binder binds one statement (its
+/// parameter types accumulate), though it may be reused after
+/// [`Binder::reset`].
+pub struct Binder<'a> {
+    catalog: &'a dyn CatalogView,
+    settings: Settings,
+    params: Vec<DataType>,
+    /// Scopes of the enclosing queries, innermost last.
+    outer: Vec<Scope>,
+    ctes: Vec<CteBinding>,
+    next_worktable: usize,
+    /// Views being expanded (to stop a view referring to itself).
+    view_depth: usize,
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(catalog: &'a dyn CatalogView, settings: Settings) -> Binder<'a> {
+        Binder {
+            catalog,
+            settings,
+            params: Vec::new(),
+            outer: Vec::new(),
+            ctes: Vec::new(),
+            next_worktable: 0,
+            view_depth: 0,
+        }
+    }
+
+    /// Declares parameter types (from `PREPARE p(int, text)` or a client's
+    /// Parse message); `Unknown` leaves a parameter to be inferred.
+    pub fn with_param_types(mut self, types: Vec<DataType>) -> Binder<'a> {
+        self.params = types;
+        self
+    }
+
+    /// Forgets parameter types and state from the previous statement.
+    pub fn reset(&mut self) {
+        self.params.clear();
+        self.outer.clear();
+        self.ctes.clear();
+    }
+
+    /// Binds a query or DML statement. Other statements (DDL, utilities)
+    /// are not bound here: the answer is `None` and they go to their own
+    /// executors. `EXPLAIN` binds the statement it explains.
+    pub fn bind_statement(&mut self, stmt: &Statement) -> Result<Option<BoundPlan>> {
+        let plan = match stmt {
+            Statement::Query(q) => self.bind_top_query(q)?,
+            Statement::Insert(i) => self.bind_insert(i)?,
+            Statement::Update(u) => self.bind_update(u)?,
+            Statement::Delete(d) => self.bind_delete(d)?,
+            Statement::Explain { statement, .. } => return self.bind_statement(statement),
+            Statement::DeclareCursor(c) => self.bind_top_query(&c.query)?,
+            _ => return Ok(None),
+        };
+        let param_types = self
+            .params
+            .iter()
+            .map(|t| {
+                if *t == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    t.clone()
+                }
+            })
+            .collect();
+        Ok(Some(BoundPlan { plan, param_types }))
+    }
+
+    /// Binds a top-level query (unknown-typed outputs become text).
+    pub fn bind_top_query(&mut self, q: &ast::Query) -> Result<Plan> {
+        self.bind_query(q, true)
+    }
+
+    /// Binds an expression over the columns of one table: CHECK
+    /// constraints, column defaults, index expressions. `table` may be
+    /// `None` for expressions that see no columns (defaults).
+    pub fn bind_standalone_expr(
+        &mut self,
+        table: Option<&TableInfo>,
+        sql: &str,
+    ) -> Result<(ScalarExpr, DataType)> {
+        let expr = parse_expr(sql)?;
+        let scope = match table {
+            Some(t) => from::table_scope(t, &t.name),
+            None => Scope::new(),
+        };
+        let mut cx = expr::ExprCtx::new(&scope, "DEFAULT expressions");
+        let t = self.bind_expr(&expr, &mut cx)?;
+        let t = self.resolve_unknown(t)?;
+        Ok((t.expr, t.ty))
+    }
+}
+
+/// Parses one SQL expression (`SELECT <expr>`'s target).
+pub(crate) fn parse_expr(sql: &str) -> Result<ast::Expr> {
+    let stmts = crate::parser::parse(&format!("SELECT {sql}"))?;
+    if let [Statement::Query(q)] = stmts.as_slice() {
+        if let ast::SetExpr::Select(s) = &q.body {
+            if let [ast::SelectItem::Expr { expr, .. }] = s.targets.as_slice() {
+                if s.from.is_empty() && q.order_by.is_empty() && q.limit.is_none() {
+                    return Ok(expr.clone());
+                }
+            }
+        }
+    }
+    Err(assay_storage::err!(
+        SqlState::SYNTAX_ERROR,
+        "invalid expression: {}",
+        sql
+    ))
+}

@@ -1,0 +1,39 @@
+//! Type names as written (`ast::TypeName`) to data types.
+
+use assay_storage::Result;
+
+use super::errors::at;
+use crate::ast::TypeName;
+use crate::types::DataType;
+
+/// Resolves a type name; `regclass` and `oid`-like names that Assay does not
+/// model are read as text (so `nextval('s'::regclass)` binds).
+pub fn resolve_type(t: &TypeName) -> Result<DataType> {
+    let base = t.base();
+    let mut spelled = match base {
+        "regclass" | "regproc" | "regtype" | "name" | "oid" => {
+            let ty = if base == "oid" {
+                DataType::Int8
+            } else {
+                DataType::Text
+            };
+            return Ok(wrap_array(ty, t.is_array()));
+        }
+        "int" | "integer" => "int4".to_string(),
+        _ => base.to_string(),
+    };
+    if !t.modifiers.is_empty() {
+        let mods: Vec<String> = t.modifiers.iter().map(i64::to_string).collect();
+        spelled = format!("{}({})", spelled, mods.join(","));
+    }
+    let ty = DataType::parse(&spelled).map_err(|e| at(e, t.pos.get()))?;
+    Ok(wrap_array(ty, t.is_array()))
+}
+
+fn wrap_array(ty: DataType, array: bool) -> DataType {
+    if array && !matches!(ty, DataType::Array(_)) {
+        DataType::Array(Box::new(ty))
+    } else {
+        ty
+    }
+}
