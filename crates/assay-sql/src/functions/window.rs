@@ -43,9 +43,15 @@ impl WindowRow<'_> {
 
 pub(crate) fn register(b: &mut Builder) {
     use T::*;
-    b.window("row_number", &[], Int8, |w| Ok(Value::Int8(w.row as i64 + 1)));
-    b.window("rank", &[], Int8, |w| Ok(Value::Int8(w.peer_start as i64 + 1)));
-    b.window("dense_rank", &[], Int8, |w| Ok(Value::Int8(w.peer_group as i64 + 1)));
+    b.window("row_number", &[], Int8, |w| {
+        Ok(Value::Int8(w.row as i64 + 1))
+    });
+    b.window("rank", &[], Int8, |w| {
+        Ok(Value::Int8(w.peer_start as i64 + 1))
+    });
+    b.window("dense_rank", &[], Int8, |w| {
+        Ok(Value::Int8(w.peer_group as i64 + 1))
+    });
     b.window("percent_rank", &[], Float8, |w| {
         let n = w.rows();
         Ok(Value::Float8(if n <= 1 {
@@ -88,7 +94,10 @@ fn ntile(w: &WindowRow<'_>) -> Result<Value> {
         v => int(&v)?,
     };
     if k <= 0 {
-        bail!(SqlState::INVALID_ARGUMENT_FOR_NTILE, "argument of ntile must be greater than zero");
+        bail!(
+            SqlState::INVALID_ARGUMENT_FOR_NTILE,
+            "argument of ntile must be greater than zero"
+        );
     }
     let (n, k, r) = (w.rows() as i64, k, w.row as i64);
     let per = n / k;
@@ -155,8 +164,16 @@ mod tests {
         let mut out = Vec::new();
         let mut group = 0;
         for row in 0..keys.len() {
-            let peer_start = (0..=row).rev().take_while(|&i| keys[i] == keys[row]).last().unwrap();
-            let peer_end = (row..keys.len()).take_while(|&i| keys[i] == keys[row]).last().unwrap() + 1;
+            let peer_start = (0..=row)
+                .rev()
+                .take_while(|&i| keys[i] == keys[row])
+                .last()
+                .unwrap();
+            let peer_end = (row..keys.len())
+                .take_while(|&i| keys[i] == keys[row])
+                .last()
+                .unwrap()
+                + 1;
             if row > 0 && keys[row] != keys[row - 1] {
                 group += 1;
             }
@@ -189,9 +206,18 @@ mod tests {
     #[test]
     fn ranking() {
         let none = vec![vec![]; 7];
-        assert_eq!(run("row_number", &[], &KEYS, &none), ["1", "2", "3", "4", "5", "6", "7"]);
-        assert_eq!(run("rank", &[], &KEYS, &none), ["1", "1", "3", "4", "4", "4", "7"]);
-        assert_eq!(run("dense_rank", &[], &KEYS, &none), ["1", "1", "2", "3", "3", "3", "4"]);
+        assert_eq!(
+            run("row_number", &[], &KEYS, &none),
+            ["1", "2", "3", "4", "5", "6", "7"]
+        );
+        assert_eq!(
+            run("rank", &[], &KEYS, &none),
+            ["1", "1", "3", "4", "4", "4", "7"]
+        );
+        assert_eq!(
+            run("dense_rank", &[], &KEYS, &none),
+            ["1", "1", "2", "3", "3", "3", "4"]
+        );
         assert_eq!(
             run("percent_rank", &[], &KEYS, &none),
             ["0", "0", "0.3333333333333333", "0.5", "0.5", "0.5", "1"]
@@ -213,9 +239,15 @@ mod tests {
     #[test]
     fn ntile_buckets() {
         let three: Vec<Vec<Value>> = vec![vec![Value::Int4(3)]; 7];
-        assert_eq!(run("ntile", &[DataType::Int4], &KEYS, &three), ["1", "1", "1", "2", "2", "3", "3"]);
+        assert_eq!(
+            run("ntile", &[DataType::Int4], &KEYS, &three),
+            ["1", "1", "1", "2", "2", "3", "3"]
+        );
         let ten: Vec<Vec<Value>> = vec![vec![Value::Int4(10)]; 7];
-        assert_eq!(run("ntile", &[DataType::Int4], &KEYS, &ten), ["1", "2", "3", "4", "5", "6", "7"]);
+        assert_eq!(
+            run("ntile", &[DataType::Int4], &KEYS, &ten),
+            ["1", "2", "3", "4", "5", "6", "7"]
+        );
         let zero: Vec<Vec<Value>> = vec![vec![Value::Int4(0)]; 7];
         assert_eq!(
             run("ntile", &[DataType::Int4], &KEYS, &zero)[0],
@@ -233,19 +265,33 @@ mod tests {
             run("lag", &[DataType::Int4], &KEYS, &ks),
             ["NULL", "1", "1", "2", "3", "3", "3"]
         );
-        let lead_args: Vec<Vec<Value>> =
-            KEYS.iter().map(|k| vec![Value::Int4(*k), Value::Int4(2), Value::Int4(-1)]).collect();
+        let lead_args: Vec<Vec<Value>> = KEYS
+            .iter()
+            .map(|k| vec![Value::Int4(*k), Value::Int4(2), Value::Int4(-1)])
+            .collect();
         let t3 = [DataType::Int4, DataType::Int4, DataType::Int4];
-        assert_eq!(run("lead", &t3, &KEYS, &lead_args), ["2", "3", "3", "3", "4", "-1", "-1"]);
+        assert_eq!(
+            run("lead", &t3, &KEYS, &lead_args),
+            ["2", "3", "3", "3", "4", "-1", "-1"]
+        );
         assert_eq!(run("first_value", &[DataType::Int4], &KEYS, &ks), ["1"; 7]);
         assert_eq!(
             run("last_value", &[DataType::Int4], &KEYS, &ks),
             ["1", "1", "2", "3", "3", "3", "4"]
         );
-        let nth: Vec<Vec<Value>> = KEYS.iter().map(|k| vec![Value::Int4(*k), Value::Int4(3)]).collect();
+        let nth: Vec<Vec<Value>> = KEYS
+            .iter()
+            .map(|k| vec![Value::Int4(*k), Value::Int4(3)])
+            .collect();
         let t2 = [DataType::Int4, DataType::Int4];
-        assert_eq!(run("nth_value", &t2, &KEYS, &nth), ["NULL", "NULL", "2", "2", "2", "2", "2"]);
-        let bad: Vec<Vec<Value>> = KEYS.iter().map(|k| vec![Value::Int4(*k), Value::Int4(0)]).collect();
+        assert_eq!(
+            run("nth_value", &t2, &KEYS, &nth),
+            ["NULL", "NULL", "2", "2", "2", "2", "2"]
+        );
+        let bad: Vec<Vec<Value>> = KEYS
+            .iter()
+            .map(|k| vec![Value::Int4(*k), Value::Int4(0)])
+            .collect();
         assert_eq!(
             run("nth_value", &t2, &KEYS, &bad)[0],
             "ERROR 22016: argument of nth_value must be greater than zero"
