@@ -54,6 +54,7 @@ mod args;
 mod array;
 mod context;
 mod datetime;
+mod extract;
 mod format;
 mod json;
 mod math;

@@ -290,6 +290,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::pattern::register(&mut b);
         super::math::register(&mut b);
         super::datetime::register(&mut b);
+        super::extract::register(&mut b);
         super::json::register(&mut b);
         super::array::register(&mut b);
         super::aggregate::register(&mut b);

@@ -20,7 +20,7 @@ use assay_storage::{Error, Result};
 use super::{lookup, EvalContext, FunctionKind, Prng, Resolved};
 use crate::types::{cast, common_type, format_value, parse_value, DataType, Settings, Value};
 
-/// 2024-05-06 07:08:09.123456 UTC, the statement clock in tests.
+/// 2024-05-05 06:58:09.123456 UTC, the statement clock in tests.
 pub(crate) const TEST_NOW: i64 = 768_207_489_123_456;
 
 /// A literal argument: its type and value.
@@ -444,4 +444,27 @@ golden! {
     series_functions => "series.txt",
     aggregate_functions => "aggregate.txt",
     json_functions => "json.txt",
+    datetime_functions => "datetime.txt",
+}
+
+#[test]
+fn clock_functions_read_the_context() {
+    let settings = Settings::default();
+    let cases = [
+        ("now()", "2024-05-05 06:58:09.123456+00"),
+        ("current_date()", "2024-05-05"),
+        ("localtimestamp()", "2024-05-05 06:58:09.123456"),
+        ("clock_timestamp()", "2024-05-05 06:58:09.124456+00"),
+        ("age('2024-05-01'::timestamp)", "4 days"),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(run_scalar(expr, &settings), want, "{expr}");
+    }
+    let mut s = Settings::default();
+    s.set_time_zone("Asia/Tokyo").unwrap();
+    assert_eq!(run_scalar("current_date()", &s), "2024-05-05");
+    assert_eq!(
+        run_scalar("localtimestamp()", &s),
+        "2024-05-05 15:58:09.123456"
+    );
 }

@@ -19,6 +19,10 @@ def sql_for(expr):
     if expr.startswith("rows "):
         return ("SELECT coalesce(string_agg(coalesce(t::text, 'NULL'), '|'), '') FROM "
                 + expr[5:] + " t")
+    # extract(f, x) is spelled extract(f FROM x) in SQL; the function is
+    # reachable as pg_catalog.extract.
+    if expr.startswith("extract("):
+        expr = "pg_catalog." + expr
     return "SELECT " + expr
 
 
