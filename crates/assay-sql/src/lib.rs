@@ -28,5 +28,8 @@
 //!    `extra_float_digits`, `bytea_output`).
 
 pub mod ast;
+pub mod exec;
+pub mod functions;
 pub mod parser;
+pub mod plan;
 pub mod types;

@@ -133,6 +133,9 @@ pub enum PlanNode {
     Empty,
     /// Rows of a table. The output is every table column in order
     /// (`projection` narrows it when set); `filter` is applied to each row.
+    /// A projection entry equal to the table's column count stands for the
+    /// row's key (PostgreSQL's ctid), a `bytea` value that UPDATE and DELETE
+    /// use to find the row again.
     Scan {
         table: TableRef,
         access: Access,
@@ -140,7 +143,9 @@ pub enum PlanNode {
         projection: Option<Vec<usize>>,
     },
     /// A set-returning function in FROM (`generate_series`, `unnest`).
-    FunctionScan { name: String, args: Vec<ScalarExpr>, ordinality: bool },
+    /// `func` is the resolved call (the executor runs it; `name` is for
+    /// EXPLAIN). With `ordinality`, an int8 counter column follows.
+    FunctionScan { name: String, func: std::sync::Arc<crate::functions::Resolved>, args: Vec<ScalarExpr>, ordinality: bool },
     Filter { input: Box<Plan>, predicate: ScalarExpr },
     Project { input: Box<Plan>, exprs: Vec<ScalarExpr> },
     /// Output: left columns then right columns (left only for Semi/Anti).
@@ -179,9 +184,11 @@ pub enum PlanNode {
     /// filled in); outputs the RETURNING expressions over the new rows.
     Insert { table: TableRef, input: Box<Plan>, on_conflict: Option<OnConflict>, returning: Vec<ScalarExpr> },
     /// The input yields rows of the table (every column, in order) followed
-    /// by any columns the assignments need (UPDATE … FROM); the assignments
-    /// compute new values over that row.
+    /// by any columns the assignments need (UPDATE … FROM), and last the
+    /// row's key (see `Scan`); the assignments and RETURNING compute over
+    /// that row.
     Update { table: TableRef, input: Box<Plan>, assignments: Vec<Assignment>, returning: Vec<ScalarExpr> },
-    /// The input yields rows of the table (every column, in order) first.
+    /// The input yields rows of the table (every column, in order) first,
+    /// and the row's key (see `Scan`) last.
     Delete { table: TableRef, input: Box<Plan>, returning: Vec<ScalarExpr> },
 }
