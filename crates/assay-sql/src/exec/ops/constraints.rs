@@ -150,17 +150,18 @@ fn referencing_actions(parent: &TableMeta, old: &[Value], new: Option<&[Value]>,
     Ok(())
 }
 
-/// Deletes a row after running the actions of foreign keys that reference it.
+/// Deletes a row, then runs the actions of foreign keys that referenced it
+/// (so they see the table as the statement leaves it).
 pub(crate) fn delete_row(meta: &TableMeta, key: &[u8], row: &[Value], ctx: &mut ExecContext<'_>) -> Result<()> {
-    referencing_actions(meta, row, None, ctx)?;
-    ctx.tables.delete(meta.oid, key)
+    ctx.tables.delete(meta.oid, key)?;
+    referencing_actions(meta, row, None, ctx)
 }
 
 /// Replaces `old` by `new` at `key`, enforcing every constraint.
 pub(crate) fn update_row(meta: &TableMeta, key: &[u8], old: &[Value], new: Row, ctx: &mut ExecContext<'_>) -> Result<Row> {
     check_row(meta, &new, ctx)?;
-    referencing_actions(meta, old, Some(&new), ctx)?;
     ctx.tables.update(meta.oid, key, &new)?;
+    referencing_actions(meta, old, Some(&new), ctx)?;
     check_references(meta, &new, Some(old), ctx)?;
     Ok(new)
 }
