@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use assay_storage::{bail, Result, SqlState};
+use assay_storage::{Result, SqlState, bail};
 
 use super::storage::{Row, TableAccess};
 use crate::functions::{EvalContext, Prng};
@@ -107,7 +107,7 @@ impl<'a> ExecContext<'a> {
     #[inline]
     pub fn tick(&mut self) -> Result<()> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % CANCEL_CHECK_INTERVAL == 0 {
+        if self.ticks.is_multiple_of(CANCEL_CHECK_INTERVAL) {
             self.check_cancel()?;
         }
         Ok(())
@@ -116,14 +116,21 @@ impl<'a> ExecContext<'a> {
     pub fn check_cancel(&self) -> Result<()> {
         if let Some(flag) = self.cancel {
             if flag.load(Ordering::Relaxed) {
-                bail!(SqlState::QUERY_CANCELED, "canceling statement due to user request");
+                bail!(
+                    SqlState::QUERY_CANCELED,
+                    "canceling statement due to user request"
+                );
             }
         }
         Ok(())
     }
 
     /// Runs `f` with `row` pushed as the innermost outer row.
-    pub(crate) fn with_outer<T>(&mut self, row: &[Value], f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_outer<T>(
+        &mut self,
+        row: &[Value],
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
         self.outer.push(row.to_vec());
         let r = f(self);
         self.outer.pop();

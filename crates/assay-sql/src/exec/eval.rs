@@ -5,13 +5,13 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use assay_storage::{bail, err, Result, SqlState};
+use assay_storage::{Result, SqlState, bail, err};
 
 use super::context::ExecContext;
 use super::subquery::eval_subquery;
 use crate::functions::pattern;
 use crate::plan::{CmpOp, LikeKind, ScalarExpr};
-use crate::types::{binary_op, cast, compare, negate, Array, ArrayDim, DataType, Value};
+use crate::types::{Array, ArrayDim, DataType, Value, binary_op, cast, compare, negate};
 
 /// Evaluates `expr` over `row`.
 pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Value> {
@@ -19,13 +19,22 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
     Ok(match expr {
         E::Column(i) => match row.get(*i) {
             Some(v) => v.clone(),
-            None => bail!(SqlState::INTERNAL_ERROR, "column {} out of range of a row of {}", i, row.len()),
+            None => bail!(
+                SqlState::INTERNAL_ERROR,
+                "column {} out of range of a row of {}",
+                i,
+                row.len()
+            ),
         },
         E::Outer { depth, index } => outer(ctx, *depth, *index)?,
         E::Const { value, .. } => value.clone(),
         E::Param { index, .. } => match ctx.params.get(*index) {
             Some(v) => v.clone(),
-            None => bail!(SqlState::new(b"42P02"), "there is no parameter ${}", index + 1),
+            None => bail!(
+                SqlState::new(b"42P02"),
+                "there is no parameter ${}",
+                index + 1
+            ),
         },
         E::Cast { expr, from, to } => {
             let v = eval(expr, row, ctx)?;
@@ -48,7 +57,11 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
                     _ => unknown = true,
                 }
             }
-            if unknown { Value::Null } else { Value::Bool(true) }
+            if unknown {
+                Value::Null
+            } else {
+                Value::Bool(true)
+            }
         }
         E::Or(list) => {
             let mut unknown = false;
@@ -59,21 +72,31 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
                     _ => unknown = true,
                 }
             }
-            if unknown { Value::Null } else { Value::Bool(false) }
+            if unknown {
+                Value::Null
+            } else {
+                Value::Bool(false)
+            }
         }
         E::Compare { op, left, right } => {
             let l = eval(left, row, ctx)?;
             let r = eval(right, row, ctx)?;
             compare_values(*op, &l, &r)
         }
-        E::Binary { op, left, right, .. } => {
+        E::Binary {
+            op, left, right, ..
+        } => {
             let l = eval(left, row, ctx)?;
             let r = eval(right, row, ctx)?;
             binary_op(*op, &l, &r, ctx.settings)?
         }
         E::Negate { expr, .. } => negate(&eval(expr, row, ctx)?)?,
         E::IsNull { expr, negated } => Value::Bool(eval(expr, row, ctx)?.is_null() != *negated),
-        E::IsBool { expr, value, negated } => {
+        E::IsBool {
+            expr,
+            value,
+            negated,
+        } => {
             let v = eval(expr, row, ctx)?;
             let is = match value {
                 Some(b) => v == Value::Bool(*b),
@@ -81,7 +104,11 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
             };
             Value::Bool(is != *negated)
         }
-        E::IsDistinctFrom { left, right, negated } => {
+        E::IsDistinctFrom {
+            left,
+            right,
+            negated,
+        } => {
             let l = eval(left, row, ctx)?;
             let r = eval(right, row, ctx)?;
             let distinct = match (l.is_null(), r.is_null()) {
@@ -91,10 +118,18 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
             };
             Value::Bool(distinct != *negated)
         }
-        E::Like { kind, negated, expr, pattern, escape } => {
-            eval_like(*kind, *negated, expr, pattern, escape.as_deref(), row, ctx)?
-        }
-        E::InList { expr, list, negated } => {
+        E::Like {
+            kind,
+            negated,
+            expr,
+            pattern,
+            escape,
+        } => eval_like(*kind, *negated, expr, pattern, escape.as_deref(), row, ctx)?,
+        E::InList {
+            expr,
+            list,
+            negated,
+        } => {
             let v = eval(expr, row, ctx)?;
             if v.is_null() {
                 return Ok(Value::Null);
@@ -108,9 +143,18 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
                     return Ok(Value::Bool(!*negated));
                 }
             }
-            if unknown { Value::Null } else { Value::Bool(*negated) }
+            if unknown {
+                Value::Null
+            } else {
+                Value::Bool(*negated)
+            }
         }
-        E::Case { operand, whens, else_result, .. } => {
+        E::Case {
+            operand,
+            whens,
+            else_result,
+            ..
+        } => {
             let subject = match operand {
                 Some(e) => Some(eval(e, row, ctx)?),
                 None => None,
@@ -179,7 +223,10 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
             func.eval(&values, &mut ctx.eval_context())?
         }
         E::Subquery { plan, kind, .. } => eval_subquery(plan, kind, row, ctx)?,
-        E::Array { elements, data_type } => {
+        E::Array {
+            elements,
+            data_type,
+        } => {
             let mut items = Vec::with_capacity(elements.len());
             for e in elements {
                 items.push(eval(e, row, ctx)?);
@@ -195,11 +242,19 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
 }
 
 /// Evaluates a condition: `Some(b)`, or `None` for NULL.
-pub fn eval_bool(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Option<bool>> {
+pub fn eval_bool(
+    expr: &ScalarExpr,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Option<bool>> {
     match eval(expr, row, ctx)? {
         Value::Bool(b) => Ok(Some(b)),
         Value::Null => Ok(None),
-        other => bail!(SqlState::DATATYPE_MISMATCH, "argument of WHERE must be type boolean, not {:?}", other),
+        other => bail!(
+            SqlState::DATATYPE_MISMATCH,
+            "argument of WHERE must be type boolean, not {:?}",
+            other
+        ),
     }
 }
 
@@ -210,7 +265,11 @@ pub fn eval_predicate(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_
 }
 
 /// Evaluates each expression of a list into a new row.
-pub fn eval_row(exprs: &[ScalarExpr], row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Vec<Value>> {
+pub fn eval_row(
+    exprs: &[ScalarExpr],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(exprs.len());
     for e in exprs {
         out.push(eval(e, row, ctx)?);
@@ -221,11 +280,20 @@ pub fn eval_row(exprs: &[ScalarExpr], row: &[Value], ctx: &mut ExecContext<'_>) 
 fn outer(ctx: &ExecContext<'_>, depth: usize, index: usize) -> Result<Value> {
     let n = ctx.outer.len();
     if depth == 0 || depth > n {
-        bail!(SqlState::INTERNAL_ERROR, "outer reference {} levels up, but only {} enclosing rows", depth, n);
+        bail!(
+            SqlState::INTERNAL_ERROR,
+            "outer reference {} levels up, but only {} enclosing rows",
+            depth,
+            n
+        );
     }
     match ctx.outer[n - depth].get(index) {
         Some(v) => Ok(v.clone()),
-        None => bail!(SqlState::INTERNAL_ERROR, "outer column {} out of range", index),
+        None => bail!(
+            SqlState::INTERNAL_ERROR,
+            "outer column {} out of range",
+            index
+        ),
     }
 }
 
@@ -270,7 +338,7 @@ fn eval_like(
                     (Some(c), None) => Some(c),
                     _ => {
                         return Err(err!(SqlState::new(b"22025"), "invalid escape string")
-                            .with_hint("Escape string must be empty or one character."))
+                            .with_hint("Escape string must be empty or one character."));
                     }
                 }
             }
@@ -319,9 +387,15 @@ fn build_array(items: Vec<Value>, data_type: &DataType) -> Result<Value> {
     if inner.is_empty() {
         return Ok(Value::Array(Arc::new(Array::empty())));
     }
-    let mut all = vec![ArrayDim { len: items.len(), lower: 1 }];
+    let mut all = vec![ArrayDim {
+        len: items.len(),
+        lower: 1,
+    }];
     all.extend(inner);
-    Ok(Value::Array(Arc::new(Array { dims: all, items: flat })))
+    Ok(Value::Array(Arc::new(Array {
+        dims: all,
+        items: flat,
+    })))
 }
 
 fn subscript(a: &Value, i: &Value) -> Result<Value> {
@@ -332,7 +406,11 @@ fn subscript(a: &Value, i: &Value) -> Result<Value> {
         return Ok(Value::Null);
     }
     let pos = i - arr.dims[0].lower as i64;
-    Ok(usize::try_from(pos).ok().and_then(|p| arr.items.get(p)).cloned().unwrap_or(Value::Null))
+    Ok(usize::try_from(pos)
+        .ok()
+        .and_then(|p| arr.items.get(p))
+        .cloned()
+        .unwrap_or(Value::Null))
 }
 
 /// An integer value as i64 (NULL and non-integers give `None`).
@@ -345,4 +423,3 @@ pub(crate) fn int_value(v: &Value) -> Option<i64> {
         _ => None,
     }
 }
-

@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
-use assay_storage::{bail, err, Result, SqlState};
+use assay_storage::{Result, SqlState, bail, err};
 
 use super::storage::{Row, RowKey, ScanAccess, ScanState, TableAccess, TableMeta, ValueRange};
-use crate::types::{compare, format_value, Settings, Value};
+use crate::types::{Settings, Value, compare, format_value};
 
 struct UniqueIndex {
     oid: u32,
@@ -44,12 +44,17 @@ fn key_of(id: u64) -> RowKey {
 }
 
 fn id_of(key: &[u8]) -> Result<u64> {
-    let bytes: [u8; 8] = key.try_into().map_err(|_| err!(SqlState::INTERNAL_ERROR, "bad row key"))?;
+    let bytes: [u8; 8] = key
+        .try_into()
+        .map_err(|_| err!(SqlState::INTERNAL_ERROR, "bad row key"))?;
     Ok(u64::from_be_bytes(bytes))
 }
 
 fn eq_values(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| !x.is_null() && !y.is_null() && compare(x, y).is_eq())
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| !x.is_null() && !y.is_null() && compare(x, y).is_eq())
 }
 
 fn in_range(vals: &[Value], r: &ValueRange) -> bool {
@@ -94,7 +99,11 @@ impl MemoryTables {
         if let Some(pk) = primary_key {
             let name = format!("{}_pkey", t.meta.name);
             t.indexes.insert(0, pk.clone());
-            t.unique.push(UniqueIndex { oid: 0, name, columns: pk });
+            t.unique.push(UniqueIndex {
+                oid: 0,
+                name,
+                columns: pk,
+            });
         }
         self.tables.insert(oid, t);
     }
@@ -106,26 +115,52 @@ impl MemoryTables {
         }
     }
 
-    pub fn add_index(&mut self, table: u32, oid: u32, name: &str, columns: Vec<usize>, unique: bool) {
+    pub fn add_index(
+        &mut self,
+        table: u32,
+        oid: u32,
+        name: &str,
+        columns: Vec<usize>,
+        unique: bool,
+    ) {
         if let Some(t) = self.tables.get_mut(&table) {
             t.indexes.insert(oid, columns.clone());
             if unique {
-                t.unique.push(UniqueIndex { oid, name: name.to_string(), columns });
+                t.unique.push(UniqueIndex {
+                    oid,
+                    name: name.to_string(),
+                    columns,
+                });
             }
         }
     }
 
     /// A table's rows in storage order.
     pub fn rows(&self, table: u32) -> Vec<Row> {
-        self.tables.get(&table).map(|t| t.rows.values().cloned().collect()).unwrap_or_default()
+        self.tables
+            .get(&table)
+            .map(|t| t.rows.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn get_table(&self, oid: u32) -> Result<&MemTable> {
-        self.tables.get(&oid).ok_or_else(|| err!(SqlState::UNDEFINED_TABLE, "relation with OID {} does not exist", oid))
+        self.tables.get(&oid).ok_or_else(|| {
+            err!(
+                SqlState::UNDEFINED_TABLE,
+                "relation with OID {} does not exist",
+                oid
+            )
+        })
     }
 
     fn get_table_mut(&mut self, oid: u32) -> Result<&mut MemTable> {
-        self.tables.get_mut(&oid).ok_or_else(|| err!(SqlState::UNDEFINED_TABLE, "relation with OID {} does not exist", oid))
+        self.tables.get_mut(&oid).ok_or_else(|| {
+            err!(
+                SqlState::UNDEFINED_TABLE,
+                "relation with OID {} does not exist",
+                oid
+            )
+        })
     }
 }
 
@@ -134,14 +169,32 @@ impl MemTable {
         for u in &self.unique {
             let vals: Vec<Value> = u.columns.iter().map(|&c| row[c].clone()).collect();
             let clash = self.rows.iter().any(|(id, r)| {
-                Some(*id) != except && eq_values(&vals, &u.columns.iter().map(|&c| r[c].clone()).collect::<Vec<_>>())
+                Some(*id) != except
+                    && eq_values(
+                        &vals,
+                        &u.columns.iter().map(|&c| r[c].clone()).collect::<Vec<_>>(),
+                    )
             });
             if clash {
-                let names: Vec<&str> = u.columns.iter().map(|&c| self.meta.columns[c].name.as_str()).collect();
-                let shown: Vec<String> =
-                    vals.iter().map(|v| format_value(v, &Settings::default()).unwrap_or_default()).collect();
-                return Err(err!(SqlState::UNIQUE_VIOLATION, "duplicate key value violates unique constraint \"{}\"", u.name)
-                    .with_detail(format!("Key ({})=({}) already exists.", names.join(", "), shown.join(", "))));
+                let names: Vec<&str> = u
+                    .columns
+                    .iter()
+                    .map(|&c| self.meta.columns[c].name.as_str())
+                    .collect();
+                let shown: Vec<String> = vals
+                    .iter()
+                    .map(|v| format_value(v, &Settings::default()).unwrap_or_default())
+                    .collect();
+                return Err(err!(
+                    SqlState::UNIQUE_VIOLATION,
+                    "duplicate key value violates unique constraint \"{}\"",
+                    u.name
+                )
+                .with_detail(format!(
+                    "Key ({})=({}) already exists.",
+                    names.join(", "),
+                    shown.join(", ")
+                )));
             }
         }
         Ok(())
@@ -215,12 +268,20 @@ impl TableAccess for MemoryTables {
         Ok(())
     }
 
-    fn find_conflict(&mut self, table: u32, row: &[Value], index: Option<u32>) -> Result<Option<(RowKey, Row)>> {
+    fn find_conflict(
+        &mut self,
+        table: u32,
+        row: &[Value],
+        index: Option<u32>,
+    ) -> Result<Option<(RowKey, Row)>> {
         let t = self.get_table(table)?;
         for u in t.unique.iter().filter(|u| index.is_none_or(|i| i == u.oid)) {
             let vals: Vec<Value> = u.columns.iter().map(|&c| row[c].clone()).collect();
             for (id, r) in &t.rows {
-                if eq_values(&vals, &u.columns.iter().map(|&c| r[c].clone()).collect::<Vec<_>>()) {
+                if eq_values(
+                    &vals,
+                    &u.columns.iter().map(|&c| r[c].clone()).collect::<Vec<_>>(),
+                ) {
                     return Ok(Some((key_of(*id), r.clone())));
                 }
             }
@@ -228,7 +289,13 @@ impl TableAccess for MemoryTables {
         Ok(None)
     }
 
-    fn find_rows(&mut self, table: u32, columns: &[usize], values: &[Value], limit: Option<usize>) -> Result<Vec<(RowKey, Row)>> {
+    fn find_rows(
+        &mut self,
+        table: u32,
+        columns: &[usize],
+        values: &[Value],
+        limit: Option<usize>,
+    ) -> Result<Vec<(RowKey, Row)>> {
         let t = self.get_table(table)?;
         let mut out = Vec::new();
         for (id, r) in &t.rows {
@@ -251,7 +318,10 @@ impl TableAccess for MemoryTables {
     }
 
     fn spill_read(&mut self, run: u64, start: usize, max: usize) -> Result<Vec<Row>> {
-        let rows = self.runs.get(&run).ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "no spilled run {}", run))?;
+        let rows = self
+            .runs
+            .get(&run)
+            .ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "no spilled run {}", run))?;
         Ok(rows.iter().skip(start).take(max).cloned().collect())
     }
 

@@ -33,7 +33,11 @@ pub fn execute(plan: &Plan, ctx: &mut ExecContext<'_>) -> Result<BoxOp> {
     if ctx.analyze {
         ctx.stats = vec![NodeStats::default(); count_nodes(plan)];
     }
-    Builder { analyze: ctx.analyze, next_id: 0 }.build(plan)
+    Builder {
+        analyze: ctx.analyze,
+        next_id: 0,
+    }
+    .build(plan)
 }
 
 /// Runs `plan` to the end and collects its rows.
@@ -48,7 +52,11 @@ pub fn collect(plan: &Plan, ctx: &mut ExecContext<'_>) -> Result<Vec<Row>> {
 
 /// Builds without statistics (subqueries).
 pub(crate) fn build(plan: &Plan) -> Result<BoxOp> {
-    Builder { analyze: false, next_id: 0 }.build(plan)
+    Builder {
+        analyze: false,
+        next_id: 0,
+    }
+    .build(plan)
 }
 
 fn count_nodes(plan: &Plan) -> usize {
@@ -69,7 +77,15 @@ impl Builder {
         let id = self.next_id;
         self.next_id += 1;
         let op = self.build_node(plan)?;
-        Ok(if self.analyze { Box::new(Instrumented { inner: op, id, started: false }) } else { op })
+        Ok(if self.analyze {
+            Box::new(Instrumented {
+                inner: op,
+                id,
+                started: false,
+            })
+        } else {
+            op
+        })
     }
 
     /// A builder positioned at the next node to be built, for rebuilding.
@@ -87,21 +103,54 @@ impl Builder {
         let op: BoxOp = match &plan.node {
             P::Values { rows } => Box::new(ops::basic::ValuesOp::new(rows.clone())),
             P::Empty => Box::new(ops::basic::EmptyOp),
-            P::Scan { table, access, filter, projection } => {
-                Box::new(ops::scan::ScanOp::new(table.oid, access.clone(), filter.clone(), projection.clone()))
-            }
-            P::FunctionScan { func, args, ordinality, .. } => {
-                Box::new(ops::basic::FunctionScanOp::new(func.clone(), args.clone(), *ordinality))
-            }
-            P::Filter { input, predicate } => Box::new(ops::basic::FilterOp { input: self.build(input)?, predicate: predicate.clone() }),
-            P::Project { input, exprs } => Box::new(ops::basic::ProjectOp { input: self.build(input)?, exprs: exprs.clone() }),
-            P::Limit { input, limit, offset, with_ties } => Box::new(ops::basic::LimitOp::new(
+            P::Scan {
+                table,
+                access,
+                filter,
+                projection,
+            } => Box::new(ops::scan::ScanOp::new(
+                table.oid,
+                access.clone(),
+                filter.clone(),
+                projection.clone(),
+            )),
+            P::FunctionScan {
+                func,
+                args,
+                ordinality,
+                ..
+            } => Box::new(ops::basic::FunctionScanOp::new(
+                func.clone(),
+                args.clone(),
+                *ordinality,
+            )),
+            P::Filter { input, predicate } => Box::new(ops::basic::FilterOp {
+                input: self.build(input)?,
+                predicate: predicate.clone(),
+            }),
+            P::Project { input, exprs } => Box::new(ops::basic::ProjectOp {
+                input: self.build(input)?,
+                exprs: exprs.clone(),
+            }),
+            P::Limit {
+                input,
+                limit,
+                offset,
+                with_ties,
+            } => Box::new(ops::basic::LimitOp::new(
                 self.build(input)?,
                 limit.clone(),
                 offset.clone(),
                 with_ties.clone(),
             )),
-            P::Join { left, right, kind, condition, algorithm, lateral } => {
+            P::Join {
+                left,
+                right,
+                kind,
+                condition,
+                algorithm,
+                lateral,
+            } => {
                 let left_width = left.schema.len();
                 let right_width = right.schema.len();
                 let l = self.build(left)?;
@@ -120,7 +169,10 @@ impl Builder {
                             right_width,
                         ))
                     }
-                    JoinAlgorithm::Hash { left_keys, right_keys } => {
+                    JoinAlgorithm::Hash {
+                        left_keys,
+                        right_keys,
+                    } => {
                         let r = self.build(right)?;
                         Box::new(ops::join::HashJoin::new(
                             l,
@@ -133,7 +185,10 @@ impl Builder {
                             right_width,
                         ))
                     }
-                    JoinAlgorithm::Merge { left_keys, right_keys } => {
+                    JoinAlgorithm::Merge {
+                        left_keys,
+                        right_keys,
+                    } => {
                         let r = self.build(right)?;
                         Box::new(ops::merge::MergeJoin::new(
                             l,
@@ -149,42 +204,88 @@ impl Builder {
                 };
                 op
             }
-            P::Aggregate { input, group_by, grouping_sets, aggregates } => Box::new(ops::aggregate::AggregateOp::new(
+            P::Aggregate {
+                input,
+                group_by,
+                grouping_sets,
+                aggregates,
+            } => Box::new(ops::aggregate::AggregateOp::new(
                 self.build(input)?,
                 group_by.clone(),
                 grouping_sets.clone(),
                 aggregates.clone(),
             )),
-            P::Window { input, calls } => Box::new(ops::window::WindowOp::new(self.build(input)?, calls.clone())),
-            P::Sort { input, keys, limit } => Box::new(ops::sort::SortOp::new(self.build(input)?, keys.clone(), *limit)),
-            P::Distinct { input, on } => Box::new(ops::setop::DistinctOp::new(self.build(input)?, on.clone())),
-            P::SetOp { kind, all, left, right } => {
+            P::Window { input, calls } => Box::new(ops::window::WindowOp::new(
+                self.build(input)?,
+                calls.clone(),
+            )),
+            P::Sort { input, keys, limit } => Box::new(ops::sort::SortOp::new(
+                self.build(input)?,
+                keys.clone(),
+                *limit,
+            )),
+            P::Distinct { input, on } => {
+                Box::new(ops::setop::DistinctOp::new(self.build(input)?, on.clone()))
+            }
+            P::SetOp {
+                kind,
+                all,
+                left,
+                right,
+            } => {
                 let l = self.build(left)?;
                 let r = self.build(right)?;
                 Box::new(ops::setop::SetOpOp::new(*kind, *all, l, r))
             }
-            P::RecursiveUnion { id, anchor, recursive, all } => {
+            P::RecursiveUnion {
+                id,
+                anchor,
+                recursive,
+                all,
+            } => {
                 let a = self.build(anchor)?;
                 let builder = self.here();
                 self.skip(recursive);
-                Box::new(ops::setop::RecursiveUnionOp::new(*id, a, (**recursive).clone(), builder, *all))
+                Box::new(ops::setop::RecursiveUnionOp::new(
+                    *id,
+                    a,
+                    (**recursive).clone(),
+                    builder,
+                    *all,
+                ))
             }
             P::WorkTable { id } => Box::new(ops::setop::WorkTableOp::new(*id)),
-            P::Insert { table, input, on_conflict, returning } => Box::new(ops::modify::InsertOp::new(
+            P::Insert {
+                table,
+                input,
+                on_conflict,
+                returning,
+            } => Box::new(ops::modify::InsertOp::new(
                 table.oid,
                 self.build(input)?,
                 on_conflict.clone(),
                 returning.clone(),
             )),
-            P::Update { table, input, assignments, returning } => Box::new(ops::modify::UpdateOp::new(
+            P::Update {
+                table,
+                input,
+                assignments,
+                returning,
+            } => Box::new(ops::modify::UpdateOp::new(
                 table.oid,
                 self.build(input)?,
                 assignments.clone(),
                 returning.clone(),
             )),
-            P::Delete { table, input, returning } => {
-                Box::new(ops::modify::DeleteOp::new(table.oid, self.build(input)?, returning.clone()))
-            }
+            P::Delete {
+                table,
+                input,
+                returning,
+            } => Box::new(ops::modify::DeleteOp::new(
+                table.oid,
+                self.build(input)?,
+                returning.clone(),
+            )),
         };
         Ok(op)
     }

@@ -85,7 +85,11 @@ pub struct ValueRange {
 pub enum ScanAccess {
     Full,
     PrimaryKey(Vec<ValueRange>),
-    Index { index: u32, ranges: Vec<ValueRange>, only: bool },
+    Index {
+        index: u32,
+        ranges: Vec<ValueRange>,
+        only: bool,
+    },
 }
 
 /// A scan's place: storage reads and advances it; the executor only keeps
@@ -103,7 +107,13 @@ pub struct ScanState {
 
 impl ScanState {
     pub fn new(table: u32, access: ScanAccess) -> ScanState {
-        ScanState { table, access, range: 0, position: None, done: false }
+        ScanState {
+            table,
+            access,
+            range: 0,
+            position: None,
+            done: false,
+        }
     }
 }
 
@@ -122,10 +132,21 @@ pub trait TableAccess {
     fn delete(&mut self, table: u32, key: &[u8]) -> Result<()>;
     /// The existing row that `row` would collide with in the given unique
     /// index (or any unique index), for `ON CONFLICT`.
-    fn find_conflict(&mut self, table: u32, row: &[Value], index: Option<u32>) -> Result<Option<(RowKey, Row)>>;
+    fn find_conflict(
+        &mut self,
+        table: u32,
+        row: &[Value],
+        index: Option<u32>,
+    ) -> Result<Option<(RowKey, Row)>>;
     /// Rows whose `columns` equal `values` (never matching NULL), at most
     /// `limit` of them: foreign-key checks and actions.
-    fn find_rows(&mut self, table: u32, columns: &[usize], values: &[Value], limit: Option<usize>) -> Result<Vec<(RowKey, Row)>>;
+    fn find_rows(
+        &mut self,
+        table: u32,
+        columns: &[usize],
+        values: &[Value],
+        limit: Option<usize>,
+    ) -> Result<Vec<(RowKey, Row)>>;
     /// Stores a sorted run that spilled out of memory; returns its id.
     fn spill_write(&mut self, rows: Vec<Row>) -> Result<u64>;
     /// Reads up to `max` rows of a run from row `start` on.

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use assay_storage::{err, Result, SqlState};
+use assay_storage::{Result, SqlState, err};
 
 use super::context::{CachedSubquery, ExecContext};
 use super::eval::{cmp_holds, eval};
@@ -16,9 +16,14 @@ use super::operator::build;
 use super::storage::Row;
 use super::walk::refers_outside;
 use crate::plan::{Plan, SubqueryKind};
-use crate::types::{compare, Array, Value};
+use crate::types::{Array, Value, compare};
 
-pub(crate) fn eval_subquery(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Value> {
+pub(crate) fn eval_subquery(
+    plan: &Plan,
+    kind: &SubqueryKind,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
     let key = plan as *const Plan as usize;
     match ctx.subqueries.get(&key) {
         Some(CachedSubquery::Value(v)) => return Ok(v.clone()),
@@ -36,7 +41,8 @@ pub(crate) fn eval_subquery(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx
     match kind {
         SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
             let rows = Rc::new(collect(plan, None, row, ctx)?);
-            ctx.subqueries.insert(key, CachedSubquery::Rows(rows.clone()));
+            ctx.subqueries
+                .insert(key, CachedSubquery::Rows(rows.clone()));
             quantified(kind, &rows, row, ctx)
         }
         _ => {
@@ -49,7 +55,12 @@ pub(crate) fn eval_subquery(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx
 
 /// Runs the subquery's plan with `row` as the innermost outer row, keeping
 /// at most `limit` rows.
-fn collect(plan: &Plan, limit: Option<usize>, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Vec<Row>> {
+fn collect(
+    plan: &Plan,
+    limit: Option<usize>,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Vec<Row>> {
     ctx.with_outer(row, |ctx| {
         let mut op = build(plan)?;
         let mut rows = Vec::new();
@@ -63,7 +74,12 @@ fn collect(plan: &Plan, limit: Option<usize>, row: &[Value], ctx: &mut ExecConte
     })
 }
 
-fn run(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Value> {
+fn run(
+    plan: &Plan,
+    kind: &SubqueryKind,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
     match kind {
         SubqueryKind::Scalar => {
             let mut rows = collect(plan, Some(2), row, ctx)?;
@@ -73,7 +89,10 @@ fn run(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx: &mut ExecContext<'_
                     "more than one row returned by a subquery used as an expression"
                 ));
             }
-            Ok(rows.pop().and_then(|mut r| r.drain(..).next()).unwrap_or(Value::Null))
+            Ok(rows
+                .pop()
+                .and_then(|mut r| r.drain(..).next())
+                .unwrap_or(Value::Null))
         }
         SubqueryKind::Exists => Ok(Value::Bool(!collect(plan, Some(1), row, ctx)?.is_empty())),
         SubqueryKind::Array => {
@@ -93,7 +112,12 @@ fn run(plan: &Plan, kind: &SubqueryKind, row: &[Value], ctx: &mut ExecContext<'_
 /// if some comparison is false, else NULL if some was NULL, else true.
 /// A row-valued lhs (an `Array` whose arity matches the subquery's columns)
 /// is not supported; single columns are.
-fn quantified(kind: &SubqueryKind, rows: &[Row], row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Value> {
+fn quantified(
+    kind: &SubqueryKind,
+    rows: &[Row],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
     let (lhs, op, any) = match kind {
         SubqueryKind::Any { lhs, op } => (lhs, *op, true),
         SubqueryKind::All { lhs, op } => (lhs, *op, false),
@@ -115,5 +139,9 @@ fn quantified(kind: &SubqueryKind, rows: &[Row], row: &[Value], ctx: &mut ExecCo
             return Ok(Value::Bool(any));
         }
     }
-    Ok(if unknown { Value::Null } else { Value::Bool(!any) })
+    Ok(if unknown {
+        Value::Null
+    } else {
+        Value::Bool(!any)
+    })
 }

@@ -25,15 +25,29 @@ pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
         FunctionScan { args, .. } => args.iter().for_each(f),
         Filter { predicate, .. } => f(predicate),
         Project { exprs, .. } => exprs.iter().for_each(f),
-        Join { condition, algorithm, .. } => {
+        Join {
+            condition,
+            algorithm,
+            ..
+        } => {
             condition.iter().for_each(&mut *f);
-            if let JoinAlgorithm::Hash { left_keys, right_keys } | JoinAlgorithm::Merge { left_keys, right_keys } =
-                algorithm
+            if let JoinAlgorithm::Hash {
+                left_keys,
+                right_keys,
+            }
+            | JoinAlgorithm::Merge {
+                left_keys,
+                right_keys,
+            } = algorithm
             {
                 left_keys.iter().chain(right_keys).for_each(f);
             }
         }
-        Aggregate { group_by, aggregates, .. } => {
+        Aggregate {
+            group_by,
+            aggregates,
+            ..
+        } => {
             group_by.iter().for_each(&mut *f);
             for a in aggregates {
                 a.args.iter().chain(a.filter.iter()).for_each(&mut *f);
@@ -42,20 +56,37 @@ pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
         }
         Window { calls, .. } => {
             for c in calls {
-                c.args.iter().chain(&c.partition_by).chain(c.filter.iter()).for_each(&mut *f);
+                c.args
+                    .iter()
+                    .chain(&c.partition_by)
+                    .chain(c.filter.iter())
+                    .for_each(&mut *f);
                 c.order_by.iter().for_each(|k| f(&k.expr));
             }
         }
         Sort { keys, .. } => keys.iter().for_each(|k| f(&k.expr)),
-        Limit { limit, offset, with_ties, .. } => {
+        Limit {
+            limit,
+            offset,
+            with_ties,
+            ..
+        } => {
             limit.iter().chain(offset.iter()).for_each(&mut *f);
             with_ties.iter().for_each(|k| f(&k.expr));
         }
         Distinct { on, .. } => on.iter().flatten().for_each(f),
         SetOp { .. } | RecursiveUnion { .. } => {}
-        Insert { on_conflict, returning, .. } => {
+        Insert {
+            on_conflict,
+            returning,
+            ..
+        } => {
             match on_conflict {
-                Some(OnConflict::Update { assignments, predicate, .. }) => {
+                Some(OnConflict::Update {
+                    assignments,
+                    predicate,
+                    ..
+                }) => {
                     assignments.iter().for_each(|a| f(&a.value));
                     predicate.iter().for_each(&mut *f);
                 }
@@ -63,7 +94,11 @@ pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
             }
             returning.iter().for_each(f);
         }
-        Update { assignments, returning, .. } => {
+        Update {
+            assignments,
+            returning,
+            ..
+        } => {
             assignments.iter().for_each(|a| f(&a.value));
             returning.iter().for_each(f);
         }
@@ -84,8 +119,14 @@ fn plan_reaches(plan: &Plan, level: usize) -> bool {
         return true;
     }
     match &plan.node {
-        PlanNode::Join { left, right, lateral, .. } => {
-            plan_reaches(left, level) || plan_reaches(right, if *lateral { level + 1 } else { level })
+        PlanNode::Join {
+            left,
+            right,
+            lateral,
+            ..
+        } => {
+            plan_reaches(left, level)
+                || plan_reaches(right, if *lateral { level + 1 } else { level })
         }
         _ => plan.inputs().into_iter().any(|p| plan_reaches(p, level)),
     }

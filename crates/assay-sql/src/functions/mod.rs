@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use assay_storage::{bail, Result, SqlState};
+use assay_storage::{Result, SqlState, bail};
 
 use crate::types::{DataType, Settings, Value};
 
@@ -146,7 +146,11 @@ impl fmt::Debug for Resolved {
 impl Resolved {
     pub fn eval(&self, args: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
         let Implementation::Scalar(f) = self.def.implementation else {
-            bail!(SqlState::FEATURE_NOT_SUPPORTED, "{} is not a scalar function", self.def.name);
+            bail!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{} is not a scalar function",
+                self.def.name
+            );
         };
         if self.def.strict && args.iter().any(Value::is_null) {
             return Ok(Value::Null);
@@ -157,20 +161,32 @@ impl Resolved {
     pub fn accumulator(&self) -> Result<Box<dyn Accumulator>> {
         match self.def.implementation {
             Implementation::Aggregate(f) => Ok(f(self)),
-            _ => bail!(SqlState::FEATURE_NOT_SUPPORTED, "{} is not an aggregate function", self.def.name),
+            _ => bail!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{} is not an aggregate function",
+                self.def.name
+            ),
         }
     }
 
     pub fn eval_window(&self, row: &WindowRow<'_>) -> Result<Value> {
         match self.def.implementation {
             Implementation::Window(f) => f(row),
-            _ => bail!(SqlState::FEATURE_NOT_SUPPORTED, "{} is not a window function", self.def.name),
+            _ => bail!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{} is not a window function",
+                self.def.name
+            ),
         }
     }
 
     pub fn rows(&self, args: &[Value], ctx: &mut EvalContext<'_>) -> Result<RowIter> {
         let Implementation::SetReturning(f) = self.def.implementation else {
-            bail!(SqlState::FEATURE_NOT_SUPPORTED, "{} is not a set-returning function", self.def.name);
+            bail!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{} is not a set-returning function",
+                self.def.name
+            );
         };
         if self.def.strict && args.iter().any(Value::is_null) {
             return Ok(Box::new(std::iter::empty()));
@@ -182,17 +198,26 @@ impl Resolved {
         if self.def.columns.is_empty() {
             vec![(self.def.name.to_string(), self.return_type.clone())]
         } else {
-            self.def.columns.iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+            self.def
+                .columns
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.clone()))
+                .collect()
         }
     }
 }
 
 /// Pattern matching used by LIKE and SIMILAR TO.
 pub mod pattern {
-    use assay_storage::{bail, Result, SqlState};
+    use assay_storage::{Result, SqlState, bail};
 
     /// `s LIKE pattern` (`ILIKE` when `case_insensitive`).
-    pub fn like(s: &str, pattern: &str, escape: Option<char>, case_insensitive: bool) -> Result<bool> {
+    pub fn like(
+        s: &str,
+        pattern: &str,
+        escape: Option<char>,
+        case_insensitive: bool,
+    ) -> Result<bool> {
         let (s, p) = if case_insensitive {
             (s.to_lowercase(), pattern.to_lowercase())
         } else {
@@ -209,7 +234,10 @@ pub mod pattern {
         };
         if Some(c) == escape {
             let Some((&lit, rest)) = rest.split_first() else {
-                bail!(SqlState::new(b"22025"), "LIKE pattern must not end with escape character");
+                bail!(
+                    SqlState::new(b"22025"),
+                    "LIKE pattern must not end with escape character"
+                );
             };
             return Ok(t.first() == Some(&lit) && matches(&t[1..], rest, escape)?);
         }

@@ -22,7 +22,7 @@ impl Plan {
     pub fn inputs(&self) -> Vec<&Plan> {
         use PlanNode::*;
         match &self.node {
-            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty { .. } => {
+            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty => {
                 vec![]
             }
             Filter { input, .. }

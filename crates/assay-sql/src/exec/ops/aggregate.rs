@@ -51,7 +51,13 @@ impl AggregateOp {
         calls: Vec<AggCall>,
     ) -> AggregateOp {
         let sets = grouping_sets.unwrap_or_else(|| vec![(0..group_by.len()).collect()]);
-        AggregateOp { input: Some(input), group_by, sets, calls, output: Vec::new().into_iter() }
+        AggregateOp {
+            input: Some(input),
+            group_by,
+            sets,
+            calls,
+            output: Vec::new().into_iter(),
+        }
     }
 
     fn new_group(&self, key: Vec<Value>) -> Result<Group> {
@@ -88,7 +94,13 @@ impl AggregateOp {
             }
             for (s, set) in self.sets.iter().enumerate() {
                 let key: Vec<Value> = (0..keys.len())
-                    .map(|i| if set.contains(&i) { keys[i].clone() } else { Value::Null })
+                    .map(|i| {
+                        if set.contains(&i) {
+                            keys[i].clone()
+                        } else {
+                            Value::Null
+                        }
+                    })
                     .collect();
                 let gi = match index.get(&(s, HashKey(key.clone()))) {
                     Some(&g) => g,

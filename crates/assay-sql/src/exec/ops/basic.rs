@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use assay_storage::{bail, Result, SqlState};
+use assay_storage::{Result, SqlState, bail};
 
 use super::sort::{compare_keys, eval_keys};
 use crate::exec::context::ExecContext;
@@ -20,7 +20,9 @@ pub(crate) struct ValuesOp {
 
 impl ValuesOp {
     pub(crate) fn new(rows: Vec<Vec<ScalarExpr>>) -> ValuesOp {
-        ValuesOp { rows: rows.into_iter() }
+        ValuesOp {
+            rows: rows.into_iter(),
+        }
     }
 }
 
@@ -106,7 +108,12 @@ impl LimitOp {
         }
     }
 
-    fn count(expr: &Option<ScalarExpr>, what: &str, code: &[u8; 5], ctx: &mut ExecContext<'_>) -> Result<Option<u64>> {
+    fn count(
+        expr: &Option<ScalarExpr>,
+        what: &str,
+        code: &[u8; 5],
+        ctx: &mut ExecContext<'_>,
+    ) -> Result<Option<u64>> {
         let Some(e) = expr else { return Ok(None) };
         let v = eval(e, &[], ctx)?;
         if v.is_null() {
@@ -115,7 +122,11 @@ impl LimitOp {
         match int_value(&v) {
             Some(n) if n < 0 => bail!(SqlState::new(code), "{} must not be negative", what),
             Some(n) => Ok(Some(n as u64)),
-            None => bail!(SqlState::DATATYPE_MISMATCH, "argument of {} must be an integer", what),
+            None => bail!(
+                SqlState::DATATYPE_MISMATCH,
+                "argument of {} must be an integer",
+                what
+            ),
         }
     }
 }
@@ -175,8 +186,18 @@ pub(crate) struct FunctionScanOp {
 }
 
 impl FunctionScanOp {
-    pub(crate) fn new(func: Arc<Resolved>, args: Vec<ScalarExpr>, ordinality: bool) -> FunctionScanOp {
-        FunctionScanOp { func, args, ordinality, rows: None, n: 0 }
+    pub(crate) fn new(
+        func: Arc<Resolved>,
+        args: Vec<ScalarExpr>,
+        ordinality: bool,
+    ) -> FunctionScanOp {
+        FunctionScanOp {
+            func,
+            args,
+            ordinality,
+            rows: None,
+            n: 0,
+        }
     }
 }
 
@@ -186,7 +207,9 @@ impl Operator for FunctionScanOp {
             let args = eval_row(&self.args, &[], ctx)?;
             self.rows = Some(self.func.rows(&args, &mut ctx.eval_context())?);
         }
-        let Some(rows) = self.rows.as_mut() else { return Ok(None) };
+        let Some(rows) = self.rows.as_mut() else {
+            return Ok(None);
+        };
         match rows.next() {
             Some(row) => {
                 let mut row = row?;

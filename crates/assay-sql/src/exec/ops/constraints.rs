@@ -8,22 +8,27 @@
 
 use std::sync::Arc;
 
-use assay_storage::{err, Error, Result, SqlState};
+use assay_storage::{Error, Result, SqlState, err};
 
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_bool};
 use crate::exec::storage::{FkAction, ForeignKeyMeta, Row, TableMeta};
-use crate::types::{compare, format_value, Value};
+use crate::types::{Value, compare, format_value};
 
 /// `(1, null, abc)`: a row as PostgreSQL's DETAIL lines print it.
 pub(crate) fn format_row(row: &[Value], ctx: &ExecContext<'_>) -> String {
-    let parts: Vec<String> =
-        row.iter().map(|v| format_value(v, ctx.settings).unwrap_or_else(|| "null".to_string())).collect();
+    let parts: Vec<String> = row
+        .iter()
+        .map(|v| format_value(v, ctx.settings).unwrap_or_else(|| "null".to_string()))
+        .collect();
     format!("({})", parts.join(", "))
 }
 
 fn key_detail(meta: &TableMeta, cols: &[usize], vals: &[Value], ctx: &ExecContext<'_>) -> String {
-    let names: Vec<&str> = cols.iter().map(|&c| meta.columns[c].name.as_str()).collect();
+    let names: Vec<&str> = cols
+        .iter()
+        .map(|&c| meta.columns[c].name.as_str())
+        .collect();
     let v = format_row(vals, ctx);
     format!("Key ({})={}", names.join(", "), v)
 }
@@ -56,16 +61,25 @@ pub(crate) fn check_row(meta: &TableMeta, row: &[Value], ctx: &mut ExecContext<'
 }
 
 fn pick(row: &[Value], cols: &[usize]) -> Vec<Value> {
-    cols.iter().map(|&c| row.get(c).cloned().unwrap_or(Value::Null)).collect()
+    cols.iter()
+        .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+        .collect()
 }
 
 fn same(a: &[Value], b: &[Value]) -> bool {
-    a.iter().zip(b).all(|(x, y)| x.is_null() == y.is_null() && compare(x, y).is_eq())
+    a.iter()
+        .zip(b)
+        .all(|(x, y)| x.is_null() == y.is_null() && compare(x, y).is_eq())
 }
 
 /// Foreign keys of `meta` that `row` must satisfy (MATCH SIMPLE: a key
 /// with a NULL is not checked). `old` skips keys an UPDATE did not change.
-pub(crate) fn check_references(meta: &TableMeta, row: &[Value], old: Option<&[Value]>, ctx: &mut ExecContext<'_>) -> Result<()> {
+pub(crate) fn check_references(
+    meta: &TableMeta,
+    row: &[Value],
+    old: Option<&[Value]>,
+    ctx: &mut ExecContext<'_>,
+) -> Result<()> {
     for fk in &meta.foreign_keys {
         let vals = pick(row, &fk.columns);
         if vals.iter().any(Value::is_null) {
@@ -74,7 +88,11 @@ pub(crate) fn check_references(meta: &TableMeta, row: &[Value], old: Option<&[Va
         if old.is_some_and(|o| same(&pick(o, &fk.columns), &vals)) {
             continue;
         }
-        if ctx.tables.find_rows(fk.ref_table, &fk.ref_columns, &vals, Some(1))?.is_empty() {
+        if ctx
+            .tables
+            .find_rows(fk.ref_table, &fk.ref_columns, &vals, Some(1))?
+            .is_empty()
+        {
             let parent = ctx.tables.table(fk.ref_table)?;
             return Err(err!(
                 SqlState::FOREIGN_KEY_VIOLATION,
@@ -82,13 +100,23 @@ pub(crate) fn check_references(meta: &TableMeta, row: &[Value], old: Option<&[Va
                 meta.name,
                 fk.name
             )
-            .with_detail(format!("{} is not present in table \"{}\".", key_detail(meta, &fk.columns, &vals, ctx), parent.name)));
+            .with_detail(format!(
+                "{} is not present in table \"{}\".",
+                key_detail(meta, &fk.columns, &vals, ctx),
+                parent.name
+            )));
         }
     }
     Ok(())
 }
 
-fn still_referenced(parent: &TableMeta, child: &TableMeta, fk: &ForeignKeyMeta, vals: &[Value], ctx: &ExecContext<'_>) -> Error {
+fn still_referenced(
+    parent: &TableMeta,
+    child: &TableMeta,
+    fk: &ForeignKeyMeta,
+    vals: &[Value],
+    ctx: &ExecContext<'_>,
+) -> Error {
     err!(
         SqlState::FOREIGN_KEY_VIOLATION,
         "update or delete on table \"{}\" violates foreign key constraint \"{}\" on table \"{}\"",
@@ -105,7 +133,12 @@ fn still_referenced(parent: &TableMeta, child: &TableMeta, fk: &ForeignKeyMeta, 
 
 /// What happens to rows referencing a parent row that is deleted
 /// (`new = None`) or whose key changes to `new`.
-fn referencing_actions(parent: &TableMeta, old: &[Value], new: Option<&[Value]>, ctx: &mut ExecContext<'_>) -> Result<()> {
+fn referencing_actions(
+    parent: &TableMeta,
+    old: &[Value],
+    new: Option<&[Value]>,
+    ctx: &mut ExecContext<'_>,
+) -> Result<()> {
     for fk in &parent.referenced_by {
         let vals = pick(old, &fk.ref_columns);
         if vals.iter().any(Value::is_null) {
@@ -120,10 +153,16 @@ fn referencing_actions(parent: &TableMeta, old: &[Value], new: Option<&[Value]>,
             continue;
         }
         let child = ctx.tables.table(fk.table)?;
-        let action = if new.is_some() { fk.on_update } else { fk.on_delete };
+        let action = if new.is_some() {
+            fk.on_update
+        } else {
+            fk.on_delete
+        };
         for (key, row) in children {
             match action {
-                FkAction::NoAction | FkAction::Restrict => return Err(still_referenced(parent, &child, fk, &vals, ctx)),
+                FkAction::NoAction | FkAction::Restrict => {
+                    return Err(still_referenced(parent, &child, fk, &vals, ctx));
+                }
                 FkAction::Cascade => match &new_vals {
                     None => delete_row(&child, &key, &row, ctx)?,
                     Some(nv) => {
@@ -152,13 +191,24 @@ fn referencing_actions(parent: &TableMeta, old: &[Value], new: Option<&[Value]>,
 
 /// Deletes a row, then runs the actions of foreign keys that referenced it
 /// (so they see the table as the statement leaves it).
-pub(crate) fn delete_row(meta: &TableMeta, key: &[u8], row: &[Value], ctx: &mut ExecContext<'_>) -> Result<()> {
+pub(crate) fn delete_row(
+    meta: &TableMeta,
+    key: &[u8],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<()> {
     ctx.tables.delete(meta.oid, key)?;
     referencing_actions(meta, row, None, ctx)
 }
 
 /// Replaces `old` by `new` at `key`, enforcing every constraint.
-pub(crate) fn update_row(meta: &TableMeta, key: &[u8], old: &[Value], new: Row, ctx: &mut ExecContext<'_>) -> Result<Row> {
+pub(crate) fn update_row(
+    meta: &TableMeta,
+    key: &[u8],
+    old: &[Value],
+    new: Row,
+    ctx: &mut ExecContext<'_>,
+) -> Result<Row> {
     check_row(meta, &new, ctx)?;
     ctx.tables.update(meta.oid, key, &new)?;
     referencing_actions(meta, old, Some(&new), ctx)?;

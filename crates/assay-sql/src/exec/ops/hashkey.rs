@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
-use crate::types::{compare, Value};
+use crate::types::{Value, compare};
 
 /// Values compared and hashed as a unit; NULLs are equal to each other
 /// (grouping semantics: joins drop NULL keys before probing).
@@ -16,7 +16,12 @@ pub(crate) struct HashKey(pub Vec<Value>);
 
 impl PartialEq for HashKey {
     fn eq(&self, other: &HashKey) -> bool {
-        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| compare(a, b) == Ordering::Equal)
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|(a, b)| compare(a, b) == Ordering::Equal)
     }
 }
 
@@ -57,7 +62,8 @@ pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Date(d) => d.hash(state),
         Value::Time(t) | Value::Timestamp(t) | Value::TimestampTz(t) => t.hash(state),
         Value::Interval(i) => {
-            let total = (i.months as i128 * 30 + i.days as i128) * 86_400_000_000 + i.micros as i128;
+            let total =
+                (i.months as i128 * 30 + i.days as i128) * 86_400_000_000 + i.micros as i128;
             total.hash(state)
         }
         Value::Uuid(u) => u.hash(state),

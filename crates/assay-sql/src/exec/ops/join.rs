@@ -37,7 +37,11 @@ struct Probe {
     matched: bool,
 }
 
-fn condition_holds(cond: &Option<ScalarExpr>, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<bool> {
+fn condition_holds(
+    cond: &Option<ScalarExpr>,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<bool> {
     match cond {
         Some(c) => eval_predicate(c, row, ctx),
         None => Ok(true),
@@ -58,7 +62,12 @@ struct JoinCore {
 }
 
 impl JoinCore {
-    fn new(kind: JoinKind, condition: Option<ScalarExpr>, left_width: usize, right_width: usize) -> JoinCore {
+    fn new(
+        kind: JoinKind,
+        condition: Option<ScalarExpr>,
+        left_width: usize,
+        right_width: usize,
+    ) -> JoinCore {
         JoinCore {
             kind,
             condition,
@@ -66,7 +75,12 @@ impl JoinCore {
             right_width,
             right: Vec::new(),
             right_matched: Vec::new(),
-            probe: Probe { left: None, candidates: Vec::new(), pos: 0, matched: false },
+            probe: Probe {
+                left: None,
+                candidates: Vec::new(),
+                pos: 0,
+                matched: false,
+            },
             tail: None,
         }
     }
@@ -77,13 +91,20 @@ impl JoinCore {
     }
 
     fn start_left(&mut self, left: Row, candidates: Vec<usize>) {
-        self.probe = Probe { left: Some(left), candidates, pos: 0, matched: false };
+        self.probe = Probe {
+            left: Some(left),
+            candidates,
+            pos: 0,
+            matched: false,
+        };
     }
 
     /// Advances the current left row; `Ok(None)` means it is finished and
     /// the caller must start the next one.
     fn step(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        let Some(left) = self.probe.left.as_ref() else { return Ok(None) };
+        let Some(left) = self.probe.left.as_ref() else {
+            return Ok(None);
+        };
         while self.probe.pos < self.probe.candidates.len() {
             let ri = self.probe.candidates[self.probe.pos];
             self.probe.pos += 1;
@@ -107,7 +128,9 @@ impl JoinCore {
         }
         let left = self.probe.left.take();
         Ok(match (self.kind, left) {
-            (JoinKind::Left | JoinKind::Full, Some(l)) if !self.probe.matched => Some(concat(&l, &nulls(self.right_width))),
+            (JoinKind::Left | JoinKind::Full, Some(l)) if !self.probe.matched => {
+                Some(concat(&l, &nulls(self.right_width)))
+            }
             (JoinKind::Anti, Some(l)) if !self.probe.matched => Some(l),
             _ => None,
         })

@@ -29,7 +29,16 @@ impl MergeJoin {
         left_width: usize,
         right_width: usize,
     ) -> Result<MergeJoin> {
-        Ok(MergeJoin(HashJoin::new(left, right, kind, condition, left_keys, right_keys, left_width, right_width)))
+        Ok(MergeJoin(HashJoin::new(
+            left,
+            right,
+            kind,
+            condition,
+            left_keys,
+            right_keys,
+            left_width,
+            right_width,
+        )))
     }
 }
 

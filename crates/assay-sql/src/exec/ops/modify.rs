@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use assay_storage::{bail, err, Result, SqlState};
+use assay_storage::{Result, SqlState, bail, err};
 
-use super::constraints::{delete_row, insert_row, update_row, Meta};
+use super::constraints::{Meta, delete_row, insert_row, update_row};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -24,15 +24,24 @@ struct Pending {
     rows: std::vec::IntoIter<Row>,
 }
 
-fn start(input: &mut Option<BoxOp>, table: u32, ctx: &mut ExecContext<'_>) -> Result<Option<Pending>> {
-    let Some(mut op) = input.take() else { return Ok(None) };
+fn start(
+    input: &mut Option<BoxOp>,
+    table: u32,
+    ctx: &mut ExecContext<'_>,
+) -> Result<Option<Pending>> {
+    let Some(mut op) = input.take() else {
+        return Ok(None);
+    };
     let meta = ctx.tables.table(table)?;
     let mut rows = Vec::new();
     while let Some(r) = op.next(ctx)? {
         ctx.tick()?;
         rows.push(r);
     }
-    Ok(Some(Pending { meta, rows: rows.into_iter() }))
+    Ok(Some(Pending {
+        meta,
+        rows: rows.into_iter(),
+    }))
 }
 
 /// Drives `apply` over the pending rows: one per call with RETURNING, all
@@ -43,7 +52,9 @@ fn drive(
     ctx: &mut ExecContext<'_>,
     mut apply: impl FnMut(&Meta, Row, &mut ExecContext<'_>) -> Result<Option<Row>>,
 ) -> Result<Option<Row>> {
-    let Some(p) = pending.as_mut() else { return Ok(None) };
+    let Some(p) = pending.as_mut() else {
+        return Ok(None);
+    };
     for row in p.rows.by_ref() {
         ctx.tick()?;
         if let Some(out) = apply(&p.meta, row, ctx)? {
@@ -59,7 +70,10 @@ fn drive(
 fn row_key(row: &[Value]) -> Result<Vec<u8>> {
     match row.last() {
         Some(Value::Bytea(k)) => Ok(k.to_vec()),
-        _ => bail!(SqlState::INTERNAL_ERROR, "UPDATE or DELETE input row lacks its row key"),
+        _ => bail!(
+            SqlState::INTERNAL_ERROR,
+            "UPDATE or DELETE input row lacks its row key"
+        ),
     }
 }
 
@@ -73,8 +87,20 @@ pub(crate) struct InsertOp {
 }
 
 impl InsertOp {
-    pub(crate) fn new(table: u32, input: BoxOp, on_conflict: Option<OnConflict>, returning: Vec<ScalarExpr>) -> InsertOp {
-        InsertOp { table, input: Some(input), on_conflict, returning, pending: None, updated: HashSet::new() }
+    pub(crate) fn new(
+        table: u32,
+        input: BoxOp,
+        on_conflict: Option<OnConflict>,
+        returning: Vec<ScalarExpr>,
+    ) -> InsertOp {
+        InsertOp {
+            table,
+            input: Some(input),
+            on_conflict,
+            returning,
+            pending: None,
+            updated: HashSet::new(),
+        }
     }
 }
 
@@ -83,7 +109,8 @@ impl Operator for InsertOp {
         if let Some(p) = start(&mut self.input, self.table, ctx)? {
             self.pending = Some(p);
         }
-        let (on_conflict, returning, updated) = (&self.on_conflict, &self.returning, &mut self.updated);
+        let (on_conflict, returning, updated) =
+            (&self.on_conflict, &self.returning, &mut self.updated);
         let wants = !returning.is_empty();
         let out = drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
             let written = match on_conflict {
@@ -98,47 +125,62 @@ impl Operator for InsertOp {
                     insert_row(meta, &row, ctx)?;
                     row
                 }
-                Some(OnConflict::Update { index, assignments, predicate }) => {
-                    match ctx.tables.find_conflict(meta.oid, &row, Some(*index))? {
-                        None => {
-                            insert_row(meta, &row, ctx)?;
-                            row
-                        }
-                        Some((key, existing)) => {
-                            if !updated.insert(key.clone()) {
-                                return Err(err!(
+                Some(OnConflict::Update {
+                    index,
+                    assignments,
+                    predicate,
+                }) => match ctx.tables.find_conflict(meta.oid, &row, Some(*index))? {
+                    None => {
+                        insert_row(meta, &row, ctx)?;
+                        row
+                    }
+                    Some((key, existing)) => {
+                        if !updated.insert(key.clone()) {
+                            return Err(err!(
                                     SqlState::new(b"21000"),
                                     "ON CONFLICT DO UPDATE command cannot affect row a second time"
                                 )
                                 .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values."));
-                            }
-                            let mut both = existing.clone();
-                            both.extend(row);
-                            if let Some(p) = predicate {
-                                if !eval_predicate(p, &both, ctx)? {
-                                    return Ok(None);
-                                }
-                            }
-                            let new = assign(&existing, assignments, &both, ctx)?;
-                            update_row(meta, &key, &existing, new, ctx)?
                         }
+                        let mut both = existing.clone();
+                        both.extend(row);
+                        if let Some(p) = predicate {
+                            if !eval_predicate(p, &both, ctx)? {
+                                return Ok(None);
+                            }
+                        }
+                        let new = assign(&existing, assignments, &both, ctx)?;
+                        update_row(meta, &key, &existing, new, ctx)?
                     }
-                }
+                },
             };
-            Ok(Some(if wants { eval_row(returning, &written, ctx)? } else { Vec::new() }))
+            Ok(Some(if wants {
+                eval_row(returning, &written, ctx)?
+            } else {
+                Vec::new()
+            }))
         })?;
         Ok(out)
     }
 }
 
 /// The table row with the assignments applied, each computed over `input`.
-fn assign(table_row: &[Value], assignments: &[Assignment], input: &[Value], ctx: &mut ExecContext<'_>) -> Result<Row> {
+fn assign(
+    table_row: &[Value],
+    assignments: &[Assignment],
+    input: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Row> {
     let mut new = table_row.to_vec();
     for a in assignments {
         let v = eval(&a.value, input, ctx)?;
         match new.get_mut(a.column) {
             Some(slot) => *slot = v,
-            None => bail!(SqlState::INTERNAL_ERROR, "assignment to column {} out of range", a.column),
+            None => bail!(
+                SqlState::INTERNAL_ERROR,
+                "assignment to column {} out of range",
+                a.column
+            ),
         }
     }
     Ok(new)
@@ -154,8 +196,20 @@ pub(crate) struct UpdateOp {
 }
 
 impl UpdateOp {
-    pub(crate) fn new(table: u32, input: BoxOp, assignments: Vec<Assignment>, returning: Vec<ScalarExpr>) -> UpdateOp {
-        UpdateOp { table, input: Some(input), assignments, returning, pending: None, seen: HashSet::new() }
+    pub(crate) fn new(
+        table: u32,
+        input: BoxOp,
+        assignments: Vec<Assignment>,
+        returning: Vec<ScalarExpr>,
+    ) -> UpdateOp {
+        UpdateOp {
+            table,
+            input: Some(input),
+            assignments,
+            returning,
+            pending: None,
+            seen: HashSet::new(),
+        }
     }
 }
 
@@ -196,7 +250,13 @@ pub(crate) struct DeleteOp {
 
 impl DeleteOp {
     pub(crate) fn new(table: u32, input: BoxOp, returning: Vec<ScalarExpr>) -> DeleteOp {
-        DeleteOp { table, input: Some(input), returning, pending: None, seen: HashSet::new() }
+        DeleteOp {
+            table,
+            input: Some(input),
+            returning,
+            pending: None,
+            seen: HashSet::new(),
+        }
     }
 }
 
@@ -218,7 +278,11 @@ impl Operator for DeleteOp {
             }
             let width = meta.columns.len().min(row.len());
             delete_row(meta, &key, &row[..width], ctx)?;
-            Ok(Some(if wants { eval_row(returning, &row, ctx)? } else { Vec::new() }))
+            Ok(Some(if wants {
+                eval_row(returning, &row, ctx)?
+            } else {
+                Vec::new()
+            }))
         })
     }
 }

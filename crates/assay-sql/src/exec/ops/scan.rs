@@ -25,8 +25,20 @@ pub(crate) struct ScanOp {
 }
 
 impl ScanOp {
-    pub(crate) fn new(table: u32, access: Access, filter: Option<ScalarExpr>, projection: Option<Vec<usize>>) -> ScanOp {
-        ScanOp { table, access, filter, projection, state: None, width: 0 }
+    pub(crate) fn new(
+        table: u32,
+        access: Access,
+        filter: Option<ScalarExpr>,
+        projection: Option<Vec<usize>>,
+    ) -> ScanOp {
+        ScanOp {
+            table,
+            access,
+            filter,
+            projection,
+            state: None,
+            width: 0,
+        }
     }
 
     fn start(&mut self, ctx: &mut ExecContext<'_>) -> Result<()> {
@@ -34,7 +46,9 @@ impl ScanOp {
         let ranges = |ranges: &[KeyRange], ctx: &mut ExecContext<'_>| -> Result<Vec<ValueRange>> {
             let mut out = Vec::with_capacity(ranges.len());
             for r in ranges {
-                let bound = |b: &Option<(Vec<ScalarExpr>, bool)>, ctx: &mut ExecContext<'_>| -> Result<_> {
+                let bound = |b: &Option<(Vec<ScalarExpr>, bool)>,
+                             ctx: &mut ExecContext<'_>|
+                 -> Result<_> {
                     Ok(match b {
                         Some((exprs, inclusive)) => Some((eval_row(exprs, &[], ctx)?, *inclusive)),
                         None => None,
@@ -43,7 +57,10 @@ impl ScanOp {
                 let low = bound(&r.low, ctx)?;
                 let high = bound(&r.high, ctx)?;
                 // A NULL bound matches nothing (`pk = NULL`).
-                let has_null = |b: &Option<(Vec<Value>, bool)>| b.as_ref().is_some_and(|(v, _)| v.iter().any(Value::is_null));
+                let has_null = |b: &Option<(Vec<Value>, bool)>| {
+                    b.as_ref()
+                        .is_some_and(|(v, _)| v.iter().any(Value::is_null))
+                };
                 if has_null(&low) || has_null(&high) {
                     continue;
                 }
@@ -54,9 +71,16 @@ impl ScanOp {
         let access = match &self.access {
             Access::Full => ScanAccess::Full,
             Access::PrimaryKey { ranges: r } => ScanAccess::PrimaryKey(ranges(r, ctx)?),
-            Access::Index { index, ranges: r, only, .. } => {
-                ScanAccess::Index { index: *index, ranges: ranges(r, ctx)?, only: *only }
-            }
+            Access::Index {
+                index,
+                ranges: r,
+                only,
+                ..
+            } => ScanAccess::Index {
+                index: *index,
+                ranges: ranges(r, ctx)?,
+                only: *only,
+            },
         };
         self.state = Some(ScanState::new(self.table, access));
         Ok(())
@@ -68,9 +92,13 @@ impl Operator for ScanOp {
         if self.state.is_none() {
             self.start(ctx)?;
         }
-        let Some(state) = self.state.as_mut() else { return Ok(None) };
+        let Some(state) = self.state.as_mut() else {
+            return Ok(None);
+        };
         loop {
-            let Some((key, row)) = ctx.tables.scan_next(state)? else { return Ok(None) };
+            let Some((key, row)) = ctx.tables.scan_next(state)? else {
+                return Ok(None);
+            };
             ctx.tick()?;
             if let Some(f) = &self.filter {
                 if !eval_predicate(f, &row, ctx)? {

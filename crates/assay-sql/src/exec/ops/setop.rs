@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use assay_storage::{err, Result, SqlState};
+use assay_storage::{Result, SqlState, err};
 
 use super::hashkey::HashKey;
 use crate::exec::context::ExecContext;
@@ -17,7 +17,7 @@ use crate::exec::eval::eval_row;
 use crate::exec::operator::{BoxOp, Builder, Operator};
 use crate::exec::storage::Row;
 use crate::plan::{Plan, ScalarExpr, SetOpKind};
-use crate::types::{compare, Value};
+use crate::types::{Value, compare};
 
 pub(crate) struct DistinctOp {
     input: BoxOp,
@@ -28,7 +28,12 @@ pub(crate) struct DistinctOp {
 
 impl DistinctOp {
     pub(crate) fn new(input: BoxOp, on: Option<Vec<ScalarExpr>>) -> DistinctOp {
-        DistinctOp { input, on, seen: HashSet::new(), last: None }
+        DistinctOp {
+            input,
+            on,
+            seen: HashSet::new(),
+            last: None,
+        }
     }
 }
 
@@ -47,7 +52,9 @@ impl Operator for DistinctOp {
                     // row of each run of equal values.
                     let key = eval_row(exprs, &row, ctx)?;
                     let same = self.last.as_ref().is_some_and(|l| {
-                        l.iter().zip(&key).all(|(a, b)| compare(a, b) == std::cmp::Ordering::Equal)
+                        l.iter()
+                            .zip(&key)
+                            .all(|(a, b)| compare(a, b) == std::cmp::Ordering::Equal)
                     });
                     if !same {
                         self.last = Some(key);
@@ -133,7 +140,9 @@ impl Operator for SetOpOp {
                     }
                     _ => false,
                 },
-                (SetOpKind::Intersect, false) => count.is_some_and(|c| *c > 0) && self.seen.insert(key.clone()),
+                (SetOpKind::Intersect, false) => {
+                    count.is_some_and(|c| *c > 0) && self.seen.insert(key.clone())
+                }
                 (SetOpKind::Except, true) => match count {
                     Some(c) if *c > 0 => {
                         *c -= 1;
@@ -167,7 +176,13 @@ pub(crate) struct RecursiveUnionOp {
 }
 
 impl RecursiveUnionOp {
-    pub(crate) fn new(id: usize, anchor: BoxOp, recursive_plan: Plan, builder: Builder, all: bool) -> RecursiveUnionOp {
+    pub(crate) fn new(
+        id: usize,
+        anchor: BoxOp,
+        recursive_plan: Plan,
+        builder: Builder,
+        all: bool,
+    ) -> RecursiveUnionOp {
         RecursiveUnionOp {
             id,
             anchor: Some(anchor),
@@ -229,18 +244,24 @@ pub(crate) struct WorkTableOp {
 
 impl WorkTableOp {
     pub(crate) fn new(id: usize) -> WorkTableOp {
-        WorkTableOp { id, rows: None, pos: 0 }
+        WorkTableOp {
+            id,
+            rows: None,
+            pos: 0,
+        }
     }
 }
 
 impl Operator for WorkTableOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         if self.rows.is_none() {
-            let rows = ctx
-                .work_tables
-                .get(&self.id)
-                .cloned()
-                .ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "work table {} read outside its recursive union", self.id))?;
+            let rows = ctx.work_tables.get(&self.id).cloned().ok_or_else(|| {
+                err!(
+                    SqlState::INTERNAL_ERROR,
+                    "work table {} read outside its recursive union",
+                    self.id
+                )
+            })?;
             self.rows = Some(rows);
         }
         let rows = self.rows.as_ref().map(|r| r.get(self.pos).cloned());

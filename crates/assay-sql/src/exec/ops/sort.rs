@@ -20,13 +20,17 @@ use crate::exec::eval::eval;
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::plan::SortKey;
-use crate::types::{compare, Value};
+use crate::types::{Value, compare};
 
 /// Rows read from a spilled run at a time.
 const RUN_CHUNK: usize = 256;
 
 /// Evaluates the sort keys over a row.
-pub(crate) fn eval_keys(keys: &[SortKey], row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Vec<Value>> {
+pub(crate) fn eval_keys(
+    keys: &[SortKey],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
         out.push(eval(&k.expr, row, ctx)?);
@@ -39,8 +43,20 @@ pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Orderi
     for ((x, y), k) in a.iter().zip(b).zip(keys) {
         let ord = match (x.is_null(), y.is_null()) {
             (true, true) => Ordering::Equal,
-            (true, false) => if k.nulls_first { Ordering::Less } else { Ordering::Greater },
-            (false, true) => if k.nulls_first { Ordering::Greater } else { Ordering::Less },
+            (true, false) => {
+                if k.nulls_first {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (false, true) => {
+                if k.nulls_first {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
             (false, false) => {
                 let o = compare(x, y);
                 if k.descending { o.reverse() } else { o }
@@ -90,7 +106,12 @@ enum Output {
 
 impl SortOp {
     pub(crate) fn new(input: BoxOp, keys: Vec<SortKey>, limit: Option<u64>) -> SortOp {
-        SortOp { input, keys, limit, output: None }
+        SortOp {
+            input,
+            keys,
+            limit,
+            output: None,
+        }
     }
 
     fn sort(&self, buf: &mut [Entry]) {
@@ -135,7 +156,12 @@ impl SortOp {
         }
         let mut sources = Vec::with_capacity(runs.len() + 1);
         for run in runs {
-            sources.push(Source { run: Some(run), next: 0, chunk: std::collections::VecDeque::new(), done: false });
+            sources.push(Source {
+                run: Some(run),
+                next: 0,
+                chunk: std::collections::VecDeque::new(),
+                done: false,
+            });
         }
         let width = self.keys.len();
         sources.push(Source {
@@ -219,6 +245,8 @@ impl Merger {
                 }
             };
         }
-        Ok(best.and_then(|b| self.sources[b].chunk.pop_front()).map(|mut r| r.split_off(self.width)))
+        Ok(best
+            .and_then(|b| self.sources[b].chunk.pop_front())
+            .map(|mut r| r.split_off(self.width)))
     }
 }

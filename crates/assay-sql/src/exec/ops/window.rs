@@ -14,7 +14,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use assay_storage::{bail, Result, SqlState};
+use assay_storage::{Result, SqlState, bail};
 
 use super::sort::{compare_keys, eval_keys};
 use crate::exec::context::ExecContext;
@@ -23,7 +23,7 @@ use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::functions::{FunctionKind, WindowRow};
 use crate::plan::{FrameBound, FrameExclude, FrameUnits, SortKey, WindowCall};
-use crate::types::{binary_op, compare, BinaryOp, Value};
+use crate::types::{BinaryOp, Value, binary_op, compare};
 
 pub(crate) struct WindowOp {
     input: Option<BoxOp>,
@@ -33,7 +33,11 @@ pub(crate) struct WindowOp {
 
 impl WindowOp {
     pub(crate) fn new(input: BoxOp, calls: Vec<WindowCall>) -> WindowOp {
-        WindowOp { input: Some(input), calls, output: Vec::new().into_iter() }
+        WindowOp {
+            input: Some(input),
+            calls,
+            output: Vec::new().into_iter(),
+        }
     }
 }
 
@@ -69,7 +73,11 @@ impl Operator for WindowOp {
 
 /// One call's value for every input row (by input position), and the
 /// order it sorted the rows in.
-fn eval_call(call: &WindowCall, rows: &[Row], ctx: &mut ExecContext<'_>) -> Result<(Vec<Value>, Vec<usize>)> {
+fn eval_call(
+    call: &WindowCall,
+    rows: &[Row],
+    ctx: &mut ExecContext<'_>,
+) -> Result<(Vec<Value>, Vec<usize>)> {
     let n = rows.len();
     let mut part = Vec::with_capacity(n);
     let mut okeys = Vec::with_capacity(n);
@@ -87,21 +95,34 @@ fn eval_call(call: &WindowCall, rows: &[Row], ctx: &mut ExecContext<'_>) -> Resu
     let part_keys: Vec<SortKey> = call
         .partition_by
         .iter()
-        .map(|e| SortKey { expr: e.clone(), descending: false, nulls_first: false })
+        .map(|e| SortKey {
+            expr: e.clone(),
+            descending: false,
+            nulls_first: false,
+        })
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {
-        compare_keys(&part[a], &part[b], &part_keys).then_with(|| compare_keys(&okeys[a], &okeys[b], &call.order_by))
+        compare_keys(&part[a], &part[b], &part_keys)
+            .then_with(|| compare_keys(&okeys[a], &okeys[b], &call.order_by))
     });
     let mut out = vec![Value::Null; n];
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
-        while end < n && compare_keys(&part[order[start]], &part[order[end]], &part_keys) == Ordering::Equal {
+        while end < n
+            && compare_keys(&part[order[start]], &part[order[end]], &part_keys) == Ordering::Equal
+        {
             end += 1;
         }
         let idx = &order[start..end];
-        let p = Partition { call, idx, okeys: &okeys, args: &args, pass: &pass };
+        let p = Partition {
+            call,
+            idx,
+            okeys: &okeys,
+            args: &args,
+            pass: &pass,
+        };
         let vals = p.evaluate(ctx)?;
         for (k, v) in vals.into_iter().enumerate() {
             out[idx[k]] = v;
@@ -129,7 +150,10 @@ impl Partition<'_> {
         let mut s = 0;
         while s < n {
             let mut e = s + 1;
-            while e < n && self.okey(s).len() == self.okey(e).len() && compare_keys(self.okey(s), self.okey(e), &self.call.order_by) == Ordering::Equal {
+            while e < n
+                && self.okey(s).len() == self.okey(e).len()
+                && compare_keys(self.okey(s), self.okey(e), &self.call.order_by) == Ordering::Equal
+            {
                 e += 1;
             }
             for g in &mut group[s..e] {
@@ -144,8 +168,14 @@ impl Partition<'_> {
             .map(|a| self.idx.iter().map(|&i| self.args[i][a].clone()).collect())
             .collect();
         let frame = &self.call.frame;
-        let incremental = !is_window && frame.start == FrameBound::UnboundedPreceding && frame.exclude == FrameExclude::NoOthers;
-        let mut running = if incremental { Some((func.accumulator()?, 0usize)) } else { None };
+        let incremental = !is_window
+            && frame.start == FrameBound::UnboundedPreceding
+            && frame.exclude == FrameExclude::NoOthers;
+        let mut running = if incremental {
+            Some((func.accumulator()?, 0usize))
+        } else {
+            None
+        };
         let mut out = Vec::with_capacity(n);
         for r in 0..n {
             ctx.tick()?;
@@ -153,7 +183,14 @@ impl Partition<'_> {
             let peers = bounds[group[r]].clone();
             let ranges = exclude(fs..fe, r, &peers, frame.exclude);
             if is_window {
-                let wr = WindowRow { args: &columns, row: r, partition_len: n, peers, peer_group: group[r], frame: &ranges };
+                let wr = WindowRow {
+                    args: &columns,
+                    row: r,
+                    partition_len: n,
+                    peers,
+                    peer_group: group[r],
+                    frame: &ranges,
+                };
                 out.push(func.eval_window(&wr)?);
             } else if let Some((acc, fed)) = running.as_mut() {
                 while *fed < fe.max(*fed) {
@@ -185,7 +222,12 @@ impl Partition<'_> {
     }
 
     /// The frame of row `r` as `start..end` before exclusion.
-    fn frame_bounds(&self, r: usize, group: &[usize], bounds: &[Range<usize>]) -> Result<(usize, usize)> {
+    fn frame_bounds(
+        &self,
+        r: usize,
+        group: &[usize],
+        bounds: &[Range<usize>],
+    ) -> Result<(usize, usize)> {
         let n = self.idx.len();
         let f = &self.call.frame;
         let g = group[r];
@@ -202,7 +244,11 @@ impl Partition<'_> {
                     FrameUnits::Rows => offset_row(r, offset(k)?, back).min(n),
                     FrameUnits::Groups => {
                         let t = offset_row(g, offset(k)?, back);
-                        if t >= bounds.len() { n } else { bounds[t].start }
+                        if t >= bounds.len() {
+                            n
+                        } else {
+                            bounds[t].start
+                        }
                     }
                     FrameUnits::Range => self.range_edge(r, k, back, true, &bounds[g])?,
                 }
@@ -220,7 +266,11 @@ impl Partition<'_> {
                 match f.units {
                     FrameUnits::Rows => {
                         let o = offset(k)?;
-                        if back && o > r { 0 } else { offset_row(r, o, back).saturating_add(1).min(n) }
+                        if back && o > r {
+                            0
+                        } else {
+                            offset_row(r, o, back).saturating_add(1).min(n)
+                        }
                     }
                     FrameUnits::Groups => {
                         let o = offset(k)?;
@@ -241,9 +291,19 @@ impl Partition<'_> {
     /// RANGE with an offset: the first row whose key reaches `key ∓ k`
     /// (`start`), or one past the last row within it (`!start`). A NULL
     /// key's frame edge is its peer group (the other NULLs).
-    fn range_edge(&self, r: usize, k: &Value, back: bool, start: bool, peers: &Range<usize>) -> Result<usize> {
+    fn range_edge(
+        &self,
+        r: usize,
+        k: &Value,
+        back: bool,
+        start: bool,
+        peers: &Range<usize>,
+    ) -> Result<usize> {
         let Some(key) = self.call.order_by.first() else {
-            bail!(SqlState::new(b"42P20"), "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+            bail!(
+                SqlState::new(b"42P20"),
+                "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"
+            );
         };
         let cur = &self.okey(r)[0];
         if cur.is_null() {
@@ -252,7 +312,11 @@ impl Partition<'_> {
         // Moving "back" means toward the partition's start, whatever the
         // direction of the sort.
         let toward_smaller = back != key.descending;
-        let op = if toward_smaller { BinaryOp::Sub } else { BinaryOp::Add };
+        let op = if toward_smaller {
+            BinaryOp::Sub
+        } else {
+            BinaryOp::Add
+        };
         let limit = binary_op(op, cur, k, &crate::types::Settings::default())?;
         let n = self.idx.len();
         let within = |v: &Value| -> bool {
@@ -260,19 +324,30 @@ impl Partition<'_> {
                 return false;
             }
             let o = compare(v, &limit);
-            if key.descending { o != Ordering::Less } else { o != Ordering::Greater }
+            if key.descending {
+                o != Ordering::Less
+            } else {
+                o != Ordering::Greater
+            }
         };
         let after = |v: &Value| -> bool {
             if v.is_null() {
                 return false;
             }
             let o = compare(v, &limit);
-            if key.descending { o != Ordering::Greater } else { o != Ordering::Less }
+            if key.descending {
+                o != Ordering::Greater
+            } else {
+                o != Ordering::Less
+            }
         };
         Ok(if start {
             (0..n).find(|&i| after(&self.okey(i)[0])).unwrap_or(n)
         } else {
-            (0..n).rev().find(|&i| within(&self.okey(i)[0])).map_or(0, |i| i + 1)
+            (0..n)
+                .rev()
+                .find(|&i| within(&self.okey(i)[0]))
+                .map_or(0, |i| i + 1)
         })
     }
 }
@@ -280,21 +355,45 @@ impl Partition<'_> {
 fn offset(k: &Value) -> Result<usize> {
     match crate::exec::eval::int_value(k) {
         Some(n) if n >= 0 => Ok(n as usize),
-        Some(_) => bail!(SqlState::new(b"22013"), "frame starting offset must not be negative"),
-        None if k.is_null() => bail!(SqlState::NULL_VALUE_NOT_ALLOWED, "frame starting offset must not be null"),
-        None => bail!(SqlState::DATATYPE_MISMATCH, "frame offset must be an integer"),
+        Some(_) => bail!(
+            SqlState::new(b"22013"),
+            "frame starting offset must not be negative"
+        ),
+        None if k.is_null() => bail!(
+            SqlState::NULL_VALUE_NOT_ALLOWED,
+            "frame starting offset must not be null"
+        ),
+        None => bail!(
+            SqlState::DATATYPE_MISMATCH,
+            "frame offset must be an integer"
+        ),
     }
 }
 
 fn offset_row(r: usize, k: usize, back: bool) -> usize {
-    if back { r.saturating_sub(k) } else { r.saturating_add(k) }
+    if back {
+        r.saturating_sub(k)
+    } else {
+        r.saturating_add(k)
+    }
 }
 
 /// Cuts the excluded rows out of `frame`.
-fn exclude(frame: Range<usize>, r: usize, peers: &Range<usize>, how: FrameExclude) -> Vec<Range<usize>> {
+fn exclude(
+    frame: Range<usize>,
+    r: usize,
+    peers: &Range<usize>,
+    how: FrameExclude,
+) -> Vec<Range<usize>> {
     let cut: Vec<Range<usize>> = match how {
-        FrameExclude::NoOthers => return if frame.is_empty() { vec![] } else { vec![frame] },
-        FrameExclude::CurrentRow => vec![r..r + 1],
+        FrameExclude::NoOthers => {
+            return if frame.is_empty() {
+                vec![]
+            } else {
+                vec![frame]
+            };
+        }
+        FrameExclude::CurrentRow => std::iter::once(r..r + 1).collect(),
         FrameExclude::Group => vec![peers.clone()],
         FrameExclude::Ties => vec![peers.start..r, r + 1..peers.end],
     };

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use assay_storage::Result;
 
-use crate::exec::{collect, ExecContext, MemoryTables, Row};
+use crate::exec::{ExecContext, MemoryTables, Row, collect};
 use crate::functions::{
-    Accumulator, EvalContext, FunctionDef, Implementation, Prng, Resolved, Ret, RowIter, Volatility, WindowRow,
+    Accumulator, EvalContext, FunctionDef, Implementation, Prng, Resolved, Ret, RowIter,
+    Volatility, WindowRow,
 };
 use crate::plan::{CmpOp, Field, Plan, PlanNode, ScalarExpr, Schema, SortKey};
 use crate::types::{DataType, Settings, Value};
@@ -31,15 +32,26 @@ pub fn lit(v: Value) -> ScalarExpr {
         Value::Bool(_) => DataType::Bool,
         _ => DataType::Int8,
     };
-    ScalarExpr::Const { value: v, data_type }
+    ScalarExpr::Const {
+        value: v,
+        data_type,
+    }
 }
 
 pub fn cmp(op: CmpOp, l: ScalarExpr, r: ScalarExpr) -> ScalarExpr {
-    ScalarExpr::Compare { op, left: Box::new(l), right: Box::new(r) }
+    ScalarExpr::Compare {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+    }
 }
 
 pub fn schema(n: usize) -> Schema {
-    Schema::new((0..n).map(|k| Field::new(format!("c{k}"), DataType::Int8)).collect())
+    Schema::new(
+        (0..n)
+            .map(|k| Field::new(format!("c{k}"), DataType::Int8))
+            .collect(),
+    )
 }
 
 pub fn plan(node: PlanNode, width: usize) -> Plan {
@@ -48,21 +60,39 @@ pub fn plan(node: PlanNode, width: usize) -> Plan {
 
 pub fn values(rows: Vec<Vec<Value>>) -> Plan {
     let width = rows.first().map_or(0, |r| r.len());
-    let rows = rows.into_iter().map(|r| r.into_iter().map(lit).collect()).collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(lit).collect())
+        .collect();
     plan(PlanNode::Values { rows }, width)
 }
 
 pub fn asc(e: ScalarExpr) -> SortKey {
-    SortKey { expr: e, descending: false, nulls_first: false }
+    SortKey {
+        expr: e,
+        descending: false,
+        nulls_first: false,
+    }
 }
 
 pub fn desc(e: ScalarExpr) -> SortKey {
-    SortKey { expr: e, descending: true, nulls_first: true }
+    SortKey {
+        expr: e,
+        descending: true,
+        nulls_first: true,
+    }
 }
 
 pub fn sort(input: Plan, keys: Vec<SortKey>) -> Plan {
     let w = input.schema.len();
-    plan(PlanNode::Sort { input: Box::new(input), keys, limit: None }, w)
+    plan(
+        PlanNode::Sort {
+            input: Box::new(input),
+            keys,
+            limit: None,
+        },
+        w,
+    )
 }
 
 /// Runs a plan over `tables` with default settings.
@@ -93,7 +123,11 @@ fn def(name: &'static str, implementation: Implementation, strict: bool) -> &'st
 }
 
 pub fn resolved(name: &'static str, implementation: Implementation, strict: bool) -> Arc<Resolved> {
-    Arc::new(Resolved { def: def(name, implementation, strict), arg_types: Vec::new(), return_type: DataType::Int8 })
+    Arc::new(Resolved {
+        def: def(name, implementation, strict),
+        arg_types: Vec::new(),
+        return_type: DataType::Int8,
+    })
 }
 
 /// count(x), or count(*) without arguments.
@@ -143,34 +177,64 @@ impl Accumulator for Concat {
 }
 
 pub fn count() -> Arc<Resolved> {
-    resolved("count", Implementation::Aggregate(|_| Box::new(Count(0))), false)
+    resolved(
+        "count",
+        Implementation::Aggregate(|_| Box::new(Count(0))),
+        false,
+    )
 }
 
 pub fn sum() -> Arc<Resolved> {
-    resolved("sum", Implementation::Aggregate(|_| Box::new(Sum(None))), false)
+    resolved(
+        "sum",
+        Implementation::Aggregate(|_| Box::new(Sum(None))),
+        false,
+    )
 }
 
 pub fn string_agg() -> Arc<Resolved> {
-    resolved("string_agg", Implementation::Aggregate(|_| Box::new(Concat(None))), false)
+    resolved(
+        "string_agg",
+        Implementation::Aggregate(|_| Box::new(Concat(None))),
+        false,
+    )
 }
 
 pub fn row_number() -> Arc<Resolved> {
-    resolved("row_number", Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.row as i64 + 1))), false)
+    resolved(
+        "row_number",
+        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.row as i64 + 1))),
+        false,
+    )
 }
 
 pub fn rank() -> Arc<Resolved> {
-    resolved("rank", Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peers.start as i64 + 1))), false)
+    resolved(
+        "rank",
+        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peers.start as i64 + 1))),
+        false,
+    )
 }
 
 pub fn dense_rank() -> Arc<Resolved> {
-    resolved("dense_rank", Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peer_group as i64 + 1))), false)
+    resolved(
+        "dense_rank",
+        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peer_group as i64 + 1))),
+        false,
+    )
 }
 
 /// lag(x): the previous row's argument.
 pub fn lag() -> Arc<Resolved> {
     resolved(
         "lag",
-        Implementation::Window(|w: &WindowRow<'_>| Ok(if w.row == 0 { Value::Null } else { w.args[0][w.row - 1].clone() })),
+        Implementation::Window(|w: &WindowRow<'_>| {
+            Ok(if w.row == 0 {
+                Value::Null
+            } else {
+                w.args[0][w.row - 1].clone()
+            })
+        }),
         false,
     )
 }
@@ -179,22 +243,34 @@ pub fn lag() -> Arc<Resolved> {
 pub fn first_value() -> Arc<Resolved> {
     resolved(
         "first_value",
-        Implementation::Window(|w: &WindowRow<'_>| Ok(w.frame.first().map_or(Value::Null, |r| w.args[0][r.start].clone()))),
+        Implementation::Window(|w: &WindowRow<'_>| {
+            Ok(w.frame
+                .first()
+                .map_or(Value::Null, |r| w.args[0][r.start].clone()))
+        }),
         false,
     )
 }
 
 fn series(_: &Resolved, args: &[Value], _: &mut EvalContext<'_>) -> Result<RowIter> {
-    let (Value::Int8(a), Value::Int8(b)) = (&args[0], &args[1]) else { return Ok(Box::new(std::iter::empty())) };
+    let (Value::Int8(a), Value::Int8(b)) = (&args[0], &args[1]) else {
+        return Ok(Box::new(std::iter::empty()));
+    };
     Ok(Box::new((*a..=*b).map(|v| Ok(vec![Value::Int8(v)]))))
 }
 
 pub fn generate_series() -> Arc<Resolved> {
-    resolved("generate_series", Implementation::SetReturning(series), true)
+    resolved(
+        "generate_series",
+        Implementation::SetReturning(series),
+        true,
+    )
 }
 
 fn upper_fn(_: &Resolved, args: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
-    Ok(Value::text(&args[0].as_str().unwrap_or_default().to_uppercase()))
+    Ok(Value::text(
+        &args[0].as_str().unwrap_or_default().to_uppercase(),
+    ))
 }
 
 pub fn upper() -> Arc<Resolved> {

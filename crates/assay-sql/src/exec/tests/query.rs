@@ -2,16 +2,20 @@
 //! recursion, function scans, statistics.
 
 use super::fixtures::*;
-use crate::exec::{execute, ExecContext, MemoryTables};
+use crate::exec::{ExecContext, MemoryTables, execute};
 use crate::functions::Prng;
-use crate::plan::{
-    AggCall, CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SetOpKind,
-};
+use crate::plan::{AggCall, CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SetOpKind};
 use crate::types::{BinaryOp, DataType, Settings, Value};
 
 fn filter(input: Plan, predicate: ScalarExpr) -> Plan {
     let w = input.schema.len();
-    plan(PlanNode::Filter { input: Box::new(input), predicate }, w)
+    plan(
+        PlanNode::Filter {
+            input: Box::new(input),
+            predicate,
+        },
+        w,
+    )
 }
 
 #[test]
@@ -19,49 +23,114 @@ fn filter_project_limit_offset() {
     let rows: Vec<Vec<Value>> = (1..=10).map(|k| vec![i(k)]).collect();
     let f = filter(values(rows), cmp(CmpOp::Gt, col(0), lit(i(3))));
     let p = plan(
-        PlanNode::Limit { input: Box::new(f), limit: Some(lit(i(2))), offset: Some(lit(i(1))), with_ties: vec![] },
+        PlanNode::Limit {
+            input: Box::new(f),
+            limit: Some(lit(i(2))),
+            offset: Some(lit(i(1))),
+            with_ties: vec![],
+        },
         1,
     );
     assert_eq!(run(&p).unwrap(), vec![vec![i(5)], vec![i(6)]]);
     let neg = plan(
-        PlanNode::Limit { input: Box::new(values(vec![vec![i(1)]])), limit: Some(lit(i(-1))), offset: None, with_ties: vec![] },
+        PlanNode::Limit {
+            input: Box::new(values(vec![vec![i(1)]])),
+            limit: Some(lit(i(-1))),
+            offset: None,
+            with_ties: vec![],
+        },
         1,
     );
     let err = run(&neg).unwrap_err();
-    assert_eq!((err.code().as_str(), err.message()), ("2201W", "LIMIT must not be negative"));
+    assert_eq!(
+        (err.code().as_str(), err.message()),
+        ("2201W", "LIMIT must not be negative")
+    );
 }
 
 #[test]
 fn limit_with_ties() {
-    let input = sort(values(vec![vec![i(1)], vec![i(2)], vec![i(2)], vec![i(2)], vec![i(3)]]), vec![asc(col(0))]);
+    let input = sort(
+        values(vec![
+            vec![i(1)],
+            vec![i(2)],
+            vec![i(2)],
+            vec![i(2)],
+            vec![i(3)],
+        ]),
+        vec![asc(col(0))],
+    );
     let p = plan(
-        PlanNode::Limit { input: Box::new(input), limit: Some(lit(i(2))), offset: None, with_ties: vec![asc(col(0))] },
+        PlanNode::Limit {
+            input: Box::new(input),
+            limit: Some(lit(i(2))),
+            offset: None,
+            with_ties: vec![asc(col(0))],
+        },
         1,
     );
-    assert_eq!(run(&p).unwrap(), vec![vec![i(1)], vec![i(2)], vec![i(2)], vec![i(2)]]);
+    assert_eq!(
+        run(&p).unwrap(),
+        vec![vec![i(1)], vec![i(2)], vec![i(2)], vec![i(2)]]
+    );
 }
 
 fn join(kind: JoinKind, algorithm: JoinAlgorithm, left: Plan, right: Plan) -> Plan {
-    let w = if matches!(kind, JoinKind::Semi | JoinKind::Anti) { left.schema.len() } else { left.schema.len() + right.schema.len() };
+    let w = if matches!(kind, JoinKind::Semi | JoinKind::Anti) {
+        left.schema.len()
+    } else {
+        left.schema.len() + right.schema.len()
+    };
     let condition = match algorithm {
         JoinAlgorithm::NestedLoop => Some(cmp(CmpOp::Eq, col(0), col(left.schema.len()))),
         _ => None,
     };
-    plan(PlanNode::Join { left: Box::new(left), right: Box::new(right), kind, condition, algorithm, lateral: false }, w)
+    plan(
+        PlanNode::Join {
+            left: Box::new(left),
+            right: Box::new(right),
+            kind,
+            condition,
+            algorithm,
+            lateral: false,
+        },
+        w,
+    )
 }
 
 fn join_inputs() -> (Plan, Plan) {
-    let l = values(vec![vec![i(1), t("a")], vec![i(2), t("b")], vec![N, t("n")], vec![i(2), t("b2")]]);
-    let r = values(vec![vec![i(2), t("x")], vec![i(3), t("y")], vec![N, t("z")]]);
+    let l = values(vec![
+        vec![i(1), t("a")],
+        vec![i(2), t("b")],
+        vec![N, t("n")],
+        vec![i(2), t("b2")],
+    ]);
+    let r = values(vec![
+        vec![i(2), t("x")],
+        vec![i(3), t("y")],
+        vec![N, t("z")],
+    ]);
     (l, r)
 }
 
 #[test]
 fn every_join_kind_agrees_across_algorithms() {
-    let hash = || JoinAlgorithm::Hash { left_keys: vec![col(0)], right_keys: vec![col(0)] };
-    let merge = || JoinAlgorithm::Merge { left_keys: vec![col(0)], right_keys: vec![col(0)] };
+    let hash = || JoinAlgorithm::Hash {
+        left_keys: vec![col(0)],
+        right_keys: vec![col(0)],
+    };
+    let merge = || JoinAlgorithm::Merge {
+        left_keys: vec![col(0)],
+        right_keys: vec![col(0)],
+    };
     let cases: Vec<(JoinKind, Vec<Vec<Value>>)> = vec![
-        (JoinKind::Inner, vec![vec![i(2), t("b"), i(2), t("x")], vec![i(2), t("b2"), i(2), t("x")]]),
+        (
+            JoinKind::Inner,
+            vec![
+                vec![i(2), t("b"), i(2), t("x")],
+                vec![i(2), t("b2"), i(2), t("x")],
+            ],
+        ),
         (
             JoinKind::Left,
             vec![
@@ -91,7 +160,10 @@ fn every_join_kind_agrees_across_algorithms() {
                 vec![N, N, N, t("z")],
             ],
         ),
-        (JoinKind::Semi, vec![vec![i(2), t("b")], vec![i(2), t("b2")]]),
+        (
+            JoinKind::Semi,
+            vec![vec![i(2), t("b")], vec![i(2), t("b2")]],
+        ),
         (JoinKind::Anti, vec![vec![i(1), t("a")], vec![N, t("n")]]),
     ];
     for (kind, expected) in cases {
@@ -141,7 +213,14 @@ fn lateral_nested_loop_reruns_the_right_side() {
 }
 
 fn agg(func: std::sync::Arc<crate::functions::Resolved>, args: Vec<ScalarExpr>) -> AggCall {
-    AggCall { func, args, distinct: false, filter: None, order_by: vec![], data_type: DataType::Int8 }
+    AggCall {
+        func,
+        args,
+        distinct: false,
+        filter: None,
+        order_by: vec![],
+        data_type: DataType::Int8,
+    }
 }
 
 #[test]
@@ -178,7 +257,14 @@ fn rollup_matches_postgres() {
 
 #[test]
 fn aggregates_distinct_filter_order_and_empty_input() {
-    let input = || values(vec![vec![i(1), t("b")], vec![i(1), t("a")], vec![i(2), t("c")], vec![N, t("a")]]);
+    let input = || {
+        values(vec![
+            vec![i(1), t("b")],
+            vec![i(1), t("a")],
+            vec![i(2), t("c")],
+            vec![N, t("a")],
+        ])
+    };
     let mut distinct = agg(count(), vec![col(0)]);
     distinct.distinct = true;
     let mut filtered = agg(count(), vec![]);
@@ -193,11 +279,20 @@ fn aggregates_distinct_filter_order_and_empty_input() {
             input: Box::new(input()),
             group_by: vec![],
             grouping_sets: None,
-            aggregates: vec![agg(count(), vec![]), distinct, filtered, ordered, ordered_distinct],
+            aggregates: vec![
+                agg(count(), vec![]),
+                distinct,
+                filtered,
+                ordered,
+                ordered_distinct,
+            ],
         },
         5,
     );
-    assert_eq!(run(&p).unwrap(), vec![vec![i(4), i(2), i(2), t("c,b,a,a"), t("a,b,c")]]);
+    assert_eq!(
+        run(&p).unwrap(),
+        vec![vec![i(4), i(2), i(2), t("c,b,a,a"), t("a,b,c")]]
+    );
     // No input, no GROUP BY: one row; with GROUP BY: none.
     let empty = |group_by: Vec<ScalarExpr>| {
         plan(
@@ -216,7 +311,13 @@ fn aggregates_distinct_filter_order_and_empty_input() {
 
 #[test]
 fn sort_is_stable_with_nulls_and_directions() {
-    let input = values(vec![vec![i(2), t("a")], vec![N, t("b")], vec![i(1), t("c")], vec![i(2), t("d")], vec![N, t("e")]]);
+    let input = values(vec![
+        vec![i(2), t("a")],
+        vec![N, t("b")],
+        vec![i(1), t("c")],
+        vec![i(2), t("d")],
+        vec![N, t("e")],
+    ]);
     let asc_rows = run(&sort(input.clone(), vec![asc(col(0))])).unwrap();
     let names: Vec<Value> = asc_rows.iter().map(|r| r[1].clone()).collect();
     assert_eq!(names, vec![t("c"), t("a"), t("d"), t("b"), t("e")]);
@@ -228,7 +329,14 @@ fn sort_is_stable_with_nulls_and_directions() {
 #[test]
 fn top_n_keeps_the_first_rows() {
     let rows: Vec<Vec<Value>> = (0..100).map(|k| vec![i((k * 37) % 100), i(k)]).collect();
-    let p = plan(PlanNode::Sort { input: Box::new(values(rows)), keys: vec![asc(col(0))], limit: Some(3) }, 2);
+    let p = plan(
+        PlanNode::Sort {
+            input: Box::new(values(rows)),
+            keys: vec![asc(col(0))],
+            limit: Some(3),
+        },
+        2,
+    );
     let got: Vec<Value> = run(&p).unwrap().into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(got, vec![i(0), i(1), i(2)]);
 }
@@ -262,23 +370,74 @@ fn sort_spills_and_merges_with_a_tiny_memory_limit() {
 
 #[test]
 fn distinct_and_distinct_on() {
-    let input = values(vec![vec![i(1), t("x")], vec![i(1), t("x")], vec![N, t("y")], vec![N, t("y")], vec![i(1), t("z")]]);
-    let d = plan(PlanNode::Distinct { input: Box::new(input.clone()), on: None }, 2);
+    let input = values(vec![
+        vec![i(1), t("x")],
+        vec![i(1), t("x")],
+        vec![N, t("y")],
+        vec![N, t("y")],
+        vec![i(1), t("z")],
+    ]);
+    let d = plan(
+        PlanNode::Distinct {
+            input: Box::new(input.clone()),
+            on: None,
+        },
+        2,
+    );
     assert_eq!(run(&d).unwrap().len(), 3);
-    let on = plan(PlanNode::Distinct { input: Box::new(sort(input, vec![asc(col(0))])), on: Some(vec![col(0)]) }, 2);
+    let on = plan(
+        PlanNode::Distinct {
+            input: Box::new(sort(input, vec![asc(col(0))])),
+            on: Some(vec![col(0)]),
+        },
+        2,
+    );
     assert_eq!(run(&on).unwrap(), vec![vec![i(1), t("x")], vec![N, t("y")]]);
 }
 
 #[test]
 fn set_operations_count_duplicates_like_postgres() {
-    let left = || values(vec![vec![i(1)], vec![i(1)], vec![i(1)], vec![i(2)], vec![i(3)], vec![N], vec![N]]);
-    let right = || values(vec![vec![i(1)], vec![i(1)], vec![i(2)], vec![i(4)], vec![N]]);
+    let left = || {
+        values(vec![
+            vec![i(1)],
+            vec![i(1)],
+            vec![i(1)],
+            vec![i(2)],
+            vec![i(3)],
+            vec![N],
+            vec![N],
+        ])
+    };
+    let right = || {
+        values(vec![
+            vec![i(1)],
+            vec![i(1)],
+            vec![i(2)],
+            vec![i(4)],
+            vec![N],
+        ])
+    };
     let setop = |kind, all| {
-        let rows = run(&plan(PlanNode::SetOp { kind, all, left: Box::new(left()), right: Box::new(right()) }, 1)).unwrap();
-        sorted(rows).into_iter().map(|r| r[0].clone()).collect::<Vec<_>>()
+        let rows = run(&plan(
+            PlanNode::SetOp {
+                kind,
+                all,
+                left: Box::new(left()),
+                right: Box::new(right()),
+            },
+            1,
+        ))
+        .unwrap();
+        sorted(rows)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect::<Vec<_>>()
     };
     // Checked on PostgreSQL 15.
-    assert_eq!(setop(SetOpKind::Union, false), vec![i(1), i(2), i(3), i(4), N]);
+    assert_eq!(
+        setop(SetOpKind::Union, false),
+        vec![i(1), i(2), i(3), i(4), N]
+    );
     assert_eq!(setop(SetOpKind::Union, true).len(), 12);
     assert_eq!(setop(SetOpKind::Intersect, false), vec![i(1), i(2), N]);
     assert_eq!(setop(SetOpKind::Intersect, true), vec![i(1), i(1), i(2), N]);
@@ -287,7 +446,12 @@ fn set_operations_count_duplicates_like_postgres() {
 }
 
 fn add(l: ScalarExpr, r: ScalarExpr) -> ScalarExpr {
-    ScalarExpr::Binary { op: BinaryOp::Add, left: Box::new(l), right: Box::new(r), data_type: DataType::Int8 }
+    ScalarExpr::Binary {
+        op: BinaryOp::Add,
+        left: Box::new(l),
+        right: Box::new(r),
+        data_type: DataType::Int8,
+    }
 }
 
 #[test]
@@ -295,13 +459,21 @@ fn recursive_counter_to_ten() {
     // WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 10)
     let recursive = plan(
         PlanNode::Project {
-            input: Box::new(filter(plan(PlanNode::WorkTable { id: 7 }, 1), cmp(CmpOp::Lt, col(0), lit(i(10))))),
+            input: Box::new(filter(
+                plan(PlanNode::WorkTable { id: 7 }, 1),
+                cmp(CmpOp::Lt, col(0), lit(i(10))),
+            )),
             exprs: vec![add(col(0), lit(i(1)))],
         },
         1,
     );
     let p = plan(
-        PlanNode::RecursiveUnion { id: 7, anchor: Box::new(values(vec![vec![i(1)]])), recursive: Box::new(recursive), all: true },
+        PlanNode::RecursiveUnion {
+            id: 7,
+            anchor: Box::new(values(vec![vec![i(1)]])),
+            recursive: Box::new(recursive),
+            all: true,
+        },
         1,
     );
     let got: Vec<Value> = run(&p).unwrap().into_iter().map(|r| r[0].clone()).collect();
@@ -311,7 +483,12 @@ fn recursive_counter_to_ten() {
 #[test]
 fn recursive_graph_walk_terminates_on_cycles_with_union() {
     // Edges 1→2, 2→3, 3→1, 3→4: reachable from 1 with UNION (dedup) stops.
-    let edges = values(vec![vec![i(1), i(2)], vec![i(2), i(3)], vec![i(3), i(1)], vec![i(3), i(4)]]);
+    let edges = values(vec![
+        vec![i(1), i(2)],
+        vec![i(2), i(3)],
+        vec![i(3), i(1)],
+        vec![i(3), i(4)],
+    ]);
     let step = plan(
         PlanNode::Project {
             input: Box::new(plan(
@@ -320,7 +497,10 @@ fn recursive_graph_walk_terminates_on_cycles_with_union() {
                     right: Box::new(edges),
                     kind: JoinKind::Inner,
                     condition: None,
-                    algorithm: JoinAlgorithm::Hash { left_keys: vec![col(0)], right_keys: vec![col(0)] },
+                    algorithm: JoinAlgorithm::Hash {
+                        left_keys: vec![col(0)],
+                        right_keys: vec![col(0)],
+                    },
                     lateral: false,
                 },
                 3,
@@ -330,10 +510,18 @@ fn recursive_graph_walk_terminates_on_cycles_with_union() {
         1,
     );
     let p = plan(
-        PlanNode::RecursiveUnion { id: 1, anchor: Box::new(values(vec![vec![i(1)]])), recursive: Box::new(step), all: false },
+        PlanNode::RecursiveUnion {
+            id: 1,
+            anchor: Box::new(values(vec![vec![i(1)]])),
+            recursive: Box::new(step),
+            all: false,
+        },
         1,
     );
-    let got: Vec<Value> = sorted(run(&p).unwrap()).into_iter().map(|r| r[0].clone()).collect();
+    let got: Vec<Value> = sorted(run(&p).unwrap())
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
     assert_eq!(got, vec![i(1), i(2), i(3), i(4)]);
 }
 
@@ -358,7 +546,12 @@ fn explain_analyze_counts_rows_per_node() {
 fn cancellation_stops_a_long_scan() {
     let flag = std::sync::atomic::AtomicBool::new(true);
     let p = plan(
-        PlanNode::FunctionScan { name: "generate_series".into(), func: generate_series(), args: vec![lit(i(1)), lit(i(1_000_000))], ordinality: false },
+        PlanNode::FunctionScan {
+            name: "generate_series".into(),
+            func: generate_series(),
+            args: vec![lit(i(1)), lit(i(1_000_000))],
+            ordinality: false,
+        },
         1,
     );
     let mut tables = MemoryTables::new();

@@ -1,23 +1,44 @@
 //! Window functions and frames, checked against PostgreSQL 15.
 
 use super::fixtures::*;
-use crate::plan::{FrameBound, FrameExclude, FrameUnits, PlanNode, ScalarExpr, WindowCall, WindowFrame};
+use crate::plan::{
+    FrameBound, FrameExclude, FrameUnits, PlanNode, ScalarExpr, WindowCall, WindowFrame,
+};
 use crate::types::{DataType, Value};
 
-fn call(func: std::sync::Arc<crate::functions::Resolved>, args: Vec<ScalarExpr>, frame: WindowFrame, order_desc: bool) -> WindowCall {
+fn call(
+    func: std::sync::Arc<crate::functions::Resolved>,
+    args: Vec<ScalarExpr>,
+    frame: WindowFrame,
+    order_desc: bool,
+) -> WindowCall {
     WindowCall {
         func,
         args,
         partition_by: vec![],
-        order_by: vec![if order_desc { desc(col(0)) } else { asc(col(0)) }],
+        order_by: vec![if order_desc {
+            desc(col(0))
+        } else {
+            asc(col(0))
+        }],
         frame,
         filter: None,
         data_type: DataType::Int8,
     }
 }
 
-fn frame(units: FrameUnits, start: FrameBound, end: FrameBound, exclude: FrameExclude) -> WindowFrame {
-    WindowFrame { units, start, end, exclude }
+fn frame(
+    units: FrameUnits,
+    start: FrameBound,
+    end: FrameBound,
+    exclude: FrameExclude,
+) -> WindowFrame {
+    WindowFrame {
+        units,
+        start,
+        end,
+        exclude,
+    }
 }
 
 #[test]
@@ -28,14 +49,67 @@ fn frames_with_offsets_and_exclusion() {
     //   sum(x) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES),
     //   first_value(x) OVER (ORDER BY x DESC RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
     // FROM (VALUES (1),(2),(2),(3),(5),(NULL)) v(x)
-    let input = values(vec![vec![i(1)], vec![i(2)], vec![i(2)], vec![i(3)], vec![i(5)], vec![N]]);
+    let input = values(vec![
+        vec![i(1)],
+        vec![i(2)],
+        vec![i(2)],
+        vec![i(3)],
+        vec![i(5)],
+        vec![N],
+    ]);
     let calls = vec![
-        call(sum(), vec![col(0)], frame(FrameUnits::Range, FrameBound::Preceding(i(1)), FrameBound::Following(i(1)), FrameExclude::NoOthers), false),
-        call(sum(), vec![col(0)], frame(FrameUnits::Rows, FrameBound::Preceding(i(1)), FrameBound::Following(i(1)), FrameExclude::CurrentRow), false),
-        call(sum(), vec![col(0)], frame(FrameUnits::Groups, FrameBound::Preceding(i(1)), FrameBound::CurrentRow, FrameExclude::Ties), false),
-        call(first_value(), vec![col(0)], frame(FrameUnits::Range, FrameBound::Preceding(i(2)), FrameBound::CurrentRow, FrameExclude::NoOthers), true),
+        call(
+            sum(),
+            vec![col(0)],
+            frame(
+                FrameUnits::Range,
+                FrameBound::Preceding(i(1)),
+                FrameBound::Following(i(1)),
+                FrameExclude::NoOthers,
+            ),
+            false,
+        ),
+        call(
+            sum(),
+            vec![col(0)],
+            frame(
+                FrameUnits::Rows,
+                FrameBound::Preceding(i(1)),
+                FrameBound::Following(i(1)),
+                FrameExclude::CurrentRow,
+            ),
+            false,
+        ),
+        call(
+            sum(),
+            vec![col(0)],
+            frame(
+                FrameUnits::Groups,
+                FrameBound::Preceding(i(1)),
+                FrameBound::CurrentRow,
+                FrameExclude::Ties,
+            ),
+            false,
+        ),
+        call(
+            first_value(),
+            vec![col(0)],
+            frame(
+                FrameUnits::Range,
+                FrameBound::Preceding(i(2)),
+                FrameBound::CurrentRow,
+                FrameExclude::NoOthers,
+            ),
+            true,
+        ),
     ];
-    let p = plan(PlanNode::Window { input: Box::new(input), calls }, 5);
+    let p = plan(
+        PlanNode::Window {
+            input: Box::new(input),
+            calls,
+        },
+        5,
+    );
     let expected = vec![
         vec![i(1), i(5), i(2), i(1), i(3)],
         vec![i(2), i(8), i(3), i(3), i(3)],
@@ -73,7 +147,13 @@ fn ranking_partitions_and_default_frame() {
         w(lag(), vec![col(1)]),
         w(sum(), vec![col(1)]),
     ];
-    let p = plan(PlanNode::Window { input: Box::new(input), calls }, 7);
+    let p = plan(
+        PlanNode::Window {
+            input: Box::new(input),
+            calls,
+        },
+        7,
+    );
     let got = run(&p).unwrap();
     let expected = vec![
         vec![i(1), i(10), i(1), i(1), i(1), N, i(20)],
@@ -90,7 +170,27 @@ fn ranking_partitions_and_default_frame() {
 fn rows_frame_ending_before_the_partition_is_empty() {
     // sum(x) OVER (ORDER BY x ROWS BETWEEN 3 PRECEDING AND 2 PRECEDING)
     let input = values(vec![vec![i(1)], vec![i(2)], vec![i(3)], vec![i(4)]]);
-    let calls = vec![call(sum(), vec![col(0)], frame(FrameUnits::Rows, FrameBound::Preceding(i(3)), FrameBound::Preceding(i(2)), FrameExclude::NoOthers), false)];
-    let got: Vec<Value> = run(&plan(PlanNode::Window { input: Box::new(input), calls }, 2)).unwrap().into_iter().map(|r| r[1].clone()).collect();
+    let calls = vec![call(
+        sum(),
+        vec![col(0)],
+        frame(
+            FrameUnits::Rows,
+            FrameBound::Preceding(i(3)),
+            FrameBound::Preceding(i(2)),
+            FrameExclude::NoOthers,
+        ),
+        false,
+    )];
+    let got: Vec<Value> = run(&plan(
+        PlanNode::Window {
+            input: Box::new(input),
+            calls,
+        },
+        2,
+    ))
+    .unwrap()
+    .into_iter()
+    .map(|r| r[1].clone())
+    .collect();
     assert_eq!(got, vec![N, N, i(1), i(3)]);
 }
