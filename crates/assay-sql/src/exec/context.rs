@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use assay_storage::{Result, SqlState, bail};
+use assay_storage::{bail, Result, SqlState};
 
 use super::storage::{Row, TableAccess};
 use crate::functions::{EvalContext, Prng};

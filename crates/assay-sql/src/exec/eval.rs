@@ -5,13 +5,13 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use assay_storage::{Result, SqlState, bail, err};
+use assay_storage::{bail, err, Result, SqlState};
 
 use super::context::ExecContext;
 use super::subquery::eval_subquery;
 use crate::functions::pattern;
 use crate::plan::{CmpOp, LikeKind, ScalarExpr};
-use crate::types::{Array, ArrayDim, DataType, Value, binary_op, cast, compare, negate};
+use crate::types::{binary_op, cast, compare, negate, Array, ArrayDim, DataType, Value};
 
 /// Evaluates `expr` over `row`.
 pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<Value> {

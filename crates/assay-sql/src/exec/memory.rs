@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
-use assay_storage::{Result, SqlState, bail, err};
+use assay_storage::{bail, err, Result, SqlState};
 
 use super::storage::{Row, RowKey, ScanAccess, ScanState, TableAccess, TableMeta, ValueRange};
-use crate::types::{Settings, Value, compare, format_value};
+use crate::types::{compare, format_value, Settings, Value};
 
 struct UniqueIndex {
     oid: u32,

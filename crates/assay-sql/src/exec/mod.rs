@@ -24,10 +24,10 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
-pub use context::{CANCEL_CHECK_INTERVAL, ExecContext, NodeStats};
+pub use context::{ExecContext, NodeStats, CANCEL_CHECK_INTERVAL};
 pub use eval::{eval, eval_bool, eval_predicate};
 pub use memory::MemoryTables;
-pub use operator::{BoxOp, Operator, collect, execute};
+pub use operator::{collect, execute, BoxOp, Operator};
 pub use storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,

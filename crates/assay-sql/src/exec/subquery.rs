@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use assay_storage::{Result, SqlState, err};
+use assay_storage::{err, Result, SqlState};
 
 use super::context::{CachedSubquery, ExecContext};
 use super::eval::{cmp_holds, eval};
@@ -16,7 +16,7 @@ use super::operator::build;
 use super::storage::Row;
 use super::walk::refers_outside;
 use crate::plan::{Plan, SubqueryKind};
-use crate::types::{Array, Value, compare};
+use crate::types::{compare, Array, Value};
 
 pub(crate) fn eval_subquery(
     plan: &Plan,

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use assay_storage::{Result, SqlState, bail};
+use assay_storage::{bail, Result, SqlState};
 
 use crate::types::{DataType, Settings, Value};
 
@@ -209,7 +209,7 @@ impl Resolved {
 
 /// Pattern matching used by LIKE and SIMILAR TO.
 pub mod pattern {
-    use assay_storage::{Result, SqlState, bail};
+    use assay_storage::{bail, Result, SqlState};
 
     /// `s LIKE pattern` (`ILIKE` when `case_insensitive`).
     pub fn like(

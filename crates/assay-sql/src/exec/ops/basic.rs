@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use assay_storage::{Result, SqlState, bail};
+use assay_storage::{bail, Result, SqlState};
 
 use super::sort::{compare_keys, eval_keys};
 use crate::exec::context::ExecContext;

@@ -8,12 +8,12 @@
 
 use std::sync::Arc;
 
-use assay_storage::{Error, Result, SqlState, err};
+use assay_storage::{err, Error, Result, SqlState};
 
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_bool};
 use crate::exec::storage::{FkAction, ForeignKeyMeta, Row, TableMeta};
-use crate::types::{Value, compare, format_value};
+use crate::types::{compare, format_value, Value};
 
 /// `(1, null, abc)`: a row as PostgreSQL's DETAIL lines print it.
 pub(crate) fn format_row(row: &[Value], ctx: &ExecContext<'_>) -> String {

@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
-use crate::types::{Value, compare};
+use crate::types::{compare, Value};
 
 /// Values compared and hashed as a unit; NULLs are equal to each other
 /// (grouping semantics: joins drop NULL keys before probing).

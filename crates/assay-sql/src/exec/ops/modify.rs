@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use assay_storage::{Result, SqlState, bail, err};
+use assay_storage::{bail, err, Result, SqlState};
 
-use super::constraints::{Meta, delete_row, insert_row, update_row};
+use super::constraints::{delete_row, insert_row, update_row, Meta};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};

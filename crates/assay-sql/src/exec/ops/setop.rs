@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use assay_storage::{Result, SqlState, err};
+use assay_storage::{err, Result, SqlState};
 
 use super::hashkey::HashKey;
 use crate::exec::context::ExecContext;
@@ -17,7 +17,7 @@ use crate::exec::eval::eval_row;
 use crate::exec::operator::{BoxOp, Builder, Operator};
 use crate::exec::storage::Row;
 use crate::plan::{Plan, ScalarExpr, SetOpKind};
-use crate::types::{Value, compare};
+use crate::types::{compare, Value};
 
 pub(crate) struct DistinctOp {
     input: BoxOp,

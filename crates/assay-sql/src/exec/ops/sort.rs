@@ -20,7 +20,7 @@ use crate::exec::eval::eval;
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::plan::SortKey;
-use crate::types::{Value, compare};
+use crate::types::{compare, Value};
 
 /// Rows read from a spilled run at a time.
 const RUN_CHUNK: usize = 256;
@@ -59,7 +59,11 @@ pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Orderi
             }
             (false, false) => {
                 let o = compare(x, y);
-                if k.descending { o.reverse() } else { o }
+                if k.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
             }
         };
         if ord != Ordering::Equal {

@@ -14,7 +14,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use assay_storage::{Result, SqlState, bail};
+use assay_storage::{bail, Result, SqlState};
 
 use super::sort::{compare_keys, eval_keys};
 use crate::exec::context::ExecContext;
@@ -23,7 +23,7 @@ use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::functions::{FunctionKind, WindowRow};
 use crate::plan::{FrameBound, FrameExclude, FrameUnits, SortKey, WindowCall};
-use crate::types::{BinaryOp, Value, binary_op, compare};
+use crate::types::{binary_op, compare, BinaryOp, Value};
 
 pub(crate) struct WindowOp {
     input: Option<BoxOp>,
@@ -278,7 +278,11 @@ impl Partition<'_> {
                             0
                         } else {
                             let t = offset_row(g, o, back);
-                            if t >= bounds.len() { n } else { bounds[t].end }
+                            if t >= bounds.len() {
+                                n
+                            } else {
+                                bounds[t].end
+                            }
                         }
                     }
                     FrameUnits::Range => self.range_edge(r, k, back, false, &bounds[g])?,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::fixtures::*;
-use crate::exec::{ExecContext, MemoryTables, eval};
+use crate::exec::{eval, ExecContext, MemoryTables};
 use crate::functions::Prng;
 use crate::plan::{CmpOp, LikeKind, PlanNode, ScalarExpr, SubqueryKind};
 use crate::types::{Array, BinaryOp, DataType, Settings, Value};

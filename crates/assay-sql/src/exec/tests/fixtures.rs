@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use assay_storage::Result;
 
-use crate::exec::{ExecContext, MemoryTables, Row, collect};
+use crate::exec::{collect, ExecContext, MemoryTables, Row};
 use crate::functions::{
     Accumulator, EvalContext, FunctionDef, Implementation, Prng, Resolved, Ret, RowIter,
     Volatility, WindowRow,

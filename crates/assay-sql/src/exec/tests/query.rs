@@ -2,7 +2,7 @@
 //! recursion, function scans, statistics.
 
 use super::fixtures::*;
-use crate::exec::{ExecContext, MemoryTables, execute};
+use crate::exec::{execute, ExecContext, MemoryTables};
 use crate::functions::Prng;
 use crate::plan::{AggCall, CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SetOpKind};
 use crate::types::{BinaryOp, DataType, Settings, Value};
