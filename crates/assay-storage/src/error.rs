@@ -48,6 +48,16 @@ impl SqlState {
     pub const DATETIME_FIELD_OVERFLOW: SqlState = SqlState::new(b"22008");
     pub const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: SqlState = SqlState::new(b"22009");
     pub const DIVISION_BY_ZERO: SqlState = SqlState::new(b"22012");
+    pub const SUBSTRING_ERROR: SqlState = SqlState::new(b"22011");
+    pub const INVALID_ESCAPE_CHARACTER: SqlState = SqlState::new(b"22019");
+    pub const INVALID_REGULAR_EXPRESSION: SqlState = SqlState::new(b"2201B");
+    pub const INVALID_ARGUMENT_FOR_LOG: SqlState = SqlState::new(b"2201E");
+    pub const INVALID_ARGUMENT_FOR_POWER: SqlState = SqlState::new(b"2201F");
+    pub const INVALID_ARGUMENT_FOR_WIDTH_BUCKET: SqlState = SqlState::new(b"2201G");
+    pub const ARRAY_SUBSCRIPT_ERROR: SqlState = SqlState::new(b"2202E");
+    pub const INVALID_ESCAPE_SEQUENCE: SqlState = SqlState::new(b"22025");
+    pub const INVALID_ARGUMENT_FOR_NTILE: SqlState = SqlState::new(b"22014");
+    pub const INVALID_ARGUMENT_FOR_NTH_VALUE: SqlState = SqlState::new(b"22016");
     pub const INTERVAL_FIELD_OVERFLOW: SqlState = SqlState::new(b"22015");
     pub const UNTRANSLATABLE_CHARACTER: SqlState = SqlState::new(b"22P05");
     pub const INVALID_PARAMETER_VALUE: SqlState = SqlState::new(b"22023");
@@ -69,6 +79,7 @@ impl SqlState {
     // Class 42: syntax error or access rule violation
     pub const SYNTAX_ERROR: SqlState = SqlState::new(b"42601");
     pub const UNDEFINED_FUNCTION: SqlState = SqlState::new(b"42883");
+    pub const AMBIGUOUS_FUNCTION: SqlState = SqlState::new(b"42725");
     pub const DATATYPE_MISMATCH: SqlState = SqlState::new(b"42804");
     pub const CANNOT_COERCE: SqlState = SqlState::new(b"42846");
     pub const UNDEFINED_TABLE: SqlState = SqlState::new(b"42P01");

@@ -12,6 +12,14 @@ use super::Plan;
 use crate::functions::Resolved;
 use crate::types::{BinaryOp, DataType, Value};
 
+// Plans print with `{:?}` (EXPLAIN VERBOSE, test failures): a resolved
+// function shows as its name and argument types.
+impl std::fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:?}", self.def.name, self.arg_types)
+    }
+}
+
 /// Comparison operators; both sides have one type (or the binder chose a
 /// comparison across numeric types, which `types::compare` supports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

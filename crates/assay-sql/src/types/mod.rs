@@ -1,15 +1,15 @@
 //! SQL types and values with PostgreSQL's semantics: text I/O, casts, operators.
 
-mod array;
-mod binary;
+pub(crate) mod array;
+pub(crate) mod binary;
 mod cast;
 mod compare;
 mod datatype;
 pub mod datetime;
-mod json;
+pub(crate) mod json;
 mod numeric;
 mod ops;
-mod scalar;
+pub(crate) mod scalar;
 mod settings;
 mod text_io;
 mod value;
@@ -17,6 +17,7 @@ mod value;
 pub use cast::{assign, can_coerce_implicitly, cast, cast_context, common_type, CastContext};
 pub use compare::{compare, compare_bpchar, values_equal};
 pub use datatype::{DataType, NumericTypmod, TypeCategory};
+pub(crate) use numeric::pow10 as numeric_pow10;
 pub use numeric::Numeric;
 pub use ops::{binary_op, negate, BinaryOp};
 pub use settings::{ByteaOutput, DateOrder, IntervalStyle, Settings};

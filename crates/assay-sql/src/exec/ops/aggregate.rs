@@ -60,11 +60,11 @@ impl AggregateOp {
         }
     }
 
-    fn new_group(&self, key: Vec<Value>) -> Result<Group> {
+    fn new_group(&self, key: Vec<Value>, settings: &crate::types::Settings) -> Result<Group> {
         let mut aggs = Vec::with_capacity(self.calls.len());
         for c in &self.calls {
             aggs.push(AggState {
-                acc: c.func.accumulator()?,
+                acc: c.func.accumulator(settings)?,
                 seen: c.distinct.then(HashSet::new),
                 ordered: (!c.order_by.is_empty()).then(Vec::new),
             });
@@ -105,7 +105,7 @@ impl AggregateOp {
                 let gi = match index.get(&(s, HashKey(key.clone()))) {
                     Some(&g) => g,
                     None => {
-                        groups.push(self.new_group(key.clone())?);
+                        groups.push(self.new_group(key.clone(), ctx.settings)?);
                         index.insert((s, HashKey(key)), groups.len() - 1);
                         groups.len() - 1
                     }
@@ -127,7 +127,7 @@ impl AggregateOp {
         }
         for (s, set) in self.sets.iter().enumerate() {
             if set.is_empty() && !index.keys().any(|(gs, _)| *gs == s) {
-                groups.push(self.new_group(vec![Value::Null; self.group_by.len()])?);
+                groups.push(self.new_group(vec![Value::Null; self.group_by.len()], ctx.settings)?);
             }
         }
         let mut out = Vec::with_capacity(groups.len());

@@ -164,15 +164,18 @@ impl Partition<'_> {
         }
         let func = &self.call.func;
         let is_window = func.def.kind() == FunctionKind::Window;
-        let columns: Vec<Vec<Value>> = (0..self.call.args.len())
-            .map(|a| self.idx.iter().map(|&i| self.args[i][a].clone()).collect())
-            .collect();
+        // Window functions read other rows' arguments (lag, nth_value).
+        let part_args: Vec<Vec<Value>> = if is_window {
+            self.idx.iter().map(|&i| self.args[i].clone()).collect()
+        } else {
+            Vec::new()
+        };
         let frame = &self.call.frame;
         let incremental = !is_window
             && frame.start == FrameBound::UnboundedPreceding
             && frame.exclude == FrameExclude::NoOthers;
         let mut running = if incremental {
-            Some((func.accumulator()?, 0usize))
+            Some((func.accumulator(ctx.settings)?, 0usize))
         } else {
             None
         };
@@ -183,13 +186,20 @@ impl Partition<'_> {
             let peers = bounds[group[r]].clone();
             let ranges = exclude(fs..fe, r, &peers, frame.exclude);
             if is_window {
+                // Window functions see one contiguous frame: with EXCLUDE,
+                // the span from the first to the last remaining row.
+                let (frame_start, frame_end) = match (ranges.first(), ranges.last()) {
+                    (Some(a), Some(b)) => (a.start, b.end),
+                    _ => (0, 0),
+                };
                 let wr = WindowRow {
-                    args: &columns,
+                    args: &part_args,
                     row: r,
-                    partition_len: n,
-                    peers,
+                    peer_start: peers.start,
+                    peer_end: peers.end,
                     peer_group: group[r],
-                    frame: &ranges,
+                    frame_start,
+                    frame_end,
                 };
                 out.push(func.eval_window(&wr)?);
             } else if let Some((acc, fed)) = running.as_mut() {
@@ -202,7 +212,7 @@ impl Partition<'_> {
                 }
                 out.push(acc.finish()?);
             } else {
-                let mut acc = func.accumulator()?;
+                let mut acc = func.accumulator(ctx.settings)?;
                 for range in &ranges {
                     for k in range.clone() {
                         let i = self.idx[k];

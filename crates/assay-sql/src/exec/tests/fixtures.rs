@@ -6,8 +6,7 @@ use assay_storage::Result;
 
 use crate::exec::{collect, ExecContext, MemoryTables, Row};
 use crate::functions::{
-    Accumulator, EvalContext, FunctionDef, Implementation, Prng, Resolved, Ret, RowIter,
-    Volatility, WindowRow,
+    Accumulator, EvalContext, FunctionDef, Implementation, Prng, Resolved, Ret, RowIter, Volatility,
 };
 use crate::plan::{CmpOp, Field, Plan, PlanNode, ScalarExpr, Schema, SortKey};
 use crate::types::{DataType, Settings, Value};
@@ -179,7 +178,7 @@ impl Accumulator for Concat {
 pub fn count() -> Arc<Resolved> {
     resolved(
         "count",
-        Implementation::Aggregate(|_| Box::new(Count(0))),
+        Implementation::Aggregate(|_, _| Box::new(Count(0))),
         false,
     )
 }
@@ -187,7 +186,7 @@ pub fn count() -> Arc<Resolved> {
 pub fn sum() -> Arc<Resolved> {
     resolved(
         "sum",
-        Implementation::Aggregate(|_| Box::new(Sum(None))),
+        Implementation::Aggregate(|_, _| Box::new(Sum(None))),
         false,
     )
 }
@@ -195,61 +194,34 @@ pub fn sum() -> Arc<Resolved> {
 pub fn string_agg() -> Arc<Resolved> {
     resolved(
         "string_agg",
-        Implementation::Aggregate(|_| Box::new(Concat(None))),
+        Implementation::Aggregate(|_, _| Box::new(Concat(None))),
         false,
     )
+}
+
+/// A built-in function from the real catalog.
+pub fn builtin(name: &str, args: &[DataType]) -> Arc<Resolved> {
+    Arc::new(crate::functions::lookup(name, args).expect("built-in function"))
 }
 
 pub fn row_number() -> Arc<Resolved> {
-    resolved(
-        "row_number",
-        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.row as i64 + 1))),
-        false,
-    )
+    builtin("row_number", &[])
 }
 
 pub fn rank() -> Arc<Resolved> {
-    resolved(
-        "rank",
-        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peers.start as i64 + 1))),
-        false,
-    )
+    builtin("rank", &[])
 }
 
 pub fn dense_rank() -> Arc<Resolved> {
-    resolved(
-        "dense_rank",
-        Implementation::Window(|w: &WindowRow<'_>| Ok(Value::Int8(w.peer_group as i64 + 1))),
-        false,
-    )
+    builtin("dense_rank", &[])
 }
 
-/// lag(x): the previous row's argument.
 pub fn lag() -> Arc<Resolved> {
-    resolved(
-        "lag",
-        Implementation::Window(|w: &WindowRow<'_>| {
-            Ok(if w.row == 0 {
-                Value::Null
-            } else {
-                w.args[0][w.row - 1].clone()
-            })
-        }),
-        false,
-    )
+    builtin("lag", &[DataType::Int8])
 }
 
-/// first_value(x) over the frame.
 pub fn first_value() -> Arc<Resolved> {
-    resolved(
-        "first_value",
-        Implementation::Window(|w: &WindowRow<'_>| {
-            Ok(w.frame
-                .first()
-                .map_or(Value::Null, |r| w.args[0][r.start].clone()))
-        }),
-        false,
-    )
+    builtin("first_value", &[DataType::Int8])
 }
 
 fn series(_: &Resolved, args: &[Value], _: &mut EvalContext<'_>) -> Result<RowIter> {
