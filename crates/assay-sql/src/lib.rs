@@ -28,8 +28,10 @@
 //!    `extra_float_digits`, `bytea_output`).
 
 pub mod ast;
+pub mod catalog;
 pub mod exec;
 pub mod functions;
 pub mod parser;
 pub mod plan;
+pub mod table;
 pub mod types;

@@ -63,11 +63,15 @@ impl SqlState {
     pub const INVALID_PARAMETER_VALUE: SqlState = SqlState::new(b"22023");
     pub const INVALID_TEXT_REPRESENTATION: SqlState = SqlState::new(b"22P02");
     pub const INVALID_DATETIME_FORMAT: SqlState = SqlState::new(b"22007");
+    pub const SEQUENCE_GENERATOR_LIMIT_EXCEEDED: SqlState = SqlState::new(b"2200H");
     // Class 23: integrity constraint violation
     pub const NOT_NULL_VIOLATION: SqlState = SqlState::new(b"23502");
     pub const FOREIGN_KEY_VIOLATION: SqlState = SqlState::new(b"23503");
     pub const UNIQUE_VIOLATION: SqlState = SqlState::new(b"23505");
     pub const CHECK_VIOLATION: SqlState = SqlState::new(b"23514");
+    // Class 2B and 3F
+    pub const DEPENDENT_OBJECTS_STILL_EXIST: SqlState = SqlState::new(b"2BP01");
+    pub const INVALID_SCHEMA_NAME: SqlState = SqlState::new(b"3F000");
     // Class 25: invalid transaction state
     pub const INVALID_TRANSACTION_STATE: SqlState = SqlState::new(b"25000");
     pub const ACTIVE_SQL_TRANSACTION: SqlState = SqlState::new(b"25001");
@@ -86,6 +90,11 @@ impl SqlState {
     pub const UNDEFINED_OBJECT: SqlState = SqlState::new(b"42704");
     pub const DUPLICATE_OBJECT: SqlState = SqlState::new(b"42710");
     pub const DUPLICATE_TABLE: SqlState = SqlState::new(b"42P07");
+    pub const DUPLICATE_SCHEMA: SqlState = SqlState::new(b"42P06");
+    pub const DUPLICATE_COLUMN: SqlState = SqlState::new(b"42701");
+    pub const UNDEFINED_COLUMN: SqlState = SqlState::new(b"42703");
+    pub const WRONG_OBJECT_TYPE: SqlState = SqlState::new(b"42809");
+    pub const INVALID_TABLE_DEFINITION: SqlState = SqlState::new(b"42P16");
     // Class 53 and 54: resources and limits
     pub const DISK_FULL: SqlState = SqlState::new(b"53100");
     pub const OUT_OF_MEMORY: SqlState = SqlState::new(b"53200");
@@ -93,6 +102,7 @@ impl SqlState {
     pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new(b"54001");
     // Class 55: object not in prerequisite state
     pub const CANT_CHANGE_RUNTIME_PARAM: SqlState = SqlState::new(b"55P02");
+    pub const OBJECT_NOT_IN_PREREQUISITE_STATE: SqlState = SqlState::new(b"55000");
     pub const OBJECT_IN_USE: SqlState = SqlState::new(b"55006");
     pub const LOCK_NOT_AVAILABLE: SqlState = SqlState::new(b"55P03");
     // Class 57 and 58: operator intervention, system errors

@@ -1,0 +1,275 @@
+//! Sequences: options with PostgreSQL's defaults and checks, and the
+//! `nextval`/`currval`/`setval`/`lastval` semantics over `sys.sequences`.
+//!
+//! State bytes in `sys.sequences` under the OID (u32 BE): `last_value` i64
+//! LE, then `is_called` u8.
+
+use assay_storage::{bail, corrupt, err, BTree, Result, SqlState, Transaction};
+use rustc_hash::FxHashMap;
+
+use super::model::{Oid, Sequence};
+use crate::types::DataType;
+
+pub(super) const SEQUENCE_TREE: &[u8] = b"sys.sequences";
+
+/// The options of CREATE/ALTER SEQUENCE; `None` keeps the default (or, for
+/// ALTER, the current value).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SequenceOptions {
+    pub ty: Option<DataType>,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    /// `Some(None)` is `NO MINVALUE`.
+    pub min: Option<Option<i64>>,
+    pub max: Option<Option<i64>>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+    pub owned_by: Option<Option<(Oid, usize)>>,
+    /// ALTER SEQUENCE … RESTART [WITH n]: `Some(None)` restarts at START.
+    pub restart: Option<Option<i64>>,
+}
+
+fn type_range(ty: &DataType) -> Result<(i64, i64)> {
+    Ok(match ty {
+        DataType::Int2 => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        DataType::Int4 => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        DataType::Int8 => (i64::MIN, i64::MAX),
+        _ => bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "sequence type must be smallint, integer, or bigint"
+        ),
+    })
+}
+
+/// Applies `o` over `base` (a new sequence's defaults when `None`) and
+/// checks the result as PostgreSQL's `init_params` does.
+pub(super) fn apply_options(
+    base: Option<&Sequence>,
+    o: &SequenceOptions,
+    seq: &mut Sequence,
+) -> Result<()> {
+    let ty =
+        o.ty.clone()
+            .unwrap_or_else(|| base.map_or(DataType::Int8, |b| b.ty.clone()));
+    let (tmin, tmax) = type_range(&ty)?;
+    let increment = o.increment.unwrap_or(base.map_or(1, |b| b.increment));
+    if increment == 0 {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "INCREMENT must not be zero"
+        );
+    }
+    let ascending = increment > 0;
+    let max = match o.max {
+        Some(Some(v)) => v,
+        Some(None) => {
+            if ascending {
+                tmax
+            } else {
+                -1
+            }
+        }
+        None => base.map_or(if ascending { tmax } else { -1 }, |b| b.max),
+    };
+    let min = match o.min {
+        Some(Some(v)) => v,
+        Some(None) => {
+            if ascending {
+                1
+            } else {
+                tmin
+            }
+        }
+        None => base.map_or(if ascending { 1 } else { tmin }, |b| b.min),
+    };
+    if max < tmin || max > tmax {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "MAXVALUE ({max}) is out of range for sequence data type {ty}"
+        );
+    }
+    if min < tmin || min > tmax {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "MINVALUE ({min}) is out of range for sequence data type {ty}"
+        );
+    }
+    if min >= max {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "MINVALUE ({min}) must be less than MAXVALUE ({max})"
+        );
+    }
+    let start = o
+        .start
+        .unwrap_or_else(|| base.map_or(if ascending { min } else { max }, |b| b.start));
+    if start < min {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "START value ({start}) cannot be less than MINVALUE ({min})"
+        );
+    }
+    if start > max {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "START value ({start}) cannot be greater than MAXVALUE ({max})"
+        );
+    }
+    let cache = o.cache.unwrap_or(base.map_or(1, |b| b.cache));
+    if cache < 1 {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "CACHE ({cache}) must be greater than zero"
+        );
+    }
+    seq.ty = ty;
+    seq.increment = increment;
+    seq.min = min;
+    seq.max = max;
+    seq.start = start;
+    seq.cache = cache;
+    seq.cycle = o.cycle.unwrap_or(base.is_some_and(|b| b.cycle));
+    if let Some(owned) = o.owned_by {
+        seq.owned_by = owned;
+    }
+    Ok(())
+}
+
+fn state_key(oid: Oid) -> [u8; 4] {
+    oid.to_be_bytes()
+}
+
+/// Writes a sequence's state (creating the tree if needed).
+pub(super) fn write_state(txn: &mut Transaction, oid: Oid, last: i64, called: bool) -> Result<()> {
+    let tree = match txn.open_tree(SEQUENCE_TREE)? {
+        Some(t) => t,
+        None => txn.create_tree(SEQUENCE_TREE)?,
+    };
+    let mut v = [0u8; 9];
+    v[..8].copy_from_slice(&last.to_le_bytes());
+    v[8] = called as u8;
+    tree.insert(txn, &state_key(oid), &v)?;
+    Ok(())
+}
+
+pub(super) fn delete_state(txn: &mut Transaction, oid: Oid) -> Result<()> {
+    if let Some(t) = txn.open_tree(SEQUENCE_TREE)? {
+        t.delete(txn, &state_key(oid))?;
+    }
+    Ok(())
+}
+
+fn read_state(txn: &Transaction, seq: &Sequence) -> Result<(i64, bool)> {
+    let Some(tree) = txn.open_tree(SEQUENCE_TREE)? else {
+        return Err(corrupt!("sequence \"{}\" has no state", seq.name));
+    };
+    let v: Option<Result<(i64, bool)>> = BTree::get_with(&tree, txn, &state_key(seq.oid), |v| {
+        let b: [u8; 9] = v
+            .try_into()
+            .map_err(|_| corrupt!("state of sequence \"{}\" is damaged", seq.name))?;
+        let last = i64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+        Ok((last, b[8] != 0))
+    })?;
+    v.unwrap_or_else(|| Err(corrupt!("sequence \"{}\" has no state", seq.name)))
+}
+
+/// A session's `currval` values and the sequence `lastval` reads.
+#[derive(Clone, Debug, Default)]
+pub struct SequenceSession {
+    current: FxHashMap<Oid, i64>,
+    last: Option<Oid>,
+}
+
+impl SequenceSession {
+    pub fn new() -> SequenceSession {
+        SequenceSession::default()
+    }
+
+    /// Advances `seq` and returns its new value.
+    pub fn nextval(&mut self, txn: &mut Transaction, seq: &Sequence) -> Result<i64> {
+        let (last, called) = read_state(txn, seq)?;
+        let next = if !called {
+            last
+        } else {
+            match last.checked_add(seq.increment) {
+                Some(n) if n >= seq.min && n <= seq.max => n,
+                _ if seq.cycle => {
+                    if seq.increment > 0 {
+                        seq.min
+                    } else {
+                        seq.max
+                    }
+                }
+                _ => {
+                    let (which, bound) = if seq.increment > 0 {
+                        ("maximum", seq.max)
+                    } else {
+                        ("minimum", seq.min)
+                    };
+                    bail!(
+                        SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
+                        "nextval: reached {which} value of sequence \"{}\" ({bound})",
+                        seq.name
+                    );
+                }
+            }
+        };
+        write_state(txn, seq.oid, next, true)?;
+        self.current.insert(seq.oid, next);
+        self.last = Some(seq.oid);
+        Ok(next)
+    }
+
+    /// The value `nextval` last returned for `seq` in this session.
+    pub fn currval(&self, seq: &Sequence) -> Result<i64> {
+        self.current.get(&seq.oid).copied().ok_or_else(|| {
+            err!(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "currval of sequence \"{}\" is not yet defined in this session",
+                seq.name
+            )
+        })
+    }
+
+    /// The value of the last `nextval` of this session, any sequence.
+    pub fn lastval(&self) -> Result<i64> {
+        self.last
+            .and_then(|o| self.current.get(&o).copied())
+            .ok_or_else(|| {
+                err!(
+                    SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "lastval is not yet defined in this session"
+                )
+            })
+    }
+
+    /// `setval(seq, value, is_called)`; returns `value`.
+    pub fn setval(
+        &mut self,
+        txn: &mut Transaction,
+        seq: &Sequence,
+        value: i64,
+        is_called: bool,
+    ) -> Result<i64> {
+        if value < seq.min || value > seq.max {
+            bail!(
+                SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                "setval: value {value} is out of bounds for sequence \"{}\" ({}..{})",
+                seq.name,
+                seq.min,
+                seq.max
+            );
+        }
+        write_state(txn, seq.oid, value, is_called)?;
+        if is_called {
+            self.current.insert(seq.oid, value);
+            self.last = Some(seq.oid);
+        }
+        Ok(value)
+    }
+
+    /// Forgets a dropped sequence.
+    pub fn forget(&mut self, oid: Oid) {
+        self.current.remove(&oid);
+    }
+}

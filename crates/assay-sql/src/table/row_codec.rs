@@ -1,0 +1,437 @@
+//! The row codec: a table row's [`Value`]s as the bytes of a B+tree value.
+//!
+//! ```text
+//! row        = version:u8 (0x01) · count:varint · descriptor:varint × count · payloads
+//! descriptor = (payload_len << 5) | tag      (payload_len is 0 for fixed-size tags)
+//! ```
+//!
+//! The header lists every column's tag (and, for variable-length tags, its
+//! payload length) before any payload, so column `i` is found by walking
+//! `i` descriptors — usually one byte each — without touching a payload:
+//! [`RowView::column`] decodes one column that way. A NULL is tag 0 with no
+//! payload, so the descriptors double as the null bitmap. Rows written
+//! before an `ADD COLUMN` are shorter than the table: missing trailing
+//! columns read as NULL.
+//!
+//! | tag | value | payload |
+//! | --- | --- | --- |
+//! | 0 | NULL | none |
+//! | 1, 2 | false, true | none |
+//! | 3, 4, 5 | int2, int4, int8 | 2, 4, 8 bytes LE |
+//! | 6, 7 | float4, float8 | IEEE bits, 4, 8 bytes LE |
+//! | 8 | numeric | kind u8 (0 finite, 1 NaN, 2 +Inf, 3 -Inf); finite: zigzag varint scale, then the unscaled integer as signed LE bytes |
+//! | 9, 10 | text, bytea | the bytes |
+//! | 11 | date | i32 LE |
+//! | 12, 13, 14 | time, timestamp, timestamptz | i64 LE |
+//! | 15 | interval | months i32, days i32, micros i64, LE |
+//! | 16 | uuid | 16 bytes |
+//! | 17, 18 | json, jsonb | the JSON text (jsonb: serialized from its tree) |
+//! | 19 | array | ndims varint, per dim len varint and zigzag lower, then the items as a row |
+//!
+//! Varints are LEB128 (7 bits a byte, low first). Decoding never panics:
+//! damaged bytes give a `data_corrupted` (XX001) error.
+
+use std::sync::Arc;
+
+use assay_storage::{corrupt, Result};
+use bigdecimal::num_bigint::BigInt;
+use bigdecimal::BigDecimal;
+
+use crate::types::{Array, ArrayDim, Interval, Numeric, Value};
+
+const VERSION: u8 = 1;
+const TAG_BITS: u32 = 5;
+const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
+/// Arrays nest rows; a damaged row must not recurse without end.
+const MAX_DEPTH: usize = 8;
+
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const INT2: u8 = 3;
+const INT4: u8 = 4;
+const INT8: u8 = 5;
+const FLOAT4: u8 = 6;
+const FLOAT8: u8 = 7;
+const NUMERIC: u8 = 8;
+const TEXT: u8 = 9;
+const BYTEA: u8 = 10;
+const DATE: u8 = 11;
+const TIME: u8 = 12;
+const TIMESTAMP: u8 = 13;
+const TIMESTAMPTZ: u8 = 14;
+const INTERVAL: u8 = 15;
+const UUID: u8 = 16;
+const JSON: u8 = 17;
+const JSONB: u8 = 18;
+const ARRAY: u8 = 19;
+
+/// Payload size of a fixed-size tag; `None` for variable-length tags.
+fn fixed_size(tag: u8) -> Option<usize> {
+    Some(match tag {
+        NULL | FALSE | TRUE => 0,
+        INT2 => 2,
+        INT4 | FLOAT4 | DATE => 4,
+        INT8 | FLOAT8 | TIME | TIMESTAMP | TIMESTAMPTZ => 8,
+        INTERVAL | UUID => 16,
+        _ => return None,
+    })
+}
+
+/// Encodes rows, reusing its scratch buffer between calls.
+#[derive(Default)]
+pub struct RowEncoder {
+    payload: Vec<u8>,
+}
+
+impl RowEncoder {
+    pub fn new() -> RowEncoder {
+        RowEncoder::default()
+    }
+
+    /// Appends the encoding of `row` to `out` (which it does not clear).
+    pub fn encode(&mut self, row: &[Value], out: &mut Vec<u8>) {
+        out.push(VERSION);
+        self.payload.clear();
+        encode_items(row, out, &mut self.payload);
+        out.extend_from_slice(&self.payload);
+    }
+}
+
+/// Encodes `row` into a new buffer.
+pub fn encode_row(row: &[Value]) -> Vec<u8> {
+    let mut out = Vec::new();
+    RowEncoder::new().encode(row, &mut out);
+    out
+}
+
+/// Writes count and descriptors to `header` and payloads to `payload`.
+fn encode_items(items: &[Value], header: &mut Vec<u8>, payload: &mut Vec<u8>) {
+    put_varint(header, items.len() as u64);
+    for v in items {
+        let start = payload.len();
+        let tag = encode_payload(v, payload);
+        let len = if fixed_size(tag).is_some() {
+            0
+        } else {
+            (payload.len() - start) as u64
+        };
+        put_varint(header, (len << TAG_BITS) | u64::from(tag));
+    }
+}
+
+fn encode_payload(v: &Value, out: &mut Vec<u8>) -> u8 {
+    match v {
+        Value::Null => NULL,
+        Value::Bool(false) => FALSE,
+        Value::Bool(true) => TRUE,
+        Value::Int2(i) => put(out, &i.to_le_bytes(), INT2),
+        Value::Int4(i) => put(out, &i.to_le_bytes(), INT4),
+        Value::Int8(i) => put(out, &i.to_le_bytes(), INT8),
+        Value::Float4(f) => put(out, &f.to_bits().to_le_bytes(), FLOAT4),
+        Value::Float8(f) => put(out, &f.to_bits().to_le_bytes(), FLOAT8),
+        Value::Numeric(n) => {
+            encode_numeric(n, out);
+            NUMERIC
+        }
+        Value::Text(s) => put(out, s.as_bytes(), TEXT),
+        Value::Bytea(b) => put(out, b, BYTEA),
+        Value::Date(d) => put(out, &d.to_le_bytes(), DATE),
+        Value::Time(t) => put(out, &t.to_le_bytes(), TIME),
+        Value::Timestamp(t) => put(out, &t.to_le_bytes(), TIMESTAMP),
+        Value::TimestampTz(t) => put(out, &t.to_le_bytes(), TIMESTAMPTZ),
+        Value::Interval(i) => {
+            out.extend_from_slice(&i.months.to_le_bytes());
+            out.extend_from_slice(&i.days.to_le_bytes());
+            put(out, &i.micros.to_le_bytes(), INTERVAL)
+        }
+        Value::Uuid(u) => put(out, u, UUID),
+        Value::Json(s) => put(out, s.as_bytes(), JSON),
+        Value::Jsonb(j) => {
+            // Writing JSON into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, &**j);
+            JSONB
+        }
+        Value::Array(a) => {
+            put_varint(out, a.dims.len() as u64);
+            for d in &a.dims {
+                put_varint(out, d.len as u64);
+                put_varint(out, zigzag(i64::from(d.lower)));
+            }
+            let mut items = Vec::new();
+            encode_items(&a.items, out, &mut items);
+            out.extend_from_slice(&items);
+            ARRAY
+        }
+    }
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8], tag: u8) -> u8 {
+    out.extend_from_slice(bytes);
+    tag
+}
+
+fn encode_numeric(n: &Numeric, out: &mut Vec<u8>) {
+    match n {
+        Numeric::Finite(d) => {
+            let (digits, scale) = d.as_bigint_and_exponent();
+            out.push(0);
+            put_varint(out, zigzag(scale));
+            out.extend_from_slice(&digits.to_signed_bytes_le());
+        }
+        Numeric::NaN => out.push(1),
+        Numeric::PosInf => out.push(2),
+        Numeric::NegInf => out.push(3),
+    }
+}
+
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a varint at `*pos`, advancing it.
+pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *buf
+            .get(*pos)
+            .ok_or_else(|| corrupt!("row ends inside a varint"))?;
+        *pos += 1;
+        v |= u64::from(b & 0x7F) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err(corrupt!("row has an overlong varint"))
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+/// A parsed row header: where descriptors and payloads begin.
+#[derive(Clone, Copy)]
+pub struct RowView<'a> {
+    buf: &'a [u8],
+    count: usize,
+    /// Offset of the first descriptor.
+    header: usize,
+}
+
+impl<'a> RowView<'a> {
+    /// Checks the version byte and reads the column count.
+    pub fn new(buf: &'a [u8]) -> Result<RowView<'a>> {
+        match buf.first() {
+            Some(&VERSION) => {}
+            Some(v) => return Err(corrupt!("row has unknown format version {v}")),
+            None => return Err(corrupt!("row is empty")),
+        }
+        let mut pos = 1;
+        let count = get_varint(buf, &mut pos)?;
+        if count > buf.len() as u64 {
+            return Err(corrupt!(
+                "row claims {count} columns in {} bytes",
+                buf.len()
+            ));
+        }
+        Ok(RowView {
+            buf,
+            count: count as usize,
+            header: pos,
+        })
+    }
+
+    /// Number of columns stored (may be fewer than the table has).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Decodes column `i` only; NULL if the row has fewer columns.
+    pub fn column(&self, i: usize) -> Result<Value> {
+        if i >= self.count {
+            return Ok(Value::Null);
+        }
+        let mut pos = self.header;
+        let mut payload_skip = 0usize;
+        let mut target = (0, 0);
+        for j in 0..self.count {
+            let (tag, len) = descriptor(self.buf, &mut pos)?;
+            if j < i {
+                payload_skip = payload_skip
+                    .checked_add(len)
+                    .ok_or_else(|| corrupt!("row payload sizes overflow"))?;
+            } else if j == i {
+                target = (tag, len);
+            }
+        }
+        let start = pos
+            .checked_add(payload_skip)
+            .ok_or_else(|| corrupt!("row payload sizes overflow"))?;
+        let bytes = slice(self.buf, start, target.1)?;
+        decode_payload(target.0, bytes, 0)
+    }
+
+    /// Decodes every column into `out` (cleared first).
+    pub fn decode_into(&self, out: &mut Vec<Value>) -> Result<()> {
+        out.clear();
+        decode_items(self.buf, self.header, self.count, out, 0).map(|_| ())
+    }
+}
+
+/// Decodes a whole row.
+pub fn decode_row(buf: &[u8]) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    RowView::new(buf)?.decode_into(&mut out)?;
+    Ok(out)
+}
+
+fn descriptor(buf: &[u8], pos: &mut usize) -> Result<(u8, usize)> {
+    let d = get_varint(buf, pos)?;
+    let tag = (d & TAG_MASK) as u8;
+    let len = usize::try_from(d >> TAG_BITS).map_err(|_| corrupt!("row column too long"))?;
+    match fixed_size(tag) {
+        Some(_) if len != 0 => Err(corrupt!("row column of tag {tag} has a length")),
+        Some(n) => Ok((tag, n)),
+        None if tag <= ARRAY => Ok((tag, len)),
+        None => Err(corrupt!("row has unknown column tag {tag}")),
+    }
+}
+
+fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
+    start
+        .checked_add(len)
+        .and_then(|end| buf.get(start..end))
+        .ok_or_else(|| corrupt!("row ends inside a column"))
+}
+
+/// Decodes `count` items whose descriptors start at `pos`; returns the
+/// offset just past the last payload.
+fn decode_items(
+    buf: &[u8],
+    mut pos: usize,
+    count: usize,
+    out: &mut Vec<Value>,
+    depth: usize,
+) -> Result<usize> {
+    let header = pos;
+    for _ in 0..count {
+        descriptor(buf, &mut pos)?;
+    }
+    let mut payload = pos;
+    let mut pos = header;
+    out.reserve(count);
+    for _ in 0..count {
+        let (tag, len) = descriptor(buf, &mut pos)?;
+        out.push(decode_payload(tag, slice(buf, payload, len)?, depth)?);
+        payload += len;
+    }
+    Ok(payload)
+}
+
+fn fixed<const N: usize>(b: &[u8]) -> [u8; N] {
+    let mut a = [0; N];
+    a.copy_from_slice(&b[..N]);
+    a
+}
+
+fn utf8(b: &[u8]) -> Result<Arc<str>> {
+    std::str::from_utf8(b)
+        .map(Arc::from)
+        .map_err(|_| corrupt!("row holds text that is not UTF-8"))
+}
+
+fn decode_payload(tag: u8, b: &[u8], depth: usize) -> Result<Value> {
+    // `descriptor` has checked fixed-size payload lengths.
+    Ok(match tag {
+        NULL => Value::Null,
+        FALSE => Value::Bool(false),
+        TRUE => Value::Bool(true),
+        INT2 => Value::Int2(i16::from_le_bytes(fixed(b))),
+        INT4 => Value::Int4(i32::from_le_bytes(fixed(b))),
+        INT8 => Value::Int8(i64::from_le_bytes(fixed(b))),
+        FLOAT4 => Value::Float4(f32::from_bits(u32::from_le_bytes(fixed(b)))),
+        FLOAT8 => Value::Float8(f64::from_bits(u64::from_le_bytes(fixed(b)))),
+        NUMERIC => Value::Numeric(Box::new(decode_numeric(b)?)),
+        TEXT => Value::Text(utf8(b)?),
+        BYTEA => Value::Bytea(Arc::from(b)),
+        DATE => Value::Date(i32::from_le_bytes(fixed(b))),
+        TIME => Value::Time(i64::from_le_bytes(fixed(b))),
+        TIMESTAMP => Value::Timestamp(i64::from_le_bytes(fixed(b))),
+        TIMESTAMPTZ => Value::TimestampTz(i64::from_le_bytes(fixed(b))),
+        INTERVAL => Value::Interval(Interval::new(
+            i32::from_le_bytes(fixed(b)),
+            i32::from_le_bytes(fixed(&b[4..])),
+            i64::from_le_bytes(fixed(&b[8..])),
+        )),
+        UUID => Value::Uuid(fixed(b)),
+        JSON => Value::Json(utf8(b)?),
+        JSONB => Value::Jsonb(Arc::new(
+            serde_json::from_slice(b).map_err(|_| corrupt!("row holds damaged jsonb"))?,
+        )),
+        ARRAY => decode_array(b, depth)?,
+        _ => return Err(corrupt!("row has unknown column tag {tag}")),
+    })
+}
+
+fn decode_numeric(b: &[u8]) -> Result<Numeric> {
+    match b.first() {
+        Some(0) => {
+            let mut pos = 1;
+            let scale = unzigzag(get_varint(b, &mut pos)?);
+            let digits = BigInt::from_signed_bytes_le(&b[pos..]);
+            Ok(Numeric::Finite(BigDecimal::new(digits, scale)))
+        }
+        Some(1) if b.len() == 1 => Ok(Numeric::NaN),
+        Some(2) if b.len() == 1 => Ok(Numeric::PosInf),
+        Some(3) if b.len() == 1 => Ok(Numeric::NegInf),
+        _ => Err(corrupt!("row holds a damaged numeric")),
+    }
+}
+
+fn decode_array(b: &[u8], depth: usize) -> Result<Value> {
+    if depth >= MAX_DEPTH {
+        return Err(corrupt!("row nests arrays too deeply"));
+    }
+    let mut pos = 0;
+    let ndims = get_varint(b, &mut pos)?;
+    if ndims > 6 {
+        return Err(corrupt!("row holds an array of {ndims} dimensions"));
+    }
+    let mut dims = Vec::with_capacity(ndims as usize);
+    let mut total = 1u64;
+    for _ in 0..ndims {
+        let len = get_varint(b, &mut pos)?;
+        let lower = i32::try_from(unzigzag(get_varint(b, &mut pos)?))
+            .map_err(|_| corrupt!("row holds an array with a bad lower bound"))?;
+        total = total.saturating_mul(len);
+        dims.push(ArrayDim {
+            len: len as usize,
+            lower,
+        });
+    }
+    let count = get_varint(b, &mut pos)?;
+    let expected = if ndims == 0 { 0 } else { total };
+    if count != expected || count > b.len() as u64 {
+        return Err(corrupt!(
+            "row holds an array whose items do not fit its dimensions"
+        ));
+    }
+    let mut items = Vec::new();
+    let end = decode_items(b, pos, count as usize, &mut items, depth + 1)?;
+    if end != b.len() {
+        return Err(corrupt!("row holds an array with trailing bytes"));
+    }
+    Ok(Value::Array(Arc::new(Array { dims, items })))
+}
