@@ -57,7 +57,7 @@ fn eq_values(a: &[Value], b: &[Value]) -> bool {
             .all(|(x, y)| !x.is_null() && !y.is_null() && compare(x, y).is_eq())
 }
 
-fn in_range(vals: &[Value], r: &ValueRange) -> bool {
+pub(crate) fn in_range(vals: &[Value], r: &ValueRange) -> bool {
     let cmp = |bound: &[Value]| -> std::cmp::Ordering {
         for (v, b) in vals.iter().zip(bound) {
             let o = compare(v, b);

@@ -18,6 +18,7 @@ mod memory;
 mod operator;
 mod ops;
 mod storage;
+mod store_access;
 mod subquery;
 mod walk;
 
@@ -32,3 +33,4 @@ pub use storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,
 };
+pub use store_access::{ConstraintBinder, NoConstraintExprs, StoreAccess};

@@ -94,7 +94,6 @@ pub enum ScanAccess {
 
 /// A scan's place: storage reads and advances it; the executor only keeps
 /// it between calls. Nothing in it borrows the transaction.
-#[derive(Clone, Debug)]
 pub struct ScanState {
     pub table: u32,
     pub access: ScanAccess,
@@ -103,6 +102,9 @@ pub struct ScanState {
     /// The storage key of the last row returned, if any.
     pub position: Option<Vec<u8>>,
     pub done: bool,
+    /// Storage's own cursor, if it keeps one (it must not borrow the
+    /// transaction and must survive writes between steps).
+    pub cursor: Option<Box<dyn std::any::Any>>,
 }
 
 impl ScanState {
@@ -113,6 +115,7 @@ impl ScanState {
             range: 0,
             position: None,
             done: false,
+            cursor: None,
         }
     }
 }

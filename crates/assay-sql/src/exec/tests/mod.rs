@@ -5,4 +5,5 @@ mod eval;
 mod fixtures;
 mod modify;
 mod query;
+mod store;
 mod window;
