@@ -242,6 +242,24 @@ impl TableAccess for MemoryTables {
         Ok(self.get_table(table)?.rows.get(&id_of(key)?).cloned())
     }
 
+    fn key_of(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
+        let t = self.get_table(table)?;
+        let Some(pk) = t.indexes.get(&0) else {
+            bail!(
+                SqlState::INTERNAL_ERROR,
+                "table \"{}\" has no primary key to find rows by",
+                t.meta.name
+            )
+        };
+        let vals: Vec<Value> = pk.iter().map(|&c| row[c].clone()).collect();
+        for (id, r) in &t.rows {
+            if eq_values(&vals, &pk.iter().map(|&c| r[c].clone()).collect::<Vec<_>>()) {
+                return Ok(key_of(*id));
+            }
+        }
+        bail!(SqlState::INTERNAL_ERROR, "row to change is gone")
+    }
+
     fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
         let t = self.get_table_mut(table)?;
         t.check_unique(row, None)?;

@@ -273,6 +273,7 @@ impl Builder {
                 returning,
             } => Box::new(ops::modify::UpdateOp::new(
                 table.oid,
+                key_position(input),
                 self.build(input)?,
                 assignments.clone(),
                 returning.clone(),
@@ -283,12 +284,24 @@ impl Builder {
                 returning,
             } => Box::new(ops::modify::DeleteOp::new(
                 table.oid,
+                key_position(input),
                 self.build(input)?,
                 returning.clone(),
             )),
         };
         Ok(op)
     }
+}
+
+/// Where an UPDATE or DELETE input carries the target row's key: its field
+/// named `ctid` of type bytea (a Scan projection entry equal to the table's
+/// column count produces it).
+fn key_position(input: &Plan) -> Option<usize> {
+    input
+        .schema
+        .fields
+        .iter()
+        .position(|f| f.name == "ctid" && f.data_type == crate::types::DataType::Bytea)
 }
 
 /// Counts rows, loops and time of one node for EXPLAIN ANALYZE.

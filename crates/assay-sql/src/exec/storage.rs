@@ -127,6 +127,9 @@ pub trait TableAccess {
     /// The next row of a scan with its key, or `None` at the end.
     fn scan_next(&mut self, scan: &mut ScanState) -> Result<Option<(RowKey, Row)>>;
     fn get(&mut self, table: u32, key: &[u8]) -> Result<Option<Row>>;
+    /// The key of the stored row equal to `row` on the primary key (for
+    /// UPDATE and DELETE inputs without a `ctid` column).
+    fn key_of(&mut self, table: u32, row: &[Value]) -> Result<RowKey>;
     /// Inserts a row, maintaining indexes; a duplicate in a unique index
     /// fails with 23505 and changes nothing.
     fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey>;

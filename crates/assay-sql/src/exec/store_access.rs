@@ -427,6 +427,24 @@ impl TableAccess for StoreAccess<'_> {
         self.store.get(self.txn, &t, key)
     }
 
+    fn key_of(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
+        let t = self.catalog_table(table)?;
+        let Some(pk) = &t.primary_key else {
+            return Err(err!(
+                SqlState::INTERNAL_ERROR,
+                "UPDATE or DELETE of \"{}\" (no primary key) needs the row's ctid in its input",
+                t.name
+            ));
+        };
+        let vals: Vec<Value> = pk
+            .iter()
+            .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+            .collect();
+        let mut key = Vec::new();
+        TableStore::encode_primary_key(&t, &vals, &mut key)?;
+        Ok(key)
+    }
+
     fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
         let t = self.catalog_table(table)?;
         self.store.insert(self.txn, &t, row)

@@ -134,8 +134,8 @@ pub enum PlanNode {
     /// Rows of a table. The output is every table column in order
     /// (`projection` narrows it when set); `filter` is applied to each row.
     /// A projection entry equal to the table's column count stands for the
-    /// row's key (PostgreSQL's ctid), a `bytea` value that UPDATE and DELETE
-    /// use to find the row again.
+    /// row's key (PostgreSQL's ctid; name its field `ctid`), a `bytea` value
+    /// that UPDATE and DELETE use to find the row again.
     Scan {
         table: TableRef,
         access: Access,
@@ -160,7 +160,9 @@ pub enum PlanNode {
     },
     /// Output: the group keys then the aggregates. With grouping sets, keys
     /// absent from the current set are NULL and `grouping_sets` lists, per
-    /// set, the key positions present.
+    /// set, the key positions present; each row then ends with one more
+    /// column, `grouping_set` (int4): the number of the row's set in that
+    /// list, from which `grouping(…)` is computed.
     Aggregate {
         input: Box<Plan>,
         group_by: Vec<ScalarExpr>,
@@ -184,11 +186,12 @@ pub enum PlanNode {
     /// filled in); outputs the RETURNING expressions over the new rows.
     Insert { table: TableRef, input: Box<Plan>, on_conflict: Option<OnConflict>, returning: Vec<ScalarExpr> },
     /// The input yields rows of the table (every column, in order) followed
-    /// by any columns the assignments need (UPDATE … FROM), and last the
-    /// row's key (see `Scan`); the assignments and RETURNING compute over
-    /// that row.
+    /// by any columns the assignments need (UPDATE … FROM); the assignments
+    /// and RETURNING compute over that row. The row to change is found by
+    /// the input's field named `ctid` (bytea, see `Scan`) if it has one,
+    /// else by the table's primary key values.
     Update { table: TableRef, input: Box<Plan>, assignments: Vec<Assignment>, returning: Vec<ScalarExpr> },
-    /// The input yields rows of the table (every column, in order) first,
-    /// and the row's key (see `Scan`) last.
+    /// The input yields rows of the table (every column, in order) first;
+    /// the row is found as for `Update`.
     Delete { table: TableRef, input: Box<Plan>, returning: Vec<ScalarExpr> },
 }

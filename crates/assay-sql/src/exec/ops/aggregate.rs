@@ -7,7 +7,8 @@
 //! aggregate with DISTINCT remembers the argument tuples it has fed; one
 //! with ORDER BY buffers its arguments and feeds them sorted at the end.
 //! A set without keys (plain aggregation, or `()` in GROUPING SETS) yields
-//! its row even over no input.
+//! its row even over no input. With GROUPING SETS each output row ends with
+//! the number of its set (int4): `grouping(…)` is computed from it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,6 +32,7 @@ struct AggState {
 }
 
 struct Group {
+    set: usize,
     key: Vec<Value>,
     aggs: Vec<AggState>,
 }
@@ -40,6 +42,9 @@ pub(crate) struct AggregateOp {
     group_by: Vec<ScalarExpr>,
     sets: Vec<Vec<usize>>,
     calls: Vec<AggCall>,
+    /// With GROUPING SETS, each row ends with its set's number (int4), from
+    /// which the binder computes `grouping()`.
+    tag_sets: bool,
     output: std::vec::IntoIter<Row>,
 }
 
@@ -50,17 +55,24 @@ impl AggregateOp {
         grouping_sets: Option<Vec<Vec<usize>>>,
         calls: Vec<AggCall>,
     ) -> AggregateOp {
+        let tag_sets = grouping_sets.is_some();
         let sets = grouping_sets.unwrap_or_else(|| vec![(0..group_by.len()).collect()]);
         AggregateOp {
             input: Some(input),
             group_by,
             sets,
             calls,
+            tag_sets,
             output: Vec::new().into_iter(),
         }
     }
 
-    fn new_group(&self, key: Vec<Value>, settings: &crate::types::Settings) -> Result<Group> {
+    fn new_group(
+        &self,
+        set: usize,
+        key: Vec<Value>,
+        settings: &crate::types::Settings,
+    ) -> Result<Group> {
         let mut aggs = Vec::with_capacity(self.calls.len());
         for c in &self.calls {
             aggs.push(AggState {
@@ -69,7 +81,7 @@ impl AggregateOp {
                 ordered: (!c.order_by.is_empty()).then(Vec::new),
             });
         }
-        Ok(Group { key, aggs })
+        Ok(Group { set, key, aggs })
     }
 
     fn run(&mut self, mut input: BoxOp, ctx: &mut ExecContext<'_>) -> Result<Vec<Row>> {
@@ -105,7 +117,7 @@ impl AggregateOp {
                 let gi = match index.get(&(s, HashKey(key.clone()))) {
                     Some(&g) => g,
                     None => {
-                        groups.push(self.new_group(key.clone(), ctx.settings)?);
+                        groups.push(self.new_group(s, key.clone(), ctx.settings)?);
                         index.insert((s, HashKey(key)), groups.len() - 1);
                         groups.len() - 1
                     }
@@ -127,7 +139,11 @@ impl AggregateOp {
         }
         for (s, set) in self.sets.iter().enumerate() {
             if set.is_empty() && !index.keys().any(|(gs, _)| *gs == s) {
-                groups.push(self.new_group(vec![Value::Null; self.group_by.len()], ctx.settings)?);
+                groups.push(self.new_group(
+                    s,
+                    vec![Value::Null; self.group_by.len()],
+                    ctx.settings,
+                )?);
             }
         }
         let mut out = Vec::with_capacity(groups.len());
@@ -135,6 +151,9 @@ impl AggregateOp {
             let mut row = g.key;
             for (state, call) in g.aggs.into_iter().zip(&self.calls) {
                 row.push(finish(state, call)?);
+            }
+            if self.tag_sets {
+                row.push(Value::Int4(g.set as i32));
             }
             out.push(row);
         }

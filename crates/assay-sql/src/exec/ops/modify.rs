@@ -67,13 +67,24 @@ fn drive(
     Ok(None)
 }
 
-fn row_key(row: &[Value]) -> Result<Vec<u8>> {
-    match row.last() {
-        Some(Value::Bytea(k)) => Ok(k.to_vec()),
-        _ => bail!(
+/// The key of the target row an UPDATE or DELETE input row stands for:
+/// the `ctid` column when the input carries one, else derived from the
+/// table's primary key values.
+fn row_key(
+    row: &[Value],
+    key_pos: Option<usize>,
+    meta: &Meta,
+    ctx: &mut ExecContext<'_>,
+) -> Result<Vec<u8>> {
+    match key_pos.map(|p| row.get(p)) {
+        Some(Some(Value::Bytea(k))) => Ok(k.to_vec()),
+        Some(_) => bail!(
             SqlState::INTERNAL_ERROR,
             "UPDATE or DELETE input row lacks its row key"
         ),
+        None => ctx
+            .tables
+            .key_of(meta.oid, &row[..meta.columns.len().min(row.len())]),
     }
 }
 
@@ -188,6 +199,7 @@ fn assign(
 
 pub(crate) struct UpdateOp {
     table: u32,
+    key_pos: Option<usize>,
     input: Option<BoxOp>,
     assignments: Vec<Assignment>,
     returning: Vec<ScalarExpr>,
@@ -198,12 +210,14 @@ pub(crate) struct UpdateOp {
 impl UpdateOp {
     pub(crate) fn new(
         table: u32,
+        key_pos: Option<usize>,
         input: BoxOp,
         assignments: Vec<Assignment>,
         returning: Vec<ScalarExpr>,
     ) -> UpdateOp {
         UpdateOp {
             table,
+            key_pos,
             input: Some(input),
             assignments,
             returning,
@@ -218,10 +232,15 @@ impl Operator for UpdateOp {
         if let Some(p) = start(&mut self.input, self.table, ctx)? {
             self.pending = Some(p);
         }
-        let (assignments, returning, seen) = (&self.assignments, &self.returning, &mut self.seen);
+        let (assignments, returning, seen, key_pos) = (
+            &self.assignments,
+            &self.returning,
+            &mut self.seen,
+            self.key_pos,
+        );
         let wants = !returning.is_empty();
         drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
-            let key = row_key(&row)?;
+            let key = row_key(&row, key_pos, meta, ctx)?;
             // UPDATE … FROM joining one row to several: the first wins.
             if !seen.insert(key.clone()) {
                 return Ok(None);
@@ -242,6 +261,7 @@ impl Operator for UpdateOp {
 
 pub(crate) struct DeleteOp {
     table: u32,
+    key_pos: Option<usize>,
     input: Option<BoxOp>,
     returning: Vec<ScalarExpr>,
     pending: Option<Pending>,
@@ -249,9 +269,15 @@ pub(crate) struct DeleteOp {
 }
 
 impl DeleteOp {
-    pub(crate) fn new(table: u32, input: BoxOp, returning: Vec<ScalarExpr>) -> DeleteOp {
+    pub(crate) fn new(
+        table: u32,
+        key_pos: Option<usize>,
+        input: BoxOp,
+        returning: Vec<ScalarExpr>,
+    ) -> DeleteOp {
         DeleteOp {
             table,
+            key_pos,
             input: Some(input),
             returning,
             pending: None,
@@ -265,10 +291,10 @@ impl Operator for DeleteOp {
         if let Some(p) = start(&mut self.input, self.table, ctx)? {
             self.pending = Some(p);
         }
-        let (returning, seen) = (&self.returning, &mut self.seen);
+        let (returning, seen, key_pos) = (&self.returning, &mut self.seen, self.key_pos);
         let wants = !returning.is_empty();
         drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
-            let key = row_key(&row)?;
+            let key = row_key(&row, key_pos, meta, ctx)?;
             if !seen.insert(key.clone()) {
                 return Ok(None);
             }

@@ -242,15 +242,17 @@ fn rollup_matches_postgres() {
         },
         3,
     );
+    // The last column is the grouping set's number.
+    let s = |k: i32| Value::Int4(k);
     let expected = vec![
-        vec![i(1), i(1), i(10)],
-        vec![i(1), i(2), i(20)],
-        vec![i(1), N, i(30)],
-        vec![i(2), i(1), i(30)],
-        vec![i(2), N, i(30)],
-        vec![N, i(1), i(5)],
-        vec![N, N, i(5)],
-        vec![N, N, i(65)],
+        vec![i(1), i(1), i(10), s(0)],
+        vec![i(1), i(2), i(20), s(0)],
+        vec![i(1), N, i(30), s(1)],
+        vec![i(2), i(1), i(30), s(0)],
+        vec![i(2), N, i(30), s(1)],
+        vec![N, i(1), i(5), s(0)],
+        vec![N, N, i(5), s(1)],
+        vec![N, N, i(65), s(2)],
     ];
     assert_eq!(sorted(run(&p).unwrap()), sorted(expected));
 }

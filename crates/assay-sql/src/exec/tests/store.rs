@@ -236,7 +236,8 @@ fn update_moving_keys_ahead_of_the_scan_touches_each_row_once() {
         let update = plan(
             PlanNode::Update {
                 table: tref(db.p),
-                input: Box::new(scan(db.p, Access::Full, Some(vec![0, 1, 2]))),
+                // No ctid column: the key comes from the primary key.
+                input: Box::new(scan(db.p, Access::Full, None)),
                 assignments: vec![Assignment {
                     column: 0,
                     value: ScalarExpr::Binary {
@@ -293,7 +294,7 @@ fn foreign_keys_through_the_catalog() {
         assert_eq!(err.code().as_str(), "23505");
         // DELETE FROM p WHERE id = 1 cascades to c.
         let filter = Some(cmp(CmpOp::Eq, col(0), lit(i(1))));
-        let input = plan(
+        let mut input = plan(
             PlanNode::Scan {
                 table: tref(db.p),
                 access: Access::Full,
@@ -302,6 +303,7 @@ fn foreign_keys_through_the_catalog() {
             },
             3,
         );
+        input.schema.fields[2] = crate::plan::Field::new("ctid", DataType::Bytea);
         let delete = plan(
             PlanNode::Delete {
                 table: tref(db.p),
@@ -313,6 +315,33 @@ fn foreign_keys_through_the_catalog() {
         exec(db, txn, &delete, 1 << 20).unwrap();
         let left = exec(db, txn, &scan(db.c, Access::Full, None), 1 << 20).unwrap();
         assert_eq!(sorted(left), vec![vec![i(8), i(2)], vec![i(9), N]]);
+        // c has no primary key: DELETE FROM c WHERE pid IS NULL RETURNING id
+        // finds its row by the ctid column.
+        let filter = Some(ScalarExpr::IsNull {
+            expr: Box::new(col(1)),
+            negated: false,
+        });
+        let mut input = plan(
+            PlanNode::Scan {
+                table: tref(db.c),
+                access: Access::Full,
+                filter,
+                projection: Some(vec![0, 1, 2]),
+            },
+            3,
+        );
+        input.schema.fields[2] = crate::plan::Field::new("ctid", DataType::Bytea);
+        let delete = plan(
+            PlanNode::Delete {
+                table: tref(db.c),
+                input: Box::new(input),
+                returning: vec![col(0)],
+            },
+            1,
+        );
+        assert_eq!(exec(db, txn, &delete, 1 << 20).unwrap(), vec![vec![i(9)]]);
+        let left = exec(db, txn, &scan(db.c, Access::Full, None), 1 << 20).unwrap();
+        assert_eq!(left, vec![vec![i(8), i(2)]]);
     });
 }
 
