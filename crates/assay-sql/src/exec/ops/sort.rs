@@ -96,11 +96,119 @@ struct Entry {
     row: Row,
 }
 
+/// Sorts rows by precomputed key values within `work_mem`, spilling sorted
+/// runs to storage past it; then yields the rows in order, merging runs.
+/// Used by Sort and by aggregation that outgrows memory.
+pub(crate) struct ExternalSorter {
+    keys: Vec<SortKey>,
+    /// Keep only the first rows (top-N): no spilling then.
+    keep: Option<usize>,
+    buf: Vec<Entry>,
+    bytes: usize,
+    runs: Vec<u64>,
+}
+
+impl ExternalSorter {
+    pub(crate) fn new(keys: Vec<SortKey>, keep: Option<usize>) -> ExternalSorter {
+        ExternalSorter {
+            keys,
+            keep,
+            buf: Vec::new(),
+            bytes: 0,
+            runs: Vec::new(),
+        }
+    }
+
+    fn sort(&mut self) {
+        let keys = &self.keys;
+        self.buf
+            .sort_by(|a, b| compare_keys(&a.keys, &b.keys, keys));
+    }
+
+    /// Adds a row with its key values.
+    pub(crate) fn push(
+        &mut self,
+        keys: Vec<Value>,
+        row: Row,
+        ctx: &mut ExecContext<'_>,
+    ) -> Result<()> {
+        match self.keep {
+            Some(n) => {
+                self.buf.push(Entry { keys, row });
+                if self.buf.len() >= 2 * n.max(16) {
+                    self.sort();
+                    self.buf.truncate(n);
+                }
+            }
+            None => {
+                self.bytes += row_size(&row) + row_size(&keys);
+                self.buf.push(Entry { keys, row });
+                if self.bytes > ctx.work_mem && self.buf.len() > 1 {
+                    self.sort();
+                    let rows = self.buf.drain(..).map(join_entry).collect();
+                    self.runs.push(ctx.tables.spill_write(rows)?);
+                    self.bytes = 0;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows in order.
+    pub(crate) fn finish(mut self) -> SortedRows {
+        self.sort();
+        if let Some(n) = self.keep {
+            self.buf.truncate(n);
+        }
+        let width = self.keys.len();
+        if self.runs.is_empty() {
+            return SortedRows {
+                keys: self.keys,
+                output: Output::Memory(self.buf.into_iter()),
+            };
+        }
+        let mut sources = Vec::with_capacity(self.runs.len() + 1);
+        for run in self.runs {
+            sources.push(Source {
+                run: Some(run),
+                next: 0,
+                chunk: std::collections::VecDeque::new(),
+                done: false,
+            });
+        }
+        sources.push(Source {
+            run: None,
+            next: 0,
+            chunk: self.buf.into_iter().map(join_entry).collect(),
+            done: true,
+        });
+        SortedRows {
+            keys: self.keys,
+            output: Output::Merge(Merger { sources, width }),
+        }
+    }
+}
+
+/// The output of an [`ExternalSorter`].
+pub(crate) struct SortedRows {
+    keys: Vec<SortKey>,
+    output: Output,
+}
+
+impl SortedRows {
+    pub(crate) fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        match &mut self.output {
+            Output::Memory(it) => Ok(it.next().map(|e| e.row)),
+            Output::Merge(m) => m.next(&self.keys, ctx),
+        }
+    }
+}
+
 pub(crate) struct SortOp {
     input: BoxOp,
     keys: Vec<SortKey>,
     limit: Option<u64>,
-    output: Option<Output>,
+    output: Option<SortedRows>,
 }
 
 enum Output {
@@ -118,67 +226,18 @@ impl SortOp {
         }
     }
 
-    fn sort(&self, buf: &mut [Entry]) {
-        buf.sort_by(|a, b| compare_keys(&a.keys, &b.keys, &self.keys));
-    }
-
-    fn fill(&mut self, ctx: &mut ExecContext<'_>) -> Result<Output> {
-        let mut buf: Vec<Entry> = Vec::new();
-        let mut bytes = 0usize;
-        let mut runs: Vec<u64> = Vec::new();
-        let keep = self.limit.map(|l| l as usize);
+    fn fill(&mut self, ctx: &mut ExecContext<'_>) -> Result<SortedRows> {
+        let mut sorter = ExternalSorter::new(self.keys.clone(), self.limit.map(|l| l as usize));
         while let Some(row) = self.input.next(ctx)? {
             ctx.tick()?;
             let keys = eval_keys(&self.keys, &row, ctx)?;
-            match keep {
-                Some(n) => {
-                    buf.push(Entry { keys, row });
-                    if buf.len() >= 2 * n.max(16) {
-                        self.sort(&mut buf);
-                        buf.truncate(n);
-                    }
-                }
-                None => {
-                    bytes += row_size(&row) + row_size(&keys);
-                    buf.push(Entry { keys, row });
-                    if bytes > ctx.work_mem && buf.len() > 1 {
-                        self.sort(&mut buf);
-                        let width = self.keys.len();
-                        let rows = buf.drain(..).map(|e| join_entry(e, width)).collect();
-                        runs.push(ctx.tables.spill_write(rows)?);
-                        bytes = 0;
-                    }
-                }
-            }
+            sorter.push(keys, row, ctx)?;
         }
-        self.sort(&mut buf);
-        if let Some(n) = keep {
-            buf.truncate(n);
-        }
-        if runs.is_empty() {
-            return Ok(Output::Memory(buf.into_iter()));
-        }
-        let mut sources = Vec::with_capacity(runs.len() + 1);
-        for run in runs {
-            sources.push(Source {
-                run: Some(run),
-                next: 0,
-                chunk: std::collections::VecDeque::new(),
-                done: false,
-            });
-        }
-        let width = self.keys.len();
-        sources.push(Source {
-            run: None,
-            next: 0,
-            chunk: buf.into_iter().map(|e| join_entry(e, width)).collect(),
-            done: true,
-        });
-        Ok(Output::Merge(Merger { sources, width }))
+        Ok(sorter.finish())
     }
 }
 
-fn join_entry(e: Entry, _width: usize) -> Row {
+fn join_entry(e: Entry) -> Row {
     let mut r = e.keys;
     r.extend(e.row);
     r
@@ -190,8 +249,7 @@ impl Operator for SortOp {
             self.output = Some(self.fill(ctx)?);
         }
         match self.output.as_mut() {
-            Some(Output::Memory(it)) => Ok(it.next().map(|e| e.row)),
-            Some(Output::Merge(m)) => m.next(&self.keys, ctx),
+            Some(out) => out.next(ctx),
             None => Ok(None),
         }
     }

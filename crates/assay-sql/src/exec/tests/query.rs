@@ -572,3 +572,42 @@ fn cancellation_stops_a_long_scan() {
     };
     assert_eq!(err.code().as_str(), "57014");
 }
+
+fn run_with_work_mem(p: &Plan, work_mem: usize) -> (Vec<Vec<Value>>, u64) {
+    let mut tables = MemoryTables::new();
+    let settings = Settings::default();
+    let clock = || 0i64;
+    let mut rng = Prng::new(1);
+    let mut ctx = ExecContext::new(&mut tables, &settings, &[], &clock, &mut rng);
+    ctx.work_mem = work_mem;
+    let rows = crate::exec::collect(p, &mut ctx).unwrap();
+    drop(ctx);
+    (rows, tables.runs_written)
+}
+
+#[test]
+fn aggregation_spills_when_groups_outgrow_memory() {
+    // SELECT k % 500, count(*), sum(k), count(DISTINCT k % 7) ... GROUP BY ROLLUP(k % 500)
+    let rows: Vec<Vec<Value>> = (0..3000)
+        .map(|k| vec![i(k % 500), i(k), i(k % 7)])
+        .collect();
+    let mut distinct = agg(count(), vec![col(2)]);
+    distinct.distinct = true;
+    let p = plan(
+        PlanNode::Aggregate {
+            input: Box::new(values(rows)),
+            group_by: vec![col(0)],
+            grouping_sets: Some(vec![vec![0], vec![]]),
+            aggregates: vec![agg(count(), vec![]), agg(sum(), vec![col(1)]), distinct],
+        },
+        5,
+    );
+    let (in_memory, runs) = run_with_work_mem(&p, 1 << 30);
+    assert_eq!(runs, 0);
+    let (spilled, runs) = run_with_work_mem(&p, 4 * 1024);
+    assert!(runs > 0, "did not spill");
+    assert_eq!(in_memory.len(), 501);
+    assert_eq!(sorted(spilled), sorted(in_memory.clone()));
+    let total = in_memory.iter().find(|r| r[4] == Value::Int4(1)).unwrap();
+    assert_eq!(total[1..4], [i(3000), i(3000 * 2999 / 2), i(7)]);
+}
