@@ -174,7 +174,7 @@ impl Builder {
                         right_keys,
                     } => {
                         let r = self.build(right)?;
-                        Box::new(ops::join::HashJoin::new(
+                        Box::new(ops::hashjoin::HashJoin::new(
                             l,
                             r,
                             *kind,

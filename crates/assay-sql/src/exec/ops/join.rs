@@ -1,17 +1,14 @@
-//! Nested-loop and hash joins, all join kinds.
+//! Nested-loop join, and the join logic every join shares, all join kinds.
 //!
 //! Output rows are the left row followed by the right row (the left row
 //! alone for semi and anti joins); a side without a match is NULL-extended.
 //! A LATERAL right side sees the current left row as its innermost outer
 //! row (`Outer { depth: 1, .. }`) and is rebuilt for every left row.
 
-use std::collections::HashMap;
-
 use assay_storage::Result;
 
-use super::hashkey::HashKey;
 use crate::exec::context::ExecContext;
-use crate::exec::eval::{eval_predicate, eval_row};
+use crate::exec::eval::eval_predicate;
 use crate::exec::operator::{BoxOp, Builder, Operator};
 use crate::exec::storage::Row;
 use crate::plan::{JoinKind, Plan, ScalarExpr};
@@ -49,7 +46,7 @@ fn condition_holds(
 }
 
 /// Shared state machine over a materialized right side.
-struct JoinCore {
+pub(crate) struct JoinCore {
     kind: JoinKind,
     condition: Option<ScalarExpr>,
     left_width: usize,
@@ -62,7 +59,7 @@ struct JoinCore {
 }
 
 impl JoinCore {
-    fn new(
+    pub(crate) fn new(
         kind: JoinKind,
         condition: Option<ScalarExpr>,
         left_width: usize,
@@ -85,12 +82,14 @@ impl JoinCore {
         }
     }
 
-    fn set_right(&mut self, rows: Vec<Row>) {
+    /// Replaces the right side (a new lateral run, a new partition).
+    pub(crate) fn set_right(&mut self, rows: Vec<Row>) {
         self.right_matched = vec![false; rows.len()];
         self.right = rows;
+        self.tail = None;
     }
 
-    fn start_left(&mut self, left: Row, candidates: Vec<usize>) {
+    pub(crate) fn start_left(&mut self, left: Row, candidates: Vec<usize>) {
         self.probe = Probe {
             left: Some(left),
             candidates,
@@ -101,7 +100,7 @@ impl JoinCore {
 
     /// Advances the current left row; `Ok(None)` means it is finished and
     /// the caller must start the next one.
-    fn step(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+    pub(crate) fn step(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         let Some(left) = self.probe.left.as_ref() else {
             return Ok(None);
         };
@@ -136,7 +135,7 @@ impl JoinCore {
         })
     }
 
-    fn unmatched_right(&mut self) -> Option<Row> {
+    pub(crate) fn unmatched_right(&mut self) -> Option<Row> {
         if !matches!(self.kind, JoinKind::Right | JoinKind::Full) {
             return None;
         }
@@ -218,86 +217,6 @@ impl Operator for NestedLoopJoin {
                     }
                     let all = (0..self.core.right.len()).collect();
                     self.core.start_left(l, all);
-                }
-                None => self.left_done = true,
-            }
-        }
-    }
-}
-
-/// Hash join: builds a table on the right side's keys, probes with the
-/// left's. A NULL key never matches (rows with one are kept only to be
-/// NULL-extended by RIGHT and FULL joins).
-pub(crate) struct HashJoin {
-    left: BoxOp,
-    right: Option<BoxOp>,
-    left_keys: Vec<ScalarExpr>,
-    right_keys: Vec<ScalarExpr>,
-    table: HashMap<HashKey, Vec<usize>>,
-    core: JoinCore,
-    left_done: bool,
-}
-
-impl HashJoin {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        left: BoxOp,
-        right: BoxOp,
-        kind: JoinKind,
-        condition: Option<ScalarExpr>,
-        left_keys: Vec<ScalarExpr>,
-        right_keys: Vec<ScalarExpr>,
-        left_width: usize,
-        right_width: usize,
-    ) -> HashJoin {
-        HashJoin {
-            left,
-            right: Some(right),
-            left_keys,
-            right_keys,
-            table: HashMap::new(),
-            core: JoinCore::new(kind, condition, left_width, right_width),
-            left_done: false,
-        }
-    }
-
-    fn build(&mut self, mut right: BoxOp, ctx: &mut ExecContext<'_>) -> Result<()> {
-        let mut rows = Vec::new();
-        while let Some(r) = right.next(ctx)? {
-            ctx.tick()?;
-            let key = eval_row(&self.right_keys, &r, ctx)?;
-            if !key.iter().any(Value::is_null) {
-                self.table.entry(HashKey(key)).or_default().push(rows.len());
-            }
-            rows.push(r);
-        }
-        self.core.set_right(rows);
-        Ok(())
-    }
-}
-
-impl Operator for HashJoin {
-    fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        if let Some(right) = self.right.take() {
-            self.build(right, ctx)?;
-        }
-        loop {
-            if let Some(row) = self.core.step(ctx)? {
-                return Ok(Some(row));
-            }
-            if self.left_done {
-                return Ok(self.core.unmatched_right());
-            }
-            match self.left.next(ctx)? {
-                Some(l) => {
-                    ctx.tick()?;
-                    let key = eval_row(&self.left_keys, &l, ctx)?;
-                    let candidates = if key.iter().any(Value::is_null) {
-                        Vec::new()
-                    } else {
-                        self.table.get(&HashKey(key)).cloned().unwrap_or_default()
-                    };
-                    self.core.start_left(l, candidates);
                 }
                 None => self.left_done = true,
             }

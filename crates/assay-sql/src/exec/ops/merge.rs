@@ -9,7 +9,7 @@
 
 use assay_storage::Result;
 
-use super::join::HashJoin;
+use super::hashjoin::HashJoin;
 use crate::exec::context::ExecContext;
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
@@ -29,7 +29,7 @@ impl MergeJoin {
         left_width: usize,
         right_width: usize,
     ) -> Result<MergeJoin> {
-        Ok(MergeJoin(HashJoin::new(
+        Ok(MergeJoin(HashJoin::ordered(HashJoin::new(
             left,
             right,
             kind,
@@ -38,7 +38,7 @@ impl MergeJoin {
             right_keys,
             left_width,
             right_width,
-        )))
+        ))))
     }
 }
 

@@ -611,3 +611,55 @@ fn aggregation_spills_when_groups_outgrow_memory() {
     let total = in_memory.iter().find(|r| r[4] == Value::Int4(1)).unwrap();
     assert_eq!(total[1..4], [i(3000), i(3000 * 2999 / 2), i(7)]);
 }
+
+#[test]
+fn hash_join_partitions_to_storage_for_every_kind() {
+    let side = |n: i64, m: i64, tag: &str| {
+        let rows: Vec<Vec<Value>> = (0..n)
+            .map(|k| {
+                vec![
+                    if k % 50 == 0 { N } else { i(k % m) },
+                    t(&format!("{tag}{k}")),
+                ]
+            })
+            .collect();
+        values(rows)
+    };
+    for kind in [
+        JoinKind::Inner,
+        JoinKind::Left,
+        JoinKind::Right,
+        JoinKind::Full,
+        JoinKind::Semi,
+        JoinKind::Anti,
+    ] {
+        let algorithm = JoinAlgorithm::Hash {
+            left_keys: vec![col(0)],
+            right_keys: vec![col(0)],
+        };
+        // A residual condition too: only pairs whose tags differ in length.
+        let w = if matches!(kind, JoinKind::Semi | JoinKind::Anti) {
+            2
+        } else {
+            4
+        };
+        let condition = (w == 4).then(|| cmp(CmpOp::NotEq, col(0), lit(i(7))));
+        let p = plan(
+            PlanNode::Join {
+                left: Box::new(side(600, 300, "l")),
+                right: Box::new(side(500, 400, "r")),
+                kind,
+                condition,
+                algorithm,
+                lateral: false,
+            },
+            w,
+        );
+        let (in_memory, runs) = run_with_work_mem(&p, 1 << 30);
+        assert_eq!(runs, 0);
+        let (spilled, runs) = run_with_work_mem(&p, 8 * 1024);
+        assert!(runs > 0, "{kind:?} did not spill");
+        assert!(!in_memory.is_empty());
+        assert_eq!(sorted(spilled), sorted(in_memory), "{kind:?}");
+    }
+}
