@@ -355,15 +355,34 @@ impl Partition<'_> {
                 o != Ordering::Less
             }
         };
-        Ok(if start {
-            (0..n).find(|&i| after(&self.okey(i)[0])).unwrap_or(n)
+        // Binary search over the rows with a non-NULL key (NULLs sort at
+        // one end), on which `after` and `within` are monotone.
+        let is_null = |i: usize| self.okey(i)[0].is_null();
+        let (lo, hi) = if key.nulls_first {
+            (first_true(0, n, |i| !is_null(i)), n)
         } else {
-            (0..n)
-                .rev()
-                .find(|&i| within(&self.okey(i)[0]))
-                .map_or(0, |i| i + 1)
+            (0, first_true(0, n, is_null))
+        };
+        Ok(if start {
+            first_true(lo, hi, |i| after(&self.okey(i)[0]))
+        } else {
+            first_true(lo, hi, |i| !within(&self.okey(i)[0]))
         })
     }
+}
+
+/// The first `i` in `lo..hi` where `pred` holds, for a `pred` that is false
+/// then true over the range (`hi` if it never holds).
+fn first_true(mut lo: usize, mut hi: usize, pred: impl Fn(usize) -> bool) -> usize {
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
 }
 
 fn offset(k: &Value) -> Result<usize> {
