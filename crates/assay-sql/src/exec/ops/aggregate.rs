@@ -18,7 +18,7 @@
 //! memory or wholly spilled, since it is in memory only if it was created
 //! before spilling began.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use assay_storage::Result;
 
@@ -95,7 +95,7 @@ impl AggregateOp {
         for c in &self.calls {
             aggs.push(AggState {
                 acc: c.func.accumulator(ctx.settings)?,
-                seen: c.distinct.then(HashSet::new),
+                seen: c.distinct.then(HashSet::default),
                 ordered: (!c.order_by.is_empty()).then(Vec::new),
             });
         }
@@ -135,34 +135,40 @@ impl AggregateOp {
     }
 
     fn run(&mut self, mut input: BoxOp, ctx: &mut ExecContext<'_>) -> Result<()> {
-        let mut index: HashMap<(usize, HashKey), usize> = HashMap::new();
+        // One table per grouping set, so a lookup borrows the key.
+        let mut index: Vec<HashMap<HashKey, usize>> = vec![HashMap::default(); self.sets.len()];
+        let full_set = self.sets.len() == 1 && self.sets[0].len() == self.group_by.len();
         let mut groups: Vec<Group> = Vec::new();
         let mut bytes = 0usize;
         let mut sorter: Option<ExternalSorter> = None;
         while let Some(row) = input.next(ctx)? {
             ctx.tick()?;
-            let keys = eval_row(&self.group_by, &row, ctx)?;
+            let keys = HashKey(eval_row(&self.group_by, &row, ctx)?);
             let args = self.row_args(&row, ctx)?;
             for s in 0..self.sets.len() {
-                let key = self.set_key(s, &keys);
-                let hk = (s, HashKey(key));
-                let gi = match index.get(&hk) {
+                let key = if full_set {
+                    None
+                } else {
+                    Some(HashKey(self.set_key(s, &keys.0)))
+                };
+                let key = key.as_ref().unwrap_or(&keys);
+                let gi = match index[s].get(key) {
                     Some(&g) => g,
                     None if bytes > ctx.work_mem => {
                         let sorter = sorter
                             .get_or_insert_with(|| ExternalSorter::new(self.spill_keys(), None));
-                        let mut tagged = Vec::with_capacity(1 + keys.len() + row.len());
+                        let mut tagged = Vec::with_capacity(1 + key.0.len() + row.len());
                         tagged.push(Value::Int8(s as i64));
-                        tagged.extend(hk.1 .0);
+                        tagged.extend(key.0.iter().cloned());
                         let sort_keys = tagged.clone();
                         tagged.extend(row.iter().cloned());
                         sorter.push(sort_keys, tagged, ctx)?;
                         continue;
                     }
                     None => {
-                        bytes += row_size(&hk.1 .0) + GROUP_OVERHEAD * (1 + self.calls.len());
-                        groups.push(self.new_group(s, hk.1 .0.clone(), ctx)?);
-                        index.insert(hk, groups.len() - 1);
+                        bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
+                        groups.push(self.new_group(s, key.0.clone(), ctx)?);
+                        index[s].insert(key.clone(), groups.len() - 1);
                         groups.len() - 1
                     }
                 };
@@ -170,7 +176,7 @@ impl AggregateOp {
             }
         }
         for (s, set) in self.sets.iter().enumerate() {
-            if set.is_empty() && !index.keys().any(|(gs, _)| *gs == s) && sorter.is_none() {
+            if set.is_empty() && index[s].is_empty() && sorter.is_none() {
                 groups.push(self.new_group(s, vec![Value::Null; self.group_by.len()], ctx)?);
             }
         }

@@ -11,7 +11,9 @@
 //! so each partition is an independent, smaller join (Grace hash join).
 //! Output then comes partition by partition rather than in left order.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use assay_storage::Result;
@@ -146,7 +148,7 @@ impl HashJoin {
             right: Some(right),
             left_keys,
             right_keys,
-            table: HashMap::new(),
+            table: HashMap::default(),
             core: JoinCore::new(kind, condition, left_width, right_width),
             left_done: false,
             may_spill: true,
@@ -237,12 +239,13 @@ impl HashJoin {
 
     fn probe(&mut self, l: Row, ctx: &mut ExecContext<'_>) -> Result<()> {
         let key = eval_row(&self.left_keys, &l, ctx)?;
-        let candidates = if key.iter().any(Value::is_null) {
-            Vec::new()
-        } else {
-            self.table.get(&HashKey(key)).cloned().unwrap_or_default()
+        let key = HashKey(key);
+        let candidates = match key.0.iter().any(Value::is_null) {
+            true => None,
+            false => self.table.get(&key),
         };
-        self.core.start_left(l, candidates);
+        self.core
+            .start_left(l, candidates.into_iter().flatten().copied());
         Ok(())
     }
 

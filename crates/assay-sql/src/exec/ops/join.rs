@@ -89,13 +89,14 @@ impl JoinCore {
         self.tail = None;
     }
 
-    pub(crate) fn start_left(&mut self, left: Row, candidates: Vec<usize>) {
-        self.probe = Probe {
-            left: Some(left),
-            candidates,
-            pos: 0,
-            matched: false,
-        };
+    /// Starts a left row against the given right rows (the buffer of
+    /// candidates is reused from row to row).
+    pub(crate) fn start_left(&mut self, left: Row, candidates: impl IntoIterator<Item = usize>) {
+        self.probe.left = Some(left);
+        self.probe.candidates.clear();
+        self.probe.candidates.extend(candidates);
+        self.probe.pos = 0;
+        self.probe.matched = false;
     }
 
     /// Advances the current left row; `Ok(None)` means it is finished and
@@ -215,7 +216,7 @@ impl Operator for NestedLoopJoin {
                         let rows = ctx.with_outer(&l, |ctx| self.run_right(ctx))?;
                         self.core.set_right(rows);
                     }
-                    let all = (0..self.core.right.len()).collect();
+                    let all = 0..self.core.right.len();
                     self.core.start_left(l, all);
                 }
                 None => self.left_done = true,

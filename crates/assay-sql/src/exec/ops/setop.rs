@@ -6,7 +6,7 @@
 //! its counts on the left and right; without ALL each row appears once.
 //! NULLs count as equal to each other here, as in GROUP BY.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use assay_storage::{err, Result, SqlState};
@@ -31,7 +31,7 @@ impl DistinctOp {
         DistinctOp {
             input,
             on,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             last: None,
         }
     }
@@ -85,8 +85,8 @@ impl SetOpOp {
             left,
             right: Some(right),
             left_done: false,
-            seen: HashSet::new(),
-            counts: HashMap::new(),
+            seen: HashSet::default(),
+            counts: HashMap::default(),
         }
     }
 
@@ -189,7 +189,7 @@ impl RecursiveUnionOp {
             recursive_plan,
             builder,
             all,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             current: None,
             produced: Vec::new(),
         }

@@ -202,8 +202,22 @@ fn range_offsets_with_nulls_at_either_end() {
     //   count(*) OVER (ORDER BY x DESC NULLS LAST RANGE BETWEEN CURRENT ROW AND 2 FOLLOWING),
     //   count(*) OVER (ORDER BY x NULLS FIRST RANGE BETWEEN 2 PRECEDING AND 1 PRECEDING)
     // FROM (VALUES (1),(2),(2),(3),(5),(NULL),(NULL)) v(x) — PostgreSQL 15.
-    let input = values(vec![vec![i(1)], vec![i(2)], vec![i(2)], vec![i(3)], vec![i(5)], vec![N], vec![N]]);
-    let order = |descending: bool, nulls_first: bool| vec![crate::plan::SortKey { expr: col(0), descending, nulls_first }];
+    let input = values(vec![
+        vec![i(1)],
+        vec![i(2)],
+        vec![i(2)],
+        vec![i(3)],
+        vec![i(5)],
+        vec![N],
+        vec![N],
+    ]);
+    let order = |descending: bool, nulls_first: bool| {
+        vec![crate::plan::SortKey {
+            expr: col(0),
+            descending,
+            nulls_first,
+        }]
+    };
     let w = |func, args, order_by, frame| WindowCall {
         func,
         args,
@@ -214,11 +228,48 @@ fn range_offsets_with_nulls_at_either_end() {
         data_type: DataType::Int8,
     };
     let calls = vec![
-        w(sum(), vec![col(0)], order(false, true), frame(FrameUnits::Range, FrameBound::Preceding(i(1)), FrameBound::Following(i(1)), FrameExclude::NoOthers)),
-        w(count(), vec![], order(true, false), frame(FrameUnits::Range, FrameBound::CurrentRow, FrameBound::Following(i(2)), FrameExclude::NoOthers)),
-        w(count(), vec![], order(false, true), frame(FrameUnits::Range, FrameBound::Preceding(i(2)), FrameBound::Preceding(i(1)), FrameExclude::NoOthers)),
+        w(
+            sum(),
+            vec![col(0)],
+            order(false, true),
+            frame(
+                FrameUnits::Range,
+                FrameBound::Preceding(i(1)),
+                FrameBound::Following(i(1)),
+                FrameExclude::NoOthers,
+            ),
+        ),
+        w(
+            count(),
+            vec![],
+            order(true, false),
+            frame(
+                FrameUnits::Range,
+                FrameBound::CurrentRow,
+                FrameBound::Following(i(2)),
+                FrameExclude::NoOthers,
+            ),
+        ),
+        w(
+            count(),
+            vec![],
+            order(false, true),
+            frame(
+                FrameUnits::Range,
+                FrameBound::Preceding(i(2)),
+                FrameBound::Preceding(i(1)),
+                FrameExclude::NoOthers,
+            ),
+        ),
     ];
-    let got = run(&plan(PlanNode::Window { input: Box::new(input), calls }, 4)).unwrap();
+    let got = run(&plan(
+        PlanNode::Window {
+            input: Box::new(input),
+            calls,
+        },
+        4,
+    ))
+    .unwrap();
     let expected = vec![
         vec![N, N, i(2), i(2)],
         vec![N, N, i(2), i(2)],
