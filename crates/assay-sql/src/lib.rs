@@ -30,9 +30,10 @@
 pub mod ast;
 pub mod binder;
 pub mod catalog;
+pub mod ddl;
+pub mod exec;
 pub mod functions;
 pub mod optimizer;
-pub mod ddl;
 pub mod parser;
 pub mod plan;
 pub mod session;

@@ -160,6 +160,9 @@ pub enum PlanNode {
     Empty,
     /// Rows of a table. The output is every table column in order
     /// (`projection` narrows it when set); `filter` is applied to each row.
+    /// A projection entry equal to the table's column count stands for the
+    /// row's key (PostgreSQL's ctid; name its field `ctid`), a `bytea` value
+    /// that UPDATE and DELETE use to find the row again.
     Scan {
         table: TableRef,
         access: Access,
@@ -196,7 +199,9 @@ pub enum PlanNode {
     },
     /// Output: the group keys then the aggregates. With grouping sets, keys
     /// absent from the current set are NULL and `grouping_sets` lists, per
-    /// set, the key positions present.
+    /// set, the key positions present; each row then ends with one more
+    /// column, `grouping_set` (int4): the number of the row's set in that
+    /// list, from which `grouping(…)` is computed.
     Aggregate {
         input: Box<Plan>,
         group_by: Vec<ScalarExpr>,

@@ -1,0 +1,139 @@
+//! The state every operator's `next` receives.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use assay_storage::{bail, Result, SqlState};
+
+use super::storage::{Row, TableAccess};
+use crate::functions::{EvalContext, Prng};
+use crate::types::{Settings, Value};
+
+/// Rows between two looks at the cancellation flag.
+pub const CANCEL_CHECK_INTERVAL: u32 = 1024;
+
+/// What EXPLAIN ANALYZE prints for one plan node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeStats {
+    /// Rows the node returned, over all loops.
+    pub rows: u64,
+    /// Times the node was started (a rescanned inner side counts each time).
+    pub loops: u64,
+    /// Time inside the node's `next`, children included.
+    pub time: Duration,
+}
+
+/// A subquery's result kept for the rest of the statement.
+#[derive(Clone, Debug)]
+pub(crate) enum CachedSubquery {
+    Value(Value),
+    Rows(Rc<Vec<Row>>),
+    /// Refers to an enclosing row: run for every row.
+    Correlated,
+}
+
+/// Everything execution reads besides the plan: storage, parameters,
+/// settings, clocks, enclosing rows of correlated subqueries, and per-node
+/// statistics when analyzing.
+pub struct ExecContext<'a> {
+    pub tables: &'a mut dyn TableAccess,
+    pub params: &'a [Value],
+    pub settings: &'a Settings,
+    /// µs since 2000-01-01 UTC.
+    pub transaction_start: i64,
+    pub statement_start: i64,
+    pub clock: &'a dyn Fn() -> i64,
+    pub rng: &'a mut Prng,
+    /// Set from another thread to cancel (57014).
+    pub cancel: Option<&'a AtomicBool>,
+    /// Bytes a blocking operator may hold before it spills or fails.
+    pub work_mem: usize,
+    /// Collect per-node statistics (EXPLAIN ANALYZE).
+    pub analyze: bool,
+    /// Per-node statistics, indexed by the node's pre-order number.
+    pub stats: Vec<NodeStats>,
+    /// Rows inserted, updated or deleted by the statement (its command tag).
+    pub rows_affected: u64,
+    /// Rows of enclosing queries; the last is depth 1.
+    pub(crate) outer: Vec<Row>,
+    pub(crate) subqueries: HashMap<usize, CachedSubquery>,
+    pub(crate) work_tables: HashMap<usize, Rc<Vec<Row>>>,
+    ticks: u32,
+}
+
+impl<'a> ExecContext<'a> {
+    pub fn new(
+        tables: &'a mut dyn TableAccess,
+        settings: &'a Settings,
+        params: &'a [Value],
+        clock: &'a dyn Fn() -> i64,
+        rng: &'a mut Prng,
+    ) -> ExecContext<'a> {
+        let now = clock();
+        ExecContext {
+            tables,
+            params,
+            settings,
+            transaction_start: now,
+            statement_start: now,
+            clock,
+            rng,
+            cancel: None,
+            work_mem: 4 << 20,
+            analyze: false,
+            stats: Vec::new(),
+            rows_affected: 0,
+            outer: Vec::new(),
+            subqueries: HashMap::new(),
+            work_tables: HashMap::new(),
+            ticks: 0,
+        }
+    }
+
+    /// The context functions are called with.
+    pub fn eval_context(&mut self) -> EvalContext<'_> {
+        EvalContext {
+            settings: self.settings,
+            transaction_start: self.transaction_start,
+            statement_start: self.statement_start,
+            clock: self.clock,
+            rng: self.rng,
+        }
+    }
+
+    /// Counts a row and fails with 57014 if the statement was cancelled.
+    #[inline]
+    pub fn tick(&mut self) -> Result<()> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(CANCEL_CHECK_INTERVAL) {
+            self.check_cancel()?;
+        }
+        Ok(())
+    }
+
+    pub fn check_cancel(&self) -> Result<()> {
+        if let Some(flag) = self.cancel {
+            if flag.load(Ordering::Relaxed) {
+                bail!(
+                    SqlState::QUERY_CANCELED,
+                    "canceling statement due to user request"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `f` with `row` pushed as the innermost outer row.
+    pub(crate) fn with_outer<T>(
+        &mut self,
+        row: &[Value],
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.outer.push(row.to_vec());
+        let r = f(self);
+        self.outer.pop();
+        r
+    }
+}

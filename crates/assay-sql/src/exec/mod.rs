@@ -1,0 +1,46 @@
+//! The executor: runs a [`Plan`](crate::plan::Plan) as a tree of pull-based
+//! operators.
+//!
+//! [`execute`] turns a plan into a [`BoxOp`]; the caller pulls rows with
+//! [`Operator::next`], passing the [`ExecContext`] (storage through the
+//! [`TableAccess`] trait, parameters, settings, clocks, the cancellation
+//! flag) to every call. [`StoreAccess`] implements `TableAccess` over a
+//! transaction, the catalog and the table store; [`MemoryTables`] in memory.
+//! Expressions are evaluated by [`eval()`] with SQL's three-valued logic;
+//! subqueries inside them run through the same operators, once per
+//! statement when uncorrelated.
+//!
+//! Memory: streaming operators (scan, filter, project, limit, the probe side
+//! of joins, UNION ALL) hold one row at a time. Blocking ones bound what
+//! they hold by `ExecContext::work_mem`: Sort writes sorted runs to storage
+//! and merges them; hash aggregation sends rows of groups it has no room
+//! for to such a sort and aggregates them afterwards; a hash join whose
+//! build side is too big partitions both sides to storage. Window, DISTINCT,
+//! set operations and the DML operators (which read their input before
+//! writing) still buffer in memory.
+//!
+//! A statement that fails leaves its earlier writes in place: the caller
+//! runs each statement inside a savepoint and rolls back to it on error.
+
+mod context;
+mod eval;
+mod memory;
+mod operator;
+mod ops;
+mod storage;
+mod store_access;
+mod subquery;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+pub use context::{ExecContext, NodeStats, CANCEL_CHECK_INTERVAL};
+pub use eval::{eval, eval_bool, eval_predicate};
+pub use memory::MemoryTables;
+pub use operator::{collect, execute, BoxOp, Operator};
+pub use storage::{
+    CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
+    TableAccess, TableMeta, ValueRange,
+};
+pub use store_access::{ConstraintBinder, NoConstraintExprs, StoreAccess};

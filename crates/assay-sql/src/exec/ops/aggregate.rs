@@ -1,0 +1,307 @@
+//! Hash aggregation with grouping sets, DISTINCT, FILTER and ORDER BY
+//! inside aggregate calls, spilling to a sort when groups outgrow memory.
+//!
+//! Each input row is added to one group per grouping set; a group's key is
+//! the set's number plus the key values, with the keys absent from the set
+//! NULL (so `ROLLUP`'s subtotal rows never merge with real NULL keys). An
+//! aggregate with DISTINCT remembers the argument tuples it has fed; one
+//! with ORDER BY buffers its arguments and feeds them sorted at the end.
+//! A set without keys (plain aggregation, or `()` in GROUPING SETS) yields
+//! its row even over no input. With GROUPING SETS each output row ends with
+//! the number of its set (int4): `grouping(…)` is computed from it.
+//!
+//! Memory: once the groups' estimated size passes `ctx.work_mem`, no new
+//! group is created. A row whose group is not in memory goes, tagged with
+//! its set and key, to an [`ExternalSorter`] (which spills sorted runs);
+//! after the input ends, the in-memory groups are emitted, then the sorted
+//! rows are aggregated one group at a time. A group is either wholly in
+//! memory or wholly spilled, since it is in memory only if it was created
+//! before spilling began.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use assay_storage::Result;
+
+use super::hashkey::HashKey;
+use super::sort::{compare_keys, eval_keys, row_size, ExternalSorter, SortedRows};
+use crate::exec::context::ExecContext;
+use crate::exec::eval::{eval_predicate, eval_row};
+use crate::exec::operator::{BoxOp, Operator};
+use crate::exec::storage::Row;
+use crate::functions::Accumulator;
+use crate::plan::{AggCall, ScalarExpr, SortKey};
+use crate::types::Value;
+
+/// Estimated bytes of a group besides its key.
+const GROUP_OVERHEAD: usize = 64;
+
+struct AggState {
+    acc: Box<dyn Accumulator>,
+    seen: Option<HashSet<HashKey>>,
+    /// (ORDER BY keys, arguments) waiting to be fed in order.
+    ordered: Option<Vec<(Vec<Value>, Vec<Value>)>>,
+}
+
+struct Group {
+    set: usize,
+    key: Vec<Value>,
+    aggs: Vec<AggState>,
+}
+
+/// Each call's (arguments, ORDER BY keys) for one row; `None` when its
+/// FILTER rejects the row.
+type RowArgs = Vec<Option<(Vec<Value>, Vec<Value>)>>;
+
+pub(crate) struct AggregateOp {
+    input: Option<BoxOp>,
+    group_by: Vec<ScalarExpr>,
+    sets: Vec<Vec<usize>>,
+    calls: Vec<AggCall>,
+    /// With GROUPING SETS, each row ends with its set's number (int4), from
+    /// which the binder computes `grouping()`.
+    tag_sets: bool,
+    output: std::vec::IntoIter<Row>,
+    spilled: Option<Spilled>,
+}
+
+/// Aggregating the rows that did not fit, sorted by (set, key).
+struct Spilled {
+    rows: SortedRows,
+    current: Option<Group>,
+}
+
+impl AggregateOp {
+    pub(crate) fn new(
+        input: BoxOp,
+        group_by: Vec<ScalarExpr>,
+        grouping_sets: Option<Vec<Vec<usize>>>,
+        calls: Vec<AggCall>,
+    ) -> AggregateOp {
+        let tag_sets = grouping_sets.is_some();
+        let sets = grouping_sets.unwrap_or_else(|| vec![(0..group_by.len()).collect()]);
+        AggregateOp {
+            input: Some(input),
+            group_by,
+            sets,
+            calls,
+            tag_sets,
+            output: Vec::new().into_iter(),
+            spilled: None,
+        }
+    }
+
+    fn new_group(&self, set: usize, key: Vec<Value>, ctx: &ExecContext<'_>) -> Result<Group> {
+        let mut aggs = Vec::with_capacity(self.calls.len());
+        for c in &self.calls {
+            aggs.push(AggState {
+                acc: c.func.accumulator(ctx.settings)?,
+                seen: c.distinct.then(HashSet::default),
+                ordered: (!c.order_by.is_empty()).then(Vec::new),
+            });
+        }
+        Ok(Group { set, key, aggs })
+    }
+
+    /// Arguments of every call over one input row, computed once per row
+    /// (not once per grouping set).
+    fn row_args(&self, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<RowArgs> {
+        let mut args = Vec::with_capacity(self.calls.len());
+        for c in &self.calls {
+            let pass = match &c.filter {
+                Some(f) => eval_predicate(f, row, ctx)?,
+                None => true,
+            };
+            if pass {
+                let order = eval_keys(&c.order_by, row, ctx)?;
+                args.push(Some((eval_row(&c.args, row, ctx)?, order)));
+            } else {
+                args.push(None);
+            }
+        }
+        Ok(args)
+    }
+
+    /// The key of `set`: the group keys it holds, NULL for the others.
+    fn set_key(&self, set: usize, keys: &[Value]) -> Vec<Value> {
+        (0..keys.len())
+            .map(|i| {
+                if self.sets[set].contains(&i) {
+                    keys[i].clone()
+                } else {
+                    Value::Null
+                }
+            })
+            .collect()
+    }
+
+    fn run(&mut self, mut input: BoxOp, ctx: &mut ExecContext<'_>) -> Result<()> {
+        // One table per grouping set, so a lookup borrows the key.
+        let mut index: Vec<HashMap<HashKey, usize>> = vec![HashMap::default(); self.sets.len()];
+        let full_set = self.sets.len() == 1 && self.sets[0].len() == self.group_by.len();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut bytes = 0usize;
+        let mut sorter: Option<ExternalSorter> = None;
+        while let Some(row) = input.next(ctx)? {
+            ctx.tick()?;
+            let keys = HashKey(eval_row(&self.group_by, &row, ctx)?);
+            let args = self.row_args(&row, ctx)?;
+            for s in 0..self.sets.len() {
+                let key = if full_set {
+                    None
+                } else {
+                    Some(HashKey(self.set_key(s, &keys.0)))
+                };
+                let key = key.as_ref().unwrap_or(&keys);
+                let gi = match index[s].get(key) {
+                    Some(&g) => g,
+                    None if bytes > ctx.work_mem => {
+                        let sorter = sorter
+                            .get_or_insert_with(|| ExternalSorter::new(self.spill_keys(), None));
+                        let mut tagged = Vec::with_capacity(1 + key.0.len() + row.len());
+                        tagged.push(Value::Int8(s as i64));
+                        tagged.extend(key.0.iter().cloned());
+                        let sort_keys = tagged.clone();
+                        tagged.extend(row.iter().cloned());
+                        sorter.push(sort_keys, tagged, ctx)?;
+                        continue;
+                    }
+                    None => {
+                        bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
+                        groups.push(self.new_group(s, key.0.clone(), ctx)?);
+                        index[s].insert(key.clone(), groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
+                bytes += feed(&mut groups[gi], &args)?;
+            }
+        }
+        for (s, set) in self.sets.iter().enumerate() {
+            if set.is_empty() && index[s].is_empty() && sorter.is_none() {
+                groups.push(self.new_group(s, vec![Value::Null; self.group_by.len()], ctx)?);
+            }
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for g in groups {
+            out.push(self.finish_group(g)?);
+        }
+        self.output = out.into_iter();
+        if let Some(sorter) = sorter {
+            self.spilled = Some(Spilled {
+                rows: sorter.finish(),
+                current: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Spilled rows sort on their tag: the set number, then the key.
+    fn spill_keys(&self) -> Vec<SortKey> {
+        (0..=self.group_by.len())
+            .map(|i| SortKey {
+                expr: ScalarExpr::Column(i),
+                descending: false,
+                nulls_first: false,
+            })
+            .collect()
+    }
+
+    fn finish_group(&self, g: Group) -> Result<Row> {
+        let mut row = g.key;
+        for (state, call) in g.aggs.into_iter().zip(&self.calls) {
+            row.push(finish(state, call)?);
+        }
+        if self.tag_sets {
+            row.push(Value::Int4(g.set as i32));
+        }
+        Ok(row)
+    }
+
+    /// The next group aggregated from the spilled rows.
+    fn next_spilled(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        let nkeys = self.group_by.len();
+        loop {
+            let Some(sp) = self.spilled.as_mut() else {
+                return Ok(None);
+            };
+            let Some(tagged) = sp.rows.next(ctx)? else {
+                let last = sp.current.take();
+                self.spilled = None;
+                return last.map(|g| self.finish_group(g)).transpose();
+            };
+            let set = match tagged.first() {
+                Some(Value::Int8(s)) => *s as usize,
+                _ => 0,
+            };
+            let key = &tagged[1..=nkeys];
+            let same = sp.current.as_ref().is_some_and(|g| {
+                g.set == set
+                    && g.key
+                        .iter()
+                        .zip(key)
+                        .all(|(a, b)| crate::types::compare(a, b).is_eq())
+            });
+            let mut finished = None;
+            if !same {
+                let g = self.new_group(set, key.to_vec(), ctx)?;
+                if let Some(sp) = self.spilled.as_mut() {
+                    finished = sp.current.replace(g);
+                }
+            }
+            let args = self.row_args(&tagged[1 + nkeys..], ctx)?;
+            if let Some(g) = self.spilled.as_mut().and_then(|sp| sp.current.as_mut()) {
+                feed(g, &args)?;
+            }
+            if let Some(g) = finished {
+                return Ok(Some(self.finish_group(g)?));
+            }
+        }
+    }
+}
+
+/// Feeds one row's arguments to a group; returns the bytes it buffered.
+fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
+    let mut bytes = 0;
+    for (state, a) in group.aggs.iter_mut().zip(args) {
+        let Some((values, order)) = a else { continue };
+        if let Some(buf) = &mut state.ordered {
+            bytes += row_size(values) + row_size(order);
+            buf.push((order.clone(), values.clone()));
+            continue;
+        }
+        if let Some(seen) = &mut state.seen {
+            if !seen.insert(HashKey(values.clone())) {
+                continue;
+            }
+            bytes += row_size(values);
+        }
+        state.acc.update(values)?;
+    }
+    Ok(bytes)
+}
+
+fn finish(mut state: AggState, call: &AggCall) -> Result<Value> {
+    if let Some(mut buf) = state.ordered.take() {
+        buf.sort_by(|a, b| compare_keys(&a.0, &b.0, &call.order_by));
+        for (_, values) in buf {
+            if let Some(seen) = &mut state.seen {
+                if !seen.insert(HashKey(values.clone())) {
+                    continue;
+                }
+            }
+            state.acc.update(&values)?;
+        }
+    }
+    state.acc.finish()
+}
+
+impl Operator for AggregateOp {
+    fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        if let Some(input) = self.input.take() {
+            self.run(input, ctx)?;
+        }
+        if let Some(row) = self.output.next() {
+            return Ok(Some(row));
+        }
+        self.next_spilled(ctx)
+    }
+}

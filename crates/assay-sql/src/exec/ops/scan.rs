@@ -1,0 +1,123 @@
+//! Table scans: full, primary-key ranges, index ranges, index-only.
+//!
+//! The scan keeps only a [`ScanState`] between calls (the last key it
+//! returned), so the table may be written between two rows.
+
+use std::sync::Arc;
+
+use assay_storage::Result;
+
+use crate::exec::context::ExecContext;
+use crate::exec::eval::{eval_predicate, eval_row};
+use crate::exec::operator::Operator;
+use crate::exec::storage::{Row, ScanAccess, ScanState, ValueRange};
+use crate::plan::{Access, KeyRange, ScalarExpr};
+use crate::types::Value;
+
+pub(crate) struct ScanOp {
+    table: u32,
+    access: Access,
+    filter: Option<ScalarExpr>,
+    projection: Option<Vec<usize>>,
+    state: Option<ScanState>,
+    /// Number of table columns: a projection entry equal to it is the key.
+    width: usize,
+}
+
+impl ScanOp {
+    pub(crate) fn new(
+        table: u32,
+        access: Access,
+        filter: Option<ScalarExpr>,
+        projection: Option<Vec<usize>>,
+    ) -> ScanOp {
+        ScanOp {
+            table,
+            access,
+            filter,
+            projection,
+            state: None,
+            width: 0,
+        }
+    }
+
+    fn start(&mut self, ctx: &mut ExecContext<'_>) -> Result<()> {
+        self.width = ctx.tables.table(self.table)?.columns.len();
+        let ranges = |ranges: &[KeyRange], ctx: &mut ExecContext<'_>| -> Result<Vec<ValueRange>> {
+            let mut out = Vec::with_capacity(ranges.len());
+            for r in ranges {
+                let bound = |b: &Option<(Vec<ScalarExpr>, bool)>,
+                             ctx: &mut ExecContext<'_>|
+                 -> Result<_> {
+                    Ok(match b {
+                        Some((exprs, inclusive)) => Some((eval_row(exprs, &[], ctx)?, *inclusive)),
+                        None => None,
+                    })
+                };
+                let low = bound(&r.low, ctx)?;
+                let high = bound(&r.high, ctx)?;
+                // A NULL bound matches nothing (`pk = NULL`).
+                let has_null = |b: &Option<(Vec<Value>, bool)>| {
+                    b.as_ref()
+                        .is_some_and(|(v, _)| v.iter().any(Value::is_null))
+                };
+                if has_null(&low) || has_null(&high) {
+                    continue;
+                }
+                out.push(ValueRange { low, high });
+            }
+            Ok(out)
+        };
+        let access = match &self.access {
+            Access::Full => ScanAccess::Full,
+            Access::PrimaryKey { ranges: r } => ScanAccess::PrimaryKey(ranges(r, ctx)?),
+            Access::Index {
+                index,
+                ranges: r,
+                only,
+                ..
+            } => ScanAccess::Index {
+                index: *index,
+                ranges: ranges(r, ctx)?,
+                only: *only,
+            },
+        };
+        self.state = Some(ScanState::new(self.table, access));
+        Ok(())
+    }
+}
+
+impl Operator for ScanOp {
+    fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        if self.state.is_none() {
+            self.start(ctx)?;
+        }
+        let Some(state) = self.state.as_mut() else {
+            return Ok(None);
+        };
+        loop {
+            let Some((key, row)) = ctx.tables.scan_next(state)? else {
+                return Ok(None);
+            };
+            ctx.tick()?;
+            if let Some(f) = &self.filter {
+                if !eval_predicate(f, &row, ctx)? {
+                    continue;
+                }
+            }
+            return Ok(Some(match &self.projection {
+                None => row,
+                Some(cols) => cols
+                    .iter()
+                    .map(|&c| {
+                        if c == self.width {
+                            Value::Bytea(Arc::from(key.as_slice()))
+                        } else {
+                            row.get(c).cloned().unwrap_or(Value::Null)
+                        }
+                    })
+                    .collect(),
+            }));
+        }
+    }
+}

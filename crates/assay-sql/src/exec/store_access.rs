@@ -1,0 +1,610 @@
+//! [`StoreAccess`]: the executor's [`TableAccess`] over the real storage —
+//! a [`Transaction`], the [`Catalog`] and a [`TableStore`].
+//!
+//! * Scans keep a `TableScan` or `IndexScan` in the [`ScanState`]; both
+//!   re-seek by themselves after writes. A value range that is "equal on
+//!   leading columns, then a range on the next one" becomes one key range
+//!   ([`KeyRange::between`], or a key prefix for pure equality); any other
+//!   shape scans wider and tests each row's key values.
+//! * An index-only scan yields a row of the table's width with only the
+//!   indexed columns filled in (the plan projects just those).
+//! * CHECK constraints and column defaults are SQL text in the catalog;
+//!   a [`ConstraintBinder`] (the binder, supplied by the caller) turns them
+//!   into expressions once per table per statement.
+//! * Sorted runs that spill go to temporary trees (`pg_temp.sort.N`) in the
+//!   transaction, one row per entry keyed by its position, dropped once
+//!   merged (and when the access is dropped). A transaction that cannot
+//!   write (read-only) keeps its runs in memory instead.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use assay_storage::{err, BTree, BTreeCursor, Result, SqlState, Transaction};
+
+use super::memory::in_range;
+use super::storage::{
+    CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
+    TableAccess, TableMeta, ValueRange,
+};
+use crate::catalog::{self, Catalog, ConstraintKind, Index, IndexExpr, Table};
+use crate::plan::ScalarExpr;
+use crate::table::{
+    decode_row, encode_key_value, encode_row, IndexScan, KeyRange, TableScan, TableStore,
+};
+use crate::types::Value;
+
+/// Binds the SQL text the catalog keeps for constraints and defaults.
+pub trait ConstraintBinder {
+    /// A CHECK expression over the table's row.
+    fn check(&mut self, table: &Table, sql: &str) -> Result<ScalarExpr>;
+    /// A column's DEFAULT (over no row), if it has one.
+    fn default(&mut self, table: &Table, column: usize) -> Result<Option<ScalarExpr>>;
+}
+
+/// For tables without CHECK constraints: no defaults, and an error on a
+/// CHECK.
+pub struct NoConstraintExprs;
+
+impl ConstraintBinder for NoConstraintExprs {
+    fn check(&mut self, table: &Table, _sql: &str) -> Result<ScalarExpr> {
+        Err(err!(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "CHECK constraints of \"{}\" need the binder",
+            table.name
+        ))
+    }
+    fn default(&mut self, _table: &Table, _column: usize) -> Result<Option<ScalarExpr>> {
+        Ok(None)
+    }
+}
+
+enum Run {
+    Tree(Vec<u8>),
+    Memory(Vec<Row>),
+}
+
+pub struct StoreAccess<'a> {
+    pub txn: &'a mut Transaction,
+    pub catalog: &'a Catalog,
+    pub store: &'a mut TableStore,
+    binder: &'a mut dyn ConstraintBinder,
+    metas: HashMap<u32, Arc<TableMeta>>,
+    runs: HashMap<u64, Run>,
+    next_run: u64,
+}
+
+enum Cursor {
+    Table(TableScan),
+    Index(IndexScan),
+}
+
+/// A scan over one value range.
+struct RangeScan {
+    cursor: Cursor,
+    /// The range when the key range is wider than it.
+    recheck: Option<ValueRange>,
+}
+
+fn from_catalog(a: catalog::FkAction) -> FkAction {
+    match a {
+        catalog::FkAction::NoAction => FkAction::NoAction,
+        catalog::FkAction::Restrict => FkAction::Restrict,
+        catalog::FkAction::Cascade => FkAction::Cascade,
+        catalog::FkAction::SetNull => FkAction::SetNull,
+        catalog::FkAction::SetDefault => FkAction::SetDefault,
+    }
+}
+
+/// Column positions of an index's parts (`None` for expression indexes).
+fn index_columns(index: &Index) -> Option<Vec<usize>> {
+    index
+        .parts
+        .iter()
+        .map(|p| match p.expr {
+            IndexExpr::Column(c) => Some(c),
+            IndexExpr::Expression { .. } => None,
+        })
+        .collect()
+}
+
+fn prefix_key(index: &Index, vals: &[Value]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (v, p) in vals.iter().zip(&index.parts) {
+        encode_key_value(&mut out, v, p.order.sort_order())?;
+    }
+    Ok(out)
+}
+
+fn bound(v: &Value, inclusive: bool) -> Bound<&Value> {
+    if inclusive {
+        Bound::Included(v)
+    } else {
+        Bound::Excluded(v)
+    }
+}
+
+/// The key range covering `r` on keys ordered by `orders`, and whether it
+/// is exact.
+fn key_range(
+    r: &ValueRange,
+    orders: &[assay_storage::keycode::SortOrder],
+) -> Result<(KeyRange, bool)> {
+    Ok(match (&r.low, &r.high) {
+        (None, None) => (KeyRange::all(), true),
+        (Some((l, li)), Some((h, hi))) if l.len() == h.len() && !l.is_empty() => {
+            let n = l.len();
+            let same_prefix = l[..n - 1]
+                .iter()
+                .zip(&h[..n - 1])
+                .all(|(a, b)| crate::types::compare(a, b).is_eq());
+            if !same_prefix {
+                (KeyRange::all(), false)
+            } else if *li && *hi && crate::types::compare(&l[n - 1], &h[n - 1]).is_eq() {
+                let mut prefix = Vec::new();
+                for (v, o) in l.iter().zip(orders) {
+                    encode_key_value(&mut prefix, v, *o)?;
+                }
+                (KeyRange::prefix(prefix), true)
+            } else {
+                (
+                    KeyRange::between(
+                        &l[..n - 1],
+                        orders,
+                        bound(&l[n - 1], *li),
+                        bound(&h[n - 1], *hi),
+                    )?,
+                    true,
+                )
+            }
+        }
+        (Some((l, li)), None) if !l.is_empty() => {
+            let n = l.len();
+            (
+                KeyRange::between(&l[..n - 1], orders, bound(&l[n - 1], *li), Bound::Unbounded)?,
+                true,
+            )
+        }
+        (None, Some((h, hi))) if !h.is_empty() => {
+            let n = h.len();
+            (
+                KeyRange::between(&h[..n - 1], orders, Bound::Unbounded, bound(&h[n - 1], *hi))?,
+                true,
+            )
+        }
+        _ => (KeyRange::all(), false),
+    })
+}
+
+impl<'a> StoreAccess<'a> {
+    pub fn new(
+        txn: &'a mut Transaction,
+        catalog: &'a Catalog,
+        store: &'a mut TableStore,
+        binder: &'a mut dyn ConstraintBinder,
+    ) -> StoreAccess<'a> {
+        StoreAccess {
+            txn,
+            catalog,
+            store,
+            binder,
+            metas: HashMap::new(),
+            runs: HashMap::new(),
+            next_run: 0,
+        }
+    }
+
+    fn catalog_table(&self, oid: u32) -> Result<Arc<Table>> {
+        self.catalog.table(oid).cloned().ok_or_else(|| {
+            err!(
+                SqlState::UNDEFINED_TABLE,
+                "relation with OID {} does not exist",
+                oid
+            )
+        })
+    }
+
+    fn build_meta(&mut self, t: &Table) -> Result<TableMeta> {
+        let mut columns = Vec::with_capacity(t.columns.len());
+        for (i, c) in t.columns.iter().enumerate() {
+            let default = if c.default.is_some() {
+                self.binder.default(t, i)?
+            } else {
+                None
+            };
+            columns.push(ColumnMeta {
+                name: c.name.clone(),
+                data_type: c.ty.clone(),
+                not_null: c.not_null,
+                default,
+            });
+        }
+        let mut checks = Vec::new();
+        let mut foreign_keys = Vec::new();
+        for con in &t.constraints {
+            match &con.kind {
+                ConstraintKind::Check { sql } => checks.push(CheckMeta {
+                    name: con.name.clone(),
+                    expr: self.binder.check(t, sql)?,
+                }),
+                ConstraintKind::ForeignKey(fk) => foreign_keys.push(fk_meta(t.oid, &con.name, fk)),
+                _ => {}
+            }
+        }
+        let mut referenced_by = Vec::new();
+        for other in self.catalog.tables() {
+            for con in &other.constraints {
+                if let ConstraintKind::ForeignKey(fk) = &con.kind {
+                    if fk.ref_table == t.oid {
+                        referenced_by.push(fk_meta(other.oid, &con.name, fk));
+                    }
+                }
+            }
+        }
+        Ok(TableMeta {
+            oid: t.oid,
+            name: t.name.clone(),
+            columns,
+            checks,
+            foreign_keys,
+            referenced_by,
+        })
+    }
+
+    /// Opens the scan of `state`'s current range, or `None` past the last.
+    fn open_range(&self, table: &Table, state: &ScanState) -> Result<Option<RangeScan>> {
+        let (index, ranges) = match &state.access {
+            ScanAccess::Full => {
+                return Ok((state.range == 0).then(|| RangeScan {
+                    cursor: Cursor::Table(TableScan::new(table)),
+                    recheck: None,
+                }))
+            }
+            ScanAccess::PrimaryKey(ranges) => (None, ranges),
+            ScanAccess::Index { index, ranges, .. } => {
+                let ix = table.index(*index).ok_or_else(|| {
+                    err!(SqlState::UNDEFINED_OBJECT, "index {} does not exist", index)
+                })?;
+                (if ix.primary { None } else { Some(ix) }, ranges)
+            }
+        };
+        let Some(r) = ranges.get(state.range) else {
+            return Ok(None);
+        };
+        let orders: Vec<_> = match index {
+            Some(ix) => ix.parts.iter().map(|p| p.order.sort_order()).collect(),
+            None => vec![
+                assay_storage::keycode::SortOrder::ASC;
+                table.primary_key.as_ref().map_or(1, |k| k.len())
+            ],
+        };
+        let (range, exact) = key_range(r, &orders)?;
+        let recheck = (!exact).then(|| r.clone());
+        Ok(Some(match index {
+            Some(ix) => RangeScan {
+                cursor: Cursor::Index(IndexScan::new(ix, range, false)),
+                recheck,
+            },
+            None => RangeScan {
+                cursor: Cursor::Table(TableScan::range(table, range, false)),
+                recheck,
+            },
+        }))
+    }
+
+    /// The next row of one range scan, with the values its range speaks of.
+    fn step(
+        &mut self,
+        table: &Table,
+        state: &ScanState,
+        scan: &mut RangeScan,
+    ) -> Result<Option<(RowKey, Row)>> {
+        loop {
+            let (key, row, keyvals) = match &mut scan.cursor {
+                Cursor::Table(ts) => {
+                    if !ts.next(self.txn)? {
+                        return Ok(None);
+                    }
+                    let mut row = Vec::with_capacity(table.columns.len());
+                    ts.row_into(self.txn, &mut row)?;
+                    let keyvals: Vec<Value> = match (&state.access, &table.primary_key) {
+                        (ScanAccess::Full, _) | (_, None) => Vec::new(),
+                        (_, Some(pk)) => pk.iter().map(|&c| row[c].clone()).collect(),
+                    };
+                    (ts.key().to_vec(), row, keyvals)
+                }
+                Cursor::Index(is) => {
+                    if !is.next(self.txn)? {
+                        return Ok(None);
+                    }
+                    let ScanAccess::Index { index, only, .. } = &state.access else {
+                        return Err(err!(
+                            SqlState::INTERNAL_ERROR,
+                            "index cursor without index access"
+                        ));
+                    };
+                    let ix = table.index(*index).ok_or_else(|| {
+                        err!(SqlState::UNDEFINED_OBJECT, "index {} does not exist", index)
+                    })?;
+                    let mut keyvals = Vec::new();
+                    is.values_into(table, ix, &mut keyvals)?;
+                    let key = is.row_key().to_vec();
+                    let row = if *only {
+                        let mut row = vec![Value::Null; table.columns.len()];
+                        for (p, v) in ix.parts.iter().zip(&keyvals) {
+                            if let IndexExpr::Column(c) = p.expr {
+                                row[c] = v.clone();
+                            }
+                        }
+                        row
+                    } else {
+                        self.store.get(self.txn, table, &key)?.ok_or_else(|| {
+                            err!(
+                                SqlState::INDEX_CORRUPTED,
+                                "index \"{}\" points at a missing row",
+                                ix.name
+                            )
+                        })?
+                    };
+                    (key, row, keyvals)
+                }
+            };
+            if scan
+                .recheck
+                .as_ref()
+                .is_some_and(|r| !in_range(&keyvals, r))
+            {
+                continue;
+            }
+            return Ok(Some((key, row)));
+        }
+    }
+
+    fn index_for(table: &Table, columns: &[usize]) -> Option<Index> {
+        table
+            .indexes
+            .iter()
+            .find(|ix| {
+                !ix.primary
+                    && ix.predicate.is_none()
+                    && index_columns(ix).is_some_and(|c| c.starts_with(columns))
+            })
+            .cloned()
+    }
+}
+
+fn fk_meta(table: u32, name: &str, fk: &catalog::ForeignKey) -> ForeignKeyMeta {
+    ForeignKeyMeta {
+        name: name.to_string(),
+        table,
+        columns: fk.columns.clone(),
+        ref_table: fk.ref_table,
+        ref_columns: fk.ref_columns.clone(),
+        on_delete: from_catalog(fk.on_delete),
+        on_update: from_catalog(fk.on_update),
+    }
+}
+
+impl TableAccess for StoreAccess<'_> {
+    fn table(&mut self, oid: u32) -> Result<Arc<TableMeta>> {
+        if let Some(m) = self.metas.get(&oid) {
+            return Ok(m.clone());
+        }
+        let t = self.catalog_table(oid)?;
+        let meta = Arc::new(self.build_meta(&t)?);
+        self.metas.insert(oid, meta.clone());
+        Ok(meta)
+    }
+
+    fn scan_next(&mut self, state: &mut ScanState) -> Result<Option<(RowKey, Row)>> {
+        if state.done {
+            return Ok(None);
+        }
+        let table = self.catalog_table(state.table)?;
+        loop {
+            let mut scan = match state.cursor.take().map(|c| c.downcast::<RangeScan>()) {
+                Some(Ok(s)) => *s,
+                _ => match self.open_range(&table, state)? {
+                    Some(s) => s,
+                    None => {
+                        state.done = true;
+                        return Ok(None);
+                    }
+                },
+            };
+            match self.step(&table, state, &mut scan)? {
+                Some(found) => {
+                    state.cursor = Some(Box::new(scan));
+                    return Ok(Some(found));
+                }
+                None => state.range += 1,
+            }
+        }
+    }
+
+    fn get(&mut self, table: u32, key: &[u8]) -> Result<Option<Row>> {
+        let t = self.catalog_table(table)?;
+        self.store.get(self.txn, &t, key)
+    }
+
+    fn key_of(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
+        let t = self.catalog_table(table)?;
+        let Some(pk) = &t.primary_key else {
+            return Err(err!(
+                SqlState::INTERNAL_ERROR,
+                "UPDATE or DELETE of \"{}\" (no primary key) needs the row's ctid in its input",
+                t.name
+            ));
+        };
+        let vals: Vec<Value> = pk
+            .iter()
+            .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+            .collect();
+        let mut key = Vec::new();
+        TableStore::encode_primary_key(&t, &vals, &mut key)?;
+        Ok(key)
+    }
+
+    fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
+        let t = self.catalog_table(table)?;
+        self.store.insert(self.txn, &t, row)
+    }
+
+    fn update(&mut self, table: u32, key: &[u8], row: &[Value]) -> Result<RowKey> {
+        let t = self.catalog_table(table)?;
+        self.store.update(self.txn, &t, key, row)
+    }
+
+    fn delete(&mut self, table: u32, key: &[u8]) -> Result<()> {
+        let t = self.catalog_table(table)?;
+        self.store.delete(self.txn, &t, key).map(|_| ())
+    }
+
+    fn find_conflict(
+        &mut self,
+        table: u32,
+        row: &[Value],
+        index: Option<u32>,
+    ) -> Result<Option<(RowKey, Row)>> {
+        let t = self.catalog_table(table)?;
+        for ix in t
+            .indexes
+            .iter()
+            .filter(|ix| ix.unique && index.is_none_or(|o| o == ix.oid))
+        {
+            let Some(cols) = index_columns(ix) else {
+                continue;
+            };
+            let vals: Vec<Value> = cols
+                .iter()
+                .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+                .collect();
+            if vals.iter().any(Value::is_null) {
+                continue;
+            }
+            if ix.primary {
+                let mut key = Vec::new();
+                TableStore::encode_primary_key(&t, &vals, &mut key)?;
+                if let Some(existing) = self.store.get(self.txn, &t, &key)? {
+                    return Ok(Some((key, existing)));
+                }
+                continue;
+            }
+            let mut scan = IndexScan::new(ix, KeyRange::prefix(prefix_key(ix, &vals)?), false);
+            if scan.next(self.txn)? {
+                let key = scan.row_key().to_vec();
+                if let Some(existing) = self.store.get(self.txn, &t, &key)? {
+                    return Ok(Some((key, existing)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn find_rows(
+        &mut self,
+        table: u32,
+        columns: &[usize],
+        values: &[Value],
+        limit: Option<usize>,
+    ) -> Result<Vec<(RowKey, Row)>> {
+        if values.iter().any(Value::is_null) {
+            return Ok(Vec::new());
+        }
+        let t = self.catalog_table(table)?;
+        let full = |n: usize| limit.is_some_and(|l| n >= l);
+        let matches = |row: &[Value]| {
+            columns
+                .iter()
+                .zip(values)
+                .all(|(&c, v)| crate::types::compare(&row[c], v).is_eq())
+        };
+        let mut out = Vec::new();
+        if t.primary_key.as_deref() == Some(columns) {
+            let mut key = Vec::new();
+            TableStore::encode_primary_key(&t, values, &mut key)?;
+            if let Some(row) = self.store.get(self.txn, &t, &key)? {
+                out.push((key, row));
+            }
+            return Ok(out);
+        }
+        if let Some(ix) = Self::index_for(&t, columns) {
+            let mut scan = IndexScan::new(&ix, KeyRange::prefix(prefix_key(&ix, values)?), false);
+            while !full(out.len()) && scan.next(self.txn)? {
+                let key = scan.row_key().to_vec();
+                if let Some(row) = self.store.get(self.txn, &t, &key)? {
+                    out.push((key, row));
+                }
+            }
+            return Ok(out);
+        }
+        let mut scan = TableScan::new(&t);
+        let mut row = Vec::new();
+        while !full(out.len()) && scan.next(self.txn)? {
+            scan.row_into(self.txn, &mut row)?;
+            if matches(&row) {
+                out.push((scan.key().to_vec(), row.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn spill_write(&mut self, rows: Vec<Row>) -> Result<u64> {
+        self.next_run += 1;
+        let id = self.next_run;
+        let name = format!("pg_temp.sort.{id}").into_bytes();
+        let _ = self.txn.drop_tree(&name);
+        let run = match self.txn.create_tree(&name) {
+            Ok(tree) => {
+                for (i, row) in rows.iter().enumerate() {
+                    tree.insert(self.txn, &(i as u64).to_be_bytes(), &encode_row(row))?;
+                }
+                Run::Tree(name)
+            }
+            Err(_) => Run::Memory(rows),
+        };
+        self.runs.insert(id, run);
+        Ok(id)
+    }
+
+    fn spill_read(&mut self, run: u64, start: usize, max: usize) -> Result<Vec<Row>> {
+        match self.runs.get(&run) {
+            Some(Run::Memory(rows)) => Ok(rows.iter().skip(start).take(max).cloned().collect()),
+            Some(Run::Tree(name)) => {
+                let tree: BTree = self
+                    .txn
+                    .open_tree(name)?
+                    .ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "spilled run {} is gone", run))?;
+                let mut cursor: BTreeCursor = tree.cursor();
+                let mut out = Vec::with_capacity(max);
+                let mut found = cursor.seek_ge(self.txn, &(start as u64).to_be_bytes())?;
+                while found && out.len() < max {
+                    let value = cursor
+                        .value(self.txn)?
+                        .ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "bad run entry"))?;
+                    out.push(decode_row(&value)?);
+                    found = cursor.next(self.txn)?;
+                }
+                Ok(out)
+            }
+            None => Err(err!(SqlState::INTERNAL_ERROR, "no spilled run {}", run)),
+        }
+    }
+
+    fn spill_drop(&mut self, run: u64) -> Result<()> {
+        if let Some(Run::Tree(name)) = self.runs.remove(&run) {
+            self.txn.drop_tree(&name)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StoreAccess<'_> {
+    fn drop(&mut self) {
+        for (_, run) in self.runs.drain() {
+            if let Run::Tree(name) = run {
+                let _ = self.txn.drop_tree(&name);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Subqueries inside expressions: scalar, EXISTS, ARRAY(…), ANY and ALL.
+//!
+//! A subquery that refers to no enclosing row runs once per statement and
+//! its result is cached in the context, keyed by the address of its plan
+//! (stable while the operator tree that holds the expression lives). A
+//! correlated one runs again for every row, with that row pushed on the
+//! context's stack of outer rows.
+
+use std::rc::Rc;
+
+use assay_storage::{err, Result, SqlState};
+
+use super::context::{CachedSubquery, ExecContext};
+use super::eval::{cmp_holds, eval};
+use super::operator::build;
+use super::storage::Row;
+use super::walk::refers_outside;
+use crate::plan::{Plan, SubqueryKind};
+use crate::types::{compare, Array, Value};
+
+pub(crate) fn eval_subquery(
+    plan: &Plan,
+    kind: &SubqueryKind,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
+    let key = plan as *const Plan as usize;
+    match ctx.subqueries.get(&key) {
+        Some(CachedSubquery::Value(v)) => return Ok(v.clone()),
+        Some(CachedSubquery::Rows(rows)) => {
+            let rows = rows.clone();
+            return quantified(kind, &rows, row, ctx);
+        }
+        Some(CachedSubquery::Correlated) => return run(plan, kind, row, ctx),
+        None => {}
+    }
+    if refers_outside(plan) {
+        ctx.subqueries.insert(key, CachedSubquery::Correlated);
+        return run(plan, kind, row, ctx);
+    }
+    match kind {
+        SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
+            let rows = Rc::new(collect(plan, None, row, ctx)?);
+            ctx.subqueries
+                .insert(key, CachedSubquery::Rows(rows.clone()));
+            quantified(kind, &rows, row, ctx)
+        }
+        _ => {
+            let v = run(plan, kind, row, ctx)?;
+            ctx.subqueries.insert(key, CachedSubquery::Value(v.clone()));
+            Ok(v)
+        }
+    }
+}
+
+/// Runs the subquery's plan with `row` as the innermost outer row, keeping
+/// at most `limit` rows.
+fn collect(
+    plan: &Plan,
+    limit: Option<usize>,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Vec<Row>> {
+    ctx.with_outer(row, |ctx| {
+        let mut op = build(plan)?;
+        let mut rows = Vec::new();
+        while limit.is_none_or(|l| rows.len() < l) {
+            match op.next(ctx)? {
+                Some(r) => rows.push(r),
+                None => break,
+            }
+        }
+        Ok(rows)
+    })
+}
+
+fn run(
+    plan: &Plan,
+    kind: &SubqueryKind,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
+    match kind {
+        SubqueryKind::Scalar => {
+            let mut rows = collect(plan, Some(2), row, ctx)?;
+            if rows.len() > 1 {
+                return Err(err!(
+                    SqlState::new(b"21000"),
+                    "more than one row returned by a subquery used as an expression"
+                ));
+            }
+            Ok(rows
+                .pop()
+                .and_then(|mut r| r.drain(..).next())
+                .unwrap_or(Value::Null))
+        }
+        SubqueryKind::Exists => Ok(Value::Bool(!collect(plan, Some(1), row, ctx)?.is_empty())),
+        SubqueryKind::Array => {
+            let rows = collect(plan, None, row, ctx)?;
+            let items = rows.into_iter().map(|mut r| r.swap_remove(0)).collect();
+            Ok(Value::Array(std::sync::Arc::new(Array::from_items(items))))
+        }
+        SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
+            let rows = collect(plan, None, row, ctx)?;
+            quantified(kind, &rows, row, ctx)
+        }
+    }
+}
+
+/// `lhs op ANY (rows)` / `lhs op ALL (rows)`: ANY is true if some
+/// comparison is true, else NULL if some was NULL, else false; ALL is false
+/// if some comparison is false, else NULL if some was NULL, else true.
+/// A row-valued lhs (an `Array` whose arity matches the subquery's columns)
+/// is not supported; single columns are.
+fn quantified(
+    kind: &SubqueryKind,
+    rows: &[Row],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
+    let (lhs, op, any) = match kind {
+        SubqueryKind::Any { lhs, op } => (lhs, *op, true),
+        SubqueryKind::All { lhs, op } => (lhs, *op, false),
+        _ => return Err(err!(SqlState::INTERNAL_ERROR, "not a quantified subquery")),
+    };
+    if rows.is_empty() {
+        return Ok(Value::Bool(!any));
+    }
+    let l = eval(lhs, row, ctx)?;
+    let mut unknown = false;
+    for r in rows {
+        let v = r.first().unwrap_or(&Value::Null);
+        if l.is_null() || v.is_null() {
+            unknown = true;
+            continue;
+        }
+        let holds = cmp_holds(op, compare(&l, v));
+        if holds == any {
+            return Ok(Value::Bool(any));
+        }
+    }
+    Ok(if unknown {
+        Value::Null
+    } else {
+        Value::Bool(!any)
+    })
+}

@@ -1,0 +1,148 @@
+//! Walking the expressions of a plan tree.
+
+use crate::plan::{Access, JoinAlgorithm, OnConflict, Plan, PlanNode, ScalarExpr, SubqueryKind};
+
+/// Calls `f` on every expression held directly by `node` (not its inputs).
+pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
+    use PlanNode::*;
+    let keys = |ranges: &[crate::plan::KeyRange], f: &mut dyn FnMut(&ScalarExpr)| {
+        for r in ranges {
+            for (list, _) in r.low.iter().chain(r.high.iter()) {
+                list.iter().for_each(&mut *f);
+            }
+        }
+    };
+    match node {
+        Values { rows } => rows.iter().flatten().for_each(f),
+        Empty | WorkTable { .. } => {}
+        Scan { access, filter, .. } => {
+            match access {
+                Access::Full => {}
+                Access::PrimaryKey { ranges } | Access::Index { ranges, .. } => keys(ranges, f),
+            }
+            filter.iter().for_each(f);
+        }
+        FunctionScan { args, .. } => args.iter().for_each(f),
+        Filter { predicate, .. } => f(predicate),
+        Project { exprs, .. } => exprs.iter().for_each(f),
+        Join {
+            condition,
+            algorithm,
+            ..
+        } => {
+            condition.iter().for_each(&mut *f);
+            if let JoinAlgorithm::Hash {
+                left_keys,
+                right_keys,
+            }
+            | JoinAlgorithm::Merge {
+                left_keys,
+                right_keys,
+            } = algorithm
+            {
+                left_keys.iter().chain(right_keys).for_each(f);
+            }
+        }
+        Aggregate {
+            group_by,
+            aggregates,
+            ..
+        } => {
+            group_by.iter().for_each(&mut *f);
+            for a in aggregates {
+                a.args.iter().chain(a.filter.iter()).for_each(&mut *f);
+                a.order_by.iter().for_each(|k| f(&k.expr));
+            }
+        }
+        Window { calls, .. } => {
+            for c in calls {
+                c.args
+                    .iter()
+                    .chain(&c.partition_by)
+                    .chain(c.filter.iter())
+                    .for_each(&mut *f);
+                c.order_by.iter().for_each(|k| f(&k.expr));
+            }
+        }
+        Sort { keys, .. } => keys.iter().for_each(|k| f(&k.expr)),
+        Limit {
+            limit,
+            offset,
+            with_ties,
+            ..
+        } => {
+            limit.iter().chain(offset.iter()).for_each(&mut *f);
+            with_ties.iter().for_each(|k| f(&k.expr));
+        }
+        Distinct { on, .. } => on.iter().flatten().for_each(f),
+        SetOp { .. } | RecursiveUnion { .. } => {}
+        Insert {
+            on_conflict,
+            returning,
+            ..
+        } => {
+            match on_conflict {
+                Some(OnConflict::Update {
+                    assignments,
+                    predicate,
+                    ..
+                }) => {
+                    assignments.iter().for_each(|a| f(&a.value));
+                    predicate.iter().for_each(&mut *f);
+                }
+                Some(OnConflict::Nothing { .. }) | None => {}
+            }
+            returning.iter().for_each(f);
+        }
+        Update {
+            assignments,
+            returning,
+            ..
+        } => {
+            assignments.iter().for_each(|a| f(&a.value));
+            returning.iter().for_each(f);
+        }
+        Delete { returning, .. } => returning.iter().for_each(f),
+    }
+}
+
+/// Whether `plan` refers to a row outside itself (an `Outer` reference
+/// reaching past its own subqueries and lateral joins).
+pub(crate) fn refers_outside(plan: &Plan) -> bool {
+    plan_reaches(plan, 0)
+}
+
+fn plan_reaches(plan: &Plan, level: usize) -> bool {
+    let mut found = false;
+    node_exprs(&plan.node, &mut |e| found |= expr_reaches(e, level));
+    if found {
+        return true;
+    }
+    match &plan.node {
+        PlanNode::Join {
+            left,
+            right,
+            lateral,
+            ..
+        } => {
+            plan_reaches(left, level)
+                || plan_reaches(right, if *lateral { level + 1 } else { level })
+        }
+        _ => plan.inputs().into_iter().any(|p| plan_reaches(p, level)),
+    }
+}
+
+fn expr_reaches(expr: &ScalarExpr, level: usize) -> bool {
+    let mut found = false;
+    expr.visit(&mut |e| match e {
+        ScalarExpr::Outer { depth, .. } if *depth > level => found = true,
+        ScalarExpr::Subquery { plan, kind, .. } => {
+            if let SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } = kind {
+                found |= expr_reaches(lhs, level);
+            }
+            found |= plan_reaches(plan, level + 1);
+        }
+        _ => {}
+    });
+    found
+}
