@@ -149,54 +149,61 @@ pub struct SessionCatalog<'a> {
 
 impl CatalogView for SessionCatalog<'_> {
     fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>> {
-        use crate::catalog::{IndexExpr, RelRef, TableKind};
+        use crate::catalog::RelRef;
         let Some((_, RelRef::Table(oid))) = self.catalog.resolve(schema, name, self.path)? else {
             return Ok(None);
         };
         let Some(t) = self.catalog.table(oid) else {
             return Ok(None);
         };
-        let columns = t
-            .columns
-            .iter()
-            .map(|c| ColumnInfo {
-                name: c.name.clone(),
-                data_type: c.ty.clone(),
-                not_null: c.not_null,
-                default: c.default.clone(),
-                dropped: c.dropped,
-            })
-            .collect();
-        let unique_indexes = t
-            .indexes
-            .iter()
-            .filter(|i| i.unique && i.predicate.is_none())
-            .filter_map(|i| {
-                let columns = i
-                    .parts
-                    .iter()
-                    .map(|p| match p.expr {
-                        IndexExpr::Column(c) => Some(c),
-                        IndexExpr::Expression { .. } => None,
-                    })
-                    .collect::<Option<Vec<usize>>>()?;
-                Some(UniqueIndexInfo {
-                    oid: i.oid,
-                    name: i.name.clone(),
-                    columns,
+        Ok(Some(table_info(t)))
+    }
+}
+
+/// What the binder needs to know of a catalog table (also of one that is
+/// being created and is not in the catalog yet).
+pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
+    use crate::catalog::{IndexExpr, TableKind};
+    let columns = t
+        .columns
+        .iter()
+        .map(|c| ColumnInfo {
+            name: c.name.clone(),
+            data_type: c.ty.clone(),
+            not_null: c.not_null,
+            default: c.default.clone(),
+            dropped: c.dropped,
+        })
+        .collect();
+    let unique_indexes = t
+        .indexes
+        .iter()
+        .filter(|i| i.unique && i.predicate.is_none())
+        .filter_map(|i| {
+            let columns = i
+                .parts
+                .iter()
+                .map(|p| match p.expr {
+                    IndexExpr::Column(c) => Some(c),
+                    IndexExpr::Expression { .. } => None,
                 })
+                .collect::<Option<Vec<usize>>>()?;
+            Some(UniqueIndexInfo {
+                oid: i.oid,
+                name: i.name.clone(),
+                columns,
             })
-            .collect();
-        let view_sql = match &t.kind {
-            TableKind::View { query, .. } => Some(query.clone()),
-            TableKind::Ordinary => None,
-        };
-        Ok(Some(TableInfo {
-            oid: t.oid,
-            name: t.name.clone(),
-            columns,
-            unique_indexes,
-            view_sql,
-        }))
+        })
+        .collect();
+    let view_sql = match &t.kind {
+        TableKind::View { query, .. } => Some(query.clone()),
+        TableKind::Ordinary => None,
+    };
+    TableInfo {
+        oid: t.oid,
+        name: t.name.clone(),
+        columns,
+        unique_indexes,
+        view_sql,
     }
 }

@@ -40,7 +40,7 @@ mod typename;
 mod tests;
 
 pub use catalog::{
-    CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
+    table_info, CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
 };
 pub use scope::{Scope, ScopeColumn};
 

@@ -220,7 +220,11 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
                 }
                 values.push(v);
             }
-            func.eval(&values, &mut ctx.eval_context())?
+            if crate::functions::is_sequence_function(func.def.name) {
+                ctx.tables.sequence_function(func.def.name, &values)?
+            } else {
+                func.eval(&values, &mut ctx.eval_context())?
+            }
         }
         E::Subquery { plan, kind, .. } => eval_subquery(plan, kind, row, ctx)?,
         E::Array {

@@ -158,4 +158,12 @@ pub trait TableAccess {
     /// Reads up to `max` rows of a run from row `start` on.
     fn spill_read(&mut self, run: u64, start: usize, max: usize) -> Result<Vec<Row>>;
     fn spill_drop(&mut self, run: u64) -> Result<()>;
+    /// Runs `nextval`, `currval`, `setval` or `lastval` (they need storage
+    /// and the session's sequence memory).
+    fn sequence_function(&mut self, name: &str, _args: &[Value]) -> Result<Value> {
+        Err(assay_storage::err!(
+            assay_storage::SqlState::FEATURE_NOT_SUPPORTED,
+            "{name}() is not available here"
+        ))
+    }
 }

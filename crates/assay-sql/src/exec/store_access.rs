@@ -27,7 +27,9 @@ use super::storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,
 };
-use crate::catalog::{self, Catalog, ConstraintKind, Index, IndexExpr, Table};
+use crate::catalog::{
+    self, Catalog, ConstraintKind, Index, IndexExpr, SearchPath, SequenceSession, Table,
+};
 use crate::plan::ScalarExpr;
 use crate::table::{
     decode_row, encode_key_value, encode_row, IndexScan, KeyRange, TableScan, TableStore,
@@ -72,6 +74,8 @@ pub struct StoreAccess<'a> {
     metas: HashMap<u32, Arc<TableMeta>>,
     runs: HashMap<u64, Run>,
     next_run: u64,
+    /// The session's sequence memory and search path, for `nextval` & co.
+    pub sequences: Option<(&'a mut SequenceSession, &'a SearchPath)>,
 }
 
 enum Cursor {
@@ -191,6 +195,7 @@ impl<'a> StoreAccess<'a> {
             metas: HashMap::new(),
             runs: HashMap::new(),
             next_run: 0,
+            sequences: None,
         }
     }
 
@@ -385,7 +390,62 @@ fn fk_meta(table: u32, name: &str, fk: &catalog::ForeignKey) -> ForeignKeyMeta {
     }
 }
 
+/// Splits `name` or `schema.name` (with PostgreSQL's quoting) as
+/// `'seq'::regclass` text names a sequence.
+fn split_regclass(text: &str) -> (Option<String>, String) {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c if quoted => cur.push(c),
+            c => cur.extend(c.to_lowercase()),
+        }
+    }
+    parts.push(cur);
+    let name = parts.pop().unwrap_or_default();
+    (parts.pop(), name)
+}
+
 impl TableAccess for StoreAccess<'_> {
+    fn sequence_function(&mut self, name: &str, args: &[Value]) -> Result<Value> {
+        let Some((seqs, path)) = self.sequences.as_mut() else {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{name}() is not available here"
+            ));
+        };
+        if name == "lastval" {
+            return Ok(Value::Int8(seqs.lastval()?));
+        }
+        let text = match args.first() {
+            Some(Value::Text(t)) => t.to_string(),
+            _ => return Ok(Value::Null),
+        };
+        let (schema, rel) = split_regclass(&text);
+        let seq = self
+            .catalog
+            .lookup_sequence(schema.as_deref(), &rel, path)?
+            .clone();
+        let v = match (name, args) {
+            ("nextval", _) => seqs.nextval(self.txn, &seq)?,
+            ("currval", _) => seqs.currval(&seq)?,
+            ("setval", [_, Value::Int8(v)]) => seqs.setval(self.txn, &seq, *v, true)?,
+            ("setval", [_, Value::Int8(v), Value::Bool(called)]) => {
+                seqs.setval(self.txn, &seq, *v, *called)?
+            }
+            _ => return Ok(Value::Null),
+        };
+        Ok(Value::Int8(v))
+    }
+
     fn table(&mut self, oid: u32) -> Result<Arc<TableMeta>> {
         if let Some(m) = self.metas.get(&oid) {
             return Ok(m.clone());

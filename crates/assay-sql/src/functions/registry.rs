@@ -296,6 +296,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::aggregate::register(&mut b);
         super::window::register(&mut b);
         super::setof::register(&mut b);
+        super::sequence::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);

@@ -18,6 +18,7 @@
 
 mod engine;
 mod result;
+mod run;
 mod settings;
 mod txn;
 
@@ -46,6 +47,13 @@ pub struct Session {
     catalog: Arc<Catalog>,
     /// Notices raised by the statement being run.
     notices: Vec<Notice>,
+    /// The session's temporary schema once it has made a temporary object.
+    temp_schema: Option<u32>,
+    /// currval/lastval memory.
+    sequences: crate::catalog::SequenceSession,
+    /// Buffers the table store reuses between statements.
+    store: crate::table::TableStore,
+    rng: crate::functions::Prng,
 }
 
 impl Session {
@@ -57,6 +65,10 @@ impl Session {
             block: None,
             catalog: Arc::new(Catalog::bootstrap()),
             notices: Vec::new(),
+            temp_schema: None,
+            sequences: crate::catalog::SequenceSession::new(),
+            store: crate::table::TableStore::new(),
+            rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
         }
     }
 
@@ -205,15 +217,6 @@ impl Session {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
         }
         self.run_statement(stmt)
-    }
-
-    /// Runs a statement that needs the catalog and storage.
-    fn run_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
-        Err(err!(
-            SqlState::FEATURE_NOT_SUPPORTED,
-            "{} is not supported yet",
-            statement_name(stmt)
-        ))
     }
 
     pub(crate) fn notice(&mut self, notice: Notice) {
@@ -414,7 +417,7 @@ impl Session {
     }
 }
 
-fn no_block() -> Error {
+pub(super) fn no_block() -> Error {
     err!(SqlState::INTERNAL_ERROR, "no transaction block")
 }
 
@@ -431,7 +434,7 @@ fn statement_writes(stmt: &Statement) -> bool {
 }
 
 /// A statement's kind as error messages name it.
-fn statement_name(stmt: &Statement) -> String {
+pub(super) fn statement_name(stmt: &Statement) -> String {
     let debug = format!("{stmt:?}");
     debug
         .split(['(', ' ', '{'])

@@ -1,0 +1,525 @@
+//! Running statements that need the catalog and storage: queries, DML,
+//! EXPLAIN and DDL.
+//!
+//! Queries and DML go binder → optimizer → executor over a [`StoreAccess`]
+//! on the block's transaction. The executor reaches back into the binder
+//! through [`ExprBinder`] for CHECK constraints and column defaults, which
+//! the catalog keeps as SQL text; DDL reaches the binder and executor
+//! through [`Services`], its [`DdlServices`].
+
+use std::sync::Arc;
+
+use assay_storage::{err, Result, SqlState, Transaction};
+
+use super::{Notice, Session, StatementResult};
+use crate::ast::{Query, Statement};
+use crate::binder::{table_info, Binder, SessionCatalog};
+use crate::catalog::{Catalog, Index, IndexExpr, SearchPath, SequenceSession, Table};
+use crate::ddl::{self, DdlContext, DdlServices, ExprRole, QueryShape};
+use crate::exec::{self, ConstraintBinder, ExecContext, StoreAccess};
+use crate::functions::Prng;
+use crate::optimizer::{self, OptContext};
+use crate::plan::{Plan, PlanNode, ScalarExpr};
+use crate::table::{IndexEval, TableStore};
+use crate::types::{DataType, Settings, Value};
+
+/// Microseconds since 2000-01-01 UTC, PostgreSQL's epoch.
+pub(super) fn now_micros() -> i64 {
+    const PG_EPOCH_UNIX_SECS: i64 = 946_684_800;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as i64)
+            .unwrap_or(0);
+        since - PG_EPOCH_UNIX_SECS * 1_000_000
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        0
+    }
+}
+
+/// Binds the SQL text the catalog keeps (CHECK constraints, defaults,
+/// index expressions) for the executor and DDL.
+pub(super) struct ExprBinder<'a> {
+    pub catalog: &'a Catalog,
+    pub path: &'a SearchPath,
+    pub settings: &'a Settings,
+}
+
+impl ExprBinder<'_> {
+    fn bind(&self, table: Option<&Table>, sql: &str) -> Result<(ScalarExpr, DataType)> {
+        let view = SessionCatalog {
+            catalog: self.catalog,
+            path: self.path,
+        };
+        let info = table.map(table_info);
+        Binder::new(&view, self.settings.clone()).bind_standalone_expr(info.as_ref(), sql)
+    }
+}
+
+impl ConstraintBinder for ExprBinder<'_> {
+    fn check(&mut self, table: &Table, sql: &str) -> Result<ScalarExpr> {
+        Ok(self.bind(Some(table), sql)?.0)
+    }
+
+    fn default(&mut self, table: &Table, column: usize) -> Result<Option<ScalarExpr>> {
+        let Some(col) = table.columns.get(column) else {
+            return Ok(None);
+        };
+        let Some(sql) = &col.default else {
+            return Ok(None);
+        };
+        let (expr, ty) = self.bind(None, sql)?;
+        if ty == col.ty {
+            return Ok(Some(expr));
+        }
+        Ok(Some(ScalarExpr::Cast {
+            expr: Box::new(expr),
+            from: ty,
+            to: col.ty.clone(),
+        }))
+    }
+}
+
+/// Everything a statement's execution borrows from the session.
+pub(super) struct Env<'a> {
+    pub catalog: &'a Catalog,
+    pub path: &'a SearchPath,
+    pub settings: &'a Settings,
+    pub store: &'a mut TableStore,
+    pub sequences: &'a mut SequenceSession,
+    pub rng: &'a mut Prng,
+}
+
+impl Env<'_> {
+    /// Binds and optimizes a statement; `None` for statements without a plan.
+    pub fn plan(
+        &self,
+        stmt: &Statement,
+        params: &[DataType],
+    ) -> Result<Option<(Plan, Vec<DataType>)>> {
+        let view = SessionCatalog {
+            catalog: self.catalog,
+            path: self.path,
+        };
+        let mut binder =
+            Binder::new(&view, self.settings.clone()).with_param_types(params.to_vec());
+        let Some(bound) = binder.bind_statement(stmt)? else {
+            return Ok(None);
+        };
+        let plan = optimizer::optimize(
+            bound.plan,
+            &OptContext {
+                catalog: self.catalog,
+            },
+        )?;
+        Ok(Some((plan, bound.param_types)))
+    }
+
+    /// Runs a plan to completion; returns its rows and the rows it changed.
+    pub fn run(
+        &mut self,
+        txn: &mut Transaction,
+        plan: &Plan,
+        params: &[Value],
+    ) -> Result<(Vec<Vec<Value>>, u64)> {
+        self.run_with(txn, plan, params, &mut |_, _| Ok(()))
+    }
+
+    /// Runs a plan, handing each row to `sink` as well as collecting them
+    /// only when `sink` is the default.
+    pub fn run_with(
+        &mut self,
+        txn: &mut Transaction,
+        plan: &Plan,
+        params: &[Value],
+        sink: &mut dyn FnMut(&mut Transaction, &[Value]) -> Result<()>,
+    ) -> Result<(Vec<Vec<Value>>, u64)> {
+        let mut binder = ExprBinder {
+            catalog: self.catalog,
+            path: self.path,
+            settings: self.settings,
+        };
+        let mut access = StoreAccess::new(txn, self.catalog, self.store, &mut binder);
+        access.sequences = Some((self.sequences, self.path));
+        let clock = now_micros;
+        let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
+        let mut op = exec::execute(plan, &mut ctx)?;
+        let mut rows = Vec::new();
+        while let Some(row) = op.next(&mut ctx)? {
+            rows.push(row);
+        }
+        let affected = ctx.rows_affected;
+        drop(op);
+        drop(ctx);
+        for row in &rows {
+            sink(access.txn, row)?;
+        }
+        Ok((rows, affected))
+    }
+}
+
+/// The command tag of a plan's statement, PostgreSQL's way.
+fn tag_for(plan: &Plan, rows: usize, affected: u64) -> String {
+    match &plan.node {
+        PlanNode::Insert { .. } => format!("INSERT 0 {affected}"),
+        PlanNode::Update { .. } => format!("UPDATE {affected}"),
+        PlanNode::Delete { .. } => format!("DELETE {affected}"),
+        _ => format!("SELECT {rows}"),
+    }
+}
+
+fn returns_rows(plan: &Plan) -> bool {
+    match &plan.node {
+        PlanNode::Insert { returning, .. }
+        | PlanNode::Update { returning, .. }
+        | PlanNode::Delete { returning, .. } => !returning.is_empty(),
+        _ => true,
+    }
+}
+
+/// DDL's services: binding through the binder, evaluation and queries
+/// through the executor.
+pub(super) struct Services<'a> {
+    pub path: SearchPath,
+    pub settings: &'a Settings,
+    pub store: &'a mut TableStore,
+    pub sequences: &'a mut SequenceSession,
+    pub rng: &'a mut Prng,
+    /// The catalog as of the statement's start, for index evaluation
+    /// (which the storage layer calls without a catalog).
+    pub catalog: Arc<Catalog>,
+}
+
+impl IndexEval for Services<'_> {
+    fn eval(
+        &mut self,
+        table: &Table,
+        index: &Index,
+        row: &[Value],
+        out: &mut Vec<Value>,
+    ) -> Result<bool> {
+        let binder = ExprBinder {
+            catalog: &self.catalog,
+            path: &self.path,
+            settings: self.settings,
+        };
+        let mut values = Vec::new();
+        for part in &index.parts {
+            match &part.expr {
+                IndexExpr::Column(c) => values.push(row.get(*c).cloned().unwrap_or(Value::Null)),
+                IndexExpr::Expression { sql, .. } => {
+                    let (expr, _) = binder.bind(Some(table), sql)?;
+                    values.push(eval_over_row(&expr, row, self.settings)?);
+                }
+            }
+        }
+        if let Some(pred) = &index.predicate {
+            let (expr, _) = binder.bind(Some(table), pred)?;
+            if eval_over_row(&expr, row, self.settings)? != Value::Bool(true) {
+                return Ok(false);
+            }
+        }
+        out.extend(values);
+        Ok(true)
+    }
+}
+
+/// Evaluates an expression that reads only the given row (no storage).
+fn eval_over_row(expr: &ScalarExpr, row: &[Value], settings: &Settings) -> Result<Value> {
+    let mut tables = exec::MemoryTables::default();
+    let clock = now_micros;
+    let mut rng = Prng::new(0);
+    let mut ctx = ExecContext::new(&mut tables, settings, &[], &clock, &mut rng);
+    exec::eval(expr, row, &mut ctx)
+}
+
+impl DdlServices for Services<'_> {
+    fn bind_expression(
+        &mut self,
+        catalog: &Catalog,
+        table: &Table,
+        sql: &str,
+        role: ExprRole<'_>,
+    ) -> Result<DataType> {
+        let binder = ExprBinder {
+            catalog,
+            path: &self.path,
+            settings: self.settings,
+        };
+        let on = match role {
+            ExprRole::Default { .. } => None,
+            _ => Some(table),
+        };
+        Ok(binder.bind(on, sql)?.1)
+    }
+
+    fn eval_expression(
+        &mut self,
+        catalog: &Catalog,
+        txn: &mut Transaction,
+        table: &Table,
+        sql: &str,
+        row: &[Value],
+    ) -> Result<Value> {
+        let binder = ExprBinder {
+            catalog,
+            path: &self.path,
+            settings: self.settings,
+        };
+        let (expr, _) = binder.bind(Some(table), sql)?;
+        // Defaults may call nextval: evaluate with storage at hand.
+        let mut constraints = ExprBinder {
+            catalog,
+            path: &self.path,
+            settings: self.settings,
+        };
+        let mut access = StoreAccess::new(txn, catalog, self.store, &mut constraints);
+        access.sequences = Some((self.sequences, &self.path));
+        let clock = now_micros;
+        let mut ctx = ExecContext::new(&mut access, self.settings, &[], &clock, self.rng);
+        exec::eval(&expr, row, &mut ctx)
+    }
+
+    fn describe_query(&mut self, catalog: &Catalog, query: &Query) -> Result<QueryShape> {
+        let view = SessionCatalog {
+            catalog,
+            path: &self.path,
+        };
+        let plan = Binder::new(&view, self.settings.clone()).bind_top_query(query)?;
+        let columns = plan
+            .schema
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.data_type.clone()))
+            .collect();
+        let mut depends_on = Vec::new();
+        collect_tables(&plan, &mut depends_on);
+        Ok(QueryShape {
+            columns,
+            depends_on,
+        })
+    }
+
+    fn run_query(
+        &mut self,
+        catalog: &Catalog,
+        txn: &mut Transaction,
+        query: &Query,
+        sink: &mut dyn FnMut(&mut Transaction, &[Value]) -> Result<()>,
+    ) -> Result<()> {
+        let view = SessionCatalog {
+            catalog,
+            path: &self.path,
+        };
+        let plan = Binder::new(&view, self.settings.clone()).bind_top_query(query)?;
+        let plan = optimizer::optimize(plan, &OptContext { catalog })?;
+        let mut env = Env {
+            catalog,
+            path: &self.path,
+            settings: self.settings,
+            store: self.store,
+            sequences: self.sequences,
+            rng: self.rng,
+        };
+        env.run_with(txn, &plan, &[], sink)?;
+        Ok(())
+    }
+}
+
+/// The tables a plan reads (a view's dependencies).
+fn collect_tables(plan: &Plan, out: &mut Vec<u32>) {
+    if let PlanNode::Scan { table, .. } = &plan.node {
+        if !out.contains(&table.oid) {
+            out.push(table.oid);
+        }
+    }
+    for input in plan.inputs() {
+        collect_tables(input, out);
+    }
+}
+
+impl Session {
+    /// The search path as the catalog resolves names with it.
+    pub(super) fn search_path(&self) -> SearchPath {
+        let raw = self.settings.show("search_path").unwrap_or_default();
+        let schemas = raw
+            .split(',')
+            .map(|s| s.trim().trim_matches('"').to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        SearchPath {
+            schemas,
+            user: "postgres".into(),
+            temp_schema: self.temp_schema,
+        }
+    }
+
+    /// Runs a statement that needs the catalog and storage.
+    pub(super) fn run_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        if ddl::is_ddl(stmt) {
+            return self.run_ddl(stmt);
+        }
+        match stmt {
+            Statement::Query(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_) => self.run_query(stmt, &[]),
+            Statement::Explain { options, statement } => self.explain(options, statement),
+            other => Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "{} is not supported yet",
+                super::statement_name(other)
+            )),
+        }
+    }
+
+    /// Binds, optimizes and runs a query or DML statement.
+    pub fn run_query(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
+        let path = self.search_path();
+        let catalog = self.catalog.clone();
+        let settings = self.settings.types.clone();
+        let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let mut env = Env {
+            catalog: &catalog,
+            path: &path,
+            settings: &settings,
+            store: &mut self.store,
+            sequences: &mut self.sequences,
+            rng: &mut self.rng,
+        };
+        let types: Vec<DataType> = params.iter().map(value_type).collect();
+        let Some((plan, _)) = env.plan(stmt, &types)? else {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "statement has no plan"
+            ));
+        };
+        let (rows, affected) = env.run(&mut block.txn, &plan, params)?;
+        let tag = tag_for(&plan, rows.len(), affected);
+        let returns = returns_rows(&plan);
+        Ok(StatementResult {
+            columns: if returns {
+                plan.schema.fields.clone()
+            } else {
+                Vec::new()
+            },
+            rows,
+            tag,
+            notices: Vec::new(),
+            returns_rows: returns,
+        })
+    }
+
+    fn explain(
+        &mut self,
+        options: &[crate::ast::ExplainOption],
+        stmt: &Statement,
+    ) -> Result<StatementResult> {
+        let analyze = options
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case("analyze"));
+        let path = self.search_path();
+        let catalog = self.catalog.clone();
+        let settings = self.settings.types.clone();
+        let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let mut env = Env {
+            catalog: &catalog,
+            path: &path,
+            settings: &settings,
+            store: &mut self.store,
+            sequences: &mut self.sequences,
+            rng: &mut self.rng,
+        };
+        let Some((plan, _)) = env.plan(stmt, &[])? else {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "EXPLAIN of this statement is not supported"
+            ));
+        };
+        let mut lines: Vec<String> = plan.to_string().lines().map(str::to_string).collect();
+        if analyze {
+            let start = std::time::Instant::now();
+            let (rows, _) = env.run(&mut block.txn, &plan, &[])?;
+            lines.push(format!("Rows returned: {}", rows.len()));
+            lines.push(format!(
+                "Execution Time: {:.3} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        Ok(StatementResult {
+            columns: vec![crate::plan::Field::new("QUERY PLAN", DataType::Text)],
+            rows: lines
+                .into_iter()
+                .map(|l| vec![Value::Text(l.into())])
+                .collect(),
+            tag: "EXPLAIN".into(),
+            notices: Vec::new(),
+            returns_rows: true,
+        })
+    }
+
+    fn run_ddl(&mut self, stmt: &Statement) -> Result<StatementResult> {
+        let mut path = self.search_path();
+        let settings = self.settings.types.clone();
+        let snapshot = self.catalog.clone();
+        let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let mut services = Services {
+            path: path.clone(),
+            settings: &settings,
+            store: &mut self.store,
+            sequences: &mut self.sequences,
+            rng: &mut self.rng,
+            catalog: snapshot,
+        };
+        let catalog = Arc::make_mut(&mut self.catalog);
+        let mut ctx = DdlContext {
+            catalog,
+            txn: &mut block.txn,
+            search_path: &mut path,
+            temp_number: self.id,
+            services: &mut services,
+        };
+        let outcome = ddl::execute(stmt, &mut ctx)?;
+        self.temp_schema = path.temp_schema;
+        let notices = outcome
+            .notices
+            .into_iter()
+            .map(|n| Notice {
+                severity: "NOTICE",
+                code: n.code,
+                message: n.message,
+            })
+            .collect();
+        Ok(StatementResult {
+            tag: outcome.tag,
+            notices,
+            ..StatementResult::default()
+        })
+    }
+}
+
+/// The type a parameter value was given as.
+fn value_type(v: &Value) -> DataType {
+    match v {
+        Value::Bool(_) => DataType::Bool,
+        Value::Int2(_) => DataType::Int2,
+        Value::Int4(_) => DataType::Int4,
+        Value::Int8(_) => DataType::Int8,
+        Value::Float4(_) => DataType::Float4,
+        Value::Float8(_) => DataType::Float8,
+        Value::Numeric(_) => DataType::Numeric(None),
+        Value::Bytea(_) => DataType::Bytea,
+        Value::Date(_) => DataType::Date,
+        Value::Time(_) => DataType::Time,
+        Value::Timestamp(_) => DataType::Timestamp,
+        Value::TimestampTz(_) => DataType::TimestampTz,
+        Value::Interval(_) => DataType::Interval,
+        Value::Uuid(_) => DataType::Uuid,
+        Value::Json(_) => DataType::Json,
+        Value::Jsonb(_) => DataType::Jsonb,
+        _ => DataType::Unknown,
+    }
+}
