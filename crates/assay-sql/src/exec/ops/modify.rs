@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use assay_storage::{bail, err, Result, SqlState};
 
-use super::constraints::{delete_row, insert_row, update_row, Meta};
+use super::constraints::{check_deferred, delete_row, insert_row, update_row, Meta};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -64,6 +64,7 @@ fn drive(
             }
         }
     }
+    check_deferred(ctx)?;
     Ok(None)
 }
 
