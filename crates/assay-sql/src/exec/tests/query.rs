@@ -741,3 +741,38 @@ fn explain_analyze_counts_loops_of_a_lateral_inner_side() {
     assert_eq!((ctx.stats[1].rows, ctx.stats[1].loops), (3, 1));
     assert_eq!((ctx.stats[2].rows, ctx.stats[2].loops), (9, 3));
 }
+
+#[test]
+fn distinct_and_union_spill_past_work_mem() {
+    let rows = |n: i64, m: i64| {
+        values(
+            (0..n)
+                .map(|k| vec![if k % 97 == 0 { N } else { i(k % m) }, t("pad")])
+                .collect(),
+        )
+    };
+    let distinct = plan(
+        PlanNode::Distinct {
+            input: Box::new(rows(3000, 700)),
+            on: None,
+        },
+        2,
+    );
+    let union = plan(
+        PlanNode::SetOp {
+            kind: SetOpKind::Union,
+            all: false,
+            left: Box::new(rows(2000, 500)),
+            right: Box::new(rows(2000, 900)),
+        },
+        2,
+    );
+    for (p, expected) in [(distinct, 701), (union, 901)] {
+        let (in_memory, runs) = run_with_work_mem(&p, 1 << 30);
+        assert_eq!(runs, 0);
+        assert_eq!(in_memory.len(), expected);
+        let (spilled, runs) = run_with_work_mem(&p, 4 * 1024);
+        assert!(runs > 0, "did not spill");
+        assert_eq!(sorted(spilled), sorted(in_memory));
+    }
+}
