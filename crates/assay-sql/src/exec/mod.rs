@@ -20,7 +20,8 @@
 //! calls is read one partition at a time out of a sort. Still held in
 //! memory: windows of different shapes, INTERSECT/EXCEPT's right side, a
 //! recursive union's seen rows, a non-lateral nested loop's inner side, and
-//! the input of INSERT/UPDATE/DELETE (read whole before writing).
+//! the input of UPDATE, DELETE and of an INSERT that reads its own target
+//! (read whole before writing).
 //!
 //! A statement that fails leaves its earlier writes in place: the caller
 //! runs each statement inside a savepoint and rolls back to it on error.
