@@ -60,7 +60,19 @@ pub struct ExecContext<'a> {
     pub(crate) outer: Vec<Row>,
     pub(crate) subqueries: HashMap<usize, CachedSubquery>,
     pub(crate) work_tables: HashMap<usize, Rc<Vec<Row>>>,
+    /// NO ACTION foreign keys to check when the statement's changes are done.
+    pub(crate) deferred_fk: Vec<DeferredCheck>,
     ticks: u32,
+}
+
+/// A parent key that lost its row (or changed) under a NO ACTION foreign
+/// key: an error at the end of the statement if the key is still
+/// referenced and no row has it again.
+#[derive(Clone, Debug)]
+pub(crate) struct DeferredCheck {
+    pub parent: std::sync::Arc<super::storage::TableMeta>,
+    pub fk: super::storage::ForeignKeyMeta,
+    pub values: Vec<Value>,
 }
 
 impl<'a> ExecContext<'a> {
@@ -88,6 +100,7 @@ impl<'a> ExecContext<'a> {
             outer: Vec::new(),
             subqueries: HashMap::new(),
             work_tables: HashMap::new(),
+            deferred_fk: Vec::new(),
             ticks: 0,
         }
     }

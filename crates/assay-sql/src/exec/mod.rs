@@ -15,9 +15,13 @@
 //! they hold by `ExecContext::work_mem`: Sort writes sorted runs to storage
 //! and merges them; hash aggregation sends rows of groups it has no room
 //! for to such a sort and aggregates them afterwards; a hash join whose
-//! build side is too big partitions both sides to storage. Window, DISTINCT,
-//! set operations and the DML operators (which read their input before
-//! writing) still buffer in memory.
+//! build side is too big partitions both sides to storage; DISTINCT and
+//! UNION send rows they cannot remember to a sort; a window shared by all
+//! calls is read one partition at a time out of a sort. Still held in
+//! memory: windows of different shapes, INTERSECT/EXCEPT's right side, a
+//! recursive union's seen rows, a non-lateral nested loop's inner side, and
+//! the input of UPDATE, DELETE and of an INSERT that reads its own target
+//! (read whole before writing).
 //!
 //! A statement that fails leaves its earlier writes in place: the caller
 //! runs each statement inside a savepoint and rolls back to it on error.

@@ -262,6 +262,7 @@ impl Builder {
                 returning,
             } => Box::new(ops::modify::InsertOp::new(
                 table.oid,
+                !super::walk::reads_table(input, table.oid),
                 self.build(input)?,
                 on_conflict.clone(),
                 returning.clone(),

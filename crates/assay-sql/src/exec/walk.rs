@@ -146,3 +146,21 @@ fn expr_reaches(expr: &ScalarExpr, level: usize) -> bool {
     });
     found
 }
+
+/// Whether `plan` (its subqueries included) reads table `oid`.
+pub(crate) fn reads_table(plan: &Plan, oid: u32) -> bool {
+    if let PlanNode::Scan { table, .. } = &plan.node {
+        if table.oid == oid {
+            return true;
+        }
+    }
+    let mut found = false;
+    node_exprs(&plan.node, &mut |e| {
+        e.visit(&mut |x| {
+            if let ScalarExpr::Subquery { plan, .. } = x {
+                found |= reads_table(plan, oid);
+            }
+        })
+    });
+    found || plan.inputs().into_iter().any(|p| reads_table(p, oid))
+}

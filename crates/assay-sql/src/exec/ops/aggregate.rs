@@ -145,14 +145,14 @@ impl AggregateOp {
             ctx.tick()?;
             let keys = HashKey(eval_row(&self.group_by, &row, ctx)?);
             let args = self.row_args(&row, ctx)?;
-            for s in 0..self.sets.len() {
+            for (s, index) in index.iter_mut().enumerate() {
                 let key = if full_set {
                     None
                 } else {
                     Some(HashKey(self.set_key(s, &keys.0)))
                 };
                 let key = key.as_ref().unwrap_or(&keys);
-                let gi = match index[s].get(key) {
+                let gi = match index.get(key) {
                     Some(&g) => g,
                     None if bytes > ctx.work_mem => {
                         let sorter = sorter
@@ -168,7 +168,7 @@ impl AggregateOp {
                     None => {
                         bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
                         groups.push(self.new_group(s, key.0.clone(), ctx)?);
-                        index[s].insert(key.clone(), groups.len() - 1);
+                        index.insert(key.clone(), groups.len() - 1);
                         groups.len() - 1
                     }
                 };

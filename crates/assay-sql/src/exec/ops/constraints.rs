@@ -2,7 +2,9 @@
 //! with PostgreSQL's messages, and running referential actions.
 //!
 //! NOT NULL and CHECK are tested before a row is written; foreign keys
-//! after (so a row may reference itself). An error leaves earlier changes
+//! after (so a row may reference itself). RESTRICT fails at once; NO ACTION
+//! is checked when the statement's changes are done (so `DELETE FROM tree`
+//! may remove a parent before its children). An error leaves earlier changes
 //! of the statement in place: the caller rolls the statement back to its
 //! savepoint, as PostgreSQL's statement atomicity requires.
 
@@ -10,7 +12,7 @@ use std::sync::Arc;
 
 use assay_storage::{err, Error, Result, SqlState};
 
-use crate::exec::context::ExecContext;
+use crate::exec::context::{DeferredCheck, ExecContext};
 use crate::exec::eval::{eval, eval_bool};
 use crate::exec::storage::{FkAction, ForeignKeyMeta, Row, TableMeta};
 use crate::types::{compare, format_value, Value};
@@ -160,8 +162,17 @@ fn referencing_actions(
         };
         for (key, row) in children {
             match action {
-                FkAction::NoAction | FkAction::Restrict => {
+                FkAction::Restrict => {
                     return Err(still_referenced(parent, &child, fk, &vals, ctx));
+                }
+                FkAction::NoAction => {
+                    let parent = ctx.tables.table(parent.oid)?;
+                    ctx.deferred_fk.push(DeferredCheck {
+                        parent,
+                        fk: fk.clone(),
+                        values: vals.clone(),
+                    });
+                    break;
                 }
                 FkAction::Cascade => match &new_vals {
                     None => delete_row(&child, &key, &row, ctx)?,
@@ -185,6 +196,37 @@ fn referencing_actions(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Runs the NO ACTION checks the statement deferred: a parent key that is
+/// gone must not be referenced any more (unless a row has it again).
+pub(crate) fn check_deferred(ctx: &mut ExecContext<'_>) -> Result<()> {
+    for check in std::mem::take(&mut ctx.deferred_fk) {
+        let fk = &check.fk;
+        if !ctx
+            .tables
+            .find_rows(check.parent.oid, &fk.ref_columns, &check.values, Some(1))?
+            .is_empty()
+        {
+            continue;
+        }
+        if ctx
+            .tables
+            .find_rows(fk.table, &fk.columns, &check.values, Some(1))?
+            .is_empty()
+        {
+            continue;
+        }
+        let child = ctx.tables.table(fk.table)?;
+        return Err(still_referenced(
+            &check.parent,
+            &child,
+            fk,
+            &check.values,
+            ctx,
+        ));
     }
     Ok(())
 }

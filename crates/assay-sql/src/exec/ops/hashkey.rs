@@ -35,13 +35,16 @@ impl Hash for HashKey {
     }
 }
 
-fn float_bits(f: f64) -> u64 {
-    if f.is_nan() {
-        u64::MAX
-    } else if f == 0.0 {
-        0
+/// Numbers hash by value whatever their type: integral values as that
+/// integer, others by their f64 bits (so `2 = 2.0 = 2::numeric` collide as
+/// they must, and integer keys hash as cheaply as possible).
+fn hash_number<H: Hasher>(f: f64, state: &mut H) {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        (f as i64).hash(state)
+    } else if f.is_nan() {
+        u64::MAX.hash(state)
     } else {
-        f.to_bits()
+        f.to_bits().hash(state)
     }
 }
 
@@ -49,14 +52,13 @@ pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
     match v {
         Value::Null => 0u8.hash(state),
         Value::Bool(b) => b.hash(state),
-        // All numbers hash by their f64 value so that equal numbers of
-        // different types (or scales) collide as they must.
-        Value::Int2(x) => float_bits(*x as f64).hash(state),
-        Value::Int4(x) => float_bits(*x as f64).hash(state),
-        Value::Int8(x) => float_bits(*x as f64).hash(state),
-        Value::Float4(x) => float_bits(*x as f64).hash(state),
-        Value::Float8(x) => float_bits(*x).hash(state),
-        Value::Numeric(n) => float_bits(n.to_f64()).hash(state),
+        Value::Int2(x) => (*x as i64).hash(state),
+        Value::Int4(x) => (*x as i64).hash(state),
+        Value::Int8(x) if x.unsigned_abs() < 9_000_000_000_000_000 / 1000 => x.hash(state),
+        Value::Int8(x) => hash_number(*x as f64, state),
+        Value::Float4(x) => hash_number(*x as f64, state),
+        Value::Float8(x) => hash_number(*x, state),
+        Value::Numeric(n) => hash_number(n.to_f64(), state),
         Value::Text(s) | Value::Json(s) => s.trim_end_matches(' ').hash(state),
         Value::Bytea(b) => b.hash(state),
         Value::Date(d) => d.hash(state),
@@ -74,5 +76,33 @@ pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
                 hash_value(item, state);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+
+    use super::HashKey;
+    use crate::types::{Numeric, Value};
+
+    fn h(v: Value) -> u64 {
+        let mut s = DefaultHasher::new();
+        HashKey(vec![v]).hash(&mut s);
+        s.finish()
+    }
+
+    #[test]
+    fn equal_numbers_of_any_type_hash_alike() {
+        let n = |s: &str| Value::numeric(Numeric::parse(s).unwrap());
+        assert_eq!(h(Value::Int4(2)), h(Value::Int8(2)));
+        assert_eq!(h(Value::Int8(2)), h(Value::Float8(2.0)));
+        assert_eq!(h(Value::Float8(2.0)), h(n("2.000")));
+        assert_eq!(h(Value::Float8(0.0)), h(Value::Float8(-0.0)));
+        assert_eq!(h(Value::Float8(f64::NAN)), h(Value::Float8(-f64::NAN)));
+        let big = 1i64 << 60;
+        assert_eq!(h(Value::Int8(big)), h(Value::Float8(big as f64)));
+        assert_eq!(h(Value::Int8(big)), h(n(&big.to_string())));
+        assert_eq!(h(Value::Float8(2.5)), h(n("2.50")));
     }
 }

@@ -3,6 +3,7 @@
 pub(crate) mod aggregate;
 pub(crate) mod basic;
 pub(crate) mod constraints;
+pub(crate) mod dedup;
 pub(crate) mod hashjoin;
 pub(crate) mod hashkey;
 pub(crate) mod join;

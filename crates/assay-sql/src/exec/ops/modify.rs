@@ -1,16 +1,18 @@
 //! INSERT (with ON CONFLICT), UPDATE and DELETE, with RETURNING.
 //!
-//! Each reads its whole input before changing anything, so a statement
-//! never sees its own changes (`INSERT INTO t SELECT * FROM t`, an UPDATE
-//! that moves rows ahead of its scan). Then it applies one input row per
-//! `next` call and returns the RETURNING row, or applies them all at once
-//! when there is no RETURNING. `ctx.rows_affected` counts changed rows.
+//! A statement must not see its own changes (`INSERT INTO t SELECT * FROM
+//! t`, an UPDATE that moves rows ahead of its scan), so UPDATE and DELETE,
+//! and an INSERT whose input reads the target table, read their whole input
+//! before changing anything; an INSERT from elsewhere streams. Each applies
+//! one input row per `next` call and returns the RETURNING row, or applies
+//! them all at once when there is no RETURNING. `ctx.rows_affected` counts
+//! changed rows.
 
 use std::collections::HashSet;
 
 use assay_storage::{bail, err, Result, SqlState};
 
-use super::constraints::{delete_row, insert_row, update_row, Meta};
+use super::constraints::{check_deferred, delete_row, insert_row, update_row, Meta};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -18,21 +20,45 @@ use crate::exec::storage::Row;
 use crate::plan::{Assignment, OnConflict, ScalarExpr};
 use crate::types::Value;
 
-/// The rows to apply and the table, read on the first call.
+/// The rows to apply and the table, set up on the first call.
 struct Pending {
     meta: Meta,
-    rows: std::vec::IntoIter<Row>,
+    rows: Source,
+}
+
+/// Where the rows to apply come from.
+enum Source {
+    /// Read whole before the first change (the input reads the target).
+    Buffered(std::vec::IntoIter<Row>),
+    /// Pulled one at a time (the input never reads the target table).
+    Streaming(BoxOp),
+}
+
+impl Source {
+    fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        match self {
+            Source::Buffered(rows) => Ok(rows.next()),
+            Source::Streaming(op) => op.next(ctx),
+        }
+    }
 }
 
 fn start(
     input: &mut Option<BoxOp>,
     table: u32,
+    stream: bool,
     ctx: &mut ExecContext<'_>,
 ) -> Result<Option<Pending>> {
     let Some(mut op) = input.take() else {
         return Ok(None);
     };
     let meta = ctx.tables.table(table)?;
+    if stream {
+        return Ok(Some(Pending {
+            meta,
+            rows: Source::Streaming(op),
+        }));
+    }
     let mut rows = Vec::new();
     while let Some(r) = op.next(ctx)? {
         ctx.tick()?;
@@ -40,7 +66,7 @@ fn start(
     }
     Ok(Some(Pending {
         meta,
-        rows: rows.into_iter(),
+        rows: Source::Buffered(rows.into_iter()),
     }))
 }
 
@@ -55,7 +81,7 @@ fn drive(
     let Some(p) = pending.as_mut() else {
         return Ok(None);
     };
-    for row in p.rows.by_ref() {
+    while let Some(row) = p.rows.next(ctx)? {
         ctx.tick()?;
         if let Some(out) = apply(&p.meta, row, ctx)? {
             ctx.rows_affected += 1;
@@ -64,6 +90,7 @@ fn drive(
             }
         }
     }
+    check_deferred(ctx)?;
     Ok(None)
 }
 
@@ -90,6 +117,8 @@ fn row_key(
 
 pub(crate) struct InsertOp {
     table: u32,
+    /// The input never reads the target table: stream it.
+    stream: bool,
     input: Option<BoxOp>,
     on_conflict: Option<OnConflict>,
     returning: Vec<ScalarExpr>,
@@ -100,12 +129,14 @@ pub(crate) struct InsertOp {
 impl InsertOp {
     pub(crate) fn new(
         table: u32,
+        stream: bool,
         input: BoxOp,
         on_conflict: Option<OnConflict>,
         returning: Vec<ScalarExpr>,
     ) -> InsertOp {
         InsertOp {
             table,
+            stream,
             input: Some(input),
             on_conflict,
             returning,
@@ -117,7 +148,7 @@ impl InsertOp {
 
 impl Operator for InsertOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        if let Some(p) = start(&mut self.input, self.table, ctx)? {
+        if let Some(p) = start(&mut self.input, self.table, self.stream, ctx)? {
             self.pending = Some(p);
         }
         let (on_conflict, returning, updated) =
@@ -229,7 +260,7 @@ impl UpdateOp {
 
 impl Operator for UpdateOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        if let Some(p) = start(&mut self.input, self.table, ctx)? {
+        if let Some(p) = start(&mut self.input, self.table, false, ctx)? {
             self.pending = Some(p);
         }
         let (assignments, returning, seen, key_pos) = (
@@ -288,7 +319,7 @@ impl DeleteOp {
 
 impl Operator for DeleteOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        if let Some(p) = start(&mut self.input, self.table, ctx)? {
+        if let Some(p) = start(&mut self.input, self.table, false, ctx)? {
             self.pending = Some(p);
         }
         let (returning, seen, key_pos) = (&self.returning, &mut self.seen, self.key_pos);

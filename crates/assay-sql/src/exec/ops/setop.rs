@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use assay_storage::{err, Result, SqlState};
 
+use super::dedup::Dedup;
 use super::hashkey::HashKey;
 use crate::exec::context::ExecContext;
 use crate::exec::eval::eval_row;
@@ -22,8 +23,9 @@ use crate::types::{compare, Value};
 pub(crate) struct DistinctOp {
     input: BoxOp,
     on: Option<Vec<ScalarExpr>>,
-    seen: HashSet<HashKey>,
+    seen: Dedup,
     last: Option<Vec<Value>>,
+    done: bool,
 }
 
 impl DistinctOp {
@@ -31,19 +33,24 @@ impl DistinctOp {
         DistinctOp {
             input,
             on,
-            seen: HashSet::default(),
+            seen: Dedup::default(),
             last: None,
+            done: false,
         }
     }
 }
 
 impl Operator for DistinctOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        while let Some(row) = self.input.next(ctx)? {
+        while !self.done {
+            let Some(row) = self.input.next(ctx)? else {
+                self.done = true;
+                break;
+            };
             ctx.tick()?;
             match &self.on {
                 None => {
-                    if self.seen.insert(HashKey(row.clone())) {
+                    if let Some(row) = self.seen.offer(row, ctx)? {
                         return Ok(Some(row));
                     }
                 }
@@ -63,7 +70,7 @@ impl Operator for DistinctOp {
                 }
             }
         }
-        Ok(None)
+        self.seen.drain(ctx)
     }
 }
 
@@ -73,7 +80,9 @@ pub(crate) struct SetOpOp {
     left: BoxOp,
     right: Option<BoxOp>,
     left_done: bool,
+    right_done: bool,
     seen: HashSet<HashKey>,
+    union_seen: Dedup,
     counts: HashMap<HashKey, usize>,
 }
 
@@ -85,7 +94,9 @@ impl SetOpOp {
             left,
             right: Some(right),
             left_done: false,
+            right_done: false,
             seen: HashSet::default(),
+            union_seen: Dedup::default(),
             counts: HashMap::default(),
         }
     }
@@ -101,16 +112,23 @@ impl SetOpOp {
                     }
                 }
             } else {
-                match self.right.as_mut() {
-                    Some(r) => match r.next(ctx)? {
-                        Some(row) => row,
-                        None => return Ok(None),
-                    },
-                    None => return Ok(None),
+                let next = match self.right.as_mut() {
+                    Some(r) if !self.right_done => r.next(ctx)?,
+                    _ => None,
+                };
+                match next {
+                    Some(row) => row,
+                    None => {
+                        self.right_done = true;
+                        return self.union_seen.drain(ctx);
+                    }
                 }
             };
             ctx.tick()?;
-            if self.all || self.seen.insert(HashKey(row.clone())) {
+            if self.all {
+                return Ok(Some(row));
+            }
+            if let Some(row) = self.union_seen.offer(row, ctx)? {
                 return Ok(Some(row));
             }
         }

@@ -41,36 +41,32 @@ pub(crate) fn eval_keys(
 /// Orders two rows' key values by the keys' directions and NULL placement.
 pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     for ((x, y), k) in a.iter().zip(b).zip(keys) {
-        let ord = match (x.is_null(), y.is_null()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => {
-                if k.nulls_first {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                }
-            }
-            (false, true) => {
-                if k.nulls_first {
-                    Ordering::Greater
-                } else {
-                    Ordering::Less
-                }
-            }
-            (false, false) => {
-                let o = fast_compare(x, y);
-                if k.descending {
-                    o.reverse()
-                } else {
-                    o
-                }
-            }
-        };
+        let ord = compare_one(x, y, k);
         if ord != Ordering::Equal {
             return ord;
         }
     }
     Ordering::Equal
+}
+
+/// Orders two values of one sort key.
+#[inline]
+fn compare_one(x: &Value, y: &Value, k: &SortKey) -> Ordering {
+    match (x.is_null(), y.is_null()) {
+        (true, true) => Ordering::Equal,
+        (true, false) if k.nulls_first => Ordering::Less,
+        (true, false) => Ordering::Greater,
+        (false, true) if k.nulls_first => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => {
+            let o = fast_compare(x, y);
+            if k.descending {
+                o.reverse()
+            } else {
+                o
+            }
+        }
+    }
 }
 
 /// `types::compare`, with the common same-type cases first.
@@ -106,9 +102,39 @@ pub(crate) fn row_size(row: &[Value]) -> usize {
 }
 
 /// A buffered row: its keys, then the row itself.
+/// The first key is kept inline: comparing entries on it touches no other
+/// memory, which is most of a sort's time.
 struct Entry {
-    keys: Vec<Value>,
+    first: Value,
+    rest: Vec<Value>,
     row: Row,
+}
+
+impl Entry {
+    fn new(mut keys: Vec<Value>, row: Row) -> Entry {
+        if keys.len() <= 1 {
+            let first = keys.pop().unwrap_or(Value::Null);
+            return Entry {
+                first,
+                rest: Vec::new(),
+                row,
+            };
+        }
+        let first = keys.remove(0);
+        Entry {
+            first,
+            rest: keys,
+            row,
+        }
+    }
+
+    fn compare(&self, other: &Entry, keys: &[SortKey]) -> Ordering {
+        match keys.split_first() {
+            None => Ordering::Equal,
+            Some((k, rest)) => compare_one(&self.first, &other.first, k)
+                .then_with(|| compare_keys(&self.rest, &other.rest, rest)),
+        }
+    }
 }
 
 /// Sorts rows by precomputed key values within `work_mem`, spilling sorted
@@ -136,8 +162,7 @@ impl ExternalSorter {
 
     fn sort(&mut self) {
         let keys = &self.keys;
-        self.buf
-            .sort_by(|a, b| compare_keys(&a.keys, &b.keys, keys));
+        self.buf.sort_by(|a, b| a.compare(b, keys));
     }
 
     /// Adds a row with its key values.
@@ -147,20 +172,36 @@ impl ExternalSorter {
         row: Row,
         ctx: &mut ExecContext<'_>,
     ) -> Result<()> {
+        self.push_entry(Entry::new(keys, row), ctx)
+    }
+
+    /// Adds a row evaluating the sort keys over it.
+    pub(crate) fn push_row(&mut self, row: Row, ctx: &mut ExecContext<'_>) -> Result<()> {
+        let (first, rest) = match self.keys.split_first() {
+            None => (Value::Null, Vec::new()),
+            Some((k, rest)) => (eval(&k.expr, &row, ctx)?, eval_keys(rest, &row, ctx)?),
+        };
+        self.push_entry(Entry { first, rest, row }, ctx)
+    }
+
+    fn push_entry(&mut self, entry: Entry, ctx: &mut ExecContext<'_>) -> Result<()> {
+        let width = self.keys.len();
         match self.keep {
             Some(n) => {
-                self.buf.push(Entry { keys, row });
+                self.buf.push(entry);
                 if self.buf.len() >= 2 * n.max(16) {
                     self.sort();
                     self.buf.truncate(n);
                 }
             }
             None => {
-                self.bytes += row_size(&row) + row_size(&keys);
-                self.buf.push(Entry { keys, row });
+                self.bytes += row_size(&entry.row)
+                    + value_size(&entry.first)
+                    + entry.rest.iter().map(value_size).sum::<usize>();
+                self.buf.push(entry);
                 if self.bytes > ctx.work_mem && self.buf.len() > 1 {
                     self.sort();
-                    let rows = self.buf.drain(..).map(join_entry).collect();
+                    let rows = self.buf.drain(..).map(|e| join_entry(e, width)).collect();
                     self.runs.push(ctx.tables.spill_write(rows)?);
                     self.bytes = 0;
                 }
@@ -194,7 +235,7 @@ impl ExternalSorter {
         sources.push(Source {
             run: None,
             next: 0,
-            chunk: self.buf.into_iter().map(join_entry).collect(),
+            chunk: self.buf.into_iter().map(|e| join_entry(e, width)).collect(),
             done: true,
         });
         SortedRows {
@@ -245,15 +286,19 @@ impl SortOp {
         let mut sorter = ExternalSorter::new(self.keys.clone(), self.limit.map(|l| l as usize));
         while let Some(row) = self.input.next(ctx)? {
             ctx.tick()?;
-            let keys = eval_keys(&self.keys, &row, ctx)?;
-            sorter.push(keys, row, ctx)?;
+            sorter.push_row(row, ctx)?;
         }
         Ok(sorter.finish())
     }
 }
 
-fn join_entry(e: Entry) -> Row {
-    let mut r = e.keys;
+/// A spilled row: the keys, then the row.
+fn join_entry(e: Entry, width: usize) -> Row {
+    let mut r = Vec::with_capacity(width + e.row.len());
+    if width > 0 {
+        r.push(e.first);
+        r.extend(e.rest);
+    }
     r.extend(e.row);
     r
 }

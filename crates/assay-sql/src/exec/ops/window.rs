@@ -1,8 +1,11 @@
 //! Window functions and aggregates over window frames.
 //!
-//! The operator reads its whole input, then for each call sorts the rows by
-//! (PARTITION BY, ORDER BY) — stably, so ties keep input order — and walks
-//! each partition: peer groups are runs of rows equal on ORDER BY, a row's
+//! When every call has the same window (the usual case), the input is
+//! sorted once by (PARTITION BY, ORDER BY) through an external sort that
+//! spills past `work_mem`, and read back one partition at a time: only a
+//! partition is held in memory. Otherwise the operator reads its whole
+//! input and sorts it for each call. The sorts are stable, so ties keep
+//! input order. Each partition is walked so: peer groups are runs of rows equal on ORDER BY, a row's
 //! frame follows from the frame clause (ROWS counts rows, GROUPS counts peer
 //! groups, RANGE compares ORDER BY values with offsets), and EXCLUDE cuts
 //! the current row, its group, or its ties out of the frame, which may split
@@ -16,7 +19,7 @@ use std::ops::Range;
 
 use assay_storage::{bail, Result, SqlState};
 
-use super::sort::{compare_keys, eval_keys};
+use super::sort::{compare_keys, eval_keys, ExternalSorter, SortedRows};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -29,45 +32,134 @@ pub(crate) struct WindowOp {
     input: Option<BoxOp>,
     calls: Vec<WindowCall>,
     output: std::vec::IntoIter<Row>,
+    /// When every call has the same window: the input sorted by it (with
+    /// spilling), read one partition at a time.
+    stream: Option<Stream>,
+}
+
+struct Stream {
+    part_keys: Vec<SortKey>,
+    sorted: Option<SortedRows>,
+    /// The first row of the next partition, already read.
+    pending: Option<Row>,
+}
+
+fn partition_keys(call: &WindowCall) -> Vec<SortKey> {
+    call.partition_by
+        .iter()
+        .map(|e| SortKey {
+            expr: e.clone(),
+            descending: false,
+            nulls_first: false,
+        })
+        .collect()
 }
 
 impl WindowOp {
     pub(crate) fn new(input: BoxOp, calls: Vec<WindowCall>) -> WindowOp {
+        let window = |c: &WindowCall| format!("{:?}{:?}", c.partition_by, c.order_by);
+        let shared = calls
+            .first()
+            .is_some_and(|c0| calls.iter().all(|c| window(c) == window(c0)));
+        let stream = shared.then(|| Stream {
+            part_keys: partition_keys(&calls[0]),
+            sorted: None,
+            pending: None,
+        });
         WindowOp {
             input: Some(input),
             calls,
             output: Vec::new().into_iter(),
+            stream,
         }
+    }
+
+    /// Every call over `rows`; the rows come back in window order with the
+    /// calls' values appended.
+    fn compute(&self, rows: Vec<Row>, ctx: &mut ExecContext<'_>) -> Result<Vec<Row>> {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut results: Vec<Vec<Value>> = Vec::with_capacity(self.calls.len());
+        for call in &self.calls {
+            let (vals, ord) = eval_call(call, &rows, ctx)?;
+            results.push(vals);
+            order = ord;
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+        for i in order {
+            let mut row = rows[i].take().unwrap_or_default();
+            for r in &results {
+                row.push(r[i].clone());
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    /// The next partition of the sorted input, or `None` at the end.
+    fn next_partition(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        let Some(stream) = self.stream.as_mut() else {
+            return Ok(None);
+        };
+        let Some(sorted) = stream.sorted.as_mut() else {
+            return Ok(None);
+        };
+        let first = match stream.pending.take() {
+            Some(r) => r,
+            None => match sorted.next(ctx)? {
+                Some(r) => r,
+                None => return Ok(None),
+            },
+        };
+        let exprs: Vec<_> = stream.part_keys.iter().map(|k| k.expr.clone()).collect();
+        let key = eval_row(&exprs, &first, ctx)?;
+        let mut rows = vec![first];
+        while let Some(r) = sorted.next(ctx)? {
+            ctx.tick()?;
+            let k = eval_row(&exprs, &r, ctx)?;
+            if compare_keys(&k, &key, &stream.part_keys) != Ordering::Equal {
+                stream.pending = Some(r);
+                break;
+            }
+            rows.push(r);
+        }
+        Ok(Some(rows))
     }
 }
 
 impl Operator for WindowOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         if let Some(mut input) = self.input.take() {
-            let mut rows = Vec::new();
-            while let Some(r) = input.next(ctx)? {
-                ctx.tick()?;
-                rows.push(r);
-            }
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            let mut results: Vec<Vec<Value>> = Vec::with_capacity(self.calls.len());
-            for call in &self.calls {
-                let (vals, ord) = eval_call(call, &rows, ctx)?;
-                results.push(vals);
-                order = ord;
-            }
-            let mut out = Vec::with_capacity(rows.len());
-            let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-            for i in order {
-                let mut row = rows[i].take().unwrap_or_default();
-                for r in &results {
-                    row.push(r[i].clone());
+            match self.stream.as_mut() {
+                Some(stream) => {
+                    let mut keys = stream.part_keys.clone();
+                    keys.extend(self.calls[0].order_by.iter().cloned());
+                    let mut sorter = ExternalSorter::new(keys, None);
+                    while let Some(r) = input.next(ctx)? {
+                        ctx.tick()?;
+                        sorter.push_row(r, ctx)?;
+                    }
+                    stream.sorted = Some(sorter.finish());
                 }
-                out.push(row);
+                None => {
+                    let mut rows = Vec::new();
+                    while let Some(r) = input.next(ctx)? {
+                        ctx.tick()?;
+                        rows.push(r);
+                    }
+                    self.output = self.compute(rows, ctx)?.into_iter();
+                }
             }
-            self.output = out.into_iter();
         }
-        Ok(self.output.next())
+        loop {
+            if let Some(row) = self.output.next() {
+                return Ok(Some(row));
+            }
+            match self.next_partition(ctx)? {
+                Some(rows) => self.output = self.compute(rows, ctx)?.into_iter(),
+                None => return Ok(None),
+            }
+        }
     }
 }
 
@@ -92,15 +184,7 @@ fn eval_call(
             None => true,
         });
     }
-    let part_keys: Vec<SortKey> = call
-        .partition_by
-        .iter()
-        .map(|e| SortKey {
-            expr: e.clone(),
-            descending: false,
-            nulls_first: false,
-        })
-        .collect();
+    let part_keys = partition_keys(call);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {
         compare_keys(&part[a], &part[b], &part_keys)

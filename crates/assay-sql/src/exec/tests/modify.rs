@@ -329,3 +329,90 @@ fn primary_key_range_scan() {
         vec![vec![i(30)], vec![i(40)], vec![i(60)]]
     );
 }
+
+#[test]
+fn no_action_is_checked_at_the_end_of_the_statement() {
+    // tree(id primary key, parent references tree(id)) with (1,NULL),(2,1),(3,2).
+    const T: u32 = 200;
+    let fk = ForeignKeyMeta {
+        name: "tree_parent_fkey".into(),
+        table: T,
+        columns: vec![1],
+        ref_table: T,
+        ref_columns: vec![0],
+        on_delete: FkAction::NoAction,
+        on_update: FkAction::NoAction,
+    };
+    let mut tables = MemoryTables::new();
+    tables.create_table(
+        TableMeta {
+            oid: T,
+            name: "tree".into(),
+            columns: vec![column("id", true), column("parent", false)],
+            checks: vec![],
+            foreign_keys: vec![fk.clone()],
+            referenced_by: vec![fk],
+        },
+        Some(vec![0]),
+    );
+    let tree = TableRef {
+        oid: T,
+        name: "tree".into(),
+    };
+    let rows = vec![vec![i(1), N], vec![i(2), i(1)], vec![i(3), i(2)]];
+    let ins = plan(
+        PlanNode::Insert {
+            table: tree.clone(),
+            input: Box::new(values(rows)),
+            on_conflict: None,
+            returning: vec![],
+        },
+        0,
+    );
+    run_on(&mut tables, &ins).unwrap();
+    let delete = |filter: Option<ScalarExpr>| {
+        let mut input = plan(
+            PlanNode::Scan {
+                table: tree.clone(),
+                access: Access::Full,
+                filter,
+                projection: Some(vec![0, 1, 2]),
+            },
+            3,
+        );
+        input.schema.fields[2] = crate::plan::Field::new("ctid", DataType::Bytea);
+        plan(
+            PlanNode::Delete {
+                table: tree.clone(),
+                input: Box::new(input),
+                returning: vec![],
+            },
+            0,
+        )
+    };
+    // PostgreSQL 15: deleting only the root fails ...
+    let err = run_on(
+        &mut tables,
+        &delete(Some(cmp(CmpOp::Eq, col(0), lit(i(1))))),
+    )
+    .unwrap_err();
+    assert_eq!(err.message(), "update or delete on table \"tree\" violates foreign key constraint \"tree_parent_fkey\" on table \"tree\"");
+    assert_eq!(
+        err.detail(),
+        Some("Key (id)=(1) is still referenced from table \"tree\".")
+    );
+    // ... (the caller rolls the statement back; the fake has no savepoints,
+    // so put the root back) while deleting every row succeeds.
+    let root = plan(
+        PlanNode::Insert {
+            table: tree.clone(),
+            input: Box::new(values(vec![vec![i(1), N]])),
+            on_conflict: None,
+            returning: vec![],
+        },
+        0,
+    );
+    run_on(&mut tables, &root).unwrap();
+    run_on(&mut tables, &delete(None)).unwrap();
+    assert!(tables.rows(T).is_empty());
+}

@@ -663,3 +663,116 @@ fn hash_join_partitions_to_storage_for_every_kind() {
         assert_eq!(sorted(spilled), sorted(in_memory), "{kind:?}");
     }
 }
+
+#[test]
+fn streaming_operators_do_not_buffer() {
+    // generate_series(1, 10^18) through Filter, Project and Limit ends at
+    // once: nothing below the Limit reads ahead.
+    let series = plan(
+        PlanNode::FunctionScan {
+            name: "generate_series".into(),
+            func: generate_series(),
+            args: vec![lit(i(1)), lit(i(1_000_000_000_000_000_000))],
+            ordinality: false,
+        },
+        1,
+    );
+    let odd = ScalarExpr::Binary {
+        op: BinaryOp::Mod,
+        left: Box::new(col(0)),
+        right: Box::new(lit(i(2))),
+        data_type: DataType::Int8,
+    };
+    let f = filter(series, cmp(CmpOp::Eq, odd, lit(i(1))));
+    let p = plan(
+        PlanNode::Project {
+            input: Box::new(f),
+            exprs: vec![add(col(0), lit(i(100)))],
+        },
+        1,
+    );
+    let l = plan(
+        PlanNode::Limit {
+            input: Box::new(p),
+            limit: Some(lit(i(3))),
+            offset: Some(lit(i(1))),
+            with_ties: vec![],
+        },
+        1,
+    );
+    assert_eq!(
+        run(&l).unwrap(),
+        vec![vec![i(103)], vec![i(105)], vec![i(107)]]
+    );
+}
+
+#[test]
+fn explain_analyze_counts_loops_of_a_lateral_inner_side() {
+    let right = plan(
+        PlanNode::FunctionScan {
+            name: "generate_series".into(),
+            func: generate_series(),
+            args: vec![lit(i(1)), ScalarExpr::Outer { depth: 1, index: 0 }],
+            ordinality: false,
+        },
+        1,
+    );
+    let p = plan(
+        PlanNode::Join {
+            left: Box::new(values(vec![vec![i(2)], vec![i(3)], vec![i(4)]])),
+            right: Box::new(right),
+            kind: JoinKind::Inner,
+            condition: None,
+            algorithm: JoinAlgorithm::NestedLoop,
+            lateral: true,
+        },
+        2,
+    );
+    let mut tables = MemoryTables::new();
+    let settings = Settings::default();
+    let clock = || 0i64;
+    let mut rng = Prng::new(1);
+    let mut ctx = ExecContext::new(&mut tables, &settings, &[], &clock, &mut rng);
+    ctx.analyze = true;
+    let rows = crate::exec::collect(&p, &mut ctx).unwrap();
+    assert_eq!(rows.len(), 9);
+    // Pre-order: join, values, function scan.
+    assert_eq!((ctx.stats[0].rows, ctx.stats[0].loops), (9, 1));
+    assert_eq!((ctx.stats[1].rows, ctx.stats[1].loops), (3, 1));
+    assert_eq!((ctx.stats[2].rows, ctx.stats[2].loops), (9, 3));
+}
+
+#[test]
+fn distinct_and_union_spill_past_work_mem() {
+    let rows = |n: i64, m: i64| {
+        values(
+            (0..n)
+                .map(|k| vec![if k % 97 == 0 { N } else { i(k % m) }, t("pad")])
+                .collect(),
+        )
+    };
+    let distinct = plan(
+        PlanNode::Distinct {
+            input: Box::new(rows(3000, 700)),
+            on: None,
+        },
+        2,
+    );
+    let union = plan(
+        PlanNode::SetOp {
+            kind: SetOpKind::Union,
+            all: false,
+            left: Box::new(rows(2000, 500)),
+            right: Box::new(rows(2000, 900)),
+        },
+        2,
+    );
+    for (p, expected) in [(distinct, 701), (union, 901)] {
+        let (in_memory, runs) = run_with_work_mem(&p, 1 << 30);
+        assert_eq!(runs, 0);
+        assert_eq!(in_memory.len(), expected);
+        let (spilled, runs) = run_with_work_mem(&p, 4 * 1024);
+        assert!(runs > 0, "did not spill");
+        assert_eq!(sorted(spilled), sorted(in_memory));
+    }
+}

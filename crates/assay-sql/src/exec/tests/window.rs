@@ -281,3 +281,60 @@ fn range_offsets_with_nulls_at_either_end() {
     ];
     assert_eq!(sorted(got), sorted(expected));
 }
+
+#[test]
+fn a_shared_window_streams_partitions_from_a_spilling_sort() {
+    use crate::exec::{collect, ExecContext, MemoryTables};
+    use crate::functions::Prng;
+    use crate::types::Settings;
+    // 40 partitions of 100 rows: row_number and a running sum per partition.
+    let rows: Vec<Vec<Value>> = (0..4000).map(|k| vec![i(k % 40), i(k)]).collect();
+    let w = |func, args| WindowCall {
+        func,
+        args,
+        partition_by: vec![col(0)],
+        order_by: vec![asc(col(1))],
+        frame: WindowFrame::default_frame(),
+        filter: None,
+        data_type: DataType::Int8,
+    };
+    let p = plan(
+        PlanNode::Window {
+            input: Box::new(values(rows)),
+            calls: vec![w(row_number(), vec![]), w(sum(), vec![col(1)])],
+        },
+        4,
+    );
+    let mut tables = MemoryTables::new();
+    let settings = Settings::default();
+    let clock = || 0i64;
+    let mut rng = Prng::new(1);
+    let mut ctx = ExecContext::new(&mut tables, &settings, &[], &clock, &mut rng);
+    ctx.work_mem = 16 * 1024;
+    let got = collect(&p, &mut ctx).unwrap();
+    drop(ctx);
+    assert!(tables.runs_written > 0, "did not spill");
+    assert_eq!(got.len(), 4000);
+    // Partition g holds g, g+40, g+80, …: the r-th row (1-based) is
+    // g + 40(r-1), and the running sum is r*g + 40*r(r-1)/2.
+    for row in &got {
+        let (Value::Int8(g), Value::Int8(x), Value::Int8(r), Value::Int8(s)) =
+            (&row[0], &row[1], &row[2], &row[3])
+        else {
+            panic!("bad row {row:?}")
+        };
+        assert_eq!(*x, g + 40 * (r - 1));
+        assert_eq!(*s, r * g + 40 * r * (r - 1) / 2);
+    }
+    // Window order: by partition, then by the ORDER BY key.
+    let order: Vec<(i64, i64)> = got
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (Value::Int8(a), Value::Int8(b)) => (*a, *b),
+            _ => (0, 0),
+        })
+        .collect();
+    let mut expected = order.clone();
+    expected.sort();
+    assert_eq!(order, expected);
+}
