@@ -17,7 +17,7 @@ use crate::ast::{self, Expr, SelectItem, SetExpr};
 use crate::plan::{
     Assignment, Field, JoinKind, OnConflict, Plan, PlanNode, ScalarExpr, Schema, TableRef,
 };
-use crate::types::Value;
+use crate::types::{DataType, Value};
 
 impl Binder<'_> {
     fn target_table(&mut self, name: &ast::ObjectName) -> Result<TableInfo> {
@@ -446,12 +446,38 @@ impl Binder<'_> {
         from: &[ast::TableRef],
         where_clause: Option<&Expr>,
     ) -> Result<(Plan, Scope)> {
+        // The target's scan also yields each row's key, named `ctid`, right
+        // after the table's columns: UPDATE and DELETE find rows by it. The
+        // scope does not see it; a projection moves it after any FROM
+        // columns so that positions match the scope.
+        let width = table.columns.len();
         let mut plan = scan_plan(table, relation);
+        if let PlanNode::Scan { projection, .. } = &mut plan.node {
+            *projection = Some((0..=width).collect());
+        }
+        plan.schema.fields.push(Field::new("ctid", DataType::Bytea));
         let mut scope = table_scope(table, relation);
         if !from.is_empty() {
+            // Scope positions count the table's columns only, which the
+            // projection below restores.
             let (fp, fs) = self.bind_from(from)?;
             (plan, scope) = join_plans(plan, scope, fp, fs, JoinKind::Inner, None, false)?;
         }
+        let total = plan.schema.len();
+        let mut order: Vec<usize> = (0..width).chain(width + 1..total).collect();
+        order.push(width);
+        let fields = order
+            .iter()
+            .map(|&i| plan.schema.fields[i].clone())
+            .collect();
+        let exprs = order.into_iter().map(ScalarExpr::Column).collect();
+        plan = Plan::new(
+            PlanNode::Project {
+                input: Box::new(plan),
+                exprs,
+            },
+            Schema::new(fields),
+        );
         if let Some(w) = where_clause {
             let mut cx = ExprCtx::new(&scope, "WHERE");
             let t = self.bind_expr(w, &mut cx)?;

@@ -7,7 +7,8 @@
 //!   rest join the join condition. Over a left join (and semi and anti
 //!   joins), only left-only conjuncts move.
 //! - An inner join's own condition is split the same way.
-//! - `Filter` over `Filter` merges.
+//! - `Filter` over `Filter` merges; over a `Project` it moves below when
+//!   its columns pass through the projection unchanged.
 //!
 //! Conjuncts with subqueries stay where they are (their outer references
 //! would need rewriting), as do filters over anything else.
@@ -86,22 +87,80 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
             table,
             access,
             filter,
-            projection: None,
+            projection,
         } => {
+            // A scan's filter reads the table row; with a projection, the
+            // conditions' columns map through it (the row key, `ctid`, is not
+            // in the table row, so conditions on it stay above).
             let mut all: Vec<ScalarExpr> = filter.map(conjuncts).unwrap_or_default();
-            all.extend(conds);
+            let mut keep = Vec::new();
+            for mut c in conds {
+                match &projection {
+                    None => all.push(c),
+                    Some(proj) => {
+                        let mut ok = true;
+                        c.visit(&mut |e| {
+                            if let ScalarExpr::Column(i) = e {
+                                let is_key = schema.fields.get(*i).is_none_or(|f| f.name == "ctid");
+                                ok &= proj.get(*i).is_some() && !is_key;
+                            }
+                        });
+                        if ok {
+                            map_columns(&mut c, &|i| proj[i]);
+                            all.push(c);
+                        } else {
+                            keep.push(c);
+                        }
+                    }
+                }
+            }
             let node = PlanNode::Scan {
                 table,
                 access,
                 filter: conjoin(all),
-                projection: None,
+                projection,
             };
-            Plan {
-                node,
-                schema,
-                rows,
-                cost,
+            wrap_filter(
+                Plan {
+                    node,
+                    schema,
+                    rows,
+                    cost,
+                },
+                keep,
+            )
+        }
+        PlanNode::Project { input, exprs } => {
+            // Conditions over columns the projection passes through unchanged
+            // move below it.
+            let (mut below, mut keep) = (Vec::new(), Vec::new());
+            for mut c in conds {
+                let mut ok = true;
+                c.visit(&mut |e| {
+                    if let ScalarExpr::Column(i) = e {
+                        ok &= matches!(exprs.get(*i), Some(ScalarExpr::Column(_)));
+                    }
+                });
+                if ok {
+                    map_columns(&mut c, &|i| match exprs[i] {
+                        ScalarExpr::Column(j) => j,
+                        _ => i,
+                    });
+                    below.push(c);
+                } else {
+                    keep.push(c);
+                }
             }
+            let input = Box::new(push_into(*input, below));
+            wrap_filter(
+                Plan {
+                    node: PlanNode::Project { input, exprs },
+                    schema,
+                    rows,
+                    cost,
+                },
+                keep,
+            )
         }
         PlanNode::Filter { input, predicate } => {
             let mut all = conjuncts(predicate);
