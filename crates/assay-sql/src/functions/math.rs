@@ -38,7 +38,9 @@ pub(crate) fn register(b: &mut Builder) {
         Ok(Value::numeric(numeric(&a[0])?.round(0)))
     });
     b.scalar("round", &[Numeric, Int4], Numeric, |_, a, _| {
-        Ok(Value::numeric(numeric(&a[0])?.round(int(&a[1])?)))
+        Ok(Value::numeric(
+            numeric(&a[0])?.round(int(&a[1])?.clamp(-2000, 2000)),
+        ))
     });
     b.scalar("trunc", &[Float8], Float8, |_, a, _| {
         Ok(Value::Float8(float(&a[0])?.trunc()))

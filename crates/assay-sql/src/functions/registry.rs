@@ -67,7 +67,7 @@ pub type WindowFn = fn(&WindowRow<'_>) -> Result<Value>;
 pub type SetFn = fn(&Resolved, &[Value], &mut EvalContext<'_>) -> Result<RowIter>;
 
 /// How a function is evaluated.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub enum Implementation {
     Scalar(ScalarFn),
     Aggregate(AggregateFn),
@@ -76,7 +76,7 @@ pub enum Implementation {
 }
 
 /// One built-in function signature (a `pg_proc` row).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct FunctionDef {
     /// Position in the catalog: a stable id for plans and caches.
     pub id: u32,
@@ -296,6 +296,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::aggregate::register(&mut b);
         super::window::register(&mut b);
         super::setof::register(&mut b);
+        super::system::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);
