@@ -56,6 +56,7 @@ mod args;
 mod array;
 mod context;
 mod datetime;
+mod datetime_format;
 mod extract;
 mod format;
 mod json;

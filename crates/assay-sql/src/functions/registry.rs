@@ -291,6 +291,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::math::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
+        super::datetime_format::register(&mut b);
         super::json::register(&mut b);
         super::array::register(&mut b);
         super::aggregate::register(&mut b);

@@ -449,6 +449,7 @@ golden! {
     json_functions => "json.txt",
     like_functions => "like.txt",
     datetime_functions => "datetime.txt",
+    to_char_functions => "to_char.txt",
 }
 
 #[test]
