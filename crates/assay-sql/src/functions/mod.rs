@@ -61,6 +61,7 @@ mod extract;
 mod format;
 mod json;
 mod math;
+mod math_numeric;
 pub mod pattern;
 mod registry;
 mod resolve;

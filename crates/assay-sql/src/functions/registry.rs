@@ -289,6 +289,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::string::register(&mut b);
         super::pattern::register(&mut b);
         super::math::register(&mut b);
+        super::math_numeric::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
         super::datetime_format::register(&mut b);

@@ -442,6 +442,7 @@ golden! {
     string_functions => "string.txt",
     pattern_functions => "pattern.txt",
     math_functions => "math.txt",
+    numeric_math_functions => "math_numeric.txt",
     resolution => "resolve.txt",
     array_functions => "array.txt",
     series_functions => "series.txt",
