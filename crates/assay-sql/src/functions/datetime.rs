@@ -346,7 +346,7 @@ fn make_date(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let (y, m, d) = (int(&a[0])?, int(&a[1])?, int(&a[2])?);
     match ymd_to_days(y, m, d) {
         Some(days) => Ok(Value::Date(days as i32)),
-        None if y == 0 || !(1..=12).contains(&m) || d < 1 || d > 31 => bail!(
+        None if y == 0 || !(1..=12).contains(&m) || !(1..=31).contains(&d) => bail!(
             SqlState::DATETIME_FIELD_OVERFLOW,
             "date field value out of range: {}-{:02}-{:02}",
             y,
@@ -379,7 +379,7 @@ fn tod_micros(h: i64, mi: i64, sec: f64) -> Option<i64> {
 /// Seconds as `make_time`'s error prints them: two integer digits.
 fn seconds_text(sec: f64) -> String {
     let t = crate::types::scalar::format_float8(sec, 1);
-    if sec >= 0.0 && sec < 10.0 {
+    if (0.0..10.0).contains(&sec) {
         format!("0{t}")
     } else {
         t

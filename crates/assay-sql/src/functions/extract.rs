@@ -122,7 +122,7 @@ fn scaled(micros: i128, scale: u32) -> Numeric {
     };
     // The value in micros has 6 implied decimals; keep `scale` of them.
     let drop = 6 - scale as usize;
-    let digits = &digits[..digits.len().saturating_sub(drop).max(0)];
+    let digits = &digits[..digits.len().saturating_sub(drop)];
     let digits = if digits.is_empty() { "0" } else { digits };
     let padded = format!("{:0>width$}", digits, width = scale as usize + 1);
     let (i, f) = padded.split_at(padded.len() - scale as usize);

@@ -146,6 +146,13 @@ pub(crate) fn format(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Re
             Some(w) => (w as usize, left_align),
             None => (0, left_align),
         };
+        // A string past PostgreSQL's 1 GB limit could not be built there.
+        if w >= 1 << 30 {
+            bail!(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                "requested length too large"
+            );
+        }
         let len = piece.chars().count();
         if len < w {
             let pad = " ".repeat(w - len);

@@ -328,7 +328,7 @@ fn to_jsonb(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
 }
 
 fn build_object(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return Err(err!(
             SqlState::INVALID_PARAMETER_VALUE,
             "argument list must have even number of elements"

@@ -38,7 +38,9 @@ pub(crate) fn register(b: &mut Builder) {
         Ok(Value::numeric(numeric(&a[0])?.round(0)))
     });
     b.scalar("round", &[Numeric, Int4], Numeric, |_, a, _| {
-        Ok(Value::numeric(numeric(&a[0])?.round(int(&a[1])?)))
+        Ok(Value::numeric(
+            numeric(&a[0])?.round(int(&a[1])?.clamp(-2000, 2000)),
+        ))
     });
     b.scalar("trunc", &[Float8], Float8, |_, a, _| {
         Ok(Value::Float8(float(&a[0])?.trunc()))
@@ -93,7 +95,6 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("log10", &[Float8], Float8, |_, a, _| {
         log_with(float(&a[0])?, f64::log10)
     });
-    b.scalar("log", &[Numeric, Numeric], Numeric, log_base);
     b.scalar("pi", &[], Float8, |_, _, _| {
         Ok(Value::Float8(std::f64::consts::PI))
     });
@@ -362,30 +363,6 @@ fn log_with(x: f64, f: fn(f64) -> f64) -> Result<Value> {
     Ok(Value::Float8(f(x)))
 }
 
-fn log_base(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let (b, x) = (float(&a[0])?, float(&a[1])?);
-    for v in [b, x] {
-        if v == 0.0 {
-            bail!(
-                SqlState::INVALID_ARGUMENT_FOR_LOG,
-                "cannot take logarithm of zero"
-            );
-        }
-        if v < 0.0 {
-            bail!(
-                SqlState::INVALID_ARGUMENT_FOR_LOG,
-                "cannot take logarithm of a negative number"
-            );
-        }
-    }
-    let r = x.ln() / b.ln();
-    if r.is_infinite() {
-        return Err(div_zero());
-    }
-    // PostgreSQL computes this in numeric with 16 significant digits.
-    Ok(Value::numeric(Numeric::from_float(r, 16)))
-}
-
 fn trig(x: f64, f: fn(f64) -> f64, domain_checked: bool) -> Result<Value> {
     if x.is_infinite() || (domain_checked && !(-1.0..=1.0).contains(&x)) {
         bail!(
@@ -548,14 +525,14 @@ fn width_bucket(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
         } else if x >= hi {
             count + 1
         } else {
-            ((c * (x - lo) / (hi - lo)) as i64 + 1).min(count)
+            ((c * (x - lo) / (hi - lo)).floor() + 1.0).min(c) as i64
         }
     } else if x > lo {
         0
     } else if x <= hi {
         count + 1
     } else {
-        ((c * (lo - x) / (lo - hi)) as i64 + 1).min(count)
+        ((c * (lo - x) / (lo - hi)).floor() + 1.0).min(c) as i64
     };
     int4_range(bucket)
 }

@@ -16,7 +16,9 @@
 //!    `format`, `json_build_object`, `pg_typeof`) take arguments as they are.
 //!    The answer is a [`Resolved`]: the [`FunctionDef`] (its `id`, kind,
 //!    [`Volatility`] and strictness), the type each argument must be cast to
-//!    before the call (`arg_types`), and the result type. Failures are
+//!    before the call (`arg_types`; for `"any"` parameters that is the
+//!    argument's own type, `unknown` included: pass such literals as text),
+//!    and the result type. Failures are
 //!    PostgreSQL's: `function f(integer) does not exist` (42883, with its
 //!    hint) and `function f(unknown) is not unique` (42725).
 //! 2. **Folding.** A call of an [`Volatility::Immutable`] function on
@@ -54,18 +56,23 @@ mod args;
 mod array;
 mod context;
 mod datetime;
+mod datetime_format;
 mod extract;
 mod format;
 mod json;
 mod math;
+mod math_numeric;
 pub mod pattern;
 mod registry;
 mod resolve;
 mod sequence;
 mod setof;
 mod string;
+mod system;
 mod window;
 
+#[cfg(test)]
+mod panic_free;
 #[cfg(test)]
 mod tests;
 

@@ -49,9 +49,110 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("regexp_like", &[Text, Text, Text], Bool, regexp_like);
     b.scalar("regexp_count", &[Text, Text], Int4, regexp_count);
     b.scalar("substring", &[Text, Text], Text, substring_regex);
-    b.scalar("textregexeq", &[Text, Text], Bool, |_, a, _| {
-        Ok(Value::Bool(regex_match(text(&a[0])?, text(&a[1])?, false)?))
+    // The functions behind the operators, under PostgreSQL's names.
+    b.scalar("like", &[Text, Text], Bool, textlike);
+    b.scalar("textlike", &[Text, Text], Bool, textlike);
+    b.scalar("notlike", &[Text, Text], Bool, |r, a, c| {
+        not(textlike(r, a, c))
     });
+    b.scalar("textnlike", &[Text, Text], Bool, |r, a, c| {
+        not(textlike(r, a, c))
+    });
+    b.scalar("texticlike", &[Text, Text], Bool, texticlike);
+    b.scalar("texticnlike", &[Text, Text], Bool, |r, a, c| {
+        not(texticlike(r, a, c))
+    });
+    b.scalar("textregexeq", &[Text, Text], Bool, textregexeq);
+    b.scalar("textregexne", &[Text, Text], Bool, |r, a, c| {
+        not(textregexeq(r, a, c))
+    });
+    b.scalar("texticregexeq", &[Text, Text], Bool, texticregexeq);
+    b.scalar("texticregexne", &[Text, Text], Bool, |r, a, c| {
+        not(texticregexeq(r, a, c))
+    });
+    b.scalar("like_escape", &[Text, Text], Text, |_, a, _| {
+        Ok(Value::text(&like_escape(text(&a[0])?, text(&a[1])?)?))
+    });
+    b.scalar("similar_to_escape", &[Text], Text, |_, a, _| {
+        Ok(Value::text(&similar_to_regex(text(&a[0])?, Some('\\'))?))
+    });
+    b.scalar("similar_to_escape", &[Text, Text], Text, |_, a, _| {
+        let esc = escape_char(text(&a[1])?)?;
+        Ok(Value::text(&similar_to_regex(text(&a[0])?, esc)?))
+    });
+}
+
+fn not(v: Result<Value>) -> Result<Value> {
+    Ok(match v? {
+        Value::Bool(b) => Value::Bool(!b),
+        other => other,
+    })
+}
+
+fn textlike(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    Ok(Value::Bool(like(
+        text(&a[0])?,
+        text(&a[1])?,
+        Some('\\'),
+        false,
+    )?))
+}
+
+fn texticlike(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    Ok(Value::Bool(like(
+        text(&a[0])?,
+        text(&a[1])?,
+        Some('\\'),
+        true,
+    )?))
+}
+
+fn textregexeq(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    Ok(Value::Bool(regex_match(text(&a[0])?, text(&a[1])?, false)?))
+}
+
+fn texticregexeq(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    Ok(Value::Bool(regex_match(text(&a[0])?, text(&a[1])?, true)?))
+}
+
+/// An `ESCAPE` string: empty (no escape) or one character.
+pub fn escape_char(e: &str) -> Result<Option<char>> {
+    let mut chars = e.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => Ok(None),
+        (Some(c), None) => Ok(Some(c)),
+        _ => Err(
+            err!(SqlState::INVALID_ESCAPE_SEQUENCE, "invalid escape string")
+                .with_hint("Escape string must be empty or one character."),
+        ),
+    }
+}
+
+/// Rewrites a pattern with escape `e` into one using `\`, as
+/// PostgreSQL's `like_escape` does for `LIKE ... ESCAPE e`.
+pub fn like_escape(pattern: &str, e: &str) -> Result<String> {
+    let Some(esc) = escape_char(e)? else {
+        return Ok(pattern.replace('\\', "\\\\"));
+    };
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == esc {
+            match chars.next() {
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                // A trailing escape stays, and LIKE rejects it if reached.
+                None => out.push('\\'),
+            }
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// Regex flags as `regexp_replace` and friends take them.
@@ -97,8 +198,8 @@ fn translate_are(pattern: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('m') => out.push_str(r"\b(?=\w)"),
-            Some('M') => out.push_str(r"\b(?<=\w)"),
+            Some('m') => out.push_str(r"\<"),
+            Some('M') => out.push_str(r"\>"),
             Some('y') => out.push_str(r"\b"),
             Some('Y') => out.push_str(r"\B"),
             Some(other) => {

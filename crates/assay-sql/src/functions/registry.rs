@@ -67,7 +67,7 @@ pub type WindowFn = fn(&WindowRow<'_>) -> Result<Value>;
 pub type SetFn = fn(&Resolved, &[Value], &mut EvalContext<'_>) -> Result<RowIter>;
 
 /// How a function is evaluated.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub enum Implementation {
     Scalar(ScalarFn),
     Aggregate(AggregateFn),
@@ -76,7 +76,7 @@ pub enum Implementation {
 }
 
 /// One built-in function signature (a `pg_proc` row).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct FunctionDef {
     /// Position in the catalog: a stable id for plans and caches.
     pub id: u32,
@@ -289,14 +289,17 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::string::register(&mut b);
         super::pattern::register(&mut b);
         super::math::register(&mut b);
+        super::math_numeric::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
+        super::datetime_format::register(&mut b);
         super::json::register(&mut b);
         super::array::register(&mut b);
         super::aggregate::register(&mut b);
         super::window::register(&mut b);
         super::setof::register(&mut b);
         super::sequence::register(&mut b);
+        super::system::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);

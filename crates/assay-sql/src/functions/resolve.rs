@@ -11,7 +11,7 @@ use super::window::WindowRow;
 use crate::types::{can_coerce_implicitly, common_type, DataType, Settings, TypeCategory, Value};
 
 /// A call resolved to one built-in function.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Resolved {
     pub def: &'static FunctionDef,
     /// The type each argument must be cast to before the call.
@@ -19,17 +19,6 @@ pub struct Resolved {
     /// The result type (the element type of each row for one-column
     /// set-returning functions).
     pub return_type: DataType,
-}
-
-impl std::fmt::Debug for Resolved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} -> {}",
-            signature(self.def.name, &self.arg_types),
-            self.return_type
-        )
-    }
 }
 
 fn signature(name: &str, args: &[DataType]) -> String {
@@ -219,14 +208,8 @@ fn candidate(def: &'static FunctionDef, args: &[DataType]) -> Result<Option<Cand
             // Polymorphic positions count as no category and no exact match.
             Some(Param::AnyElement | Param::AnyNonArray) => (elem.clone(), DataType::Unknown),
             Some(Param::AnyArray) => (array.clone(), DataType::Unknown),
-            _ => {
-                let t = if *a == DataType::Unknown {
-                    DataType::Text
-                } else {
-                    a.clone()
-                };
-                (t, a.clone())
-            }
+            // "any" takes the argument as it is, even an unknown literal.
+            _ => (a.clone(), a.clone()),
         };
         targets.push(target);
         declared.push(decl);
@@ -293,7 +276,7 @@ fn narrow(mut cands: Vec<Candidate>, args: &[DataType]) -> Vec<Candidate> {
     // Unknowns next to known arguments of one type: assume that type.
     let mut known_types = args.iter().filter(|t| **t != DataType::Unknown);
     if let Some(first) = known_types.next() {
-        if known_types.all(|t| t == first) && args.iter().any(|t| *t == DataType::Unknown) {
+        if known_types.all(|t| t == first) && args.contains(&DataType::Unknown) {
             let first = first.without_typmod();
             let same: Vec<Candidate> = cands
                 .iter()

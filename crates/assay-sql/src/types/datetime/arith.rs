@@ -57,7 +57,12 @@ pub fn timestamp_add(t: i64, iv: &Interval) -> Result<i64> {
     let mut t = t;
     if iv.months != 0 {
         let (days, tod) = split_timestamp(t);
-        t = check_ts(add_months(days, i64::from(iv.months)) * USECS_PER_DAY + tod)?;
+        let days = add_months(days, i64::from(iv.months));
+        t = check_ts(
+            days.checked_mul(USECS_PER_DAY)
+                .and_then(|d| d.checked_add(tod))
+                .ok_or_else(ts_out_of_range)?,
+        )?;
     }
     if iv.days != 0 {
         t = check_ts(t + i64::from(iv.days) * USECS_PER_DAY)?;
@@ -79,7 +84,11 @@ pub fn timestamptz_add(t: i64, iv: &Interval, zone: &Zone) -> Result<i64> {
             days = add_months(days, i64::from(iv.months));
         }
         days += i64::from(iv.days);
-        let local = check_ts(days * USECS_PER_DAY + tod)?;
+        let local = check_ts(
+            days.checked_mul(USECS_PER_DAY)
+                .and_then(|d| d.checked_add(tod))
+                .ok_or_else(ts_out_of_range)?,
+        )?;
         t = zone.local_to_utc(local);
     }
     check_ts(t.checked_add(iv.micros).ok_or_else(ts_out_of_range)?)

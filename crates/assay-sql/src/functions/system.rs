@@ -1,0 +1,31 @@
+//! System information and generators: `pg_typeof`, `gen_random_uuid`.
+
+use assay_storage::Result;
+
+use super::context::EvalContext;
+use super::registry::{Builder, T};
+use super::resolve::Resolved;
+use crate::types::Value;
+
+pub(crate) fn register(b: &mut Builder) {
+    // pg_typeof returns regtype; its text is what clients see.
+    b.scalar("pg_typeof", &[T::Any], T::Text, pg_typeof)
+        .lenient()
+        .stable();
+    b.scalar("gen_random_uuid", &[], T::Uuid, gen_random_uuid)
+        .volatile();
+}
+
+fn pg_typeof(r: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
+    Ok(Value::text(&r.arg_types[0].without_typmod().to_string()))
+}
+
+/// A version 4 (random) UUID.
+fn gen_random_uuid(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
+    let mut u = [0u8; 16];
+    u[..8].copy_from_slice(&ctx.rng.next_u64().to_le_bytes());
+    u[8..].copy_from_slice(&ctx.rng.next_u64().to_le_bytes());
+    u[6] = (u[6] & 0x0f) | 0x40;
+    u[8] = (u[8] & 0x3f) | 0x80;
+    Ok(Value::Uuid(u))
+}
