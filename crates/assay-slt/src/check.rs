@@ -19,7 +19,7 @@ pub fn format(value: &Value, t: char, settings: &Settings) -> String {
     }
     match t {
         'I' => integer(value, settings).map_or_else(|| "0".into(), |n| n.to_string()),
-        'R' => real(value, settings).map_or_else(|| "0.000".into(), |f| format_real(f)),
+        'R' => real(value, settings).map_or_else(|| "0.000".into(), format_real),
         _ => {
             let text = match value {
                 // psycopg gives Python booleans, which print as True/False.

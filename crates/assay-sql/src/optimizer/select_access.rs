@@ -104,15 +104,13 @@ fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<Bound> {
                 expr,
                 list,
                 negated: false,
-            } => {
-                if matches!(&**expr, ScalarExpr::Column(i) if *i == col)
-                    && !list.is_empty()
-                    && list
-                        .iter()
-                        .all(|v| usable_value(v) && types_match(&column.ty, schema_type(v)))
-                {
-                    out.push(Bound::In(list.clone()));
-                }
+            } if matches!(&**expr, ScalarExpr::Column(i) if *i == col)
+                && !list.is_empty()
+                && list
+                    .iter()
+                    .all(|v| usable_value(v) && types_match(&column.ty, schema_type(v))) =>
+            {
+                out.push(Bound::In(list.clone()));
             }
             _ => {}
         }

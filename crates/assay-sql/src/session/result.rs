@@ -22,7 +22,7 @@ impl Notice {
         }
     }
 
-    pub fn notice(message: impl Into<String>) -> Notice {
+    pub fn info(message: impl Into<String>) -> Notice {
         Notice {
             severity: "NOTICE",
             code: SqlState::new(b"00000"),

@@ -270,7 +270,7 @@ impl SessionSettings {
                 }
             }
             "statement_timeout" | "lock_timeout" | "idle_in_transaction_session_timeout" => {
-                parse_duration_ms(name, value).map(|ms| format_duration_ms(ms))
+                parse_duration_ms(name, value).map(format_duration_ms)
             }
             "standard_conforming_strings"
             | "default_transaction_read_only"
@@ -378,13 +378,13 @@ fn parse_duration_ms(name: &str, value: &str) -> Result<u64> {
 fn format_duration_ms(ms: u64) -> String {
     if ms == 0 {
         "0".into()
-    } else if ms % 86_400_000 == 0 {
+    } else if ms.is_multiple_of(86_400_000) {
         format!("{}d", ms / 86_400_000)
-    } else if ms % 3_600_000 == 0 {
+    } else if ms.is_multiple_of(3_600_000) {
         format!("{}h", ms / 3_600_000)
-    } else if ms % 60_000 == 0 {
+    } else if ms.is_multiple_of(60_000) {
         format!("{}min", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
