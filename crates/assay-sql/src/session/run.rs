@@ -25,9 +25,9 @@ use crate::types::{DataType, Settings, Value};
 
 /// Microseconds since 2000-01-01 UTC, PostgreSQL's epoch.
 pub(super) fn now_micros() -> i64 {
-    const PG_EPOCH_UNIX_SECS: i64 = 946_684_800;
     #[cfg(not(target_arch = "wasm32"))]
     {
+        const PG_EPOCH_UNIX_SECS: i64 = 946_684_800;
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_micros() as i64)
