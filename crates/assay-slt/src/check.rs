@@ -79,14 +79,14 @@ fn format_real(f: f64) -> String {
     }
 }
 
-/// Whether `rows` match the expected lines of a query record.
-pub fn matches(
+/// The values of `rows` as the expected block lists them: formatted for
+/// their column types, rows sorted for `rowsort`, values for `valuesort`.
+pub fn render(
     rows: &[Vec<Value>],
     types: &str,
     sort: SortMode,
-    expected: &[String],
     settings: &Settings,
-) -> bool {
+) -> Vec<String> {
     let type_of = |j: usize| types.chars().nth(j).unwrap_or('T');
     let mut formatted: Vec<Vec<String>> = rows
         .iter()
@@ -104,6 +104,18 @@ pub fn matches(
     if sort == SortMode::ValueSort {
         flat.sort();
     }
+    flat
+}
+
+/// Whether `rows` match the expected lines of a query record.
+pub fn matches(
+    rows: &[Vec<Value>],
+    types: &str,
+    sort: SortMode,
+    expected: &[String],
+    settings: &Settings,
+) -> bool {
+    let flat = render(rows, types, sort, settings);
     if let [only] = expected {
         if let Some((count, digest)) = only.split_once(" values hashing to ") {
             let mut md5 = Md5::new();

@@ -2,53 +2,41 @@
 //! in-memory database, and prints a line per file and `TOTAL passed/total`.
 //!
 //! `--json PATH` also writes the per-file figures; `--verbose` prints the
-//! first failures of each file.
+//! first failures of each file (`--all-failures`: every failure).
+//! `--disk` runs each file on a database file in a temporary directory
+//! instead. `--keep-aborted` leaves a transaction aborted by an error open,
+//! as PostgreSQL does (by default the harness rolls it back, which the
+//! conformance corpora want); the project's suite in `tests/sql` needs it.
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use assay_slt::{run_file, FileResult, Target};
-use assay_sql::session::{Engine, Session};
-use assay_sql::types::{Settings, Value};
-
-struct Assay {
-    session: Session,
-    _engine: Arc<Engine>,
-}
-
-impl Target for Assay {
-    fn run(&mut self, sql: &str) -> Result<Option<Vec<Vec<Value>>>, String> {
-        match self.session.execute(sql) {
-            Ok(mut results) => Ok(results.pop().filter(|r| r.returns_rows).map(|r| r.rows)),
-            Err(e) => {
-                // A failed statement must not leave the session in a block.
-                if self.session.transaction_status() != 'I' {
-                    let _ = self.session.execute("ROLLBACK");
-                }
-                Err(e.to_string())
-            }
-        }
-    }
-
-    fn settings(&self) -> Settings {
-        self.session.settings.types.clone()
-    }
-}
+use assay_slt::{run_file, AssayTarget, Failure, FileResult, Storage};
 
 fn main() {
     let mut files = Vec::new();
     let mut json = None;
     let mut verbose = false;
+    let mut all_failures = false;
+    let mut storage = Storage::Memory;
+    let mut rollback_on_error = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = args.next(),
             "--verbose" => verbose = true,
+            "--all-failures" => {
+                verbose = true;
+                all_failures = true;
+            }
+            "--disk" => storage = Storage::Disk,
+            "--keep-aborted" => rollback_on_error = false,
             _ => files.push(arg),
         }
     }
     if files.is_empty() {
-        eprintln!("usage: assay-slt [--verbose] [--json PATH] FILE...");
+        eprintln!(
+            "usage: assay-slt [--disk] [--keep-aborted] [--verbose|--all-failures] [--json PATH] FILE..."
+        );
         std::process::exit(2);
     }
     let (mut passed, mut total) = (0, 0);
@@ -56,15 +44,9 @@ fn main() {
     for path in &files {
         let start = Instant::now();
         let result = match std::fs::read_to_string(path) {
-            Ok(text) => match Engine::open_memory() {
-                Ok(engine) => {
-                    let mut target = Assay {
-                        session: engine.session(),
-                        _engine: engine,
-                    };
-                    run_file(&text, &mut target)
-                }
-                Err(e) => failed_file(e.to_string()),
+            Ok(text) => match AssayTarget::open(storage, rollback_on_error) {
+                Ok(mut target) => run_file(&text, &mut target),
+                Err(e) => failed_file(e),
             },
             Err(e) => failed_file(e.to_string()),
         };
@@ -74,8 +56,14 @@ fn main() {
             result.passed, result.failed, result.skipped
         );
         if verbose {
-            for (line, sql, why) in &result.first_failures {
-                println!("   line {line}: {}\n      {why}", sql.replace('\n', " "));
+            let shown = if all_failures { usize::MAX } else { 5 };
+            for f in result.failures.iter().take(shown) {
+                println!(
+                    "   line {}: {}\n      {}",
+                    f.line,
+                    f.sql.replace('\n', " "),
+                    f.why
+                );
             }
         }
         passed += result.passed;
@@ -111,7 +99,11 @@ fn main() {
 fn failed_file(why: String) -> FileResult {
     FileResult {
         failed: 1,
-        first_failures: vec![(0, String::new(), why)],
+        failures: vec![Failure {
+            line: 0,
+            sql: String::new(),
+            why,
+        }],
         ..FileResult::default()
     }
 }

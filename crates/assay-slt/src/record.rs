@@ -20,12 +20,14 @@ pub enum SortMode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
     HashThreshold(usize),
+    /// `line` is the 1-based line of the `statement` directive.
     Statement {
         ok: bool,
         sql: String,
         run: bool,
         line: usize,
     },
+    /// `line` is the 1-based line of the `query` directive.
     Query {
         types: String,
         sort: SortMode,
@@ -80,6 +82,7 @@ pub fn parse(text: &str) -> Vec<Record> {
                 ));
             }
             "statement" => {
+                let start = i;
                 let mut sql = Vec::new();
                 while i < n && !lines[i].trim().is_empty() {
                     sql.push(lines[i]);
@@ -89,11 +92,12 @@ pub fn parse(text: &str) -> Vec<Record> {
                     ok: words.get(1) == Some(&"ok"),
                     sql: sql.join("\n"),
                     run: conditions_allow(&conds),
-                    line: i,
+                    line: start,
                 });
                 conds.clear();
             }
             "query" => {
+                let start = i;
                 let types = words.get(1).unwrap_or(&"").to_string();
                 let sort = match words.get(2).copied() {
                     Some("rowsort") => SortMode::RowSort,
@@ -119,7 +123,7 @@ pub fn parse(text: &str) -> Vec<Record> {
                     sql: sql.join("\n"),
                     expected,
                     run: conditions_allow(&conds),
-                    line: i,
+                    line: start,
                 });
                 conds.clear();
             }
@@ -161,14 +165,17 @@ mod tests {
                 ..
             }
         ));
+        assert!(matches!(&records[1], Record::Statement { line: 3, .. }));
         match &records[4] {
             Record::Query {
                 sql,
                 expected,
                 sort,
                 run,
+                line,
                 ..
             } => {
+                assert_eq!(*line, 16);
                 assert_eq!(sql, "SELECT a,\n b FROM t");
                 assert_eq!(expected, &vec!["1".to_string(), "x".to_string()]);
                 assert_eq!(*sort, SortMode::ValueSort);
