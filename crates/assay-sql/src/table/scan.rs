@@ -173,6 +173,9 @@ impl RangeCursor {
 /// Rows of a table in key order (or reverse), within a key range.
 pub struct TableScan {
     inner: RangeCursor,
+    /// The table's column count: rows stored before ADD COLUMN are shorter
+    /// and read with NULL in the new columns.
+    width: usize,
 }
 
 impl TableScan {
@@ -183,6 +186,7 @@ impl TableScan {
 
     pub fn range(table: &Table, range: KeyRange, reverse: bool) -> TableScan {
         TableScan {
+            width: table.columns.len(),
             inner: RangeCursor::new(BTree::open(table.root), range, reverse),
         }
     }
@@ -199,7 +203,11 @@ impl TableScan {
 
     /// Decodes the current row into `out`.
     pub fn row_into(&self, txn: &Transaction, out: &mut Vec<Value>) -> Result<()> {
-        self.with_row(txn, |r| r.decode_into(out))
+        self.with_row(txn, |r| r.decode_into(out))?;
+        if out.len() < self.width {
+            out.resize(self.width, Value::Null);
+        }
+        Ok(())
     }
 
     /// Calls `f` with the current row's bytes (to decode some columns only).

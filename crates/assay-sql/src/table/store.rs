@@ -395,7 +395,14 @@ impl TableStore {
         out: &mut Vec<Value>,
     ) -> Result<bool> {
         match BTree::open(table.root).get_with(txn, key, |b| RowView::new(b)?.decode_into(out))? {
-            Some(r) => r.map(|_| true),
+            Some(r) => {
+                r?;
+                // Rows stored before ADD COLUMN read NULL in the new columns.
+                if out.len() < table.columns.len() {
+                    out.resize(table.columns.len(), Value::Null);
+                }
+                Ok(true)
+            }
             None => Ok(false),
         }
     }

@@ -243,14 +243,28 @@ pub(crate) fn delete_row(
     referencing_actions(meta, row, None, ctx)
 }
 
+/// Applies the columns' length and precision limits (`varchar(n)`,
+/// `char(n)`, `numeric(p,s)`) to a row about to be stored, as an
+/// assignment cast does: the binder cast values to the base types only.
+fn apply_typmods(meta: &TableMeta, row: &mut [Value], ctx: &ExecContext<'_>) -> Result<()> {
+    for (col, v) in meta.columns.iter().zip(row.iter_mut()) {
+        let base = col.data_type.without_typmod();
+        if base != col.data_type && !v.is_null() {
+            *v = crate::types::assign(v, &base, &col.data_type, ctx.settings)?;
+        }
+    }
+    Ok(())
+}
+
 /// Replaces `old` by `new` at `key`, enforcing every constraint.
 pub(crate) fn update_row(
     meta: &TableMeta,
     key: &[u8],
     old: &[Value],
-    new: Row,
+    mut new: Row,
     ctx: &mut ExecContext<'_>,
 ) -> Result<Row> {
+    apply_typmods(meta, &mut new, ctx)?;
     check_row(meta, &new, ctx)?;
     ctx.tables.update(meta.oid, key, &new)?;
     referencing_actions(meta, old, Some(&new), ctx)?;
@@ -260,9 +274,11 @@ pub(crate) fn update_row(
 
 /// Inserts a row, enforcing every constraint.
 pub(crate) fn insert_row(meta: &TableMeta, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<()> {
-    check_row(meta, row, ctx)?;
-    ctx.tables.insert(meta.oid, row)?;
-    check_references(meta, row, None, ctx)
+    let mut row = row.to_vec();
+    apply_typmods(meta, &mut row, ctx)?;
+    check_row(meta, &row, ctx)?;
+    ctx.tables.insert(meta.oid, &row)?;
+    check_references(meta, &row, None, ctx)
 }
 
 pub(crate) type Meta = Arc<TableMeta>;
