@@ -181,3 +181,21 @@ fn rows_iterate_in_order_with_columns_known_up_front() {
         .unwrap();
     assert_eq!(pairs, vec![(1, 2), (2, 4), (3, 6)]);
 }
+
+#[test]
+fn every_referenced_parameter_needs_a_value() {
+    let conn = Database::open_in_memory().unwrap().connect();
+    let e = conn
+        .query("SELECT $1::int + $2::int WHERE false", params![1])
+        .unwrap_err();
+    assert_eq!(
+        (e.code().as_str(), e.message()),
+        ("42P02", "there is no parameter $2")
+    );
+    let sum: i32 = conn
+        .query_one("SELECT $1::int + $2::int", params![1, 2])
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(sum, 3);
+}

@@ -212,3 +212,29 @@ fn connections_work_from_other_threads() {
         .unwrap();
     assert_eq!(n, 100);
 }
+
+#[test]
+fn a_second_writer_waits_for_the_busy_timeout_then_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = assay::Options::new().busy_timeout(std::time::Duration::from_millis(50));
+    let db = Database::open(dir.path().join("db"), options).unwrap();
+    let first = db.connect();
+    first
+        .execute_batch("CREATE TABLE t (x int PRIMARY KEY)")
+        .unwrap();
+    first.begin().unwrap();
+    first.execute("INSERT INTO t VALUES (1)", &[]).unwrap();
+    let second = db.connect();
+    let started = std::time::Instant::now();
+    let e = second.execute("INSERT INTO t VALUES (2)", &[]).unwrap_err();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+    assert_eq!(
+        (e.code().as_str(), e.message()),
+        ("55P03", "database is locked")
+    );
+    // Readers are not blocked, and the writer goes on.
+    assert_eq!(xs(&second), Vec::<i32>::new());
+    first.commit().unwrap();
+    second.execute("INSERT INTO t VALUES (2)", &[]).unwrap();
+    assert_eq!(xs(&first), vec![1, 2]);
+}

@@ -401,6 +401,13 @@ impl Session {
                 "statement has no plan"
             ));
         };
+        if param_types.len() > params.len() {
+            return Err(err!(
+                SqlState::UNDEFINED_PARAMETER,
+                "there is no parameter ${}",
+                params.len() + 1
+            ));
+        }
         let params = read_text_params(params, &param_types, &settings)?;
         let (rows, affected) = env.run(&mut block.txn, &plan, &params)?;
         let tag = tag_for(&plan, rows.len(), affected);
