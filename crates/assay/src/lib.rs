@@ -82,10 +82,12 @@ pub use statement::Statement;
 pub use to_value::{ToValue, Uuid};
 pub use transaction::Transaction;
 
-/// Connections move between threads; the test fails to build otherwise.
+/// Connections move between threads and a database is shared by them;
+/// the unit tests fail to build otherwise.
 #[cfg(test)]
-fn _connection_is_send() {
+fn _connections_cross_threads() {
     fn send<T: Send>() {}
+    fn shared<T: Send + Sync>() {}
     send::<Connection>();
-    send::<Database>();
+    shared::<Database>();
 }
