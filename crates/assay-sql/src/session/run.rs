@@ -358,7 +358,11 @@ impl Session {
     }
 
     /// Runs a statement that needs the catalog and storage.
-    pub(super) fn run_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
+    pub(super) fn run_statement(
+        &mut self,
+        stmt: &Statement,
+        params: &[Value],
+    ) -> Result<StatementResult> {
         if ddl::is_ddl(stmt) {
             return self.run_ddl(stmt);
         }
@@ -366,7 +370,7 @@ impl Session {
             Statement::Query(_)
             | Statement::Insert(_)
             | Statement::Update(_)
-            | Statement::Delete(_) => self.run_query(stmt, &[]),
+            | Statement::Delete(_) => self.run_query(stmt, params),
             Statement::Explain { options, statement } => self.explain(options, statement),
             other => Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -391,13 +395,21 @@ impl Session {
             rng: &mut self.rng,
         };
         let types: Vec<DataType> = params.iter().map(value_type).collect();
-        let Some((plan, _)) = env.plan(stmt, &types)? else {
+        let Some((plan, param_types)) = env.plan(stmt, &types)? else {
             return Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "statement has no plan"
             ));
         };
-        let (rows, affected) = env.run(&mut block.txn, &plan, params)?;
+        if param_types.len() > params.len() {
+            return Err(err!(
+                SqlState::UNDEFINED_PARAMETER,
+                "there is no parameter ${}",
+                params.len() + 1
+            ));
+        }
+        let params = read_text_params(params, &param_types, &settings)?;
+        let (rows, affected) = env.run(&mut block.txn, &plan, &params)?;
         let tag = tag_for(&plan, rows.len(), affected);
         let returns = returns_rows(&plan);
         Ok(StatementResult {
@@ -499,6 +511,32 @@ impl Session {
             ..StatementResult::default()
         })
     }
+}
+
+/// Text values passed for parameters the statement typed otherwise (`$1`
+/// stored into a date column) are read with that type's input function and
+/// its typmod (`numeric(10,2)`, `varchar(3)`), as PostgreSQL reads a
+/// text-format parameter of an inferred type.
+fn read_text_params<'a>(
+    params: &'a [Value],
+    types: &[DataType],
+    settings: &Settings,
+) -> Result<std::borrow::Cow<'a, [Value]>> {
+    let needs_input = |v: &Value, ty: &DataType| {
+        matches!(v, Value::Text(_)) && !matches!(ty, DataType::Text | DataType::Unknown)
+    };
+    if !params.iter().zip(types).any(|(v, ty)| needs_input(v, ty)) {
+        return Ok(std::borrow::Cow::Borrowed(params));
+    }
+    let mut read = params.to_vec();
+    for (v, ty) in read.iter_mut().zip(types) {
+        if let (true, Value::Text(text)) = (needs_input(v, ty), &*v) {
+            let base = ty.without_typmod();
+            let parsed = crate::types::parse_value(text, &base, settings)?;
+            *v = crate::types::assign(&parsed, &base, ty, settings)?;
+        }
+    }
+    Ok(std::borrow::Cow::Owned(read))
 }
 
 /// The type a parameter value was given as.
