@@ -3,9 +3,11 @@
 //! per line and a last line `worst ratio X` (ratio = Assay's time divided by
 //! the peer's, so lower is better and ≤ 1.0 meets the target).
 //!
-//! Usage: `assay-bench storage [--rows N]`.
+//! Usage: `assay-bench storage [--rows N]` (assay-storage's B+tree against
+//! SQLite) and `assay-bench sql [--rows N]` (the SQL engine against SQLite).
 
 mod report;
+mod sql;
 mod storage;
 
 fn main() {
@@ -13,8 +15,9 @@ fn main() {
     let rows = flag(&args, "--rows").unwrap_or(1_000_000);
     let result = match args.first().map(String::as_str) {
         Some("storage") => storage::run(rows),
+        Some("sql") => sql::run(rows),
         _ => {
-            eprintln!("usage: assay-bench storage [--rows N]");
+            eprintln!("usage: assay-bench storage|sql [--rows N]");
             std::process::exit(2);
         }
     };
