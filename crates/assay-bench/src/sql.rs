@@ -63,9 +63,12 @@ fn permutation(n: usize, mut seed: u64) -> Vec<i64> {
     keys
 }
 
-pub fn run(rows: usize) -> Result<()> {
+/// Runs the workloads whose names contain `only` (all when `None`; the
+/// bulk insert always runs, as the others need its rows).
+pub fn run(rows: usize, only: Option<&str>) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let wanted = |name: &str| only.is_none_or(|o| name.contains(o));
     let n = rows as i64;
     let mut report = Report::default();
     let mut failures = Vec::new();
@@ -85,87 +88,101 @@ pub fn run(rows: usize) -> Result<()> {
     report.add("insert_1txn", a, s);
 
     let probes = permutation(rows, 42);
-    let points = &probes[..POINT_SELECTS.min(rows)];
-    let (ans_a, a) = time(|| assay.point_selects(points));
-    let (ans_s, s) = time(|| sqlite_point_selects(&sqlite, points));
-    check("point selects", ans_a?, ans_s, &mut failures);
-    report.add("point_select_100k", a, s);
-
-    let starts: Vec<i64> = probes[..RANGE_SCANS.min(rows)]
-        .iter()
-        .map(|&id| id.min((n - RANGE_LEN).max(0)))
-        .collect();
-    let (ans_a, a) = time(|| assay.range_scans(&starts));
-    let (ans_s, s) = time(|| sqlite_range_scans(&sqlite, &starts));
-    check("range scans", ans_a?, ans_s, &mut failures);
-    report.add("range_scan_10k_x100", a, s);
-
-    let (ans_a, a) = time(|| assay.group_by());
-    let (ans_s, s) = time(|| sqlite_group_by(&sqlite));
-    let ans_a = ans_a?;
-    if ans_a != ans_s {
-        failures.push(format!(
-            "group by: Assay and SQLite differ ({} and {} groups; first {:?} / {:?})",
-            ans_a.len(),
-            ans_s.len(),
-            ans_a.first(),
-            ans_s.first()
-        ));
+    if wanted("point_select") {
+        let points = &probes[..POINT_SELECTS.min(rows)];
+        let (ans_a, a) = time(|| assay.point_selects(points));
+        let (ans_s, s) = time(|| sqlite_point_selects(&sqlite, points));
+        check("point selects", ans_a?, ans_s, &mut failures);
+        report.add("point_select_100k", a, s);
     }
-    report.add("group_by_k%100", a, s);
 
-    let ks: Vec<i32> = probes[..INDEX_LOOKUPS.min(rows)]
-        .iter()
-        .map(|&id| row(id, n).1)
-        .collect();
-    let (ans_a, a) = time(|| assay.index_lookups(&ks));
-    let (ans_s, s) = time(|| sqlite_index_lookups(&sqlite, &ks));
-    check("index lookups on k", ans_a?, ans_s, &mut failures);
-    report.add("index_lookup_k_100k", a, s);
+    if wanted("range_scan") {
+        let starts: Vec<i64> = probes[..RANGE_SCANS.min(rows)]
+            .iter()
+            .map(|&id| id.min((n - RANGE_LEN).max(0)))
+            .collect();
+        let (ans_a, a) = time(|| assay.range_scans(&starts));
+        let (ans_s, s) = time(|| sqlite_range_scans(&sqlite, &starts));
+        check("range scans", ans_a?, ans_s, &mut failures);
+        report.add("range_scan_10k_x100", a, s);
+    }
 
-    let (ans_a, a) = time(|| assay.join());
-    let (ans_s, s) = time(|| sqlite_join(&sqlite));
-    check("join", ans_a?, ans_s, &mut failures);
-    report.add("join_t_d", a, s);
+    if wanted("group_by") {
+        let (ans_a, a) = time(|| assay.group_by());
+        let (ans_s, s) = time(|| sqlite_group_by(&sqlite));
+        let ans_a = ans_a?;
+        if ans_a != ans_s {
+            failures.push(format!(
+                "group by: Assay and SQLite differ ({} and {} groups; first {:?} / {:?})",
+                ans_a.len(),
+                ans_s.len(),
+                ans_a.first(),
+                ans_s.first()
+            ));
+        }
+        report.add("group_by_k%100", a, s);
+    }
 
-    // Memory during a full scan whose result is one row: cold (the page
-    // cache fills as it goes) and again warm.
-    let mut scan_growth = Vec::new();
-    for pass in ["cold", "warm"] {
-        let before = rss_kib();
-        let peak_known = reset_peak_rss();
+    if wanted("index_lookup") {
+        let ks: Vec<i32> = probes[..INDEX_LOOKUPS.min(rows)]
+            .iter()
+            .map(|&id| row(id, n).1)
+            .collect();
+        let (ans_a, a) = time(|| assay.index_lookups(&ks));
+        let (ans_s, s) = time(|| sqlite_index_lookups(&sqlite, &ks));
+        check("index lookups on k", ans_a?, ans_s, &mut failures);
+        report.add("index_lookup_k_100k", a, s);
+    }
+
+    if wanted("join") {
+        let (ans_a, a) = time(|| assay.join());
+        let (ans_s, s) = time(|| sqlite_join(&sqlite));
+        check("join", ans_a?, ans_s, &mut failures);
+        report.add("join_t_d", a, s);
+    }
+
+    if wanted("full_scan") {
         let (ans_a, a) = time(|| assay.sum_scan());
-        let peak = if peak_known {
-            peak_rss_kib()
-        } else {
-            rss_kib()
-        };
-        scan_growth.push((pass, peak.saturating_sub(before)));
         let (ans_s, s) = time(|| sqlite_sum_scan(&sqlite));
         check("full-scan sum", ans_a?, ans_s, &mut failures);
-        if pass == "warm" {
-            report.add("full_scan_sum", a, s);
-        }
+        report.add("full_scan_sum", a, s);
     }
 
-    let updates = &probes[..UPDATES.min(rows)];
-    let (ans_a, a) = time(|| assay.updates(updates));
-    let (_, s) = time(|| sqlite_updates(&sqlite, updates));
-    ans_a?;
-    report.add("update_by_id_100k", a, s);
-    check(
-        "sum after updates",
-        assay.sum_scan()?,
-        sqlite_sum_scan(&sqlite),
-        &mut failures,
-    );
+    if wanted("update") {
+        let updates = &probes[..UPDATES.min(rows)];
+        let (ans_a, a) = time(|| assay.updates(updates));
+        let (_, s) = time(|| sqlite_updates(&sqlite, updates));
+        ans_a?;
+        report.add("update_by_id_100k", a, s);
+        check(
+            "sum after updates",
+            assay.sum_scan()?,
+            sqlite_sum_scan(&sqlite),
+            &mut failures,
+        );
+    }
 
     report.finish();
-    for (pass, kib) in scan_growth {
-        println!(
-            "# SELECT sum(value) FROM t ({pass}): Assay's peak resident memory grew {kib} KiB \
-             during the scan (page cache bound 65536 KiB)"
-        );
+    if wanted("memory") {
+        // A fresh engine, so the first scan starts with an empty page cache.
+        drop(assay);
+        drop(engine);
+        let engine = Engine::open(&OsVfs, &path("t.assay"), PagerOptions::default())
+            .map_err(|e| e.to_string())?;
+        let mut assay = AssayBench::new(engine.session());
+        let file_kib = db_kib(dir.path());
+        println!("# memory (t.assay and its WAL: {file_kib} KiB; page cache bound 65536 KiB; the cold pass reuses heap the dropped engine freed):");
+        for (what, sql) in [
+            ("sum, cold cache", "SELECT sum(value) FROM t"),
+            ("sum, warm cache", "SELECT sum(value) FROM t"),
+            ("all rows returned", "SELECT id, value FROM t"),
+        ] {
+            let (rows, kib) = peak_growth(|| assay.exec(sql));
+            println!(
+                "# {sql} ({what}, {} result rows): Assay's peak RSS grew {kib} KiB",
+                rows?.len()
+            );
+        }
     }
     for f in &failures {
         println!("FAILED {f}");
@@ -175,6 +192,20 @@ pub fn run(rows: usize) -> Result<()> {
     } else {
         Err(format!("{} answer(s) differ", failures.len()))
     }
+}
+
+/// Runs `f` and returns its result and how far the process's peak resident
+/// memory rose above what it was before, in KiB.
+fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = rss_kib();
+    let peak_known = reset_peak_rss();
+    let out = f();
+    let peak = if peak_known {
+        peak_rss_kib()
+    } else {
+        rss_kib()
+    };
+    (out, peak.saturating_sub(before))
 }
 
 fn check(what: &str, a: Answer, s: Answer, failures: &mut Vec<String>) {
@@ -503,4 +534,16 @@ fn sqlite_updates(conn: &Connection, ids: &[i64]) {
         }
     }
     conn.execute_batch("COMMIT").unwrap();
+}
+
+/// KiB in Assay's database file and its WAL.
+fn db_kib(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("t.assay"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len() / 1024)
+        .sum()
 }
