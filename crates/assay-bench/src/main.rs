@@ -3,9 +3,13 @@
 //! per line and a last line `worst ratio X` (ratio = Assay's time divided by
 //! the peer's, so lower is better and ≤ 1.0 meets the target).
 //!
-//! Usage: `assay-bench storage [--rows N]`.
+//! Usage: `assay-bench storage [--rows N]` (assay-storage's B+tree against
+//! SQLite) and `assay-bench sql [--rows N] [--only WORKLOAD]` (the SQL engine against
+//! SQLite; `--only` keeps the workloads whose names contain WORKLOAD, and
+//! `--only memory` measures only memory during scans).
 
 mod report;
+mod sql;
 mod storage;
 
 fn main() {
@@ -13,8 +17,9 @@ fn main() {
     let rows = flag(&args, "--rows").unwrap_or(1_000_000);
     let result = match args.first().map(String::as_str) {
         Some("storage") => storage::run(rows),
+        Some("sql") => sql::run(rows, text_flag(&args, "--only")),
         _ => {
-            eprintln!("usage: assay-bench storage [--rows N]");
+            eprintln!("usage: assay-bench storage|sql [--rows N] [--only WORKLOAD]");
             std::process::exit(2);
         }
     };
@@ -27,4 +32,9 @@ fn main() {
 fn flag(args: &[String], name: &str) -> Option<usize> {
     let at = args.iter().position(|a| a == name)?;
     args.get(at + 1)?.replace('_', "").parse().ok()
+}
+
+fn text_flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).map(String::as_str)
 }
