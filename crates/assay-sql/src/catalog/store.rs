@@ -31,7 +31,7 @@ const FORMAT: u32 = 1;
 /// Identifies a catalog state: a counter bumped by every DDL, plus a token
 /// unique to the process and the change, so that two connections that each
 /// made (and one rolled back) a change never mistake one for the other.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CatalogVersion {
     pub counter: u64,
     pub token: u64,

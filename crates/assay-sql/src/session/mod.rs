@@ -54,6 +54,9 @@ pub struct Session {
     /// Buffers the table store reuses between statements.
     store: crate::table::TableStore,
     rng: crate::functions::Prng,
+    /// Plans of statements run before, reused while nothing they depend on
+    /// changed (see `run::PlanKey`).
+    plans: std::collections::HashMap<run::PlanKey, (Arc<crate::plan::Plan>, Vec<DataType>)>,
 }
 
 impl Session {
@@ -68,6 +71,7 @@ impl Session {
             temp_schema: None,
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
+            plans: std::collections::HashMap::new(),
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
         }
     }

@@ -395,11 +395,30 @@ impl Session {
             rng: &mut self.rng,
         };
         let types: Vec<DataType> = params.iter().map(value_type).collect();
-        let Some((plan, param_types)) = env.plan(stmt, &types)? else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "statement has no plan"
-            ));
+        let key = PlanKey {
+            text: stmt.to_string(),
+            param_types: types.clone(),
+            version: catalog.version(),
+            search_path: path.schemas.join(","),
+            temp_schema: path.temp_schema,
+            settings: format!("{:?}/{:?}", settings.time_zone, settings.date_order),
+        };
+        let (plan, param_types) = match self.plans.get(&key) {
+            Some(cached) => (cached.0.clone(), cached.1.clone()),
+            None => {
+                let Some((plan, param_types)) = env.plan(stmt, &types)? else {
+                    return Err(err!(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "statement has no plan"
+                    ));
+                };
+                let plan = Arc::new(plan);
+                if self.plans.len() >= PLAN_CACHE_ENTRIES {
+                    self.plans.clear();
+                }
+                self.plans.insert(key, (plan.clone(), param_types.clone()));
+                (plan, param_types)
+            }
         };
         if param_types.len() > params.len() {
             return Err(err!(
@@ -537,6 +556,22 @@ fn read_text_params<'a>(
         }
     }
     Ok(std::borrow::Cow::Owned(read))
+}
+
+/// Plans a session keeps, at most, before starting the cache over.
+const PLAN_CACHE_ENTRIES: usize = 256;
+
+/// What a cached plan depends on: the statement (as Assay prints it back),
+/// the parameters' types, the catalog version, the search path and the
+/// settings that constant folding reads. Any change plans afresh.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) struct PlanKey {
+    text: String,
+    param_types: Vec<DataType>,
+    version: crate::catalog::CatalogVersion,
+    search_path: String,
+    temp_schema: Option<u32>,
+    settings: String,
 }
 
 /// The type a parameter value was given as.

@@ -116,3 +116,29 @@ fn parameters_bind_inside_an_implicit_transaction() {
         ("42P02", "there is no parameter $3")
     );
 }
+
+#[test]
+fn cached_plans_follow_ddl_and_search_path() {
+    let mut s = session();
+    s.execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1)")
+        .unwrap();
+    let q = "SELECT * FROM t";
+    assert_eq!(s.execute(q).unwrap()[0].columns.len(), 1);
+    s.execute("ALTER TABLE t ADD COLUMN b int").unwrap();
+    let r = s.execute(q).unwrap();
+    assert_eq!(r[0].columns.len(), 2, "a stale plan survived ALTER TABLE");
+    s.execute(
+        "CREATE SCHEMA other; CREATE TABLE other.t (x text); INSERT INTO other.t VALUES ('o')",
+    )
+    .unwrap();
+    s.execute("SET search_path = other, public").unwrap();
+    let r = s.execute(q).unwrap();
+    assert_eq!(
+        r[0].rows[0][0],
+        Value::Text("o".into()),
+        "a stale plan ignored search_path"
+    );
+    s.execute("DROP TABLE other.t").unwrap();
+    let r = s.execute(q).unwrap();
+    assert_eq!(r[0].rows[0][0], Value::Int4(1));
+}
