@@ -37,7 +37,9 @@ use crate::table::{
 use crate::types::Value;
 
 /// Binds the SQL text the catalog keeps for constraints and defaults.
-pub trait ConstraintBinder {
+/// Also computes expression and partial index entries ([`IndexEval`]),
+/// which need the same binding of catalog SQL text.
+pub trait ConstraintBinder: crate::table::IndexEval {
     /// A CHECK expression over the table's row.
     fn check(&mut self, table: &Table, sql: &str) -> Result<ScalarExpr>;
     /// A column's DEFAULT (over no row), if it has one.
@@ -47,6 +49,18 @@ pub trait ConstraintBinder {
 /// For tables without CHECK constraints: no defaults, and an error on a
 /// CHECK.
 pub struct NoConstraintExprs;
+
+impl crate::table::IndexEval for NoConstraintExprs {
+    fn eval(
+        &mut self,
+        table: &Table,
+        index: &Index,
+        row: &[Value],
+        out: &mut Vec<Value>,
+    ) -> Result<bool> {
+        crate::table::ColumnsOnly.eval(table, index, row, out)
+    }
+}
 
 impl ConstraintBinder for NoConstraintExprs {
     fn check(&mut self, table: &Table, _sql: &str) -> Result<ScalarExpr> {
@@ -507,17 +521,19 @@ impl TableAccess for StoreAccess<'_> {
 
     fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey> {
         let t = self.catalog_table(table)?;
-        self.store.insert(self.txn, &t, row)
+        self.store.insert_with(self.txn, &t, row, self.binder)
     }
 
     fn update(&mut self, table: u32, key: &[u8], row: &[Value]) -> Result<RowKey> {
         let t = self.catalog_table(table)?;
-        self.store.update(self.txn, &t, key, row)
+        self.store.update_with(self.txn, &t, key, row, self.binder)
     }
 
     fn delete(&mut self, table: u32, key: &[u8]) -> Result<()> {
         let t = self.catalog_table(table)?;
-        self.store.delete(self.txn, &t, key).map(|_| ())
+        self.store
+            .delete_with(self.txn, &t, key, self.binder)
+            .map(|_| ())
     }
 
     fn find_conflict(

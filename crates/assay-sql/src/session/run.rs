@@ -201,23 +201,35 @@ impl IndexEval for Services<'_> {
         row: &[Value],
         out: &mut Vec<Value>,
     ) -> Result<bool> {
-        let binder = ExprBinder {
+        let mut binder = ExprBinder {
             catalog: &self.catalog,
             path: &self.path,
             settings: self.settings,
         };
+        binder.eval(table, index, row, out)
+    }
+}
+
+impl IndexEval for ExprBinder<'_> {
+    fn eval(
+        &mut self,
+        table: &Table,
+        index: &Index,
+        row: &[Value],
+        out: &mut Vec<Value>,
+    ) -> Result<bool> {
         let mut values = Vec::new();
         for part in &index.parts {
             match &part.expr {
                 IndexExpr::Column(c) => values.push(row.get(*c).cloned().unwrap_or(Value::Null)),
                 IndexExpr::Expression { sql, .. } => {
-                    let (expr, _) = binder.bind(Some(table), sql)?;
+                    let (expr, _) = self.bind(Some(table), sql)?;
                     values.push(eval_over_row(&expr, row, self.settings)?);
                 }
             }
         }
         if let Some(pred) = &index.predicate {
-            let (expr, _) = binder.bind(Some(table), pred)?;
+            let (expr, _) = self.bind(Some(table), pred)?;
             if eval_over_row(&expr, row, self.settings)? != Value::Bool(true) {
                 return Ok(false);
             }
