@@ -210,7 +210,7 @@ mod tests {
         dbs.disconnect("app");
         assert!(dbs.remove("app", false, "postgres").unwrap().is_none());
         assert!(!dir.path().join("app.assay").exists());
-        let missing = dbs.connect("app").unwrap_err();
+        let missing = dbs.connect("app").err().unwrap();
         assert_eq!(missing.message(), "database \"app\" does not exist");
         assert!(dbs.remove("app", true, "postgres").unwrap().is_some());
         assert_eq!(dbs.create("../x").unwrap_err().code().as_str(), "42602");
