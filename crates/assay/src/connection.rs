@@ -149,7 +149,7 @@ impl Connection {
         params: &[&dyn ToValue],
     ) -> Result<StatementResult> {
         let values: Vec<Value> = params.iter().map(|p| p.to_value()).collect();
-        self.session()?.execute_with_params(stmt, &values)
+        self.session()?.execute_with_params(stmt, &[], &values)
     }
 
     pub(crate) fn query_parsed(

@@ -33,7 +33,7 @@ use crate::plan::Field;
 use crate::types::{DataType, Value};
 
 pub use engine::Engine;
-pub use result::{Notice, StatementResult};
+pub use result::{Description, Notice, StatementResult};
 pub use settings::SessionSettings;
 pub use txn::Block;
 
@@ -149,20 +149,21 @@ impl Session {
 
     /// Runs one parsed statement.
     pub fn execute_statement(&mut self, stmt: &Statement) -> Result<StatementResult> {
-        self.execute_with_params(stmt, &[])
+        self.execute_with_params(stmt, &[], &[])
     }
 
-    /// Runs one parsed statement with values for its `$n` parameters
-    /// (typed by the values, as [`Session::run_query`] does), inside the
-    /// current block or an implicit transaction of its own. Statements
-    /// other than queries and DML ignore `params`.
+    /// Runs one parsed statement with parameter values (`$1` is
+    /// `params[0]`), as a wire server's Execute does. `param_types` are the
+    /// types the statement was prepared with (see [`Session::describe`]);
+    /// where it says `Unknown` or is short, a value's own type is used.
     pub fn execute_with_params(
         &mut self,
         stmt: &Statement,
+        param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
         self.notices.clear();
-        match self.dispatch(stmt, params) {
+        match self.dispatch(stmt, param_types, params) {
             Ok(mut result) => {
                 result.notices.append(&mut self.notices);
                 Ok(result)
@@ -177,7 +178,12 @@ impl Session {
         }
     }
 
-    fn dispatch(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
+    fn dispatch(
+        &mut self,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<StatementResult> {
         match stmt {
             Statement::Begin(modes) => {
                 self.begin(modes.isolation, modes.read_only.unwrap_or(false))
@@ -198,19 +204,24 @@ impl Session {
             } => self.set(name, values, *local),
             Statement::Reset(name) => self.reset(name.as_deref()),
             Statement::Show(name) => self.show(name),
-            other => self.in_transaction(other, params),
+            other => self.in_transaction(other, param_types, params),
         }
     }
 
     /// Runs a statement inside the current block, or an implicit one.
-    fn in_transaction(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
+    fn in_transaction(
+        &mut self,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<StatementResult> {
         let writes = statement_writes(stmt);
         let implicit = self.block.is_none();
         if implicit {
             let isolation = IsolationLevel::ReadCommitted;
             self.block = Some(Block::begin(self.engine.pager(), false, isolation, false)?);
         }
-        let result = self.prepare_and_run(stmt, writes, params);
+        let result = self.prepare_and_run(stmt, writes, param_types, params);
         match (&result, implicit) {
             (Ok(_), true) => {
                 let block = self.block.take().ok_or_else(no_block)?;
@@ -230,6 +241,7 @@ impl Session {
         &mut self,
         stmt: &Statement,
         writes: bool,
+        param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
         let block = self.block.as_mut().ok_or_else(no_block)?;
@@ -237,7 +249,7 @@ impl Session {
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
         }
-        self.run_statement(stmt, params)
+        self.run_statement(stmt, param_types, params)
     }
 
     pub(crate) fn notice(&mut self, notice: Notice) {

@@ -1,7 +1,7 @@
 //! What running a statement gives back.
 
 use crate::plan::Field;
-use crate::types::Value;
+use crate::types::{DataType, Value};
 use assay_storage::SqlState;
 
 /// A NOTICE or WARNING raised while running a statement.
@@ -63,4 +63,13 @@ impl StatementResult {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     }
+}
+
+/// What a statement takes and returns, known before it runs: its
+/// parameters' types (`$1` first) and its result columns (empty for a
+/// statement that returns no rows).
+#[derive(Clone, Debug, Default)]
+pub struct Description {
+    pub params: Vec<DataType>,
+    pub columns: Vec<Field>,
 }

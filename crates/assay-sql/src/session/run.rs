@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use assay_storage::{err, Result, SqlState, Transaction};
 
-use super::{Notice, Session, StatementResult};
+use super::{Description, Notice, Session, StatementResult};
 use crate::ast::{Query, Statement};
 use crate::binder::{table_info, Binder, SessionCatalog};
 use crate::catalog::{Catalog, Index, IndexExpr, SearchPath, SequenceSession, Table};
@@ -373,6 +373,7 @@ impl Session {
     pub(super) fn run_statement(
         &mut self,
         stmt: &Statement,
+        param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
         if ddl::is_ddl(stmt) {
@@ -382,7 +383,7 @@ impl Session {
             Statement::Query(_)
             | Statement::Insert(_)
             | Statement::Update(_)
-            | Statement::Delete(_) => self.run_query(stmt, params),
+            | Statement::Delete(_) => self.run_query_typed(stmt, param_types, params),
             Statement::Explain { options, statement } => self.explain(options, statement),
             other => Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -394,6 +395,80 @@ impl Session {
 
     /// Binds, optimizes and runs a query or DML statement.
     pub fn run_query(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
+        self.run_query_typed(stmt, &[], params)
+    }
+
+    /// The result columns and parameter types of a statement, without
+    /// running it (a wire server's Describe). `param_types` are the types
+    /// the client declared; `Unknown` ones are inferred.
+    pub fn describe(&mut self, stmt: &Statement, param_types: &[DataType]) -> Result<Description> {
+        let text = |name: &str| crate::plan::Field::new(name, DataType::Text);
+        match stmt {
+            Statement::Show(name) if name.eq_ignore_ascii_case("all") => Ok(Description {
+                params: Vec::new(),
+                columns: vec![text("name"), text("setting"), text("description")],
+            }),
+            Statement::Show(name) => Ok(Description {
+                params: Vec::new(),
+                columns: vec![text(super::SessionSettings::display_name(name)?)],
+            }),
+            Statement::Query(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Explain { .. } => {
+                if self.block.as_ref().is_some_and(|b| b.failed) {
+                    return Err(err!(
+                        SqlState::IN_FAILED_SQL_TRANSACTION,
+                        "current transaction is aborted, commands ignored until end of transaction block"
+                    ));
+                }
+                self.refresh_catalog()?;
+                let path = self.search_path();
+                let catalog = self.catalog.clone();
+                let settings = self.settings.types.clone();
+                let env = Env {
+                    catalog: &catalog,
+                    path: &path,
+                    settings: &settings,
+                    store: &mut self.store,
+                    sequences: &mut self.sequences,
+                    rng: &mut self.rng,
+                };
+                let Some((plan, mut params)) = env.plan(stmt, param_types)? else {
+                    return Ok(Description::default());
+                };
+                for (i, t) in param_types.iter().enumerate() {
+                    if params.len() <= i {
+                        params.push(if *t == DataType::Unknown {
+                            DataType::Text
+                        } else {
+                            t.clone()
+                        });
+                    }
+                }
+                let columns = if matches!(stmt, Statement::Explain { .. }) {
+                    vec![text("QUERY PLAN")]
+                } else if returns_rows(&plan) {
+                    plan.schema.fields.clone()
+                } else {
+                    Vec::new()
+                };
+                Ok(Description { params, columns })
+            }
+            _ => Ok(Description {
+                params: param_types.to_vec(),
+                columns: Vec::new(),
+            }),
+        }
+    }
+
+    fn run_query_typed(
+        &mut self,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<StatementResult> {
         let path = self.search_path();
         let catalog = self.catalog.clone();
         let settings = self.settings.types.clone();
@@ -406,7 +481,14 @@ impl Session {
             sequences: &mut self.sequences,
             rng: &mut self.rng,
         };
-        let types: Vec<DataType> = params.iter().map(value_type).collect();
+        let types: Vec<DataType> = params
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match param_types.get(i) {
+                Some(t) if *t != DataType::Unknown => t.clone(),
+                _ => value_type(v),
+            })
+            .collect();
         let key = PlanKey {
             text: stmt.to_string(),
             param_types: types.clone(),

@@ -100,17 +100,21 @@ fn parameters_bind_inside_an_implicit_transaction() {
         Value::text("1.005"),
         Value::text("ab"),
     ];
-    let r = s.execute_with_params(insert, &params).unwrap();
+    let r = s.execute_with_params(insert, &[], &params).unwrap();
     assert_eq!(r.tag, "INSERT 0 1");
     assert_eq!(s.transaction_status(), 'I');
     // Text parameters are read with the inferred type and its typmod.
     let select = &parser::parse("SELECT d, n::text FROM p WHERE v = $1").unwrap()[0];
-    let r = s.execute_with_params(select, &[Value::text("ab")]).unwrap();
+    let r = s
+        .execute_with_params(select, &[], &[Value::text("ab")])
+        .unwrap();
     assert_eq!(r.rows, vec![vec![Value::Date(8767), Value::text("1.01")]]);
     let too_long = [Value::Null, Value::Null, Value::text("abc")];
-    let e = s.execute_with_params(insert, &too_long).unwrap_err();
+    let e = s.execute_with_params(insert, &[], &too_long).unwrap_err();
     assert_eq!(e.code().as_str(), "22001");
-    let e = s.execute_with_params(insert, &params[..2]).unwrap_err();
+    let e = s
+        .execute_with_params(insert, &[], &params[..2])
+        .unwrap_err();
     assert_eq!(
         (e.code().as_str(), e.message()),
         ("42P02", "there is no parameter $3")

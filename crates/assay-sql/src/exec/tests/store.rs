@@ -391,6 +391,18 @@ fn spilled_runs_live_in_a_tree_and_read_back_in_chunks() {
 /// A binder stand-in: CHECK (v < 100) for any CHECK text, DEFAULT 0.
 struct FixedBinder;
 
+impl crate::table::IndexEval for FixedBinder {
+    fn eval(
+        &mut self,
+        table: &crate::catalog::Table,
+        index: &crate::catalog::Index,
+        row: &[Value],
+        out: &mut Vec<Value>,
+    ) -> assay_storage::Result<bool> {
+        crate::table::ColumnsOnly.eval(table, index, row, out)
+    }
+}
+
 impl ConstraintBinder for FixedBinder {
     fn check(&mut self, _table: &Table, _sql: &str) -> assay_storage::Result<ScalarExpr> {
         Ok(cmp(CmpOp::Lt, col(1), lit(i(100))))

@@ -1,0 +1,355 @@
+//! One client's protocol state machine, run on the connection's own
+//! thread: it owns the engine session, takes whole frontend messages and
+//! fills an [`Output`] with the backend's answers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use assay_sql::ast::{ObjectKind, Statement};
+use assay_sql::parser;
+use assay_sql::session::{Notice, Session, StatementResult};
+use assay_sql::types::{DataType, Value};
+use assay_storage::{err, Error, Result, SqlState};
+use bytes::BytesMut;
+use pgwire::messages::data::DataRow;
+use pgwire::messages::response::EmptyQueryResponse;
+use pgwire::messages::startup::{
+    Authentication, BackendKeyData, NegotiateProtocolVersion, ParameterStatus, SecretKey,
+};
+use pgwire::messages::{
+    DecodeContext, PgWireBackendMessage, PgWireFrontendMessage, ProtocolVersion,
+};
+
+use crate::databases::Databases;
+use crate::extended::{Portal, Prepared};
+use crate::response::{format_for, Output};
+use crate::wire_value::put_field;
+
+/// Startup parameters that are not settings.
+const NOT_SETTINGS: &[&str] = &["user", "database", "options", "replication"];
+
+pub(crate) struct Connection {
+    pub session: Session,
+    databases: Arc<Databases>,
+    database: String,
+    user: String,
+    pub statements: HashMap<String, Arc<Prepared>>,
+    pub portals: HashMap<String, Portal>,
+    /// After an error in the extended protocol, messages up to the next
+    /// Sync are skipped.
+    skipping: bool,
+    /// The reported parameters as the client last heard them.
+    reported: Vec<(&'static str, String)>,
+    pub out: Output,
+}
+
+impl Connection {
+    /// Starts a session from the StartupMessage's parameters, writing the
+    /// handshake (or a FATAL error) to `out`.
+    pub fn start(
+        databases: Arc<Databases>,
+        parameters: &BTreeMap<String, String>,
+        minor: u16,
+        key: (i32, i32),
+        out: &mut Output,
+    ) -> Option<Connection> {
+        let Some(user) = parameters.get("user").filter(|u| !u.is_empty()) else {
+            out.fatal(&err!(
+                SqlState::new(b"28000"),
+                "no PostgreSQL user name specified in startup packet"
+            ));
+            return None;
+        };
+        let database = parameters
+            .get("database")
+            .filter(|d| !d.is_empty())
+            .unwrap_or(user)
+            .clone();
+        let engine = match databases.connect(&database) {
+            Ok(engine) => engine,
+            Err(e) => {
+                out.fatal(&e);
+                return None;
+            }
+        };
+        let mut connection = Connection {
+            session: engine.session(),
+            databases,
+            database,
+            user: user.clone(),
+            statements: HashMap::new(),
+            portals: HashMap::new(),
+            skipping: false,
+            reported: Vec::new(),
+            out: Output::default(),
+        };
+        for (name, value) in parameters {
+            if NOT_SETTINGS.contains(&name.as_str()) || name.starts_with("_pq_.") {
+                continue;
+            }
+            match connection
+                .session
+                .settings
+                .set(name, Some(value), false, false)
+            {
+                Ok(()) => {}
+                // Parameters this server does not know are ignored, so
+                // drivers that send extra ones still connect.
+                Err(e) if e.code() == SqlState::UNDEFINED_OBJECT => {}
+                Err(e) => {
+                    out.fatal(&e);
+                    return None;
+                }
+            }
+        }
+        if minor > 0 {
+            let unsupported = parameters
+                .keys()
+                .filter(|k| k.starts_with("_pq_."))
+                .cloned()
+                .collect();
+            out.send(PgWireBackendMessage::NegotiateProtocolVersion(
+                NegotiateProtocolVersion::new(0, unsupported),
+            ));
+        }
+        out.send(PgWireBackendMessage::Authentication(Authentication::Ok));
+        connection.report_parameters(out, true);
+        out.send(PgWireBackendMessage::BackendKeyData(BackendKeyData::new(
+            key.0,
+            SecretKey::I32(key.1),
+        )));
+        out.ready('I');
+        Some(connection)
+    }
+
+    /// Sends ParameterStatus for reported parameters that changed (all of
+    /// them at startup).
+    fn report_parameters(&mut self, out: &mut Output, all: bool) {
+        let mut now = self.session.settings.reported();
+        if all {
+            now.push(("is_superuser", "on".into()));
+            now.push(("session_authorization", self.user.clone()));
+            now.push(("default_transaction_read_only", "off".into()));
+            now.push(("in_hot_standby", "off".into()));
+        }
+        for (name, value) in &now {
+            let known = self.reported.iter().find(|(n, _)| n == name);
+            if all || known.is_none_or(|(_, v)| v != value) {
+                out.send(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                    name.to_string(),
+                    value.clone(),
+                )));
+            }
+        }
+        for (name, value) in now {
+            match self.reported.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = value,
+                None => self.reported.push((name, value)),
+            }
+        }
+    }
+
+    /// Ends a round of messages: changed parameters, then ReadyForQuery.
+    fn ready(&mut self) {
+        let mut out = std::mem::take(&mut self.out);
+        self.report_parameters(&mut out, false);
+        out.ready(self.session.transaction_status());
+        self.out = out;
+    }
+
+    /// Handles one whole frontend message.
+    pub fn handle(&mut self, mut frame: BytesMut) {
+        let ctx = {
+            let mut ctx = DecodeContext::new(ProtocolVersion::PROTOCOL3_0);
+            ctx.awaiting_frontend_ssl = false;
+            ctx.awaiting_frontend_startup = false;
+            ctx
+        };
+        let kind = frame.first().copied().unwrap_or(0);
+        let message = match PgWireFrontendMessage::decode(&mut frame, &ctx) {
+            Ok(Some(m)) => m,
+            Ok(None) | Err(_) => {
+                let message = if b"QPBDEHSCXdcfp".contains(&kind) {
+                    "invalid message format".to_string()
+                } else {
+                    format!("invalid frontend message type {kind}")
+                };
+                self.out
+                    .fatal(&Error::new(SqlState::PROTOCOL_VIOLATION, message));
+                return;
+            }
+        };
+        if self.skipping && !matches!(message, PgWireFrontendMessage::Sync(_)) {
+            return;
+        }
+        let result = match message {
+            PgWireFrontendMessage::Query(q) => {
+                self.simple_query(&q.query);
+                Ok(())
+            }
+            PgWireFrontendMessage::Parse(m) => self.parse(m),
+            PgWireFrontendMessage::Bind(m) => self.bind(m),
+            PgWireFrontendMessage::Describe(m) => self.describe(m),
+            PgWireFrontendMessage::Execute(m) => self.execute(m),
+            PgWireFrontendMessage::Close(m) => self.close(m),
+            PgWireFrontendMessage::Sync(_) => {
+                self.skipping = false;
+                if self.session.transaction_status() == 'I' {
+                    // Portals live until the end of their transaction.
+                    self.portals.clear();
+                }
+                self.ready();
+                Ok(())
+            }
+            PgWireFrontendMessage::Flush(_) => Ok(()),
+            PgWireFrontendMessage::Terminate(_) => {
+                self.out.close = true;
+                Ok(())
+            }
+            // Leftovers of a failed COPY are ignored, as PostgreSQL does.
+            PgWireFrontendMessage::CopyData(_)
+            | PgWireFrontendMessage::CopyDone(_)
+            | PgWireFrontendMessage::CopyFail(_) => Ok(()),
+            _ => {
+                self.out.fatal(&Error::new(
+                    SqlState::PROTOCOL_VIOLATION,
+                    format!("invalid frontend message type {kind}"),
+                ));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.out.error(&e);
+            self.skipping = true;
+        }
+    }
+
+    /// A simple Query: every statement in turn, stopping at the first error.
+    fn simple_query(&mut self, sql: &str) {
+        self.statements.remove("");
+        self.portals.remove("");
+        let parsed = match parser::parse_with_text(sql) {
+            Ok(p) => p,
+            Err(e) => {
+                self.out.error(&e);
+                self.ready();
+                return;
+            }
+        };
+        if parsed.is_empty() {
+            self.out.send(PgWireBackendMessage::EmptyQueryResponse(
+                EmptyQueryResponse::new(),
+            ));
+        }
+        for statement in parsed {
+            match self.run(&statement.statement, &[], &[]) {
+                Ok(result) => {
+                    for notice in &result.notices {
+                        self.out.notice(notice);
+                    }
+                    if result.returns_rows {
+                        self.out.row_description(&result.columns, &[]);
+                    }
+                    if let Err(e) = self.send_rows(&result.rows, &[]) {
+                        self.out.error(&e);
+                        break;
+                    }
+                    self.out.command_complete(&result.tag);
+                }
+                Err(e) => {
+                    let e = match e.position() {
+                        // Positions count from the statement's start.
+                        Some(p) if statement.start > 1 => e.with_position(p + statement.start - 1),
+                        _ => e,
+                    };
+                    self.out.error(&e);
+                    break;
+                }
+            }
+        }
+        self.ready();
+    }
+
+    /// DataRow messages for `rows`, each column in its format.
+    pub fn send_rows(&mut self, rows: &[Vec<Value>], formats: &[i16]) -> Result<()> {
+        let settings = &self.session.settings.types;
+        for row in rows {
+            let mut data = BytesMut::new();
+            for (i, value) in row.iter().enumerate() {
+                put_field(&mut data, value, format_for(formats, i), settings)?;
+            }
+            let count = i16::try_from(row.len())
+                .map_err(|_| err!(SqlState::PROGRAM_LIMIT_EXCEEDED, "too many columns"))?;
+            self.out
+                .send(PgWireBackendMessage::DataRow(DataRow::new(data, count)));
+        }
+        Ok(())
+    }
+
+    /// Runs one statement: database statements here, the rest in the engine.
+    pub fn run(
+        &mut self,
+        statement: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<StatementResult> {
+        match statement {
+            Statement::CreateDatabase {
+                name,
+                if_not_exists,
+            } => {
+                self.outside_block("CREATE DATABASE")?;
+                let mut result = StatementResult::command("CREATE DATABASE");
+                match self.databases.create(name) {
+                    Ok(()) => {}
+                    Err(e) if *if_not_exists && e.code() == SqlState::new(b"42P04") => {
+                        result.notices.push(Notice {
+                            severity: "NOTICE",
+                            code: e.code(),
+                            message: format!("database \"{name}\" already exists, skipping"),
+                        });
+                    }
+                    Err(e) => return Err(e),
+                }
+                Ok(result)
+            }
+            Statement::Drop(drop) if drop.kind == ObjectKind::Database => {
+                self.outside_block("DROP DATABASE")?;
+                let [name] = drop.names.as_slice() else {
+                    return Err(err!(
+                        SqlState::SYNTAX_ERROR,
+                        "syntax error at or near \",\""
+                    ));
+                };
+                let name = name.0.join(".");
+                let mut result = StatementResult::command("DROP DATABASE");
+                if let Some(notice) =
+                    self.databases
+                        .remove(&name, drop.if_exists, &self.database)?
+                {
+                    result.notices.push(notice);
+                }
+                Ok(result)
+            }
+            _ => self
+                .session
+                .execute_with_params(statement, param_types, params),
+        }
+    }
+
+    fn outside_block(&self, what: &str) -> Result<()> {
+        if self.session.transaction_status() == 'I' {
+            return Ok(());
+        }
+        Err(err!(
+            SqlState::ACTIVE_SQL_TRANSACTION,
+            "{what} cannot run inside a transaction block"
+        ))
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.databases.disconnect(&self.database);
+    }
+}

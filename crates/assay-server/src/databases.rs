@@ -1,0 +1,225 @@
+//! The data directory: one database file per name, each opened once and
+//! shared by the connections to it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use assay_sql::session::{Engine, Notice};
+use assay_storage::vfs::OsVfs;
+use assay_storage::{err, Error, PagerOptions, Result, SqlState};
+
+/// The database every server has from the start.
+pub(crate) const DEFAULT_DATABASE: &str = "postgres";
+
+const EXTENSION: &str = "assay";
+
+/// Open databases and how many connections use each.
+pub(crate) struct Databases {
+    dir: PathBuf,
+    open: Mutex<HashMap<String, OpenDatabase>>,
+}
+
+struct OpenDatabase {
+    engine: Arc<Engine>,
+    connections: usize,
+}
+
+impl Databases {
+    /// The data directory at `dir`, created with its `postgres` database if
+    /// they do not exist.
+    pub fn open(dir: &Path) -> Result<Databases> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            err!(
+                SqlState::new(b"58030"),
+                "could not create data directory \"{}\": {e}",
+                dir.display()
+            )
+        })?;
+        let databases = Databases {
+            dir: dir.to_path_buf(),
+            open: Mutex::new(HashMap::new()),
+        };
+        if !databases.file(DEFAULT_DATABASE).exists() {
+            databases.create(DEFAULT_DATABASE)?;
+        }
+        Ok(databases)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, OpenDatabase>> {
+        // A panic while holding the lock leaves the map consistent (every
+        // change is a single insert or remove), so poisoning is ignored.
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.{EXTENSION}"))
+    }
+
+    fn path_text(&self, name: &str) -> Result<String> {
+        self.file(name)
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| err!(SqlState::new(b"58030"), "data directory path is not UTF-8"))
+    }
+
+    /// A connection to `name` begins: its engine, opened if needed.
+    pub fn connect(&self, name: &str) -> Result<Arc<Engine>> {
+        let mut open = self.lock();
+        if let Some(db) = open.get_mut(name) {
+            db.connections += 1;
+            return Ok(db.engine.clone());
+        }
+        if !valid_name(name) || !self.file(name).exists() {
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "database \"{name}\" does not exist"
+            ));
+        }
+        let options = PagerOptions {
+            create: false,
+            ..PagerOptions::default()
+        };
+        let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
+        open.insert(
+            name.to_string(),
+            OpenDatabase {
+                engine: engine.clone(),
+                connections: 1,
+            },
+        );
+        Ok(engine)
+    }
+
+    /// A connection to `name` ended. The engine stays open for the next.
+    pub fn disconnect(&self, name: &str) {
+        if let Some(db) = self.lock().get_mut(name) {
+            db.connections = db.connections.saturating_sub(1);
+        }
+    }
+
+    /// `CREATE DATABASE name`.
+    pub fn create(&self, name: &str) -> Result<()> {
+        if !valid_name(name) {
+            return Err(err!(
+                SqlState::new(b"42602"),
+                "invalid database name \"{name}\""
+            ));
+        }
+        let mut open = self.lock();
+        if open.contains_key(name) || self.file(name).exists() {
+            return Err(err!(
+                SqlState::new(b"42P04"),
+                "database \"{name}\" already exists"
+            ));
+        }
+        let options = PagerOptions {
+            create: true,
+            ..PagerOptions::default()
+        };
+        let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
+        open.insert(
+            name.to_string(),
+            OpenDatabase {
+                engine,
+                connections: 0,
+            },
+        );
+        Ok(())
+    }
+
+    /// `DROP DATABASE [IF EXISTS] name`, from a connection to `current`.
+    /// Returns the notice of `IF EXISTS` on a missing database.
+    pub fn remove(&self, name: &str, if_exists: bool, current: &str) -> Result<Option<Notice>> {
+        if name == current {
+            return Err(err!(
+                SqlState::new(b"55006"),
+                "cannot drop the currently open database"
+            ));
+        }
+        let mut open = self.lock();
+        let exists = valid_name(name) && (open.contains_key(name) || self.file(name).exists());
+        if !exists {
+            if if_exists {
+                return Ok(Some(Notice {
+                    severity: "NOTICE",
+                    code: SqlState::new(b"00000"),
+                    message: format!("database \"{name}\" does not exist, skipping"),
+                }));
+            }
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "database \"{name}\" does not exist"
+            ));
+        }
+        if let Some(db) = open.get(name) {
+            if db.connections > 0 {
+                let n = db.connections;
+                let s = if n == 1 { "" } else { "s" };
+                return Err(err!(
+                    SqlState::new(b"55006"),
+                    "database \"{name}\" is being accessed by other users"
+                )
+                .with_detail(format!("There is {n} other session{s} using the database.")));
+            }
+        }
+        open.remove(name);
+        let file = self.file(name);
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        remove_file(&file)?;
+        remove_file(Path::new(&wal))?;
+        Ok(None)
+    }
+}
+
+fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::new(
+            SqlState::new(b"58030"),
+            format!("could not remove file \"{}\": {e}", path.display()),
+        )),
+    }
+}
+
+/// Whether `name` can be a file name in the data directory.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_connect_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = Databases::open(dir.path()).unwrap();
+        assert!(dir.path().join("postgres.assay").exists());
+        dbs.create("app").unwrap();
+        assert_eq!(dbs.create("app").unwrap_err().code().as_str(), "42P04");
+        dbs.connect("app").unwrap();
+        let busy = dbs.remove("app", false, "postgres").unwrap_err();
+        assert_eq!(busy.code().as_str(), "55006");
+        dbs.disconnect("app");
+        assert!(dbs.remove("app", false, "postgres").unwrap().is_none());
+        assert!(!dir.path().join("app.assay").exists());
+        let missing = dbs.connect("app").err().unwrap();
+        assert_eq!(missing.message(), "database \"app\" does not exist");
+        assert!(dbs.remove("app", true, "postgres").unwrap().is_some());
+        assert_eq!(dbs.create("../x").unwrap_err().code().as_str(), "42602");
+        assert_eq!(
+            dbs.remove("postgres", false, "postgres")
+                .unwrap_err()
+                .code()
+                .as_str(),
+            "55006"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! Accepting connections, and the reactor side of each one: the socket
+//! reads and writes, and a hand-off of whole messages to the connection's
+//! thread, which answers each batch with the bytes to write back.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{mpsc, Arc};
+
+use assay_storage::{Error, SqlState};
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc as async_mpsc, watch};
+use tokio::task::JoinSet;
+
+use crate::connection::Connection;
+use crate::databases::Databases;
+use crate::frame;
+use crate::response::Output;
+use crate::startup::{negotiate, Startup};
+
+/// Where the server keeps its databases and where it listens.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Each database is the file `<data_dir>/<name>.assay`.
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+}
+
+/// A server bound to its address, not yet accepting.
+pub struct Server {
+    listener: TcpListener,
+    databases: Arc<Databases>,
+    next_pid: AtomicI32,
+}
+
+/// Binds to `config.listen` and serves until `shutdown` completes.
+pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    Server::bind(config).await?.run(shutdown).await
+}
+
+impl Server {
+    /// Opens the data directory (creating it and its `postgres` database
+    /// if needed) and binds the listening socket.
+    pub async fn bind(config: Config) -> io::Result<Server> {
+        let dir = config.data_dir.clone();
+        let databases = tokio::task::spawn_blocking(move || Databases::open(&dir))
+            .await
+            .map_err(io::Error::other)?
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let listener = TcpListener::bind(config.listen).await?;
+        Ok(Server {
+            listener,
+            databases: Arc::new(databases),
+            next_pid: AtomicI32::new(1),
+        })
+    }
+
+    /// The address the server listens on (useful after binding port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Accepts connections until `shutdown` completes; then stops
+    /// accepting, ends idle connections with FATAL 57P01, lets busy ones
+    /// finish their statement, and returns once all are gone.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        let _ = stream.set_nodelay(true);
+                        let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
+                        connections.spawn(connection(
+                            stream,
+                            self.databases.clone(),
+                            pid,
+                            stopped.clone(),
+                        ));
+                    }
+                    // Out of file descriptors and the like: wait, go on.
+                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                },
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+        drop(self.listener);
+        let _ = stop.send(true);
+        while connections.join_next().await.is_some() {}
+        Ok(())
+    }
+}
+
+/// A number clients must quote to cancel this connection's queries.
+fn secret_key(pid: i32) -> i32 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_i32(pid);
+    hasher.finish() as i32
+}
+
+async fn connection(
+    mut stream: TcpStream,
+    databases: Arc<Databases>,
+    pid: i32,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut buf = BytesMut::with_capacity(8192);
+    let startup = tokio::select! {
+        s = negotiate(&mut stream, &mut buf) => s,
+        _ = stopped.changed() => return,
+    };
+    let (parameters, minor) = match startup {
+        Ok(Startup::Session { parameters, minor }) => (parameters, minor),
+        Ok(Startup::Cancel | Startup::Closed) => return,
+        Err(e) => {
+            let mut out = Output::default();
+            out.fatal(&e);
+            let _ = stream.write_all(&out.buf).await;
+            return;
+        }
+    };
+    let (to_worker, inbox) = mpsc::channel::<Vec<BytesMut>>();
+    let (outbox, mut from_worker) = async_mpsc::unbounded_channel::<Output>();
+    let spawned = std::thread::Builder::new()
+        .name(format!("assay-conn-{pid}"))
+        .spawn(move || worker(databases, parameters, minor, pid, inbox, outbox));
+    if spawned.is_err() {
+        let mut out = Output::default();
+        out.fatal(&Error::new(
+            SqlState::new(b"53000"),
+            "could not start a thread for the connection",
+        ));
+        let _ = stream.write_all(&out.buf).await;
+        return;
+    }
+    // Lock step: the thread answers every batch of messages (and the
+    // startup) with one Output.
+    'connection: while let Some(out) = from_worker.recv().await {
+        if stream.write_all(&out.buf).await.is_err() || out.close {
+            break;
+        }
+        let frames = loop {
+            match frame::messages(&mut buf) {
+                Ok(frames) if !frames.is_empty() => break frames,
+                Ok(_) => {}
+                Err(e) => {
+                    let mut out = Output::default();
+                    out.fatal(&e);
+                    let _ = stream.write_all(&out.buf).await;
+                    break 'connection;
+                }
+            }
+            tokio::select! {
+                read = stream.read_buf(&mut buf) => match read {
+                    Ok(0) | Err(_) => break 'connection,
+                    Ok(_) => {}
+                },
+                _ = stopped.changed() => {
+                    let mut out = Output::default();
+                    out.fatal(&Error::new(
+                        SqlState::new(b"57P01"),
+                        "terminating connection due to administrator command",
+                    ));
+                    let _ = stream.write_all(&out.buf).await;
+                    break 'connection;
+                }
+            }
+        };
+        if to_worker.send(frames).is_err() {
+            break;
+        }
+    }
+    let _ = stream.shutdown().await;
+}
+
+/// The connection's thread: owns the session, answers message batches.
+fn worker(
+    databases: Arc<Databases>,
+    parameters: BTreeMap<String, String>,
+    minor: u16,
+    pid: i32,
+    inbox: mpsc::Receiver<Vec<BytesMut>>,
+    outbox: async_mpsc::UnboundedSender<Output>,
+) {
+    let mut out = Output::default();
+    let key = (pid, secret_key(pid));
+    let connection = Connection::start(databases, &parameters, minor, key, &mut out);
+    if outbox.send(out).is_err() {
+        return;
+    }
+    let Some(mut connection) = connection else {
+        return;
+    };
+    while let Ok(frames) = inbox.recv() {
+        for frame in frames {
+            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                connection.handle(frame);
+            }));
+            if handled.is_err() {
+                connection.out.fatal(&Error::new(
+                    SqlState::INTERNAL_ERROR,
+                    "internal error: the connection's thread panicked",
+                ));
+            }
+            if connection.out.close {
+                break;
+            }
+        }
+        let out = std::mem::take(&mut connection.out);
+        let close = out.close;
+        if outbox.send(out).is_err() || close {
+            break;
+        }
+    }
+}
