@@ -3,6 +3,9 @@
 //! - `assay shell [PATH] [-c SQL] [-f FILE]`: the SQL shell on an embedded
 //!   database (`assay.db` in the current directory by default; `:memory:`
 //!   for an in-memory one).
+//! - `assay serve [--data DIR] [--listen ADDR]`: the PostgreSQL wire server
+//!   (databases are files in DIR, default `./assay-data`; ADDR defaults to
+//!   127.0.0.1:5432).
 //! - `assay check PATH`: runs the storage integrity check on a database file.
 
 use std::process::ExitCode;
@@ -14,6 +17,7 @@ use assay_storage::{integrity_check, Pager, PagerOptions};
 
 const USAGE: &str = "usage:
   assay shell [PATH] [-c SQL] [-f FILE]   SQL shell (PATH defaults to ./assay.db; :memory: for in-memory)
+  assay serve [--data DIR] [--listen ADDR] PostgreSQL wire server (DIR defaults to ./assay-data, ADDR to 127.0.0.1:5432)
   assay check PATH                        integrity check of a database file";
 
 fn main() -> ExitCode {
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("shell") => shell(&args[1..]),
         Some("check") if args.len() == 2 => check(&args[1]),
+        Some("serve") => serve(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -96,6 +101,80 @@ fn shell(args: &[String]) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `assay serve`: runs the wire server until Ctrl-C or SIGTERM.
+fn serve(args: &[String]) -> ExitCode {
+    let mut data = std::path::PathBuf::from("assay-data");
+    let mut listen: std::net::SocketAddr = ([127, 0, 0, 1], 5432).into();
+    let mut i = 0;
+    while i < args.len() {
+        match (args[i].as_str(), args.get(i + 1)) {
+            ("--data", Some(dir)) => data = dir.into(),
+            ("--listen", Some(addr)) => match addr.parse() {
+                Ok(a) => listen = a,
+                Err(e) => {
+                    eprintln!("assay: --listen {addr}: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 2;
+    }
+    if let Err(e) = std::fs::create_dir_all(&data) {
+        eprintln!("assay: {}: {e}", data.display());
+        return ExitCode::from(1);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("assay: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let config = assay_server::Config {
+        data_dir: data,
+        listen,
+    };
+    let result = runtime.block_on(async move {
+        let shutdown = async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal, SignalKind};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut term) => {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => {}
+                            _ = term.recv() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        };
+        eprintln!("assay: listening on {listen}");
+        assay_server::serve(config, shutdown).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("assay: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! System information and generators: `pg_typeof`, `gen_random_uuid`.
+//! System information and generators: `pg_typeof`, `version`,
+//! `gen_random_uuid`.
 
 use assay_storage::Result;
 
@@ -14,6 +15,18 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("gen_random_uuid", &[], T::Uuid, gen_random_uuid)
         .volatile();
+    b.scalar("version", &[], T::Text, version).stable();
+}
+
+/// PostgreSQL's version string, with Assay's name, so that tools reading
+/// the leading `PostgreSQL 15.18` see the version Assay follows.
+fn version(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
+    Ok(Value::text(&format!(
+        "PostgreSQL 15.18 (Assay {}) on {}-{}, 64-bit",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )))
 }
 
 fn pg_typeof(r: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
