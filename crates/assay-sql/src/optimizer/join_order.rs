@@ -20,7 +20,9 @@
 //!
 //! Conjuncts with subqueries stay above the rebuilt tree (their plans
 //! address the row by position); a join holding one anywhere but at the
-//! start of the tree's row is left whole, as a leaf. Trees of two leaves
+//! start of the tree's row is left whole, as a leaf. Outer references (to
+//! an enclosing query's row) are constants within this tree, so conjuncts
+//! with them move like any other. Trees of two leaves
 //! are left as written: the order of two inputs never makes a cross
 //! product, and keeping it keeps their rows in the order written.
 
