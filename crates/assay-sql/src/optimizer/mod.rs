@@ -8,15 +8,19 @@
 //!    columns they use — into scans, below or into joins.
 //! 2. [`select_access`]: a scan with `=`, range and `IN` conjuncts on a
 //!    prefix of its primary key or of an index reads only those key ranges.
-//! 3. [`hash_join`]: joins with equality conjuncts between the two sides
+//! 3. [`join_order`]: a tree of inner joins is rebuilt left-deep, starting
+//!    from its smallest input and adding inputs connected by a join
+//!    conjunct, so FROM order no longer makes cross products.
+//! 4. [`hash_join`]: joins with equality conjuncts between the two sides
 //!    hash the right side instead of looping over it.
-//! 4. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
+//! 5. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
 //! each rule's plan before and after.
 
 mod expr_util;
 mod hash_join;
+mod join_order;
 mod pushdown_filter;
 mod select_access;
 mod top_n;
@@ -40,12 +44,19 @@ pub struct OptContext<'a> {
 pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = pushdown_filter::apply(plan);
     let plan = select_access::apply(plan, ctx);
+    let plan = join_order::apply(plan, ctx);
     let plan = hash_join::apply(plan);
     Ok(top_n::apply(plan))
 }
 
 /// Rebuilds `plan` bottom-up, applying `f` to each node after its inputs.
 pub(crate) fn transform_up(plan: Plan, f: &mut dyn FnMut(Plan) -> Plan) -> Plan {
+    let plan = map_inputs(plan, &mut |p| transform_up(p, f));
+    f(plan)
+}
+
+/// Rebuilds `plan` with `f` applied to each of its direct inputs.
+pub(crate) fn map_inputs(plan: Plan, f: &mut dyn FnMut(Plan) -> Plan) -> Plan {
     use crate::plan::PlanNode::*;
     let Plan {
         node,
@@ -53,7 +64,7 @@ pub(crate) fn transform_up(plan: Plan, f: &mut dyn FnMut(Plan) -> Plan) -> Plan 
         rows,
         cost,
     } = plan;
-    let boxed = |p: Box<Plan>, f: &mut dyn FnMut(Plan) -> Plan| Box::new(transform_up(*p, f));
+    let boxed = |p: Box<Plan>, f: &mut dyn FnMut(Plan) -> Plan| Box::new(f(*p));
     let node = match node {
         Filter { input, predicate } => Filter {
             input: boxed(input, f),
@@ -180,10 +191,10 @@ pub(crate) fn transform_up(plan: Plan, f: &mut dyn FnMut(Plan) -> Plan) -> Plan 
         },
         leaf => leaf,
     };
-    f(Plan {
+    Plan {
         node,
         schema,
         rows,
         cost,
-    })
+    }
 }

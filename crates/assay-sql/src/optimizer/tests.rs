@@ -314,3 +314,85 @@ fn sort_then_limit_becomes_top_n() {
         }
     ));
 }
+
+fn columns_of(exprs: &[ScalarExpr]) -> Vec<usize> {
+    exprs
+        .iter()
+        .map(|e| match e {
+            ScalarExpr::Column(i) => *i,
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn joins_start_small_and_follow_conjuncts() {
+    let (c, a, b) = catalog();
+    let ctx = OptContext { catalog: &c };
+    // FROM b, a, a AS a2 WHERE a.id = 5 AND a.k = a2.k AND a2.id = b.y:
+    // as written, b × a is a cross product. Columns: b 0-1, a 2-4, a2 5-7.
+    let from = join(join(scan_b(b), scan_a(a), None), scan_a(a), None);
+    let pred = ScalarExpr::And(vec![
+        cmp(CmpOp::Eq, col(2), big(5)),
+        cmp(CmpOp::Eq, col(3), col(6)),
+        cmp(CmpOp::Eq, col(5), col(1)),
+    ]);
+    let before = pushdown_filter::apply(filter(from, pred));
+    let after = join_order::apply(before, &ctx);
+    // a (one row by its key) first, then a2 through a.k = a2.k, then b.
+    let PlanNode::Project { input, exprs } = &after.node else {
+        panic!("{after:?}")
+    };
+    assert_eq!(columns_of(exprs), [6, 7, 0, 1, 2, 3, 4, 5]);
+    let PlanNode::Join {
+        left,
+        right,
+        condition: Some(top),
+        ..
+    } = &input.node
+    else {
+        panic!("{input:?}")
+    };
+    assert!(matches!(&right.node, PlanNode::Scan { table, .. } if table.oid == b));
+    assert!(
+        matches!(top, ScalarExpr::Compare { left, right, .. }
+            if matches!(**left, ScalarExpr::Column(3)) && matches!(**right, ScalarExpr::Column(7))),
+        "{top:?}"
+    );
+    let PlanNode::Join {
+        left: first,
+        condition: Some(lower),
+        ..
+    } = &left.node
+    else {
+        panic!("{left:?}")
+    };
+    assert!(matches!(
+        &first.node,
+        PlanNode::Scan {
+            filter: Some(_),
+            ..
+        }
+    ));
+    assert!(
+        matches!(lower, ScalarExpr::Compare { left, right, .. }
+            if matches!(**left, ScalarExpr::Column(1)) && matches!(**right, ScalarExpr::Column(4))),
+        "{lower:?}"
+    );
+    // The whole pipeline keeps the output columns.
+    let from = join(join(scan_b(b), scan_a(a), None), scan_a(a), None);
+    let p = optimize(from, &ctx).unwrap();
+    assert_eq!(p.schema.len(), 8);
+}
+
+#[test]
+fn two_inputs_keep_their_order() {
+    let (c, a, b) = catalog();
+    let ctx = OptContext { catalog: &c };
+    let before = join(scan_a(a), scan_b(b), Some(cmp(CmpOp::Eq, col(1), col(3))));
+    let after = join_order::apply(before, &ctx);
+    let PlanNode::Join { left, .. } = &after.node else {
+        panic!("{after:?}")
+    };
+    assert!(matches!(&left.node, PlanNode::Scan { table, .. } if table.oid == a));
+}

@@ -12,7 +12,7 @@ use crate::exec::eval::{eval_predicate, eval_row};
 use crate::exec::operator::Operator;
 use crate::exec::storage::{Row, ScanAccess, ScanState, ValueRange};
 use crate::plan::{Access, KeyRange, ScalarExpr};
-use crate::types::Value;
+use crate::types::{compare, Value};
 
 pub(crate) struct ScanOp {
     table: u32,
@@ -64,7 +64,12 @@ impl ScanOp {
                 if has_null(&low) || has_null(&high) {
                     continue;
                 }
-                out.push(ValueRange { low, high });
+                // `IN (2, 2)` gives the same range twice: read it once, or
+                // its rows would come out twice.
+                let range = ValueRange { low, high };
+                if !out.iter().any(|r| same_range(r, &range)) {
+                    out.push(range);
+                }
             }
             Ok(out)
         };
@@ -120,4 +125,18 @@ impl Operator for ScanOp {
             }));
         }
     }
+}
+
+/// Whether two ranges have equal bounds.
+fn same_range(a: &ValueRange, b: &ValueRange) -> bool {
+    let same = |x: &Option<(Vec<Value>, bool)>, y: &Option<(Vec<Value>, bool)>| match (x, y) {
+        (None, None) => true,
+        (Some((xv, xi)), Some((yv, yi))) => {
+            xi == yi
+                && xv.len() == yv.len()
+                && xv.iter().zip(yv).all(|(a, b)| compare(a, b).is_eq())
+        }
+        _ => false,
+    };
+    same(&a.low, &b.low) && same(&a.high, &b.high)
 }

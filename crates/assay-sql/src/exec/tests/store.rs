@@ -223,6 +223,30 @@ fn scans_by_primary_key_and_index() {
 }
 
 #[test]
+fn repeated_points_read_their_rows_once() {
+    with_db(|db, txn| {
+        let rows: Vec<Vec<Value>> = (1..=5).map(|k| vec![i(k), i(k * 10)]).collect();
+        exec(db, txn, &insert(db.p, rows), 1 << 20).unwrap();
+        let point = |v| range(Some((v, true)), Some((v, true)));
+        // id IN (2, 2, 4) by the primary key.
+        let pk = Access::PrimaryKey {
+            ranges: vec![point(2), point(2), point(4)],
+        };
+        let got = exec(db, txn, &scan(db.p, pk, Some(vec![0])), 1 << 20).unwrap();
+        assert_eq!(got, vec![vec![i(2)], vec![i(4)]]);
+        // v IN (30, 30) through the index.
+        let ix = Access::Index {
+            index: db.index,
+            name: "p_v".into(),
+            ranges: vec![point(30), point(30)],
+            only: false,
+        };
+        let got = exec(db, txn, &scan(db.p, ix, Some(vec![0])), 1 << 20).unwrap();
+        assert_eq!(got, vec![vec![i(3)]]);
+    });
+}
+
+#[test]
 fn update_moving_keys_ahead_of_the_scan_touches_each_row_once() {
     with_db(|db, txn| {
         exec(
