@@ -19,7 +19,7 @@ mod types;
 
 pub use ddl::*;
 pub use expr::*;
-pub use ident::{ObjectName, Pos};
+pub use ident::{Ident, ObjectName, Pos};
 pub use query::*;
 pub use stmt::*;
 pub use types::*;
