@@ -385,6 +385,10 @@ impl Session {
             | Statement::Update(_)
             | Statement::Delete(_) => self.run_query_typed(stmt, param_types, params),
             Statement::Explain { options, statement } => self.explain(options, statement),
+            Statement::Analyze { tables, .. } => self.analyze(tables),
+            // VACUUM has nothing to reclaim yet: space is reused through the
+            // free list as pages are freed.
+            Statement::Vacuum { .. } => Ok(StatementResult::command("VACUUM")),
             other => Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "{} is not supported yet",
@@ -584,6 +588,38 @@ impl Session {
             notices: Vec::new(),
             returns_rows: true,
         })
+    }
+
+    /// `ANALYZE [t, …]`: collects row counts and per-column statistics
+    /// (distinct values, null fraction, common values, histogram) that the
+    /// optimizer's estimates read.
+    fn analyze(&mut self, tables: &[crate::ast::ObjectName]) -> Result<StatementResult> {
+        let path = self.search_path();
+        let targets: Vec<Arc<Table>> = if tables.is_empty() {
+            self.catalog
+                .tables()
+                .filter(|t| !t.is_view())
+                .cloned()
+                .collect()
+        } else {
+            let mut out = Vec::new();
+            for name in tables {
+                let parts = &name.0;
+                let (schema, rel) = match parts.as_slice() {
+                    [s, r] => (Some(s.as_str()), r.as_str()),
+                    _ => (None, name.base()),
+                };
+                out.push(self.catalog.lookup_table(schema, rel, &path)?.clone());
+            }
+            out
+        };
+        let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let catalog = Arc::make_mut(&mut self.catalog);
+        for t in targets {
+            let stats = crate::table::analyze(&block.txn, &t)?;
+            catalog.set_stats(&mut block.txn, t.oid, stats)?;
+        }
+        Ok(StatementResult::command("ANALYZE"))
     }
 
     fn run_ddl(&mut self, stmt: &Statement) -> Result<StatementResult> {

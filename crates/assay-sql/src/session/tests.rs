@@ -146,3 +146,23 @@ fn cached_plans_follow_ddl_and_search_path() {
     let r = s.execute(q).unwrap();
     assert_eq!(r[0].rows[0][0], Value::Int4(1));
 }
+
+#[test]
+fn analyze_records_statistics_the_optimizer_reads() {
+    let mut s = session();
+    s.execute("CREATE TABLE t (a int PRIMARY KEY, b int)")
+        .unwrap();
+    s.execute("INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 500) g")
+        .unwrap();
+    let oid = s.catalog().tables().find(|t| t.name == "t").unwrap().oid;
+    assert!(s.catalog().stats(oid).is_none());
+    assert_eq!(s.execute("ANALYZE t").unwrap()[0].tag, "ANALYZE");
+    let stats = s
+        .catalog()
+        .stats(oid)
+        .cloned()
+        .expect("no statistics after ANALYZE");
+    assert_eq!(stats.row_count, 500);
+    let e = s.execute("ANALYZE nosuch").unwrap_err();
+    assert_eq!(e.code().as_str(), "42P01");
+}
