@@ -49,6 +49,30 @@ impl Plan {
             } => vec![anchor, recursive],
         }
     }
+
+    /// The plan's inputs, in order, for rewriting in place.
+    pub fn inputs_mut(&mut self) -> Vec<&mut Box<Plan>> {
+        use PlanNode::*;
+        match &mut self.node {
+            Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty => {
+                vec![]
+            }
+            Filter { input, .. }
+            | Project { input, .. }
+            | Aggregate { input, .. }
+            | Window { input, .. }
+            | Sort { input, .. }
+            | Limit { input, .. }
+            | Distinct { input, .. }
+            | Insert { input, .. }
+            | Update { input, .. }
+            | Delete { input, .. } => vec![input],
+            Join { left, right, .. } | SetOp { left, right, .. } => vec![left, right],
+            RecursiveUnion {
+                anchor, recursive, ..
+            } => vec![anchor, recursive],
+        }
+    }
 }
 
 /// Identifies a table for scans and writes (its catalog entry is resolved
