@@ -740,35 +740,8 @@ fn key_name(e: &ScalarExpr, scope: &Scope) -> String {
 
 /// The type of a bound expression over `scope`.
 pub(crate) fn expr_type(e: &ScalarExpr, scope: &Scope) -> DataType {
-    use ScalarExpr::*;
-    match e {
-        Column(i) => scope
-            .columns
-            .get(*i)
-            .map_or(DataType::Unknown, |c| c.data_type.clone()),
-        Const { data_type, .. } | Param { data_type, .. } => data_type.clone(),
-        Cast { to, .. } => to.clone(),
-        Not(_)
-        | And(_)
-        | Or(_)
-        | Compare { .. }
-        | IsNull { .. }
-        | IsBool { .. }
-        | IsDistinctFrom { .. }
-        | Like { .. }
-        | InList { .. } => DataType::Bool,
-        Binary { data_type, .. }
-        | Negate { data_type, .. }
-        | Case { data_type, .. }
-        | Coalesce { data_type, .. }
-        | NullIf { data_type, .. }
-        | MinMax { data_type, .. }
-        | Subquery { data_type, .. }
-        | Array { data_type, .. }
-        | Subscript { data_type, .. } => data_type.clone(),
-        Function { func, .. } => func.return_type.clone(),
-        Outer { .. } => DataType::Unknown,
-    }
+    e.data_type(&|i| scope.columns.get(i).map(|c| c.data_type.clone()))
+        .unwrap_or(DataType::Unknown)
 }
 
 /// Whether an expression calls an aggregate outside any subquery or window

@@ -110,32 +110,7 @@ pub fn map_columns(expr: &mut ScalarExpr, f: &dyn Fn(usize) -> usize) {
     }
 }
 
-/// The type of an expression over `schema`, where it is cheap to know.
+/// The type of an expression over `schema`, where it is known.
 pub fn expr_type(expr: &ScalarExpr, schema: &Schema) -> Option<DataType> {
-    use ScalarExpr::*;
-    match expr {
-        Column(i) => schema.fields.get(*i).map(|f| f.data_type.clone()),
-        Const { data_type, .. } | Param { data_type, .. } => Some(data_type.clone()),
-        Cast { to, .. } => Some(to.clone()),
-        Binary { data_type, .. }
-        | Negate { data_type, .. }
-        | Case { data_type, .. }
-        | Coalesce { data_type, .. }
-        | NullIf { data_type, .. }
-        | MinMax { data_type, .. }
-        | Subquery { data_type, .. }
-        | Array { data_type, .. }
-        | Subscript { data_type, .. } => Some(data_type.clone()),
-        Function { func, .. } => Some(func.return_type.clone()),
-        Not(_)
-        | And(_)
-        | Or(_)
-        | Compare { .. }
-        | IsNull { .. }
-        | IsBool { .. }
-        | IsDistinctFrom { .. }
-        | Like { .. }
-        | InList { .. } => Some(DataType::Bool),
-        Outer { .. } => None,
-    }
+    expr.data_type(&|i| schema.fields.get(i).map(|f| f.data_type.clone()))
 }

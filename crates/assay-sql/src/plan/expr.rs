@@ -238,6 +238,38 @@ impl ScalarExpr {
         ScalarExpr::Const { value, data_type }
     }
 
+    /// The expression's type, given the types of the input's columns;
+    /// `None` for an outer reference (its type lives in another scope) or
+    /// a column `column_type` does not know.
+    pub fn data_type(&self, column_type: &dyn Fn(usize) -> Option<DataType>) -> Option<DataType> {
+        use ScalarExpr::*;
+        match self {
+            Column(i) => column_type(*i),
+            Const { data_type, .. } | Param { data_type, .. } => Some(data_type.clone()),
+            Cast { to, .. } => Some(to.clone()),
+            Binary { data_type, .. }
+            | Negate { data_type, .. }
+            | Case { data_type, .. }
+            | Coalesce { data_type, .. }
+            | NullIf { data_type, .. }
+            | MinMax { data_type, .. }
+            | Subquery { data_type, .. }
+            | Array { data_type, .. }
+            | Subscript { data_type, .. } => Some(data_type.clone()),
+            Function { func, .. } => Some(func.return_type.clone()),
+            Not(_)
+            | And(_)
+            | Or(_)
+            | Compare { .. }
+            | IsNull { .. }
+            | IsBool { .. }
+            | IsDistinctFrom { .. }
+            | Like { .. }
+            | InList { .. } => Some(DataType::Bool),
+            Outer { .. } => None,
+        }
+    }
+
     /// Whether the expression refers to no input column and no outer row.
     pub fn is_constant(&self) -> bool {
         let mut constant = true;
