@@ -56,7 +56,7 @@ pub struct Session {
     rng: crate::functions::Prng,
     /// Plans of statements run before, reused while nothing they depend on
     /// changed (see `run::PlanKey`).
-    plans: std::collections::HashMap<run::PlanKey, (Arc<crate::plan::Plan>, Vec<DataType>)>,
+    plans: run::PlanCache,
 }
 
 impl Session {

@@ -118,6 +118,42 @@ impl Env<'_> {
         Ok(Some((plan, bound.param_types)))
     }
 
+    /// The plan of `stmt` for parameters of `types`, from `cache` while
+    /// nothing it depends on changed (see [`PlanKey`]).
+    pub fn plan_cached(
+        &self,
+        cache: &mut PlanCache,
+        stmt: &Statement,
+        types: Vec<DataType>,
+    ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+        let key = PlanKey {
+            text: stmt.to_string(),
+            version: self.catalog.version(),
+            search_path: self.path.schemas.join(","),
+            temp_schema: self.path.temp_schema,
+            settings: format!(
+                "{:?}/{:?}",
+                self.settings.time_zone, self.settings.date_order
+            ),
+            param_types: types,
+        };
+        if let Some((plan, param_types)) = cache.get(&key) {
+            return Ok((plan.clone(), param_types.clone()));
+        }
+        let Some((plan, param_types)) = self.plan(stmt, &key.param_types)? else {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "statement has no plan"
+            ));
+        };
+        let plan = Arc::new(plan);
+        if cache.len() >= PLAN_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, (plan.clone(), param_types.clone()));
+        Ok((plan, param_types))
+    }
+
     /// Runs a plan to completion; returns its rows and the rows it changed.
     pub fn run(
         &mut self,
@@ -467,24 +503,32 @@ impl Session {
         }
     }
 
+    /// Runs `f` with the statement environment over the block's transaction
+    /// and the session's plan cache.
+    fn with_env<R>(
+        &mut self,
+        f: impl FnOnce(&mut Env<'_>, &mut Transaction, &mut PlanCache) -> Result<R>,
+    ) -> Result<R> {
+        let path = self.search_path();
+        let catalog = self.catalog.clone();
+        let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let mut env = Env {
+            catalog: &catalog,
+            path: &path,
+            settings: &self.settings.types,
+            store: &mut self.store,
+            sequences: &mut self.sequences,
+            rng: &mut self.rng,
+        };
+        f(&mut env, &mut block.txn, &mut self.plans)
+    }
+
     fn run_query_typed(
         &mut self,
         stmt: &Statement,
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
-        let path = self.search_path();
-        let catalog = self.catalog.clone();
-        let settings = self.settings.types.clone();
-        let block = self.block.as_mut().ok_or_else(super::no_block)?;
-        let mut env = Env {
-            catalog: &catalog,
-            path: &path,
-            settings: &settings,
-            store: &mut self.store,
-            sequences: &mut self.sequences,
-            rng: &mut self.rng,
-        };
         let types: Vec<DataType> = params
             .iter()
             .enumerate()
@@ -493,52 +537,30 @@ impl Session {
                 _ => value_type(v),
             })
             .collect();
-        let key = PlanKey {
-            text: stmt.to_string(),
-            param_types: types.clone(),
-            version: catalog.version(),
-            search_path: path.schemas.join(","),
-            temp_schema: path.temp_schema,
-            settings: format!("{:?}/{:?}", settings.time_zone, settings.date_order),
-        };
-        let (plan, param_types) = match self.plans.get(&key) {
-            Some(cached) => (cached.0.clone(), cached.1.clone()),
-            None => {
-                let Some((plan, param_types)) = env.plan(stmt, &types)? else {
-                    return Err(err!(
-                        SqlState::FEATURE_NOT_SUPPORTED,
-                        "statement has no plan"
-                    ));
-                };
-                let plan = Arc::new(plan);
-                if self.plans.len() >= PLAN_CACHE_ENTRIES {
-                    self.plans.clear();
-                }
-                self.plans.insert(key, (plan.clone(), param_types.clone()));
-                (plan, param_types)
+        self.with_env(|env, txn, cache| {
+            let (plan, param_types) = env.plan_cached(cache, stmt, types)?;
+            if param_types.len() > params.len() {
+                return Err(err!(
+                    SqlState::UNDEFINED_PARAMETER,
+                    "there is no parameter ${}",
+                    params.len() + 1
+                ));
             }
-        };
-        if param_types.len() > params.len() {
-            return Err(err!(
-                SqlState::UNDEFINED_PARAMETER,
-                "there is no parameter ${}",
-                params.len() + 1
-            ));
-        }
-        let params = read_text_params(params, &param_types, &settings)?;
-        let (rows, affected) = env.run(&mut block.txn, &plan, &params)?;
-        let tag = tag_for(&plan, rows.len(), affected);
-        let returns = returns_rows(&plan);
-        Ok(StatementResult {
-            columns: if returns {
-                plan.schema.fields.clone()
-            } else {
-                Vec::new()
-            },
-            rows,
-            tag,
-            notices: Vec::new(),
-            returns_rows: returns,
+            let params = read_text_params(params, &param_types, env.settings)?;
+            let (rows, affected) = env.run(txn, &plan, &params)?;
+            let tag = tag_for(&plan, rows.len(), affected);
+            let returns = returns_rows(&plan);
+            Ok(StatementResult {
+                columns: if returns {
+                    plan.schema.fields.clone()
+                } else {
+                    Vec::new()
+                },
+                rows,
+                tag,
+                notices: Vec::new(),
+                returns_rows: returns,
+            })
         })
     }
 
@@ -550,34 +572,25 @@ impl Session {
         let analyze = options
             .iter()
             .any(|o| o.name.eq_ignore_ascii_case("analyze"));
-        let path = self.search_path();
-        let catalog = self.catalog.clone();
-        let settings = self.settings.types.clone();
-        let block = self.block.as_mut().ok_or_else(super::no_block)?;
-        let mut env = Env {
-            catalog: &catalog,
-            path: &path,
-            settings: &settings,
-            store: &mut self.store,
-            sequences: &mut self.sequences,
-            rng: &mut self.rng,
-        };
-        let Some((plan, _)) = env.plan(stmt, &[])? else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "EXPLAIN of this statement is not supported"
-            ));
-        };
-        let mut lines: Vec<String> = plan.to_string().lines().map(str::to_string).collect();
-        if analyze {
-            let start = std::time::Instant::now();
-            let (rows, _) = env.run(&mut block.txn, &plan, &[])?;
-            lines.push(format!("Rows returned: {}", rows.len()));
-            lines.push(format!(
-                "Execution Time: {:.3} ms",
-                start.elapsed().as_secs_f64() * 1000.0
-            ));
-        }
+        let lines = self.with_env(|env, txn, _| {
+            let Some((plan, _)) = env.plan(stmt, &[])? else {
+                return Err(err!(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "EXPLAIN of this statement is not supported"
+                ));
+            };
+            let mut lines: Vec<String> = plan.to_string().lines().map(str::to_string).collect();
+            if analyze {
+                let start = std::time::Instant::now();
+                let (rows, _) = env.run(txn, &plan, &[])?;
+                lines.push(format!("Rows returned: {}", rows.len()));
+                lines.push(format!(
+                    "Execution Time: {:.3} ms",
+                    start.elapsed().as_secs_f64() * 1000.0
+                ));
+            }
+            Ok(lines)
+        })?;
         Ok(StatementResult {
             columns: vec![crate::plan::Field::new("QUERY PLAN", DataType::Text)],
             rows: lines
@@ -687,6 +700,9 @@ fn read_text_params<'a>(
     }
     Ok(std::borrow::Cow::Owned(read))
 }
+
+/// A session's plans by what they depend on.
+pub(super) type PlanCache = std::collections::HashMap<PlanKey, (Arc<Plan>, Vec<DataType>)>;
 
 /// Plans a session keeps, at most, before starting the cache over.
 const PLAN_CACHE_ENTRIES: usize = 256;
