@@ -2,7 +2,6 @@
 //! `\d NAME`) answered from the session's catalog, printed as psql 15
 //! prints them against PostgreSQL.
 
-use assay_sql::ast::{SelectItem, SetExpr, Statement};
 use assay_sql::catalog::{Catalog, ConstraintKind, FkAction, IndexExpr, Table, TableKind};
 use assay_sql::parser;
 
@@ -298,15 +297,5 @@ fn fk_def(catalog: &Catalog, t: &Table, fk: &assay_sql::catalog::ForeignKey) -> 
 /// An expression's SQL text as Assay prints it back (close to PostgreSQL's
 /// deparsed form), or the text unchanged if it does not parse alone.
 fn normalize_expr(sql: &str) -> String {
-    let Ok(statements) = parser::parse(&format!("SELECT {sql}")) else {
-        return sql.to_string();
-    };
-    if let Some(Statement::Query(q)) = statements.first() {
-        if let SetExpr::Select(select) = &q.body {
-            if let Some(SelectItem::Expr { expr, .. }) = select.targets.first() {
-                return expr.to_string();
-            }
-        }
-    }
-    sql.to_string()
+    parser::parse_expr(sql).map_or_else(|_| sql.to_string(), |e| e.to_string())
 }

@@ -16,6 +16,7 @@ mod ident;
 mod query;
 mod stmt;
 mod types;
+mod walk;
 
 pub use ddl::*;
 pub use expr::*;

@@ -44,7 +44,7 @@ pub use catalog::{
 };
 pub use scope::{Scope, ScopeColumn};
 
-use assay_storage::{Result, SqlState};
+use assay_storage::Result;
 
 use crate::ast::{self, Statement};
 use crate::plan::{Plan, ScalarExpr};
@@ -173,21 +173,4 @@ impl<'a> Binder<'a> {
     }
 }
 
-/// Parses one SQL expression (`SELECT <expr>`'s target).
-pub(crate) fn parse_expr(sql: &str) -> Result<ast::Expr> {
-    let stmts = crate::parser::parse(&format!("SELECT {sql}"))?;
-    if let [Statement::Query(q)] = stmts.as_slice() {
-        if let ast::SetExpr::Select(s) = &q.body {
-            if let [ast::SelectItem::Expr { expr, .. }] = s.targets.as_slice() {
-                if s.from.is_empty() && q.order_by.is_empty() && q.limit.is_none() {
-                    return Ok(expr.clone());
-                }
-            }
-        }
-    }
-    Err(assay_storage::err!(
-        SqlState::SYNTAX_ERROR,
-        "invalid expression: {}",
-        sql
-    ))
-}
+pub(crate) use crate::parser::parse_expr;

@@ -748,7 +748,7 @@ pub(crate) fn expr_type(e: &ScalarExpr, scope: &Scope) -> DataType {
 /// (`f(*)` or a name with an aggregate of that arity), before binding.
 fn has_aggregate(e: &Expr) -> bool {
     let mut found = false;
-    walk_ast(e, &mut |x| {
+    e.walk(&mut |x| {
         if let Expr::Function(call) = x {
             if call.over.is_none() {
                 let types = vec![DataType::Unknown; call.args.len()];
@@ -762,109 +762,4 @@ fn has_aggregate(e: &Expr) -> bool {
         }
     });
     found
-}
-
-fn walk_opt(e: &Option<Box<Expr>>, f: &mut dyn FnMut(&Expr)) {
-    if let Some(x) = e {
-        walk_ast(x, f);
-    }
-}
-
-/// Calls `f` on an expression and its sub-expressions, not entering
-/// subqueries.
-fn walk_ast(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
-    match e {
-        Expr::Unary { expr, .. }
-        | Expr::IsNull { expr, .. }
-        | Expr::IsBool { expr, .. }
-        | Expr::Cast { expr, .. }
-        | Expr::Field { expr, .. }
-        | Expr::Collate { expr, .. }
-        | Expr::Extract { expr, .. }
-        | Expr::InSubquery { expr, .. }
-        | Expr::QuantifiedSubquery { left: expr, .. } => walk_ast(expr, f),
-        Expr::Binary { left, right, .. }
-        | Expr::IsDistinctFrom { left, right, .. }
-        | Expr::Quantified { left, right, .. }
-        | Expr::NullIf(left, right)
-        | Expr::Position {
-            needle: left,
-            haystack: right,
-        }
-        | Expr::AtTimeZone {
-            expr: left,
-            zone: right,
-        } => {
-            walk_ast(left, f);
-            walk_ast(right, f);
-        }
-        Expr::Like {
-            expr,
-            pattern,
-            escape,
-            ..
-        } => {
-            walk_ast(expr, f);
-            walk_ast(pattern, f);
-            walk_opt(escape, f);
-        }
-        Expr::Between {
-            expr, low, high, ..
-        } => {
-            walk_ast(expr, f);
-            walk_ast(low, f);
-            walk_ast(high, f);
-        }
-        Expr::InList { expr, list, .. } => {
-            walk_ast(expr, f);
-            list.iter().for_each(|x| walk_ast(x, f));
-        }
-        Expr::Case {
-            operand,
-            whens,
-            else_result,
-        } => {
-            walk_opt(operand, f);
-            for (w, t) in whens {
-                walk_ast(w, f);
-                walk_ast(t, f);
-            }
-            walk_opt(else_result, f);
-        }
-        Expr::Function(call) => {
-            call.args.iter().for_each(|a| walk_ast(&a.value, f));
-            walk_opt(&call.filter, f);
-        }
-        Expr::Array(l)
-        | Expr::Row(l)
-        | Expr::Coalesce(l)
-        | Expr::Greatest(l)
-        | Expr::Least(l)
-        | Expr::Grouping(l) => {
-            l.iter().for_each(|x| walk_ast(x, f));
-        }
-        Expr::Subscript { expr, .. } => walk_ast(expr, f),
-        Expr::Substring { expr, from, count } => {
-            walk_ast(expr, f);
-            walk_opt(from, f);
-            walk_opt(count, f);
-        }
-        Expr::Trim { chars, expr, .. } => {
-            walk_ast(expr, f);
-            walk_opt(chars, f);
-        }
-        Expr::Overlay {
-            expr,
-            placing,
-            from,
-            count,
-        } => {
-            walk_ast(expr, f);
-            walk_ast(placing, f);
-            walk_ast(from, f);
-            walk_opt(count, f);
-        }
-        _ => {}
-    }
 }

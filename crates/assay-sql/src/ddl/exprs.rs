@@ -1,27 +1,18 @@
 //! Reading stored expressions: the columns a CHECK names, the sequences a
 //! DEFAULT's `nextval` calls, the identifiers a view's query mentions.
 
-use crate::ast::{Expr, Literal, SelectItem, SetExpr, Statement, Subscript};
+use crate::ast::{Expr, Literal};
 
-/// Parses expression text as the catalog keeps it.
+/// Parses expression text as the catalog keeps it (None if it does not
+/// parse as one expression).
 pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
-    let stmts = crate::parser::parse(&format!("SELECT {sql}")).ok()?;
-    let Some(Statement::Query(q)) = stmts.into_iter().next() else {
-        return None;
-    };
-    let SetExpr::Select(s) = q.body else {
-        return None;
-    };
-    match s.targets.into_iter().next()? {
-        SelectItem::Expr { expr, .. } => Some(expr),
-        _ => None,
-    }
+    crate::parser::parse_expr(sql).ok()
 }
 
 /// Column names referenced by `e`, distinct, in order of appearance.
 pub(crate) fn column_refs(e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
-    walk(e, &mut |e| {
+    e.walk(&mut |e| {
         if let Expr::Column { names, .. } = e {
             if let Some(n) = names.last() {
                 if !out.contains(n) {
@@ -36,7 +27,7 @@ pub(crate) fn column_refs(e: &Expr) -> Vec<String> {
 /// The sequence names `nextval('…')` is called with in `e`.
 pub(crate) fn nextval_targets(e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
-    walk(e, &mut |e| {
+    e.walk(&mut |e| {
         if let Expr::Function(f) = e {
             if f.name.base() == "nextval" {
                 if let Some(name) = f.args.first().and_then(|a| string_literal(&a.value)) {
@@ -56,122 +47,6 @@ fn string_literal(e: &Expr) -> Option<String> {
         } => Some(s.clone()),
         Expr::Cast { expr, .. } => string_literal(expr),
         _ => None,
-    }
-}
-
-/// Calls `f` on `e` and every expression under it (not into subqueries).
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
-    let mut go = |x: &Expr| walk(x, f);
-    match e {
-        Expr::Unary { expr, .. }
-        | Expr::IsNull { expr, .. }
-        | Expr::IsBool { expr, .. }
-        | Expr::Cast { expr, .. }
-        | Expr::Field { expr, .. }
-        | Expr::Extract { expr, .. }
-        | Expr::Collate { expr, .. }
-        | Expr::InSubquery { expr, .. } => go(expr),
-        Expr::Binary { left, right, .. }
-        | Expr::IsDistinctFrom { left, right, .. }
-        | Expr::Quantified { left, right, .. }
-        | Expr::NullIf(left, right)
-        | Expr::AtTimeZone {
-            expr: left,
-            zone: right,
-        }
-        | Expr::Position {
-            needle: left,
-            haystack: right,
-        } => {
-            go(left);
-            go(right);
-        }
-        Expr::Like {
-            expr,
-            pattern,
-            escape,
-            ..
-        } => {
-            go(expr);
-            go(pattern);
-            if let Some(x) = escape {
-                go(x);
-            }
-        }
-        Expr::Between {
-            expr, low, high, ..
-        } => {
-            go(expr);
-            go(low);
-            go(high);
-        }
-        Expr::InList { expr, list, .. } => {
-            go(expr);
-            list.iter().for_each(go);
-        }
-        Expr::QuantifiedSubquery { left, .. } => go(left),
-        Expr::Case {
-            operand,
-            whens,
-            else_result,
-        } => {
-            if let Some(x) = operand {
-                go(x);
-            }
-            for (w, t) in whens {
-                go(w);
-                go(t);
-            }
-            if let Some(x) = else_result {
-                go(x);
-            }
-        }
-        Expr::Function(fc) => {
-            for a in &fc.args {
-                go(&a.value);
-            }
-            if let Some(x) = &fc.filter {
-                go(x);
-            }
-        }
-        Expr::Array(xs)
-        | Expr::Row(xs)
-        | Expr::Coalesce(xs)
-        | Expr::Greatest(xs)
-        | Expr::Least(xs)
-        | Expr::Grouping(xs) => xs.iter().for_each(go),
-        Expr::Subscript { expr, subscript } => {
-            go(expr);
-            match subscript.as_ref() {
-                Subscript::Index(i) => go(i),
-                Subscript::Slice(a, b) => {
-                    a.iter().for_each(&mut go);
-                    b.iter().for_each(&mut go);
-                }
-            }
-        }
-        Expr::Substring { expr, from, count } => {
-            go(expr);
-            from.iter().for_each(|x| go(x));
-            count.iter().for_each(|x| go(x));
-        }
-        Expr::Trim { chars, expr, .. } => {
-            go(expr);
-            chars.iter().for_each(|x| go(x));
-        }
-        Expr::Overlay {
-            expr,
-            placing,
-            from,
-            count,
-        } => {
-            go(expr);
-            go(placing);
-            go(from);
-            count.iter().for_each(|x| go(x));
-        }
-        _ => {}
     }
 }
 

@@ -49,6 +49,28 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>> {
         .collect())
 }
 
+/// Parses one SQL expression, as the catalog keeps defaults, CHECK
+/// constraints and index expressions: the text must be exactly the target
+/// of `SELECT <expr>`.
+pub fn parse_expr(sql: &str) -> Result<crate::ast::Expr> {
+    use crate::ast::{SelectItem, SetExpr};
+    let stmts = parse(&format!("SELECT {sql}"))?;
+    if let [Statement::Query(q)] = stmts.as_slice() {
+        if let SetExpr::Select(s) = &q.body {
+            if let [SelectItem::Expr { expr, .. }] = s.targets.as_slice() {
+                if s.from.is_empty() && q.order_by.is_empty() && q.limit.is_none() {
+                    return Ok(expr.clone());
+                }
+            }
+        }
+    }
+    Err(assay_storage::err!(
+        assay_storage::SqlState::SYNTAX_ERROR,
+        "invalid expression: {}",
+        sql
+    ))
+}
+
 /// Parses statements and keeps each one's place in the input.
 pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
     let src = Source::new(sql);
