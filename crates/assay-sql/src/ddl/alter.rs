@@ -125,7 +125,7 @@ fn action(ctx: &mut DdlContext<'_>, oid: Oid, a: &A, notices: &mut Vec<Notice>) 
         }
         A::SetNotNull { column } => {
             let c = column_of(&t, column)?;
-            check_no_nulls(ctx, &t, c)?;
+            check_no_nulls(ctx, &t, &[c])?;
             ctx.catalog
                 .set_not_null(ctx.txn, oid, column, true)
                 .map(|_| ())
@@ -192,7 +192,7 @@ fn add_column(ctx: &mut DdlContext<'_>, t: &Table, def: &ast::ColumnDef) -> Resu
         }
     }
     if not_null {
-        check_no_nulls(ctx, &table, col)?;
+        check_no_nulls(ctx, &table, &[col])?;
         ctx.catalog.set_not_null(ctx.txn, t.oid, &def.name, true)?;
     }
     for c in &plan.constraints {

@@ -67,8 +67,20 @@ pub(crate) fn build_error(e: Error, index: &str) -> Error {
 }
 
 /// Checks that no row has a NULL in column `c`.
-pub(crate) fn check_no_nulls(ctx: &DdlContext<'_>, t: &Table, c: usize) -> Result<()> {
-    if all_rows(ctx.txn, t)?.iter().any(|r| r[c].is_null()) {
+/// Fails with 23502 if a row has NULL in one of `cols`; the error names the
+/// first such column in `cols`' order. One pass over the table.
+pub(crate) fn check_no_nulls(ctx: &DdlContext<'_>, t: &Table, cols: &[usize]) -> Result<()> {
+    let mut found = vec![false; cols.len()];
+    let mut scan = crate::table::TableScan::new(t);
+    let mut row = Vec::new();
+    while !found.first().copied().unwrap_or(true) && scan.next(ctx.txn)? {
+        row.clear();
+        scan.row_into(ctx.txn, &mut row)?;
+        for (seen, &c) in found.iter_mut().zip(cols) {
+            *seen |= row.get(c).is_none_or(|v| v.is_null());
+        }
+    }
+    if let Some((_, &c)) = found.iter().zip(cols).find(|(seen, _)| **seen) {
         bail!(
             SqlState::NOT_NULL_VIOLATION,
             "column \"{}\" of relation \"{}\" contains null values",
@@ -99,9 +111,7 @@ pub(crate) fn add_primary_key(
         Some(n) => n.to_string(),
         None => choose_relation_name(ctx.catalog, t.schema, &t.name, None, "pkey", true, &[]),
     };
-    for &c in &idx {
-        check_no_nulls(ctx, &t, c)?;
-    }
+    check_no_nulls(ctx, &t, &idx)?;
     ctx.catalog
         .add_primary_key(ctx.txn, oid, Some(&name), &idx)
         .map_err(|e| build_error(e, &name))?;

@@ -15,7 +15,6 @@ pub(crate) fn all_rows(txn: &Transaction, table: &Table) -> Result<Vec<Vec<Value
     while scan.next(txn)? {
         let mut row = Vec::new();
         scan.row_into(txn, &mut row)?;
-        row.resize(table.columns.len(), Value::Null);
         rows.push(row);
     }
     Ok(rows)
