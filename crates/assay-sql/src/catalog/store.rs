@@ -58,10 +58,9 @@ impl CatalogVersion {
 
     fn next(self) -> CatalogVersion {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
+        // Random per process (no clock: wasm32 has none), unique per change.
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let seed = std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), n);
         CatalogVersion {
             counter: self.counter + 1,
             token: seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (&COUNTER as *const _ as u64),

@@ -27,12 +27,11 @@ use crate::types::{DataType, Settings, Value};
 pub(super) fn now_micros() -> i64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        const PG_EPOCH_UNIX_SECS: i64 = 946_684_800;
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_micros() as i64)
             .unwrap_or(0);
-        since - PG_EPOCH_UNIX_SECS * 1_000_000
+        since - crate::types::datetime::UNIX_TO_PG_SECS * 1_000_000
     }
     #[cfg(target_arch = "wasm32")]
     {

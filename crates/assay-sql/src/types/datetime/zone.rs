@@ -14,7 +14,7 @@ use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use super::calendar::{ymd_from_days, USECS_PER_SEC};
 
 /// Seconds between 1970-01-01 and 2000-01-01.
-const UNIX_TO_PG_SECS: i64 = 946_684_800;
+pub(crate) const UNIX_TO_PG_SECS: i64 = 946_684_800;
 
 /// A time zone as the `TimeZone` setting or a timestamp literal names it.
 #[derive(Clone)]
