@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use assay_sql::ast::{ObjectKind, Statement};
+use assay_sql::ast::{AlterDatabase, ObjectKind, Statement};
 use assay_sql::parser;
 use assay_sql::session::{Notice, Session, StatementResult};
 use assay_sql::types::{DataType, Value};
@@ -83,14 +83,22 @@ impl Connection {
             reported: Vec::new(),
             out: Output::default(),
         };
-        for (name, value) in parameters {
-            if NOT_SETTINGS.contains(&name.as_str()) || name.starts_with("_pq_.") {
-                continue;
-            }
+        let from_options = parameters
+            .get("options")
+            .map(|o| startup_options(o))
+            .unwrap_or_default();
+        let settings = parameters
+            .iter()
+            .filter(|(name, _)| {
+                !NOT_SETTINGS.contains(&name.as_str()) && !name.starts_with("_pq_.")
+            })
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .chain(from_options);
+        for (name, value) in settings {
             match connection
                 .session
                 .settings
-                .set(name, Some(value), false, false)
+                .set(&name, Some(&value), false, false)
             {
                 Ok(()) => {}
                 // Parameters this server does not know are ignored, so
@@ -297,10 +305,11 @@ impl Connection {
             Statement::CreateDatabase {
                 name,
                 if_not_exists,
+                template,
             } => {
                 self.outside_block("CREATE DATABASE")?;
                 let mut result = StatementResult::command("CREATE DATABASE");
-                match self.databases.create(name) {
+                match self.databases.create_from(name, template.as_deref()) {
                     Ok(()) => {}
                     Err(e) if *if_not_exists && e.code() == SqlState::new(b"42P04") => {
                         result.notices.push(Notice {
@@ -331,10 +340,38 @@ impl Connection {
                 }
                 Ok(result)
             }
+            Statement::AlterDatabase { name, action } => self.alter_database(name, action),
             _ => self
                 .session
                 .execute_with_params(statement, param_types, params),
         }
+    }
+
+    /// `ALTER DATABASE`: renames here; settings are stored by a session of
+    /// the named database (this one's, or a short-lived one).
+    fn alter_database(&mut self, name: &str, action: &AlterDatabase) -> Result<StatementResult> {
+        if let AlterDatabase::RenameTo(new) = action {
+            self.outside_block("ALTER DATABASE RENAME")?;
+            self.databases.rename(name, new, &self.database)?;
+            return Ok(StatementResult::command("ALTER DATABASE"));
+        }
+        let statement = Statement::AlterDatabase {
+            name: name.to_string(),
+            action: action.clone(),
+        };
+        if name == self.database {
+            return self.session.execute_statement(&statement);
+        }
+        if !self.databases.exists(name) {
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "database \"{name}\" does not exist"
+            ));
+        }
+        let engine = self.databases.connect(name)?;
+        let result = engine.session().execute_statement(&statement);
+        self.databases.disconnect(name);
+        result
     }
 
     fn outside_block(&self, what: &str) -> Result<()> {
@@ -348,8 +385,65 @@ impl Connection {
     }
 }
 
+/// The `-c name=value` (or `--name=value`) settings of a startup
+/// `options` parameter: words split at unescaped spaces, `\\` escaping
+/// the next character, as libpq's PGOPTIONS are written.
+fn startup_options(options: &str) -> Vec<(String, String)> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            c if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut settings = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(w) = words.next() {
+        let setting = if w == "-c" {
+            words.next()
+        } else if let Some(rest) = w.strip_prefix("--") {
+            Some(rest.to_string())
+        } else {
+            w.strip_prefix("-c").map(str::to_string)
+        };
+        if let Some((name, value)) = setting.as_deref().and_then(|s| s.split_once('=')) {
+            settings.push((name.replace('-', "_"), value.to_string()));
+        }
+    }
+    settings
+}
+
 impl Drop for Connection {
     fn drop(&mut self) {
         self.databases.disconnect(&self.database);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::startup_options;
+
+    #[test]
+    fn options_parameter_settings() {
+        let got = startup_options("-c lc_messages=C  -cbytea_output=hex --search-path=a\\ b -x");
+        let want = [
+            ("lc_messages", "C"),
+            ("bytea_output", "hex"),
+            ("search_path", "a b"),
+        ];
+        assert_eq!(got.len(), want.len());
+        for ((n, v), (wn, wv)) in got.iter().zip(want) {
+            assert_eq!((n.as_str(), v.as_str()), (wn, wv));
+        }
     }
 }

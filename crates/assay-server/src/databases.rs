@@ -98,6 +98,96 @@ impl Databases {
         }
     }
 
+    /// `CREATE DATABASE name [TEMPLATE t]`. `template0` and `template1`
+    /// are PostgreSQL's empty templates; another database is copied, file
+    /// and log, when nobody is connected to it.
+    pub fn create_from(&self, name: &str, template: Option<&str>) -> Result<()> {
+        let source = match template {
+            None | Some("template0" | "template1") => return self.create(name),
+            Some(t) => t,
+        };
+        let open = self.lock();
+        if !valid_name(source) || !(open.contains_key(source) || self.file(source).exists()) {
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "template database \"{source}\" does not exist"
+            ));
+        }
+        if open.get(source).is_some_and(|db| db.connections > 0) {
+            let n = open[source].connections;
+            let s = if n == 1 { "" } else { "s" };
+            return Err(err!(
+                SqlState::new(b"55006"),
+                "source database \"{source}\" is being accessed by other users"
+            )
+            .with_detail(format!("There is {n} other session{s} using the database.")));
+        }
+        if !valid_name(name) {
+            return Err(err!(
+                SqlState::new(b"42602"),
+                "invalid database name \"{name}\""
+            ));
+        }
+        if open.contains_key(name) || self.file(name).exists() {
+            return Err(err!(
+                SqlState::new(b"42P04"),
+                "database \"{name}\" already exists"
+            ));
+        }
+        // Idle (no connection, the map locked): the file and its log are
+        // a consistent pair; the copy recovers from the log when opened.
+        copy_file(&self.file(source), &self.file(name))?;
+        copy_file(&wal_path(&self.file(source)), &wal_path(&self.file(name)))
+    }
+
+    /// `ALTER DATABASE old RENAME TO new`, from a connection to `current`.
+    pub fn rename(&self, old: &str, new: &str, current: &str) -> Result<()> {
+        if old == current {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "current database cannot be renamed"
+            ));
+        }
+        let mut open = self.lock();
+        if !valid_name(old) || !(open.contains_key(old) || self.file(old).exists()) {
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "database \"{old}\" does not exist"
+            ));
+        }
+        if !valid_name(new) {
+            return Err(err!(
+                SqlState::new(b"42602"),
+                "invalid database name \"{new}\""
+            ));
+        }
+        if open.contains_key(new) || self.file(new).exists() {
+            return Err(err!(
+                SqlState::new(b"42P04"),
+                "database \"{new}\" already exists"
+            ));
+        }
+        if let Some(db) = open.get(old) {
+            if db.connections > 0 {
+                let n = db.connections;
+                let s = if n == 1 { "" } else { "s" };
+                return Err(err!(
+                    SqlState::new(b"55006"),
+                    "database \"{old}\" is being accessed by other users"
+                )
+                .with_detail(format!("There is {n} other session{s} using the database.")));
+            }
+        }
+        open.remove(old);
+        rename_file(&self.file(old), &self.file(new))?;
+        rename_file(&wal_path(&self.file(old)), &wal_path(&self.file(new)))
+    }
+
+    /// Whether a database of this name exists.
+    pub fn exists(&self, name: &str) -> bool {
+        valid_name(name) && (self.lock().contains_key(name) || self.file(name).exists())
+    }
+
     /// `CREATE DATABASE name`.
     pub fn create(&self, name: &str) -> Result<()> {
         if !valid_name(name) {
@@ -165,11 +255,40 @@ impl Databases {
         }
         open.remove(name);
         let file = self.file(name);
-        let mut wal = file.clone().into_os_string();
-        wal.push("-wal");
         remove_file(&file)?;
-        remove_file(Path::new(&wal))?;
+        remove_file(&wal_path(&file))?;
         Ok(None)
+    }
+}
+
+/// The write-ahead log beside a database file.
+fn wal_path(file: &Path) -> PathBuf {
+    let mut wal = file.to_path_buf().into_os_string();
+    wal.push("-wal");
+    PathBuf::from(wal)
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::new(
+        SqlState::new(b"58030"),
+        format!("could not {what} file \"{}\": {e}", path.display()),
+    )
+}
+
+/// Copies a file; a missing source (no log yet) copies nothing.
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    match std::fs::copy(from, to) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("copy", from, e)),
+    }
+}
+
+fn rename_file(from: &Path, to: &Path) -> Result<()> {
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("rename", from, e)),
     }
 }
 

@@ -278,7 +278,7 @@ impl Connection {
 /// Statements the server runs itself, which the engine cannot describe.
 fn is_database_statement(statement: &Statement) -> bool {
     match statement {
-        Statement::CreateDatabase { .. } => true,
+        Statement::CreateDatabase { .. } | Statement::AlterDatabase { .. } => true,
         Statement::Drop(d) => d.kind == ObjectKind::Database,
         _ => false,
     }

@@ -297,9 +297,40 @@ impl Display for Statement {
             S::CreateDatabase {
                 name,
                 if_not_exists,
+                template,
             } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
-                write!(f, "CREATE DATABASE {ine}{}", Ident(name))
+                write!(f, "CREATE DATABASE {ine}{}", Ident(name))?;
+                if let Some(t) = template {
+                    write!(f, " TEMPLATE {}", Ident(t))?;
+                }
+                Ok(())
+            }
+            S::AlterDatabase { name, action } => {
+                write!(f, "ALTER DATABASE {} ", Ident(name))?;
+                match action {
+                    AlterDatabase::Set { name, values } => {
+                        write!(f, "SET {name} TO ")?;
+                        if values.is_empty() {
+                            return write!(f, "DEFAULT");
+                        }
+                        for (i, v) in values.iter().enumerate() {
+                            if i > 0 {
+                                write!(f, ", ")?;
+                            }
+                            match v {
+                                SetValue::Ident(s) | SetValue::Number(s) => write!(f, "{s}")?,
+                                SetValue::String(s) => write!(f, "'{}'", s.replace('\'', "''"))?,
+                                SetValue::Default => write!(f, "DEFAULT")?,
+                            }
+                        }
+                        Ok(())
+                    }
+                    AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
+                    AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
+                    AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
+                    AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
+                }
             }
             S::CreateRole { user, role } => {
                 write!(f, "CREATE {} {role}", if *user { "USER" } else { "ROLE" })

@@ -28,6 +28,13 @@ pub enum Statement {
     CreateDatabase {
         name: String,
         if_not_exists: bool,
+        /// `TEMPLATE name`; other options (encoding, locale, owner, …)
+        /// are checked by the parser and have nothing to change.
+        template: Option<String>,
+    },
+    AlterDatabase {
+        name: String,
+        action: AlterDatabase,
     },
     CreateRole {
         user: bool,
@@ -236,6 +243,23 @@ pub enum IsolationLevel {
     ReadCommitted,
     RepeatableRead,
     Serializable,
+}
+
+/// What `ALTER DATABASE name …` does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AlterDatabase {
+    /// `SET name TO value` (an empty list is `DEFAULT`): a default for the
+    /// database's new sessions.
+    Set {
+        name: String,
+        values: Vec<SetValue>,
+    },
+    /// `RESET name`, or `RESET ALL` as `None`.
+    Reset(Option<String>),
+    RenameTo(String),
+    /// `OWNER TO`, `CONNECTION LIMIT`, `ALLOW_CONNECTIONS`, `IS_TEMPLATE`:
+    /// accepted; a single-role server has nothing to record.
+    Options,
 }
 
 /// A value of `SET`: a word, a string or a number, as written.

@@ -194,6 +194,9 @@ impl Binder<'_> {
         if name.0.len() == 1 {
             if let Some(cte) = self.ctes.iter().rev().find(|c| c.name == base) {
                 let plan = cte.plan.clone();
+                if let PlanNode::WorkTable { id } = plan.node {
+                    self.worktables_read.push(id);
+                }
                 let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, base)?;
                 return Ok((relabel(plan, &scope), scope));
             }
@@ -291,12 +294,18 @@ impl Binder<'_> {
 
     fn bind_join(&mut self, join: &ast::Join, outer_left: Option<&Scope>) -> Result<(Plan, Scope)> {
         let (lp, ls) = self.bind_table_ref(&join.left, outer_left)?;
-        let (rp, rs) = self.bind_table_ref(&join.right, Some(&ls))?;
         let kind = match join.kind {
             ast::JoinKind::Inner | ast::JoinKind::Cross => JoinKind::Inner,
             ast::JoinKind::Left => JoinKind::Left,
             ast::JoinKind::Right => JoinKind::Right,
             ast::JoinKind::Full => JoinKind::Full,
+        };
+        let (rp, rs) = if matches!(kind, JoinKind::Right | JoinKind::Full) {
+            // The left side is in scope but must not be referenced.
+            self.bind_table_ref(&join.right, None)
+                .map_err(|e| invalid_lateral_reference(e, &ls))?
+        } else {
+            self.bind_table_ref(&join.right, Some(&ls))?
         };
         let lateral = is_lateral(&join.right);
         match &join.condition {
@@ -440,6 +449,34 @@ fn concat_scopes(l: Scope, r: Scope) -> Result<Scope> {
         ));
     }
     Ok(l.concat(r))
+}
+
+/// A reference from the right side of a RIGHT or FULL join to the left
+/// side: PostgreSQL's message instead of "missing FROM-clause entry".
+fn invalid_lateral_reference(e: assay_storage::Error, left: &Scope) -> assay_storage::Error {
+    let missing = e
+        .message()
+        .strip_prefix("missing FROM-clause entry for table \"")
+        .and_then(|rest| rest.strip_suffix('"'));
+    match missing {
+        Some(table)
+            if left
+                .columns
+                .iter()
+                .any(|c| c.relation.as_deref() == Some(table)) =>
+        {
+            let mut out = err!(
+                SqlState::UNDEFINED_TABLE,
+                "invalid reference to FROM-clause entry for table \"{table}\""
+            )
+            .with_detail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+            if let Some(p) = e.position() {
+                out = out.with_position(p);
+            }
+            out
+        }
+        _ => e,
+    }
 }
 
 /// A join of two bound items; its scope is the left's then the right's.

@@ -90,6 +90,9 @@ pub struct Binder<'a> {
     outer: Vec<Scope>,
     ctes: Vec<CteBinding>,
     next_worktable: usize,
+    /// Work tables a recursive term has referenced: a `WITH RECURSIVE`
+    /// query whose second term never reads its own name is an ordinary one.
+    worktables_read: Vec<usize>,
     /// Views being expanded (to stop a view referring to itself).
     view_depth: usize,
 }
@@ -103,6 +106,7 @@ impl<'a> Binder<'a> {
             outer: Vec::new(),
             ctes: Vec::new(),
             next_worktable: 0,
+            worktables_read: Vec::new(),
             view_depth: 0,
         }
     }

@@ -372,6 +372,15 @@ impl Binder<'_> {
                     cte.name
                 ));
             }
+            if with.recursive
+                && !cte.query.locking.is_empty()
+                && matches!(cte.query.body, SetExpr::SetOp { .. })
+            {
+                return Err(err!(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "FOR UPDATE/SHARE in a recursive query is not implemented"
+                ));
+            }
             let plan = match (&cte.query.body, with.recursive) {
                 (
                     SetExpr::SetOp {
@@ -416,6 +425,11 @@ impl Binder<'_> {
         let recursive = self.bind_set_expr(right, false);
         self.ctes.pop();
         let recursive = recursive?;
+        if !self.worktables_read.contains(&id) {
+            // Not self-referencing after all: an ordinary UNION.
+            let plan = self.bind_query(&cte.query, true)?;
+            return rename_columns(plan, &cte.columns, &cte.name);
+        }
         if recursive.schema.len() != anchor.schema.len() {
             return Err(err!(
                 SqlState::SYNTAX_ERROR,

@@ -21,6 +21,8 @@ pub(super) const KIND_TABLE: u8 = 2;
 pub(super) const KIND_SEQUENCE: u8 = 3;
 pub(super) const KIND_COMMENT: u8 = 4;
 pub(super) const KIND_STATS: u8 = 5;
+/// A database-wide default of a run-time parameter (`ALTER DATABASE … SET`).
+pub(super) const KIND_SETTING: u8 = 6;
 /// Meta keys (after `KIND_META`).
 const META_VERSION: &[u8] = &[KIND_META, b'v'];
 const META_NEXT_OID: &[u8] = &[KIND_META, b'o'];
@@ -91,6 +93,8 @@ pub struct Catalog {
     pub(super) relations: FxHashMap<(Oid, String), RelRef>,
     pub(super) comments: BTreeMap<CommentTarget, String>,
     pub(super) stats: FxHashMap<Oid, Arc<TableStats>>,
+    /// Parameter defaults for new sessions: lower-case name → value.
+    pub(super) settings: BTreeMap<String, String>,
 }
 
 fn key(kind: u8, oid: Oid) -> [u8; 5] {
@@ -187,6 +191,11 @@ impl Catalog {
             Some(KIND_STATS) if k.len() == 5 => {
                 let oid = u32::from_be_bytes([k[1], k[2], k[3], k[4]]);
                 self.stats.insert(oid, Arc::new(parse(v, "statistics")?));
+            }
+            Some(KIND_SETTING) => {
+                let name = String::from_utf8(k[1..].to_vec())
+                    .map_err(|_| corrupt!("catalog setting name is damaged"))?;
+                self.settings.insert(name, parse(v, "setting")?);
             }
             _ => return Err(corrupt!("catalog has an unknown entry")),
         }
@@ -385,5 +394,33 @@ impl Catalog {
 
     pub fn stats(&self, table: Oid) -> Option<&Arc<TableStats>> {
         self.stats.get(&table)
+    }
+
+    /// Sets (or with `None` removes) a database-wide parameter default.
+    pub fn set_database_setting(
+        &mut self,
+        txn: &mut Transaction,
+        name: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
+        let t = self.touch(txn)?;
+        let mut k = vec![KIND_SETTING];
+        k.extend_from_slice(name.as_bytes());
+        match value {
+            Some(v) => {
+                t.insert(txn, &k, &to_json(&v))?;
+                self.settings.insert(name.to_string(), v.to_string());
+            }
+            None => {
+                t.delete(txn, &k)?;
+                self.settings.remove(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// The database-wide parameter defaults, by lower-case name.
+    pub fn database_settings(&self) -> &BTreeMap<String, String> {
+        &self.settings
     }
 }

@@ -747,6 +747,14 @@ impl Tr<'_> {
         let frame = match &spec.window_frame {
             None => None,
             Some(fr) => Some(WindowFrame {
+                exclusion: {
+                    let n = self.frames.get();
+                    self.frames.set(n + 1);
+                    self.exclusions
+                        .iter()
+                        .find(|(at, _)| *at == n)
+                        .map(|(_, x)| x.clone())
+                },
                 units: match fr.units {
                     sp::WindowFrameUnits::Rows => FrameUnits::Rows,
                     sp::WindowFrameUnits::Range => FrameUnits::Range,
@@ -758,7 +766,6 @@ impl Tr<'_> {
                     .as_ref()
                     .map(|b| self.frame_bound(b, false))
                     .transpose()?,
-                exclusion: None,
             }),
         };
         Ok(WindowSpec {

@@ -9,6 +9,7 @@
 //! 1-based character position into the whole input.
 
 mod copy;
+mod database;
 mod ddl;
 mod expr;
 mod query;
@@ -115,7 +116,8 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
 /// Parses one statement: by hand for a few forms, else with sqlparser.
 fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statement> {
     let mut symmetric = Vec::new();
-    let piece = preprocess(src, piece, &mut symmetric)?;
+    let mut exclusions = Vec::new();
+    let piece = preprocess(src, piece, &mut symmetric, &mut exclusions)?;
     let significant: Vec<&TokenWithSpan> = piece
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -124,6 +126,8 @@ fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statem
         src,
         text,
         symmetric,
+        exclusions,
+        frames: std::cell::Cell::new(0),
     };
     match utility::parse(&tr, &significant)? {
         Some(stmt) => Ok(stmt),
@@ -171,6 +175,11 @@ pub(crate) struct Tr<'a> {
     text: &'a str,
     /// Where the lower bound of each `BETWEEN SYMMETRIC` starts.
     symmetric: Vec<Location>,
+    /// Window frames' `EXCLUDE` clauses (which sqlparser lacks), by the
+    /// frame's number in the statement's text.
+    exclusions: Vec<(usize, crate::ast::FrameExclusion)>,
+    /// Frames translated so far (frames are translated in text order).
+    frames: std::cell::Cell<usize>,
 }
 
 fn word(t: &TokenWithSpan) -> Option<String> {
@@ -268,16 +277,45 @@ fn preprocess(
     src: &Source,
     piece: &[TokenWithSpan],
     symmetric: &mut Vec<Location>,
+    exclusions: &mut Vec<(usize, crate::ast::FrameExclusion)>,
 ) -> Result<Vec<TokenWithSpan>> {
     let mut out: Vec<TokenWithSpan> = Vec::with_capacity(piece.len());
     let mut prev_word: Option<String> = None;
     let mut mark_next = false;
+    let mut frames = 0;
+    let mut skip = 0;
     for (i, t) in piece.iter().enumerate() {
         if matches!(t.token, Token::Whitespace(_)) {
             out.push(t.clone());
             continue;
         }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
         let w = word(t);
+        let next_words = || {
+            piece[i + 1..]
+                .iter()
+                .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+                .take(2)
+                .map(|t| (word(t), &t.token))
+                .collect::<Vec<_>>()
+        };
+        if matches!(w.as_deref(), Some("rows" | "range" | "groups")) {
+            let next = next_words();
+            let starts_frame = match next.first() {
+                Some((Some(n), _)) => {
+                    matches!(n.as_str(), "between" | "unbounded" | "current" | "interval")
+                }
+                Some((None, tok)) => matches!(
+                    tok,
+                    Token::Number(..) | Token::SingleQuotedString(_) | Token::Placeholder(_)
+                ),
+                None => false,
+            };
+            frames += usize::from(starts_frame);
+        }
         if mark_next {
             symmetric.push(t.span.start);
             mark_next = false;
@@ -331,16 +369,23 @@ fn preprocess(
                 // "from"; PostgreSQL stops at the keyword.
                 return Err(src.syntax_error_at(t.span.start, t.span.end));
             }
-            Some("exclude") if prev_word.is_some() => {
-                let next = piece[i + 1..]
-                    .iter()
-                    .find(|t| !matches!(t.token, Token::Whitespace(_)));
-                let frame = next.and_then(word);
-                if matches!(frame.as_deref(), Some("current" | "group" | "ties" | "no")) {
-                    return Err(source::unsupported("frame exclusion (EXCLUDE …)")
-                        .with_position(src.offset(t.span.start)));
-                }
-                out.push(t.clone());
+            Some("exclude") if prev_word.is_some() && frames > 0 => {
+                use crate::ast::FrameExclusion as X;
+                let next = next_words();
+                let words: Vec<Option<&str>> = next.iter().map(|(w, _)| w.as_deref()).collect();
+                let (kind, len) = match words.as_slice() {
+                    [Some("current"), Some("row"), ..] => (X::CurrentRow, 2),
+                    [Some("group"), ..] => (X::Group, 1),
+                    [Some("ties"), ..] => (X::Ties, 1),
+                    [Some("no"), Some("others"), ..] => (X::NoOthers, 2),
+                    _ => {
+                        out.push(t.clone());
+                        prev_word = w;
+                        continue;
+                    }
+                };
+                exclusions.push((frames - 1, kind));
+                skip = len;
             }
             _ => out.push(t.clone()),
         }

@@ -111,6 +111,7 @@ impl Tr<'_> {
             } => Statement::CreateDatabase {
                 name: single_name(db_name)?,
                 if_not_exists: *if_not_exists,
+                template: None,
             },
             S::CreateRole(r) => {
                 let [name] = r.names.as_slice() else {

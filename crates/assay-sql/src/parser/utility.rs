@@ -12,14 +12,14 @@ use super::Tr;
 use crate::ast::*;
 
 /// A cursor over a statement's significant tokens.
-struct Cursor<'t, 'a> {
-    tr: &'t Tr<'a>,
-    toks: &'t [&'t TokenWithSpan],
-    at: usize,
+pub(super) struct Cursor<'t, 'a> {
+    pub(super) tr: &'t Tr<'a>,
+    pub(super) toks: &'t [&'t TokenWithSpan],
+    pub(super) at: usize,
 }
 
 /// Lower-cased text of an unquoted word.
-fn keyword(t: &TokenWithSpan) -> Option<String> {
+pub(super) fn keyword(t: &TokenWithSpan) -> Option<String> {
     match &t.token {
         Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
         _ => None,
@@ -27,11 +27,11 @@ fn keyword(t: &TokenWithSpan) -> Option<String> {
 }
 
 impl<'t, 'a> Cursor<'t, 'a> {
-    fn peek_kw(&self, offset: usize) -> Option<String> {
+    pub(super) fn peek_kw(&self, offset: usize) -> Option<String> {
         self.toks.get(self.at + offset).and_then(|t| keyword(t))
     }
 
-    fn eat(&mut self, word: &str) -> bool {
+    pub(super) fn eat(&mut self, word: &str) -> bool {
         if self.peek_kw(0).as_deref() == Some(word) {
             self.at += 1;
             true
@@ -40,7 +40,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn eat_token(&mut self, tok: &Token) -> bool {
+    pub(super) fn eat_token(&mut self, tok: &Token) -> bool {
         if self.toks.get(self.at).is_some_and(|t| &t.token == tok) {
             self.at += 1;
             true
@@ -49,18 +49,18 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn error(&self) -> Error {
+    pub(super) fn error(&self) -> Error {
         match self.toks.get(self.at) {
             Some(t) => self.tr.src.syntax_error_at(t.span.start, t.span.end),
             None => syntax_error_at_end(self.tr.src.char_len()),
         }
     }
 
-    fn done(&self) -> bool {
+    pub(super) fn done(&self) -> bool {
         self.at >= self.toks.len()
     }
 
-    fn expect_end(&self) -> Result<()> {
+    pub(super) fn expect_end(&self) -> Result<()> {
         if self.done() {
             Ok(())
         } else {
@@ -68,7 +68,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn ident(&mut self) -> Result<String> {
+    pub(super) fn ident(&mut self) -> Result<String> {
         match self.toks.get(self.at).map(|t| &t.token) {
             Some(Token::Word(w)) => {
                 self.at += 1;
@@ -82,7 +82,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn name(&mut self) -> Result<ObjectName> {
+    pub(super) fn name(&mut self) -> Result<ObjectName> {
         let mut parts = vec![self.ident()?];
         while self.eat_token(&Token::Period) {
             parts.push(self.ident()?);
@@ -91,7 +91,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
     }
 
     /// A signed integer as written.
-    fn number(&mut self) -> Result<String> {
+    pub(super) fn number(&mut self) -> Result<String> {
         let sign = if self.eat_token(&Token::Minus) {
             "-"
         } else {
@@ -107,7 +107,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn name_list(&mut self) -> Result<Vec<ObjectName>> {
+    pub(super) fn name_list(&mut self) -> Result<Vec<ObjectName>> {
         let mut names = Vec::new();
         if self.done() {
             return Ok(names);
@@ -231,6 +231,8 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
                 _ => return Err(c.error()),
             }
         }
+        ("create", "database") => super::database::create(&mut c)?,
+        ("alter", "database") => super::database::alter(&mut c)?,
         ("begin" | "start", _)
             if toks
                 .iter()
@@ -243,7 +245,7 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
 }
 
 /// Hands a rewritten token list to sqlparser.
-fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
+pub(super) fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     let owned: Vec<TokenWithSpan> = toks.iter().map(|t| (*t).clone()).collect();
     let stmt = super::sqlparser_statement(tr.src, &owned)?;
     tr.statement(&stmt)

@@ -41,11 +41,16 @@ impl Engine {
         &self.pager
     }
 
-    /// A new session (a connection's state: settings, transaction, …).
+    /// A new session (a connection's state: settings, transaction, …),
+    /// with the database's parameter defaults applied.
     pub fn session(self: &Arc<Self>) -> Session {
-        Session::new(
+        let mut s = Session::new(
             self.clone(),
             self.next_session.fetch_add(1, Ordering::Relaxed),
-        )
+        );
+        // A catalog that cannot be read now fails the first statement
+        // with the real error; the session itself is still usable.
+        let _ = s.apply_database_settings();
+        s
     }
 }

@@ -16,7 +16,9 @@
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
 
+mod database;
 mod engine;
+mod gucs;
 mod result;
 mod run;
 mod settings;
@@ -375,22 +377,7 @@ impl Session {
     // ---- settings ---------------------------------------------------------
 
     fn set(&mut self, name: &str, values: &[SetValue], local: bool) -> Result<StatementResult> {
-        let text: Option<String> = if values.is_empty()
-            || values.iter().any(|v| matches!(v, SetValue::Default))
-        {
-            None
-        } else {
-            Some(
-                values
-                    .iter()
-                    .map(|v| match v {
-                        SetValue::Ident(s) | SetValue::String(s) | SetValue::Number(s) => s.clone(),
-                        SetValue::Default => String::new(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        };
+        let text = database::set_text(values);
         let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
         if local && !in_block {
             self.notice(Notice::warning(

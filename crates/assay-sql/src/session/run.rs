@@ -424,6 +424,7 @@ impl Session {
             // VACUUM has nothing to reclaim yet: space is reused through the
             // free list as pages are freed.
             Statement::Vacuum { .. } => Ok(StatementResult::command("VACUUM")),
+            Statement::AlterDatabase { action, .. } => self.alter_database(action),
             other => Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "{} is not supported yet",

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use assay_storage::{err, Result, SqlState};
 
+use super::gucs::{self, Kind};
 use crate::types;
 
 /// Whether a parameter can be changed by a session.
@@ -152,10 +153,7 @@ pub struct SessionSettings {
 
 impl Default for SessionSettings {
     fn default() -> SessionSettings {
-        let values = PARAMETERS
-            .iter()
-            .map(|&(name, default, _, _)| (name, default.to_string()))
-            .collect();
+        let values = params().map(|p| (p.name, p.default.to_string())).collect();
         SessionSettings {
             values,
             saved: Vec::new(),
@@ -164,9 +162,43 @@ impl Default for SessionSettings {
     }
 }
 
-fn lookup(name: &str) -> Result<&'static (&'static str, &'static str, Context, &'static str)> {
+/// One parameter's description, from either table.
+#[derive(Clone, Copy)]
+struct Param {
+    name: &'static str,
+    default: &'static str,
+    context: Context,
+    display: &'static str,
+    /// How `gucs.rs` checks the value; `None` for the parameters `apply`
+    /// knows itself.
+    kind: Option<Kind>,
+}
+
+fn params() -> impl Iterator<Item = Param> {
+    let own = PARAMETERS
+        .iter()
+        .map(|&(name, default, context, display)| Param {
+            name,
+            default,
+            context,
+            display,
+            kind: None,
+        });
+    let extra = gucs::EXTRA
+        .iter()
+        .map(|&(name, default, kind, display)| Param {
+            name,
+            default,
+            context: Context::User,
+            display,
+            kind: Some(kind),
+        });
+    own.chain(extra)
+}
+
+fn lookup(name: &str) -> Result<Param> {
     let lower = name.to_ascii_lowercase();
-    PARAMETERS.iter().find(|p| p.0 == lower).ok_or_else(|| {
+    params().find(|p| p.name == lower).ok_or_else(|| {
         err!(
             SqlState::UNDEFINED_OBJECT,
             "unrecognized configuration parameter \"{name}\""
@@ -178,12 +210,12 @@ impl SessionSettings {
     /// `SHOW name`.
     pub fn show(&self, name: &str) -> Result<String> {
         let p = lookup(name)?;
-        Ok(self.values.get(p.0).cloned().unwrap_or_default())
+        Ok(self.values.get(p.name).cloned().unwrap_or_default())
     }
 
     /// The name as PostgreSQL spells it in SHOW's column header.
     pub fn display_name(name: &str) -> Result<&'static str> {
-        Ok(lookup(name)?.3)
+        Ok(lookup(name)?.display)
     }
 
     /// `SET [LOCAL] name = value` (`None` is `DEFAULT`). `in_transaction`
@@ -196,28 +228,33 @@ impl SessionSettings {
         in_transaction: bool,
     ) -> Result<()> {
         let p = lookup(name)?;
-        if p.2 == Context::Internal {
+        if p.context == Context::Internal {
             return Err(err!(
                 SqlState::CANT_CHANGE_RUNTIME_PARAM,
                 "parameter \"{}\" cannot be changed",
-                p.0
+                p.name
             ));
         }
-        let value = value.map(str::to_string).unwrap_or_else(|| p.1.to_string());
-        let value = self.apply(p.0, &value)?;
+        let value = value
+            .map(str::to_string)
+            .unwrap_or_else(|| p.default.to_string());
+        let value = match p.kind {
+            Some(kind) => gucs::check(p.name, kind, &value)?,
+            None => self.apply(p.name, &value)?,
+        };
         if in_transaction {
-            let old = self.values.get(p.0).cloned().unwrap_or_default();
-            self.saved.push((p.0, old, local));
+            let old = self.values.get(p.name).cloned().unwrap_or_default();
+            self.saved.push((p.name, old, local));
         }
-        self.values.insert(p.0, value);
+        self.values.insert(p.name, value);
         Ok(())
     }
 
     /// `RESET ALL`.
     pub fn reset_all(&mut self, in_transaction: bool) -> Result<()> {
-        for &(name, _, context, _) in PARAMETERS {
-            if context == Context::User {
-                self.set(name, None, false, in_transaction)?;
+        for p in params() {
+            if p.context == Context::User {
+                self.set(p.name, None, false, in_transaction)?;
             }
         }
         Ok(())
@@ -324,10 +361,16 @@ impl SessionSettings {
 
     /// Every parameter as (PostgreSQL's spelling, value), for `SHOW ALL`.
     pub fn all(&self) -> Vec<(&'static str, String)> {
-        PARAMETERS
-            .iter()
-            .map(|p| (p.3, self.values.get(p.0).cloned().unwrap_or_default()))
-            .collect()
+        let mut all: Vec<_> = params()
+            .map(|p| {
+                (
+                    p.display,
+                    self.values.get(p.name).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        all.sort_by_key(|(name, _)| name.to_ascii_lowercase());
+        all
     }
 
     /// Parameters a server reports to clients in `ParameterStatus`.
@@ -343,10 +386,14 @@ impl SessionSettings {
             "standard_conforming_strings",
             "timezone",
         ];
-        PARAMETERS
-            .iter()
-            .filter(|p| REPORTED.contains(&p.0))
-            .map(|p| (p.3, self.values.get(p.0).cloned().unwrap_or_default()))
+        params()
+            .filter(|p| REPORTED.contains(&p.name))
+            .map(|p| {
+                (
+                    p.display,
+                    self.values.get(p.name).cloned().unwrap_or_default(),
+                )
+            })
             .collect()
     }
 }
