@@ -19,6 +19,7 @@
 mod database;
 mod engine;
 mod gucs;
+mod txn_modes;
 mod result;
 mod run;
 mod settings;
@@ -188,7 +189,7 @@ impl Session {
     ) -> Result<StatementResult> {
         match stmt {
             Statement::Begin(modes) => {
-                self.begin(modes.isolation, modes.read_only.unwrap_or(false))
+                self.begin(modes.isolation, modes.read_only)
             }
             Statement::Commit { .. } => self.commit(),
             Statement::Rollback { .. } => self.rollback(),
@@ -205,6 +206,7 @@ impl Session {
                 values,
             } => self.set(name, values, *local),
             Statement::Reset(name) => self.reset(name.as_deref()),
+            Statement::SetTransaction { session, modes } => self.set_transaction(*session, modes),
             Statement::Show(name) => self.show(name),
             other => self.in_transaction(other, param_types, params),
         }
@@ -247,7 +249,11 @@ impl Session {
         params: &[Value],
     ) -> Result<StatementResult> {
         let block = self.block.as_mut().ok_or_else(no_block)?;
+        if writes {
+            txn_modes::check_read_only(block, stmt)?;
+        }
         block.prepare_statement(writes)?;
+        block.queried = true;
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
         }
@@ -263,7 +269,7 @@ impl Session {
     fn begin(
         &mut self,
         isolation: Option<IsolationLevel>,
-        read_only: bool,
+        read_only: Option<bool>,
     ) -> Result<StatementResult> {
         if self.block.as_ref().is_some_and(|b| b.explicit) {
             self.notice(Notice::warning(
@@ -272,13 +278,14 @@ impl Session {
             ));
             return Ok(StatementResult::command("BEGIN"));
         }
-        let isolation = isolation.unwrap_or(IsolationLevel::ReadCommitted);
+        let (default_level, default_ro) = self.default_modes();
         self.block = Some(Block::begin(
             self.engine.pager(),
             true,
-            isolation,
-            read_only,
+            isolation.unwrap_or(default_level),
+            read_only.unwrap_or(default_ro),
         )?);
+        self.show_block_modes()?;
         Ok(StatementResult::command("BEGIN"))
     }
 

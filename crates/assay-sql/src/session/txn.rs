@@ -31,6 +31,8 @@ pub struct Block {
     pub read_only: bool,
     /// SAVEPOINT names and their storage savepoints, innermost last.
     pub savepoints: Vec<(String, SavepointId)>,
+    /// A statement has run in the block (the isolation level is fixed).
+    pub queried: bool,
 }
 
 impl Block {
@@ -52,6 +54,7 @@ impl Block {
             isolation,
             read_only,
             savepoints: Vec::new(),
+            queried: false,
         })
     }
 
