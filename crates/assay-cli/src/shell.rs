@@ -242,14 +242,16 @@ pub fn print_error(e: &Error, sql: &str, out: &mut dyn Write) -> std::io::Result
                 line_no += 1;
             }
         }
-        let line: String = sql
+        let line: Vec<char> = sql
             .chars()
             .skip(line_start)
             .take_while(|&c| c != '\n')
+            .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
+        let (text, caret) = cut_error_line(&line, pos - line_start);
         let prefix = format!("LINE {line_no}: ");
-        writeln!(out, "{prefix}{line}")?;
-        writeln!(out, "{}^", " ".repeat(prefix.len() + pos - line_start))?;
+        writeln!(out, "{prefix}{text}")?;
+        writeln!(out, "{}^", " ".repeat(prefix.len() + caret))?;
     }
     if let Some(detail) = e.detail() {
         writeln!(out, "DETAIL:  {detail}")?;
@@ -258,6 +260,37 @@ pub fn print_error(e: &Error, sql: &str, out: &mut dyn Write) -> std::io::Result
         writeln!(out, "HINT:  {hint}")?;
     }
     Ok(())
+}
+
+/// psql shows at most this many columns of the statement line…
+const ERROR_LINE_WIDTH: usize = 60;
+/// …keeping at least this many after the error position.
+const ERROR_RIGHT_MARGIN: usize = 10;
+
+/// The part of a long statement line psql shows around an error position
+/// (with `...` where it was cut), and the caret's column in that text.
+fn cut_error_line(line: &[char], at: usize) -> (String, usize) {
+    let at = at.min(line.len());
+    let (mut begin, mut end) = (0, line.len());
+    if end - begin > ERROR_LINE_WIDTH {
+        if at + ERROR_RIGHT_MARGIN < ERROR_LINE_WIDTH {
+            end = ERROR_LINE_WIDTH;
+        } else {
+            end = end.min(at + ERROR_RIGHT_MARGIN);
+            begin = end.saturating_sub(ERROR_LINE_WIDTH);
+        }
+    }
+    let mut text = String::new();
+    let mut caret = at - begin;
+    if begin > 0 {
+        text.push_str("...");
+        caret += 3;
+    }
+    text.extend(&line[begin..end]);
+    if end < line.len() {
+        text.push_str("...");
+    }
+    (text, caret)
 }
 
 const HELP: &str = "General
@@ -269,3 +302,24 @@ Informational
   \\d[+] [NAME]           list tables, views and sequences, or describe NAME
   \\dt, \\di, \\dv, \\ds     list tables, indexes, views, sequences
   \\dn                    list schemas";
+
+#[cfg(test)]
+mod tests {
+    use super::cut_error_line;
+
+    #[test]
+    fn long_error_lines_are_cut_as_psql_cuts_them() {
+        // Both expected texts are psql 15's.
+        let line: Vec<char> = "select f1,g from (values (1)) a(f1) right join lateral generate_series(0, a.f1) g on true"
+            .chars()
+            .collect();
+        let (text, caret) = cut_error_line(&line, 74);
+        assert_eq!(
+            text,
+            "... (1)) a(f1) right join lateral generate_series(0, a.f1) g on..."
+        );
+        assert_eq!(caret, 53);
+        let line: Vec<char> = "select 1 +".chars().collect();
+        assert_eq!(cut_error_line(&line, 9), ("select 1 +".to_string(), 9));
+    }
+}

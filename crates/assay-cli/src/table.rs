@@ -65,7 +65,7 @@ pub fn aligned(columns: &[Column], rows: &[Vec<Option<String>>]) -> String {
                 let more = k + 1 < lines.len();
                 let pad = widths[j] - width(text);
                 out.push(' ');
-                if columns[j].numeric && !(j == last && text.is_empty()) {
+                if columns[j].numeric && k < lines.len() {
                     out.push_str(&" ".repeat(pad));
                     out.push_str(text);
                 } else {
@@ -194,6 +194,13 @@ mod tests {
         );
         let cols = [col("m", false), col("x", true)];
         assert_eq!(aligned(&cols, &[]), " m | x \n---+---\n(0 rows)\n");
+        // A NULL in a right-aligned last column is padded.
+        let rows = vec![vec![s("1"), None], vec![s("2"), s("10")]];
+        let cols2 = [col("a", true), col("b", true)];
+        assert_eq!(
+            aligned(&cols2, &rows),
+            " a | b  \n---+----\n 1 |   \n 2 | 10\n(2 rows)\n"
+        );
         let rows = vec![vec![s("a\nb"), s("1")]];
         assert_eq!(
             aligned(&cols, &rows),

@@ -19,11 +19,11 @@
 mod database;
 mod engine;
 mod gucs;
-mod txn_modes;
 mod result;
 mod run;
 mod settings;
 mod txn;
+mod txn_modes;
 
 use std::sync::Arc;
 
@@ -188,9 +188,7 @@ impl Session {
         params: &[Value],
     ) -> Result<StatementResult> {
         match stmt {
-            Statement::Begin(modes) => {
-                self.begin(modes.isolation, modes.read_only)
-            }
+            Statement::Begin(modes) => self.begin(modes.isolation, modes.read_only),
             Statement::Commit { .. } => self.commit(),
             Statement::Rollback { .. } => self.rollback(),
             Statement::Savepoint(name) => self.savepoint(name),

@@ -33,8 +33,12 @@ impl Session {
             }
             if let Some(d) = modes.deferrable {
                 let text = if d { "on" } else { "off" };
-                self.settings
-                    .set("default_transaction_deferrable", Some(text), false, in_block)?;
+                self.settings.set(
+                    "default_transaction_deferrable",
+                    Some(text),
+                    false,
+                    in_block,
+                )?;
             }
             return Ok(StatementResult::command("SET"));
         }
