@@ -34,7 +34,7 @@ mod ops;
 mod storage;
 mod store_access;
 mod subquery;
-mod walk;
+pub(crate) mod walk;
 
 #[cfg(test)]
 mod tests;

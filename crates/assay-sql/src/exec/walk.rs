@@ -2,108 +2,122 @@
 
 use crate::plan::{Access, JoinAlgorithm, OnConflict, Plan, PlanNode, ScalarExpr, SubqueryKind};
 
+/// The shape of a walk over the expressions a plan node holds directly,
+/// for [`node_exprs`] and [`node_exprs_mut`] alike (`$m` is `mut` or
+/// nothing, `$iter` the matching iterator method).
+macro_rules! walk_node_exprs {
+    ($node:expr, $f:ident, $iter:ident $(, $m:tt)?) => {{
+        use PlanNode::*;
+        let f = $f;
+        match $node {
+            Values { rows } => rows.$iter().flatten().for_each(f),
+            Empty | WorkTable { .. } => {}
+            Scan { access, filter, .. } => {
+                match access {
+                    Access::Full => {}
+                    Access::PrimaryKey { ranges } | Access::Index { ranges, .. } => {
+                        for r in ranges.$iter() {
+                            for (list, _) in r.low.$iter().chain(r.high.$iter()) {
+                                list.$iter().for_each(&mut *f);
+                            }
+                        }
+                    }
+                }
+                filter.$iter().for_each(f);
+            }
+            FunctionScan { args, .. } => args.$iter().for_each(f),
+            Filter { predicate, .. } => f(predicate),
+            Project { exprs, .. } => exprs.$iter().for_each(f),
+            Join {
+                condition,
+                algorithm,
+                ..
+            } => {
+                condition.$iter().for_each(&mut *f);
+                if let JoinAlgorithm::Hash {
+                    left_keys,
+                    right_keys,
+                }
+                | JoinAlgorithm::Merge {
+                    left_keys,
+                    right_keys,
+                } = algorithm
+                {
+                    left_keys.$iter().chain(right_keys.$iter()).for_each(f);
+                }
+            }
+            Aggregate {
+                group_by,
+                aggregates,
+                ..
+            } => {
+                group_by.$iter().for_each(&mut *f);
+                for a in aggregates.$iter() {
+                    a.args.$iter().chain(a.filter.$iter()).for_each(&mut *f);
+                    a.order_by.$iter().for_each(|k| f(&$($m)? k.expr));
+                }
+            }
+            Window { calls, .. } => {
+                for c in calls.$iter() {
+                    c.args
+                        .$iter()
+                        .chain(c.partition_by.$iter())
+                        .chain(c.filter.$iter())
+                        .for_each(&mut *f);
+                    c.order_by.$iter().for_each(|k| f(&$($m)? k.expr));
+                }
+            }
+            Sort { keys, .. } => keys.$iter().for_each(|k| f(&$($m)? k.expr)),
+            Limit {
+                limit,
+                offset,
+                with_ties,
+                ..
+            } => {
+                limit.$iter().chain(offset.$iter()).for_each(&mut *f);
+                with_ties.$iter().for_each(|k| f(&$($m)? k.expr));
+            }
+            Distinct { on, .. } => on.$iter().flatten().for_each(f),
+            SetOp { .. } | RecursiveUnion { .. } => {}
+            Insert {
+                on_conflict,
+                returning,
+                ..
+            } => {
+                match on_conflict {
+                    Some(OnConflict::Update {
+                        assignments,
+                        predicate,
+                        ..
+                    }) => {
+                        assignments.$iter().for_each(|a| f(&$($m)? a.value));
+                        predicate.$iter().for_each(&mut *f);
+                    }
+                    Some(OnConflict::Nothing { .. }) | None => {}
+                }
+                returning.$iter().for_each(f);
+            }
+            Update {
+                assignments,
+                returning,
+                ..
+            } => {
+                assignments.$iter().for_each(|a| f(&$($m)? a.value));
+                returning.$iter().for_each(f);
+            }
+            Delete { returning, .. } => returning.$iter().for_each(f),
+        }
+    }};
+}
+
 /// Calls `f` on every expression held directly by `node` (not its inputs).
 pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
-    use PlanNode::*;
-    let keys = |ranges: &[crate::plan::KeyRange], f: &mut dyn FnMut(&ScalarExpr)| {
-        for r in ranges {
-            for (list, _) in r.low.iter().chain(r.high.iter()) {
-                list.iter().for_each(&mut *f);
-            }
-        }
-    };
-    match node {
-        Values { rows } => rows.iter().flatten().for_each(f),
-        Empty | WorkTable { .. } => {}
-        Scan { access, filter, .. } => {
-            match access {
-                Access::Full => {}
-                Access::PrimaryKey { ranges } | Access::Index { ranges, .. } => keys(ranges, f),
-            }
-            filter.iter().for_each(f);
-        }
-        FunctionScan { args, .. } => args.iter().for_each(f),
-        Filter { predicate, .. } => f(predicate),
-        Project { exprs, .. } => exprs.iter().for_each(f),
-        Join {
-            condition,
-            algorithm,
-            ..
-        } => {
-            condition.iter().for_each(&mut *f);
-            if let JoinAlgorithm::Hash {
-                left_keys,
-                right_keys,
-            }
-            | JoinAlgorithm::Merge {
-                left_keys,
-                right_keys,
-            } = algorithm
-            {
-                left_keys.iter().chain(right_keys).for_each(f);
-            }
-        }
-        Aggregate {
-            group_by,
-            aggregates,
-            ..
-        } => {
-            group_by.iter().for_each(&mut *f);
-            for a in aggregates {
-                a.args.iter().chain(a.filter.iter()).for_each(&mut *f);
-                a.order_by.iter().for_each(|k| f(&k.expr));
-            }
-        }
-        Window { calls, .. } => {
-            for c in calls {
-                c.args
-                    .iter()
-                    .chain(&c.partition_by)
-                    .chain(c.filter.iter())
-                    .for_each(&mut *f);
-                c.order_by.iter().for_each(|k| f(&k.expr));
-            }
-        }
-        Sort { keys, .. } => keys.iter().for_each(|k| f(&k.expr)),
-        Limit {
-            limit,
-            offset,
-            with_ties,
-            ..
-        } => {
-            limit.iter().chain(offset.iter()).for_each(&mut *f);
-            with_ties.iter().for_each(|k| f(&k.expr));
-        }
-        Distinct { on, .. } => on.iter().flatten().for_each(f),
-        SetOp { .. } | RecursiveUnion { .. } => {}
-        Insert {
-            on_conflict,
-            returning,
-            ..
-        } => {
-            match on_conflict {
-                Some(OnConflict::Update {
-                    assignments,
-                    predicate,
-                    ..
-                }) => {
-                    assignments.iter().for_each(|a| f(&a.value));
-                    predicate.iter().for_each(&mut *f);
-                }
-                Some(OnConflict::Nothing { .. }) | None => {}
-            }
-            returning.iter().for_each(f);
-        }
-        Update {
-            assignments,
-            returning,
-            ..
-        } => {
-            assignments.iter().for_each(|a| f(&a.value));
-            returning.iter().for_each(f);
-        }
-        Delete { returning, .. } => returning.iter().for_each(f),
-    }
+    walk_node_exprs!(node, f, iter)
+}
+
+/// Calls `f` on every expression held directly by `node`, mutably.
+pub(crate) fn node_exprs_mut(node: &mut PlanNode, f: &mut dyn FnMut(&mut ScalarExpr)) {
+    walk_node_exprs!(node, f, iter_mut, mut)
 }
 
 /// Whether `plan` refers to a row outside itself (an `Outer` reference

@@ -44,70 +44,11 @@ pub fn column_span(expr: &ScalarExpr) -> Option<(usize, usize)> {
 
 /// Rewrites every column reference through `f`.
 pub fn map_columns(expr: &mut ScalarExpr, f: &dyn Fn(usize) -> usize) {
-    use ScalarExpr::*;
-    match expr {
-        Column(i) => *i = f(*i),
-        Outer { .. } | Const { .. } | Param { .. } => {}
-        Cast { expr, .. }
-        | Not(expr)
-        | Negate { expr, .. }
-        | IsNull { expr, .. }
-        | IsBool { expr, .. } => map_columns(expr, f),
-        And(list) | Or(list) => list.iter_mut().for_each(|e| map_columns(e, f)),
-        Compare { left, right, .. }
-        | Binary { left, right, .. }
-        | IsDistinctFrom { left, right, .. }
-        | NullIf { left, right, .. } => {
-            map_columns(left, f);
-            map_columns(right, f);
+    expr.visit_mut(&mut |e| {
+        if let ScalarExpr::Column(i) = e {
+            *i = f(*i);
         }
-        Like {
-            expr,
-            pattern,
-            escape,
-            ..
-        } => {
-            map_columns(expr, f);
-            map_columns(pattern, f);
-            if let Some(e) = escape {
-                map_columns(e, f);
-            }
-        }
-        InList { expr, list, .. } => {
-            map_columns(expr, f);
-            list.iter_mut().for_each(|e| map_columns(e, f));
-        }
-        Case {
-            operand,
-            whens,
-            else_result,
-            ..
-        } => {
-            if let Some(e) = operand {
-                map_columns(e, f);
-            }
-            for (w, t) in whens {
-                map_columns(w, f);
-                map_columns(t, f);
-            }
-            if let Some(e) = else_result {
-                map_columns(e, f);
-            }
-        }
-        Coalesce { args, .. }
-        | MinMax { args, .. }
-        | Function { args, .. }
-        | Array { elements: args, .. } => args.iter_mut().for_each(|e| map_columns(e, f)),
-        Subquery { kind, .. } => match kind {
-            crate::plan::SubqueryKind::Any { lhs, .. }
-            | crate::plan::SubqueryKind::All { lhs, .. } => map_columns(lhs, f),
-            _ => {}
-        },
-        Subscript { expr, index, .. } => {
-            map_columns(expr, f);
-            map_columns(index, f);
-        }
-    }
+    });
 }
 
 /// The type of an expression over `schema`, where it is known.

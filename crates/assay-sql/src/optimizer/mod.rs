@@ -4,6 +4,8 @@
 //! whole tables, filters above them, joins as nested loops in FROM order.
 //! [`optimize`] applies, in order:
 //!
+//! 0. [`decorrelate`]: `EXISTS`, `NOT EXISTS` and `IN` subqueries in
+//!    filters become semi and anti joins.
 //! 1. [`pushdown_filter`]: conjuncts move down to the lowest node whose
 //!    columns they use — into scans, below or into joins.
 //! 2. [`select_access`]: a scan with `=`, range and `IN` conjuncts on a
@@ -14,15 +16,19 @@
 //! 4. [`hash_join`]: joins with equality conjuncts between the two sides
 //!    hash the right side instead of looping over it.
 //! 5. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
+//! 6. [`subqueries`]: the plans of subqueries inside expressions go
+//!    through the same rules.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
 //! each rule's plan before and after.
 
+mod decorrelate;
 mod expr_util;
 mod hash_join;
 mod join_order;
 mod pushdown_filter;
 mod select_access;
+mod subqueries;
 mod top_n;
 
 #[cfg(test)]
@@ -42,11 +48,13 @@ pub struct OptContext<'a> {
 
 /// Applies every rule to `plan`.
 pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
+    let plan = decorrelate::apply(plan);
     let plan = pushdown_filter::apply(plan);
     let plan = select_access::apply(plan, ctx);
     let plan = join_order::apply(plan, ctx);
     let plan = hash_join::apply(plan);
-    Ok(top_n::apply(plan))
+    let plan = top_n::apply(plan);
+    subqueries::apply(plan, ctx)
 }
 
 /// Rebuilds `plan` bottom-up, applying `f` to each node after its inputs.

@@ -396,3 +396,73 @@ fn two_inputs_keep_their_order() {
     };
     assert!(matches!(&left.node, PlanNode::Scan { table, .. } if table.oid == a));
 }
+
+fn exists(plan: Plan) -> ScalarExpr {
+    ScalarExpr::Subquery {
+        plan: Box::new(plan),
+        kind: crate::plan::SubqueryKind::Exists,
+        data_type: DataType::Bool,
+    }
+}
+
+fn outer(index: usize) -> ScalarExpr {
+    ScalarExpr::Outer { depth: 1, index }
+}
+
+#[test]
+fn correlated_exists_becomes_a_hashed_semi_join() {
+    let (c, a, b) = catalog();
+    let ctx = OptContext { catalog: &c };
+    // a WHERE EXISTS (SELECT FROM b WHERE b.x = a.k AND b.y > 1)
+    let sub = filter(
+        scan_b(b),
+        ScalarExpr::And(vec![
+            cmp(CmpOp::Eq, col(0), outer(1)),
+            cmp(CmpOp::Gt, col(1), int(1)),
+        ]),
+    );
+    let p = optimize(filter(scan_a(a), exists(sub.clone())), &ctx).unwrap();
+    let PlanNode::Join {
+        kind: JoinKind::Semi,
+        algorithm: JoinAlgorithm::Hash {
+            left_keys,
+            right_keys,
+        },
+        right,
+        ..
+    } = &p.node
+    else {
+        panic!("{p:?}")
+    };
+    assert!(matches!(left_keys[..], [ScalarExpr::Column(1)]));
+    assert!(matches!(right_keys[..], [ScalarExpr::Column(0)]));
+    // The uncorrelated conjunct stays with the subquery's rows.
+    assert!(matches!(
+        &right.node,
+        PlanNode::Scan {
+            filter: Some(_),
+            ..
+        }
+    ));
+    assert_eq!(p.schema.len(), 3);
+    // NOT EXISTS: an anti join.
+    let p = optimize(
+        filter(scan_a(a), ScalarExpr::Not(Box::new(exists(sub)))),
+        &ctx,
+    )
+    .unwrap();
+    assert!(matches!(
+        &p.node,
+        PlanNode::Join {
+            kind: JoinKind::Anti,
+            ..
+        }
+    ));
+    // A link two levels out stays a subquery.
+    let far = filter(
+        scan_b(b),
+        cmp(CmpOp::Eq, col(0), ScalarExpr::Outer { depth: 2, index: 1 }),
+    );
+    let p = optimize(filter(scan_a(a), exists(far)), &ctx).unwrap();
+    assert!(!matches!(&p.node, PlanNode::Join { .. }), "{p:?}");
+}

@@ -232,6 +232,76 @@ impl WindowFrame {
     }
 }
 
+/// The shape of a walk over an expression's direct sub-expressions, for
+/// [`ScalarExpr::visit`] and [`ScalarExpr::visit_mut`] alike.
+macro_rules! visit_children {
+    ($expr:expr, $f:ident, $visit:ident, $iter:ident) => {{
+        let f = $f;
+        use ScalarExpr::*;
+        match $expr {
+            Column(_) | Outer { .. } | Const { .. } | Param { .. } => {}
+            Cast { expr, .. }
+            | Not(expr)
+            | Negate { expr, .. }
+            | IsNull { expr, .. }
+            | IsBool { expr, .. } => expr.$visit(f),
+            And(list) | Or(list) => list.$iter().for_each(|e| e.$visit(f)),
+            Compare { left, right, .. }
+            | Binary { left, right, .. }
+            | IsDistinctFrom { left, right, .. }
+            | NullIf { left, right, .. } => {
+                left.$visit(f);
+                right.$visit(f);
+            }
+            Like {
+                expr,
+                pattern,
+                escape,
+                ..
+            } => {
+                expr.$visit(f);
+                pattern.$visit(f);
+                if let Some(e) = escape {
+                    e.$visit(f);
+                }
+            }
+            InList { expr, list, .. } => {
+                expr.$visit(f);
+                list.$iter().for_each(|e| e.$visit(f));
+            }
+            Case {
+                operand,
+                whens,
+                else_result,
+                ..
+            } => {
+                if let Some(e) = operand {
+                    e.$visit(f);
+                }
+                for (w, t) in whens {
+                    w.$visit(f);
+                    t.$visit(f);
+                }
+                if let Some(e) = else_result {
+                    e.$visit(f);
+                }
+            }
+            Coalesce { args, .. }
+            | MinMax { args, .. }
+            | Function { args, .. }
+            | Array { elements: args, .. } => args.$iter().for_each(|e| e.$visit(f)),
+            Subquery { kind, .. } => match kind {
+                SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } => lhs.$visit(f),
+                _ => {}
+            },
+            Subscript { expr, index, .. } => {
+                expr.$visit(f);
+                index.$visit(f);
+            }
+        }
+    }};
+}
+
 impl ScalarExpr {
     /// A constant of the given type.
     pub fn constant(value: Value, data_type: DataType) -> ScalarExpr {
@@ -288,67 +358,13 @@ impl ScalarExpr {
     /// subquery plans).
     pub fn visit(&self, f: &mut dyn FnMut(&ScalarExpr)) {
         f(self);
-        use ScalarExpr::*;
-        match self {
-            Column(_) | Outer { .. } | Const { .. } | Param { .. } => {}
-            Cast { expr, .. }
-            | Not(expr)
-            | Negate { expr, .. }
-            | IsNull { expr, .. }
-            | IsBool { expr, .. } => expr.visit(f),
-            And(list) | Or(list) => list.iter().for_each(|e| e.visit(f)),
-            Compare { left, right, .. }
-            | Binary { left, right, .. }
-            | IsDistinctFrom { left, right, .. }
-            | NullIf { left, right, .. } => {
-                left.visit(f);
-                right.visit(f);
-            }
-            Like {
-                expr,
-                pattern,
-                escape,
-                ..
-            } => {
-                expr.visit(f);
-                pattern.visit(f);
-                if let Some(e) = escape {
-                    e.visit(f);
-                }
-            }
-            InList { expr, list, .. } => {
-                expr.visit(f);
-                list.iter().for_each(|e| e.visit(f));
-            }
-            Case {
-                operand,
-                whens,
-                else_result,
-                ..
-            } => {
-                if let Some(e) = operand {
-                    e.visit(f);
-                }
-                for (w, t) in whens {
-                    w.visit(f);
-                    t.visit(f);
-                }
-                if let Some(e) = else_result {
-                    e.visit(f);
-                }
-            }
-            Coalesce { args, .. }
-            | MinMax { args, .. }
-            | Function { args, .. }
-            | Array { elements: args, .. } => args.iter().for_each(|e| e.visit(f)),
-            Subquery { kind, .. } => match kind {
-                SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } => lhs.visit(f),
-                _ => {}
-            },
-            Subscript { expr, index, .. } => {
-                expr.visit(f);
-                index.visit(f);
-            }
-        }
+        visit_children!(self, f, visit, iter)
+    }
+
+    /// Like [`ScalarExpr::visit`], with each expression mutable (`f` sees a
+    /// node before its sub-expressions).
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut ScalarExpr)) {
+        f(self);
+        visit_children!(self, f, visit_mut, iter_mut)
     }
 }

@@ -1,0 +1,176 @@
+//! Rule: `EXISTS`, `NOT EXISTS` and `IN` subqueries in a filter become
+//! semi and anti joins.
+//!
+//! Run as written, a correlated `EXISTS (SELECT … FROM t WHERE t.k =
+//! outer.k)` scans `t` once per outer row. When the subquery's only links
+//! to the outer row are conjuncts of its top filter, those conjuncts can be
+//! the condition of a join instead: the filter's input is joined with the
+//! rest of the subquery, keeping each input row that has a match (semi) or
+//! none (anti), and [`super::hash_join`] then hashes the subquery's rows
+//! once. `x IN (SELECT y …)` over an uncorrelated subquery becomes a semi
+//! join on `x = y`: as a filter conjunct, a NULL comparison and no match
+//! both drop the row, so SQL's three-valued `IN` needs no more. `NOT IN`
+//! stays a subquery (NULLs in the subquery make it unknown, not true).
+//!
+//! The rewritten join's condition sees the input's columns first, then the
+//! subquery's: an outer reference one level up becomes an input column, a
+//! subquery column moves past the input's width.
+
+use super::expr_util::{conjoin, conjuncts, has_subquery, map_columns};
+use super::transform_up;
+use crate::exec::walk::refers_outside;
+use crate::plan::{CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SubqueryKind};
+
+pub fn apply(plan: Plan) -> Plan {
+    transform_up(plan, &mut |p| {
+        let PlanNode::Filter { predicate, input } = p.node else {
+            return p;
+        };
+        let schema = p.schema;
+        let mut input = *input;
+        let mut kept = Vec::new();
+        for c in conjuncts(predicate) {
+            match as_join(c, &input) {
+                Ok((kind, right, condition)) => {
+                    let node = PlanNode::Join {
+                        left: Box::new(input),
+                        right: Box::new(right),
+                        kind,
+                        condition: Some(condition),
+                        algorithm: JoinAlgorithm::NestedLoop,
+                        lateral: false,
+                    };
+                    input = Plan::new(node, schema.clone());
+                }
+                Err(c) => kept.push(c),
+            }
+        }
+        match conjoin(kept) {
+            Some(predicate) => Plan::new(
+                PlanNode::Filter {
+                    predicate,
+                    input: Box::new(input),
+                },
+                schema,
+            ),
+            None => input,
+        }
+    })
+}
+
+/// The join a filter conjunct stands for over `input`, or the conjunct
+/// back if it is not one of the forms this rule handles.
+fn as_join(c: ScalarExpr, input: &Plan) -> Result<(JoinKind, Plan, ScalarExpr), ScalarExpr> {
+    let width = input.schema.len();
+    match c {
+        ScalarExpr::Subquery {
+            plan,
+            kind: SubqueryKind::Exists,
+            data_type,
+        } => match exists_join(&plan, width) {
+            Some((right, cond)) => Ok((JoinKind::Semi, right, cond)),
+            None => Err(ScalarExpr::Subquery {
+                plan,
+                kind: SubqueryKind::Exists,
+                data_type,
+            }),
+        },
+        ScalarExpr::Not(inner) => match *inner {
+            ScalarExpr::Subquery {
+                plan,
+                kind: SubqueryKind::Exists,
+                data_type,
+            } => match exists_join(&plan, width) {
+                Some((right, cond)) => Ok((JoinKind::Anti, right, cond)),
+                None => Err(ScalarExpr::Not(Box::new(ScalarExpr::Subquery {
+                    plan,
+                    kind: SubqueryKind::Exists,
+                    data_type,
+                }))),
+            },
+            other => Err(ScalarExpr::Not(Box::new(other))),
+        },
+        ScalarExpr::Subquery {
+            plan,
+            kind: SubqueryKind::Any { lhs, op: CmpOp::Eq },
+            data_type,
+        } if plan.schema.len() == 1
+            && !refers_outside(&plan)
+            && !has_subquery(&lhs)
+            && !has_outer(&lhs) =>
+        {
+            let cond = ScalarExpr::Compare {
+                op: CmpOp::Eq,
+                left: lhs,
+                right: Box::new(ScalarExpr::Column(width)),
+            };
+            let _ = data_type;
+            Ok((JoinKind::Semi, *plan, cond))
+        }
+        other => Err(other),
+    }
+}
+
+/// For `EXISTS (plan)` over an input of `width` columns: the subquery
+/// without its correlated top-filter conjuncts, and those conjuncts as a
+/// join condition.
+fn exists_join(plan: &Plan, width: usize) -> Option<(Plan, ScalarExpr)> {
+    // EXISTS ignores the select list.
+    let mut body = plan;
+    while let PlanNode::Project { input, .. } = &body.node {
+        body = input;
+    }
+    let PlanNode::Filter { predicate, input } = &body.node else {
+        return None;
+    };
+    let (mut linked, mut local) = (Vec::new(), Vec::new());
+    for c in conjuncts(predicate.clone()) {
+        if has_outer(&c) {
+            linked.push(c);
+        } else {
+            local.push(c);
+        }
+    }
+    if linked.is_empty()
+        || linked
+            .iter()
+            .any(|c| has_subquery(c) || reaches_past_parent(c))
+    {
+        return None;
+    }
+    let right = match conjoin(local) {
+        Some(predicate) => Plan::new(
+            PlanNode::Filter {
+                predicate,
+                input: input.clone(),
+            },
+            input.schema.clone(),
+        ),
+        None => (**input).clone(),
+    };
+    if refers_outside(&right) {
+        return None;
+    }
+    let mut cond = conjoin(linked)?;
+    map_columns(&mut cond, &|i| i + width);
+    cond.visit_mut(&mut |e| {
+        if let ScalarExpr::Outer { depth: 1, index } = *e {
+            *e = ScalarExpr::Column(index);
+        }
+    });
+    Some((right, cond))
+}
+
+fn has_outer(e: &ScalarExpr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x, ScalarExpr::Outer { .. }));
+    found
+}
+
+/// Whether an expression refers to a query further out than the one
+/// immediately enclosing the subquery.
+fn reaches_past_parent(e: &ScalarExpr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x, ScalarExpr::Outer { depth, .. } if *depth > 1));
+    found
+}
