@@ -90,6 +90,8 @@ pub(super) struct Env<'a> {
     pub store: &'a mut TableStore,
     pub sequences: &'a mut SequenceSession,
     pub rng: &'a mut Prng,
+    /// The session as system relations and catalog functions see it.
+    pub system: Option<&'a crate::system::SystemContext<'a>>,
 }
 
 impl Env<'_> {
@@ -181,6 +183,7 @@ impl Env<'_> {
         access.sequences = Some((self.sequences, self.path));
         let clock = now_micros;
         let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
+        ctx.system = self.system;
         let mut op = exec::execute(plan, &mut ctx)?;
         let mut rows = Vec::new();
         while let Some(row) = op.next(&mut ctx)? {
@@ -370,6 +373,7 @@ impl DdlServices for Services<'_> {
             store: self.store,
             sequences: self.sequences,
             rng: self.rng,
+            system: None,
         };
         env.run_with(txn, &plan, &[], sink)?;
         Ok(())
@@ -473,6 +477,7 @@ impl Session {
                     store: &mut self.store,
                     sequences: &mut self.sequences,
                     rng: &mut self.rng,
+                    system: None,
                 };
                 let Some((plan, mut params)) = env.plan(stmt, param_types)? else {
                     return Ok(Description::default());
@@ -511,6 +516,15 @@ impl Session {
         let path = self.search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let system = crate::system::SystemContext {
+            catalog: &catalog,
+            path: &path,
+            settings: Some(&self.settings),
+            database: &self.database,
+            user: "postgres",
+            pid: self.id as i32,
+            backend_start: self.started,
+        };
         let mut env = Env {
             catalog: &catalog,
             path: &path,
@@ -518,6 +532,7 @@ impl Session {
             store: &mut self.store,
             sequences: &mut self.sequences,
             rng: &mut self.rng,
+            system: Some(&system),
         };
         f(&mut env, &mut block.txn, &mut self.plans)
     }
@@ -546,7 +561,10 @@ impl Session {
                 ));
             }
             let params = read_text_params(params, &param_types, env.settings)?;
-            let (rows, affected) = env.run(txn, &plan, &params)?;
+            let (mut rows, affected) = env.run(txn, &plan, &params)?;
+            if let Some(sys) = env.system {
+                crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
+            }
             let tag = tag_for(&plan, rows.len(), affected);
             let returns = returns_rows(&plan);
             Ok(StatementResult {
