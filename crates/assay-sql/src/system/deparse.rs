@@ -6,13 +6,11 @@ use super::SystemContext;
 use crate::catalog::{Index, IndexExpr, Table};
 use crate::types::{DataType, NumericTypmod};
 
-/// A stored expression (SQL text) as the catalog functions print it:
-/// parsed and printed back, or as stored if it does not parse.
+/// A stored expression (SQL text) as the catalog functions print it: the
+/// catalog keeps it in PostgreSQL's spelling (`nextval('s'::regclass)`),
+/// so it is printed as kept.
 pub(crate) fn expr_text(sql: &str) -> String {
-    match crate::parser::parse_expr(sql) {
-        Ok(e) => e.to_string(),
-        Err(_) => sql.to_string(),
-    }
+    sql.trim().to_string()
 }
 
 /// A column default as `pg_get_expr` prints it: a string constant carries
