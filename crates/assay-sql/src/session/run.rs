@@ -262,13 +262,13 @@ impl IndexEval for ExprBinder<'_> {
                 IndexExpr::Column(c) => values.push(row.get(*c).cloned().unwrap_or(Value::Null)),
                 IndexExpr::Expression { sql, .. } => {
                     let (expr, _) = self.bind(Some(table), sql)?;
-                    values.push(eval_over_row(&expr, row, self.settings)?);
+                    values.push(eval_over_row(&expr, row, self)?);
                 }
             }
         }
         if let Some(pred) = &index.predicate {
             let (expr, _) = self.bind(Some(table), pred)?;
-            if eval_over_row(&expr, row, self.settings)? != Value::Bool(true) {
+            if eval_over_row(&expr, row, self)? != Value::Bool(true) {
                 return Ok(false);
             }
         }
@@ -278,11 +278,13 @@ impl IndexEval for ExprBinder<'_> {
 }
 
 /// Evaluates an expression that reads only the given row (no storage).
-fn eval_over_row(expr: &ScalarExpr, row: &[Value], settings: &Settings) -> Result<Value> {
+fn eval_over_row(expr: &ScalarExpr, row: &[Value], binder: &ExprBinder<'_>) -> Result<Value> {
     let mut tables = exec::MemoryTables::default();
     let clock = now_micros;
     let mut rng = Prng::new(0);
-    let mut ctx = ExecContext::new(&mut tables, settings, &[], &clock, &mut rng);
+    let system = crate::system::SystemContext::new(binder.catalog, binder.path);
+    let mut ctx = ExecContext::new(&mut tables, binder.settings, &[], &clock, &mut rng);
+    ctx.system = Some(&system);
     exec::eval(expr, row, &mut ctx)
 }
 
@@ -329,7 +331,9 @@ impl DdlServices for Services<'_> {
         let mut access = StoreAccess::new(txn, catalog, self.store, &mut constraints);
         access.sequences = Some((self.sequences, &self.path));
         let clock = now_micros;
+        let system = crate::system::SystemContext::new(catalog, &self.path);
         let mut ctx = ExecContext::new(&mut access, self.settings, &[], &clock, self.rng);
+        ctx.system = Some(&system);
         exec::eval(&expr, row, &mut ctx)
     }
 
@@ -366,6 +370,7 @@ impl DdlServices for Services<'_> {
         };
         let plan = Binder::new(&view, self.settings.clone()).bind_top_query(query)?;
         let plan = optimizer::optimize(plan, &OptContext { catalog })?;
+        let system = crate::system::SystemContext::new(catalog, &self.path);
         let mut env = Env {
             catalog,
             path: &self.path,
@@ -373,7 +378,7 @@ impl DdlServices for Services<'_> {
             store: self.store,
             sequences: self.sequences,
             rng: self.rng,
-            system: None,
+            system: Some(&system),
         };
         env.run_with(txn, &plan, &[], sink)?;
         Ok(())
