@@ -11,6 +11,8 @@ use crate::types::{DataType, RegKind};
 
 /// The bootstrap superuser's OID, as in PostgreSQL.
 pub const SUPERUSER_OID: Oid = 10;
+/// `pg_database_owner`, the role that owns `public` in PostgreSQL 15.
+pub const DATABASE_OWNER_ROLE: Oid = 6171;
 /// `template1`'s OID is 1; the database a session is connected to is
 /// presented with PostgreSQL's OID of `postgres`.
 pub const DATABASE_OID: Oid = 5;
@@ -175,7 +177,11 @@ impl<'a> SystemContext<'a> {
             RegKind::Class => self.relation_display(oid),
             RegKind::Type => super::pg_type::type_by_oid(oid).map(|t| t.to_string()),
             RegKind::Namespace => self.schema_name(oid).map(quote_ident),
-            RegKind::Role => (oid == SUPERUSER_OID).then(|| self.user.to_string()),
+            RegKind::Role => match oid {
+                SUPERUSER_OID => Some(self.user.to_string()),
+                DATABASE_OWNER_ROLE => Some("pg_database_owner".to_string()),
+                _ => None,
+            },
             RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| d.name.to_string()),
             RegKind::Procedure => super::pg_proc::proc_by_oid(oid).map(|d| {
                 let args: Vec<String> = super::pg_proc::arg_type_oids(d)

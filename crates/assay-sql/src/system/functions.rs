@@ -246,10 +246,10 @@ fn viewdef_by_name(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Resu
 fn get_userbyid(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
     let sys = system(ctx, "pg_get_userbyid")?;
     let oid = arg_oid(&a[0]);
-    Ok(Value::text(&if oid == SUPERUSER_OID {
-        sys.user.to_string()
-    } else {
-        format!("unknown (OID={oid})")
+    Ok(Value::text(&match oid {
+        SUPERUSER_OID => sys.user.to_string(),
+        super::context::DATABASE_OWNER_ROLE => "pg_database_owner".to_string(),
+        _ => format!("unknown (OID={oid})"),
     }))
 }
 

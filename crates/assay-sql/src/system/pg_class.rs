@@ -1,7 +1,7 @@
 //! Namespaces and relations: `pg_namespace`, `pg_class`, `pg_attribute`,
 //! `pg_attrdef`, `pg_index`, `pg_sequence`, `pg_description`.
 
-use super::context::SUPERUSER_OID;
+use super::context::{DATABASE_OWNER_ROLE, SUPERUSER_OID};
 use super::pg_type::{collation_of, type_props};
 use super::rows::{array, Rows};
 use super::SystemContext;
@@ -20,10 +20,16 @@ pub(super) fn pg_namespace(sys: &SystemContext<'_>, out: &mut Rows) {
     let mut schemas: Vec<_> = sys.catalog.schemas().collect();
     schemas.sort_by_key(|s| s.oid);
     for s in schemas {
+        // PostgreSQL 15 gives `public` to the database owner's role.
+        let owner = if s.oid == crate::catalog::PUBLIC_OID {
+            DATABASE_OWNER_ROLE
+        } else {
+            SUPERUSER_OID
+        };
         out.add()
             .oid("oid", s.oid)
             .text("nspname", &s.name)
-            .oid("nspowner", SUPERUSER_OID);
+            .oid("nspowner", owner);
     }
 }
 
