@@ -157,7 +157,7 @@ fn table_is_visible(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Res
     let sys = system(ctx, "pg_table_is_visible")?;
     let oid = arg_oid(&a[0]);
     Ok(match sys.relation(oid) {
-        Some(r) => Value::Bool(sys.relation_visible(r.schema(), &r.name().to_string(), oid)),
+        Some(r) => Value::Bool(sys.relation_visible(r.schema(), r.name(), oid)),
         None => Value::Null,
     })
 }

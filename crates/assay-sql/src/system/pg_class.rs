@@ -63,7 +63,7 @@ pub(super) fn pg_class(sys: &SystemContext<'_>, out: &mut Rows) {
             .text("relkind", &rel.kind.to_string())
             .i2("relnatts", rel.columns.len() as i16)
             .bool("relispopulated", true)
-            .text("relreplident", if rel.kind == 'r' { "n" } else { "n" });
+            .text("relreplident", "n");
         if rel.kind == 'r' {
             r.oid("relam", HEAP_AM).oid("relfilenode", rel.oid);
         } else {
