@@ -182,7 +182,9 @@ fn psql_describe_matches_postgres() {
     for (command, expected) in CASES {
         let (out, err, ok) = run_psql(&psql, server.port, &["-c", command]);
         if !ok || out != *expected {
-            failures.push(format!("{command}\n--- expected\n{expected}--- got\n{out}{err}"));
+            failures.push(format!(
+                "{command}\n--- expected\n{expected}--- got\n{out}{err}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

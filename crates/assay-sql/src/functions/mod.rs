@@ -78,7 +78,9 @@ mod tests;
 
 pub use aggregate::Accumulator;
 pub use context::{EvalContext, Prng};
-pub use registry::{definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility};
+pub use registry::{
+    definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
+};
 pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
 pub use sequence::is_sequence_function;
 pub use setof::RowIter;

@@ -4,9 +4,7 @@
 
 use assay_storage::{err, Result, SqlState};
 
-use crate::catalog::{
-    undefined_relation, Catalog, Oid, RelRef, SearchPath,
-};
+use crate::catalog::{undefined_relation, Catalog, Oid, RelRef, SearchPath};
 use crate::types::{DataType, RegKind};
 
 /// The bootstrap superuser's OID, as in PostgreSQL.
@@ -213,10 +211,7 @@ impl<'a> SystemContext<'a> {
             RegKind::Namespace => {
                 let parts = split_qualified(t).unwrap_or_default();
                 let [name] = parts.as_slice() else {
-                    return Err(err!(
-                        SqlState::new(b"42602"),
-                        "invalid name syntax"
-                    ));
+                    return Err(err!(SqlState::new(b"42602"), "invalid name syntax"));
                 };
                 self.catalog.schema_oid(name)
             }

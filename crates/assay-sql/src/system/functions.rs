@@ -52,23 +52,29 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("pg_get_constraintdef", &[Oid, Bool], Text, constraintdef)
         .stable();
-    b.scalar("pg_get_expr", &[Text, Oid], Text, get_expr).stable();
+    b.scalar("pg_get_expr", &[Text, Oid], Text, get_expr)
+        .stable();
     b.scalar("pg_get_expr", &[Text, Oid, Bool], Text, get_expr)
         .stable();
     b.scalar("pg_get_viewdef", &[Oid], Text, viewdef).stable();
-    b.scalar("pg_get_viewdef", &[Oid, Bool], Text, viewdef).stable();
-    b.scalar("pg_get_viewdef", &[Oid, Int4], Text, viewdef).stable();
+    b.scalar("pg_get_viewdef", &[Oid, Bool], Text, viewdef)
+        .stable();
+    b.scalar("pg_get_viewdef", &[Oid, Int4], Text, viewdef)
+        .stable();
     b.scalar("pg_get_viewdef", &[Text], Text, viewdef_by_name)
         .stable();
     b.scalar("pg_get_viewdef", &[Text, Bool], Text, viewdef_by_name)
         .stable();
-    b.scalar("pg_get_userbyid", &[Oid], Name, get_userbyid).stable();
-    b.scalar("pg_get_triggerdef", &[Oid], Text, nothing).stable();
+    b.scalar("pg_get_userbyid", &[Oid], Name, get_userbyid)
+        .stable();
+    b.scalar("pg_get_triggerdef", &[Oid], Text, nothing)
+        .stable();
     b.scalar("pg_get_triggerdef", &[Oid, Bool], Text, nothing)
         .stable();
     b.scalar("pg_get_statisticsobjdef_columns", &[Oid], Text, nothing)
         .stable();
-    b.scalar("pg_get_partkeydef", &[Oid], Text, nothing).stable();
+    b.scalar("pg_get_partkeydef", &[Oid], Text, nothing)
+        .stable();
     b.scalar("pg_get_function_result", &[Oid], Text, function_result)
         .stable();
     b.scalar("pg_get_function_arguments", &[Oid], Text, function_args)
@@ -102,18 +108,39 @@ pub(crate) fn register(b: &mut Builder) {
         b.scalar(name, &[Name, Oid, Text], Bool, relation_privilege)
             .stable();
     }
-    b.scalar("has_column_privilege", &[Text, Text, Text], Bool, column_privilege)
-        .stable();
-    b.scalar("has_column_privilege", &[Oid, Text, Text], Bool, column_privilege)
-        .stable();
-    b.scalar("has_schema_privilege", &[Text, Text], Bool, schema_privilege)
-        .stable();
-    b.scalar("has_schema_privilege", &[Name, Text, Text], Bool, schema_privilege)
-        .stable();
+    b.scalar(
+        "has_column_privilege",
+        &[Text, Text, Text],
+        Bool,
+        column_privilege,
+    )
+    .stable();
+    b.scalar(
+        "has_column_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        column_privilege,
+    )
+    .stable();
+    b.scalar(
+        "has_schema_privilege",
+        &[Text, Text],
+        Bool,
+        schema_privilege,
+    )
+    .stable();
+    b.scalar(
+        "has_schema_privilege",
+        &[Name, Text, Text],
+        Bool,
+        schema_privilege,
+    )
+    .stable();
     b.scalar("has_schema_privilege", &[Oid, Text], Bool, schema_privilege)
         .stable();
     for name in ["has_database_privilege", "has_function_privilege"] {
-        b.scalar(name, &[Text, Text], Bool, other_privilege).stable();
+        b.scalar(name, &[Text, Text], Bool, other_privilege)
+            .stable();
         b.scalar(name, &[Name, Text, Text], Bool, other_privilege)
             .stable();
         b.scalar(name, &[Oid, Text], Bool, other_privilege).stable();
@@ -129,7 +156,8 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("current_database", &[], Name, current_database)
         .stable();
-    b.scalar("current_schema", &[], Name, current_schema).stable();
+    b.scalar("current_schema", &[], Name, current_schema)
+        .stable();
     b.scalar("current_schemas", &[Bool], NameArray, current_schemas)
         .stable();
     b.scalar("pg_backend_pid", &[], Int4, backend_pid).stable();
@@ -139,14 +167,26 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("pg_encoding_to_char", &[Int4], Name, encoding_to_char);
     b.scalar("pg_char_to_encoding", &[Name], Int4, char_to_encoding);
-    b.scalar("pg_get_serial_sequence", &[Text, Text], Text, serial_sequence)
-        .stable();
+    b.scalar(
+        "pg_get_serial_sequence",
+        &[Text, Text],
+        Text,
+        serial_sequence,
+    )
+    .stable();
     b.scalar("pg_relation_is_publishable", &[Oid], Bool, not_publishable)
         .stable();
-    b.scalar("to_regclass", &[Text], RegClass, to_regclass).stable();
-    b.scalar("to_regtype", &[Text], RegType, to_regtype).stable();
-    b.set_returning("pg_partition_ancestors", &[RegClass], RegClass, partition_ancestors)
+    b.scalar("to_regclass", &[Text], RegClass, to_regclass)
         .stable();
+    b.scalar("to_regtype", &[Text], RegType, to_regtype)
+        .stable();
+    b.set_returning(
+        "pg_partition_ancestors",
+        &[RegClass],
+        RegClass,
+        partition_ancestors,
+    )
+    .stable();
 }
 
 fn nothing(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
@@ -186,9 +226,7 @@ fn indexdef(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Valu
         _ => 0,
     };
     Ok(match sys.relation(oid) {
-        Some(super::context::RelationAt::Index(t, i)) => {
-            Value::text(&index_def(sys, t, i, column))
-        }
+        Some(super::context::RelationAt::Index(t, i)) => Value::text(&index_def(sys, t, i, column)),
         _ => Value::Null,
     })
 }
@@ -296,7 +334,9 @@ fn col_description(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Resu
         oid: arg_oid(&a[0]),
         sub,
     };
-    Ok(text_or_null(sys.catalog.comment(target).map(str::to_string)))
+    Ok(text_or_null(
+        sys.catalog.comment(target).map(str::to_string),
+    ))
 }
 
 /// Checks a privilege list such as `'SELECT, INSERT WITH GRANT OPTION'`
@@ -441,7 +481,8 @@ fn backend_pid(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<V
 
 fn start_time(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
     Ok(Value::TimestampTz(
-        ctx.system.map_or(ctx.transaction_start, |s| s.backend_start),
+        ctx.system
+            .map_or(ctx.transaction_start, |s| s.backend_start),
     ))
 }
 
@@ -464,7 +505,12 @@ fn encoding_to_char(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Resul
 
 fn char_to_encoding(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
     Ok(Value::Int4(
-        match a[0].as_str().unwrap_or_default().to_ascii_uppercase().as_str() {
+        match a[0]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+            .as_str()
+        {
             "SQL_ASCII" => 0,
             "UTF8" | "UTF-8" => 6,
             _ => -1,

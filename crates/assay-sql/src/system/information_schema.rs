@@ -65,7 +65,7 @@ fn sql_type_name(ty: &DataType) -> String {
 
 pub(super) fn columns(sys: &SystemContext<'_>, out: &mut Rows) {
     for t in sorted_tables(sys) {
-        for (pos, c) in t.visible_columns() {
+        for (_, c) in t.visible_columns() {
             let ty = &c.ty;
             let mut r = out.add();
             r.text("table_catalog", sys.database)
@@ -149,14 +149,6 @@ pub(super) fn columns(sys: &SystemContext<'_>, out: &mut Rows) {
                 }
                 _ => {}
             }
-            if matches!(
-                ty,
-                DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_)
-            ) {
-                // PostgreSQL names the database's default collation only
-                // when a column has another; none has here.
-            }
-            let _ = pos;
         }
     }
 }
@@ -254,7 +246,11 @@ pub(super) fn check_constraints(sys: &SystemContext<'_>, out: &mut Rows) {
 
 /// The columns of a constraint's key, and for a foreign key the
 /// positions of the referenced columns in the referenced unique key.
-fn key_columns(sys: &SystemContext<'_>, t: &Table, kind: &ConstraintKind) -> Vec<(usize, Option<i32>)> {
+fn key_columns(
+    sys: &SystemContext<'_>,
+    t: &Table,
+    kind: &ConstraintKind,
+) -> Vec<(usize, Option<i32>)> {
     match kind {
         ConstraintKind::PrimaryKey { index } | ConstraintKind::Unique { index } => t
             .index(*index)
@@ -282,7 +278,10 @@ fn key_columns(sys: &SystemContext<'_>, t: &Table, kind: &ConstraintKind) -> Vec
                 .iter()
                 .zip(&fk.ref_columns)
                 .map(|(&c, rc)| {
-                    let pos = unique_cols.iter().position(|u| u == rc).map(|p| p as i32 + 1);
+                    let pos = unique_cols
+                        .iter()
+                        .position(|u| u == rc)
+                        .map(|p| p as i32 + 1);
                     (c, pos)
                 })
                 .collect()
@@ -378,7 +377,10 @@ pub(super) fn constraint_column_usage(sys: &SystemContext<'_>, out: &mut Rows) {
             ConstraintKind::Check { sql } => (t, check_columns(t, sql)),
             kind => (
                 t,
-                key_columns(sys, t, kind).into_iter().map(|(c, _)| c).collect(),
+                key_columns(sys, t, kind)
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .collect(),
             ),
         };
         for col in cols {

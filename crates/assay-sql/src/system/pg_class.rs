@@ -285,10 +285,7 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                 .bool("indislive", true)
                 .set("indkey", array(keys))
                 .set("indcollation", array(colls))
-                .set(
-                    "indclass",
-                    array(vec![Value::Int8(0); i.parts.len()]),
-                )
+                .set("indclass", array(vec![Value::Int8(0); i.parts.len()]))
                 .set("indoption", array(options));
             if !exprs.is_empty() {
                 r.text("indexprs", &exprs.join(", "));

@@ -142,7 +142,10 @@ pub(crate) fn proc_in(text: &str, kind: RegKind) -> Result<Oid> {
         }
         _ => (text.trim(), None),
     };
-    let name = name.strip_prefix("pg_catalog.").unwrap_or(name).to_ascii_lowercase();
+    let name = name
+        .strip_prefix("pg_catalog.")
+        .unwrap_or(name)
+        .to_ascii_lowercase();
     let candidates: Vec<&FunctionDef> = definitions()
         .into_iter()
         .filter(|d| d.name == name)

@@ -140,7 +140,10 @@ pub(super) fn pg_type(_: &SystemContext<'_>, out: &mut Rows) {
             .oid("typnamespace", PG_CATALOG_OID)
             .oid("typowner", SUPERUSER_OID)
             .i2("typlen", if name == "cstring" { -2 } else { 4 })
-            .bool("typbyval", !matches!(name, "cstring" | "anyarray" | "record"))
+            .bool(
+                "typbyval",
+                !matches!(name, "cstring" | "anyarray" | "record"),
+            )
             .text("typtype", "p")
             .text("typcategory", "P")
             .bool("typisdefined", true)

@@ -10,7 +10,12 @@ fn check_all(catalog: &Catalog) {
     for rel in all_relations() {
         let spec = RELATIONS.iter().find(|r| r.0 == rel.oid).map(|r| r.4);
         let declared = spec.map_or(0, |s| s.split(", ").count());
-        assert_eq!(rel.columns.len(), declared, "{}: a column type did not parse", rel.name);
+        assert_eq!(
+            rel.columns.len(),
+            declared,
+            "{}: a column type did not parse",
+            rel.name
+        );
         let rows = scan(rel, &sys).unwrap();
         for row in rows {
             assert_eq!(row.len(), rel.columns.len(), "{}", rel.name);
@@ -27,7 +32,10 @@ fn relations_have_unique_names_and_oids() {
             assert!(a.name != b.name || a.schema != b.schema);
         }
     }
-    assert_eq!(relation_named(PG_CATALOG_OID, "pg_class").unwrap().oid, 1259);
+    assert_eq!(
+        relation_named(PG_CATALOG_OID, "pg_class").unwrap().oid,
+        1259
+    );
     assert!(relation_named(crate::catalog::PUBLIC_OID, "pg_class").is_none());
 }
 

@@ -139,9 +139,7 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         | DataType::Bpchar(_)
         | DataType::Name
         | DataType::Char
-        | DataType::Unknown => {
-            or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s)))
-        }
+        | DataType::Unknown => or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s))),
         DataType::Bytea => or_null(r.read_bytea(order)?, |b| Value::Bytea(Arc::from(b))),
         DataType::Date => or_null(r.read_date(order)?, Value::Date),
         DataType::Time => or_null(r.read_time(order)?, Value::Time),

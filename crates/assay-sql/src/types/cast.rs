@@ -398,7 +398,9 @@ fn convert(
         (V::Int4(v), T::Oid | T::Reg(_)) => super::oid::int_to_oid(i64::from(*v), false)?,
         (V::Int8(v), T::Oid | T::Reg(_)) => super::oid::int_to_oid(*v, true)?,
         (V::Int4(v), T::Char) => V::text(&char::from(*v as u8).to_string()),
-        (V::Text(s), T::Int4) if *from == T::Char => V::Int4(i32::from(s.bytes().next().unwrap_or(0) as i8)),
+        (V::Text(s), T::Int4) if *from == T::Char => {
+            V::Int4(i32::from(s.bytes().next().unwrap_or(0) as i8))
+        }
         // Same representation: only the modifier may need applying.
         (V::Int2(v), T::Int2 | T::Int4 | T::Int8) => int_value(i64::from(*v), to)?,
         (V::Int4(v), T::Int2 | T::Int4 | T::Int8) => int_value(i64::from(*v), to)?,

@@ -134,12 +134,22 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::TimestampTz, 1184, 1185, "timestamptz"),
     (DataType::Interval, 1186, 1187, "interval"),
     (DataType::Numeric(None), 1700, 1231, "numeric"),
-    (DataType::Reg(RegKind::Procedure), 2202, 2207, "regprocedure"),
+    (
+        DataType::Reg(RegKind::Procedure),
+        2202,
+        2207,
+        "regprocedure",
+    ),
     (DataType::Reg(RegKind::Class), 2205, 2210, "regclass"),
     (DataType::Reg(RegKind::Type), 2206, 2211, "regtype"),
     (DataType::Uuid, 2950, 2951, "uuid"),
     (DataType::Jsonb, 3802, 3807, "jsonb"),
-    (DataType::Reg(RegKind::Namespace), 4089, 4090, "regnamespace"),
+    (
+        DataType::Reg(RegKind::Namespace),
+        4089,
+        4090,
+        "regnamespace",
+    ),
     (DataType::Reg(RegKind::Role), 4096, 4097, "regrole"),
 ];
 

@@ -123,7 +123,10 @@ mod tests {
             "value \"4294967296\" is out of range for type oid"
         );
         let e = parse_oid("asdfasd", "oid").unwrap_err();
-        assert_eq!(e.message(), "invalid input syntax for type oid: \"asdfasd\"");
+        assert_eq!(
+            e.message(),
+            "invalid input syntax for type oid: \"asdfasd\""
+        );
         assert!(parse_oid("", "oid").is_err());
         assert!(parse_oid("5 d", "oid").is_err());
         assert!(parse_oid("-", "oid").is_err());
