@@ -99,7 +99,15 @@ pub fn list_schemas(catalog: &Catalog) -> String {
     let mut rows: Vec<Vec<Option<String>>> = catalog
         .schemas()
         .filter(|s| !s.name.starts_with("pg_") && s.name != "information_schema")
-        .map(|s| vec![Some(s.name.clone()), Some(OWNER.into())])
+        .map(|s| {
+            // PostgreSQL 15 gives `public` to the database owner's role.
+            let owner = if s.name == "public" {
+                "pg_database_owner"
+            } else {
+                OWNER
+            };
+            vec![Some(s.name.clone()), Some(owner.into())]
+        })
         .collect();
     rows.sort();
     aligned_titled("List of schemas", &cols(&["Name", "Owner"]), &rows, true)

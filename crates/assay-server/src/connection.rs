@@ -72,8 +72,10 @@ impl Connection {
                 return None;
             }
         };
+        let mut session = engine.session();
+        session.database = database.clone();
         let mut connection = Connection {
-            session: engine.session(),
+            session,
             databases,
             database,
             user: user.clone(),
@@ -258,7 +260,7 @@ impl Connection {
                     if result.returns_rows {
                         self.out.row_description(&result.columns, &[]);
                     }
-                    if let Err(e) = self.send_rows(&result.rows, &[]) {
+                    if let Err(e) = self.send_rows(&result.rows, &result.columns, &[]) {
                         self.out.error(&e);
                         break;
                     }
@@ -279,12 +281,24 @@ impl Connection {
     }
 
     /// DataRow messages for `rows`, each column in its format.
-    pub fn send_rows(&mut self, rows: &[Vec<Value>], formats: &[i16]) -> Result<()> {
+    pub fn send_rows(
+        &mut self,
+        rows: &[Vec<Value>],
+        columns: &[assay_sql::plan::Field],
+        formats: &[i16],
+    ) -> Result<()> {
         let settings = &self.session.settings.types;
         for row in rows {
             let mut data = BytesMut::new();
             for (i, value) in row.iter().enumerate() {
-                put_field(&mut data, value, format_for(formats, i), settings)?;
+                let format = format_for(formats, i);
+                let value = match columns.get(i) {
+                    Some(c) if format == crate::wire_value::BINARY => {
+                        crate::wire_value::binary_form(value, &c.data_type)
+                    }
+                    _ => std::borrow::Cow::Borrowed(value),
+                };
+                put_field(&mut data, &value, format, settings)?;
             }
             let count = i16::try_from(row.len())
                 .map_err(|_| err!(SqlState::PROGRAM_LIMIT_EXCEEDED, "too many columns"))?;

@@ -240,7 +240,11 @@ impl Connection {
             Ok(n) if n > 0 => n.min(left),
             _ => left,
         };
-        self.send_rows(&result.rows[sent..sent + batch], &portal.formats)?;
+        self.send_rows(
+            &result.rows[sent..sent + batch],
+            &result.columns,
+            &portal.formats,
+        )?;
         if batch < left {
             self.out
                 .send(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()));

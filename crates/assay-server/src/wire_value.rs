@@ -16,7 +16,9 @@ pub(crate) fn typlen(ty: &DataType) -> i16 {
     match ty {
         DataType::Bool => 1,
         DataType::Int2 => 2,
-        DataType::Int4 | DataType::Float4 | DataType::Date => 4,
+        DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Reg(_) => 4,
+        DataType::Char => 1,
+        DataType::Name => 64,
         DataType::Int8
         | DataType::Float8
         | DataType::Time
@@ -50,7 +52,22 @@ pub(crate) fn has_binary(ty: &DataType) -> bool {
             | DataType::Interval
             | DataType::Uuid
             | DataType::Json
+            | DataType::Oid
+            | DataType::Reg(_)
+            | DataType::Name
+            | DataType::Char
     )
+}
+
+/// A value as its binary form needs it: an OID (held as int8) goes out as
+/// four bytes. A `reg*` value already presented as its name stays text.
+pub(crate) fn binary_form<'a>(value: &'a Value, ty: &DataType) -> std::borrow::Cow<'a, Value> {
+    match (value, ty) {
+        (Value::Int8(v), DataType::Oid | DataType::Reg(_)) => {
+            std::borrow::Cow::Owned(Value::Int4(*v as u32 as i32))
+        }
+        _ => std::borrow::Cow::Borrowed(value),
+    }
 }
 
 /// The error for a binary format the server cannot produce or read.
@@ -174,6 +191,9 @@ fn read_binary(bytes: &[u8], ty: &DataType) -> Result<Value> {
         DataType::Int2 => Value::Int2(i16::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Int4 => Value::Int4(i32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Int8 => Value::Int8(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
+        DataType::Oid | DataType::Reg(_) => Value::Int8(i64::from(u32::from_be_bytes(
+            fixed(bytes).ok_or_else(wrong)?,
+        ))),
         DataType::Float4 => Value::Float4(f32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Float8 => Value::Float8(f64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Date => Value::Date(i32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
@@ -200,7 +220,12 @@ fn read_binary(bytes: &[u8], ty: &DataType) -> Result<Value> {
         }
         DataType::Uuid => Value::Uuid(fixed(bytes).ok_or_else(wrong)?),
         DataType::Bytea => Value::Bytea(bytes.into()),
-        DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_) | DataType::Unknown => {
+        DataType::Text
+        | DataType::Varchar(_)
+        | DataType::Bpchar(_)
+        | DataType::Name
+        | DataType::Char
+        | DataType::Unknown => {
             let text = std::str::from_utf8(bytes).map_err(|_| {
                 err!(
                     SqlState::new(b"22021"),

@@ -284,3 +284,54 @@ async fn bad_bind_is_an_error_until_sync() {
     .await
     .unwrap();
 }
+
+/// Catalog types in binary results and parameters: `oid` is a u32,
+/// `"char"` an i8, `name` a string; a column of a type tokio-postgres does
+/// not know (a `numeric[]`-like array of oids) is looked up in `pg_type`.
+#[tokio::test]
+async fn catalog_types_over_the_extended_protocol() {
+    let server = TestServer::start();
+    let client = connect(&server, "postgres").await;
+    client
+        .batch_execute("CREATE TABLE cat_t (id int PRIMARY KEY, n name, o oid)")
+        .await
+        .unwrap();
+    let row = client
+        .query_one(
+            "SELECT oid, typname, typtype, typelem, typarray FROM pg_type WHERE oid = $1",
+            &[&1007u32],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, u32>(0), 1007);
+    assert_eq!(row.get::<_, &str>(1), "_int4");
+    assert_eq!(row.get::<_, i8>(2), b'b' as i8);
+    assert_eq!(row.get::<_, u32>(3), 23);
+    assert_eq!(row.get::<_, u32>(4), 0);
+
+    client
+        .execute(
+            "INSERT INTO cat_t VALUES (1, $1, $2)",
+            &[&"a name", &4_000_000_000u32],
+        )
+        .await
+        .unwrap();
+    let row = client
+        .query_one("SELECT n, o, 'cat_t'::regclass::oid = o FROM cat_t", &[])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, &str>(0), "a name");
+    assert_eq!(row.get::<_, u32>(1), 4_000_000_000);
+    assert!(!row.get::<_, bool>(2));
+
+    // The relation's own OID, through the catalog.
+    let row = client
+        .query_one(
+            "SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = $1",
+            &[&"cat_t"],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, u32>(0) >= 16384);
+    assert_eq!(row.get::<_, i8>(1), b'r' as i8);
+}

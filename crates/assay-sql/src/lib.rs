@@ -37,5 +37,6 @@ pub mod optimizer;
 pub mod parser;
 pub mod plan;
 pub mod session;
+pub mod system;
 pub mod table;
 pub mod types;

@@ -150,6 +150,9 @@ pub struct SessionCatalog<'a> {
 impl CatalogView for SessionCatalog<'_> {
     fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>> {
         use crate::catalog::RelRef;
+        if let Some(rel) = crate::system::lookup(self.catalog, self.path, schema, name) {
+            return Ok(Some(system_table_info(rel)));
+        }
         let Some((_, RelRef::Table(oid))) = self.catalog.resolve(schema, name, self.path)? else {
             return Ok(None);
         };
@@ -157,6 +160,28 @@ impl CatalogView for SessionCatalog<'_> {
             return Ok(None);
         };
         Ok(Some(table_info(t)))
+    }
+}
+
+/// A system relation (`pg_class`, `information_schema.columns`, …) as a
+/// table: the executor's scan computes its rows.
+fn system_table_info(rel: &crate::system::SystemRelation) -> TableInfo {
+    TableInfo {
+        oid: rel.oid,
+        name: rel.name.to_string(),
+        columns: rel
+            .columns
+            .iter()
+            .map(|(n, t)| ColumnInfo {
+                name: n.clone(),
+                data_type: t.clone(),
+                not_null: false,
+                default: None,
+                dropped: false,
+            })
+            .collect(),
+        unique_indexes: Vec::new(),
+        view_sql: None,
     }
 }
 

@@ -33,6 +33,21 @@ impl Binder<'_> {
                 ScalarExpr::Const {
                     value: Value::Text(s),
                     ..
+                } if crate::system::cast_needs_catalog(&DataType::Unknown, to) => {
+                    // A name read as a `reg*` value: looked up when run.
+                    return Ok(Typed::new(
+                        ScalarExpr::Cast {
+                            expr: Box::new(ScalarExpr::constant(Value::Text(s), DataType::Text)),
+                            from: DataType::Text,
+                            to: to.clone(),
+                        },
+                        to.clone(),
+                        pos,
+                    ));
+                }
+                ScalarExpr::Const {
+                    value: Value::Text(s),
+                    ..
                 } => {
                     let v = parse_value(&s, to, &self.settings).map_err(|e| at(e, pos))?;
                     return Ok(Typed::new(
@@ -71,7 +86,8 @@ impl Binder<'_> {
             return Ok(t);
         }
         // Constants are converted now, as PostgreSQL's planner folds them.
-        if let ScalarExpr::Const { value, .. } = &t.expr {
+        let folds = !crate::system::cast_needs_catalog(&t.ty, to);
+        if let (true, ScalarExpr::Const { value, .. }) = (folds, &t.expr) {
             let v = crate::types::cast(value, &t.ty, to, &self.settings).map_err(|e| at(e, pos))?;
             return Ok(Typed::new(
                 ScalarExpr::constant(v, to.clone()),

@@ -496,7 +496,33 @@ impl Binder<'_> {
                 right,
             } => {
                 let Expr::Array(elems) = right.as_ref() else {
-                    return Err(at(unsupported("op ANY/ALL (array expression)"), pos));
+                    // `x op ANY (arr)` is `x op ANY (SELECT unnest(arr))`:
+                    // the same three-valued result, one element at a time.
+                    let unnest = ast::FunctionCall::new(
+                        ast::ObjectName::single("unnest"),
+                        vec![(**right).clone()],
+                    );
+                    let select = ast::Select {
+                        distinct: None,
+                        targets: vec![ast::SelectItem::Expr {
+                            expr: Expr::Function(Box::new(unnest)),
+                            alias: None,
+                        }],
+                        into: None,
+                        from: Vec::new(),
+                        where_clause: None,
+                        group_by: Vec::new(),
+                        having: None,
+                        windows: Vec::new(),
+                    };
+                    let query = ast::Query::of(ast::SetExpr::Select(Box::new(select)));
+                    let sub = Expr::QuantifiedSubquery {
+                        op: op.clone(),
+                        quantifier: *quantifier,
+                        left: left.clone(),
+                        query: Box::new(query),
+                    };
+                    return self.bind_expr(&sub, cx);
                 };
                 let Some((cmp, symbol)) = cmp_op(op) else {
                     return Err(at(unsupported("this operator with ANY/ALL"), pos));

@@ -6,19 +6,12 @@ use super::errors::at;
 use crate::ast::TypeName;
 use crate::types::DataType;
 
-/// Resolves a type name; `regclass` and `oid`-like names that Assay does not
-/// model are read as text (so `nextval('s'::regclass)` binds).
+/// Resolves a type name. Bare `char` reaches here as `bpchar`, so a base
+/// name `char` was written `"char"`: the one-byte catalog type.
 pub fn resolve_type(t: &TypeName) -> Result<DataType> {
     let base = t.base();
     let mut spelled = match base {
-        "regclass" | "regproc" | "regtype" | "name" | "oid" => {
-            let ty = if base == "oid" {
-                DataType::Int8
-            } else {
-                DataType::Text
-            };
-            return Ok(wrap_array(ty, t.is_array()));
-        }
+        "char" if t.modifiers.is_empty() => "\"char\"".to_string(),
         "int" | "integer" => "int4".to_string(),
         _ => base.to_string(),
     };

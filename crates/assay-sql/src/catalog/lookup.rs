@@ -82,6 +82,11 @@ impl Catalog {
         self.sequences.get(&oid)
     }
 
+    /// Every comment, by target (`pg_description`).
+    pub fn comments(&self) -> impl Iterator<Item = (&CommentTarget, &String)> {
+        self.comments.iter()
+    }
+
     pub fn sequences(&self) -> impl Iterator<Item = &Arc<Sequence>> {
         self.sequences.values()
     }

@@ -10,8 +10,8 @@ pub type Oid = u32;
 
 pub const PG_CATALOG_OID: Oid = 11;
 pub const PUBLIC_OID: Oid = 2200;
-/// `information_schema`'s OID is not fixed in PostgreSQL; this one is ours.
-pub const INFORMATION_SCHEMA_OID: Oid = 13_000;
+/// `information_schema`'s OID in a fresh PostgreSQL 15 cluster.
+pub const INFORMATION_SCHEMA_OID: Oid = 13_207;
 /// First OID given to a user object, as in PostgreSQL.
 pub const FIRST_USER_OID: Oid = 16_384;
 

@@ -12,13 +12,13 @@ use crate::ast::{self, ColumnConstraintKind as K, TableConstraint, TableConstrai
 use crate::catalog::{Column, Identity, IdentityKind, Oid, SequenceOptions, Table};
 use crate::types::{cast_context, DataType};
 
-/// A type name as written to a type (`int` is `integer`, `regclass` and
-/// friends are text, `[]` makes an array).
+/// A type name as written to a type (`int` is `integer`, `[]` makes an
+/// array; a base name `char` was written `"char"`, since bare `char` is
+/// `bpchar` by now).
 pub(crate) fn resolve_type(t: &ast::TypeName) -> Result<DataType> {
     let base = t.base();
     let mut spelled = match base {
-        "regclass" | "regproc" | "regtype" | "name" => "text".to_string(),
-        "oid" => "int8".to_string(),
+        "char" if t.modifiers.is_empty() => "\"char\"".to_string(),
         _ => base.to_string(),
     };
     if !t.modifiers.is_empty() {

@@ -62,6 +62,9 @@ pub struct ExecContext<'a> {
     pub(crate) work_tables: HashMap<usize, Rc<Vec<Row>>>,
     /// NO ACTION foreign keys to check when the statement's changes are done.
     pub(crate) deferred_fk: Vec<DeferredCheck>,
+    /// The catalog and session for system relations, catalog functions
+    /// and `reg*` casts (see `crate::system`); `None` outside a session.
+    pub system: Option<&'a crate::system::SystemContext<'a>>,
     ticks: u32,
 }
 
@@ -101,6 +104,7 @@ impl<'a> ExecContext<'a> {
             subqueries: HashMap::new(),
             work_tables: HashMap::new(),
             deferred_fk: Vec::new(),
+            system: None,
             ticks: 0,
         }
     }
@@ -113,6 +117,7 @@ impl<'a> ExecContext<'a> {
             statement_start: self.statement_start,
             clock: self.clock,
             rng: self.rng,
+            system: self.system,
         }
     }
 

@@ -40,6 +40,8 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
             let v = eval(expr, row, ctx)?;
             if v.is_null() {
                 v
+            } else if crate::system::cast_needs_catalog(from, to) {
+                crate::system::catalog_cast(&v, from, to, ctx.system, ctx.settings)?
             } else {
                 cast(&v, from, to, ctx.settings)?
             }

@@ -439,15 +439,29 @@ impl TableAccess for StoreAccess<'_> {
         if name == "lastval" {
             return Ok(Value::Int8(seqs.lastval()?));
         }
-        let text = match args.first() {
-            Some(Value::Text(t)) => t.to_string(),
+        let seq = match args.first() {
+            Some(Value::Text(t)) => {
+                let (schema, rel) = split_regclass(t);
+                self.catalog
+                    .lookup_sequence(schema.as_deref(), &rel, path)?
+                    .clone()
+            }
+            // A regclass: the relation's OID.
+            Some(Value::Int8(oid)) => match self.catalog.sequence(*oid as u32) {
+                Some(s) => s.clone(),
+                None => {
+                    let name = self
+                        .catalog
+                        .table(*oid as u32)
+                        .map_or_else(|| oid.to_string(), |t| t.name.clone());
+                    return Err(err!(
+                        SqlState::WRONG_OBJECT_TYPE,
+                        "\"{name}\" is not a sequence"
+                    ));
+                }
+            },
             _ => return Ok(Value::Null),
         };
-        let (schema, rel) = split_regclass(&text);
-        let seq = self
-            .catalog
-            .lookup_sequence(schema.as_deref(), &rel, path)?
-            .clone();
         let v = match (name, args) {
             ("nextval", _) => seqs.nextval(self.txn, &seq)?,
             ("currval", _) => seqs.currval(&seq)?,

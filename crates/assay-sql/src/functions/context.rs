@@ -16,6 +16,10 @@ pub struct EvalContext<'a> {
     pub clock: &'a dyn Fn() -> i64,
     /// `random()`, `setseed()`, `gen_random_uuid()`.
     pub rng: &'a mut Prng,
+    /// The catalog and session, for functions that read them
+    /// (`pg_get_indexdef`, `pg_table_is_visible`, …); absent outside a
+    /// session.
+    pub system: Option<&'a crate::system::SystemContext<'a>>,
 }
 
 /// xoshiro256**: the session's pseudo-random generator.

@@ -63,7 +63,7 @@ mod json;
 mod math;
 mod math_numeric;
 pub mod pattern;
-mod registry;
+pub(crate) mod registry;
 mod resolve;
 mod sequence;
 mod setof;
@@ -78,7 +78,9 @@ mod tests;
 
 pub use aggregate::Accumulator;
 pub use context::{EvalContext, Prng};
-pub use registry::{FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility};
+pub use registry::{
+    definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
+};
 pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
 pub use sequence::is_sequence_function;
 pub use setof::RowIter;

@@ -143,6 +143,8 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
             ],
         )),
         DataType::Uuid => Value::Uuid([7; 16]),
+        DataType::Oid | DataType::Reg(_) => Value::Int8(pick(r, &[0, 1, 1259, 4_294_967_295])),
+        DataType::Name | DataType::Char => Value::text(pick(r, &["", "a", "pg_class"])),
         DataType::Json | DataType::Jsonb => {
             let s = pick(
                 r,

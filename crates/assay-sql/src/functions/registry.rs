@@ -127,6 +127,12 @@ pub(crate) enum T {
     Jsonb,
     TextArray,
     Int4Array,
+    // The catalog's types (see `crate::system`).
+    Oid,
+    Name,
+    NameArray,
+    RegClass,
+    RegType,
     AnyElement,
     AnyArray,
     AnyNonArray,
@@ -156,6 +162,11 @@ impl T {
             T::Jsonb => DataType::Jsonb,
             T::TextArray => DataType::Array(Box::new(DataType::Text)),
             T::Int4Array => DataType::Array(Box::new(DataType::Int4)),
+            T::Oid => DataType::Oid,
+            T::Name => DataType::Name,
+            T::NameArray => DataType::Array(Box::new(DataType::Name)),
+            T::RegClass => DataType::Reg(crate::types::RegKind::Class),
+            T::RegType => DataType::Reg(crate::types::RegKind::Type),
             // Polymorphic codes never reach here from `param`/`ret`.
             T::AnyElement | T::AnyArray | T::AnyNonArray | T::Any => DataType::Unknown,
         }
@@ -277,6 +288,13 @@ impl FunctionDef {
     }
 }
 
+/// Every built-in function signature (`pg_proc`), in a stable order.
+pub fn definitions() -> Vec<&'static FunctionDef> {
+    let mut defs: Vec<&'static FunctionDef> = catalog().by_name.values().flatten().collect();
+    defs.sort_by_key(|d| d.id);
+    defs
+}
+
 pub(crate) struct Catalog {
     pub(crate) by_name: HashMap<&'static str, Vec<FunctionDef>>,
 }
@@ -300,6 +318,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::setof::register(&mut b);
         super::sequence::register(&mut b);
         super::system::register(&mut b);
+        crate::system::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);

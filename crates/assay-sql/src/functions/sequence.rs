@@ -29,13 +29,13 @@ fn outside_executor(r: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Resul
 
 pub(crate) fn register(b: &mut Builder) {
     use T::*;
-    b.scalar("nextval", &[Text], Int8, outside_executor)
+    b.scalar("nextval", &[RegClass], Int8, outside_executor)
         .volatile();
-    b.scalar("currval", &[Text], Int8, outside_executor)
+    b.scalar("currval", &[RegClass], Int8, outside_executor)
         .volatile();
-    b.scalar("setval", &[Text, Int8], Int8, outside_executor)
+    b.scalar("setval", &[RegClass, Int8], Int8, outside_executor)
         .volatile();
-    b.scalar("setval", &[Text, Int8, Bool], Int8, outside_executor)
+    b.scalar("setval", &[RegClass, Int8, Bool], Int8, outside_executor)
         .volatile();
     b.scalar("lastval", &[], Int8, outside_executor).volatile();
 }

@@ -194,6 +194,7 @@ pub(crate) fn with_ctx<R>(settings: &Settings, f: impl FnOnce(&mut EvalContext<'
         statement_start: TEST_NOW,
         clock: &clock,
         rng: &mut rng,
+        system: None,
     };
     f(&mut ctx)
 }

@@ -520,8 +520,31 @@ impl Tr<'_> {
             B::HashMinus => BinaryOp::Other("#-".into()),
             B::AtQuestion => BinaryOp::Other("@?".into()),
             B::Custom(s) => BinaryOp::Other(s.clone()),
+            // `OPERATOR(pg_catalog.~)` is the operator it names.
             B::PGCustomBinaryOperator(parts) => {
-                BinaryOp::Other(parts.last().cloned().unwrap_or_default())
+                let symbol = parts.last().map_or("", String::as_str);
+                let regex = |case_insensitive, negated| BinaryOp::RegexMatch {
+                    case_insensitive,
+                    negated,
+                };
+                match symbol {
+                    "~" => regex(false, false),
+                    "~*" => regex(true, false),
+                    "!~" => regex(false, true),
+                    "!~*" => regex(true, true),
+                    "=" => BinaryOp::Eq,
+                    "<>" | "!=" => BinaryOp::NotEq,
+                    "<" => BinaryOp::Lt,
+                    "<=" => BinaryOp::LtEq,
+                    ">" => BinaryOp::Gt,
+                    ">=" => BinaryOp::GtEq,
+                    "+" => BinaryOp::Add,
+                    "-" => BinaryOp::Sub,
+                    "*" => BinaryOp::Mul,
+                    "/" => BinaryOp::Div,
+                    "||" => BinaryOp::Concat,
+                    s => BinaryOp::Other(s.to_string()),
+                }
             }
             other => BinaryOp::Other(other.to_string()),
         })

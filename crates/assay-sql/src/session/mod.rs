@@ -60,6 +60,10 @@ pub struct Session {
     /// Plans of statements run before, reused while nothing they depend on
     /// changed (see `run::PlanKey`).
     plans: run::PlanCache,
+    /// The database's name as clients know it (`current_database()`).
+    pub database: String,
+    /// When the session started (µs since 2000-01-01 UTC).
+    started: i64,
 }
 
 impl Session {
@@ -76,6 +80,8 @@ impl Session {
             store: crate::table::TableStore::new(),
             plans: std::collections::HashMap::new(),
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
+            database: "postgres".to_string(),
+            started: run::now_micros(),
         }
     }
 

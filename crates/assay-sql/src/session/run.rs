@@ -90,6 +90,8 @@ pub(super) struct Env<'a> {
     pub store: &'a mut TableStore,
     pub sequences: &'a mut SequenceSession,
     pub rng: &'a mut Prng,
+    /// The session as system relations and catalog functions see it.
+    pub system: Option<&'a crate::system::SystemContext<'a>>,
 }
 
 impl Env<'_> {
@@ -181,6 +183,7 @@ impl Env<'_> {
         access.sequences = Some((self.sequences, self.path));
         let clock = now_micros;
         let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
+        ctx.system = self.system;
         let mut op = exec::execute(plan, &mut ctx)?;
         let mut rows = Vec::new();
         while let Some(row) = op.next(&mut ctx)? {
@@ -259,13 +262,13 @@ impl IndexEval for ExprBinder<'_> {
                 IndexExpr::Column(c) => values.push(row.get(*c).cloned().unwrap_or(Value::Null)),
                 IndexExpr::Expression { sql, .. } => {
                     let (expr, _) = self.bind(Some(table), sql)?;
-                    values.push(eval_over_row(&expr, row, self.settings)?);
+                    values.push(eval_over_row(&expr, row, self)?);
                 }
             }
         }
         if let Some(pred) = &index.predicate {
             let (expr, _) = self.bind(Some(table), pred)?;
-            if eval_over_row(&expr, row, self.settings)? != Value::Bool(true) {
+            if eval_over_row(&expr, row, self)? != Value::Bool(true) {
                 return Ok(false);
             }
         }
@@ -275,11 +278,13 @@ impl IndexEval for ExprBinder<'_> {
 }
 
 /// Evaluates an expression that reads only the given row (no storage).
-fn eval_over_row(expr: &ScalarExpr, row: &[Value], settings: &Settings) -> Result<Value> {
+fn eval_over_row(expr: &ScalarExpr, row: &[Value], binder: &ExprBinder<'_>) -> Result<Value> {
     let mut tables = exec::MemoryTables::default();
     let clock = now_micros;
     let mut rng = Prng::new(0);
-    let mut ctx = ExecContext::new(&mut tables, settings, &[], &clock, &mut rng);
+    let system = crate::system::SystemContext::new(binder.catalog, binder.path);
+    let mut ctx = ExecContext::new(&mut tables, binder.settings, &[], &clock, &mut rng);
+    ctx.system = Some(&system);
     exec::eval(expr, row, &mut ctx)
 }
 
@@ -326,7 +331,9 @@ impl DdlServices for Services<'_> {
         let mut access = StoreAccess::new(txn, catalog, self.store, &mut constraints);
         access.sequences = Some((self.sequences, &self.path));
         let clock = now_micros;
+        let system = crate::system::SystemContext::new(catalog, &self.path);
         let mut ctx = ExecContext::new(&mut access, self.settings, &[], &clock, self.rng);
+        ctx.system = Some(&system);
         exec::eval(&expr, row, &mut ctx)
     }
 
@@ -363,6 +370,7 @@ impl DdlServices for Services<'_> {
         };
         let plan = Binder::new(&view, self.settings.clone()).bind_top_query(query)?;
         let plan = optimizer::optimize(plan, &OptContext { catalog })?;
+        let system = crate::system::SystemContext::new(catalog, &self.path);
         let mut env = Env {
             catalog,
             path: &self.path,
@@ -370,6 +378,7 @@ impl DdlServices for Services<'_> {
             store: self.store,
             sequences: self.sequences,
             rng: self.rng,
+            system: Some(&system),
         };
         env.run_with(txn, &plan, &[], sink)?;
         Ok(())
@@ -474,6 +483,7 @@ impl Session {
                     store: &mut self.store,
                     sequences: &mut self.sequences,
                     rng: &mut self.rng,
+                    system: None,
                 };
                 let Some((plan, mut params)) = env.plan(stmt, param_types)? else {
                     return Ok(Description::default());
@@ -512,6 +522,15 @@ impl Session {
         let path = self.search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let system = crate::system::SystemContext {
+            catalog: &catalog,
+            path: &path,
+            settings: Some(&self.settings),
+            database: &self.database,
+            user: "postgres",
+            pid: self.id as i32,
+            backend_start: self.started,
+        };
         let mut env = Env {
             catalog: &catalog,
             path: &path,
@@ -519,6 +538,7 @@ impl Session {
             store: &mut self.store,
             sequences: &mut self.sequences,
             rng: &mut self.rng,
+            system: Some(&system),
         };
         f(&mut env, &mut block.txn, &mut self.plans)
     }
@@ -547,7 +567,10 @@ impl Session {
                 ));
             }
             let params = read_text_params(params, &param_types, env.settings)?;
-            let (rows, affected) = env.run(txn, &plan, &params)?;
+            let (mut rows, affected) = env.run(txn, &plan, &params)?;
+            if let Some(sys) = env.system {
+                crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
+            }
             let tag = tag_for(&plan, rows.len(), affected);
             let returns = returns_rows(&plan);
             Ok(StatementResult {

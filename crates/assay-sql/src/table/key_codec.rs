@@ -100,9 +100,13 @@ pub fn index_only_capable(ty: &DataType) -> bool {
             | DataType::Int2
             | DataType::Int4
             | DataType::Int8
+            | DataType::Oid
+            | DataType::Reg(_)
             | DataType::Text
             | DataType::Varchar(_)
             | DataType::Bpchar(_)
+            | DataType::Name
+            | DataType::Char
             | DataType::Bytea
             | DataType::Date
             | DataType::Time
@@ -122,15 +126,20 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         DataType::Bool => or_null(r.read_bool(order)?, Value::Bool),
         DataType::Int2 => or_null(r.read_i16(order)?, Value::Int2),
         DataType::Int4 => or_null(r.read_i32(order)?, Value::Int4),
-        DataType::Int8 => or_null(r.read_i64(order)?, Value::Int8),
+        DataType::Int8 | DataType::Oid | DataType::Reg(_) => {
+            or_null(r.read_i64(order)?, Value::Int8)
+        }
         DataType::Float4 => or_null(r.read_f32(order)?, Value::Float4),
         DataType::Float8 => or_null(r.read_f64(order)?, Value::Float8),
         DataType::Numeric(_) => or_null(r.read_numeric(order)?, |n| {
             Value::Numeric(Box::new(numeric_from_key(n)))
         }),
-        DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_) | DataType::Unknown => {
-            or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s)))
-        }
+        DataType::Text
+        | DataType::Varchar(_)
+        | DataType::Bpchar(_)
+        | DataType::Name
+        | DataType::Char
+        | DataType::Unknown => or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s))),
         DataType::Bytea => or_null(r.read_bytea(order)?, |b| Value::Bytea(Arc::from(b))),
         DataType::Date => or_null(r.read_date(order)?, Value::Date),
         DataType::Time => or_null(r.read_time(order)?, Value::Time),

@@ -94,13 +94,83 @@ const PG_CAST: &[(u32, u32, CastContext)] = {
         (3802, 700, E),
         (3802, 701, E),
         (3802, 1700, E),
+        // The catalog's types: oid, the reg* aliases, name and "char".
+        (18, 23, E),
+        (18, 25, I),
+        (18, 1042, A),
+        (18, 1043, A),
+        (19, 25, I),
+        (19, 1042, A),
+        (19, 1043, A),
+        (20, 24, I),
+        (20, 26, I),
+        (20, 2202, I),
+        (20, 2205, I),
+        (20, 2206, I),
+        (20, 4089, I),
+        (20, 4096, I),
+        (21, 24, I),
+        (21, 26, I),
+        (21, 2202, I),
+        (21, 2205, I),
+        (21, 2206, I),
+        (21, 4089, I),
+        (21, 4096, I),
+        (23, 18, E),
+        (23, 24, I),
+        (23, 26, I),
+        (23, 2202, I),
+        (23, 2205, I),
+        (23, 2206, I),
+        (23, 4089, I),
+        (23, 4096, I),
+        (24, 20, A),
+        (24, 23, A),
+        (24, 26, I),
+        (24, 2202, I),
+        (25, 18, A),
+        (25, 19, I),
+        (25, 2205, I),
+        (26, 20, A),
+        (26, 23, A),
+        (26, 24, I),
+        (26, 2202, I),
+        (26, 2205, I),
+        (26, 2206, I),
+        (26, 4089, I),
+        (26, 4096, I),
+        (1042, 18, A),
+        (1042, 19, I),
+        (1043, 18, A),
+        (1043, 19, I),
+        (1043, 2205, I),
+        (2202, 20, A),
+        (2202, 23, A),
+        (2202, 24, I),
+        (2202, 26, I),
+        (2205, 20, A),
+        (2205, 23, A),
+        (2205, 26, I),
+        (2206, 20, A),
+        (2206, 23, A),
+        (2206, 26, I),
+        (4089, 20, A),
+        (4089, 23, A),
+        (4089, 26, I),
+        (4096, 20, A),
+        (4096, 23, A),
+        (4096, 26, I),
     ]
 };
 
 fn is_string(t: &DataType) -> bool {
     matches!(
         t,
-        DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_)
+        DataType::Text
+            | DataType::Varchar(_)
+            | DataType::Bpchar(_)
+            | DataType::Name
+            | DataType::Char
     )
 }
 
@@ -257,6 +327,8 @@ fn coerce_length(s: &str, to: &DataType, explicit: bool) -> Result<Value> {
     let (limit, pad) = match to {
         DataType::Varchar(Some(n)) => (*n as usize, false),
         DataType::Bpchar(Some(n)) => (*n as usize, true),
+        DataType::Name => return Ok(super::oid::to_name(s)),
+        DataType::Char => return Ok(super::oid::to_char(s)),
         _ => return Ok(Value::text(s)),
     };
     let (len, cut) = char_prefix(s, limit);
@@ -318,6 +390,17 @@ fn convert(
         return coerce_typmod(parsed, to, explicit);
     }
     let converted = match (value, to) {
+        // OIDs and their aliases share one representation (Value::Int8).
+        (V::Int8(v), T::Oid | T::Reg(_)) if matches!(from, T::Oid | T::Reg(_)) => V::Int8(*v),
+        (V::Int8(v), T::Int8) if matches!(from, T::Oid | T::Reg(_)) => V::Int8(*v),
+        (V::Int8(v), T::Int4) if matches!(from, T::Oid | T::Reg(_)) => super::oid::oid_to_int4(*v),
+        (V::Int2(v), T::Oid | T::Reg(_)) => super::oid::int_to_oid(i64::from(*v), false)?,
+        (V::Int4(v), T::Oid | T::Reg(_)) => super::oid::int_to_oid(i64::from(*v), false)?,
+        (V::Int8(v), T::Oid | T::Reg(_)) => super::oid::int_to_oid(*v, true)?,
+        (V::Int4(v), T::Char) => V::text(&char::from(*v as u8).to_string()),
+        (V::Text(s), T::Int4) if *from == T::Char => {
+            V::Int4(i32::from(s.bytes().next().unwrap_or(0) as i8))
+        }
         // Same representation: only the modifier may need applying.
         (V::Int2(v), T::Int2 | T::Int4 | T::Int8) => int_value(i64::from(*v), to)?,
         (V::Int4(v), T::Int2 | T::Int4 | T::Int8) => int_value(i64::from(*v), to)?,

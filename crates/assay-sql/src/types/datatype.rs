@@ -45,6 +45,39 @@ pub enum DataType {
     Array(Box<DataType>),
     /// The type of an untyped string literal before the binder resolves it.
     Unknown,
+    /// `oid`: an object identifier, unsigned 32 bits (held as `Value::Int8`).
+    Oid,
+    /// An OID alias type (`regclass`, `regtype`, …): an OID (held as
+    /// `Value::Int8`) that reads and prints as the object's name.
+    Reg(RegKind),
+    /// `name`: a catalog identifier (held as `Value::Text`).
+    Name,
+    /// `"char"`: a single byte, as in `pg_class.relkind` (`Value::Text`).
+    Char,
+}
+
+/// Which catalog an OID alias type names objects of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RegKind {
+    Class,
+    Type,
+    Proc,
+    Procedure,
+    Namespace,
+    Role,
+}
+
+impl RegKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RegKind::Class => "regclass",
+            RegKind::Type => "regtype",
+            RegKind::Proc => "regproc",
+            RegKind::Procedure => "regprocedure",
+            RegKind::Namespace => "regnamespace",
+            RegKind::Role => "regrole",
+        }
+    }
 }
 
 /// PostgreSQL's type categories (`pg_type.typcategory`), used by operator
@@ -81,10 +114,14 @@ impl TypeCategory {
 const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::Bool, 16, 1000, "bool"),
     (DataType::Bytea, 17, 1001, "bytea"),
+    (DataType::Char, 18, 1002, "char"),
+    (DataType::Name, 19, 1003, "name"),
     (DataType::Int8, 20, 1016, "int8"),
     (DataType::Int2, 21, 1005, "int2"),
     (DataType::Int4, 23, 1007, "int4"),
+    (DataType::Reg(RegKind::Proc), 24, 1008, "regproc"),
     (DataType::Text, 25, 1009, "text"),
+    (DataType::Oid, 26, 1028, "oid"),
     (DataType::Json, 114, 199, "json"),
     (DataType::Float4, 700, 1021, "float4"),
     (DataType::Float8, 701, 1022, "float8"),
@@ -97,8 +134,23 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::TimestampTz, 1184, 1185, "timestamptz"),
     (DataType::Interval, 1186, 1187, "interval"),
     (DataType::Numeric(None), 1700, 1231, "numeric"),
+    (
+        DataType::Reg(RegKind::Procedure),
+        2202,
+        2207,
+        "regprocedure",
+    ),
+    (DataType::Reg(RegKind::Class), 2205, 2210, "regclass"),
+    (DataType::Reg(RegKind::Type), 2206, 2211, "regtype"),
     (DataType::Uuid, 2950, 2951, "uuid"),
     (DataType::Jsonb, 3802, 3807, "jsonb"),
+    (
+        DataType::Reg(RegKind::Namespace),
+        4089,
+        4090,
+        "regnamespace",
+    ),
+    (DataType::Reg(RegKind::Role), 4096, 4097, "regrole"),
 ];
 
 impl DataType {
@@ -111,6 +163,11 @@ impl DataType {
             DataType::Array(e) => DataType::Array(Box::new(e.without_typmod())),
             t => t.clone(),
         }
+    }
+
+    /// Every built-in scalar type (without modifiers), for `pg_type`.
+    pub fn builtin_types() -> impl Iterator<Item = DataType> {
+        SCALARS.iter().map(|r| r.0.clone())
     }
 
     fn scalar_row(&self) -> Option<&'static (DataType, u32, u32, &'static str)> {
@@ -180,8 +237,10 @@ impl DataType {
         use DataType::*;
         match self {
             Bool => TypeCategory::Boolean,
-            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric(_) => TypeCategory::Numeric,
-            Text | Varchar(_) | Bpchar(_) => TypeCategory::String,
+            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric(_) | Oid | Reg(_) => {
+                TypeCategory::Numeric
+            }
+            Text | Varchar(_) | Bpchar(_) | Name | Char => TypeCategory::String,
             Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
             Interval => TypeCategory::Timespan,
             Bytea | Uuid | Json | Jsonb => TypeCategory::User,
@@ -353,6 +412,15 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
         "json" => no_args(DataType::Json)?,
         "jsonb" => no_args(DataType::Jsonb)?,
         "unknown" => no_args(DataType::Unknown)?,
+        "oid" => no_args(DataType::Oid)?,
+        "name" => no_args(DataType::Name)?,
+        "\"char\"" => no_args(DataType::Char)?,
+        "regclass" => no_args(DataType::Reg(RegKind::Class))?,
+        "regtype" => no_args(DataType::Reg(RegKind::Type))?,
+        "regproc" => no_args(DataType::Reg(RegKind::Proc))?,
+        "regprocedure" => no_args(DataType::Reg(RegKind::Procedure))?,
+        "regnamespace" => no_args(DataType::Reg(RegKind::Namespace))?,
+        "regrole" => no_args(DataType::Reg(RegKind::Role))?,
         _ => return Err(undefined(original)),
     })
 }
@@ -416,6 +484,10 @@ impl fmt::Display for DataType {
             DataType::Jsonb => f.write_str("jsonb"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
             DataType::Unknown => f.write_str("unknown"),
+            DataType::Oid => f.write_str("oid"),
+            DataType::Reg(k) => f.write_str(k.name()),
+            DataType::Name => f.write_str("name"),
+            DataType::Char => f.write_str("\"char\""),
         }
     }
 }

@@ -8,6 +8,7 @@ mod datatype;
 pub mod datetime;
 pub(crate) mod json;
 mod numeric;
+pub mod oid;
 mod ops;
 pub(crate) mod scalar;
 mod settings;
@@ -16,7 +17,7 @@ mod value;
 
 pub use cast::{assign, can_coerce_implicitly, cast, cast_context, common_type, CastContext};
 pub use compare::{compare, compare_bpchar, values_equal};
-pub use datatype::{DataType, NumericTypmod, TypeCategory};
+pub use datatype::{DataType, NumericTypmod, RegKind, TypeCategory};
 pub(crate) use numeric::pow10 as numeric_pow10;
 pub use numeric::Numeric;
 pub use ops::{binary_op, negate, BinaryOp};

@@ -44,6 +44,10 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
             Value::Json(Arc::from(input))
         }
         DataType::Jsonb => Value::Jsonb(Arc::new(parse_jsonb(input)?)),
+        DataType::Oid => super::oid::oid_value(super::oid::parse_oid(input, "oid")?),
+        DataType::Reg(k) => super::oid::oid_value(super::oid::parse_oid(input, k.name())?),
+        DataType::Name => super::oid::to_name(input),
+        DataType::Char => super::oid::to_char(input),
         DataType::Array(elem) => {
             let array = parse_array(input, &mut |s| parse_value(s, elem, settings))?;
             Value::Array(Arc::new(array))

@@ -22,6 +22,9 @@ pub(crate) struct ScanOp {
     state: Option<ScanState>,
     /// Number of table columns: a projection entry equal to it is the key.
     width: usize,
+    /// The rows of a system relation (`pg_class`, …), computed when the
+    /// scan starts (see `crate::system`).
+    system_rows: Option<std::vec::IntoIter<Row>>,
 }
 
 impl ScanOp {
@@ -38,10 +41,21 @@ impl ScanOp {
             projection,
             state: None,
             width: 0,
+            system_rows: None,
         }
     }
 
     fn start(&mut self, ctx: &mut ExecContext<'_>) -> Result<()> {
+        if let Some(rel) = crate::system::relation_by_oid(self.table) {
+            let rows = match ctx.system {
+                Some(sys) => crate::system::scan(rel, sys)?,
+                None => Vec::new(),
+            };
+            self.width = rel.columns.len();
+            self.system_rows = Some(rows.into_iter());
+            self.state = Some(ScanState::new(self.table, ScanAccess::Full));
+            return Ok(());
+        }
         self.width = ctx.tables.table(self.table)?.columns.len();
         let ranges = |ranges: &[KeyRange], ctx: &mut ExecContext<'_>| -> Result<Vec<ValueRange>> {
             let mut out = Vec::with_capacity(ranges.len());
@@ -101,7 +115,11 @@ impl Operator for ScanOp {
             return Ok(None);
         };
         loop {
-            let Some((key, row)) = ctx.tables.scan_next(state)? else {
+            let next = match &mut self.system_rows {
+                Some(rows) => rows.next().map(|r| (Vec::new(), r)),
+                None => ctx.tables.scan_next(state)?,
+            };
+            let Some((key, row)) = next else {
                 return Ok(None);
             };
             ctx.tick()?;

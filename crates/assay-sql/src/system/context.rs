@@ -1,0 +1,258 @@
+//! What system relations and catalog functions read: the statement's
+//! catalog snapshot and the session — and the name ↔ OID conversions of
+//! the `reg*` types built on them.
+
+use assay_storage::{err, Result, SqlState};
+
+use crate::catalog::{undefined_relation, Catalog, Oid, RelRef, SearchPath};
+use crate::types::{DataType, RegKind};
+
+/// The bootstrap superuser's OID, as in PostgreSQL.
+pub const SUPERUSER_OID: Oid = 10;
+/// `pg_database_owner`, the role that owns `public` in PostgreSQL 15.
+pub const DATABASE_OWNER_ROLE: Oid = 6171;
+/// `template1`'s OID is 1; the database a session is connected to is
+/// presented with PostgreSQL's OID of `postgres`.
+pub const DATABASE_OID: Oid = 5;
+
+/// The session as system relations see it.
+pub struct SystemContext<'a> {
+    pub catalog: &'a Catalog,
+    pub path: &'a SearchPath,
+    /// The session's settings (`pg_settings`), when there is a session.
+    pub settings: Option<&'a crate::session::SessionSettings>,
+    pub database: &'a str,
+    pub user: &'a str,
+    /// `pg_backend_pid()`.
+    pub pid: i32,
+    /// When the session started (µs since 2000-01-01 UTC).
+    pub backend_start: i64,
+}
+
+/// Where a relation OID points.
+pub(crate) enum RelationAt<'c> {
+    Table(&'c crate::catalog::Table),
+    Index(&'c crate::catalog::Table, &'c crate::catalog::Index),
+    Sequence(&'c crate::catalog::Sequence),
+    System(&'static super::SystemRelation),
+}
+
+impl RelationAt<'_> {
+    pub(crate) fn schema(&self) -> Oid {
+        match self {
+            RelationAt::Table(t) | RelationAt::Index(t, _) => t.schema,
+            RelationAt::Sequence(s) => s.schema,
+            RelationAt::System(r) => r.schema,
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            RelationAt::Table(t) => &t.name,
+            RelationAt::Index(_, i) => &i.name,
+            RelationAt::Sequence(s) => &s.name,
+            RelationAt::System(r) => r.name,
+        }
+    }
+}
+
+/// Quotes an identifier when PostgreSQL's `quote_ident` would.
+pub fn quote_ident(name: &str) -> String {
+    crate::ast::Ident(name).to_string()
+}
+
+/// Splits `a.b` / `"A"."b"` into identifiers, folding unquoted ones to
+/// lower case as the parser does.
+pub(crate) fn split_qualified(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+            part = part.trim().to_string();
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+impl<'a> SystemContext<'a> {
+    /// A context without a session (tests, and catalog functions called
+    /// where no session is at hand).
+    pub fn new(catalog: &'a Catalog, path: &'a SearchPath) -> SystemContext<'a> {
+        SystemContext {
+            catalog,
+            path,
+            settings: None,
+            database: "postgres",
+            user: "postgres",
+            pid: 0,
+            backend_start: 0,
+        }
+    }
+
+    pub(crate) fn schema_name(&self, oid: Oid) -> Option<&str> {
+        self.catalog.schema(oid).map(|s| s.name.as_str())
+    }
+
+    /// The table, index, sequence or system relation with this OID.
+    pub(crate) fn relation(&self, oid: Oid) -> Option<RelationAt<'a>> {
+        let c = self.catalog;
+        if let Some(t) = c.table(oid) {
+            return Some(RelationAt::Table(t));
+        }
+        if let Some(s) = c.sequence(oid) {
+            return Some(RelationAt::Sequence(s));
+        }
+        if let Some(r) = super::relation_by_oid(oid) {
+            return Some(RelationAt::System(r));
+        }
+        c.tables()
+            .find_map(|t| t.index(oid).map(|i| RelationAt::Index(t, i)))
+    }
+
+    /// Whether an unqualified `name` finds the relation `oid` in `schema`
+    /// (`pg_table_is_visible`).
+    pub(crate) fn relation_visible(&self, schema: Oid, name: &str, oid: Oid) -> bool {
+        for s in self.catalog.search_order(self.path) {
+            if let Some(r) = super::relation_named(s, name) {
+                return r.oid == oid;
+            }
+            if let Some(r) = self.catalog.relation_in(s, name) {
+                let found = match r {
+                    RelRef::Table(o) | RelRef::Sequence(o) | RelRef::Index(_, o) => o,
+                };
+                return found == oid && s == schema;
+            }
+        }
+        false
+    }
+
+    /// A relation's name as `regclass` prints it: qualified unless visible.
+    pub fn relation_display(&self, oid: Oid) -> Option<String> {
+        let rel = self.relation(oid)?;
+        let (schema, name) = (rel.schema(), rel.name().to_string());
+        if self.relation_visible(schema, &name, oid) {
+            return Some(quote_ident(&name));
+        }
+        let nsp = self.schema_name(schema).unwrap_or("?");
+        Some(format!("{}.{}", quote_ident(nsp), quote_ident(&name)))
+    }
+
+    /// The text a `reg*` value of this OID prints as (the number when no
+    /// object has it, as PostgreSQL prints dangling OIDs).
+    pub fn reg_out(&self, kind: RegKind, oid: Oid) -> String {
+        if oid == 0 {
+            return "-".to_string();
+        }
+        let name = match kind {
+            RegKind::Class => self.relation_display(oid),
+            RegKind::Type => super::pg_type::type_by_oid(oid).map(|t| t.to_string()),
+            RegKind::Namespace => self.schema_name(oid).map(quote_ident),
+            RegKind::Role => match oid {
+                SUPERUSER_OID => Some(self.user.to_string()),
+                DATABASE_OWNER_ROLE => Some("pg_database_owner".to_string()),
+                _ => None,
+            },
+            RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| d.name.to_string()),
+            RegKind::Procedure => super::pg_proc::proc_by_oid(oid).map(|d| {
+                let args: Vec<String> = super::pg_proc::arg_type_oids(d)
+                    .iter()
+                    .map(|&t| super::pg_type::type_name_of_oid(t))
+                    .collect();
+                format!("{}({})", d.name, args.join(","))
+            }),
+        };
+        name.unwrap_or_else(|| oid.to_string())
+    }
+
+    /// Reads a `reg*` value from text: a number is taken as the OID, a
+    /// name is looked up (and must exist).
+    pub fn reg_in(&self, kind: RegKind, text: &str) -> Result<Oid> {
+        let t = text.trim();
+        if t == "-" {
+            return Ok(0);
+        }
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            return crate::types::oid::parse_oid(t, kind.name());
+        }
+        match kind {
+            RegKind::Class => self.regclass_in(t),
+            RegKind::Type => {
+                let ty = DataType::parse(t)?;
+                Ok(ty.oid())
+            }
+            RegKind::Namespace => {
+                let parts = split_qualified(t).unwrap_or_default();
+                let [name] = parts.as_slice() else {
+                    return Err(err!(SqlState::new(b"42602"), "invalid name syntax"));
+                };
+                self.catalog.schema_oid(name)
+            }
+            RegKind::Role => {
+                let parts = split_qualified(t).unwrap_or_default();
+                match parts.as_slice() {
+                    [name] if name == self.user || name == "postgres" => Ok(SUPERUSER_OID),
+                    [name] => Err(err!(
+                        SqlState::UNDEFINED_OBJECT,
+                        "role \"{}\" does not exist",
+                        name
+                    )),
+                    _ => Err(err!(SqlState::new(b"42602"), "invalid name syntax")),
+                }
+            }
+            RegKind::Proc | RegKind::Procedure => super::pg_proc::proc_in(t, kind),
+        }
+    }
+
+    fn regclass_in(&self, text: &str) -> Result<Oid> {
+        let Some(parts) = split_qualified(text) else {
+            return Err(err!(SqlState::new(b"42602"), "invalid name syntax"));
+        };
+        let (schema, name) = match parts.as_slice() {
+            [n] => (None, n.as_str()),
+            [s, n] => (Some(s.as_str()), n.as_str()),
+            [_, s, n] => (Some(s.as_str()), n.as_str()),
+            _ => {
+                return Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "improper relation name (too many dotted names): {}",
+                    text
+                ))
+            }
+        };
+        if let Some(r) = super::lookup(self.catalog, self.path, schema, name) {
+            return Ok(r.oid);
+        }
+        match self.catalog.resolve(schema, name, self.path)? {
+            Some((_, RelRef::Table(o) | RelRef::Sequence(o) | RelRef::Index(_, o))) => Ok(o),
+            None => Err(undefined_relation(schema, name)),
+        }
+    }
+}
