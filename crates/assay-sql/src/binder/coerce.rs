@@ -70,9 +70,10 @@ impl Binder<'_> {
         if t.ty == *to || (!explicit && t.ty.without_typmod() == to.without_typmod()) {
             return Ok(t);
         }
-        // Constants are converted now, as PostgreSQL's planner folds them.
+        // Constants are converted now, as PostgreSQL's planner folds them
+        // (and, like the planner's, its errors carry no position).
         if let ScalarExpr::Const { value, .. } = &t.expr {
-            let v = crate::types::cast(value, &t.ty, to, &self.settings).map_err(|e| at(e, pos))?;
+            let v = crate::types::cast(value, &t.ty, to, &self.settings)?;
             return Ok(Typed::new(
                 ScalarExpr::constant(v, to.clone()),
                 to.clone(),

@@ -369,10 +369,10 @@ impl Binder<'_> {
                     t.pos,
                 ))
             }
-            UnaryOp::BitNot => Err(no_prefix_operator("~", &t)),
-            UnaryOp::Abs => Err(no_prefix_operator("@", &t)),
-            UnaryOp::SquareRoot => Err(no_prefix_operator("|/", &t)),
-            UnaryOp::CubeRoot => Err(no_prefix_operator("||/", &t)),
+            UnaryOp::BitNot => self.bind_prefix_operator("~", t),
+            UnaryOp::Abs => self.bind_prefix_operator("@", t),
+            UnaryOp::SquareRoot => self.bind_prefix_operator("|/", t),
+            UnaryOp::CubeRoot => self.bind_prefix_operator("||/", t),
         }
     }
 

@@ -7,6 +7,7 @@ use super::errors::{at, unsupported, AMBIGUOUS_FUNCTION};
 use super::expr::{expr_pos, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::{self, BoolTest, Expr, Quantifier};
+use crate::functions::{lookup as lookup_operand, lookup_operator};
 use crate::plan::{CmpOp, LikeKind, ScalarExpr};
 use crate::types::{common_type, BinaryOp, DataType, TypeCategory};
 
@@ -175,7 +176,68 @@ impl Binder<'_> {
             return self.bind_regex(l, r, *case_insensitive, *negated);
         }
         let symbol = ast_symbol(op);
-        Err(operator_error(&l.ty, &symbol, &r.ty, l.pos))
+        self.bind_catalog_operator(&symbol, l, r)
+    }
+
+    /// An operator implemented as a catalog function named by its symbol
+    /// (`^`, `&`, `|`, `#`, `<<`, `>>`): resolved like PostgreSQL's
+    /// operators, where an `unknown` operand first takes the other
+    /// operand's type.
+    pub(crate) fn bind_catalog_operator(
+        &mut self,
+        symbol: &str,
+        l: Typed,
+        r: Typed,
+    ) -> Result<Typed> {
+        let pos = l.pos;
+        let unknown = DataType::Unknown;
+        let guess = match (&l.ty, &r.ty) {
+            (a, b) if *a == unknown && *b != unknown => Some([b.clone(), b.clone()]),
+            (a, b) if *b == unknown && *a != unknown => Some([a.clone(), a.clone()]),
+            _ => None,
+        };
+        let exact = guess.and_then(|[a, b]| {
+            lookup_operator(symbol, &a, &b)
+                .ok()
+                .filter(|res| res.arg_types == [a.without_typmod(), b.without_typmod()])
+        });
+        let resolved = match exact {
+            Some(res) => res,
+            None => lookup_operator(symbol, &l.ty, &r.ty)?,
+        };
+        let ty = resolved.return_type.clone();
+        let args = self.cast_args(&resolved, vec![l, r])?;
+        let expr = ScalarExpr::Function {
+            func: std::sync::Arc::new(resolved),
+            args,
+        };
+        Ok(Typed::new(expr, ty, pos))
+    }
+
+    /// A prefix operator implemented as a one-argument catalog function
+    /// named by its symbol (`~`, `@`, `|/`, `||/`).
+    pub(crate) fn bind_prefix_operator(&mut self, symbol: &str, t: Typed) -> Result<Typed> {
+        let pos = t.pos;
+        let resolved = match lookup_operand(symbol, std::slice::from_ref(&t.ty)) {
+            Ok(res) => res,
+            Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {
+                return Err(err!(
+                    SqlState::UNDEFINED_FUNCTION,
+                    "operator does not exist: {} {}",
+                    symbol,
+                    t.ty
+                )
+                .with_hint("No operator matches the given name and argument type. You might need to add an explicit type cast."));
+            }
+            Err(e) => return Err(e),
+        };
+        let ty = resolved.return_type.clone();
+        let args = self.cast_args(&resolved, vec![t])?;
+        let expr = ScalarExpr::Function {
+            func: std::sync::Arc::new(resolved),
+            args,
+        };
+        Ok(Typed::new(expr, ty, pos))
     }
 
     pub(crate) fn bind_arith(&mut self, op: BinaryOp, l: Typed, r: Typed) -> Result<Typed> {

@@ -54,6 +54,7 @@
 mod aggregate;
 mod args;
 mod array;
+mod bytea;
 mod context;
 mod datetime;
 mod datetime_format;
@@ -62,13 +63,16 @@ mod format;
 mod json;
 mod math;
 mod math_numeric;
+mod math_operators;
 pub mod pattern;
+mod regexp_search;
 mod registry;
 mod resolve;
 mod sequence;
 mod setof;
 mod string;
 mod system;
+mod unicode_escape;
 mod window;
 
 #[cfg(test)]

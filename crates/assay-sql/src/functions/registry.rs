@@ -287,9 +287,13 @@ pub(crate) fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         let mut b = Builder { defs: Vec::new() };
         super::string::register(&mut b);
+        super::bytea::register(&mut b);
+        super::unicode_escape::register(&mut b);
         super::pattern::register(&mut b);
+        super::regexp_search::register(&mut b);
         super::math::register(&mut b);
         super::math_numeric::register(&mut b);
+        super::math_operators::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
         super::datetime_format::register(&mut b);
