@@ -398,6 +398,18 @@ impl Binder<'_> {
             } => {
                 let l = self.bind_expr(expr, cx)?;
                 let p = self.bind_expr(pattern, cx)?;
+                if *kind == ast::LikeKind::Like
+                    && (l.ty == DataType::Bytea || p.ty == DataType::Bytea)
+                {
+                    // bytea LIKE is a catalog function (with an optional
+                    // escape as its third argument).
+                    let mut args = vec![l, p];
+                    if let Some(x) = escape {
+                        args.push(self.bind_expr(x, cx)?);
+                    }
+                    let name = if *negated { "byteanlike" } else { "bytealike" };
+                    return self.call_scalar(name, args, pos);
+                }
                 let (kind, symbol) = match kind {
                     ast::LikeKind::Like => (LikeKind::Like, if *negated { "!~~" } else { "~~" }),
                     ast::LikeKind::ILike => {

@@ -25,6 +25,14 @@ pub(crate) fn register(b: &mut Builder) {
         let n: u32 = bytes(&a[0])?.iter().map(|b| b.count_ones()).sum();
         Ok(Value::Int8(i64::from(n)))
     });
+    for params in [&[Bytea, Bytea][..], &[Bytea, Bytea, Bytea]] {
+        b.scalar("bytealike", params, Bool, |_, a, _| {
+            like(a).map(Value::Bool)
+        });
+        b.scalar("byteanlike", params, Bool, |_, a, _| {
+            like(a).map(|m| Value::Bool(!m))
+        });
+    }
     b.scalar("overlay", &[Bytea, Bytea, Int4], Bytea, overlay);
     b.scalar("overlay", &[Bytea, Bytea, Int4, Int4], Bytea, overlay);
     b.scalar("btrim", &[Bytea, Bytea], Bytea, |_, a, _| {
@@ -124,6 +132,17 @@ pub(crate) fn overlay_bounds(start: i64, count: i64, len: usize) -> Result<(usiz
     // overlapping bytes appear twice), as in PostgreSQL.
     let tail = (start + count - 1).clamp(0, len) as usize;
     Ok((head, tail))
+}
+
+/// `bytea LIKE pattern [ESCAPE e]`: the text LIKE over bytes, each byte
+/// standing for the character with its code.
+fn like(a: &[Value]) -> Result<bool> {
+    let chars = |b: &[u8]| b.iter().map(|&c| char::from(c)).collect::<String>();
+    let escape = match a.get(2) {
+        Some(e) => super::pattern::escape_char(&chars(bytes(e)?))?,
+        None => Some('\\'),
+    };
+    super::pattern::like(&chars(bytes(&a[0])?), &chars(bytes(&a[1])?), escape, false)
 }
 
 fn trim(a: &[Value], leading: bool, trailing: bool) -> Result<Value> {

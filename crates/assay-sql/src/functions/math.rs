@@ -72,9 +72,6 @@ pub(crate) fn register(b: &mut Builder) {
     for name in ["power", "pow"] {
         b.scalar(name, &[Float8, Float8], Float8, power_float8);
     }
-    b.scalar("exp", &[Float8], Float8, |_, a, _| {
-        check_float(float(&a[0])?.exp(), true)
-    });
     b.scalar("ln", &[Float8], Float8, |_, a, _| {
         log_with(float(&a[0])?, f64::ln)
     });
@@ -313,16 +310,6 @@ pub(crate) fn sqrt_to_scale(d: &BigDecimal, rscale: i64) -> BigDecimal {
         digits / crate::types::numeric_pow10((-shift) as u32)
     };
     BigDecimal::new(n.sqrt(), rscale + 1).with_scale_round(rscale, RoundingMode::HalfUp)
-}
-
-fn check_float(f: f64, may_overflow: bool) -> Result<Value> {
-    if may_overflow && f.is_infinite() {
-        bail!(
-            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value out of range: overflow"
-        );
-    }
-    Ok(Value::Float8(f))
 }
 
 pub(crate) fn power_float8(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {

@@ -64,6 +64,7 @@ mod json;
 mod math;
 mod math_numeric;
 mod math_operators;
+mod math_trig;
 pub mod pattern;
 mod regexp_search;
 mod registry;

@@ -467,14 +467,15 @@ fn regexp_replace(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let re = compile(pat, flags)?;
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for caps in re.captures_iter(s) {
+    let mut found = super::regexp_search::matches_from(&re, s, Some(0));
+    if !flags.global {
+        found.truncate(1);
+    }
+    for caps in &found {
         let m = caps.get(0).expect("group 0 always matches");
         out.push_str(&s[last..m.start()]);
-        expand_replacement(&caps, repl, &mut out);
+        expand_replacement(caps, repl, &mut out);
         last = m.end();
-        if !flags.global {
-            break;
-        }
     }
     out.push_str(&s[last..]);
     Ok(Value::text(&out))

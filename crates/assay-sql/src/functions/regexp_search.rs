@@ -22,6 +22,7 @@ type Ctx<'a, 'b> = &'a mut EvalContext<'b>;
 
 pub(crate) fn register(b: &mut Builder) {
     use T::*;
+    b.scalar("regexp_count", &[Text, Text], Int4, regexp_count);
     b.scalar("regexp_count", &[Text, Text, Int4], Int4, regexp_count);
     b.scalar(
         "regexp_count",
@@ -108,7 +109,7 @@ fn byte_offset(s: &str, start: i64) -> Option<usize> {
 }
 
 /// The non-overlapping matches of `re` in `s` from byte offset `from`.
-fn matches_from<'s>(re: &Regex, s: &'s str, from: Option<usize>) -> Vec<Captures<'s>> {
+pub(crate) fn matches_from<'s>(re: &Regex, s: &'s str, from: Option<usize>) -> Vec<Captures<'s>> {
     let mut out = Vec::new();
     let Some(mut pos) = from else {
         return out;
