@@ -73,6 +73,7 @@ mod sequence;
 mod setof;
 mod string;
 mod system;
+mod type_functions;
 mod unicode_escape;
 mod window;
 

@@ -305,6 +305,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::setof::register(&mut b);
         super::sequence::register(&mut b);
         super::system::register(&mut b);
+        super::type_functions::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);
