@@ -65,6 +65,7 @@ mod math;
 mod math_numeric;
 mod math_operators;
 mod math_trig;
+mod number_format;
 pub mod pattern;
 mod regexp_search;
 mod registry;

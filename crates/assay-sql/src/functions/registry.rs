@@ -295,6 +295,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::math_numeric::register(&mut b);
         super::math_operators::register(&mut b);
         super::math_trig::register(&mut b);
+        super::number_format::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
         super::datetime_format::register(&mut b);

@@ -453,6 +453,7 @@ golden! {
     to_char_functions => "to_char.txt",
     regexp_search_functions => "regexp_search.txt",
     bytea_functions => "bytea.txt",
+    number_format_functions => "number_format.txt",
 }
 
 #[test]

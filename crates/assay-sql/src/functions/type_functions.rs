@@ -26,12 +26,24 @@ pub(crate) fn register(b: &mut Builder) {
             b.scalar(name, &[from], to, convert);
         }
     }
-    b.scalar("booleq", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x == y));
-    b.scalar("boolne", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x != y));
-    b.scalar("boollt", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x < y));
-    b.scalar("boolle", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x <= y));
-    b.scalar("boolgt", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x > y));
-    b.scalar("boolge", &[Bool, Bool], Bool, |_, a, _| compare(a, |x, y| x >= y));
+    b.scalar("booleq", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x == y)
+    });
+    b.scalar("boolne", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x != y)
+    });
+    b.scalar("boollt", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x < y)
+    });
+    b.scalar("boolle", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x <= y)
+    });
+    b.scalar("boolgt", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x > y)
+    });
+    b.scalar("boolge", &[Bool, Bool], Bool, |_, a, _| {
+        compare(a, |x, y| x >= y)
+    });
 }
 
 /// The explicit cast from the argument's declared type to the result type.
