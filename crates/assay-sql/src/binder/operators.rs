@@ -73,7 +73,12 @@ fn arith_signature(
     use BinaryOp::*;
     use DataType as T;
     let (lb, rb) = (l.without_typmod(), r.without_typmod());
-    if let (Some(a), Some(b)) = (numeric_rank(&lb), numeric_rank(&rb)) {
+    let same = |t: T| Some((t.clone(), t.clone(), t));
+    let bits = |t: &DataType| matches!(t, T::Bit(_) | T::VarBit(_));
+    if op == Concat && bits(&lb) && bits(&rb) {
+        return same(T::VarBit(None));
+    }
+    if let (Some(a), Some(b), false) = (numeric_rank(&lb), numeric_rank(&rb), op == Concat) {
         let top = a.max(b);
         return match top {
             1..=3 => {
@@ -86,7 +91,6 @@ fn arith_signature(
             _ => Some((T::Float8, T::Float8, T::Float8)),
         };
     }
-    let same = |t: T| Some((t.clone(), t.clone(), t));
     match (op, &lb, &rb) {
         (Add, T::Date, t) if is_int(t) => Some((T::Date, T::Int4, T::Date)),
         (Add, t, T::Date) if is_int(t) => Some((T::Int4, T::Date, T::Date)),

@@ -54,6 +54,7 @@
 mod aggregate;
 mod args;
 mod array;
+mod bit;
 mod bytea;
 mod context;
 mod datetime;

@@ -125,6 +125,7 @@ pub(crate) enum T {
     Uuid,
     Json,
     Jsonb,
+    VarBit,
     TextArray,
     Int4Array,
     AnyElement,
@@ -152,6 +153,7 @@ impl T {
             T::TimestampTz => DataType::TimestampTz,
             T::Interval => DataType::Interval,
             T::Uuid => DataType::Uuid,
+            T::VarBit => DataType::VarBit(None),
             T::Json => DataType::Json,
             T::Jsonb => DataType::Jsonb,
             T::TextArray => DataType::Array(Box::new(DataType::Text)),
@@ -288,6 +290,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         let mut b = Builder { defs: Vec::new() };
         super::string::register(&mut b);
         super::bytea::register(&mut b);
+        super::bit::register(&mut b);
         super::unicode_escape::register(&mut b);
         super::pattern::register(&mut b);
         super::regexp_search::register(&mut b);

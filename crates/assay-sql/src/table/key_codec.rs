@@ -103,6 +103,8 @@ pub fn index_only_capable(ty: &DataType) -> bool {
             | DataType::Text
             | DataType::Varchar(_)
             | DataType::Bpchar(_)
+            | DataType::Bit(_)
+            | DataType::VarBit(_)
             | DataType::Bytea
             | DataType::Date
             | DataType::Time
@@ -128,9 +130,12 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         DataType::Numeric(_) => or_null(r.read_numeric(order)?, |n| {
             Value::Numeric(Box::new(numeric_from_key(n)))
         }),
-        DataType::Text | DataType::Varchar(_) | DataType::Bpchar(_) | DataType::Unknown => {
-            or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s)))
-        }
+        DataType::Text
+        | DataType::Varchar(_)
+        | DataType::Bpchar(_)
+        | DataType::Bit(_)
+        | DataType::VarBit(_)
+        | DataType::Unknown => or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s))),
         DataType::Bytea => or_null(r.read_bytea(order)?, |b| Value::Bytea(Arc::from(b))),
         DataType::Date => or_null(r.read_date(order)?, Value::Date),
         DataType::Time => or_null(r.read_time(order)?, Value::Time),
