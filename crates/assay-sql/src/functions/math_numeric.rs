@@ -9,7 +9,7 @@
 
 use assay_storage::{bail, err, Result, SqlState};
 use bigdecimal::num_bigint::BigInt;
-use bigdecimal::{BigDecimal, RoundingMode, Signed, ToPrimitive, Zero};
+use bigdecimal::{BigDecimal, One, RoundingMode, Signed, ToPrimitive, Zero};
 
 use super::args::numeric;
 use super::context::EvalContext;
@@ -285,7 +285,7 @@ fn power_special(
     };
     match (&x, &y) {
         (Err(Numeric::NaN), Ok(y)) if y.is_zero() => return Ok(one()),
-        (Ok(x), Err(Numeric::NaN)) if *x == BigDecimal::from(1) => return Ok(one()),
+        (Ok(x), Err(Numeric::NaN)) if x.is_one() => return Ok(one()),
         (Err(Numeric::NaN), _) | (_, Err(Numeric::NaN)) => return Ok(Numeric::NaN),
         _ => {}
     }

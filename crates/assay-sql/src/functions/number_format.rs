@@ -458,7 +458,7 @@ fn numeric_scientific(d: &BigDecimal, post: usize) -> String {
     // Round the mantissa d / 10^exp to `post` places.
     let mut m = BigDecimal::new(digits.clone(), scale + exp)
         .with_scale_round(post as i64, RoundingMode::HalfUp);
-    if m >= BigDecimal::from(10) {
+    if m.digits() as i64 - m.fractional_digit_count() > 1 {
         exp += 1;
         m = BigDecimal::new(digits, scale + exp)
             .with_scale_round(post as i64, RoundingMode::HalfUp);
@@ -709,7 +709,7 @@ fn render(nodes: &[Node], d: &mut NumDesc, p: &Prepared) -> Result<String> {
     }
     let mut sign_wrote;
     if d.plus || d.minus {
-        sign_wrote = !(d.plus && !d.minus);
+        sign_wrote = !d.plus || d.minus;
     } else {
         if p.sign != '-' && d.fill {
             d.bracket = false;
@@ -762,11 +762,7 @@ fn render(nodes: &[Node], d: &mut NumDesc, p: &Prepared) -> Result<String> {
             Node::Key(k) => *k,
         };
         match key {
-            Key::Nine | Key::Zero | Key::Dec | Key::D => {
-                if !d.roman {
-                    r.digit(key);
-                }
-            }
+            Key::Nine | Key::Zero | Key::Dec | Key::D if !d.roman => r.digit(key),
             Key::Comma | Key::G => {
                 if r.num_in {
                     r.out.push(',');

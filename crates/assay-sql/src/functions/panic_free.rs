@@ -143,6 +143,9 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
             ],
         )),
         DataType::Uuid => Value::Uuid([7; 16]),
+        DataType::Bit(_) | DataType::VarBit(_) => {
+            Value::text(pick(r, &["", "0", "1011", "00001111"]))
+        }
         DataType::Json | DataType::Jsonb => {
             let s = pick(
                 r,

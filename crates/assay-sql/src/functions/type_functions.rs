@@ -33,13 +33,13 @@ pub(crate) fn register(b: &mut Builder) {
         compare(a, |x, y| x != y)
     });
     b.scalar("boollt", &[Bool, Bool], Bool, |_, a, _| {
-        compare(a, |x, y| x < y)
+        compare(a, |x, y| !x & y)
     });
     b.scalar("boolle", &[Bool, Bool], Bool, |_, a, _| {
         compare(a, |x, y| x <= y)
     });
     b.scalar("boolgt", &[Bool, Bool], Bool, |_, a, _| {
-        compare(a, |x, y| x > y)
+        compare(a, |x, y| x & !y)
     });
     b.scalar("boolge", &[Bool, Bool], Bool, |_, a, _| {
         compare(a, |x, y| x >= y)
