@@ -50,6 +50,15 @@ impl Binder<'_> {
                     ..
                 } => {
                     let v = parse_value(&s, to, &self.settings).map_err(|e| at(e, pos))?;
+                    // The input function reads the text without the type's
+                    // length; the length is applied after, as the cast or
+                    // assignment does it (and without a position).
+                    let base = to.without_typmod();
+                    let v = match (to == &base, explicit) {
+                        (true, _) => v,
+                        (false, true) => crate::types::cast(&v, &base, to, &self.settings)?,
+                        (false, false) => crate::types::assign(&v, &base, to, &self.settings)?,
+                    };
                     return Ok(Typed::new(
                         ScalarExpr::constant(v, to.clone()),
                         to.clone(),
@@ -85,10 +94,16 @@ impl Binder<'_> {
         if t.ty == *to || (!explicit && t.ty.without_typmod() == to.without_typmod()) {
             return Ok(t);
         }
-        // Constants are converted now, as PostgreSQL's planner folds them.
+        // Constants are converted now, as PostgreSQL's planner folds them
+        // (and, like the planner's, its errors carry no position); casts
+        // that read the catalog (reg* types) wait for the executor.
         let folds = !crate::system::cast_needs_catalog(&t.ty, to);
         if let (true, ScalarExpr::Const { value, .. }) = (folds, &t.expr) {
-            let v = crate::types::cast(value, &t.ty, to, &self.settings).map_err(|e| at(e, pos))?;
+            let v = if explicit {
+                crate::types::cast(value, &t.ty, to, &self.settings)?
+            } else {
+                crate::types::assign(value, &t.ty, to, &self.settings)?
+            };
             return Ok(Typed::new(
                 ScalarExpr::constant(v, to.clone()),
                 to.clone(),

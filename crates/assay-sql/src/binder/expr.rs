@@ -310,7 +310,10 @@ impl Binder<'_> {
             Literal::String(s) => (Value::text(s), DataType::Unknown),
             Literal::Boolean(b) => (Value::Bool(*b), DataType::Bool),
             Literal::Null => (Value::Null, DataType::Unknown),
-            Literal::BitString { .. } => return Err(at(unsupported("bit strings"), pos)),
+            Literal::BitString { hex, digits } => (
+                crate::types::bit::bit_literal(*hex, digits).map_err(|e| at(e, pos))?,
+                DataType::Bit(None),
+            ),
         };
         Ok(Typed::new(ScalarExpr::constant(v, ty.clone()), ty, pos))
     }
@@ -369,10 +372,10 @@ impl Binder<'_> {
                     t.pos,
                 ))
             }
-            UnaryOp::BitNot => Err(no_prefix_operator("~", &t)),
-            UnaryOp::Abs => Err(no_prefix_operator("@", &t)),
-            UnaryOp::SquareRoot => Err(no_prefix_operator("|/", &t)),
-            UnaryOp::CubeRoot => Err(no_prefix_operator("||/", &t)),
+            UnaryOp::BitNot => self.bind_prefix_operator("~", t),
+            UnaryOp::Abs => self.bind_prefix_operator("@", t),
+            UnaryOp::SquareRoot => self.bind_prefix_operator("|/", t),
+            UnaryOp::CubeRoot => self.bind_prefix_operator("||/", t),
         }
     }
 

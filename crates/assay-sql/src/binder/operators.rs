@@ -7,6 +7,7 @@ use super::errors::{at, unsupported, AMBIGUOUS_FUNCTION};
 use super::expr::{expr_pos, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::{self, BoolTest, Expr, Quantifier};
+use crate::functions::{lookup as lookup_operand, lookup_operator};
 use crate::plan::{CmpOp, LikeKind, ScalarExpr};
 use crate::types::{common_type, BinaryOp, DataType, TypeCategory};
 
@@ -72,7 +73,12 @@ fn arith_signature(
     use BinaryOp::*;
     use DataType as T;
     let (lb, rb) = (l.without_typmod(), r.without_typmod());
-    if let (Some(a), Some(b)) = (numeric_rank(&lb), numeric_rank(&rb)) {
+    let same = |t: T| Some((t.clone(), t.clone(), t));
+    let bits = |t: &DataType| matches!(t, T::Bit(_) | T::VarBit(_));
+    if op == Concat && bits(&lb) && bits(&rb) {
+        return same(T::VarBit(None));
+    }
+    if let (Some(a), Some(b), false) = (numeric_rank(&lb), numeric_rank(&rb), op == Concat) {
         let top = a.max(b);
         return match top {
             1..=3 => {
@@ -85,7 +91,6 @@ fn arith_signature(
             _ => Some((T::Float8, T::Float8, T::Float8)),
         };
     }
-    let same = |t: T| Some((t.clone(), t.clone(), t));
     match (op, &lb, &rb) {
         (Add, T::Date, t) if is_int(t) => Some((T::Date, T::Int4, T::Date)),
         (Add, t, T::Date) if is_int(t) => Some((T::Int4, T::Date, T::Date)),
@@ -175,7 +180,68 @@ impl Binder<'_> {
             return self.bind_regex(l, r, *case_insensitive, *negated);
         }
         let symbol = ast_symbol(op);
-        Err(operator_error(&l.ty, &symbol, &r.ty, l.pos))
+        self.bind_catalog_operator(&symbol, l, r)
+    }
+
+    /// An operator implemented as a catalog function named by its symbol
+    /// (`^`, `&`, `|`, `#`, `<<`, `>>`): resolved like PostgreSQL's
+    /// operators, where an `unknown` operand first takes the other
+    /// operand's type.
+    pub(crate) fn bind_catalog_operator(
+        &mut self,
+        symbol: &str,
+        l: Typed,
+        r: Typed,
+    ) -> Result<Typed> {
+        let pos = l.pos;
+        let unknown = DataType::Unknown;
+        let guess = match (&l.ty, &r.ty) {
+            (a, b) if *a == unknown && *b != unknown => Some([b.clone(), b.clone()]),
+            (a, b) if *b == unknown && *a != unknown => Some([a.clone(), a.clone()]),
+            _ => None,
+        };
+        let exact = guess.and_then(|[a, b]| {
+            lookup_operator(symbol, &a, &b)
+                .ok()
+                .filter(|res| res.arg_types == [a.without_typmod(), b.without_typmod()])
+        });
+        let resolved = match exact {
+            Some(res) => res,
+            None => lookup_operator(symbol, &l.ty, &r.ty)?,
+        };
+        let ty = resolved.return_type.clone();
+        let args = self.cast_args(&resolved, vec![l, r])?;
+        let expr = ScalarExpr::Function {
+            func: std::sync::Arc::new(resolved),
+            args,
+        };
+        Ok(Typed::new(expr, ty, pos))
+    }
+
+    /// A prefix operator implemented as a one-argument catalog function
+    /// named by its symbol (`~`, `@`, `|/`, `||/`).
+    pub(crate) fn bind_prefix_operator(&mut self, symbol: &str, t: Typed) -> Result<Typed> {
+        let pos = t.pos;
+        let resolved = match lookup_operand(symbol, std::slice::from_ref(&t.ty)) {
+            Ok(res) => res,
+            Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {
+                return Err(err!(
+                    SqlState::UNDEFINED_FUNCTION,
+                    "operator does not exist: {} {}",
+                    symbol,
+                    t.ty
+                )
+                .with_hint("No operator matches the given name and argument type. You might need to add an explicit type cast."));
+            }
+            Err(e) => return Err(e),
+        };
+        let ty = resolved.return_type.clone();
+        let args = self.cast_args(&resolved, vec![t])?;
+        let expr = ScalarExpr::Function {
+            func: std::sync::Arc::new(resolved),
+            args,
+        };
+        Ok(Typed::new(expr, ty, pos))
     }
 
     pub(crate) fn bind_arith(&mut self, op: BinaryOp, l: Typed, r: Typed) -> Result<Typed> {
@@ -336,6 +402,18 @@ impl Binder<'_> {
             } => {
                 let l = self.bind_expr(expr, cx)?;
                 let p = self.bind_expr(pattern, cx)?;
+                if *kind == ast::LikeKind::Like
+                    && (l.ty == DataType::Bytea || p.ty == DataType::Bytea)
+                {
+                    // bytea LIKE is a catalog function (with an optional
+                    // escape as its third argument).
+                    let mut args = vec![l, p];
+                    if let Some(x) = escape {
+                        args.push(self.bind_expr(x, cx)?);
+                    }
+                    let name = if *negated { "byteanlike" } else { "bytealike" };
+                    return self.call_scalar(name, args, pos);
+                }
                 let (kind, symbol) = match kind {
                     ast::LikeKind::Like => (LikeKind::Like, if *negated { "!~~" } else { "~~" }),
                     ast::LikeKind::ILike => {

@@ -18,6 +18,10 @@ fn unterminated() -> Error {
     bad("unterminated format() type specifier").with_hint("For a single \"%\" use \"%%\".")
 }
 
+fn argument_zero() -> Error {
+    bad("format specifies argument 0, but arguments are numbered from 1")
+}
+
 /// Reads digits at `i`; `None` when there are none.
 fn read_number(chars: &[char], i: &mut usize) -> Result<Option<i64>> {
     let start = *i;
@@ -63,10 +67,7 @@ pub(crate) fn format(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Re
         if let Some(n) = read_number(&fmt, &mut i)? {
             if i < fmt.len() && fmt[i] == '$' {
                 if n == 0 {
-                    bail!(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        "format specifies argument 0, but arguments are numbered from 1"
-                    );
+                    return Err(argument_zero());
                 }
                 pos = Some(n as usize - 1);
                 i += 1;
@@ -86,6 +87,9 @@ pub(crate) fn format(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Re
                 Some(n) => {
                     if i >= fmt.len() || fmt[i] != '$' {
                         return Err(unterminated());
+                    }
+                    if n == 0 {
+                        return Err(argument_zero());
                     }
                     i += 1;
                     n as usize - 1

@@ -38,9 +38,7 @@ pub(crate) fn register(b: &mut Builder) {
         Ok(Value::numeric(numeric(&a[0])?.round(0)))
     });
     b.scalar("round", &[Numeric, Int4], Numeric, |_, a, _| {
-        Ok(Value::numeric(
-            numeric(&a[0])?.round(int(&a[1])?.clamp(-2000, 2000)),
-        ))
+        num_round_mode(&a[0], int(&a[1])?, RoundingMode::HalfUp)
     });
     b.scalar("trunc", &[Float8], Float8, |_, a, _| {
         Ok(Value::Float8(float(&a[0])?.trunc()))
@@ -66,26 +64,14 @@ pub(crate) fn register(b: &mut Builder) {
         b.scalar("mod", &[t, t], t, modulo);
     }
     b.scalar("div", &[Numeric, Numeric], Numeric, div_numeric);
-    b.scalar("sqrt", &[Float8], Float8, |_, a, _| {
-        let f = float(&a[0])?;
-        if f < 0.0 {
-            bail!(
-                SqlState::INVALID_ARGUMENT_FOR_POWER,
-                "cannot take square root of a negative number"
-            );
-        }
-        Ok(Value::Float8(f.sqrt()))
-    });
+    b.scalar("sqrt", &[Float8], Float8, sqrt_float8);
     b.scalar("sqrt", &[Numeric], Numeric, sqrt_numeric);
     b.scalar("cbrt", &[Float8], Float8, |_, a, _| {
         Ok(Value::Float8(float(&a[0])?.cbrt()))
     });
     for name in ["power", "pow"] {
-        b.scalar(name, &[Float8, Float8], Float8, power);
+        b.scalar(name, &[Float8, Float8], Float8, power_float8);
     }
-    b.scalar("exp", &[Float8], Float8, |_, a, _| {
-        check_float(float(&a[0])?.exp(), true)
-    });
     b.scalar("ln", &[Float8], Float8, |_, a, _| {
         log_with(float(&a[0])?, f64::ln)
     });
@@ -174,7 +160,7 @@ fn out_of_range(what: &str) -> Error {
     )
 }
 
-fn abs(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+pub(crate) fn abs(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     Ok(match &a[0] {
         Value::Int2(v) => Value::Int2(v.checked_abs().ok_or_else(|| out_of_range("smallint"))?),
         Value::Int4(v) => Value::Int4(v.checked_abs().ok_or_else(|| out_of_range("integer"))?),
@@ -198,8 +184,16 @@ fn num_round_mode(v: &Value, scale: i64, mode: RoundingMode) -> Result<Value> {
         Ok(d) => d,
         Err(special) => return Ok(Value::numeric(special)),
     };
-    let scale = scale.clamp(-2000, 2000);
+    // PostgreSQL's limits: 131072 digits before the point (one more to
+    // round into, which overflows), 16383 after.
+    let scale = scale.clamp(-131_073, 16_383);
     let r = d.with_scale_round(scale, mode);
+    if !r.is_zero() && r.digits() as i64 - r.fractional_digit_count() > 131_072 {
+        bail!(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value overflows numeric format"
+        );
+    }
     let r = if scale < 0 { r.with_scale(0) } else { r };
     Ok(Value::numeric(Numeric::Finite(r)))
 }
@@ -269,6 +263,17 @@ fn nbase_weight(d: &BigDecimal) -> i64 {
     e10.div_euclid(4)
 }
 
+pub(crate) fn sqrt_float8(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    let f = float(&a[0])?;
+    if f < 0.0 {
+        bail!(
+            SqlState::INVALID_ARGUMENT_FOR_POWER,
+            "cannot take square root of a negative number"
+        );
+    }
+    Ok(Value::Float8(f.sqrt()))
+}
+
 fn sqrt_numeric(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let d = match finite_or_same(&a[0])? {
         Ok(d) => d,
@@ -307,17 +312,7 @@ pub(crate) fn sqrt_to_scale(d: &BigDecimal, rscale: i64) -> BigDecimal {
     BigDecimal::new(n.sqrt(), rscale + 1).with_scale_round(rscale, RoundingMode::HalfUp)
 }
 
-fn check_float(f: f64, may_overflow: bool) -> Result<Value> {
-    if may_overflow && f.is_infinite() {
-        bail!(
-            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value out of range: overflow"
-        );
-    }
-    Ok(Value::Float8(f))
-}
-
-fn power(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+pub(crate) fn power_float8(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let (x, y) = (float(&a[0])?, float(&a[1])?);
     if x == 0.0 && y < 0.0 {
         bail!(

@@ -9,7 +9,7 @@
 
 use assay_storage::{bail, err, Result, SqlState};
 use bigdecimal::num_bigint::BigInt;
-use bigdecimal::{BigDecimal, RoundingMode, Signed, ToPrimitive, Zero};
+use bigdecimal::{BigDecimal, One, RoundingMode, Signed, ToPrimitive, Zero};
 
 use super::args::numeric;
 use super::context::EvalContext;
@@ -36,6 +36,11 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("log", &[Numeric, Numeric], Numeric, log_base);
     b.scalar("exp", &[Numeric], Numeric, |_, a, _| {
         special_or(&a[0], exp_value, false)
+    });
+    b.scalar("numeric_inc", &[Numeric], Numeric, |_, a, _| {
+        Ok(Value::numeric(
+            numeric(&a[0])?.add(&crate::types::Numeric::from_i64(1)),
+        ))
     });
     for name in ["power", "pow"] {
         b.scalar(name, &[Numeric, Numeric], Numeric, power);
@@ -184,7 +189,32 @@ fn log_value(base: &BigDecimal, x: &BigDecimal) -> Result<BigDecimal> {
 fn log_base(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     match (finite(&a[0])?, finite(&a[1])?) {
         (Ok(b), Ok(x)) => Ok(Value::numeric(Numeric::Finite(log_value(&b, &x)?))),
-        _ => Ok(Value::numeric(Numeric::NaN)),
+        (Err(Numeric::NaN), _) | (_, Err(Numeric::NaN)) => Ok(Value::numeric(Numeric::NaN)),
+        (b, x) => {
+            // The finite-value errors first, then the limits.
+            let sign = |v: &std::result::Result<BigDecimal, Numeric>| match v {
+                Ok(d) => d.signum().to_i64().unwrap_or(0),
+                Err(Numeric::NegInf) => -1,
+                Err(_) => 1,
+            };
+            if sign(&b) < 0 || sign(&x) < 0 {
+                bail!(
+                    SqlState::INVALID_ARGUMENT_FOR_LOG,
+                    "cannot take logarithm of a negative number"
+                );
+            }
+            if sign(&b) == 0 || sign(&x) == 0 {
+                bail!(
+                    SqlState::INVALID_ARGUMENT_FOR_LOG,
+                    "cannot take logarithm of zero"
+                );
+            }
+            Ok(Value::numeric(match (b, x) {
+                (Err(_), Err(_)) => Numeric::NaN,
+                (Err(_), Ok(_)) => Numeric::zero(),
+                _ => Numeric::PosInf,
+            }))
+        }
     }
 }
 
@@ -239,14 +269,78 @@ fn exp_value(x: &BigDecimal) -> Result<BigDecimal> {
     exp_scaled(x, val, dscale(x))
 }
 
-fn power(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+/// `x ^ y` when either is NaN or infinite (`Err` holds the special one),
+/// with PostgreSQL's answers: a NaN base to the power 0 and 1 to a NaN
+/// power are 1; the finite-value errors still apply; otherwise the limits.
+fn power_special(
+    x: std::result::Result<BigDecimal, Numeric>,
+    y: std::result::Result<BigDecimal, Numeric>,
+) -> Result<Numeric> {
+    let one = || Numeric::from_i64(1);
+    let sign = |v: &std::result::Result<BigDecimal, Numeric>| match v {
+        Ok(d) => d.signum().to_i64().unwrap_or(0),
+        Err(Numeric::PosInf) => 1,
+        Err(Numeric::NegInf) => -1,
+        Err(_) => 0,
+    };
+    match (&x, &y) {
+        (Err(Numeric::NaN), Ok(y)) if y.is_zero() => return Ok(one()),
+        (Ok(x), Err(Numeric::NaN)) if x.is_one() => return Ok(one()),
+        (Err(Numeric::NaN), _) | (_, Err(Numeric::NaN)) => return Ok(Numeric::NaN),
+        _ => {}
+    }
+    let (sx, sy) = (sign(&x), sign(&y));
+    // Infinity counts as an integer here, as in PostgreSQL.
+    let y_integral = match &y {
+        Ok(d) => d.is_integer(),
+        Err(_) => true,
+    };
+    if sx == 0 && sy < 0 {
+        bail!(
+            SqlState::INVALID_ARGUMENT_FOR_POWER,
+            "zero raised to a negative power is undefined"
+        );
+    }
+    if sx < 0 && !y_integral {
+        bail!(
+            SqlState::INVALID_ARGUMENT_FOR_POWER,
+            "a negative number raised to a non-integer power yields a complex result"
+        );
+    }
+    if let Err(inf) = &y {
+        // |x| > 1 grows without bound toward +Infinity, |x| < 1 vanishes.
+        let abs_x_vs_one = match &x {
+            Ok(d) => d.abs().cmp(&BigDecimal::from(1)),
+            Err(_) => std::cmp::Ordering::Greater,
+        };
+        let toward_pos = *inf == Numeric::PosInf;
+        return Ok(match abs_x_vs_one {
+            std::cmp::Ordering::Equal => one(),
+            std::cmp::Ordering::Greater if toward_pos => Numeric::PosInf,
+            std::cmp::Ordering::Less if !toward_pos => Numeric::PosInf,
+            _ => Numeric::zero(),
+        });
+    }
+    // x is infinite, y finite.
+    Ok(match sy {
+        0 => one(),
+        s if s < 0 => Numeric::zero(),
+        _ if sx > 0 => Numeric::PosInf,
+        _ => {
+            let odd = matches!(&y, Ok(d) if !(d % BigDecimal::from(2)).is_zero());
+            if odd {
+                Numeric::NegInf
+            } else {
+                Numeric::PosInf
+            }
+        }
+    })
+}
+
+pub(crate) fn power(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let (x, y) = match (finite(&a[0])?, finite(&a[1])?) {
         (Ok(x), Ok(y)) => (x, y),
-        // Special values: fall back to float semantics.
-        _ => {
-            let r = numeric(&a[0])?.to_f64().powf(numeric(&a[1])?.to_f64());
-            return Ok(Value::numeric(Numeric::from_float(r, 15)));
-        }
+        (x, y) => return power_special(x, y).map(Value::numeric),
     };
     if x.is_zero() && y.is_negative() {
         bail!(
@@ -264,19 +358,39 @@ fn power(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     if let (true, Some(n)) = (y_int, y.to_i64().filter(|n| i32::try_from(*n).is_ok())) {
         // PostgreSQL 15's integer-exponent path: scale max(16, base's).
         let rscale = 16.max(dscale(&x)).min(MAX_SCALE);
-        let digits = (to_f64(&x.abs()).log10() * n as f64).abs();
-        if digits > 131_072.0 {
-            return Err(overflow());
-        }
         if x.is_zero() {
             return Ok(Value::numeric(Numeric::Finite(
                 BigDecimal::new(BigInt::from(u8::from(n == 0)), 0).with_scale(rscale),
             )));
         }
-        let p = pow_exact(&x, n.unsigned_abs());
+        let magnitude = to_f64(&x.abs()).log10() * n as f64;
+        if magnitude > 131_072.0 {
+            return Err(overflow());
+        }
+        if magnitude + 1.0 < -(rscale as f64) {
+            return Ok(Value::numeric(Numeric::Finite(
+                BigDecimal::from(0).with_scale(rscale),
+            )));
+        }
+        let digits = magnitude.abs();
+        let exact_digits = x.digits().saturating_mul(n.unsigned_abs());
+        let p = if exact_digits <= 20_000 {
+            pow_exact(&x, n.unsigned_abs())
+        } else {
+            // Keep enough significant digits for the result scale, plus
+            // the error the multiplications may add (log10 |n| digits).
+            let sig = rscale + digits as i64 + (n.unsigned_abs() as f64).log10() as i64 + GUARD;
+            pow_rounded(&x, n.unsigned_abs(), sig.max(1) as u64)
+        };
         let r = if n < 0 {
-            let w = rscale + GUARD + digits as i64;
-            let q = numeric_pow10((2 * w) as u32) / fixed(&p, w);
+            // 1/p = 10^scale / digits, truncated to w fractional digits.
+            let w = rscale + GUARD;
+            let (pi, ps) = p.as_bigint_and_exponent();
+            let q = if ps + w >= 0 {
+                numeric_pow10((ps + w) as u32) / pi
+            } else {
+                BigInt::zero()
+            };
             unfixed(q, w, rscale)
         } else {
             p.with_scale_round(rscale, RoundingMode::HalfUp)
@@ -310,6 +424,23 @@ fn power(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
 fn ln_value_at(x: &BigDecimal, scale: i64) -> Result<BigDecimal> {
     let w = scale.clamp(0, MAX_SCALE) + 4;
     Ok(BigDecimal::new(ln_fixed(x, w), w))
+}
+
+/// x^n by repeated squaring, every product rounded to `sig` significant
+/// digits.
+fn pow_rounded(x: &BigDecimal, mut n: u64, sig: u64) -> BigDecimal {
+    let mut result = BigDecimal::from(1);
+    let mut b = x.with_prec(sig);
+    while n > 0 {
+        if n & 1 == 1 {
+            result = (&result * &b).with_prec(sig);
+        }
+        n >>= 1;
+        if n > 0 {
+            b = (&b * &b).with_prec(sig);
+        }
+    }
+    result
 }
 
 fn pow_exact(x: &BigDecimal, mut n: u64) -> BigDecimal {

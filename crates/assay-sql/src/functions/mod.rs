@@ -54,6 +54,8 @@
 mod aggregate;
 mod args;
 mod array;
+mod bit;
+mod bytea;
 mod context;
 mod datetime;
 mod datetime_format;
@@ -62,13 +64,19 @@ mod format;
 mod json;
 mod math;
 mod math_numeric;
+mod math_operators;
+mod math_trig;
+mod number_format;
 pub mod pattern;
+mod regexp_search;
 pub(crate) mod registry;
 mod resolve;
 mod sequence;
 mod setof;
 mod string;
 mod system;
+mod type_functions;
+mod unicode_escape;
 mod window;
 
 #[cfg(test)]

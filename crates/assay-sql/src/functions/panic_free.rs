@@ -145,6 +145,9 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
         DataType::Uuid => Value::Uuid([7; 16]),
         DataType::Oid | DataType::Reg(_) => Value::Int8(pick(r, &[0, 1, 1259, 4_294_967_295])),
         DataType::Name | DataType::Char => Value::text(pick(r, &["", "a", "pg_class"])),
+        DataType::Bit(_) | DataType::VarBit(_) => {
+            Value::text(pick(r, &["", "0", "1011", "00001111"]))
+        }
         DataType::Json | DataType::Jsonb => {
             let s = pick(
                 r,

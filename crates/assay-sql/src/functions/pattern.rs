@@ -14,7 +14,7 @@ use std::sync::Arc;
 use assay_storage::{bail, err, Result, SqlState};
 use regex::{Regex, RegexBuilder};
 
-use super::args::{int4_range, text};
+use super::args::text;
 use super::context::EvalContext;
 use super::registry::{Builder, T};
 use super::resolve::Resolved;
@@ -47,7 +47,6 @@ pub(crate) fn register(b: &mut Builder) {
     );
     b.scalar("regexp_like", &[Text, Text], Bool, regexp_like);
     b.scalar("regexp_like", &[Text, Text, Text], Bool, regexp_like);
-    b.scalar("regexp_count", &[Text, Text], Int4, regexp_count);
     b.scalar("substring", &[Text, Text], Text, substring_regex);
     // The functions behind the operators, under PostgreSQL's names.
     b.scalar("like", &[Text, Text], Bool, textlike);
@@ -418,7 +417,7 @@ fn text_array(items: Vec<Value>) -> Value {
 }
 
 /// Expands `\1`..`\9` and `\&` in a replacement, as PostgreSQL does.
-fn expand_replacement(caps: &regex::Captures<'_>, repl: &str, out: &mut String) {
+pub(crate) fn expand_replacement(caps: &regex::Captures<'_>, repl: &str, out: &mut String) {
     let mut chars = repl.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -448,18 +447,35 @@ fn expand_replacement(caps: &regex::Captures<'_>, repl: &str, out: &mut String) 
 
 fn regexp_replace(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let (s, pat, repl) = (text(&a[0])?, text(&a[1])?, text(&a[2])?);
+    // A digit here most likely meant the integer `start` form.
+    if let Some(c) = a
+        .get(3)
+        .map(text)
+        .transpose()?
+        .and_then(|f| f.chars().next())
+    {
+        if c.is_ascii_digit() {
+            return Err(err!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "invalid regular expression option: \"{}\"",
+                c
+            )
+            .with_hint("If you meant to use regexp_replace() with a start parameter, cast the fourth argument to integer explicitly."));
+        }
+    }
     let flags = flags_arg(a, 3)?;
     let re = compile(pat, flags)?;
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for caps in re.captures_iter(s) {
+    let mut found = super::regexp_search::matches_from(&re, s, Some(0));
+    if !flags.global {
+        found.truncate(1);
+    }
+    for caps in &found {
         let m = caps.get(0).expect("group 0 always matches");
         out.push_str(&s[last..m.start()]);
-        expand_replacement(&caps, repl, &mut out);
+        expand_replacement(caps, repl, &mut out);
         last = m.end();
-        if !flags.global {
-            break;
-        }
     }
     out.push_str(&s[last..]);
     Ok(Value::text(&out))
@@ -523,13 +539,15 @@ fn regexp_split_to_array(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
 }
 
 fn regexp_like(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let re = compile(text(&a[1])?, flags_arg(a, 2)?)?;
+    let flags = flags_arg(a, 2)?;
+    if flags.global {
+        bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "regexp_like() does not support the \"global\" option"
+        );
+    }
+    let re = compile(text(&a[1])?, flags)?;
     Ok(Value::Bool(re.is_match(text(&a[0])?)))
-}
-
-fn regexp_count(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let re = compile(text(&a[1])?, Flags::default())?;
-    int4_range(re.find_iter(text(&a[0])?).count() as i64)
 }
 
 fn substring_regex(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {

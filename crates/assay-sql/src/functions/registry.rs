@@ -125,6 +125,7 @@ pub(crate) enum T {
     Uuid,
     Json,
     Jsonb,
+    VarBit,
     TextArray,
     Int4Array,
     // The catalog's types (see `crate::system`).
@@ -158,6 +159,7 @@ impl T {
             T::TimestampTz => DataType::TimestampTz,
             T::Interval => DataType::Interval,
             T::Uuid => DataType::Uuid,
+            T::VarBit => DataType::VarBit(None),
             T::Json => DataType::Json,
             T::Jsonb => DataType::Jsonb,
             T::TextArray => DataType::Array(Box::new(DataType::Text)),
@@ -305,9 +307,16 @@ pub(crate) fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         let mut b = Builder { defs: Vec::new() };
         super::string::register(&mut b);
+        super::bytea::register(&mut b);
+        super::bit::register(&mut b);
+        super::unicode_escape::register(&mut b);
         super::pattern::register(&mut b);
+        super::regexp_search::register(&mut b);
         super::math::register(&mut b);
         super::math_numeric::register(&mut b);
+        super::math_operators::register(&mut b);
+        super::math_trig::register(&mut b);
+        super::number_format::register(&mut b);
         super::datetime::register(&mut b);
         super::extract::register(&mut b);
         super::datetime_format::register(&mut b);
@@ -319,6 +328,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::sequence::register(&mut b);
         super::system::register(&mut b);
         crate::system::register(&mut b);
+        super::type_functions::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();
         for def in b.defs {
             by_name.entry(def.name).or_default().push(def);

@@ -261,14 +261,11 @@ fn regexp_matches(_: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
     let f = flags(a)?;
     let re = compile(text(&a[1])?, f)?;
     let s = text(&a[0])?;
-    let mut found = Vec::new();
-    for caps in re.captures_iter(s) {
-        found.push(match_groups(&caps));
-        if !f.global {
-            break;
-        }
+    let mut found = super::regexp_search::matches_from(&re, s, Some(0));
+    if !f.global {
+        found.truncate(1);
     }
-    Ok(rows(found))
+    Ok(rows(found.iter().map(match_groups).collect()))
 }
 
 fn regexp_split_to_table(_: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {

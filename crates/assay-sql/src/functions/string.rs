@@ -40,6 +40,8 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("position", &[Text, Text], Int4, strpos);
     b.scalar("strpos", &[Text, Text], Int4, strpos);
     b.scalar("replace", &[Text, Text, Text], Text, replace);
+    b.scalar("overlay", &[Text, Text, Int4], Text, overlay);
+    b.scalar("overlay", &[Text, Text, Int4, Int4], Text, overlay);
     b.scalar("translate", &[Text, Text, Text], Text, translate);
     for (name, f) in [
         ("btrim", btrim as _),
@@ -114,6 +116,21 @@ pub(crate) fn register(b: &mut Builder) {
 
 fn out(s: String) -> Result<Value> {
     Ok(Value::Text(Arc::from(s)))
+}
+
+/// `overlay(s placing p from start [for count])` on characters.
+fn overlay(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    let (s, p) = (text(&a[0])?, text(&a[1])?);
+    let count = match a.get(3) {
+        Some(v) => int(v)?,
+        None => p.chars().count() as i64,
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let (head, tail) = super::bytea::overlay_bounds(int(&a[2])?, count, chars.len())?;
+    let mut r: String = chars[..head].iter().collect();
+    r.push_str(p);
+    r.extend(&chars[tail..]);
+    out(r)
 }
 
 fn length(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {

@@ -452,6 +452,9 @@ golden! {
     like_functions => "like.txt",
     datetime_functions => "datetime.txt",
     to_char_functions => "to_char.txt",
+    regexp_search_functions => "regexp_search.txt",
+    bytea_functions => "bytea.txt",
+    number_format_functions => "number_format.txt",
 }
 
 #[test]

@@ -237,15 +237,17 @@ impl Tr<'_> {
                 substring_from,
                 substring_for,
                 special,
-                ..
+                shorthand,
             } => {
                 if *special {
-                    // `substring(a, 1, 2)` is an ordinary call.
+                    // `substring(a, 1, 2)` and `substr(a, 1, 2)` are
+                    // ordinary calls (each names its column).
                     let mut args = vec![self.expr(expr)?];
                     for a in [substring_from, substring_for].into_iter().flatten() {
                         args.push(self.expr(a)?);
                     }
-                    let mut call = FunctionCall::new(ObjectName::single("substring"), args);
+                    let name = if *shorthand { "substr" } else { "substring" };
+                    let mut call = FunctionCall::new(ObjectName::single(name), args);
                     call.pos = self.src.pos(start_of(e));
                     Expr::Function(Box::new(call))
                 } else {

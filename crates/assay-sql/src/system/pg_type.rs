@@ -59,9 +59,14 @@ pub(crate) fn type_props(ty: &DataType) -> (i16, bool, char, char) {
             let align = type_props(e).2;
             (-1, false, if align == 'd' { 'd' } else { 'i' }, 'x')
         }
-        T::Text | T::Varchar(_) | T::Bpchar(_) | T::Bytea | T::Json | T::Jsonb => {
-            (-1, false, 'i', 'x')
-        }
+        T::Text
+        | T::Varchar(_)
+        | T::Bpchar(_)
+        | T::Bytea
+        | T::Json
+        | T::Jsonb
+        | T::Bit(_)
+        | T::VarBit(_) => (-1, false, 'i', 'x'),
     }
 }
 
@@ -88,6 +93,7 @@ fn category_code(ty: &DataType) -> &'static str {
             'S' => "S",
             'T' => "T",
             'U' => "U",
+            'V' => "V",
             _ => "X",
         },
     }

@@ -107,6 +107,8 @@ pub fn index_only_capable(ty: &DataType) -> bool {
             | DataType::Bpchar(_)
             | DataType::Name
             | DataType::Char
+            | DataType::Bit(_)
+            | DataType::VarBit(_)
             | DataType::Bytea
             | DataType::Date
             | DataType::Time
@@ -139,6 +141,8 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         | DataType::Bpchar(_)
         | DataType::Name
         | DataType::Char
+        | DataType::Bit(_)
+        | DataType::VarBit(_)
         | DataType::Unknown => or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s))),
         DataType::Bytea => or_null(r.read_bytea(order)?, |b| Value::Bytea(Arc::from(b))),
         DataType::Date => or_null(r.read_date(order)?, Value::Date),

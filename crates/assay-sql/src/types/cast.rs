@@ -54,6 +54,8 @@ const PG_CAST: &[(u32, u32, CastContext)] = {
         (23, 700, I),
         (23, 701, I),
         (23, 1700, I),
+        (1560, 1562, I),
+        (1562, 1560, I),
         (25, 1042, I),
         (25, 1043, I),
         (114, 3802, A),
@@ -472,6 +474,9 @@ fn convert(
         (V::Bool(b), T::Bool) => V::Bool(*b),
         (V::Bytea(b), T::Bytea) => V::Bytea(b.clone()),
         (V::Uuid(u), T::Uuid) => V::Uuid(*u),
+        (V::Text(bits), T::Bit(_) | T::VarBit(_)) if matches!(from, T::Bit(_) | T::VarBit(_)) => {
+            return super::bit::coerce_bits(bits, to, explicit);
+        }
         (V::Json(s), T::Json) => V::Json(s.clone()),
         (V::Json(s), T::Jsonb) => parse_value(s, to, settings)?,
         (V::Jsonb(j), T::Jsonb) => V::Jsonb(j.clone()),
@@ -496,6 +501,9 @@ fn convert(
 
 fn coerce_typmod(value: Value, to: &DataType, explicit: bool) -> Result<Value> {
     match (&value, to) {
+        (Value::Text(bits), DataType::Bit(Some(_)) | DataType::VarBit(Some(_))) => {
+            super::bit::coerce_bits(bits, to, explicit)
+        }
         (Value::Numeric(n), DataType::Numeric(Some(m))) => Ok(Value::numeric(n.apply_typmod(*m)?)),
         (Value::Text(s), DataType::Varchar(Some(_)) | DataType::Bpchar(Some(_))) => {
             coerce_length(s, to, explicit)

@@ -41,6 +41,10 @@ pub enum DataType {
     Uuid,
     Json,
     Jsonb,
+    /// `bit(n)`: exactly n bits; `None` (a `B'…'` literal) any length.
+    Bit(Option<u32>),
+    /// `bit varying(n)`: at most n bits; `None` is unbounded.
+    VarBit(Option<u32>),
     /// An array of the element type (any number of dimensions).
     Array(Box<DataType>),
     /// The type of an untyped string literal before the binder resolves it.
@@ -86,6 +90,7 @@ impl RegKind {
 pub enum TypeCategory {
     Array,
     Boolean,
+    BitString,
     DateTime,
     Numeric,
     String,
@@ -100,6 +105,7 @@ impl TypeCategory {
         match self {
             TypeCategory::Array => 'A',
             TypeCategory::Boolean => 'B',
+            TypeCategory::BitString => 'V',
             TypeCategory::DateTime => 'D',
             TypeCategory::Numeric => 'N',
             TypeCategory::String => 'S',
@@ -134,6 +140,8 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::TimestampTz, 1184, 1185, "timestamptz"),
     (DataType::Interval, 1186, 1187, "interval"),
     (DataType::Numeric(None), 1700, 1231, "numeric"),
+    (DataType::Bit(None), 1560, 1561, "bit"),
+    (DataType::VarBit(None), 1562, 1563, "varbit"),
     (
         DataType::Reg(RegKind::Procedure),
         2202,
@@ -160,6 +168,8 @@ impl DataType {
             DataType::Numeric(_) => DataType::Numeric(None),
             DataType::Varchar(_) => DataType::Varchar(None),
             DataType::Bpchar(_) => DataType::Bpchar(None),
+            DataType::Bit(_) => DataType::Bit(None),
+            DataType::VarBit(_) => DataType::VarBit(None),
             DataType::Array(e) => DataType::Array(Box::new(e.without_typmod())),
             t => t.clone(),
         }
@@ -220,6 +230,7 @@ impl DataType {
                 ((i32::from(m.precision) << 16) | (i32::from(m.scale) & 0x7ff)) + 4
             }
             DataType::Varchar(Some(n)) | DataType::Bpchar(Some(n)) => *n as i32 + 4,
+            DataType::Bit(Some(n)) | DataType::VarBit(Some(n)) => *n as i32,
             DataType::Array(elem) => elem.typmod(),
             _ => -1,
         }
@@ -244,6 +255,7 @@ impl DataType {
             Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
             Interval => TypeCategory::Timespan,
             Bytea | Uuid | Json | Jsonb => TypeCategory::User,
+            Bit(_) | VarBit(_) => TypeCategory::BitString,
             Array(_) => TypeCategory::Array,
             Unknown => TypeCategory::Unknown,
         }
@@ -259,6 +271,7 @@ impl DataType {
                 | DataType::Float8
                 | DataType::TimestampTz
                 | DataType::Interval
+                | DataType::VarBit(_)
         )
     }
 
@@ -409,6 +422,14 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
         "timestamptz" | "timestamp with time zone" => no_args(DataType::TimestampTz)?,
         "interval" => no_args(DataType::Interval)?,
         "uuid" => no_args(DataType::Uuid)?,
+        "bit" => match args.as_slice() {
+            [] => DataType::Bit(Some(1)),
+            a => DataType::Bit(Some(super::bit::bit_length_modifier(a, "bit")?)),
+        },
+        "varbit" | "bit varying" => match args.as_slice() {
+            [] => DataType::VarBit(None),
+            a => DataType::VarBit(Some(super::bit::bit_length_modifier(a, "varbit")?)),
+        },
         "json" => no_args(DataType::Json)?,
         "jsonb" => no_args(DataType::Jsonb)?,
         "unknown" => no_args(DataType::Unknown)?,
@@ -480,6 +501,10 @@ impl fmt::Display for DataType {
             DataType::TimestampTz => f.write_str("timestamp with time zone"),
             DataType::Interval => f.write_str("interval"),
             DataType::Uuid => f.write_str("uuid"),
+            DataType::Bit(None) => f.write_str("bit"),
+            DataType::Bit(Some(n)) => write!(f, "bit({n})"),
+            DataType::VarBit(None) => f.write_str("bit varying"),
+            DataType::VarBit(Some(n)) => write!(f, "bit varying({n})"),
             DataType::Json => f.write_str("json"),
             DataType::Jsonb => f.write_str("jsonb"),
             DataType::Array(elem) => write!(f, "{elem}[]"),

@@ -2,6 +2,7 @@
 
 pub(crate) mod array;
 pub(crate) mod binary;
+pub(crate) mod bit;
 mod cast;
 mod compare;
 mod datatype;

@@ -148,7 +148,8 @@ fn float_op(op: BinaryOp, a: f64, b: f64, single: bool) -> Result<Value> {
         BinaryOp::Sub => a - b,
         BinaryOp::Mul => a * b,
         BinaryOp::Div => {
-            if b == 0.0 {
+            // NaN / 0 is NaN, as in PostgreSQL.
+            if b == 0.0 && !a.is_nan() {
                 return Err(div_zero());
             }
             a / b

@@ -33,6 +33,7 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
             Value::text(input)
         }
         DataType::Bytea => Value::Bytea(Arc::from(parse_bytea(input)?)),
+        DataType::Bit(_) | DataType::VarBit(_) => super::bit::parse_bits(input)?,
         DataType::Date => Value::Date(parse_date(input, settings)?),
         DataType::Time => Value::Time(parse_time(input, settings)?),
         DataType::Timestamp => Value::Timestamp(parse_timestamp(input, settings)?),
