@@ -1,11 +1,146 @@
 //! COPY: both the new `(option value, …)` and the old `CSV HEADER` syntax.
+//!
+//! The parenthesized list is PostgreSQL's *generic* option list — any
+//! name, with a string, number, word, `*` or column list as its value —
+//! checked later by `copy::CopyOptions`, so it is read here by hand
+//! ([`with_generic_options`]); the rest of the statement goes to sqlparser.
 
 use assay_storage::Result;
 use sqlparser::ast::{self as sp, CopyLegacyCsvOption, CopyLegacyOption, CopyOption as SpOpt};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::source::{fold_all, unsupported};
+use super::source::{fold, fold_all, syntax_error_at_end, unsupported};
 use super::Tr;
 use crate::ast::*;
+
+/// Parses a COPY ending in a parenthesized option list: the statement
+/// before the list by sqlparser, the list by hand. `None` when the
+/// statement has no such list.
+pub(super) fn with_generic_options(
+    tr: &Tr,
+    toks: &[&TokenWithSpan],
+) -> Result<Option<Statement>> {
+    if toks.last().map(|t| &t.token) != Some(&Token::RParen) {
+        return Ok(None);
+    }
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, t) in toks.iter().enumerate().rev() {
+        match t.token {
+            Token::RParen => depth += 1,
+            Token::LParen => {
+                depth -= 1;
+                if depth == 0 {
+                    open = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = open.filter(|o| *o > 0) else {
+        return Ok(None);
+    };
+    let before = &toks[open - 1].token;
+    let prefix_end = match before {
+        Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("with") => {
+            open - 1
+        }
+        Token::Word(w)
+            if w.quote_style.is_none()
+                && (w.value.eq_ignore_ascii_case("stdin")
+                    || w.value.eq_ignore_ascii_case("stdout")) =>
+        {
+            open
+        }
+        Token::SingleQuotedString(_) | Token::EscapedStringLiteral(_) => open,
+        _ => return Ok(None),
+    };
+    let options = generic_options(tr, &toks[open + 1..toks.len() - 1], toks.last().copied())?;
+    match super::utility::reparse(tr, &toks[..prefix_end])? {
+        Statement::Copy(mut copy) => {
+            copy.options = options;
+            Ok(Some(Statement::Copy(copy)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `name [value] [, …]` between the list's parentheses.
+fn generic_options(
+    tr: &Tr,
+    toks: &[&TokenWithSpan],
+    close: Option<&TokenWithSpan>,
+) -> Result<Vec<CopyOption>> {
+    let error_at = |i: usize| match toks.get(i).copied().or(close) {
+        Some(t) => tr.src.syntax_error_at(t.span.start, t.span.end),
+        None => syntax_error_at_end(tr.src.char_len()),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        let name = match toks.get(i).map(|t| &t.token) {
+            Some(Token::Word(w)) => fold(&sp::Ident::new(w.value.clone())),
+            _ => return Err(error_at(i)),
+        };
+        i += 1;
+        let value = match toks.get(i).map(|t| &t.token) {
+            None | Some(Token::Comma) => None,
+            Some(Token::SingleQuotedString(s)) | Some(Token::EscapedStringLiteral(s)) => {
+                i += 1;
+                Some(CopyOptionValue::String(s.clone()))
+            }
+            Some(Token::Number(n, _)) => {
+                i += 1;
+                Some(CopyOptionValue::String(n.clone()))
+            }
+            Some(Token::Word(w)) => {
+                i += 1;
+                Some(CopyOptionValue::String(if w.quote_style.is_some() {
+                    w.value.clone()
+                } else {
+                    w.value.to_lowercase()
+                }))
+            }
+            Some(Token::Mul) => {
+                i += 1;
+                Some(CopyOptionValue::Star)
+            }
+            Some(Token::LParen) => {
+                i += 1;
+                let mut cols = Vec::new();
+                loop {
+                    match toks.get(i).map(|t| &t.token) {
+                        Some(Token::Word(w)) => cols.push(fold(&sp::Ident {
+                            value: w.value.clone(),
+                            quote_style: w.quote_style,
+                            span: sqlparser::tokenizer::Span::empty(),
+                        })),
+                        Some(Token::SingleQuotedString(s)) => cols.push(s.clone()),
+                        _ => return Err(error_at(i)),
+                    }
+                    i += 1;
+                    match toks.get(i).map(|t| &t.token) {
+                        Some(Token::Comma) => i += 1,
+                        Some(Token::RParen) => {
+                            i += 1;
+                            break;
+                        }
+                        _ => return Err(error_at(i)),
+                    }
+                }
+                Some(CopyOptionValue::Columns(cols))
+            }
+            _ => return Err(error_at(i)),
+        };
+        out.push(CopyOption { name, value });
+        match toks.get(i).map(|t| &t.token) {
+            None => return Ok(out),
+            Some(Token::Comma) => i += 1,
+            _ => return Err(error_at(i)),
+        }
+    }
+}
 
 fn opt(name: &str, value: Option<CopyOptionValue>) -> CopyOption {
     CopyOption {

@@ -127,6 +127,10 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
     let first = c.peek_kw(0).unwrap_or_default();
     let second = c.peek_kw(1).unwrap_or_default();
     Ok(Some(match (first.as_str(), second.as_str()) {
+        ("copy", _) => match super::copy::with_generic_options(tr, toks)? {
+            Some(stmt) => stmt,
+            None => return Ok(None),
+        },
         ("move", _) => fetch(&mut c, true)?,
         ("fetch", _) => fetch(&mut c, false)?,
         ("delete", w) if w != "from" => {
@@ -243,7 +247,7 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
 }
 
 /// Hands a rewritten token list to sqlparser.
-fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
+pub(super) fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     let owned: Vec<TokenWithSpan> = toks.iter().map(|t| (*t).clone()).collect();
     let stmt = super::sqlparser_statement(tr.src, &owned)?;
     tr.statement(&stmt)

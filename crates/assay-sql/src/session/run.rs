@@ -90,6 +90,8 @@ pub(super) struct Env<'a> {
     pub store: &'a mut TableStore,
     pub sequences: &'a mut SequenceSession,
     pub rng: &'a mut Prng,
+    /// The session's cancel flag and statement deadline.
+    pub interrupt: Option<&'a crate::exec::Interrupt>,
 }
 
 impl Env<'_> {
@@ -181,6 +183,7 @@ impl Env<'_> {
         access.sequences = Some((self.sequences, self.path));
         let clock = now_micros;
         let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
+        ctx.cancel = self.interrupt;
         let mut op = exec::execute(plan, &mut ctx)?;
         let mut rows = Vec::new();
         while let Some(row) = op.next(&mut ctx)? {
@@ -223,6 +226,7 @@ pub(super) struct Services<'a> {
     pub store: &'a mut TableStore,
     pub sequences: &'a mut SequenceSession,
     pub rng: &'a mut Prng,
+    pub interrupt: Option<&'a crate::exec::Interrupt>,
     /// The catalog as of the statement's start, for index evaluation
     /// (which the storage layer calls without a catalog).
     pub catalog: Arc<Catalog>,
@@ -370,6 +374,7 @@ impl DdlServices for Services<'_> {
             store: self.store,
             sequences: self.sequences,
             rng: self.rng,
+            interrupt: self.interrupt,
         };
         env.run_with(txn, &plan, &[], sink)?;
         Ok(())
@@ -421,6 +426,7 @@ impl Session {
             | Statement::Delete(_) => self.run_query_typed(stmt, param_types, params),
             Statement::Explain { options, statement } => self.explain(options, statement),
             Statement::Analyze { tables, .. } => self.analyze(tables),
+            Statement::Copy(copy) => self.run_copy(copy),
             // VACUUM has nothing to reclaim yet: space is reused through the
             // free list as pages are freed.
             Statement::Vacuum { .. } => Ok(StatementResult::command("VACUUM")),
@@ -473,6 +479,7 @@ impl Session {
                     store: &mut self.store,
                     sequences: &mut self.sequences,
                     rng: &mut self.rng,
+                    interrupt: None,
                 };
                 let Some((plan, mut params)) = env.plan(stmt, param_types)? else {
                     return Ok(Description::default());
@@ -504,7 +511,7 @@ impl Session {
 
     /// Runs `f` with the statement environment over the block's transaction
     /// and the session's plan cache.
-    fn with_env<R>(
+    pub(super) fn with_env<R>(
         &mut self,
         f: impl FnOnce(&mut Env<'_>, &mut Transaction, &mut PlanCache) -> Result<R>,
     ) -> Result<R> {
@@ -518,6 +525,7 @@ impl Session {
             store: &mut self.store,
             sequences: &mut self.sequences,
             rng: &mut self.rng,
+            interrupt: Some(&self.interrupt),
         };
         f(&mut env, &mut block.txn, &mut self.plans)
     }
@@ -645,6 +653,7 @@ impl Session {
             store: &mut self.store,
             sequences: &mut self.sequences,
             rng: &mut self.rng,
+            interrupt: Some(&self.interrupt),
             catalog: snapshot,
         };
         let catalog = Arc::make_mut(&mut self.catalog);

@@ -10,6 +10,7 @@ pub(crate) mod json;
 mod numeric;
 mod ops;
 pub(crate) mod scalar;
+pub mod send_recv;
 mod settings;
 mod text_io;
 mod value;
