@@ -19,6 +19,9 @@ pub(crate) struct Output {
     pub buf: BytesMut,
     /// Close the connection once the buffer is written.
     pub close: bool,
+    /// More output of the same batch follows (a COPY TO streaming): write
+    /// this and wait for the rest before reading the client again.
+    pub more: bool,
 }
 
 impl Output {
