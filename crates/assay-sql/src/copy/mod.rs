@@ -22,7 +22,9 @@ pub(crate) use convert::{RowReader, RowWriter};
 pub use options::{ColumnSet, CopyOptions, Format, Header};
 
 /// Where COPY TO's output goes: told the shape first, then given the
-/// data in chunks (a chunk holds whole rows).
+/// data a row per call, as the wire's CopyData messages carry it (the
+/// binary header comes with the first row, the trailer alone; a text or
+/// CSV header line alone).
 pub trait CopySink {
     /// Called once before any data: the format and the number of columns.
     fn begin(&mut self, format: Format, columns: usize) -> assay_storage::Result<()>;

@@ -9,8 +9,8 @@
 //!
 //! `COPY t TO …` and `COPY (query) TO …` run the query and render each row
 //! as the executor produces it, handing the output to a [`CopySink`] (a
-//! file, or the client through [`Session::copy_out`]) in chunks: the result
-//! is never held whole.
+//! file, or the client through [`Session::copy_out`]) a row at a time: the
+//! result is never held whole.
 
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -29,8 +29,6 @@ use crate::exec::{self, ExecContext, StoreAccess};
 use crate::plan::Plan;
 use crate::types::{DataType, Value};
 
-/// Bytes of output gathered before they go to the sink.
-const OUTPUT_CHUNK: usize = 64 * 1024;
 /// Bytes read from a file at a time.
 const INPUT_CHUNK: usize = 64 * 1024;
 /// Rows inserted between two looks at the interrupt.
@@ -428,15 +426,19 @@ impl Session {
             check_named(&options.force_quote, &columns)?;
             let writer = RowWriter::new(&options, &columns);
             sink.begin(options.format, columns.len())?;
-            let mut out = Vec::with_capacity(OUTPUT_CHUNK * 2);
+            // One call per row, as the wire's CopyData messages carry them;
+            // the binary header goes with the first row, a header line alone.
+            let mut out = Vec::new();
             writer.start(&mut out);
+            if options.format != Format::Binary && !out.is_empty() {
+                sink.data(&out)?;
+                out.clear();
+            }
             let settings = env.settings;
             let count = for_each_row(env, txn, &plan, &mut |row| {
                 writer.row(row, settings, &mut out)?;
-                if out.len() >= OUTPUT_CHUNK {
-                    sink.data(&out)?;
-                    out.clear();
-                }
+                sink.data(&out)?;
+                out.clear();
                 Ok(())
             })?;
             writer.finish(&mut out);
