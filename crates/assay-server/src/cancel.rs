@@ -26,7 +26,12 @@ pub(crate) fn secret_key(pid: i32) -> i32 {
 
 impl CancelKeys {
     /// Makes the session `pid` cancellable by whoever knows `secret`.
-    pub fn register(self: &Arc<Self>, pid: i32, secret: i32, interrupt: Arc<Interrupt>) -> Registration {
+    pub fn register(
+        self: &Arc<Self>,
+        pid: i32,
+        secret: i32,
+        interrupt: Arc<Interrupt>,
+    ) -> Registration {
         if let Ok(mut map) = self.sessions.lock() {
             map.insert(pid, (secret, interrupt));
         }

@@ -23,8 +23,8 @@ use pgwire::messages::{
 use crate::copy::CopyWait;
 use crate::databases::Databases;
 use crate::extended::{Portal, Prepared};
-pub(crate) use crate::response::Output;
 use crate::response::format_for;
+pub(crate) use crate::response::Output;
 use crate::wire_value::put_field;
 
 /// Startup parameters that are not settings.

@@ -84,9 +84,9 @@ impl CopySink for WireSink<'_> {
         };
         let mut chunk = std::mem::take(self.out);
         chunk.more = true;
-        outbox.blocking_send(chunk).map_err(|_| {
-            Error::new(SqlState::CONNECTION_FAILURE, "connection to client lost")
-        })
+        outbox
+            .blocking_send(chunk)
+            .map_err(|_| Error::new(SqlState::CONNECTION_FAILURE, "connection to client lost"))
     }
 }
 
@@ -160,7 +160,9 @@ impl Connection {
             }
             PgWireFrontendMessage::Flush(_) | PgWireFrontendMessage::Sync(_) => {}
             PgWireFrontendMessage::Terminate(_) => {
-                let _ = self.session.copy_in_fail("client terminated the connection");
+                let _ = self
+                    .session
+                    .copy_in_fail("client terminated the connection");
                 self.copy = None;
                 self.out.close = true;
             }

@@ -64,7 +64,11 @@ async fn copy_in_and_out_text_and_csv() {
         "1\tone\t7\n2\ttwo\t7\n3\t\\N\t7\n4\tfour\t7\n"
     );
     assert_eq!(
-        copy_out_text(&client, "COPY (SELECT a, b FROM t WHERE a < 3) TO STDOUT (FORMAT csv, HEADER)").await,
+        copy_out_text(
+            &client,
+            "COPY (SELECT a, b FROM t WHERE a < 3) TO STDOUT (FORMAT csv, HEADER)"
+        )
+        .await,
         "a,b\n1,one\n2,two\n"
     );
 
@@ -108,7 +112,11 @@ async fn binary_copy_round_trip() {
     pin_mut!(writer);
     for i in 0..2000i32 {
         let text = format!("row {i}");
-        let n: Option<i64> = if i % 3 == 0 { None } else { Some(i64::from(i) << 33) };
+        let n: Option<i64> = if i % 3 == 0 {
+            None
+        } else {
+            Some(i64::from(i) << 33)
+        };
         writer
             .as_mut()
             .write(&[&i, &text, &(f64::from(i) / 4.0), &n])
@@ -144,7 +152,10 @@ async fn cancel_request_stops_a_running_statement() {
     let client = connect(&server).await;
     let token = client.cancel_token();
     let query = tokio::spawn(async move {
-        let e = client.simple_query("SELECT pg_sleep(60)").await.unwrap_err();
+        let e = client
+            .simple_query("SELECT pg_sleep(60)")
+            .await
+            .unwrap_err();
         let code = e.as_db_error().unwrap().code().clone();
         let message = e.as_db_error().unwrap().message().to_string();
         // The session is usable afterwards.
@@ -176,7 +187,10 @@ async fn statement_timeout_cancels() {
     let db = e.as_db_error().unwrap();
     assert_eq!(db.code(), &SqlState::QUERY_CANCELED);
     assert_eq!(db.message(), "canceling statement due to statement timeout");
-    client.batch_execute("SET statement_timeout = 0").await.unwrap();
+    client
+        .batch_execute("SET statement_timeout = 0")
+        .await
+        .unwrap();
     client.query("SELECT pg_sleep(0.01)", &[]).await.unwrap();
 }
 
@@ -192,7 +206,10 @@ fn message(kind: u8, body: &[u8]) -> Vec<u8> {
 async fn client_vanishing_mid_copy_commits_nothing() {
     let server = TestServer::start();
     let client = connect(&server).await;
-    client.batch_execute("CREATE TABLE v (a int)").await.unwrap();
+    client
+        .batch_execute("CREATE TABLE v (a int)")
+        .await
+        .unwrap();
     let port = server.port;
     tokio::task::spawn_blocking(move || {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -243,7 +260,11 @@ fn psql_backslash_copy() {
     assert!(ok, "{out}{err}");
     let file = dir.path().join("script.sql");
     std::fs::write(&file, script).unwrap();
-    let (out, err, ok) = run_psql(&psql, server.port, &["-v", "ON_ERROR_STOP=1", "-f", file.to_str().unwrap()]);
+    let (out, err, ok) = run_psql(
+        &psql,
+        server.port,
+        &["-v", "ON_ERROR_STOP=1", "-f", file.to_str().unwrap()],
+    );
     assert!(ok, "{err}");
     assert!(out.contains("COPY 2"), "{out}");
     assert_eq!(

@@ -171,11 +171,20 @@ fn csv_options() {
     s.execute("CREATE TABLE t (a int, b text, c text)").unwrap();
     let data = b"a,b,c\n1,\"x,\"\"y\"\"\",\n2,,\"\"\n3,\"multi\nline\",z\n";
     assert_eq!(
-        copy_in(&mut s, "COPY t FROM STDIN (FORMAT csv, HEADER MATCH)", data, 3).unwrap(),
+        copy_in(
+            &mut s,
+            "COPY t FROM STDIN (FORMAT csv, HEADER MATCH)",
+            data,
+            3
+        )
+        .unwrap(),
         "COPY 3"
     );
     assert_eq!(
-        copy_out_text(&mut s, "COPY t TO STDOUT (FORMAT csv, HEADER, FORCE_QUOTE (a))"),
+        copy_out_text(
+            &mut s,
+            "COPY t TO STDOUT (FORMAT csv, HEADER, FORCE_QUOTE (a))"
+        ),
         "a,b,c\n\"1\",\"x,\"\"y\"\"\",\n\"2\",,\"\"\n\"3\",\"multi\nline\",z\n"
     );
     assert_eq!(
@@ -206,12 +215,14 @@ fn csv_options() {
         100,
     )
     .unwrap();
-    assert_eq!(
-        copy_out_text(&mut s, "COPY t TO STDOUT"),
-        "1\ta'b\tc\n"
-    );
-    let e = copy_in(&mut s, "COPY t FROM STDIN (FORMAT csv, HEADER MATCH)", b"a,b,d\n", 10)
-        .unwrap_err();
+    assert_eq!(copy_out_text(&mut s, "COPY t TO STDOUT"), "1\ta'b\tc\n");
+    let e = copy_in(
+        &mut s,
+        "COPY t FROM STDIN (FORMAT csv, HEADER MATCH)",
+        b"a,b,d\n",
+        10,
+    )
+    .unwrap_err();
     assert_eq!(
         error_text(&e),
         "22P04 ERROR:  column name mismatch in header line field 3: got \"d\", expected \"c\"\nCONTEXT:  COPY t, line 1: \"a,b,d\""
@@ -250,13 +261,24 @@ fn binary_round_trip_of_many_types() {
     let b = copy_out_text(&mut s, "COPY dst TO STDOUT");
     assert_eq!(a, b);
     assert!(a.starts_with("1\t-5000000000\t2.5\t123.456\th\u{e9}llo\t2024-02-29\t"));
-    let e = copy_in(&mut s, "COPY dst FROM STDIN (FORMAT binary)", b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\0\x01\0\0\0\x02\0\x01\xff\xff", 100)
-        .unwrap_err();
+    let e = copy_in(
+        &mut s,
+        "COPY dst FROM STDIN (FORMAT binary)",
+        b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\0\x01\0\0\0\x02\0\x01\xff\xff",
+        100,
+    )
+    .unwrap_err();
     assert_eq!(
         error_text(&e),
         "22P04 ERROR:  row field count is 1, expected 13\nCONTEXT:  COPY dst, line 1"
     );
-    let e = copy_in(&mut s, "COPY dst FROM STDIN (FORMAT binary)", b"PGCOPY\nxx", 100).unwrap_err();
+    let e = copy_in(
+        &mut s,
+        "COPY dst FROM STDIN (FORMAT binary)",
+        b"PGCOPY\nxx",
+        100,
+    )
+    .unwrap_err();
     assert_eq!(e.message(), "COPY file signature not recognized");
 }
 
@@ -267,12 +289,14 @@ fn server_files_and_views() {
     let file = dir.join("t.data");
     let path = file.to_str().unwrap();
     let mut s = session();
-    s.execute("CREATE TABLE t (a int PRIMARY KEY, b text)").unwrap();
+    s.execute("CREATE TABLE t (a int PRIMARY KEY, b text)")
+        .unwrap();
     s.execute("INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 3000) g")
         .unwrap();
     let r = s.execute(&format!("COPY t TO '{path}'")).unwrap();
     assert_eq!(r[0].tag, "COPY 3000");
-    s.execute("CREATE TABLE u (a int PRIMARY KEY, b text)").unwrap();
+    s.execute("CREATE TABLE u (a int PRIMARY KEY, b text)")
+        .unwrap();
     let r = s.execute(&format!("COPY u FROM '{path}'")).unwrap();
     assert_eq!(r[0].tag, "COPY 3000");
     assert_eq!(count(&mut s, "u"), 3000);
@@ -298,7 +322,10 @@ fn server_files_and_views() {
     let e = s
         .copy_out(&copy_stmt("COPY t (zz) TO STDOUT"), &mut sink)
         .unwrap_err();
-    assert_eq!(e.message(), "column \"zz\" of relation \"t\" does not exist");
+    assert_eq!(
+        e.message(),
+        "column \"zz\" of relation \"t\" does not exist"
+    );
     let e = s
         .copy_out(&copy_stmt("COPY t (a, a) TO STDOUT"), &mut sink)
         .unwrap_err();
@@ -311,10 +338,22 @@ fn option_errors_come_from_the_statement() {
     let mut s = session();
     s.execute("CREATE TABLE t (a int)").unwrap();
     for (sql, expected) in [
-        ("COPY t TO STDOUT (foo 1)", "42601 ERROR:  option \"foo\" not recognized"),
-        ("COPY t TO STDOUT (format foo)", "22023 ERROR:  COPY format \"foo\" not recognized"),
-        ("COPY t TO STDOUT (format csv, force_not_null (a))", "0A000 ERROR:  COPY force not null only available using COPY FROM"),
-        ("COPY t TO STDOUT (header match)", "0A000 ERROR:  cannot use \"match\" with HEADER in COPY TO"),
+        (
+            "COPY t TO STDOUT (foo 1)",
+            "42601 ERROR:  option \"foo\" not recognized",
+        ),
+        (
+            "COPY t TO STDOUT (format foo)",
+            "22023 ERROR:  COPY format \"foo\" not recognized",
+        ),
+        (
+            "COPY t TO STDOUT (format csv, force_not_null (a))",
+            "0A000 ERROR:  COPY force not null only available using COPY FROM",
+        ),
+        (
+            "COPY t TO STDOUT (header match)",
+            "0A000 ERROR:  cannot use \"match\" with HEADER in COPY TO",
+        ),
     ] {
         let mut sink = Collect::default();
         let e = s.copy_out(&copy_stmt(sql), &mut sink).unwrap_err();

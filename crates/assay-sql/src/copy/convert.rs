@@ -114,8 +114,10 @@ impl RowReader {
                 .with_where(self.line_context(r)));
         }
         if let Some(col) = self.columns.get(r.fields.len()) {
-            return Err(bad_format(format!("missing data for column \"{}\"", col.name))
-                .with_where(self.line_context(r)));
+            return Err(
+                bad_format(format!("missing data for column \"{}\"", col.name))
+                    .with_where(self.line_context(r)),
+            );
         }
         for (i, (field, col)) in r.fields.iter().zip(&self.columns).enumerate() {
             let quoted = r.quoted.get(i).copied().unwrap_or(false);
@@ -130,7 +132,10 @@ impl RowReader {
             };
             let value = if self.format == Format::Binary {
                 read_binary(bytes, &col.ty, settings).map_err(|e| {
-                    e.with_where(format!("{}, line {}, column {}", self.what, r.line, col.name))
+                    e.with_where(format!(
+                        "{}, line {}, column {}",
+                        self.what, r.line, col.name
+                    ))
                 })?
             } else {
                 read_text(bytes, &col.ty, settings).map_err(|e| {
@@ -210,9 +215,14 @@ impl RowWriter {
                         out.push(self.quoting.delimiter);
                     }
                     match self.format {
-                        Format::Csv => {
-                            csv::quote_into(out, name.as_bytes(), self.quoting, &self.null, false, single)
-                        }
+                        Format::Csv => csv::quote_into(
+                            out,
+                            name.as_bytes(),
+                            self.quoting,
+                            &self.null,
+                            false,
+                            single,
+                        ),
                         _ => text::escape_into(out, name.as_bytes(), self.quoting.delimiter),
                     }
                 }

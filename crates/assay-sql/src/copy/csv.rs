@@ -136,9 +136,9 @@ pub(crate) fn quote_into(
     let needs = force
         || text == null
         || (single_column && text == b"\\.")
-        || text
-            .iter()
-            .any(|&c| c == q.delimiter || c == q.quote || c == q.escape || c == b'\n' || c == b'\r');
+        || text.iter().any(|&c| {
+            c == q.delimiter || c == q.quote || c == q.escape || c == b'\n' || c == b'\r'
+        });
     if !needs {
         out.extend_from_slice(text);
         return;
@@ -183,10 +183,7 @@ mod tests {
                 Some("xyz".into())
             ]
         );
-        let backslash = Quoting {
-            escape: b'\\',
-            ..Q
-        };
+        let backslash = Quoting { escape: b'\\', ..Q };
         assert_eq!(
             fields("\"a\\\"b\\\\\",c", backslash),
             vec![Some("a\"b\\".into()), Some("c".into())]
@@ -208,7 +205,13 @@ mod tests {
     #[test]
     fn output_quotes_what_needs_it() {
         let mut out = Vec::new();
-        for (text, force) in [("1", false), ("x,y", false), ("q\"r", false), ("", false), ("z", true)] {
+        for (text, force) in [
+            ("1", false),
+            ("x,y", false),
+            ("q\"r", false),
+            ("", false),
+            ("z", true),
+        ] {
             quote_into(&mut out, text.as_bytes(), Q, b"", force, false);
             out.push(b'|');
         }

@@ -143,7 +143,6 @@ impl CopyOptions {
         let mut force_quote = ColumnSet::None;
         let mut force_not_null = ColumnSet::None;
         let mut force_null = ColumnSet::None;
-        let mut encoding_given = false;
         for o in options {
             let name = o.name.as_str();
             if seen.contains(&name) {
@@ -188,12 +187,10 @@ impl CopyOptions {
                             "COPY encoding \"{e}\" is not supported: Assay reads and writes UTF8"
                         )));
                     }
-                    encoding_given = true;
                 }
                 other => return Err(syntax(format!("option \"{other}\" not recognized"))),
             }
         }
-        let _ = encoding_given;
         let format = format.unwrap_or(Format::Text);
         let binary = format == Format::Binary;
         let csv = format == Format::Csv;
@@ -216,8 +213,7 @@ impl CopyOptions {
                 "COPY null representation cannot use newline or carriage return",
             ));
         }
-        if format == Format::Text
-            && b"\\.abcdefghijklmnopqrstuvwxyz0123456789".contains(&delimiter)
+        if format == Format::Text && b"\\.abcdefghijklmnopqrstuvwxyz0123456789".contains(&delimiter)
         {
             return Err(invalid(format!(
                 "COPY delimiter cannot be \"{}\"",
@@ -242,9 +238,7 @@ impl CopyOptions {
             return Err(unsupported("COPY force quote available only in CSV mode"));
         }
         if force_quote.is_set() && !to {
-            return Err(unsupported(
-                "COPY force quote only available using COPY TO",
-            ));
+            return Err(unsupported("COPY force quote only available using COPY TO"));
         }
         if !csv && force_not_null.is_set() {
             return Err(unsupported(
@@ -312,12 +306,50 @@ fn header_value(o: &CopyOption, to: bool) -> Result<Header> {
 /// PostgreSQL's encoding names, without punctuation and lower-cased, so
 /// a misspelt name is told apart from a real one Assay does not convert.
 const KNOWN_ENCODINGS: &[&str] = &[
-    "sqlascii", "utf8", "unicode", "latin1", "latin2", "latin3", "latin4", "latin5",
-    "latin6", "latin7", "latin8", "latin9", "latin10", "win1250", "win1251", "win1252",
-    "win1253", "win1254", "win1255", "win1256", "win1257", "win1258", "win866", "win874",
-    "koi8r", "koi8u", "eucjp", "euccn", "euckr", "euctw", "eucjis2004", "sjis", "big5",
-    "gbk", "uhc", "gb18030", "johab", "shiftjis2004", "iso88595", "iso88596", "iso88597",
-    "iso88598", "mule_internal", "muleinternal",
+    "sqlascii",
+    "utf8",
+    "unicode",
+    "latin1",
+    "latin2",
+    "latin3",
+    "latin4",
+    "latin5",
+    "latin6",
+    "latin7",
+    "latin8",
+    "latin9",
+    "latin10",
+    "win1250",
+    "win1251",
+    "win1252",
+    "win1253",
+    "win1254",
+    "win1255",
+    "win1256",
+    "win1257",
+    "win1258",
+    "win866",
+    "win874",
+    "koi8r",
+    "koi8u",
+    "eucjp",
+    "euccn",
+    "euckr",
+    "euctw",
+    "eucjis2004",
+    "sjis",
+    "big5",
+    "gbk",
+    "uhc",
+    "gb18030",
+    "johab",
+    "shiftjis2004",
+    "iso88595",
+    "iso88596",
+    "iso88597",
+    "iso88598",
+    "mule_internal",
+    "muleinternal",
 ];
 
 #[cfg(test)]
@@ -343,41 +375,98 @@ mod tests {
         let csv = CopyOptions::parse(&[opt("format", Some("csv"))], true).unwrap();
         assert_eq!((csv.delimiter, csv.null.as_str()), (b',', ""));
         assert_eq!((csv.quote, csv.escape), (b'"', b'"'));
-        let q = CopyOptions::parse(
-            &[opt("format", Some("csv")), opt("quote", Some("'"))],
-            true,
-        )
-        .unwrap();
+        let q = CopyOptions::parse(&[opt("format", Some("csv")), opt("quote", Some("'"))], true)
+            .unwrap();
         assert_eq!(q.escape, b'\'');
     }
 
     #[test]
     fn errors_are_postgresqls() {
         let cases: &[(&[CopyOption], bool, &str, &str)] = &[
-            (&[opt("foo", Some("1"))], true, "42601", "option \"foo\" not recognized"),
-            (&[opt("format", Some("foo"))], true, "22023", "COPY format \"foo\" not recognized"),
+            (
+                &[opt("foo", Some("1"))],
+                true,
+                "42601",
+                "option \"foo\" not recognized",
+            ),
+            (
+                &[opt("format", Some("foo"))],
+                true,
+                "22023",
+                "COPY format \"foo\" not recognized",
+            ),
             (
                 &[opt("format", Some("csv")), opt("format", Some("csv"))],
                 true,
                 "42601",
                 "conflicting or redundant options",
             ),
-            (&[opt("delimiter", Some("\\"))], true, "22023", "COPY delimiter cannot be \"\\\""),
+            (
+                &[opt("delimiter", Some("\\"))],
+                true,
+                "22023",
+                "COPY delimiter cannot be \"\\\"",
+            ),
             (
                 &[opt("format", Some("csv")), opt("delimiter", Some("\""))],
                 true,
                 "22023",
                 "COPY delimiter and quote must be different",
             ),
-            (&[opt("null", Some("\n"))], true, "22023", "COPY null representation cannot use newline or carriage return"),
-            (&[opt("format", Some("binary")), opt("null", Some("x"))], true, "42601", "cannot specify NULL in BINARY mode"),
-            (&[opt("format", Some("binary")), opt("header", None)], true, "0A000", "cannot specify HEADER in BINARY mode"),
-            (&[opt("escape", Some("x"))], true, "0A000", "COPY escape available only in CSV mode"),
-            (&[opt("format", Some("csv")), opt("null", Some(","))], true, "0A000", "COPY delimiter must not appear in the NULL specification"),
-            (&[opt("delimiter", Some(",,"))], true, "0A000", "COPY delimiter must be a single one-byte character"),
-            (&[opt("header", Some("match"))], true, "0A000", "cannot use \"match\" with HEADER in COPY TO"),
-            (&[opt("header", Some("2"))], false, "42601", "header requires a Boolean value or \"match\""),
-            (&[opt("encoding", Some("foo"))], true, "22023", "argument to option \"encoding\" must be a valid encoding name"),
+            (
+                &[opt("null", Some("\n"))],
+                true,
+                "22023",
+                "COPY null representation cannot use newline or carriage return",
+            ),
+            (
+                &[opt("format", Some("binary")), opt("null", Some("x"))],
+                true,
+                "42601",
+                "cannot specify NULL in BINARY mode",
+            ),
+            (
+                &[opt("format", Some("binary")), opt("header", None)],
+                true,
+                "0A000",
+                "cannot specify HEADER in BINARY mode",
+            ),
+            (
+                &[opt("escape", Some("x"))],
+                true,
+                "0A000",
+                "COPY escape available only in CSV mode",
+            ),
+            (
+                &[opt("format", Some("csv")), opt("null", Some(","))],
+                true,
+                "0A000",
+                "COPY delimiter must not appear in the NULL specification",
+            ),
+            (
+                &[opt("delimiter", Some(",,"))],
+                true,
+                "0A000",
+                "COPY delimiter must be a single one-byte character",
+            ),
+            (
+                &[opt("header", Some("match"))],
+                true,
+                "0A000",
+                "cannot use \"match\" with HEADER in COPY TO",
+            ),
+            (
+                &[opt("header", Some("2"))],
+                false,
+                "42601",
+                "header requires a Boolean value or \"match\"",
+            ),
+            (
+                &[opt("encoding", Some("foo"))],
+                true,
+                "22023",
+                "argument to option \"encoding\" must be a valid encoding name",
+            ),
         ];
         for (options, to, code, message) in cases {
             assert_eq!(fails(options, *to), (code.to_string(), message.to_string()));
@@ -387,7 +476,7 @@ mod tests {
             value: Some(CopyOptionValue::Star),
         };
         assert_eq!(
-            fails(&[fq.clone()], true).1,
+            fails(std::slice::from_ref(&fq), true).1,
             "COPY force quote available only in CSV mode"
         );
         assert_eq!(

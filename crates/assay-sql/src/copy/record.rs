@@ -162,10 +162,14 @@ impl RecordReader {
         }
         match self.format {
             Format::Csv => {
-                csv::split_fields(record, self.quoting, &self.null, &mut out.fields, &mut out.quoted)
-                    .map_err(|_| {
-                        bad_format("unterminated CSV quoted field").with_where(context())
-                    })?;
+                csv::split_fields(
+                    record,
+                    self.quoting,
+                    &self.null,
+                    &mut out.fields,
+                    &mut out.quoted,
+                )
+                .map_err(|_| bad_format("unterminated CSV quoted field").with_where(context()))?;
             }
             _ => {
                 text::split_fields(record, self.quoting.delimiter, &self.null, &mut out.fields);
@@ -192,8 +196,13 @@ impl RecordReader {
         let rest = &self.buf[self.at..];
         if rest.is_empty() {
             if eof {
-                return Err(bad_format("unexpected EOF in COPY data")
-                    .with_where(format!("{}, line {}", self.what, self.line + 1)));
+                return Err(
+                    bad_format("unexpected EOF in COPY data").with_where(format!(
+                        "{}, line {}",
+                        self.what,
+                        self.line + 1
+                    )),
+                );
             }
             return Ok(false);
         }

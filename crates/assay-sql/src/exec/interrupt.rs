@@ -30,7 +30,8 @@ impl Interrupt {
     /// deadline (`None` for no timeout).
     pub fn start_statement(&self, deadline: Option<i64>) {
         self.cancel.store(false, Ordering::Relaxed);
-        self.deadline.store(deadline.unwrap_or(0), Ordering::Relaxed);
+        self.deadline
+            .store(deadline.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// Ends a statement: no deadline until the next one.
@@ -58,32 +59,12 @@ impl Interrupt {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cancel_and_deadline() {
-        let i = Interrupt::new();
-        let now = || 100i64;
-        assert!(i.check(&now).is_ok());
-        i.cancel();
-        let e = i.check(&now).unwrap_err();
-        assert_eq!(e.message(), "canceling statement due to user request");
-        i.start_statement(Some(50));
-        let e = i.check(&now).unwrap_err();
-        assert_eq!(e.code().as_str(), "57014");
-        assert_eq!(e.message(), "canceling statement due to statement timeout");
-        i.start_statement(Some(500));
-        assert!(i.check(&now).is_ok());
-        i.end_statement();
-        assert!(i.check(&|| i64::MAX).is_ok());
-    }
-}
-
 /// `pg_sleep(seconds)`: sleeps in short slices, looking at the interrupt
 /// between them, so a cancel or the statement timeout ends it early.
-pub(crate) fn pg_sleep(seconds: &crate::types::Value, ctx: &super::ExecContext<'_>) -> Result<crate::types::Value> {
+pub(crate) fn pg_sleep(
+    seconds: &crate::types::Value,
+    ctx: &super::ExecContext<'_>,
+) -> Result<crate::types::Value> {
     use crate::types::Value;
     let seconds = match seconds {
         Value::Float8(s) => *s,
@@ -113,5 +94,28 @@ pub(crate) fn pg_sleep(seconds: &crate::types::Value, ctx: &super::ExecContext<'
             }
             std::thread::sleep(left.min(std::time::Duration::from_millis(10)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_and_deadline() {
+        let i = Interrupt::new();
+        let now = || 100i64;
+        assert!(i.check(&now).is_ok());
+        i.cancel();
+        let e = i.check(&now).unwrap_err();
+        assert_eq!(e.message(), "canceling statement due to user request");
+        i.start_statement(Some(50));
+        let e = i.check(&now).unwrap_err();
+        assert_eq!(e.code().as_str(), "57014");
+        assert_eq!(e.message(), "canceling statement due to statement timeout");
+        i.start_statement(Some(500));
+        assert!(i.check(&now).is_ok());
+        i.end_statement();
+        assert!(i.check(&|| i64::MAX).is_ok());
     }
 }

@@ -15,10 +15,7 @@ use crate::ast::*;
 
 /// Parses a COPY: the statement up to its target by sqlparser, the
 /// options after it by hand. `None` when the statement is not shaped so.
-pub(super) fn with_generic_options(
-    tr: &Tr,
-    toks: &[&TokenWithSpan],
-) -> Result<Option<Statement>> {
+pub(super) fn with_generic_options(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement>> {
     let word = |t: &TokenWithSpan| match &t.token {
         Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
         _ => None,

@@ -22,9 +22,7 @@ use super::{Session, StatementResult};
 use crate::ast::{Copy, CopySource, CopyTarget, Statement};
 use crate::catalog::Table;
 use crate::copy::record::{display, Record, RecordReader};
-use crate::copy::{
-    CopyColumn, CopyInShape, CopyOptions, CopySink, Format, RowReader, RowWriter,
-};
+use crate::copy::{CopyColumn, CopyInShape, CopyOptions, CopySink, Format, RowReader, RowWriter};
 use crate::exec::{self, ExecContext, StoreAccess};
 use crate::plan::Plan;
 use crate::types::{DataType, Value};
@@ -70,7 +68,11 @@ fn file_error(e: std::io::Error, what: &str, path: &str) -> Error {
 
 impl Session {
     /// The table a COPY names, and the columns it reads or writes.
-    fn copy_table(&self, name: &crate::ast::ObjectName, columns: &[String]) -> Result<(Arc<Table>, Vec<CopyColumn>)> {
+    fn copy_table(
+        &self,
+        name: &crate::ast::ObjectName,
+        columns: &[String],
+    ) -> Result<(Arc<Table>, Vec<CopyColumn>)> {
         let path = self.search_path();
         let (schema, rel) = match name.0.as_slice() {
             [s, r] => (Some(s.as_str()), r.as_str()),
@@ -230,7 +232,10 @@ impl Session {
         }
         let mut st = self.copy_in_setup(copy, false)?;
         if std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
-            return Err(err!(SqlState::WRONG_OBJECT_TYPE, "\"{path}\" is a directory"));
+            return Err(err!(
+                SqlState::WRONG_OBJECT_TYPE,
+                "\"{path}\" is a directory"
+            ));
         }
         let mut file = std::fs::File::open(&path)
             .map_err(|e| fix_open_message(file_error(e, "open", &path), &path, "reading"))
@@ -402,9 +407,9 @@ impl Session {
                     list.join(", "),
                     self.qualified_name(&table)
                 );
-                let stmt = crate::parser::parse(&sql)?.pop().ok_or_else(|| {
-                    err!(SqlState::INTERNAL_ERROR, "COPY's SELECT did not parse")
-                })?;
+                let stmt = crate::parser::parse(&sql)?
+                    .pop()
+                    .ok_or_else(|| err!(SqlState::INTERNAL_ERROR, "COPY's SELECT did not parse"))?;
                 (stmt, Some(columns))
             }
             CopySource::Query(q) => (Statement::Query(q.clone()), None),

@@ -241,9 +241,9 @@ impl Session {
             Statement::Savepoint(name) => self.savepoint(name),
             Statement::Release(name) => self.release(name),
             Statement::RollbackTo(name) => self.rollback_to(name),
-            _ if self.block.as_ref().is_some_and(|b| b.failed) => {
-                self.check_block_not_failed().map(|()| StatementResult::default())
-            }
+            _ if self.block.as_ref().is_some_and(|b| b.failed) => self
+                .check_block_not_failed()
+                .map(|()| StatementResult::default()),
             Statement::Set {
                 local,
                 name,

@@ -24,10 +24,7 @@ use super::{Array, ArrayDim, DataType, Interval, Numeric, Value};
 
 /// The error for malformed binary input.
 fn malformed() -> Error {
-    err!(
-        SqlState::new(b"22P03"),
-        "incorrect binary data format"
-    )
+    err!(SqlState::new(b"22P03"), "incorrect binary data format")
 }
 
 /// Appends the binary form of a non-NULL `value`.
@@ -420,7 +417,15 @@ mod tests {
             }),
             DataType::Interval,
         );
-        for n in ["0", "1", "-123.4500", "10000", "0.0001", "12345678.9", "-0.00000123"] {
+        for n in [
+            "0",
+            "1",
+            "-123.4500",
+            "10000",
+            "0.0001",
+            "12345678.9",
+            "-0.00000123",
+        ] {
             round_trip(
                 Value::numeric(Numeric::parse(n).unwrap()),
                 DataType::Numeric(None),
@@ -450,7 +455,10 @@ mod tests {
     #[test]
     fn bad_input_is_an_error() {
         assert_eq!(
-            recv(&[0, 0, 1], &DataType::Int4).unwrap_err().code().as_str(),
+            recv(&[0, 0, 1], &DataType::Int4)
+                .unwrap_err()
+                .code()
+                .as_str(),
             "22P03"
         );
         assert_eq!(
