@@ -115,7 +115,7 @@ fn legacy_options(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Vec<CopyOption>> {
             return Err(error_at(i));
         };
         i += 1;
-        let flag = |name: &str| opt(name, None);
+        let flag = |name: &str| opt(name, Some(CopyOptionValue::Bool(true)));
         match w.as_str() {
             "binary" => out.push(string("format", "binary")),
             "csv" => out.push(string("format", "csv")),
@@ -179,6 +179,10 @@ fn generic_options(
         };
         i += 1;
         let value = match toks.get(i).map(|t| &t.token) {
+            // A bare Boolean option is true (and prints so).
+            None | Some(Token::Comma) if name == "header" || name == "freeze" => {
+                Some(CopyOptionValue::Bool(true))
+            }
             None | Some(Token::Comma) => None,
             Some(Token::SingleQuotedString(s)) | Some(Token::EscapedStringLiteral(s)) => {
                 i += 1;
@@ -190,11 +194,14 @@ fn generic_options(
             }
             Some(Token::Word(w)) => {
                 i += 1;
-                Some(CopyOptionValue::String(if w.quote_style.is_some() {
-                    w.value.clone()
-                } else {
-                    w.value.to_lowercase()
-                }))
+                let lower = w.value.to_lowercase();
+                Some(match lower.as_str() {
+                    "true" | "false" if w.quote_style.is_none() => {
+                        CopyOptionValue::Bool(lower == "true")
+                    }
+                    _ if w.quote_style.is_some() => CopyOptionValue::String(w.value.clone()),
+                    _ => CopyOptionValue::String(lower),
+                })
             }
             Some(Token::Mul) => {
                 i += 1;
