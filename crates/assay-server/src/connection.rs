@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use assay_sql::ast::{AlterDatabase, ObjectKind, Statement};
-use assay_sql::parser;
+use assay_sql::parser::{self, ParsedStatement};
 use assay_sql::session::{Notice, Session, StatementResult};
 use assay_sql::types::{DataType, Value};
 use assay_storage::{err, Error, Result, SqlState};
@@ -20,9 +20,11 @@ use pgwire::messages::{
     DecodeContext, PgWireBackendMessage, PgWireFrontendMessage, ProtocolVersion,
 };
 
+use crate::copy::CopyWait;
 use crate::databases::Databases;
 use crate::extended::{Portal, Prepared};
-use crate::response::{format_for, Output};
+use crate::response::format_for;
+pub(crate) use crate::response::Output;
 use crate::wire_value::put_field;
 
 /// Startup parameters that are not settings.
@@ -37,7 +39,11 @@ pub(crate) struct Connection {
     pub portals: HashMap<String, Portal>,
     /// After an error in the extended protocol, messages up to the next
     /// Sync are skipped.
-    skipping: bool,
+    pub skipping: bool,
+    /// A COPY FROM STDIN in progress.
+    pub copy: Option<CopyWait>,
+    /// Where output goes mid-batch (a COPY TO streaming).
+    pub outbox: Option<tokio::sync::mpsc::Sender<Output>>,
     /// The reported parameters as the client last heard them.
     reported: Vec<(&'static str, String)>,
     pub out: Output,
@@ -82,6 +88,8 @@ impl Connection {
             statements: HashMap::new(),
             portals: HashMap::new(),
             skipping: false,
+            copy: None,
+            outbox: None,
             reported: Vec::new(),
             out: Output::default(),
         };
@@ -160,6 +168,10 @@ impl Connection {
     }
 
     /// Ends a round of messages: changed parameters, then ReadyForQuery.
+    pub(crate) fn finish_round(&mut self) {
+        self.ready();
+    }
+
     fn ready(&mut self) {
         let mut out = std::mem::take(&mut self.out);
         self.report_parameters(&mut out, false);
@@ -189,6 +201,10 @@ impl Connection {
                 return;
             }
         };
+        if self.copy.is_some() {
+            self.copy_message(message, kind);
+            return;
+        }
         if self.skipping && !matches!(message, PgWireFrontendMessage::Sync(_)) {
             return;
         }
@@ -251,7 +267,28 @@ impl Connection {
                 EmptyQueryResponse::new(),
             ));
         }
-        for statement in parsed {
+        self.run_simple(parsed);
+    }
+
+    /// Runs a simple query's statements, stopping at the first error or at
+    /// a COPY FROM STDIN (which runs the rest when it is done), then sends
+    /// ReadyForQuery.
+    pub(crate) fn run_simple(&mut self, statements: Vec<ParsedStatement>) {
+        let mut statements = statements.into_iter();
+        while let Some(statement) = statements.next() {
+            if let Some(copy) = crate::copy::client_copy(&statement.statement) {
+                match self.start_copy(copy, false) {
+                    Ok(true) => {
+                        self.defer_statements(statements.collect());
+                        return;
+                    }
+                    Ok(false) => continue,
+                    Err(e) => {
+                        self.out.error(&e);
+                        break;
+                    }
+                }
+            }
             match self.run(&statement.statement, &[], &[]) {
                 Ok(result) => {
                     for notice in &result.notices {

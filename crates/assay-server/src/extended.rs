@@ -227,6 +227,10 @@ impl Connection {
                     ));
                     return Ok(());
                 };
+                if let Some(copy) = crate::copy::client_copy(statement) {
+                    self.start_copy(copy, true)?;
+                    return Ok(());
+                }
                 let prepared = portal.prepared.clone();
                 let result = self.run(statement, &prepared.param_types, &portal.params)?;
                 for notice in &result.notices {

@@ -18,7 +18,9 @@
 //!    shared by its connections ([`databases`]); `CREATE DATABASE` and
 //!    `DROP DATABASE` are the server's, since an engine is one file.
 
+mod cancel;
 mod connection;
+mod copy;
 mod databases;
 mod extended;
 mod frame;

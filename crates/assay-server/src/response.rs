@@ -19,6 +19,9 @@ pub(crate) struct Output {
     pub buf: BytesMut,
     /// Close the connection once the buffer is written.
     pub close: bool,
+    /// More output of the same batch follows (a COPY TO streaming): write
+    /// this and wait for the rest before reading the client again.
+    pub more: bool,
 }
 
 impl Output {
@@ -129,6 +132,9 @@ fn error_fields(error: &Error, severity: &str) -> Vec<(u8, String)> {
     }
     if let Some(position) = error.position() {
         fields.push((b'P', position.to_string()));
+    }
+    if let Some(context) = error.where_context() {
+        fields.push((b'W', context.to_string()));
     }
     fields
 }

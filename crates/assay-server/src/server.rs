@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,6 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc as async_mpsc, watch};
 use tokio::task::JoinSet;
 
+use crate::cancel::{secret_key, CancelKeys};
 use crate::connection::Connection;
 use crate::databases::Databases;
 use crate::frame;
@@ -37,6 +37,7 @@ pub struct Server {
     listener: TcpListener,
     databases: Arc<Databases>,
     next_pid: AtomicI32,
+    cancels: Arc<CancelKeys>,
 }
 
 /// Binds to `config.listen` and serves until `shutdown` completes.
@@ -58,6 +59,7 @@ impl Server {
             listener,
             databases: Arc::new(databases),
             next_pid: AtomicI32::new(1),
+            cancels: Arc::new(CancelKeys::default()),
         })
     }
 
@@ -84,6 +86,7 @@ impl Server {
                             stream,
                             self.databases.clone(),
                             pid,
+                            self.cancels.clone(),
                             stopped.clone(),
                         ));
                     }
@@ -100,17 +103,11 @@ impl Server {
     }
 }
 
-/// A number clients must quote to cancel this connection's queries.
-fn secret_key(pid: i32) -> i32 {
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_i32(pid);
-    hasher.finish() as i32
-}
-
 async fn connection(
     mut stream: TcpStream,
     databases: Arc<Databases>,
     pid: i32,
+    cancels: Arc<CancelKeys>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut buf = BytesMut::with_capacity(8192);
@@ -120,7 +117,11 @@ async fn connection(
     };
     let (parameters, minor) = match startup {
         Ok(Startup::Session { parameters, minor }) => (parameters, minor),
-        Ok(Startup::Cancel | Startup::Closed) => return,
+        Ok(Startup::Cancel { pid, secret }) => {
+            cancels.cancel(pid, &secret);
+            return;
+        }
+        Ok(Startup::Closed) => return,
         Err(e) => {
             let mut out = Output::default();
             out.fatal(&e);
@@ -129,10 +130,11 @@ async fn connection(
         }
     };
     let (to_worker, inbox) = mpsc::channel::<Vec<BytesMut>>();
-    let (outbox, mut from_worker) = async_mpsc::unbounded_channel::<Output>();
+    // Bounded: a COPY TO streaming faster than the client reads waits.
+    let (outbox, mut from_worker) = async_mpsc::channel::<Output>(4);
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
-        .spawn(move || worker(databases, parameters, minor, pid, inbox, outbox));
+        .spawn(move || worker(databases, parameters, minor, pid, cancels, inbox, outbox));
     if spawned.is_err() {
         let mut out = Output::default();
         out.fatal(&Error::new(
@@ -147,6 +149,9 @@ async fn connection(
     'connection: while let Some(out) = from_worker.recv().await {
         if stream.write_all(&out.buf).await.is_err() || out.close {
             break;
+        }
+        if out.more {
+            continue;
         }
         let frames = loop {
             match frame::messages(&mut buf) {
@@ -188,18 +193,21 @@ fn worker(
     parameters: BTreeMap<String, String>,
     minor: u16,
     pid: i32,
+    cancels: Arc<CancelKeys>,
     inbox: mpsc::Receiver<Vec<BytesMut>>,
-    outbox: async_mpsc::UnboundedSender<Output>,
+    outbox: async_mpsc::Sender<Output>,
 ) {
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
     let connection = Connection::start(databases, &parameters, minor, key, &mut out);
-    if outbox.send(out).is_err() {
+    if outbox.blocking_send(out).is_err() {
         return;
     }
     let Some(mut connection) = connection else {
         return;
     };
+    let _registration = cancels.register(pid, key.1, connection.session.interrupt_handle());
+    connection.outbox = Some(outbox.clone());
     while let Ok(frames) = inbox.recv() {
         for frame in frames {
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -217,7 +225,7 @@ fn worker(
         }
         let out = std::mem::take(&mut connection.out);
         let close = out.close;
-        if outbox.send(out).is_err() || close {
+        if outbox.blocking_send(out).is_err() || close {
             break;
         }
     }

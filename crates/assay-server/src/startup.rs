@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use assay_storage::{err, Error, SqlState};
 use bytes::BytesMut;
+use pgwire::messages::startup::SecretKey;
 use pgwire::messages::{
     DecodeContext, PgWireFrontendMessage, ProtocolVersion, SslNegotiationMetaMessage,
 };
@@ -21,8 +22,8 @@ pub(crate) enum Startup {
         parameters: BTreeMap<String, String>,
         minor: u16,
     },
-    /// A CancelRequest (not acted on yet).
-    Cancel,
+    /// A CancelRequest for the session with this process id and key.
+    Cancel { pid: i32, secret: Vec<u8> },
     /// The client went away.
     Closed,
 }
@@ -61,7 +62,13 @@ where
         }
         ctx.awaiting_frontend_ssl = false;
         match PgWireFrontendMessage::decode(&mut packet, &ctx) {
-            Ok(Some(PgWireFrontendMessage::CancelRequest(_))) => return Ok(Startup::Cancel),
+            Ok(Some(PgWireFrontendMessage::CancelRequest(c))) => {
+                let secret = match c.secret_key {
+                    SecretKey::I32(k) => k.to_be_bytes().to_vec(),
+                    SecretKey::Bytes(b) => b.to_vec(),
+                };
+                return Ok(Startup::Cancel { pid: c.pid, secret });
+            }
             Ok(Some(PgWireFrontendMessage::Startup(startup))) => {
                 return Ok(Startup::Session {
                     parameters: startup.parameters,

@@ -30,6 +30,7 @@
 pub mod ast;
 pub mod binder;
 pub mod catalog;
+pub mod copy;
 pub mod ddl;
 pub mod exec;
 pub mod functions;

@@ -139,6 +139,9 @@ struct Inner {
     detail: Option<String>,
     hint: Option<String>,
     position: Option<u32>,
+    /// Where the error happened (ErrorResponse's `W` field, psql's
+    /// `CONTEXT:` line), e.g. `COPY onek, line 3, column x: "…"`.
+    context: Option<String>,
 }
 
 impl Error {
@@ -150,6 +153,7 @@ impl Error {
             detail: None,
             hint: None,
             position: None,
+            context: None,
         }))
     }
 
@@ -169,6 +173,20 @@ impl Error {
     pub fn with_position(mut self, position: u32) -> Error {
         self.0.position = Some(position);
         self
+    }
+
+    /// Sets the CONTEXT line (the `W` field), unless one is set already:
+    /// the innermost place an error is known at wins.
+    pub fn with_where(mut self, context: impl Into<String>) -> Error {
+        if self.0.context.is_none() {
+            self.0.context = Some(context.into());
+        }
+        self
+    }
+
+    /// The CONTEXT line, if the error carries one.
+    pub fn where_context(&self) -> Option<&str> {
+        self.0.context.as_deref()
     }
 
     pub fn code(&self) -> SqlState {
@@ -208,6 +226,9 @@ impl fmt::Display for Error {
         }
         if let Some(hint) = &self.0.hint {
             write!(f, "\nHINT:  {hint}")?;
+        }
+        if let Some(context) = &self.0.context {
+            write!(f, "\nCONTEXT:  {context}")?;
         }
         Ok(())
     }

@@ -147,6 +147,7 @@ impl Display for Copy {
                 }
                 Some(CopyOptionValue::Bool(b)) => write!(f, " {b}")?,
                 Some(CopyOptionValue::Columns(cols)) => paren_idents(f, cols)?,
+                Some(CopyOptionValue::Star) => f.write_str(" *")?,
             }
         }
         f.write_char(')')

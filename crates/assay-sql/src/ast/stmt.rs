@@ -227,6 +227,8 @@ pub enum CopyOptionValue {
     String(String),
     Bool(bool),
     Columns(Vec<String>),
+    /// `*`, as in `FORCE_QUOTE *`.
+    Star,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]

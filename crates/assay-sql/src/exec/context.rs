@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use assay_storage::{bail, Result, SqlState};
+use assay_storage::Result;
 
 use super::storage::{Row, TableAccess};
 use crate::functions::{EvalContext, Prng};
@@ -46,8 +45,8 @@ pub struct ExecContext<'a> {
     pub statement_start: i64,
     pub clock: &'a dyn Fn() -> i64,
     pub rng: &'a mut Prng,
-    /// Set from another thread to cancel (57014).
-    pub cancel: Option<&'a AtomicBool>,
+    /// Cancel requests and the statement timeout (57014).
+    pub cancel: Option<&'a super::Interrupt>,
     /// Bytes a blocking operator may hold before it spills or fails.
     pub work_mem: usize,
     /// Collect per-node statistics (EXPLAIN ANALYZE).
@@ -132,15 +131,10 @@ impl<'a> ExecContext<'a> {
     }
 
     pub fn check_cancel(&self) -> Result<()> {
-        if let Some(flag) = self.cancel {
-            if flag.load(Ordering::Relaxed) {
-                bail!(
-                    SqlState::QUERY_CANCELED,
-                    "canceling statement due to user request"
-                );
-            }
+        match self.cancel {
+            Some(interrupt) => interrupt.check(self.clock),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Runs `f` with `row` pushed as the innermost outer row.

@@ -224,6 +224,8 @@ pub fn eval(expr: &ScalarExpr, row: &[Value], ctx: &mut ExecContext<'_>) -> Resu
             }
             if crate::functions::is_sequence_function(func.def.name) {
                 ctx.tables.sequence_function(func.def.name, &values)?
+            } else if func.def.name == "pg_sleep" {
+                super::interrupt::pg_sleep(&values[0], ctx)?
             } else {
                 func.eval(&values, &mut ctx.eval_context())?
             }

@@ -28,6 +28,7 @@
 
 mod context;
 mod eval;
+mod interrupt;
 mod memory;
 mod operator;
 mod ops;
@@ -41,6 +42,7 @@ mod tests;
 
 pub use context::{ExecContext, NodeStats, CANCEL_CHECK_INTERVAL};
 pub use eval::{eval, eval_bool, eval_predicate};
+pub use interrupt::Interrupt;
 pub use memory::MemoryTables;
 pub use operator::{collect, execute, BoxOp, Operator};
 pub use storage::{

@@ -16,6 +16,16 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("gen_random_uuid", &[], T::Uuid, gen_random_uuid)
         .volatile();
     b.scalar("version", &[], T::Text, version).stable();
+    // Sleeps in the executor, which can interrupt it (exec::interrupt).
+    b.scalar("pg_sleep", &[T::Float8], T::Text, pg_sleep_outside_executor)
+        .volatile();
+}
+
+fn pg_sleep_outside_executor(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
+    Err(assay_storage::err!(
+        assay_storage::SqlState::FEATURE_NOT_SUPPORTED,
+        "pg_sleep can only run in a statement"
+    ))
 }
 
 /// PostgreSQL's version string, with Assay's name, so that tools reading

@@ -127,6 +127,10 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
     let first = c.peek_kw(0).unwrap_or_default();
     let second = c.peek_kw(1).unwrap_or_default();
     Ok(Some(match (first.as_str(), second.as_str()) {
+        ("copy", _) => match super::copy::with_generic_options(tr, toks)? {
+            Some(stmt) => stmt,
+            None => return Ok(None),
+        },
         ("move", _) => fetch(&mut c, true)?,
         ("fetch", _) => fetch(&mut c, false)?,
         ("delete", w) if w != "from" => {

@@ -16,6 +16,7 @@
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
 
+mod copy;
 mod database;
 mod engine;
 mod gucs;
@@ -64,6 +65,11 @@ pub struct Session {
     pub database: String,
     /// When the session started (µs since 2000-01-01 UTC).
     started: i64,
+    /// Cancel requests and the statement timeout, shared with whoever may
+    /// cancel this session's statements.
+    interrupt: Arc<crate::exec::Interrupt>,
+    /// A `COPY … FROM STDIN` waiting for more data.
+    copy_in: Option<Box<copy::CopyIn>>,
 }
 
 impl Session {
@@ -79,6 +85,8 @@ impl Session {
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
             plans: std::collections::HashMap::new(),
+            interrupt: Arc::new(crate::exec::Interrupt::new()),
+            copy_in: None,
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
             started: run::now_micros(),
@@ -113,6 +121,12 @@ impl Session {
             self.catalog = Arc::new(Catalog::load(txn)?);
         }
         Ok(())
+    }
+
+    /// The handle that cancels this session's running statement from
+    /// another thread ([`Interrupt::cancel`](crate::exec::Interrupt::cancel)).
+    pub fn interrupt_handle(&self) -> Arc<crate::exec::Interrupt> {
+        self.interrupt.clone()
     }
 
     /// The session's number (its temporary schema is `pg_temp_N`).
@@ -171,20 +185,54 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
+        self.statement(|s| s.dispatch(stmt, param_types, params))
+    }
+
+    /// Runs one statement's work: notices collected, the interrupt armed
+    /// with the statement timeout, and an error failing an explicit block.
+    fn statement(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> Result<StatementResult>,
+    ) -> Result<StatementResult> {
         self.notices.clear();
-        match self.dispatch(stmt, param_types, params) {
+        self.start_interrupt();
+        let outcome = f(self);
+        self.interrupt.end_statement();
+        match outcome {
             Ok(mut result) => {
                 result.notices.append(&mut self.notices);
                 Ok(result)
             }
             Err(e) => {
-                // Any error inside a block fails it, as in PostgreSQL.
-                if let Some(block) = self.block.as_mut().filter(|b| b.explicit) {
-                    block.failed = true;
-                }
+                self.fail_block();
                 Err(e)
             }
         }
+    }
+
+    /// Arms the interrupt for a new statement: no pending cancel, and the
+    /// deadline `statement_timeout` sets.
+    fn start_interrupt(&self) {
+        let timeout = self.settings.statement_timeout_ms();
+        let deadline = (timeout > 0).then(|| run::now_micros() + (timeout as i64) * 1000);
+        self.interrupt.start_statement(deadline);
+    }
+
+    /// Any error inside a block fails it, as in PostgreSQL.
+    fn fail_block(&mut self) {
+        if let Some(block) = self.block.as_mut().filter(|b| b.explicit) {
+            block.failed = true;
+        }
+    }
+
+    fn check_block_not_failed(&self) -> Result<()> {
+        if self.block.as_ref().is_some_and(|b| b.failed) {
+            return Err(err!(
+                SqlState::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        Ok(())
     }
 
     fn dispatch(
@@ -200,10 +248,9 @@ impl Session {
             Statement::Savepoint(name) => self.savepoint(name),
             Statement::Release(name) => self.release(name),
             Statement::RollbackTo(name) => self.rollback_to(name),
-            _ if self.block.as_ref().is_some_and(|b| b.failed) => Err(err!(
-                SqlState::IN_FAILED_SQL_TRANSACTION,
-                "current transaction is aborted, commands ignored until end of transaction block"
-            )),
+            _ if self.block.as_ref().is_some_and(|b| b.failed) => self
+                .check_block_not_failed()
+                .map(|()| StatementResult::default()),
             Statement::Set {
                 local,
                 name,
@@ -224,44 +271,68 @@ impl Session {
         params: &[Value],
     ) -> Result<StatementResult> {
         let writes = statement_writes(stmt);
-        let implicit = self.block.is_none();
-        if implicit {
-            let isolation = IsolationLevel::ReadCommitted;
-            self.block = Some(Block::begin(self.engine.pager(), false, isolation, false)?);
-        }
-        let result = self.prepare_and_run(stmt, writes, param_types, params);
-        match (&result, implicit) {
-            (Ok(_), true) => {
-                let block = self.block.take().ok_or_else(no_block)?;
-                block.txn.commit()?;
-                self.settings.end_transaction(true);
+        self.in_block(writes, |s| {
+            if writes {
+                txn_modes::check_read_only(s.block.as_ref().ok_or_else(no_block)?, stmt)?;
             }
-            (Err(_), true) => {
-                self.block = None;
-                self.settings.end_transaction(false);
-            }
-            (_, false) => {}
-        }
+            s.run_statement(stmt, param_types, params)
+        })
+    }
+
+    /// Runs `f` inside the current block, or an implicit one committed when
+    /// `f` succeeds, after taking the locks `writes` needs and refreshing
+    /// the catalog.
+    fn in_block<R>(
+        &mut self,
+        writes: bool,
+        f: impl FnOnce(&mut Session) -> Result<R>,
+    ) -> Result<R> {
+        let implicit = self.begin_implicit()?;
+        let result = self.prepare(writes).and_then(|()| f(self));
+        self.end_implicit(implicit, result.is_ok())?;
         result
     }
 
-    fn prepare_and_run(
-        &mut self,
-        stmt: &Statement,
-        writes: bool,
-        param_types: &[DataType],
-        params: &[Value],
-    ) -> Result<StatementResult> {
-        let block = self.block.as_mut().ok_or_else(no_block)?;
-        if writes {
-            txn_modes::check_read_only(block, stmt)?;
+    /// Opens an implicit block if none is open; `true` if it did.
+    fn begin_implicit(&mut self) -> Result<bool> {
+        if self.block.is_some() {
+            return Ok(false);
         }
+        let (isolation, read_only) = self.default_modes();
+        self.block = Some(Block::begin(
+            self.engine.pager(),
+            false,
+            isolation,
+            read_only,
+        )?);
+        Ok(true)
+    }
+
+    /// Ends the implicit block `begin_implicit` opened: commits it if the
+    /// statement succeeded, else rolls it back.
+    fn end_implicit(&mut self, implicit: bool, ok: bool) -> Result<()> {
+        if !implicit {
+            return Ok(());
+        }
+        if ok {
+            let block = self.block.take().ok_or_else(no_block)?;
+            block.txn.commit()?;
+            self.settings.end_transaction(true);
+        } else {
+            self.block = None;
+            self.settings.end_transaction(false);
+        }
+        Ok(())
+    }
+
+    fn prepare(&mut self, writes: bool) -> Result<()> {
+        let block = self.block.as_mut().ok_or_else(no_block)?;
         block.prepare_statement(writes)?;
         block.queried = true;
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
         }
-        self.run_statement(stmt, param_types, params)
+        Ok(())
     }
 
     pub(crate) fn notice(&mut self, notice: Notice) {
@@ -461,7 +532,7 @@ fn statement_writes(stmt: &Statement) -> bool {
             | Statement::Explain { .. }
             | Statement::Show(_)
             | Statement::Fetch { .. }
-    )
+    ) && !matches!(stmt, Statement::Copy(c) if c.to)
 }
 
 /// A statement's kind as error messages name it.

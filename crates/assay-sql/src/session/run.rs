@@ -92,6 +92,8 @@ pub(super) struct Env<'a> {
     pub rng: &'a mut Prng,
     /// The session as system relations and catalog functions see it.
     pub system: Option<&'a crate::system::SystemContext<'a>>,
+    /// The session's cancel flag and statement deadline.
+    pub interrupt: Option<&'a crate::exec::Interrupt>,
 }
 
 impl Env<'_> {
@@ -184,6 +186,7 @@ impl Env<'_> {
         let clock = now_micros;
         let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
         ctx.system = self.system;
+        ctx.cancel = self.interrupt;
         let mut op = exec::execute(plan, &mut ctx)?;
         let mut rows = Vec::new();
         while let Some(row) = op.next(&mut ctx)? {
@@ -226,6 +229,7 @@ pub(super) struct Services<'a> {
     pub store: &'a mut TableStore,
     pub sequences: &'a mut SequenceSession,
     pub rng: &'a mut Prng,
+    pub interrupt: Option<&'a crate::exec::Interrupt>,
     /// The catalog as of the statement's start, for index evaluation
     /// (which the storage layer calls without a catalog).
     pub catalog: Arc<Catalog>,
@@ -379,6 +383,7 @@ impl DdlServices for Services<'_> {
             sequences: self.sequences,
             rng: self.rng,
             system: Some(&system),
+            interrupt: self.interrupt,
         };
         env.run_with(txn, &plan, &[], sink)?;
         Ok(())
@@ -430,6 +435,7 @@ impl Session {
             | Statement::Delete(_) => self.run_query_typed(stmt, param_types, params),
             Statement::Explain { options, statement } => self.explain(options, statement),
             Statement::Analyze { tables, .. } => self.analyze(tables),
+            Statement::Copy(copy) => self.run_copy(copy),
             // VACUUM has nothing to reclaim yet: space is reused through the
             // free list as pages are freed.
             Statement::Vacuum { .. } => Ok(StatementResult::command("VACUUM")),
@@ -484,6 +490,7 @@ impl Session {
                     sequences: &mut self.sequences,
                     rng: &mut self.rng,
                     system: None,
+                    interrupt: None,
                 };
                 let Some((plan, mut params)) = env.plan(stmt, param_types)? else {
                     return Ok(Description::default());
@@ -515,7 +522,7 @@ impl Session {
 
     /// Runs `f` with the statement environment over the block's transaction
     /// and the session's plan cache.
-    fn with_env<R>(
+    pub(super) fn with_env<R>(
         &mut self,
         f: impl FnOnce(&mut Env<'_>, &mut Transaction, &mut PlanCache) -> Result<R>,
     ) -> Result<R> {
@@ -539,6 +546,7 @@ impl Session {
             sequences: &mut self.sequences,
             rng: &mut self.rng,
             system: Some(&system),
+            interrupt: Some(&self.interrupt),
         };
         f(&mut env, &mut block.txn, &mut self.plans)
     }
@@ -669,6 +677,7 @@ impl Session {
             store: &mut self.store,
             sequences: &mut self.sequences,
             rng: &mut self.rng,
+            interrupt: Some(&self.interrupt),
             catalog: snapshot,
         };
         let catalog = Arc::make_mut(&mut self.catalog);

@@ -12,6 +12,7 @@ mod numeric;
 pub mod oid;
 mod ops;
 pub(crate) mod scalar;
+pub mod send_recv;
 mod settings;
 mod text_io;
 mod value;

@@ -546,7 +546,8 @@ fn explain_analyze_counts_rows_per_node() {
 
 #[test]
 fn cancellation_stops_a_long_scan() {
-    let flag = std::sync::atomic::AtomicBool::new(true);
+    let flag = crate::exec::Interrupt::new();
+    flag.cancel();
     let p = plan(
         PlanNode::FunctionScan {
             name: "generate_series".into(),
