@@ -130,5 +130,8 @@ fn error_fields(error: &Error, severity: &str) -> Vec<(u8, String)> {
     if let Some(position) = error.position() {
         fields.push((b'P', position.to_string()));
     }
+    if let Some(context) = error.where_() {
+        fields.push((b'W', context.to_string()));
+    }
     fields
 }

@@ -139,6 +139,8 @@ struct Inner {
     detail: Option<String>,
     hint: Option<String>,
     position: Option<u32>,
+    /// PostgreSQL's CONTEXT line (the `W` field), e.g. `JSON data, line 1: …`.
+    where_: Option<String>,
 }
 
 impl Error {
@@ -150,6 +152,7 @@ impl Error {
             detail: None,
             hint: None,
             position: None,
+            where_: None,
         }))
     }
 
@@ -169,6 +172,16 @@ impl Error {
     pub fn with_position(mut self, position: u32) -> Error {
         self.0.position = Some(position);
         self
+    }
+
+    /// Sets the CONTEXT line: where in the input the error arose.
+    pub fn with_where(mut self, context: impl Into<String>) -> Error {
+        self.0.where_ = Some(context.into());
+        self
+    }
+
+    pub fn where_(&self) -> Option<&str> {
+        self.0.where_.as_deref()
     }
 
     pub fn code(&self) -> SqlState {
@@ -208,6 +221,9 @@ impl fmt::Display for Error {
         }
         if let Some(hint) = &self.0.hint {
             write!(f, "\nHINT:  {hint}")?;
+        }
+        if let Some(context) = &self.0.where_ {
+            write!(f, "\nCONTEXT:  {context}")?;
         }
         Ok(())
     }

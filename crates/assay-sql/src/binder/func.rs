@@ -20,7 +20,7 @@ use crate::types::{DataType, Value};
 
 impl Binder<'_> {
     /// Casts bound arguments to a resolved function's parameter types.
-    fn cast_args(&mut self, resolved: &Resolved, args: Vec<Typed>) -> Result<Vec<ScalarExpr>> {
+    pub(crate) fn cast_args(&mut self, resolved: &Resolved, args: Vec<Typed>) -> Result<Vec<ScalarExpr>> {
         let mut out = Vec::with_capacity(args.len());
         for (i, a) in args.into_iter().enumerate() {
             match resolved.arg_types.get(i) {

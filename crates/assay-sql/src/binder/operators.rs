@@ -175,12 +175,37 @@ impl Binder<'_> {
             return self.bind_regex(l, r, *case_insensitive, *negated);
         }
         let symbol = ast_symbol(op);
-        Err(operator_error(&l.ty, &symbol, &r.ty, l.pos))
+        self.bind_catalog_operator(&symbol, l, r)
+    }
+
+    /// An operator registered as a function named by its symbol (the
+    /// json/jsonb operators), with PostgreSQL's errors for operators.
+    pub(crate) fn bind_catalog_operator(
+        &mut self,
+        symbol: &str,
+        l: Typed,
+        r: Typed,
+    ) -> Result<Typed> {
+        let pos = l.pos;
+        let resolved = crate::functions::lookup_operator(symbol, &l.ty, &r.ty)?;
+        let ty = resolved.return_type.clone();
+        let args = self.cast_args(&resolved, vec![l, r])?;
+        let func = std::sync::Arc::new(resolved);
+        Ok(Typed::new(ScalarExpr::Function { func, args }, ty, pos))
     }
 
     pub(crate) fn bind_arith(&mut self, op: BinaryOp, l: Typed, r: Typed) -> Result<Typed> {
         let pos = l.pos;
         let unknown = DataType::Unknown;
+        // jsonb's `||` and `-` are catalog operators; other types sharing
+        // the symbol (`jsonb || text`) fall through to the rules below.
+        let json = |t: &DataType| matches!(t, DataType::Json | DataType::Jsonb);
+        if matches!(op, BinaryOp::Concat | BinaryOp::Sub) && (json(&l.ty) || json(&r.ty)) {
+            match self.bind_catalog_operator(op.symbol(), l.clone(), r.clone()) {
+                Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {}
+                other => return other,
+            }
+        }
         let (lt, rt) = match (&l.ty, &r.ty) {
             (a, b) if *a == unknown && *b == unknown => {
                 if op == BinaryOp::Concat {

@@ -15,12 +15,14 @@ use std::sync::Arc;
 use assay_storage::{bail, err, Result, SqlState};
 use serde_json::{Map, Value as Json};
 
-use super::args::{array, boolean, int, int4_range, text, to_text};
+use super::args::{array, boolean, text, to_text};
 use super::context::EvalContext;
 use super::registry::{Builder, T};
 use super::resolve::Resolved;
-use super::setof::RowIter;
-use crate::types::json::{compare_jsonb, format_jsonb, push_json_string};
+use super::json_access::{
+    array_length, each, elements, extract_path, get_element, get_field, object_keys, type_of,
+};
+use crate::types::json::{compare_jsonb, format_jsonb, parse_jsonb, push_json_string};
 use crate::types::{DataType, Settings, Value};
 
 type Ctx<'a, 'b> = &'a mut EvalContext<'b>;
@@ -84,17 +86,17 @@ pub(crate) fn register(b: &mut Builder) {
             )
         };
         b.scalar(field, &[t, Text], t, get_field);
-        b.scalar(elem, &[t, Int4], t, get_elem);
+        b.scalar(elem, &[t, Int4], t, get_element);
         b.scalar(field_t, &[t, Text], Text, get_field);
-        b.scalar(elem_t, &[t, Int4], Text, get_elem);
+        b.scalar(elem_t, &[t, Int4], Text, get_element);
         b.scalar(len, &[t], Int4, array_length);
         b.scalar(typeof_, &[t], Text, type_of);
         b.scalar(path, &[t, Text], t, extract_path).variadic();
         b.scalar(path_t, &[t, Text], Text, extract_path).variadic();
         b.scalar("->", &[t, Text], t, get_field);
-        b.scalar("->", &[t, Int4], t, get_elem);
+        b.scalar("->", &[t, Int4], t, get_element);
         b.scalar("->>", &[t, Text], Text, get_field);
-        b.scalar("->>", &[t, Int4], Text, get_elem);
+        b.scalar("->>", &[t, Int4], Text, get_element);
         b.scalar("#>", &[t, TextArray], t, extract_path);
         b.scalar("#>>", &[t, TextArray], Text, extract_path);
     }
@@ -194,12 +196,7 @@ pub(crate) fn register(b: &mut Builder) {
 fn jsonb(v: &Value) -> Result<Arc<Json>> {
     match v {
         Value::Jsonb(j) => Ok(Arc::clone(j)),
-        Value::Json(s) => Ok(Arc::new(serde_json::from_str(s).map_err(|_| {
-            err!(
-                SqlState::INVALID_TEXT_REPRESENTATION,
-                "invalid input syntax for type json"
-            )
-        })?)),
+        Value::Json(s) => Ok(Arc::new(parse_jsonb(s)?)),
         _ => Err(super::args::internal("json", v)),
     }
 }
@@ -466,98 +463,6 @@ fn json_object(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     } else {
         Value::Json(Arc::from(s))
     })
-}
-
-fn field<'j>(j: &'j Json, key: &str) -> Option<&'j Json> {
-    match j {
-        Json::Object(m) => m.get(key),
-        _ => None,
-    }
-}
-
-fn element(j: &Json, i: i64) -> Option<&Json> {
-    match j {
-        Json::Array(items) => {
-            let idx = if i < 0 { items.len() as i64 + i } else { i };
-            usize::try_from(idx).ok().and_then(|k| items.get(k))
-        }
-        _ => None,
-    }
-}
-
-fn get_field(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    Ok(field(&j, text(&a[1])?).map_or(Value::Null, |v| result(r, v.clone())))
-}
-
-fn get_elem(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    Ok(element(&j, int(&a[1])?).map_or(Value::Null, |v| result(r, v.clone())))
-}
-
-fn path_items(a: &[Value]) -> Result<Vec<Option<String>>> {
-    let mut out = Vec::new();
-    for v in a {
-        match v {
-            Value::Array(arr) => {
-                for item in &arr.items {
-                    out.push(item.as_str().map(str::to_string));
-                }
-            }
-            Value::Null => out.push(None),
-            v => out.push(Some(text(v)?.to_string())),
-        }
-    }
-    Ok(out)
-}
-
-fn extract_path(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    let mut cur: &Json = &j;
-    for step in path_items(&a[1..])? {
-        let Some(step) = step else {
-            return Ok(Value::Null);
-        };
-        let next = match cur {
-            Json::Object(m) => m.get(&step),
-            Json::Array(_) => step
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|i| element(cur, i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return Ok(Value::Null),
-        }
-    }
-    Ok(result(r, cur.clone()))
-}
-
-fn array_length(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    match &*jsonb(&a[0])? {
-        Json::Array(items) => int4_range(items.len() as i64),
-        Json::Object(_) => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot get array length of a non-array"
-        ),
-        _ => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot get array length of a scalar"
-        ),
-    }
-}
-
-fn type_of(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    Ok(Value::text(match &*jsonb(&a[0])? {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }))
 }
 
 /// `a @> b`; `top` allows an array to contain a bare scalar.
@@ -883,64 +788,4 @@ fn pretty(j: &Json, indent: usize, out: &mut String) {
         }
         other => out.push_str(&format_jsonb(other)),
     }
-}
-
-fn rows(v: Vec<Vec<Value>>) -> RowIter {
-    Box::new(v.into_iter().map(Ok))
-}
-
-fn each(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    let Json::Object(m) = &*j else {
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call {} on a non-object",
-            r.def.name
-        );
-    };
-    let mut entries: Vec<_> = m.iter().collect();
-    if matches!(a[0], Value::Jsonb(_)) {
-        entries.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(b.0)));
-    }
-    Ok(rows(
-        entries
-            .into_iter()
-            .map(|(k, v)| vec![Value::text(k), result(r, v.clone())])
-            .collect(),
-    ))
-}
-
-fn elements(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    match &*j {
-        Json::Array(items) => Ok(rows(
-            items.iter().map(|v| vec![result(r, v.clone())]).collect(),
-        )),
-        Json::Object(_) => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot extract elements from an object"
-        ),
-        _ => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot extract elements from a scalar"
-        ),
-    }
-}
-
-fn object_keys(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    let Json::Object(m) = &*j else {
-        let what = if j.is_array() { "an array" } else { "a scalar" };
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call {} on {}",
-            r.def.name,
-            what
-        );
-    };
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    Ok(rows(
-        keys.into_iter().map(|k| vec![Value::text(k)]).collect(),
-    ))
 }

@@ -60,6 +60,7 @@ mod datetime_format;
 mod extract;
 mod format;
 mod json;
+mod json_access;
 mod math;
 mod math_numeric;
 pub mod pattern;

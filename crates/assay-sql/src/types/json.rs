@@ -8,91 +8,52 @@
 
 use std::cmp::Ordering;
 
-use assay_storage::{err, Error, Result, SqlState};
+use assay_storage::Result;
 use serde_json::Value as Json;
 
+use super::json_parse::{self, Kind, Node};
 use super::numeric::Numeric;
-
-fn syntax_error(input: &str, e: &serde_json::Error) -> Error {
-    let base = err!(
-        SqlState::INVALID_TEXT_REPRESENTATION,
-        "invalid input syntax for type json"
-    );
-    if e.is_eof() {
-        return base.with_detail("The input string ended unexpectedly.");
-    }
-    // The token at the error: a word, or the single character there.
-    let line_start: usize = input
-        .split_inclusive('\n')
-        .take(e.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let mut at = (line_start + e.column().saturating_sub(1)).min(input.len());
-    while !input.is_char_boundary(at) {
-        at -= 1;
-    }
-    let rest = &input[at..];
-    let word_len = rest
-        .find(|c: char| !c.is_alphanumeric() && c != '_')
-        .unwrap_or(rest.len());
-    // serde reports the end of a bad word; walk back to its start.
-    let mut start = at;
-    while start > 0 {
-        let prev = input[..start].chars().next_back().unwrap_or(' ');
-        if prev.is_alphanumeric() || prev == '_' {
-            start -= prev.len_utf8();
-        } else {
-            break;
-        }
-    }
-    let token = if word_len > 0 || start < at {
-        &input[start..at + word_len]
-    } else {
-        rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
-    };
-    base.with_detail(format!("Token \"{token}\" is invalid."))
-}
 
 /// Validates `json` input; the text is kept as written.
 pub fn parse_json(input: &str) -> Result<()> {
-    serde_json::from_str::<Json>(input)
-        .map(|_| ())
-        .map_err(|e| syntax_error(input, &e))
+    json_parse::parse(input, false).map(|_| ())
 }
 
 /// Parses `jsonb` input into its tree.
 pub fn parse_jsonb(input: &str) -> Result<Json> {
-    let v: Json = serde_json::from_str(input).map_err(|e| syntax_error(input, &e))?;
-    check_no_nul(&v)?;
-    Ok(v)
+    let node = json_parse::parse(input, true)?;
+    Ok(node_to_jsonb(input, node))
 }
 
-fn check_no_nul(v: &Json) -> Result<()> {
-    let bad = || {
-        err!(
-            SqlState::UNTRANSLATABLE_CHARACTER,
-            "unsupported Unicode escape sequence"
-        )
-        .with_detail("\\u0000 cannot be converted to text.")
-    };
-    match v {
-        Json::String(s) if s.contains('\0') => Err(bad()),
-        Json::Array(items) => items.iter().try_for_each(check_no_nul),
-        Json::Object(map) => {
-            for (k, v) in map {
-                if k.contains('\0') {
-                    return Err(bad());
-                }
-                check_no_nul(v)?;
-            }
-            Ok(())
+/// A parsed node as a jsonb tree (a repeated key keeps its last value).
+pub fn node_to_jsonb(input: &str, node: Node) -> Json {
+    match node.kind {
+        Kind::Null => Json::Null,
+        Kind::Bool(b) => Json::Bool(b),
+        Kind::Number => {
+            let text = node.text(input);
+            serde_json::from_str::<serde_json::Number>(text)
+                .map(Json::Number)
+                .unwrap_or(Json::Null)
         }
-        _ => Ok(()),
+        Kind::String(s) => Json::String(s),
+        Kind::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|n| node_to_jsonb(input, n))
+                .collect(),
+        ),
+        Kind::Object(fields) => Json::Object(
+            fields
+                .into_iter()
+                .map(|(k, n)| (k, node_to_jsonb(input, n)))
+                .collect(),
+        ),
     }
 }
 
 /// jsonb's key order: shorter keys first, then bytewise.
-fn key_order(a: &str, b: &str) -> Ordering {
+pub fn key_order(a: &str, b: &str) -> Ordering {
     a.len()
         .cmp(&b.len())
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))

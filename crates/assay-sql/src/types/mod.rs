@@ -7,6 +7,7 @@ mod compare;
 mod datatype;
 pub mod datetime;
 pub(crate) mod json;
+pub(crate) mod json_parse;
 mod numeric;
 mod ops;
 pub(crate) mod scalar;
