@@ -61,6 +61,7 @@ mod extract;
 mod format;
 mod json;
 mod json_access;
+mod json_modify;
 mod math;
 mod math_numeric;
 pub mod pattern;
