@@ -92,6 +92,14 @@ pub(super) fn register(b: &mut Builder) {
         set_lax,
     )
     .lenient();
+    b.scalar(
+        "jsonb_subscript_assign",
+        &[Jsonb, Jsonb, T::Any],
+        Jsonb,
+        subscript_assign,
+    )
+    .variadic()
+    .lenient();
     b.scalar("jsonb_insert", &[Jsonb, TextArray, Jsonb], Jsonb, insert);
     b.scalar(
         "jsonb_insert",
@@ -487,4 +495,104 @@ fn pretty(j: &Json, indent: usize, out: &mut String) {
         }
         other => out.push_str(&format_jsonb(other)),
     }
+}
+
+/// One subscript of an assignment: an integer, or text.
+enum Step {
+    Index(i64),
+    Key(String),
+}
+
+fn replace_scalar() -> assay_storage::Error {
+    err!(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "cannot replace existing key"
+    )
+    .with_detail("The path assumes key is a composite object, but it is a scalar value.")
+}
+
+/// An empty container of the kind a subscript implies.
+fn container_for(step: &Step) -> Json {
+    match step {
+        Step::Index(_) => Json::Array(Vec::new()),
+        Step::Key(_) => Json::Object(serde_json::Map::new()),
+    }
+}
+
+/// `UPDATE … SET j[s1][s2] = v` (see `parser::subscript_assign`): sets the
+/// value at the path, creating the containers on the way and padding
+/// arrays with nulls; a NULL target starts as the container the first
+/// subscript implies.
+fn subscript_assign(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    let mut steps = Vec::with_capacity(a.len() - 2);
+    for v in &a[2..] {
+        steps.push(match v {
+            Value::Null => bail!(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                "jsonb subscript in assignment must not be null"
+            ),
+            Value::Int2(_) | Value::Int4(_) | Value::Int8(_) => {
+                Step::Index(super::args::int(v)?)
+            }
+            v => Step::Key(text(v)?.to_string()),
+        });
+    }
+    let mut target = match &a[0] {
+        Value::Null => container_for(&steps[0]),
+        v => (*jsonb(v)?).clone(),
+    };
+    let new = match &a[1] {
+        Value::Null => Json::Null,
+        v => (*jsonb(v)?).clone(),
+    };
+    assign_at(&mut target, &steps, 1, new)?;
+    Ok(Value::Jsonb(Arc::new(target)))
+}
+
+fn assign_at(j: &mut Json, steps: &[Step], pos: usize, new: Json) -> Result<()> {
+    let Some((step, rest)) = steps.split_first() else {
+        *j = new;
+        return Ok(());
+    };
+    let slot: &mut Json = match j {
+        Json::Object(m) => {
+            let key = match step {
+                Step::Index(i) => i.to_string(),
+                Step::Key(k) => k.clone(),
+            };
+            m.entry(key)
+                .or_insert_with(|| rest.first().map_or(Json::Null, container_for))
+        }
+        Json::Array(items) => {
+            let i = match step {
+                Step::Index(i) => *i,
+                Step::Key(k) => k.trim().parse().map_err(|_| not_integer(pos, k))?,
+            };
+            let len = items.len() as i64;
+            let idx = if i < 0 { len + i } else { i };
+            if idx < 0 {
+                bail!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "path element at position {} is out of range: {}",
+                    pos,
+                    i
+                );
+            }
+            let idx = idx as usize;
+            while items.len() <= idx {
+                let fill = if items.len() == idx {
+                    rest.first().map_or(Json::Null, container_for)
+                } else {
+                    Json::Null
+                };
+                items.push(fill);
+            }
+            &mut items[idx]
+        }
+        _ => return Err(replace_scalar()),
+    };
+    if !rest.is_empty() && !matches!(slot, Json::Object(_) | Json::Array(_)) {
+        return Err(replace_scalar());
+    }
+    assign_at(slot, rest, pos + 1, new)
 }

@@ -14,6 +14,7 @@ mod expr;
 mod query;
 mod source;
 mod stmt;
+mod subscript_assign;
 mod types;
 mod utility;
 
@@ -115,7 +116,8 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
 /// Parses one statement: by hand for a few forms, else with sqlparser.
 fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statement> {
     let mut symmetric = Vec::new();
-    let piece = preprocess(src, piece, &mut symmetric)?;
+    let piece = subscript_assign::rewrite(piece);
+    let piece = preprocess(src, &piece, &mut symmetric)?;
     let significant: Vec<&TokenWithSpan> = piece
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
