@@ -62,6 +62,7 @@ mod format;
 mod json;
 mod json_access;
 mod json_modify;
+mod jsonpath;
 mod math;
 mod math_numeric;
 pub mod pattern;

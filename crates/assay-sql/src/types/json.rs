@@ -127,8 +127,8 @@ fn write_jsonb(out: &mut String, v: &Json) {
 }
 
 /// jsonb's B-tree order: Object > Array > Boolean > Number > String > Null;
-/// containers compare by size first, then element by element (objects key
-/// by key in jsonb order, then value by value).
+/// containers compare by size first, then element by element (objects
+/// pair by pair in jsonb's key order: key, then value).
 pub fn compare_jsonb(a: &Json, b: &Json) -> Ordering {
     fn rank(v: &Json) -> u8 {
         match v {
@@ -152,20 +152,56 @@ pub fn compare_jsonb(a: &Json, b: &Json) -> Ordering {
                 .unwrap_or(Ordering::Equal)
         }),
         (Json::Object(x), Json::Object(y)) => x.len().cmp(&y.len()).then_with(|| {
-            let (ex, ey) = (sorted_entries(x), sorted_entries(y));
-            ex.iter()
-                .zip(&ey)
-                .map(|(p, q)| key_order(p.0, q.0))
-                .find(|o| o.is_ne())
-                .or_else(|| {
-                    ex.iter()
-                        .zip(&ey)
-                        .map(|(p, q)| compare_jsonb(p.1, q.1))
-                        .find(|o| o.is_ne())
+            sorted_entries(x)
+                .into_iter()
+                .zip(sorted_entries(y))
+                .map(|(p, q)| {
+                    p.0.as_bytes()
+                        .cmp(q.0.as_bytes())
+                        .then_with(|| compare_jsonb(p.1, q.1))
                 })
+                .find(|o| o.is_ne())
                 .unwrap_or(Ordering::Equal)
         }),
         _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+/// Hashes `v` consistently with [`compare_jsonb`]: values that compare
+/// equal (`1.0` and `1`) hash alike.
+pub fn hash_jsonb<H: std::hash::Hasher>(v: &Json, state: &mut H) {
+    use std::hash::Hash;
+    match v {
+        Json::Null => 0u8.hash(state),
+        Json::Bool(b) => (1u8, b).hash(state),
+        Json::Number(n) => {
+            let text = number(n).to_string();
+            let canonical = match text.split_once('.') {
+                Some((int, frac)) => {
+                    let frac = frac.trim_end_matches('0');
+                    if frac.is_empty() {
+                        int.to_string()
+                    } else {
+                        format!("{int}.{frac}")
+                    }
+                }
+                None => text,
+            };
+            let canonical = if canonical == "-0" { "0".into() } else { canonical };
+            (2u8, canonical).hash(state)
+        }
+        Json::String(s) => (3u8, s).hash(state),
+        Json::Array(items) => {
+            (4u8, items.len()).hash(state);
+            items.iter().for_each(|i| hash_jsonb(i, state));
+        }
+        Json::Object(map) => {
+            (5u8, map.len()).hash(state);
+            for (k, v) in map {
+                k.hash(state);
+                hash_jsonb(v, state);
+            }
+        }
     }
 }
 
@@ -216,5 +252,16 @@ mod tests {
         assert_eq!(compare_jsonb(&j("1.0"), &j("1")), Ordering::Equal);
         assert_eq!(compare_jsonb(&j("[1,2]"), &j("[3]")), Ordering::Greater);
         assert_eq!(compare_jsonb(&j("null"), &j("\"a\"")), Ordering::Less);
+        // Key and value pair by pair: {"a": 2, "b": 0} > {"a": 1, "c": 9}.
+        assert_eq!(
+            compare_jsonb(&j(r#"{"a": 2, "b": 0}"#), &j(r#"{"a": 1, "c": 9}"#)),
+            Ordering::Greater
+        );
+        let h = |s: &str| {
+            let mut state = std::collections::hash_map::DefaultHasher::new();
+            hash_jsonb(&j(s), &mut state);
+            std::hash::Hasher::finish(&state)
+        };
+        assert_eq!(h(r#"{"a": [1.0, -0]}"#), h(r#"{"a": [1, 0.00]}"#));
     }
 }
