@@ -17,11 +17,11 @@ use serde_json::{Map, Value as Json};
 
 use super::args::{array, boolean, text, to_text};
 use super::context::EvalContext;
-use super::registry::{Builder, T};
-use super::resolve::Resolved;
 use super::json_access::{
     array_length, each, elements, extract_path, get_element, get_field, object_keys, type_of,
 };
+use super::registry::{Builder, T};
+use super::resolve::Resolved;
 use crate::types::json::{format_jsonb, parse_jsonb, push_json_string};
 use crate::types::{DataType, Settings, Value};
 
@@ -283,7 +283,14 @@ fn array_to_json(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     if arr.dims.is_empty() {
         s.push_str("[]");
     } else {
-        write_array_sep(arr, 0, 0, ctx.settings, &mut s, if pretty { ",\n " } else { "," });
+        write_array_sep(
+            arr,
+            0,
+            0,
+            ctx.settings,
+            &mut s,
+            if pretty { ",\n " } else { "," },
+        );
     }
     Ok(Value::Json(Arc::from(s)))
 }
@@ -314,11 +321,21 @@ fn build_object(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
             );
         }
         let Some(key) = to_text(&pair[0], ctx.settings) else {
-            bail!(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "argument {}: key must not be null",
-                i * 2 + 1
-            );
+            let n = i * 2 + 1;
+            return Err(if jsonb_out {
+                err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "argument {}: key must not be null",
+                    n
+                )
+            } else {
+                err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "argument {} cannot be null",
+                    n
+                )
+                .with_hint("Object keys should be text.")
+            });
         };
         if jsonb_out {
             map.insert(key, value_to_jsonb(&pair[1], ctx.settings)?);

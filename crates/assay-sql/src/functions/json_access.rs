@@ -37,10 +37,16 @@ pub(crate) enum Sub<'a> {
 
 impl Doc {
     pub(crate) fn from_value(v: &Value) -> Result<Doc> {
+        Doc::parse(v, true)
+    }
+
+    /// With `decode` false, strings are not de-escaped (nor checked for
+    /// bad surrogates), as `json_typeof` reads its argument.
+    fn parse(v: &Value, decode: bool) -> Result<Doc> {
         match v {
             Value::Jsonb(j) => Ok(Doc::Jsonb(Arc::clone(j))),
             Value::Json(s) => Ok(Doc::Json {
-                root: json_parse::parse(s, true)?,
+                root: json_parse::parse(s, decode)?,
                 text: Arc::clone(s),
             }),
             _ => Err(super::args::internal("json", v)),
@@ -154,7 +160,8 @@ impl<'a> Sub<'a> {
                 _ => Vec::new(),
             },
             Sub::Jsonb(Json::Object(m)) => {
-                let mut entries: Vec<_> = m.iter().map(|(k, v)| (k.as_str(), Sub::Jsonb(v))).collect();
+                let mut entries: Vec<_> =
+                    m.iter().map(|(k, v)| (k.as_str(), Sub::Jsonb(v))).collect();
                 entries.sort_by(|a, b| crate::types::json::key_order(a.0, b.0));
                 entries
             }
@@ -166,7 +173,11 @@ impl<'a> Sub<'a> {
     fn step(self, step: &str) -> Option<Sub<'a>> {
         match self.json_type() {
             JsonType::Object => self.field(step),
-            JsonType::Array => step.trim().parse::<i64>().ok().and_then(|i| self.element(i)),
+            JsonType::Array => step
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|i| self.element(i)),
             _ => None,
         }
     }
@@ -267,7 +278,7 @@ pub(crate) fn array_length(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
 }
 
 pub(crate) fn type_of(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let doc = Doc::from_value(&a[0])?;
+    let doc = Doc::parse(&a[0], false)?;
     Ok(Value::text(match doc.root().json_type() {
         JsonType::Null => "null",
         JsonType::Bool => "boolean",

@@ -83,8 +83,13 @@ pub(super) fn register(b: &mut Builder) {
     b.scalar("jsonb_set", &[Jsonb, TextArray, Jsonb, Bool], Jsonb, set);
     b.scalar("jsonb_set_lax", &[Jsonb, TextArray, Jsonb], Jsonb, set_lax)
         .lenient();
-    b.scalar("jsonb_set_lax", &[Jsonb, TextArray, Jsonb, Bool], Jsonb, set_lax)
-        .lenient();
+    b.scalar(
+        "jsonb_set_lax",
+        &[Jsonb, TextArray, Jsonb, Bool],
+        Jsonb,
+        set_lax,
+    )
+    .lenient();
     b.scalar(
         "jsonb_set_lax",
         &[Jsonb, TextArray, Jsonb, Bool, Text],
@@ -531,9 +536,7 @@ fn subscript_assign(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
                 SqlState::NULL_VALUE_NOT_ALLOWED,
                 "jsonb subscript in assignment must not be null"
             ),
-            Value::Int2(_) | Value::Int4(_) | Value::Int8(_) => {
-                Step::Index(super::args::int(v)?)
-            }
+            Value::Int2(_) | Value::Int4(_) | Value::Int8(_) => Step::Index(super::args::int(v)?),
             v => Step::Key(text(v)?.to_string()),
         });
     }

@@ -145,7 +145,10 @@ impl Parser<'_> {
         self.skip_ws();
         let n = s.chars().count();
         if self.chars.len() >= self.pos + n
-            && self.chars[self.pos..self.pos + n].iter().copied().eq(s.chars())
+            && self.chars[self.pos..self.pos + n]
+                .iter()
+                .copied()
+                .eq(s.chars())
         {
             self.pos += n;
             true
@@ -353,8 +356,7 @@ impl Parser<'_> {
         while let Some(&c) = self.chars.get(self.pos) {
             let sign_ok = (c == '-' || c == '+')
                 && (self.pos == start || matches!(self.chars[self.pos - 1], 'e' | 'E'));
-            if c.is_ascii_digit() || c == '.' || sign_ok || (!seen_exp && matches!(c, 'e' | 'E'))
-            {
+            if c.is_ascii_digit() || c == '.' || sign_ok || (!seen_exp && matches!(c, 'e' | 'E')) {
                 seen_exp |= matches!(c, 'e' | 'E');
                 self.pos += 1;
             } else {

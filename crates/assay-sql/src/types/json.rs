@@ -37,12 +37,9 @@ pub fn node_to_jsonb(input: &str, node: Node) -> Json {
                 .unwrap_or(Json::Null)
         }
         Kind::String(s) => Json::String(s),
-        Kind::Array(items) => Json::Array(
-            items
-                .into_iter()
-                .map(|n| node_to_jsonb(input, n))
-                .collect(),
-        ),
+        Kind::Array(items) => {
+            Json::Array(items.into_iter().map(|n| node_to_jsonb(input, n)).collect())
+        }
         Kind::Object(fields) => Json::Object(
             fields
                 .into_iter()
@@ -187,7 +184,11 @@ pub fn hash_jsonb<H: std::hash::Hasher>(v: &Json, state: &mut H) {
                 }
                 None => text,
             };
-            let canonical = if canonical == "-0" { "0".into() } else { canonical };
+            let canonical = if canonical == "-0" {
+                "0".into()
+            } else {
+                canonical
+            };
             (2u8, canonical).hash(state)
         }
         Json::String(s) => (3u8, s).hash(state),

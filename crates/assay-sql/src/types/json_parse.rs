@@ -440,14 +440,12 @@ impl Lexer<'_> {
             start = line_start;
         }
         let prefix = if start > line_start { "..." } else { "" };
-        let suffix = if !at_end
-            && end < input.len()
-            && !matches!(input.as_bytes()[end], b'\n' | b'\r')
-        {
-            "..."
-        } else {
-            ""
-        };
+        let suffix =
+            if !at_end && end < input.len() && !matches!(input.as_bytes()[end], b'\n' | b'\r') {
+                "..."
+            } else {
+                ""
+            };
         format!(
             "JSON data, line {}: {prefix}{}{suffix}",
             self.line_number,
@@ -576,13 +574,37 @@ mod tests {
     #[test]
     fn errors_follow_postgres() {
         let cases = [
-            ("[1,2 x]", "Token \"x\" is invalid.", "JSON data, line 1: [1,2 x..."),
-            ("{\"a\" 1}", "Expected \":\", but found \"1\".", "JSON data, line 1: {\"a\" 1..."),
-            ("[1,", "The input string ended unexpectedly.", "JSON data, line 1: [1,"),
+            (
+                "[1,2 x]",
+                "Token \"x\" is invalid.",
+                "JSON data, line 1: [1,2 x...",
+            ),
+            (
+                "{\"a\" 1}",
+                "Expected \":\", but found \"1\".",
+                "JSON data, line 1: {\"a\" 1...",
+            ),
+            (
+                "[1,",
+                "The input string ended unexpectedly.",
+                "JSON data, line 1: [1,",
+            ),
             ("01", "Token \"01\" is invalid.", "JSON data, line 1: 01"),
-            ("\"\\v\"", "Escape sequence \"\\v\" is invalid.", "JSON data, line 1: \"\\v..."),
-            ("{\"a\":1,}", "Expected string, but found \"}\".", "JSON data, line 1: {\"a\":1,}"),
-            ("1 2", "Expected end of input, but found \"2\".", "JSON data, line 1: 1 2"),
+            (
+                "\"\\v\"",
+                "Escape sequence \"\\v\" is invalid.",
+                "JSON data, line 1: \"\\v...",
+            ),
+            (
+                "{\"a\":1,}",
+                "Expected string, but found \"}\".",
+                "JSON data, line 1: {\"a\":1,}",
+            ),
+            (
+                "1 2",
+                "Expected end of input, but found \"2\".",
+                "JSON data, line 1: 1 2",
+            ),
         ];
         for (input, detail, context) in cases {
             let (m, d, c) = error(input);
