@@ -502,6 +502,9 @@ fn pretty(j: &Json, indent: usize, out: &mut String) {
     }
 }
 
+/// The longest array an assignment may pad with nulls.
+const MAX_PADDED_LEN: i64 = 1 << 20;
+
 /// One subscript of an assignment: an integer, or text.
 enum Step {
     Index(i64),
@@ -579,6 +582,15 @@ fn assign_at(j: &mut Json, steps: &[Step], pos: usize, new: Json) -> Result<()> 
                     "path element at position {} is out of range: {}",
                     pos,
                     i
+                );
+            }
+            // Padding builds the array in memory; PostgreSQL's own limit
+            // (0x0FFFFFFF elements) is far beyond what that allows.
+            if idx >= MAX_PADDED_LEN {
+                bail!(
+                    SqlState::PROGRAM_LIMIT_EXCEEDED,
+                    "number of jsonb array elements exceeds the maximum allowed ({})",
+                    MAX_PADDED_LEN
                 );
             }
             let idx = idx as usize;
