@@ -208,6 +208,9 @@ impl Binder<'_> {
             Expr::Array(items) => self.bind_array(items, cx, pos),
             Expr::Subscript { expr, subscript } => {
                 let base = self.bind_expr(expr, cx)?;
+                if base.ty == DataType::Jsonb {
+                    return self.bind_jsonb_subscript(base, subscript, cx);
+                }
                 let DataType::Array(elem) = base.ty.clone() else {
                     return Err(at(
                         err!(

@@ -272,8 +272,10 @@ impl Binder<'_> {
             .into_iter()
             .map(|(n, t)| Field::new(n, t))
             .collect();
-        // A one-column function's column is named after the alias.
-        if let (Some(a), 1) = (alias, fields.len()) {
+        // A one-column function's column is named after the alias, unless
+        // the function names its column (`jsonb_array_elements`: `value`).
+        let named = !resolved.def.columns.is_empty();
+        if let (Some(a), 1, false) = (alias, fields.len(), named) {
             if a.columns.is_empty() {
                 fields[0].name = a.name.clone();
             }

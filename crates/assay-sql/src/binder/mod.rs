@@ -27,6 +27,7 @@ mod errors;
 mod expr;
 mod from;
 mod func;
+mod jsonb_subscript;
 mod names;
 mod operators;
 mod query;

@@ -247,6 +247,15 @@ impl Binder<'_> {
     pub(crate) fn bind_arith(&mut self, op: BinaryOp, l: Typed, r: Typed) -> Result<Typed> {
         let pos = l.pos;
         let unknown = DataType::Unknown;
+        // jsonb's `||` and `-` are catalog operators; other types sharing
+        // the symbol (`jsonb || text`) fall through to the rules below.
+        let json = |t: &DataType| matches!(t, DataType::Json | DataType::Jsonb);
+        if matches!(op, BinaryOp::Concat | BinaryOp::Sub) && (json(&l.ty) || json(&r.ty)) {
+            match self.bind_catalog_operator(op.symbol(), l.clone(), r.clone()) {
+                Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {}
+                other => return other,
+            }
+        }
         let (lt, rt) = match (&l.ty, &r.ty) {
             (a, b) if *a == unknown && *b == unknown => {
                 if op == BinaryOp::Concat {

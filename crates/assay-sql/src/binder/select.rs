@@ -440,7 +440,9 @@ impl Binder<'_> {
                 call.pos.get(),
             ));
         }
-        let (name, ty) = cols[0].clone();
+        // In a target list the column is named after the function, even
+        // when it has a named output column (`jsonb_array_elements`).
+        let (name, ty) = (resolved.def.name.to_string(), cols[0].1.clone());
         let schema = Schema::new(vec![Field::new(name.clone(), ty.clone())]);
         let node = PlanNode::FunctionScan {
             func: Arc::new(resolved),

@@ -15,12 +15,14 @@ use std::sync::Arc;
 use assay_storage::{bail, err, Result, SqlState};
 use serde_json::{Map, Value as Json};
 
-use super::args::{array, boolean, int, int4_range, text, to_text};
+use super::args::{array, boolean, text, to_text};
 use super::context::EvalContext;
+use super::json_access::{
+    array_length, each, elements, extract_path, get_element, get_field, object_keys, type_of,
+};
 use super::registry::{Builder, T};
 use super::resolve::Resolved;
-use super::setof::RowIter;
-use crate::types::json::{compare_jsonb, format_jsonb, push_json_string};
+use crate::types::json::{format_jsonb, parse_jsonb, push_json_string};
 use crate::types::{DataType, Settings, Value};
 
 type Ctx<'a, 'b> = &'a mut EvalContext<'b>;
@@ -30,6 +32,10 @@ pub(crate) fn register(b: &mut Builder) {
     b.scalar("to_json", &[AnyElement], T::Json, to_json)
         .stable();
     b.scalar("to_jsonb", &[AnyElement], Jsonb, to_jsonb)
+        .stable();
+    b.scalar("array_to_json", &[AnyArray], T::Json, array_to_json)
+        .stable();
+    b.scalar("array_to_json", &[AnyArray, Bool], T::Json, array_to_json)
         .stable();
     b.scalar("json_build_object", &[T::Any], T::Json, build_object)
         .variadic()
@@ -84,93 +90,22 @@ pub(crate) fn register(b: &mut Builder) {
             )
         };
         b.scalar(field, &[t, Text], t, get_field);
-        b.scalar(elem, &[t, Int4], t, get_elem);
+        b.scalar(elem, &[t, Int4], t, get_element);
         b.scalar(field_t, &[t, Text], Text, get_field);
-        b.scalar(elem_t, &[t, Int4], Text, get_elem);
+        b.scalar(elem_t, &[t, Int4], Text, get_element);
         b.scalar(len, &[t], Int4, array_length);
         b.scalar(typeof_, &[t], Text, type_of);
         b.scalar(path, &[t, Text], t, extract_path).variadic();
         b.scalar(path_t, &[t, Text], Text, extract_path).variadic();
         b.scalar("->", &[t, Text], t, get_field);
-        b.scalar("->", &[t, Int4], t, get_elem);
+        b.scalar("->", &[t, Int4], t, get_element);
         b.scalar("->>", &[t, Text], Text, get_field);
-        b.scalar("->>", &[t, Int4], Text, get_elem);
+        b.scalar("->>", &[t, Int4], Text, get_element);
         b.scalar("#>", &[t, TextArray], t, extract_path);
         b.scalar("#>>", &[t, TextArray], Text, extract_path);
     }
-    b.scalar("jsonb_contains", &[Jsonb, Jsonb], Bool, |_, a, _| {
-        Ok(Value::Bool(contains(
-            &*jsonb(&a[0])?,
-            &*jsonb(&a[1])?,
-            true,
-        )))
-    });
-    b.scalar("jsonb_contained", &[Jsonb, Jsonb], Bool, |_, a, _| {
-        Ok(Value::Bool(contains(
-            &*jsonb(&a[1])?,
-            &*jsonb(&a[0])?,
-            true,
-        )))
-    });
-    b.scalar("jsonb_exists", &[Jsonb, Text], Bool, |_, a, _| {
-        Ok(Value::Bool(exists(&*jsonb(&a[0])?, text(&a[1])?)))
-    });
-    b.scalar("jsonb_exists_any", &[Jsonb, TextArray], Bool, |_, a, _| {
-        exists_many(a, true)
-    });
-    b.scalar("jsonb_exists_all", &[Jsonb, TextArray], Bool, |_, a, _| {
-        exists_many(a, false)
-    });
-    b.scalar("jsonb_concat", &[Jsonb, Jsonb], Jsonb, concat);
-    b.scalar("jsonb_delete", &[Jsonb, Int4], Jsonb, delete);
-    b.scalar("jsonb_delete", &[Jsonb, Text], Jsonb, delete)
-        .variadic();
-    b.scalar("jsonb_delete_path", &[Jsonb, TextArray], Jsonb, delete_path);
-    // The operators, resolved by `lookup_operator`.
-    b.scalar("-", &[Jsonb, Text], Jsonb, delete);
-    b.scalar("-", &[Jsonb, Int4], Jsonb, delete);
-    b.scalar("-", &[Jsonb, TextArray], Jsonb, delete);
-    b.scalar("#-", &[Jsonb, TextArray], Jsonb, delete_path);
-    b.scalar("@>", &[Jsonb, Jsonb], Bool, |_, a, _| {
-        Ok(Value::Bool(contains(
-            &*jsonb(&a[0])?,
-            &*jsonb(&a[1])?,
-            true,
-        )))
-    });
-    b.scalar("<@", &[Jsonb, Jsonb], Bool, |_, a, _| {
-        Ok(Value::Bool(contains(
-            &*jsonb(&a[1])?,
-            &*jsonb(&a[0])?,
-            true,
-        )))
-    });
-    b.scalar("?", &[Jsonb, Text], Bool, |_, a, _| {
-        Ok(Value::Bool(exists(&*jsonb(&a[0])?, text(&a[1])?)))
-    });
-    b.scalar("?|", &[Jsonb, TextArray], Bool, |_, a, _| {
-        exists_many(a, true)
-    });
-    b.scalar("?&", &[Jsonb, TextArray], Bool, |_, a, _| {
-        exists_many(a, false)
-    });
-    b.scalar("||", &[Jsonb, Jsonb], Jsonb, concat);
-    b.scalar("jsonb_set", &[Jsonb, TextArray, Jsonb], Jsonb, set);
-    b.scalar("jsonb_set", &[Jsonb, TextArray, Jsonb, Bool], Jsonb, set);
-    b.scalar("jsonb_insert", &[Jsonb, TextArray, Jsonb], Jsonb, insert);
-    b.scalar(
-        "jsonb_insert",
-        &[Jsonb, TextArray, Jsonb, Bool],
-        Jsonb,
-        insert,
-    );
-    b.scalar("jsonb_strip_nulls", &[Jsonb], Jsonb, strip_nulls);
-    b.scalar("json_strip_nulls", &[T::Json], T::Json, strip_nulls);
-    b.scalar("jsonb_pretty", &[Jsonb], Text, |_, a, _| {
-        let mut s = String::new();
-        pretty(&*jsonb(&a[0])?, 0, &mut s);
-        Ok(Value::text(&s))
-    });
+    super::json_modify::register(b);
+    super::jsonpath::register(b);
     const EACH: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Json)];
     const EACH_B: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Jsonb)];
     const EACH_T: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Text)];
@@ -182,30 +117,32 @@ pub(crate) fn register(b: &mut Builder) {
         .columns(EACH_T);
     b.set_returning("jsonb_each_text", &[Jsonb], Text, each)
         .columns(EACH_T);
-    b.set_returning("json_array_elements", &[T::Json], T::Json, elements);
-    b.set_returning("jsonb_array_elements", &[Jsonb], Jsonb, elements);
-    b.set_returning("json_array_elements_text", &[T::Json], Text, elements);
-    b.set_returning("jsonb_array_elements_text", &[Jsonb], Text, elements);
+    const VALUE: &[(&str, DataType)] = &[("value", DataType::Json)];
+    const VALUE_B: &[(&str, DataType)] = &[("value", DataType::Jsonb)];
+    const VALUE_T: &[(&str, DataType)] = &[("value", DataType::Text)];
+    b.set_returning("json_array_elements", &[T::Json], T::Json, elements)
+        .columns(VALUE);
+    b.set_returning("jsonb_array_elements", &[Jsonb], Jsonb, elements)
+        .columns(VALUE_B);
+    b.set_returning("json_array_elements_text", &[T::Json], Text, elements)
+        .columns(VALUE_T);
+    b.set_returning("jsonb_array_elements_text", &[Jsonb], Text, elements)
+        .columns(VALUE_T);
     b.set_returning("json_object_keys", &[T::Json], Text, object_keys);
     b.set_returning("jsonb_object_keys", &[Jsonb], Text, object_keys);
 }
 
 /// A json or jsonb argument as a tree.
-fn jsonb(v: &Value) -> Result<Arc<Json>> {
+pub(super) fn jsonb(v: &Value) -> Result<Arc<Json>> {
     match v {
         Value::Jsonb(j) => Ok(Arc::clone(j)),
-        Value::Json(s) => Ok(Arc::new(serde_json::from_str(s).map_err(|_| {
-            err!(
-                SqlState::INVALID_TEXT_REPRESENTATION,
-                "invalid input syntax for type json"
-            )
-        })?)),
+        Value::Json(s) => Ok(Arc::new(parse_jsonb(s)?)),
         _ => Err(super::args::internal("json", v)),
     }
 }
 
 /// Wraps a result in the call's declared type: json, jsonb or text.
-fn result(r: &Resolved, j: Json) -> Value {
+pub(super) fn result(r: &Resolved, j: Json) -> Value {
     match r.return_type {
         DataType::Jsonb => Value::Jsonb(Arc::new(j)),
         DataType::Json => Value::Json(Arc::from(compact(&j))),
@@ -278,12 +215,25 @@ fn write_array(
     settings: &Settings,
     out: &mut String,
 ) -> usize {
+    write_array_sep(a, dim, start, settings, out, ",")
+}
+
+/// Writes dimension `dim` of `a` from item `start`, with `sep` between its
+/// members (`array_to_json`'s pretty form breaks lines at the top level).
+fn write_array_sep(
+    a: &crate::types::Array,
+    dim: usize,
+    start: usize,
+    settings: &Settings,
+    out: &mut String,
+    sep: &str,
+) -> usize {
     out.push('[');
     let mut idx = start;
     let len = a.dims.get(dim).map_or(0, |d| d.len);
     for i in 0..len {
         if i > 0 {
-            out.push(',');
+            out.push_str(sep);
         }
         if dim + 1 < a.dims.len() {
             idx = write_array(a, dim + 1, idx, settings, out);
@@ -323,6 +273,28 @@ fn to_json(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     Ok(Value::Json(Arc::from(s)))
 }
 
+fn array_to_json(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
+    let arr = array(&a[0])?;
+    let pretty = match a.get(1) {
+        Some(v) => boolean(v)?,
+        None => false,
+    };
+    let mut s = String::new();
+    if arr.dims.is_empty() {
+        s.push_str("[]");
+    } else {
+        write_array_sep(
+            arr,
+            0,
+            0,
+            ctx.settings,
+            &mut s,
+            if pretty { ",\n " } else { "," },
+        );
+    }
+    Ok(Value::Json(Arc::from(s)))
+}
+
 fn to_jsonb(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     Ok(Value::Jsonb(Arc::new(value_to_jsonb(&a[0], ctx.settings)?)))
 }
@@ -342,12 +314,28 @@ fn build_object(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     let mut map = Map::new();
     let mut s = String::from("{");
     for (i, pair) in a.chunks(2).enumerate() {
-        let Some(key) = to_text(&pair[0], ctx.settings) else {
+        if matches!(pair[0], Value::Array(_) | Value::Json(_) | Value::Jsonb(_)) {
             bail!(
                 SqlState::INVALID_PARAMETER_VALUE,
-                "argument {} cannot be null",
-                i * 2 + 1
+                "key value must be scalar, not array, composite, or json"
             );
+        }
+        let Some(key) = to_text(&pair[0], ctx.settings) else {
+            let n = i * 2 + 1;
+            return Err(if jsonb_out {
+                err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "argument {}: key must not be null",
+                    n
+                )
+            } else {
+                err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "argument {} cannot be null",
+                    n
+                )
+                .with_hint("Object keys should be text.")
+            });
         };
         if jsonb_out {
             map.insert(key, value_to_jsonb(&pair[1], ctx.settings)?);
@@ -392,7 +380,13 @@ fn json_object(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let (pairs, values): (Vec<(Value, Value)>, bool) = match a.get(1) {
         Some(v) => {
             let vals = array(v)?;
-            if vals.items.len() != keys.items.len() || vals.dims.len() > 1 || keys.dims.len() > 1 {
+            if vals.dims.len() > 1 || keys.dims.len() > 1 {
+                bail!(
+                    SqlState::ARRAY_SUBSCRIPT_ERROR,
+                    "wrong number of array subscripts"
+                );
+            }
+            if vals.items.len() != keys.items.len() {
                 bail!(
                     SqlState::ARRAY_SUBSCRIPT_ERROR,
                     "mismatched array dimensions"
@@ -466,481 +460,4 @@ fn json_object(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     } else {
         Value::Json(Arc::from(s))
     })
-}
-
-fn field<'j>(j: &'j Json, key: &str) -> Option<&'j Json> {
-    match j {
-        Json::Object(m) => m.get(key),
-        _ => None,
-    }
-}
-
-fn element(j: &Json, i: i64) -> Option<&Json> {
-    match j {
-        Json::Array(items) => {
-            let idx = if i < 0 { items.len() as i64 + i } else { i };
-            usize::try_from(idx).ok().and_then(|k| items.get(k))
-        }
-        _ => None,
-    }
-}
-
-fn get_field(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    Ok(field(&j, text(&a[1])?).map_or(Value::Null, |v| result(r, v.clone())))
-}
-
-fn get_elem(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    Ok(element(&j, int(&a[1])?).map_or(Value::Null, |v| result(r, v.clone())))
-}
-
-fn path_items(a: &[Value]) -> Result<Vec<Option<String>>> {
-    let mut out = Vec::new();
-    for v in a {
-        match v {
-            Value::Array(arr) => {
-                for item in &arr.items {
-                    out.push(item.as_str().map(str::to_string));
-                }
-            }
-            Value::Null => out.push(None),
-            v => out.push(Some(text(v)?.to_string())),
-        }
-    }
-    Ok(out)
-}
-
-fn extract_path(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    let mut cur: &Json = &j;
-    for step in path_items(&a[1..])? {
-        let Some(step) = step else {
-            return Ok(Value::Null);
-        };
-        let next = match cur {
-            Json::Object(m) => m.get(&step),
-            Json::Array(_) => step
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|i| element(cur, i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return Ok(Value::Null),
-        }
-    }
-    Ok(result(r, cur.clone()))
-}
-
-fn array_length(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    match &*jsonb(&a[0])? {
-        Json::Array(items) => int4_range(items.len() as i64),
-        Json::Object(_) => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot get array length of a non-array"
-        ),
-        _ => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot get array length of a scalar"
-        ),
-    }
-}
-
-fn type_of(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    Ok(Value::text(match &*jsonb(&a[0])? {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }))
-}
-
-/// `a @> b`; `top` allows an array to contain a bare scalar.
-fn contains(a: &Json, b: &Json, top: bool) -> bool {
-    match (a, b) {
-        (Json::Object(x), Json::Object(y)) => y
-            .iter()
-            .all(|(k, v)| x.get(k).is_some_and(|w| contains(w, v, false))),
-        (Json::Array(x), Json::Array(y)) => y.iter().all(|v| {
-            x.iter().any(|w| match (w, v) {
-                (Json::Array(_), Json::Array(_)) | (Json::Object(_), Json::Object(_)) => {
-                    contains(w, v, false)
-                }
-                (Json::Array(_) | Json::Object(_), _) | (_, Json::Array(_) | Json::Object(_)) => {
-                    false
-                }
-                _ => compare_jsonb(w, v).is_eq(),
-            })
-        }),
-        (Json::Array(x), scalar) if top && !scalar.is_object() && !scalar.is_array() => {
-            x.iter().any(|w| compare_jsonb(w, scalar).is_eq())
-        }
-        (Json::Object(_) | Json::Array(_), _) | (_, Json::Object(_) | Json::Array(_)) => false,
-        _ => compare_jsonb(a, b).is_eq(),
-    }
-}
-
-fn exists(j: &Json, key: &str) -> bool {
-    match j {
-        Json::Object(m) => m.contains_key(key),
-        Json::Array(items) => items.iter().any(|i| i.as_str() == Some(key)),
-        Json::String(s) => s == key,
-        _ => false,
-    }
-}
-
-fn exists_many(a: &[Value], any: bool) -> Result<Value> {
-    let j = jsonb(&a[0])?;
-    let keys = array(&a[1])?;
-    let mut it = keys.items.iter().filter_map(Value::as_str);
-    Ok(Value::Bool(if any {
-        it.any(|k| exists(&j, k))
-    } else {
-        it.all(|k| exists(&j, k))
-    }))
-}
-
-fn concat(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let (x, y) = (jsonb(&a[0])?, jsonb(&a[1])?);
-    let out = match ((*x).clone(), (*y).clone()) {
-        (Json::Object(mut m), Json::Object(n)) => {
-            m.extend(n);
-            Json::Object(m)
-        }
-        (Json::Array(mut v), Json::Array(w)) => {
-            v.extend(w);
-            Json::Array(v)
-        }
-        (Json::Array(mut v), other) => {
-            v.push(other);
-            Json::Array(v)
-        }
-        (other, Json::Array(mut w)) => {
-            w.insert(0, other);
-            Json::Array(w)
-        }
-        (p, q) => Json::Array(vec![p, q]),
-    };
-    Ok(Value::Jsonb(Arc::new(out)))
-}
-
-fn delete(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let mut j = (*jsonb(&a[0])?).clone();
-    let scalar = || {
-        err!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot delete from scalar"
-        )
-    };
-    match &a[1] {
-        Value::Int4(i) => match &mut j {
-            Json::Array(items) => {
-                let idx = if *i < 0 {
-                    items.len() as i64 + i64::from(*i)
-                } else {
-                    i64::from(*i)
-                };
-                if let Ok(k) = usize::try_from(idx) {
-                    if k < items.len() {
-                        items.remove(k);
-                    }
-                }
-            }
-            Json::Object(_) => bail!(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot delete from object using integer index"
-            ),
-            _ => return Err(scalar()),
-        },
-        v => {
-            let keys: Vec<String> = match v {
-                Value::Array(arr) => arr
-                    .items
-                    .iter()
-                    .filter_map(|k| k.as_str().map(str::to_string))
-                    .collect(),
-                _ => a[1..]
-                    .iter()
-                    .filter_map(|k| k.as_str().map(str::to_string))
-                    .collect(),
-            };
-            match &mut j {
-                Json::Object(m) => keys.iter().for_each(|k| {
-                    m.remove(k);
-                }),
-                Json::Array(items) => {
-                    items.retain(|i| !i.as_str().is_some_and(|s| keys.iter().any(|k| k == s)))
-                }
-                _ => return Err(scalar()),
-            }
-        }
-    }
-    Ok(Value::Jsonb(Arc::new(j)))
-}
-
-fn not_integer(pos: usize, step: &str) -> assay_storage::Error {
-    err!(
-        SqlState::INVALID_TEXT_REPRESENTATION,
-        "path element at position {} is not an integer: \"{}\"",
-        pos,
-        step
-    )
-}
-
-/// Applies `f` to the container holding the last path step, creating
-/// nothing on the way; `f` gets the container and the last step.
-fn at_path(
-    j: &mut Json,
-    path: &[String],
-    pos: usize,
-    f: &mut dyn FnMut(&mut Json, &str, usize) -> Result<()>,
-) -> Result<()> {
-    let Some((first, rest)) = path.split_first() else {
-        return Ok(());
-    };
-    if rest.is_empty() {
-        return f(j, first, pos);
-    }
-    let next = match j {
-        Json::Object(m) => m.get_mut(first),
-        Json::Array(items) => {
-            let i: i64 = first.trim().parse().map_err(|_| not_integer(pos, first))?;
-            let idx = if i < 0 { items.len() as i64 + i } else { i };
-            usize::try_from(idx).ok().and_then(|k| items.get_mut(k))
-        }
-        _ => None,
-    };
-    match next {
-        Some(n) => at_path(n, rest, pos + 1, f),
-        None => Ok(()),
-    }
-}
-
-fn text_path(v: &Value) -> Result<Vec<String>> {
-    array(v)?
-        .items
-        .iter()
-        .map(|i| match i {
-            Value::Null => Err(err!(
-                SqlState::NULL_VALUE_NOT_ALLOWED,
-                "path element at position 1 is null"
-            )),
-            v => Ok(text(v)?.to_string()),
-        })
-        .collect()
-}
-
-fn set_or_insert(a: &[Value], insert: bool) -> Result<Value> {
-    let mut j = (*jsonb(&a[0])?).clone();
-    let path = text_path(&a[1])?;
-    let new = (*jsonb(&a[2])?).clone();
-    let flag = match a.get(3) {
-        Some(v) => boolean(v)?,
-        None => !insert,
-    };
-    if matches!(j, Json::Object(_) | Json::Array(_)) {
-        at_path(&mut j, &path, 1, &mut |container, step, pos| {
-            match container {
-                Json::Object(m) => {
-                    if insert && m.contains_key(step) {
-                        bail!(
-                            SqlState::INVALID_PARAMETER_VALUE,
-                            "cannot replace existing key"
-                        )
-                    } else if m.contains_key(step) || flag || insert {
-                        m.insert(step.to_string(), new.clone());
-                    }
-                }
-                Json::Array(items) => {
-                    let i: i64 = step.trim().parse().map_err(|_| not_integer(pos, step))?;
-                    let n = items.len() as i64;
-                    let idx = if i < 0 { n + i } else { i };
-                    if insert {
-                        let at = if flag { idx + 1 } else { idx };
-                        let at = at.clamp(0, n) as usize;
-                        items.insert(at, new.clone());
-                    } else if (0..n).contains(&idx) {
-                        items[idx as usize] = new.clone();
-                    } else if flag {
-                        if idx < 0 {
-                            items.insert(0, new.clone());
-                        } else {
-                            items.push(new.clone());
-                        }
-                    }
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-    } else {
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot set path in scalar"
-        );
-    }
-    Ok(Value::Jsonb(Arc::new(j)))
-}
-
-fn set(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    set_or_insert(a, false)
-}
-
-fn insert(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    set_or_insert(a, true)
-}
-
-fn delete_path(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    let mut j = (*jsonb(&a[0])?).clone();
-    if !matches!(j, Json::Object(_) | Json::Array(_)) {
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot delete path in scalar"
-        );
-    }
-    let path = text_path(&a[1])?;
-    at_path(&mut j, &path, 1, &mut |container, step, pos| {
-        match container {
-            Json::Object(m) => {
-                m.remove(step);
-            }
-            Json::Array(items) => {
-                let i: i64 = step.trim().parse().map_err(|_| not_integer(pos, step))?;
-                let idx = if i < 0 { items.len() as i64 + i } else { i };
-                if (0..items.len() as i64).contains(&idx) {
-                    items.remove(idx as usize);
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok(Value::Jsonb(Arc::new(j)))
-}
-
-fn strip(j: &Json) -> Json {
-    match j {
-        Json::Object(m) => Json::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), strip(v)))
-                .collect(),
-        ),
-        Json::Array(items) => Json::Array(items.iter().map(strip).collect()),
-        other => other.clone(),
-    }
-}
-
-fn strip_nulls(r: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    Ok(result(r, strip(&*jsonb(&a[0])?)))
-}
-
-fn pretty(j: &Json, indent: usize, out: &mut String) {
-    let pad = |n: usize, out: &mut String| out.extend(std::iter::repeat_n(' ', n * 4));
-    match j {
-        Json::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(",\n");
-                }
-                pad(indent + 1, out);
-                pretty(item, indent + 1, out);
-            }
-            out.push('\n');
-            pad(indent, out);
-            out.push(']');
-        }
-        Json::Object(m) if !m.is_empty() => {
-            out.push_str("{\n");
-            let mut entries: Vec<_> = m.iter().collect();
-            entries.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(b.0)));
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(",\n");
-                }
-                pad(indent + 1, out);
-                push_json_string(out, k);
-                out.push_str(": ");
-                pretty(v, indent + 1, out);
-            }
-            out.push('\n');
-            pad(indent, out);
-            out.push('}');
-        }
-        // PostgreSQL prints empty containers over two lines.
-        Json::Array(_) | Json::Object(_) => {
-            let (open, close) = if j.is_array() { ('[', ']') } else { ('{', '}') };
-            out.push(open);
-            out.push('\n');
-            pad(indent, out);
-            out.push(close);
-        }
-        other => out.push_str(&format_jsonb(other)),
-    }
-}
-
-fn rows(v: Vec<Vec<Value>>) -> RowIter {
-    Box::new(v.into_iter().map(Ok))
-}
-
-fn each(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    let Json::Object(m) = &*j else {
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call {} on a non-object",
-            r.def.name
-        );
-    };
-    let mut entries: Vec<_> = m.iter().collect();
-    if matches!(a[0], Value::Jsonb(_)) {
-        entries.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(b.0)));
-    }
-    Ok(rows(
-        entries
-            .into_iter()
-            .map(|(k, v)| vec![Value::text(k), result(r, v.clone())])
-            .collect(),
-    ))
-}
-
-fn elements(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    match &*j {
-        Json::Array(items) => Ok(rows(
-            items.iter().map(|v| vec![result(r, v.clone())]).collect(),
-        )),
-        Json::Object(_) => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot extract elements from an object"
-        ),
-        _ => bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot extract elements from a scalar"
-        ),
-    }
-}
-
-fn object_keys(r: &Resolved, a: &[Value], _: Ctx) -> Result<RowIter> {
-    let j = jsonb(&a[0])?;
-    let Json::Object(m) = &*j else {
-        let what = if j.is_array() { "an array" } else { "a scalar" };
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call {} on {}",
-            r.def.name,
-            what
-        );
-    };
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    Ok(rows(
-        keys.into_iter().map(|k| vec![Value::text(k)]).collect(),
-    ))
 }

@@ -15,6 +15,7 @@ mod expr;
 mod query;
 mod source;
 mod stmt;
+mod subscript_assign;
 mod types;
 mod utility;
 
@@ -117,7 +118,8 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
 fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statement> {
     let mut symmetric = Vec::new();
     let mut exclusions = Vec::new();
-    let piece = preprocess(src, piece, &mut symmetric, &mut exclusions)?;
+    let piece = subscript_assign::rewrite(piece);
+    let piece = preprocess(src, &piece, &mut symmetric, &mut exclusions)?;
     let significant: Vec<&TokenWithSpan> = piece
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))

@@ -8,91 +8,49 @@
 
 use std::cmp::Ordering;
 
-use assay_storage::{err, Error, Result, SqlState};
+use assay_storage::Result;
 use serde_json::Value as Json;
 
+use super::json_parse::{self, Kind, Node};
 use super::numeric::Numeric;
-
-fn syntax_error(input: &str, e: &serde_json::Error) -> Error {
-    let base = err!(
-        SqlState::INVALID_TEXT_REPRESENTATION,
-        "invalid input syntax for type json"
-    );
-    if e.is_eof() {
-        return base.with_detail("The input string ended unexpectedly.");
-    }
-    // The token at the error: a word, or the single character there.
-    let line_start: usize = input
-        .split_inclusive('\n')
-        .take(e.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let mut at = (line_start + e.column().saturating_sub(1)).min(input.len());
-    while !input.is_char_boundary(at) {
-        at -= 1;
-    }
-    let rest = &input[at..];
-    let word_len = rest
-        .find(|c: char| !c.is_alphanumeric() && c != '_')
-        .unwrap_or(rest.len());
-    // serde reports the end of a bad word; walk back to its start.
-    let mut start = at;
-    while start > 0 {
-        let prev = input[..start].chars().next_back().unwrap_or(' ');
-        if prev.is_alphanumeric() || prev == '_' {
-            start -= prev.len_utf8();
-        } else {
-            break;
-        }
-    }
-    let token = if word_len > 0 || start < at {
-        &input[start..at + word_len]
-    } else {
-        rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
-    };
-    base.with_detail(format!("Token \"{token}\" is invalid."))
-}
 
 /// Validates `json` input; the text is kept as written.
 pub fn parse_json(input: &str) -> Result<()> {
-    serde_json::from_str::<Json>(input)
-        .map(|_| ())
-        .map_err(|e| syntax_error(input, &e))
+    json_parse::parse(input, false).map(|_| ())
 }
 
 /// Parses `jsonb` input into its tree.
 pub fn parse_jsonb(input: &str) -> Result<Json> {
-    let v: Json = serde_json::from_str(input).map_err(|e| syntax_error(input, &e))?;
-    check_no_nul(&v)?;
-    Ok(v)
+    let node = json_parse::parse(input, true)?;
+    Ok(node_to_jsonb(input, node))
 }
 
-fn check_no_nul(v: &Json) -> Result<()> {
-    let bad = || {
-        err!(
-            SqlState::UNTRANSLATABLE_CHARACTER,
-            "unsupported Unicode escape sequence"
-        )
-        .with_detail("\\u0000 cannot be converted to text.")
-    };
-    match v {
-        Json::String(s) if s.contains('\0') => Err(bad()),
-        Json::Array(items) => items.iter().try_for_each(check_no_nul),
-        Json::Object(map) => {
-            for (k, v) in map {
-                if k.contains('\0') {
-                    return Err(bad());
-                }
-                check_no_nul(v)?;
-            }
-            Ok(())
+/// A parsed node as a jsonb tree (a repeated key keeps its last value).
+pub fn node_to_jsonb(input: &str, node: Node) -> Json {
+    match node.kind {
+        Kind::Null => Json::Null,
+        Kind::Bool(b) => Json::Bool(b),
+        Kind::Number => {
+            let text = node.text(input);
+            serde_json::from_str::<serde_json::Number>(text)
+                .map(Json::Number)
+                .unwrap_or(Json::Null)
         }
-        _ => Ok(()),
+        Kind::String(s) => Json::String(s),
+        Kind::Array(items) => {
+            Json::Array(items.into_iter().map(|n| node_to_jsonb(input, n)).collect())
+        }
+        Kind::Object(fields) => Json::Object(
+            fields
+                .into_iter()
+                .map(|(k, n)| (k, node_to_jsonb(input, n)))
+                .collect(),
+        ),
     }
 }
 
 /// jsonb's key order: shorter keys first, then bytewise.
-fn key_order(a: &str, b: &str) -> Ordering {
+pub fn key_order(a: &str, b: &str) -> Ordering {
     a.len()
         .cmp(&b.len())
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))
@@ -166,8 +124,8 @@ fn write_jsonb(out: &mut String, v: &Json) {
 }
 
 /// jsonb's B-tree order: Object > Array > Boolean > Number > String > Null;
-/// containers compare by size first, then element by element (objects key
-/// by key in jsonb order, then value by value).
+/// containers compare by size first, then element by element (objects
+/// pair by pair in jsonb's key order: key, then value).
 pub fn compare_jsonb(a: &Json, b: &Json) -> Ordering {
     fn rank(v: &Json) -> u8 {
         match v {
@@ -191,20 +149,60 @@ pub fn compare_jsonb(a: &Json, b: &Json) -> Ordering {
                 .unwrap_or(Ordering::Equal)
         }),
         (Json::Object(x), Json::Object(y)) => x.len().cmp(&y.len()).then_with(|| {
-            let (ex, ey) = (sorted_entries(x), sorted_entries(y));
-            ex.iter()
-                .zip(&ey)
-                .map(|(p, q)| key_order(p.0, q.0))
-                .find(|o| o.is_ne())
-                .or_else(|| {
-                    ex.iter()
-                        .zip(&ey)
-                        .map(|(p, q)| compare_jsonb(p.1, q.1))
-                        .find(|o| o.is_ne())
+            sorted_entries(x)
+                .into_iter()
+                .zip(sorted_entries(y))
+                .map(|(p, q)| {
+                    p.0.as_bytes()
+                        .cmp(q.0.as_bytes())
+                        .then_with(|| compare_jsonb(p.1, q.1))
                 })
+                .find(|o| o.is_ne())
                 .unwrap_or(Ordering::Equal)
         }),
         _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+/// Hashes `v` consistently with [`compare_jsonb`]: values that compare
+/// equal (`1.0` and `1`) hash alike.
+pub fn hash_jsonb<H: std::hash::Hasher>(v: &Json, state: &mut H) {
+    use std::hash::Hash;
+    match v {
+        Json::Null => 0u8.hash(state),
+        Json::Bool(b) => (1u8, b).hash(state),
+        Json::Number(n) => {
+            let text = number(n).to_string();
+            let canonical = match text.split_once('.') {
+                Some((int, frac)) => {
+                    let frac = frac.trim_end_matches('0');
+                    if frac.is_empty() {
+                        int.to_string()
+                    } else {
+                        format!("{int}.{frac}")
+                    }
+                }
+                None => text,
+            };
+            let canonical = if canonical == "-0" {
+                "0".into()
+            } else {
+                canonical
+            };
+            (2u8, canonical).hash(state)
+        }
+        Json::String(s) => (3u8, s).hash(state),
+        Json::Array(items) => {
+            (4u8, items.len()).hash(state);
+            items.iter().for_each(|i| hash_jsonb(i, state));
+        }
+        Json::Object(map) => {
+            (5u8, map.len()).hash(state);
+            for (k, v) in map {
+                k.hash(state);
+                hash_jsonb(v, state);
+            }
+        }
     }
 }
 
@@ -255,5 +253,16 @@ mod tests {
         assert_eq!(compare_jsonb(&j("1.0"), &j("1")), Ordering::Equal);
         assert_eq!(compare_jsonb(&j("[1,2]"), &j("[3]")), Ordering::Greater);
         assert_eq!(compare_jsonb(&j("null"), &j("\"a\"")), Ordering::Less);
+        // Key and value pair by pair: {"a": 2, "b": 0} > {"a": 1, "c": 9}.
+        assert_eq!(
+            compare_jsonb(&j(r#"{"a": 2, "b": 0}"#), &j(r#"{"a": 1, "c": 9}"#)),
+            Ordering::Greater
+        );
+        let h = |s: &str| {
+            let mut state = std::collections::hash_map::DefaultHasher::new();
+            hash_jsonb(&j(s), &mut state);
+            std::hash::Hasher::finish(&state)
+        };
+        assert_eq!(h(r#"{"a": [1.0, -0]}"#), h(r#"{"a": [1, 0.00]}"#));
     }
 }

@@ -8,6 +8,7 @@ mod compare;
 mod datatype;
 pub mod datetime;
 pub(crate) mod json;
+pub(crate) mod json_parse;
 mod numeric;
 pub mod oid;
 mod ops;

@@ -69,7 +69,7 @@ pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
             total.hash(state)
         }
         Value::Uuid(u) => u.hash(state),
-        Value::Jsonb(j) => j.to_string().hash(state),
+        Value::Jsonb(j) => crate::types::json::hash_jsonb(j, state),
         Value::Array(a) => {
             a.items.len().hash(state);
             for item in &a.items {
