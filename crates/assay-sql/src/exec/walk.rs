@@ -146,6 +146,12 @@ fn plan_reaches(plan: &Plan, level: usize) -> bool {
     }
 }
 
+/// Whether `expr` (its subqueries included) refers to a row outside the
+/// query it is evaluated in.
+pub(crate) fn expr_refers_outside(expr: &ScalarExpr) -> bool {
+    expr_reaches(expr, 0)
+}
+
 fn expr_reaches(expr: &ScalarExpr, level: usize) -> bool {
     let mut found = false;
     expr.visit(&mut |e| match e {

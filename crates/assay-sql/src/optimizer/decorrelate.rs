@@ -16,9 +16,9 @@
 //! subquery's: an outer reference one level up becomes an input column, a
 //! subquery column moves past the input's width.
 
-use super::expr_util::{conjoin, conjuncts, has_subquery, map_columns};
+use super::expr_util::{conjoin, conjuncts, has_subquery};
 use super::transform_up;
-use crate::exec::walk::refers_outside;
+use crate::exec::walk::{expr_refers_outside, node_exprs_mut, refers_outside};
 use crate::plan::{CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SubqueryKind};
 
 pub fn apply(plan: Plan) -> Plan {
@@ -125,17 +125,13 @@ fn exists_join(plan: &Plan, width: usize) -> Option<(Plan, ScalarExpr)> {
     };
     let (mut linked, mut local) = (Vec::new(), Vec::new());
     for c in conjuncts(predicate.clone()) {
-        if has_outer(&c) {
+        if expr_refers_outside(&c) {
             linked.push(c);
         } else {
             local.push(c);
         }
     }
-    if linked.is_empty()
-        || linked
-            .iter()
-            .any(|c| has_subquery(c) || reaches_past_parent(c))
-    {
+    if linked.is_empty() {
         return None;
     }
     let right = match conjoin(local) {
@@ -152,25 +148,73 @@ fn exists_join(plan: &Plan, width: usize) -> Option<(Plan, ScalarExpr)> {
         return None;
     }
     let mut cond = conjoin(linked)?;
-    map_columns(&mut cond, &|i| i + width);
-    cond.visit_mut(&mut |e| {
-        if let ScalarExpr::Outer { depth: 1, index } = *e {
-            *e = ScalarExpr::Column(index);
-        }
-    });
+    pull_up(&mut cond, width);
     Some((right, cond))
+}
+
+/// Rewrites a conjunct of the subquery's filter to run one level up, over
+/// the join's row (the outer input's `width` columns, then the subquery's):
+/// a subquery column moves past the input's, an outer reference one level
+/// up becomes an input column, references further out come one level in.
+fn pull_up(expr: &mut ScalarExpr, width: usize) {
+    expr.visit_mut(&mut |e| match *e {
+        ScalarExpr::Column(j) => *e = ScalarExpr::Column(width + j),
+        ScalarExpr::Outer { depth: 1, index } => *e = ScalarExpr::Column(index),
+        ScalarExpr::Outer { depth, index } => {
+            *e = ScalarExpr::Outer {
+                depth: depth - 1,
+                index,
+            }
+        }
+        ScalarExpr::Subquery { ref mut plan, .. } => pull_up_plan(plan, 1, width),
+        _ => {}
+    });
+}
+
+/// [`pull_up`] inside a subquery `level` levels below the conjunct: its
+/// references to the subquery's row (`level`) move past the input's
+/// columns, those to the outer input (`level + 1`) now find it in the same
+/// row, and those further out come one level in.
+fn pull_up_plan(plan: &mut Plan, level: usize, width: usize) {
+    node_exprs_mut(&mut plan.node, &mut |expr| {
+        expr.visit_mut(&mut |e| match *e {
+            ScalarExpr::Outer { depth, index } if depth == level => {
+                *e = ScalarExpr::Outer {
+                    depth,
+                    index: width + index,
+                }
+            }
+            ScalarExpr::Outer { depth, index } if depth > level => {
+                *e = ScalarExpr::Outer {
+                    depth: depth - 1,
+                    index,
+                }
+            }
+            ScalarExpr::Subquery { ref mut plan, .. } => pull_up_plan(plan, level + 1, width),
+            _ => {}
+        })
+    });
+    match &mut plan.node {
+        PlanNode::Join {
+            left,
+            right,
+            lateral,
+            ..
+        } => {
+            let inner = if *lateral { level + 1 } else { level };
+            pull_up_plan(left, level, width);
+            pull_up_plan(right, inner, width);
+        }
+        _ => {
+            for input in plan.inputs_mut() {
+                pull_up_plan(input, level, width);
+            }
+        }
+    }
 }
 
 fn has_outer(e: &ScalarExpr) -> bool {
     let mut found = false;
     e.visit(&mut |x| found |= matches!(x, ScalarExpr::Outer { .. }));
-    found
-}
-
-/// Whether an expression refers to a query further out than the one
-/// immediately enclosing the subquery.
-fn reaches_past_parent(e: &ScalarExpr) -> bool {
-    let mut found = false;
-    e.visit(&mut |x| found |= matches!(x, ScalarExpr::Outer { depth, .. } if *depth > 1));
     found
 }

@@ -458,11 +458,20 @@ fn correlated_exists_becomes_a_hashed_semi_join() {
             ..
         }
     ));
-    // A link two levels out stays a subquery.
+    // A link two levels out comes one level in with the join.
     let far = filter(
         scan_b(b),
         cmp(CmpOp::Eq, col(0), ScalarExpr::Outer { depth: 2, index: 1 }),
     );
     let p = optimize(filter(scan_a(a), exists(far)), &ctx).unwrap();
-    assert!(!matches!(&p.node, PlanNode::Join { .. }), "{p:?}");
+    let PlanNode::Join {
+        kind: JoinKind::Semi,
+        condition: Some(ScalarExpr::Compare { left, right, .. }),
+        ..
+    } = &p.node
+    else {
+        panic!("{p:?}")
+    };
+    assert!(matches!(**left, ScalarExpr::Column(3)));
+    assert!(matches!(**right, ScalarExpr::Outer { depth: 1, index: 1 }));
 }
