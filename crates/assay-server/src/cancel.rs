@@ -54,6 +54,18 @@ impl CancelKeys {
     }
 }
 
+impl CancelKeys {
+    /// The client of session `pid` went away: stop its statement, as
+    /// nobody will read the result (its transaction then rolls back).
+    pub fn client_gone(&self, pid: i32) {
+        if let Ok(map) = self.sessions.lock() {
+            if let Some((_, interrupt)) = map.get(&pid) {
+                interrupt.cancel();
+            }
+        }
+    }
+}
+
 /// Keeps a session registered until dropped (the connection ended).
 pub(crate) struct Registration {
     keys: Arc<CancelKeys>,

@@ -134,7 +134,10 @@ async fn connection(
     let (outbox, mut from_worker) = async_mpsc::channel::<Output>(4);
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
-        .spawn(move || worker(databases, parameters, minor, pid, cancels, inbox, outbox));
+        .spawn({
+            let cancels = cancels.clone();
+            move || worker(databases, parameters, minor, pid, cancels, inbox, outbox)
+        });
     if spawned.is_err() {
         let mut out = Output::default();
         out.fatal(&Error::new(
@@ -145,8 +148,22 @@ async fn connection(
         return;
     }
     // Lock step: the thread answers every batch of messages (and the
-    // startup) with one Output.
-    'connection: while let Some(out) = from_worker.recv().await {
+    // startup) with one Output. While it works, the socket is still read,
+    // so a client that goes away stops its statement.
+    'connection: loop {
+        let out = tokio::select! {
+            out = from_worker.recv() => match out {
+                Some(out) => out,
+                None => break,
+            },
+            read = stream.read_buf(&mut buf) => match read {
+                Ok(0) | Err(_) => {
+                    cancels.client_gone(pid);
+                    break 'connection;
+                }
+                Ok(_) => continue,
+            },
+        };
         if stream.write_all(&out.buf).await.is_err() || out.close {
             break;
         }

@@ -203,6 +203,41 @@ fn message(kind: u8, body: &[u8]) -> Vec<u8> {
 }
 
 #[tokio::test]
+async fn client_vanishing_mid_statement_stops_it() {
+    let server = TestServer::start();
+    let client = connect(&server).await;
+    client
+        .batch_execute("CREATE TABLE w (a int)")
+        .await
+        .unwrap();
+    let port = server.port;
+    tokio::task::spawn_blocking(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut startup = Vec::new();
+        startup.extend_from_slice(&196608i32.to_be_bytes());
+        startup.extend_from_slice(b"user\0postgres\0database\0postgres\0\0");
+        let mut packet = ((startup.len() + 4) as i32).to_be_bytes().to_vec();
+        packet.extend_from_slice(&startup);
+        s.write_all(&packet).unwrap();
+        // Holds the write lock, then sleeps for ten minutes.
+        let sql = b"BEGIN; INSERT INTO w VALUES (1); SELECT pg_sleep(600)\0";
+        s.write_all(&message(b'Q', sql)).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        // Gone without a word: the statement must stop, the block roll back.
+    })
+    .await
+    .unwrap();
+    // Long before the ten minutes are over, others can write again (the
+    // insert waits for the lock while the sleeper holds it).
+    let insert = client.batch_execute("INSERT INTO w VALUES (2)");
+    tokio::time::timeout(Duration::from_secs(120), insert)
+        .await
+        .expect("the vanished client's statement still holds the write lock")
+        .unwrap();
+    assert_eq!(count(&client, "w").await, 1);
+}
+
+#[tokio::test]
 async fn client_vanishing_mid_copy_commits_nothing() {
     let server = TestServer::start();
     let client = connect(&server).await;
