@@ -83,15 +83,20 @@ impl Connection {
             reported: Vec::new(),
             out: Output::default(),
         };
-        for (name, value) in parameters {
-            if NOT_SETTINGS.contains(&name.as_str()) || name.starts_with("_pq_.") {
-                continue;
-            }
-            match connection
-                .session
-                .settings
-                .set(name, Some(value), false, false)
-            {
+        // `options` carries `-c name=value` (and `--name=value`) switches,
+        // as libpq sends PGOPTIONS; they apply after the plain parameters.
+        let options = parameters
+            .get("options")
+            .map(|o| command_line_settings(o))
+            .unwrap_or_default();
+        let plain = parameters
+            .iter()
+            .filter(|(name, _)| {
+                !NOT_SETTINGS.contains(&name.as_str()) && !name.starts_with("_pq_.")
+            })
+            .map(|(n, v)| (n.clone(), v.clone()));
+        for (name, value) in plain.chain(options) {
+            match connection.session.settings.set_startup(&name, &value) {
                 Ok(()) => {}
                 // Parameters this server does not know are ignored, so
                 // drivers that send extra ones still connect.
@@ -352,4 +357,42 @@ impl Drop for Connection {
     fn drop(&mut self) {
         self.databases.disconnect(&self.database);
     }
+}
+
+/// The `name=value` pairs of a startup `options` string: `-c name=value`,
+/// `-cname=value` or `--name=value`, separated by spaces (a backslash
+/// escapes the next character), as PostgreSQL's `pg_split_opts` reads them.
+fn command_line_settings(options: &str) -> Vec<(String, String)> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            c if c.is_ascii_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut out = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(w) = words.next() {
+        let setting = if w == "-c" {
+            words.next()
+        } else if let Some(rest) = w.strip_prefix("--").or_else(|| w.strip_prefix("-c")) {
+            Some(rest.to_string())
+        } else {
+            None
+        };
+        if let Some((name, value)) = setting.as_deref().and_then(|s| s.split_once('=')) {
+            out.push((name.replace('-', "_"), value.to_string()));
+        }
+    }
+    out
 }

@@ -422,7 +422,7 @@ fn make_timestamp(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
         );
     };
     let t = days * USECS_PER_DAY + tod;
-    if r.return_type == crate::types::DataType::Timestamp {
+    if r.return_type == crate::types::DataType::Timestamp(None) {
         return Ok(Value::Timestamp(t));
     }
     let zone = match a.get(6) {

@@ -131,8 +131,8 @@ impl Env<'_> {
             search_path: self.path.schemas.join(","),
             temp_schema: self.path.temp_schema,
             settings: format!(
-                "{:?}/{:?}",
-                self.settings.time_zone, self.settings.date_order
+                "{:?}/{:?}/{:?}",
+                self.settings.time_zone, self.settings.date_order, self.settings.interval_style
             ),
             param_types: types,
         };
@@ -731,10 +731,10 @@ fn value_type(v: &Value) -> DataType {
         Value::Numeric(_) => DataType::Numeric(None),
         Value::Bytea(_) => DataType::Bytea,
         Value::Date(_) => DataType::Date,
-        Value::Time(_) => DataType::Time,
-        Value::Timestamp(_) => DataType::Timestamp,
-        Value::TimestampTz(_) => DataType::TimestampTz,
-        Value::Interval(_) => DataType::Interval,
+        Value::Time(_) => DataType::Time(None),
+        Value::Timestamp(_) => DataType::Timestamp(None),
+        Value::TimestampTz(_) => DataType::TimestampTz(None),
+        Value::Interval(_) => DataType::Interval(None),
         Value::Uuid(_) => DataType::Uuid,
         Value::Json(_) => DataType::Json,
         Value::Jsonb(_) => DataType::Jsonb,

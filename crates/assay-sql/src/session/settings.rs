@@ -146,6 +146,9 @@ pub struct SessionSettings {
     /// Values before the current transaction changed them, to undo on
     /// rollback (or, for `SET LOCAL`, at any end of the transaction).
     saved: Vec<(&'static str, String, bool)>,
+    /// Values given at connection start, which `RESET` and `DEFAULT`
+    /// return to instead of the built-in defaults.
+    startup: BTreeMap<&'static str, String>,
     /// What the executor reads.
     pub types: types::Settings,
 }
@@ -159,6 +162,7 @@ impl Default for SessionSettings {
         SessionSettings {
             values,
             saved: Vec::new(),
+            startup: BTreeMap::new(),
             types: types::Settings::default(),
         }
     }
@@ -203,7 +207,9 @@ impl SessionSettings {
                 p.0
             ));
         }
-        let value = value.map(str::to_string).unwrap_or_else(|| p.1.to_string());
+        let value = value
+            .map(str::to_string)
+            .unwrap_or_else(|| self.reset_value(p.0));
         let value = self.apply(p.0, &value)?;
         if in_transaction {
             let old = self.values.get(p.0).cloned().unwrap_or_default();
@@ -211,6 +217,27 @@ impl SessionSettings {
         }
         self.values.insert(p.0, value);
         Ok(())
+    }
+
+    /// Sets a parameter from the connection's startup packet (or
+    /// `options`); the value also becomes the one `RESET` returns to.
+    pub fn set_startup(&mut self, name: &str, value: &str) -> Result<()> {
+        self.set(name, Some(value), false, false)?;
+        let p = lookup(name)?;
+        let shown = self.values.get(p.0).cloned().unwrap_or_default();
+        self.startup.insert(p.0, shown);
+        Ok(())
+    }
+
+    /// The value `RESET name` returns to.
+    fn reset_value(&self, name: &'static str) -> String {
+        self.startup.get(name).cloned().unwrap_or_else(|| {
+            PARAMETERS
+                .iter()
+                .find(|p| p.0 == name)
+                .map(|p| p.1.to_string())
+                .unwrap_or_default()
+        })
     }
 
     /// `RESET ALL`.
@@ -228,17 +255,15 @@ impl SessionSettings {
     fn apply(&mut self, name: &str, value: &str) -> Result<String> {
         match name {
             "datestyle" => {
-                self.types.set_date_style(value)?;
-                let order = match self.types.date_order {
-                    types::DateOrder::Mdy => "MDY",
-                    types::DateOrder::Dmy => "DMY",
-                    types::DateOrder::Ymd => "YMD",
-                };
-                Ok(format!("ISO, {order}"))
+                let base = (types::DateStyle::Iso, types::DateOrder::Mdy);
+                let reset = types::parse_date_style(&self.reset_value("datestyle"), base, base)
+                    .unwrap_or(base);
+                self.types.set_date_style(value, reset)?;
+                Ok(self.types.date_style_text())
             }
             "timezone" => {
                 self.types.set_time_zone(value)?;
-                Ok(value.to_string())
+                Ok(self.types.time_zone.name().to_string())
             }
             "extra_float_digits" => {
                 let n: i32 = value
@@ -252,13 +277,10 @@ impl SessionSettings {
                 self.types.set_bytea_output(value)?;
                 Ok(value.to_ascii_lowercase())
             }
-            "intervalstyle" => match value.to_ascii_lowercase().as_str() {
-                "postgres" => Ok("postgres".into()),
-                other => Err(err!(
-                    SqlState::FEATURE_NOT_SUPPORTED,
-                    "IntervalStyle \"{other}\" is not supported yet"
-                )),
-            },
+            "intervalstyle" => {
+                self.types.interval_style = types::IntervalStyle::parse(value)?;
+                Ok(self.types.interval_style.name().into())
+            }
             "client_encoding" => {
                 match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
                     "UTF8" | "UNICODE" => Ok("UTF8".into()),
