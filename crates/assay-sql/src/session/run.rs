@@ -125,14 +125,27 @@ impl Env<'_> {
         stmt: &Statement,
         types: Vec<DataType>,
     ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+        let text = stmt.to_string();
+        // Input like 'now' or 'today' is read when the statement is bound,
+        // so such plans are only reused within one transaction.
+        let lower = text.to_ascii_lowercase();
+        let clock_words = ["now", "today", "tomorrow", "yesterday"];
+        let now = if clock_words.iter().any(|w| lower.contains(w)) {
+            self.settings.now
+        } else {
+            None
+        };
         let key = PlanKey {
-            text: stmt.to_string(),
+            text,
             version: self.catalog.version(),
             search_path: self.path.schemas.join(","),
             temp_schema: self.path.temp_schema,
             settings: format!(
-                "{:?}/{:?}/{:?}",
-                self.settings.time_zone, self.settings.date_order, self.settings.interval_style
+                "{:?}/{:?}/{:?}/{:?}",
+                self.settings.time_zone,
+                self.settings.date_order,
+                self.settings.interval_style,
+                now
             ),
             param_types: types,
         };
