@@ -167,6 +167,14 @@ fn named_zone(name: &str) -> Result<NamedZone> {
     })
 }
 
+/// The zone `date_trunc(…, zone)` and `make_timestamptz(…, zone)` work in.
+fn zone_for_trunc(name: &str) -> Result<Zone> {
+    Ok(match named_zone(name)? {
+        NamedZone::Fixed(off) => Zone::fixed(off),
+        NamedZone::Abbrev(_, z) | NamedZone::Zone(z) => z,
+    })
+}
+
 fn check_ts_range(t: i64) -> Result<i64> {
     if (TS_MIN..TS_END).contains(&t) {
         Ok(t)
@@ -328,7 +336,7 @@ fn date_trunc(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
                 return Ok(a[1].clone());
             }
             let zone = match a.get(2) {
-                Some(z) => Zone::parse(text(z)?)?,
+                Some(z) => zone_for_trunc(text(z)?)?,
                 None => ctx.settings.time_zone.clone(),
             };
             let l = local(*t, &zone);
@@ -530,7 +538,7 @@ fn make_timestamp(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
         return Ok(Value::Timestamp(t));
     }
     let zone = match a.get(6) {
-        Some(z) => Zone::parse(text(z)?)?,
+        Some(z) => zone_for_trunc(text(z)?)?,
         None => ctx.settings.time_zone.clone(),
     };
     Ok(Value::TimestampTz(zone.local_to_utc(t)))

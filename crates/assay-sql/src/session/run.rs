@@ -141,8 +141,9 @@ impl Env<'_> {
             search_path: self.path.schemas.join(","),
             temp_schema: self.path.temp_schema,
             settings: format!(
-                "{:?}/{:?}/{:?}/{:?}",
+                "{:?}/{:?}/{:?}/{:?}/{:?}",
                 self.settings.time_zone,
+                self.settings.date_style,
                 self.settings.date_order,
                 self.settings.interval_style,
                 now
