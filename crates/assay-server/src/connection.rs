@@ -93,23 +93,20 @@ impl Connection {
             reported: Vec::new(),
             out: Output::default(),
         };
-        let from_options = parameters
+        // `options` carries `-c name=value` (and `--name=value`) switches,
+        // as libpq sends PGOPTIONS; they apply after the plain parameters.
+        let options = parameters
             .get("options")
-            .map(|o| startup_options(o))
+            .map(|o| command_line_settings(o))
             .unwrap_or_default();
-        let settings = parameters
+        let plain = parameters
             .iter()
             .filter(|(name, _)| {
                 !NOT_SETTINGS.contains(&name.as_str()) && !name.starts_with("_pq_.")
             })
-            .map(|(n, v)| (n.clone(), v.clone()))
-            .chain(from_options);
-        for (name, value) in settings {
-            match connection
-                .session
-                .settings
-                .set(&name, Some(&value), false, false)
-            {
+            .map(|(n, v)| (n.clone(), v.clone()));
+        for (name, value) in plain.chain(options) {
+            match connection.session.settings.set_startup(&name, &value) {
                 Ok(()) => {}
                 // Parameters this server does not know are ignored, so
                 // drivers that send extra ones still connect.
@@ -436,17 +433,23 @@ impl Connection {
     }
 }
 
-/// The `-c name=value` (or `--name=value`) settings of a startup
-/// `options` parameter: words split at unescaped spaces, `\\` escaping
-/// the next character, as libpq's PGOPTIONS are written.
-fn startup_options(options: &str) -> Vec<(String, String)> {
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.databases.disconnect(&self.database);
+    }
+}
+
+/// The `name=value` pairs of a startup `options` string: `-c name=value`,
+/// `-cname=value` or `--name=value`, separated by spaces (a backslash
+/// escapes the next character), as PostgreSQL's `pg_split_opts` reads them.
+fn command_line_settings(options: &str) -> Vec<(String, String)> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut chars = options.chars();
     while let Some(c) = chars.next() {
         match c {
             '\\' => word.extend(chars.next()),
-            c if c.is_whitespace() => {
+            c if c.is_ascii_whitespace() => {
                 if !word.is_empty() {
                     words.push(std::mem::take(&mut word));
                 }
@@ -457,36 +460,31 @@ fn startup_options(options: &str) -> Vec<(String, String)> {
     if !word.is_empty() {
         words.push(word);
     }
-    let mut settings = Vec::new();
+    let mut out = Vec::new();
     let mut words = words.into_iter();
     while let Some(w) = words.next() {
         let setting = if w == "-c" {
             words.next()
-        } else if let Some(rest) = w.strip_prefix("--") {
+        } else if let Some(rest) = w.strip_prefix("--").or_else(|| w.strip_prefix("-c")) {
             Some(rest.to_string())
         } else {
-            w.strip_prefix("-c").map(str::to_string)
+            None
         };
         if let Some((name, value)) = setting.as_deref().and_then(|s| s.split_once('=')) {
-            settings.push((name.replace('-', "_"), value.to_string()));
+            out.push((name.replace('-', "_"), value.to_string()));
         }
     }
-    settings
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.databases.disconnect(&self.database);
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::startup_options;
+    use super::command_line_settings;
 
     #[test]
     fn options_parameter_settings() {
-        let got = startup_options("-c lc_messages=C  -cbytea_output=hex --search-path=a\\ b -x");
+        let got =
+            command_line_settings("-c lc_messages=C  -cbytea_output=hex --search-path=a\\ b -x");
         let want = [
             ("lc_messages", "C"),
             ("bytea_output", "hex"),

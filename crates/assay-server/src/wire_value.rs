@@ -21,10 +21,10 @@ pub(crate) fn typlen(ty: &DataType) -> i16 {
         DataType::Name => 64,
         DataType::Int8
         | DataType::Float8
-        | DataType::Time
-        | DataType::Timestamp
-        | DataType::TimestampTz => 8,
-        DataType::Interval | DataType::Uuid => 16,
+        | DataType::Time(_)
+        | DataType::Timestamp(_)
+        | DataType::TimestampTz(_) => 8,
+        DataType::Interval(_) | DataType::Uuid => 16,
         DataType::Unknown => -2,
         _ => -1,
     }
@@ -46,10 +46,10 @@ pub(crate) fn has_binary(ty: &DataType) -> bool {
             | DataType::Unknown
             | DataType::Bytea
             | DataType::Date
-            | DataType::Time
-            | DataType::Timestamp
-            | DataType::TimestampTz
-            | DataType::Interval
+            | DataType::Time(_)
+            | DataType::Timestamp(_)
+            | DataType::TimestampTz(_)
+            | DataType::Interval(_)
             | DataType::Uuid
             | DataType::Json
             | DataType::Oid
@@ -197,14 +197,14 @@ fn read_binary(bytes: &[u8], ty: &DataType) -> Result<Value> {
         DataType::Float4 => Value::Float4(f32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Float8 => Value::Float8(f64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
         DataType::Date => Value::Date(i32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Time => Value::Time(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Timestamp => {
+        DataType::Time(_) => Value::Time(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
+        DataType::Timestamp(_) => {
             Value::Timestamp(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?))
         }
-        DataType::TimestampTz => {
+        DataType::TimestampTz(_) => {
             Value::TimestampTz(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?))
         }
-        DataType::Interval => {
+        DataType::Interval(_) => {
             let raw: [u8; 16] = fixed(bytes).ok_or_else(wrong)?;
             let mut micros = [0; 8];
             micros.copy_from_slice(&raw[..8]);
@@ -272,7 +272,7 @@ mod tests {
                 days: 2,
                 micros: 3,
             }),
-            DataType::Interval,
+            DataType::Interval(None),
         );
     }
 

@@ -356,7 +356,7 @@ impl Binder<'_> {
                         | DataType::Float4
                         | DataType::Float8
                         | DataType::Numeric(_)
-                        | DataType::Interval
+                        | DataType::Interval(_)
                 );
                 let symbol = if op == UnaryOp::Minus { "-" } else { "+" };
                 if !ok {

@@ -543,8 +543,8 @@ impl Binder<'_> {
             "current_date" | "localtimestamp" | "localtime" | "current_time" => {
                 let to = match name {
                     "current_date" => DataType::Date,
-                    "localtimestamp" => DataType::Timestamp,
-                    _ => DataType::Time,
+                    "localtimestamp" => DataType::Timestamp(None),
+                    _ => DataType::Time(None),
                 };
                 let t = now(self)?;
                 self.cast_to(t, &to, true)

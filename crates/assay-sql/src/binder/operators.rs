@@ -96,29 +96,33 @@ fn arith_signature(
         (Add, t, T::Date) if is_int(t) => Some((T::Int4, T::Date, T::Date)),
         (Sub, T::Date, t) if is_int(t) => Some((T::Date, T::Int4, T::Date)),
         (Sub, T::Date, T::Date) => Some((T::Date, T::Date, T::Int4)),
-        (Add, T::Date, T::Interval) => Some((T::Date, T::Interval, T::Timestamp)),
-        (Add, T::Interval, T::Date) => Some((T::Interval, T::Date, T::Timestamp)),
-        (Sub, T::Date, T::Interval) => Some((T::Date, T::Interval, T::Timestamp)),
-        (Add, T::Date, T::Time) => Some((T::Date, T::Time, T::Timestamp)),
-        (Add, T::Time, T::Date) => Some((T::Time, T::Date, T::Timestamp)),
-        (Add | Sub, T::Timestamp | T::TimestampTz | T::Time, T::Interval) => {
-            Some((lb.clone(), T::Interval, lb))
+        (Add, T::Date, T::Interval(_)) => Some((T::Date, T::Interval(None), T::Timestamp(None))),
+        (Add, T::Interval(_), T::Date) => Some((T::Interval(None), T::Date, T::Timestamp(None))),
+        (Sub, T::Date, T::Interval(_)) => Some((T::Date, T::Interval(None), T::Timestamp(None))),
+        (Add, T::Date, T::Time(_)) => Some((T::Date, T::Time(None), T::Timestamp(None))),
+        (Add, T::Time(_), T::Date) => Some((T::Time(None), T::Date, T::Timestamp(None))),
+        (Add | Sub, T::Timestamp(_) | T::TimestampTz(_) | T::Time(_), T::Interval(_)) => {
+            Some((lb.clone(), T::Interval(None), lb))
         }
-        (Add, T::Interval, T::Timestamp | T::TimestampTz | T::Time) => {
-            Some((T::Interval, rb.clone(), rb))
+        (Add, T::Interval(_), T::Timestamp(_) | T::TimestampTz(_) | T::Time(_)) => {
+            Some((T::Interval(None), rb.clone(), rb))
         }
-        (Sub, T::Time, T::Time) => Some((T::Time, T::Time, T::Interval)),
-        (Sub, T::Timestamp | T::TimestampTz | T::Date, T::Timestamp | T::TimestampTz | T::Date) => {
+        (Sub, T::Time(_), T::Time(_)) => Some((T::Time(None), T::Time(None), T::Interval(None))),
+        (
+            Sub,
+            T::Timestamp(_) | T::TimestampTz(_) | T::Date,
+            T::Timestamp(_) | T::TimestampTz(_) | T::Date,
+        ) => {
             let c = common_type(&[lb.clone(), rb.clone()], "").ok()?;
-            let c = if c == T::Date { T::Timestamp } else { c };
-            Some((c.clone(), c, T::Interval))
+            let c = if c == T::Date { T::Timestamp(None) } else { c };
+            Some((c.clone(), c, T::Interval(None)))
         }
-        (Add | Sub, T::Interval, T::Interval) => same(T::Interval),
-        (Mul | Div, T::Interval, t) if numeric_rank(t).is_some() => {
-            Some((T::Interval, T::Float8, T::Interval))
+        (Add | Sub, T::Interval(_), T::Interval(_)) => same(T::Interval(None)),
+        (Mul | Div, T::Interval(_), t) if numeric_rank(t).is_some() => {
+            Some((T::Interval(None), T::Float8, T::Interval(None)))
         }
-        (Mul, t, T::Interval) if numeric_rank(t).is_some() => {
-            Some((T::Float8, T::Interval, T::Interval))
+        (Mul, t, T::Interval(_)) if numeric_rank(t).is_some() => {
+            Some((T::Float8, T::Interval(None), T::Interval(None)))
         }
         (Concat, T::Bytea, T::Bytea) => same(T::Bytea),
         (Concat, T::Jsonb, T::Jsonb) => same(T::Jsonb),

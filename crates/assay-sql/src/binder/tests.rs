@@ -50,7 +50,7 @@ pub fn fixture() -> MemoryCatalog {
                 Some("nextval('s_id_seq'::regclass)"),
             ),
             ("v", DataType::Text, false, Some("'none'")),
-            ("ts", DataType::TimestampTz, false, Some("now()")),
+            ("ts", DataType::TimestampTz(None), false, Some("now()")),
         ],
     );
     c.add_view(

@@ -15,6 +15,9 @@ pub fn resolve_type(t: &TypeName) -> Result<DataType> {
         "int" | "integer" => "int4".to_string(),
         _ => base.to_string(),
     };
+    if let Some(fields) = &t.interval_fields {
+        spelled = format!("{spelled} {fields}");
+    }
     if !t.modifiers.is_empty() {
         let mods: Vec<String> = t.modifiers.iter().map(i64::to_string).collect();
         spelled = format!("{}({})", spelled, mods.join(","));

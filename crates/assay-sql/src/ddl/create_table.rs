@@ -21,6 +21,9 @@ pub(crate) fn resolve_type(t: &ast::TypeName) -> Result<DataType> {
         "char" if t.modifiers.is_empty() => "\"char\"".to_string(),
         _ => base.to_string(),
     };
+    if let Some(fields) = &t.interval_fields {
+        spelled = format!("{spelled} {fields}");
+    }
     if !t.modifiers.is_empty() {
         let mods: Vec<String> = t.modifiers.iter().map(i64::to_string).collect();
         spelled = format!("{spelled}({})", mods.join(","));

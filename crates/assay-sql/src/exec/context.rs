@@ -90,7 +90,7 @@ impl<'a> ExecContext<'a> {
             tables,
             params,
             settings,
-            transaction_start: now,
+            transaction_start: settings.now.unwrap_or(now),
             statement_start: now,
             clock,
             rng,

@@ -49,6 +49,10 @@ pub(crate) fn register(b: &mut Builder) {
         Ok(Value::Time(tod))
     })
     .stable();
+    b.scalar("timezone", &[Text, TimestampTz], Timestamp, timezone);
+    b.scalar("timezone", &[Text, Timestamp], TimestampTz, timezone);
+    b.scalar("timezone", &[Interval, TimestampTz], Timestamp, timezone);
+    b.scalar("timezone", &[Interval, Timestamp], TimestampTz, timezone);
     b.scalar("date_trunc", &[Text, Timestamp], Timestamp, date_trunc);
     b.scalar("date_trunc", &[Text, TimestampTz], TimestampTz, date_trunc)
         .stable();
@@ -123,6 +127,110 @@ pub(crate) fn register(b: &mut Builder) {
     );
 }
 
+/// A zone as `AT TIME ZONE` and `timezone()` name it: an abbreviation of
+/// `timezone_abbreviations` first (`EST`), then a zone name or POSIX spec.
+enum NamedZone {
+    /// Seconds east of UTC.
+    Fixed(i32),
+    Abbrev(String, Zone),
+    Zone(Zone),
+}
+
+fn named_zone(name: &str) -> Result<NamedZone> {
+    use crate::types::datetime::zone::{lookup_abbrev, Abbrev};
+    let lower = name.to_lowercase();
+    match lookup_abbrev(&lower) {
+        Some(Abbrev::Fixed(off, _)) => return Ok(NamedZone::Fixed(off)),
+        Some(Abbrev::Dynamic(zone)) => {
+            if let Some(z) = Zone::named(zone) {
+                return Ok(NamedZone::Abbrev(lower, z));
+            }
+        }
+        None => {}
+    }
+    Zone::named(name).map(NamedZone::Zone).ok_or_else(|| {
+        err!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "time zone \"{}\" not recognized",
+            name
+        )
+    })
+}
+
+/// The zone `date_trunc(…, zone)` and `make_timestamptz(…, zone)` work in.
+fn zone_for_trunc(name: &str) -> Result<Zone> {
+    Ok(match named_zone(name)? {
+        NamedZone::Fixed(off) => Zone::fixed(off),
+        NamedZone::Abbrev(_, z) | NamedZone::Zone(z) => z,
+    })
+}
+
+fn check_ts_range(t: i64) -> Result<i64> {
+    if (TS_MIN..TS_END).contains(&t) {
+        Ok(t)
+    } else {
+        Err(ts_range())
+    }
+}
+
+/// `timezone(zone, value)` / `value AT TIME ZONE zone`: a timestamptz
+/// becomes the wall-clock timestamp there, a timestamp is read as wall
+/// clock there and becomes a timestamptz.
+fn timezone(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
+    let t = ts(&a[1])?;
+    let to_local = matches!(a[1], Value::TimestampTz(_));
+    let wrap = |v: i64| {
+        if to_local {
+            Value::Timestamp(v)
+        } else {
+            Value::TimestampTz(v)
+        }
+    };
+    if !ts_is_finite(t) {
+        return Ok(wrap(t));
+    }
+    let offset_east: i64 = match &a[0] {
+        Value::Interval(zone) => {
+            if zone.months != 0 || zone.days != 0 {
+                bail!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "interval time zone \"{}\" must not include months or days",
+                    crate::types::datetime::format_interval(
+                        zone,
+                        crate::types::IntervalStyle::Postgres
+                    )
+                );
+            }
+            zone.micros / USECS_PER_SEC
+        }
+        v => match named_zone(text(v)?)? {
+            NamedZone::Fixed(off) => i64::from(off),
+            NamedZone::Abbrev(name, z) => {
+                if to_local {
+                    let off = z.offset_at(t);
+                    let local = t + i64::from(off) * USECS_PER_SEC;
+                    i64::from(z.abbrev_offset_of_local(&name, local))
+                } else {
+                    i64::from(z.abbrev_offset_of_local(&name, t))
+                }
+            }
+            NamedZone::Zone(z) => {
+                if to_local {
+                    i64::from(z.offset_at(t))
+                } else {
+                    i64::from(z.offset_of_local(t))
+                }
+            }
+        },
+    };
+    let r = if to_local {
+        t + offset_east * USECS_PER_SEC
+    } else {
+        t - offset_east * USECS_PER_SEC
+    };
+    Ok(wrap(check_ts_range(r)?))
+}
+
 fn local(utc: i64, zone: &Zone) -> i64 {
     if !ts_is_finite(utc) {
         return utc;
@@ -154,8 +262,14 @@ fn trunc_local(t: i64, field: Field) -> Option<i64> {
     let (days, tod) = split_timestamp(t);
     let (y, m, _) = ymd_from_days(days);
     let year_start = |year: i64| days_from_ymd(year, 1, 1) * USECS_PER_DAY;
-    // Years as PostgreSQL counts them: no year 0.
-    let bc_year = if y <= 0 { y - 1 } else { y };
+    // PostgreSQL's formulas on the astronomical year (0 = 1 BC).
+    let century = |y: i64| {
+        if y > 0 {
+            (y + 99) / 100 * 100 - 99
+        } else {
+            -((99 - (y - 1)) / 100) * 100 + 1
+        }
+    };
     Some(match field {
         Microseconds => t,
         Milliseconds => t - tod % 1000,
@@ -167,31 +281,19 @@ fn trunc_local(t: i64, field: Field) -> Option<i64> {
         Month => days_from_ymd(y, m, 1) * USECS_PER_DAY,
         Quarter => days_from_ymd(y, (m - 1) / 3 * 3 + 1, 1) * USECS_PER_DAY,
         Year => year_start(y),
-        Decade => {
-            let d = if bc_year > 0 {
-                bc_year / 10 * 10
-            } else {
-                -((8 - (bc_year - 1)) / 10) * 10 + 1
-            };
-            year_start(if d <= 0 { d + 1 } else { d }.min(y))
-        }
-        Century => {
-            let c = if bc_year > 0 {
-                (bc_year + 99) / 100
-            } else {
-                -((99 - (bc_year - 1)) / 100)
-            };
-            let first = if c > 0 { c * 100 - 99 } else { c * 100 + 1 };
-            year_start(if first <= 0 { first + 1 } else { first })
-        }
+        Decade => year_start(if y > 0 {
+            y / 10 * 10
+        } else {
+            -((8 - (y - 1)) / 10) * 10
+        }),
+        Century => year_start(century(y)),
         Millennium => {
-            let c = if bc_year > 0 {
-                (bc_year + 999) / 1000
+            let mil = if y > 0 {
+                (y + 999) / 1000 * 1000 - 999
             } else {
-                -((999 - (bc_year - 1)) / 1000)
+                -((999 - (y - 1)) / 1000) * 1000 + 1
             };
-            let first = if c > 0 { c * 1000 - 999 } else { c * 1000 + 1 };
-            year_start(if first <= 0 { first + 1 } else { first })
+            year_start(century(mil))
         }
         _ => return None,
     })
@@ -224,7 +326,7 @@ fn date_trunc(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
                 return Ok(a[1].clone());
             }
             let zone = match a.get(2) {
-                Some(z) => Zone::parse(text(z)?)?,
+                Some(z) => zone_for_trunc(text(z)?)?,
                 None => ctx.settings.time_zone.clone(),
             };
             let l = local(*t, &zone);
@@ -376,10 +478,10 @@ fn tod_micros(h: i64, mi: i64, sec: f64) -> Option<i64> {
     (micros <= USECS_PER_DAY).then_some(micros)
 }
 
-/// Seconds as `make_time`'s error prints them: two integer digits.
+/// Seconds as `make_time`'s error prints them (`%02g`).
 fn seconds_text(sec: f64) -> String {
-    let t = crate::types::scalar::format_float8(sec, 1);
-    if (0.0..10.0).contains(&sec) {
+    let t = crate::types::scalar::format_float8(sec, 0);
+    if t.len() < 2 {
         format!("0{t}")
     } else {
         t
@@ -422,11 +524,11 @@ fn make_timestamp(r: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
         );
     };
     let t = days * USECS_PER_DAY + tod;
-    if r.return_type == crate::types::DataType::Timestamp {
+    if r.return_type == crate::types::DataType::Timestamp(None) {
         return Ok(Value::Timestamp(t));
     }
     let zone = match a.get(6) {
-        Some(z) => Zone::parse(text(z)?)?,
+        Some(z) => zone_for_trunc(text(z)?)?,
         None => ctx.settings.time_zone.clone(),
     };
     Ok(Value::TimestampTz(zone.local_to_utc(t)))

@@ -50,6 +50,8 @@ enum Key {
     Ww,
     Q,
     J,
+    /// Roman-numeral month, upper or lower case.
+    Rm(bool),
     Month(Case),
     Mon(Case),
     Day(Case),
@@ -102,6 +104,8 @@ const KEYS: &[(&str, Key)] = &[
     ("Mon", Key::Mon(Case::Capital)),
     ("mon", Key::Mon(Case::Lower)),
     ("MM", Key::Mm),
+    ("RM", Key::Rm(true)),
+    ("rm", Key::Rm(false)),
     ("DAY", Key::Day(Case::Upper)),
     ("Day", Key::Day(Case::Capital)),
     ("day", Key::Day(Case::Lower)),
@@ -246,7 +250,7 @@ fn to_char(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
                 tod,
                 offset: tz.then_some(offset),
                 zone: if tz {
-                    zone_abbrev(ctx, offset)
+                    ctx.settings.time_zone.abbrev_at(*t)
                 } else {
                     String::new()
                 },
@@ -277,14 +281,6 @@ fn to_char(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
         }
     }
     Ok(Value::text(&out))
-}
-
-fn zone_abbrev(ctx: &EvalContext<'_>, offset: i32) -> String {
-    let name = ctx.settings.time_zone.name();
-    if name.eq_ignore_ascii_case("utc") || name.eq_ignore_ascii_case("etc/utc") {
-        return "UTC".into();
-    }
-    crate::types::datetime::format_offset(offset)
 }
 
 fn field_text(key: Key, fm: bool, p: &Parts) -> String {
@@ -334,6 +330,37 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             fm,
         ),
         Key::Q => ((p.month - 1) / 3 + 1).to_string(),
+        Key::Rm(upper) => {
+            if p.month == 0 && p.year == 0 {
+                return String::new();
+            }
+            const ROMAN: [&str; 12] = [
+                "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
+            ];
+            // The array runs from December down; negative interval months
+            // count back from December.
+            let idx = if p.month == 0 {
+                if p.year >= 0 {
+                    0
+                } else {
+                    11
+                }
+            } else if p.month < 0 {
+                (-(p.month + 1)) as usize
+            } else {
+                (12 - p.month) as usize
+            };
+            let r = if upper {
+                ROMAN[idx].to_string()
+            } else {
+                ROMAN[idx].to_lowercase()
+            };
+            if fm {
+                r
+            } else {
+                format!("{r:<4}")
+            }
+        }
         Key::J => (days + 2_451_545).to_string(),
         Key::Month(case) if !p.is_interval || p.month > 0 => {
             pad_name(cased(MONTHS[(p.month - 1).clamp(0, 11) as usize], case), 9)
@@ -518,6 +545,19 @@ fn parse_input(input: &str, fmt: &str) -> Result<Parsed> {
                     }
                     Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww => {
                         take_num(&mut s, 2)?;
+                    }
+                    Key::Rm(_) => {
+                        let n = s
+                            .chars()
+                            .take_while(|c| matches!(c.to_ascii_uppercase(), 'I' | 'V' | 'X'))
+                            .count();
+                        let roman = s[..n].to_ascii_uppercase();
+                        s = &s[n..];
+                        const ROMAN: [&str; 12] = [
+                            "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI",
+                            "XII",
+                        ];
+                        p.month = ROMAN.iter().position(|r| *r == roman).map(|i| i as i64 + 1);
                     }
                     Key::Tz(_) | Key::Of => {
                         // Read and ignored, as zone names are not applied.

@@ -145,25 +145,26 @@ fn date_field(field: Field, days: i64) -> Option<Numeric> {
         Month => i64::from(m),
         Quarter => (i64::from(m) - 1) / 3 + 1,
         Year => year,
+        // As PostgreSQL computes them from the astronomical year (0 = 1 BC).
         Decade => {
-            if year >= 0 {
-                year / 10
+            if y > 0 {
+                y / 10
             } else {
-                -((8 - (year - 1)) / 10)
+                -((8 - (y - 1)) / 10)
             }
         }
         Century => {
-            if year > 0 {
-                (year + 99) / 100
+            if y > 0 {
+                (y + 99) / 100
             } else {
-                -((99 - (year - 1)) / 100)
+                -((99 - (y - 1)) / 100)
             }
         }
         Millennium => {
-            if year > 0 {
-                (year + 999) / 1000
+            if y > 0 {
+                (y + 999) / 1000
             } else {
-                -((999 - (year - 1)) / 1000)
+                -((999 - (y - 1)) / 1000)
             }
         }
         Dow => (days + 6).rem_euclid(7),

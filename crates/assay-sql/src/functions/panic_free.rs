@@ -113,8 +113,8 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
             r,
             &[0, -1_000_000, i32::MIN, i32::MAX, 8766, 2_000_000],
         )),
-        DataType::Time => Value::Time(pick(r, &[0, 86_400_000_000, 3_600_000_001])),
-        ty @ (DataType::Timestamp | DataType::TimestampTz) => {
+        DataType::Time(_) => Value::Time(pick(r, &[0, 86_400_000_000, 3_600_000_001])),
+        ty @ (DataType::Timestamp(_) | DataType::TimestampTz(_)) => {
             let t = pick(
                 r,
                 &[
@@ -126,13 +126,13 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
                     9_000_000_000_000_000,
                 ],
             );
-            if *ty == DataType::TimestampTz {
+            if *ty == DataType::TimestampTz(None) {
                 Value::TimestampTz(t)
             } else {
                 Value::Timestamp(t)
             }
         }
-        DataType::Interval => Value::Interval(pick(
+        DataType::Interval(_) => Value::Interval(pick(
             r,
             &[
                 Interval::new(0, 0, 0),

@@ -241,6 +241,11 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
+        // A statement outside a block starts a transaction: its start time
+        // is what `now()` and the input `'now'` read until it ends.
+        if !self.block.as_ref().is_some_and(|b| b.explicit) {
+            self.settings.types.now = Some(run::now_micros());
+        }
         match stmt {
             Statement::Begin(modes) => self.begin(modes.isolation, modes.read_only),
             Statement::Commit { .. } => self.commit(),

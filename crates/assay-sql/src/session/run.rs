@@ -129,14 +129,28 @@ impl Env<'_> {
         stmt: &Statement,
         types: Vec<DataType>,
     ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+        let text = stmt.to_string();
+        // Input like 'now' or 'today' is read when the statement is bound,
+        // so such plans are only reused within one transaction.
+        let lower = text.to_ascii_lowercase();
+        let clock_words = ["now", "today", "tomorrow", "yesterday"];
+        let now = if clock_words.iter().any(|w| lower.contains(w)) {
+            self.settings.now
+        } else {
+            None
+        };
         let key = PlanKey {
-            text: stmt.to_string(),
+            text,
             version: self.catalog.version(),
             search_path: self.path.schemas.join(","),
             temp_schema: self.path.temp_schema,
             settings: format!(
-                "{:?}/{:?}",
-                self.settings.time_zone, self.settings.date_order
+                "{:?}/{:?}/{:?}/{:?}/{:?}",
+                self.settings.time_zone,
+                self.settings.date_style,
+                self.settings.date_order,
+                self.settings.interval_style,
+                now
             ),
             param_types: types,
         };
@@ -764,10 +778,10 @@ fn value_type(v: &Value) -> DataType {
         Value::Numeric(_) => DataType::Numeric(None),
         Value::Bytea(_) => DataType::Bytea,
         Value::Date(_) => DataType::Date,
-        Value::Time(_) => DataType::Time,
-        Value::Timestamp(_) => DataType::Timestamp,
-        Value::TimestampTz(_) => DataType::TimestampTz,
-        Value::Interval(_) => DataType::Interval,
+        Value::Time(_) => DataType::Time(None),
+        Value::Timestamp(_) => DataType::Timestamp(None),
+        Value::TimestampTz(_) => DataType::TimestampTz(None),
+        Value::Interval(_) => DataType::Interval(None),
         Value::Uuid(_) => DataType::Uuid,
         Value::Json(_) => DataType::Json,
         Value::Jsonb(_) => DataType::Jsonb,

@@ -147,6 +147,9 @@ pub struct SessionSettings {
     /// Values before the current transaction changed them, to undo on
     /// rollback (or, for `SET LOCAL`, at any end of the transaction).
     saved: Vec<(&'static str, String, bool)>,
+    /// Values given at connection start, which `RESET` and `DEFAULT`
+    /// return to instead of the built-in defaults.
+    startup: BTreeMap<&'static str, String>,
     /// What the executor reads.
     pub types: types::Settings,
 }
@@ -157,6 +160,7 @@ impl Default for SessionSettings {
         SessionSettings {
             values,
             saved: Vec::new(),
+            startup: BTreeMap::new(),
             types: types::Settings::default(),
         }
     }
@@ -237,7 +241,7 @@ impl SessionSettings {
         }
         let value = value
             .map(str::to_string)
-            .unwrap_or_else(|| p.default.to_string());
+            .unwrap_or_else(|| self.reset_value(p.name));
         let value = match p.kind {
             Some(kind) => gucs::check(p.name, kind, &value)?,
             None => self.apply(p.name, &value)?,
@@ -248,6 +252,26 @@ impl SessionSettings {
         }
         self.values.insert(p.name, value);
         Ok(())
+    }
+
+    /// Sets a parameter from the connection's startup packet (or
+    /// `options`); the value also becomes the one `RESET` returns to.
+    pub fn set_startup(&mut self, name: &str, value: &str) -> Result<()> {
+        self.set(name, Some(value), false, false)?;
+        let p = lookup(name)?;
+        let shown = self.values.get(p.name).cloned().unwrap_or_default();
+        self.startup.insert(p.name, shown);
+        Ok(())
+    }
+
+    /// The value `RESET name` returns to.
+    fn reset_value(&self, name: &'static str) -> String {
+        self.startup.get(name).cloned().unwrap_or_else(|| {
+            params()
+                .find(|p| p.name == name)
+                .map(|p| p.default.to_string())
+                .unwrap_or_default()
+        })
     }
 
     /// `RESET ALL`.
@@ -265,17 +289,15 @@ impl SessionSettings {
     fn apply(&mut self, name: &str, value: &str) -> Result<String> {
         match name {
             "datestyle" => {
-                self.types.set_date_style(value)?;
-                let order = match self.types.date_order {
-                    types::DateOrder::Mdy => "MDY",
-                    types::DateOrder::Dmy => "DMY",
-                    types::DateOrder::Ymd => "YMD",
-                };
-                Ok(format!("ISO, {order}"))
+                let base = (types::DateStyle::Iso, types::DateOrder::Mdy);
+                let reset = types::parse_date_style(&self.reset_value("datestyle"), base, base)
+                    .unwrap_or(base);
+                self.types.set_date_style(value, reset)?;
+                Ok(self.types.date_style_text())
             }
             "timezone" => {
                 self.types.set_time_zone(value)?;
-                Ok(value.to_string())
+                Ok(self.types.time_zone.name().to_string())
             }
             "extra_float_digits" => {
                 let n: i32 = value
@@ -289,13 +311,10 @@ impl SessionSettings {
                 self.types.set_bytea_output(value)?;
                 Ok(value.to_ascii_lowercase())
             }
-            "intervalstyle" => match value.to_ascii_lowercase().as_str() {
-                "postgres" => Ok("postgres".into()),
-                other => Err(err!(
-                    SqlState::FEATURE_NOT_SUPPORTED,
-                    "IntervalStyle \"{other}\" is not supported yet"
-                )),
-            },
+            "intervalstyle" => {
+                self.types.interval_style = types::IntervalStyle::parse(value)?;
+                Ok(self.types.interval_style.name().into())
+            }
             "client_encoding" => {
                 match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
                     "UTF8" | "UNICODE" => Ok("UTF8".into()),

@@ -141,10 +141,10 @@ pub(super) fn columns(sys: &SystemContext<'_>, out: &mut Rows) {
                 DataType::Date => {
                     r.i4("datetime_precision", 0);
                 }
-                DataType::Time
-                | DataType::Timestamp
-                | DataType::TimestampTz
-                | DataType::Interval => {
+                DataType::Time(p) | DataType::Timestamp(p) | DataType::TimestampTz(p) => {
+                    r.i4("datetime_precision", p.map_or(6, i32::from));
+                }
+                DataType::Interval(_) => {
                     r.i4("datetime_precision", 6);
                 }
                 _ => {}

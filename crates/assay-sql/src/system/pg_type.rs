@@ -49,8 +49,10 @@ pub(crate) fn type_props(ty: &DataType) -> (i16, bool, char, char) {
         T::Bool | T::Char => (1, true, 'c', 'p'),
         T::Int2 => (2, true, 's', 'p'),
         T::Int4 | T::Float4 | T::Date | T::Oid | T::Reg(_) => (4, true, 'i', 'p'),
-        T::Int8 | T::Float8 | T::Time | T::Timestamp | T::TimestampTz => (8, true, 'd', 'p'),
-        T::Interval => (16, false, 'd', 'p'),
+        T::Int8 | T::Float8 | T::Time(_) | T::Timestamp(_) | T::TimestampTz(_) => {
+            (8, true, 'd', 'p')
+        }
+        T::Interval(_) => (16, false, 'd', 'p'),
         T::Uuid => (16, false, 'c', 'p'),
         T::Name => (64, false, 'c', 'p'),
         T::Numeric(_) => (-1, false, 'i', 'm'),

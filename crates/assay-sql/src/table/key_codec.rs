@@ -111,9 +111,9 @@ pub fn index_only_capable(ty: &DataType) -> bool {
             | DataType::VarBit(_)
             | DataType::Bytea
             | DataType::Date
-            | DataType::Time
-            | DataType::Timestamp
-            | DataType::TimestampTz
+            | DataType::Time(_)
+            | DataType::Timestamp(_)
+            | DataType::TimestampTz(_)
             | DataType::Uuid
     )
 }
@@ -146,11 +146,11 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         | DataType::Unknown => or_null(r.read_text(order)?, |s| Value::Text(Arc::from(s))),
         DataType::Bytea => or_null(r.read_bytea(order)?, |b| Value::Bytea(Arc::from(b))),
         DataType::Date => or_null(r.read_date(order)?, Value::Date),
-        DataType::Time => or_null(r.read_time(order)?, Value::Time),
-        DataType::Timestamp => or_null(r.read_timestamp(order)?, Value::Timestamp),
-        DataType::TimestampTz => or_null(r.read_timestamp(order)?, Value::TimestampTz),
+        DataType::Time(_) => or_null(r.read_time(order)?, Value::Time),
+        DataType::Timestamp(_) => or_null(r.read_timestamp(order)?, Value::Timestamp),
+        DataType::TimestampTz(_) => or_null(r.read_timestamp(order)?, Value::TimestampTz),
         DataType::Uuid => or_null(r.read_uuid(order)?, Value::Uuid),
-        DataType::Interval | DataType::Json | DataType::Jsonb | DataType::Array(_) => {
+        DataType::Interval(_) | DataType::Json | DataType::Jsonb | DataType::Array(_) => {
             return Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "cannot decode a {ty} value from an index key"

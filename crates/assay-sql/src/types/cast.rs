@@ -434,8 +434,8 @@ fn convert(
         }
         (V::Numeric(n), T::Numeric(_)) => V::Numeric(n.clone()),
         (V::Date(d), T::Date) => V::Date(*d),
-        (V::Date(d), T::Timestamp) => V::Timestamp(date_to_timestamp(*d)?),
-        (V::Date(d), T::TimestampTz) => {
+        (V::Date(d), T::Timestamp(_)) => V::Timestamp(date_to_timestamp(*d)?),
+        (V::Date(d), T::TimestampTz(_)) => {
             let local = date_to_timestamp(*d)?;
             V::TimestampTz(if ts_is_finite(local) {
                 settings.time_zone.local_to_utc(local)
@@ -443,17 +443,19 @@ fn convert(
                 local
             })
         }
-        (V::Timestamp(t) | V::TimestampTz(t), T::Timestamp) if matches!(from, T::Timestamp) => {
+        (V::Timestamp(t) | V::TimestampTz(t), T::Timestamp(_))
+            if matches!(from, T::Timestamp(_)) =>
+        {
             V::Timestamp(*t)
         }
         (V::Timestamp(t), T::Date) => V::Date(timestamp_to_date(*t)),
-        (V::Timestamp(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
-        (V::Timestamp(t), T::TimestampTz) => V::TimestampTz(if ts_is_finite(*t) {
+        (V::Timestamp(t), T::Time(_)) => V::Time(t.rem_euclid(USECS_PER_DAY)),
+        (V::Timestamp(t), T::TimestampTz(_)) => V::TimestampTz(if ts_is_finite(*t) {
             settings.time_zone.local_to_utc(*t)
         } else {
             *t
         }),
-        (V::TimestampTz(t), T::TimestampTz) => V::TimestampTz(*t),
+        (V::TimestampTz(t), T::TimestampTz(_)) => V::TimestampTz(*t),
         (V::TimestampTz(t), _) => {
             let local = if ts_is_finite(*t) {
                 *t + i64::from(settings.time_zone.offset_at(*t)) * USECS_PER_SEC
@@ -461,16 +463,16 @@ fn convert(
                 *t
             };
             match to {
-                T::Timestamp => V::Timestamp(local),
+                T::Timestamp(_) => V::Timestamp(local),
                 T::Date => V::Date(timestamp_to_date(local)),
-                T::Time => V::Time(local.rem_euclid(USECS_PER_DAY)),
+                T::Time(_) => V::Time(local.rem_euclid(USECS_PER_DAY)),
                 _ => return Err(cannot_cast(from, to)),
             }
         }
-        (V::Time(t), T::Time) => V::Time(*t),
-        (V::Time(t), T::Interval) => V::Interval(super::value::Interval::new(0, 0, *t)),
-        (V::Interval(iv), T::Interval) => V::Interval(*iv),
-        (V::Interval(iv), T::Time) => V::Time(iv.micros.rem_euclid(USECS_PER_DAY)),
+        (V::Time(t), T::Time(_)) => V::Time(*t),
+        (V::Time(t), T::Interval(_)) => V::Interval(super::value::Interval::new(0, 0, *t)),
+        (V::Interval(iv), T::Interval(_)) => V::Interval(*iv),
+        (V::Interval(iv), T::Time(_)) => V::Time(iv.micros.rem_euclid(USECS_PER_DAY)),
         (V::Bool(b), T::Bool) => V::Bool(*b),
         (V::Bytea(b), T::Bytea) => V::Bytea(b.clone()),
         (V::Uuid(u), T::Uuid) => V::Uuid(*u),
@@ -508,6 +510,18 @@ fn coerce_typmod(value: Value, to: &DataType, explicit: bool) -> Result<Value> {
         (Value::Text(s), DataType::Varchar(Some(_)) | DataType::Bpchar(Some(_))) => {
             coerce_length(s, to, explicit)
         }
+        (Value::Time(t), DataType::Time(Some(p))) => {
+            Ok(Value::Time(super::datetime::arith::round_time(*t, *p)))
+        }
+        (Value::Timestamp(t), DataType::Timestamp(Some(p))) => Ok(Value::Timestamp(
+            super::datetime::arith::round_timestamp(*t, *p)?,
+        )),
+        (Value::TimestampTz(t), DataType::TimestampTz(Some(p))) => Ok(Value::TimestampTz(
+            super::datetime::arith::round_timestamp(*t, *p)?,
+        )),
+        (Value::Interval(iv), DataType::Interval(Some(m))) => Ok(Value::Interval(
+            super::datetime::arith::adjust_interval(iv, *m)?,
+        )),
         (Value::Array(a), DataType::Array(te)) if te.typmod() != -1 => {
             let items = a
                 .items

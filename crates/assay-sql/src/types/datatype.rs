@@ -11,6 +11,58 @@ pub struct NumericTypmod {
     pub scale: i16,
 }
 
+/// The declared fields and seconds precision of an `interval` column, as
+/// PostgreSQL encodes them in the typmod: `(range << 16) | precision`, where
+/// range is a mask of [`interval_field`] bits ([`INTERVAL_FULL_RANGE`] for
+/// all) and precision 0..=6 or [`INTERVAL_FULL_PRECISION`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IntervalTypmod {
+    pub range: u16,
+    pub precision: u16,
+}
+
+/// PostgreSQL's bits for interval fields (`DTK_M(…)` of datetime.h).
+pub mod interval_field {
+    pub const MONTH: u16 = 1 << 1;
+    pub const YEAR: u16 = 1 << 2;
+    pub const DAY: u16 = 1 << 3;
+    pub const HOUR: u16 = 1 << 10;
+    pub const MINUTE: u16 = 1 << 11;
+    pub const SECOND: u16 = 1 << 12;
+}
+pub const INTERVAL_FULL_RANGE: u16 = 0x7FFF;
+pub const INTERVAL_FULL_PRECISION: u16 = 0xFFFF;
+
+impl IntervalTypmod {
+    /// The field restriction as `format_type` prints it (`" year to month"`).
+    pub fn fields_text(&self) -> &'static str {
+        use interval_field::*;
+        match self.range {
+            YEAR => " year",
+            MONTH => " month",
+            DAY => " day",
+            HOUR => " hour",
+            MINUTE => " minute",
+            SECOND => " second",
+            r if r == YEAR | MONTH => " year to month",
+            r if r == DAY | HOUR => " day to hour",
+            r if r == DAY | HOUR | MINUTE => " day to minute",
+            r if r == DAY | HOUR | MINUTE | SECOND => " day to second",
+            r if r == HOUR | MINUTE => " hour to minute",
+            r if r == HOUR | MINUTE | SECOND => " hour to second",
+            r if r == MINUTE | SECOND => " minute to second",
+            _ => "",
+        }
+    }
+
+    pub fn typmod(&self) -> i32 {
+        (i32::from(self.range) << 16) | i32::from(self.precision)
+    }
+}
+
+/// Largest fractional-seconds precision of time, timestamp and interval.
+pub const MAX_TIME_PRECISION: i64 = 6;
+
 /// Largest precision PostgreSQL accepts in `numeric(p,s)`.
 pub const NUMERIC_MAX_PRECISION: u16 = 1000;
 /// Largest length accepted in `varchar(n)` and `char(n)`.
@@ -34,10 +86,11 @@ pub enum DataType {
     Bpchar(Option<u32>),
     Bytea,
     Date,
-    Time,
-    Timestamp,
-    TimestampTz,
-    Interval,
+    /// `time(p)`; `None` keeps all six fractional digits.
+    Time(Option<u8>),
+    Timestamp(Option<u8>),
+    TimestampTz(Option<u8>),
+    Interval(Option<IntervalTypmod>),
     Uuid,
     Json,
     Jsonb,
@@ -135,10 +188,10 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::Bpchar(None), 1042, 1014, "bpchar"),
     (DataType::Varchar(None), 1043, 1015, "varchar"),
     (DataType::Date, 1082, 1182, "date"),
-    (DataType::Time, 1083, 1183, "time"),
-    (DataType::Timestamp, 1114, 1115, "timestamp"),
-    (DataType::TimestampTz, 1184, 1185, "timestamptz"),
-    (DataType::Interval, 1186, 1187, "interval"),
+    (DataType::Time(None), 1083, 1183, "time"),
+    (DataType::Timestamp(None), 1114, 1115, "timestamp"),
+    (DataType::TimestampTz(None), 1184, 1185, "timestamptz"),
+    (DataType::Interval(None), 1186, 1187, "interval"),
     (DataType::Numeric(None), 1700, 1231, "numeric"),
     (DataType::Bit(None), 1560, 1561, "bit"),
     (DataType::VarBit(None), 1562, 1563, "varbit"),
@@ -170,6 +223,10 @@ impl DataType {
             DataType::Bpchar(_) => DataType::Bpchar(None),
             DataType::Bit(_) => DataType::Bit(None),
             DataType::VarBit(_) => DataType::VarBit(None),
+            DataType::Time(_) => DataType::Time(None),
+            DataType::Timestamp(_) => DataType::Timestamp(None),
+            DataType::TimestampTz(_) => DataType::TimestampTz(None),
+            DataType::Interval(_) => DataType::Interval(None),
             DataType::Array(e) => DataType::Array(Box::new(e.without_typmod())),
             t => t.clone(),
         }
@@ -231,6 +288,10 @@ impl DataType {
             }
             DataType::Varchar(Some(n)) | DataType::Bpchar(Some(n)) => *n as i32 + 4,
             DataType::Bit(Some(n)) | DataType::VarBit(Some(n)) => *n as i32,
+            DataType::Time(Some(p))
+            | DataType::Timestamp(Some(p))
+            | DataType::TimestampTz(Some(p)) => i32::from(*p),
+            DataType::Interval(Some(m)) => m.typmod(),
             DataType::Array(elem) => elem.typmod(),
             _ => -1,
         }
@@ -252,8 +313,8 @@ impl DataType {
                 TypeCategory::Numeric
             }
             Text | Varchar(_) | Bpchar(_) | Name | Char => TypeCategory::String,
-            Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
-            Interval => TypeCategory::Timespan,
+            Date | Time(_) | Timestamp(_) | TimestampTz(_) => TypeCategory::DateTime,
+            Interval(_) => TypeCategory::Timespan,
             Bytea | Uuid | Json | Jsonb => TypeCategory::User,
             Bit(_) | VarBit(_) => TypeCategory::BitString,
             Array(_) => TypeCategory::Array,
@@ -269,8 +330,8 @@ impl DataType {
             DataType::Bool
                 | DataType::Text
                 | DataType::Float8
-                | DataType::TimestampTz
-                | DataType::Interval
+                | DataType::TimestampTz(_)
+                | DataType::Interval(_)
                 | DataType::VarBit(_)
         )
     }
@@ -417,10 +478,16 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
         },
         "bytea" => no_args(DataType::Bytea)?,
         "date" => no_args(DataType::Date)?,
-        "time" | "time without time zone" => no_args(DataType::Time)?,
-        "timestamp" | "timestamp without time zone" => no_args(DataType::Timestamp)?,
-        "timestamptz" | "timestamp with time zone" => no_args(DataType::TimestampTz)?,
-        "interval" => no_args(DataType::Interval)?,
+        "time" | "time without time zone" => DataType::Time(time_precision(&args, "time")?),
+        "timestamp" | "timestamp without time zone" => {
+            DataType::Timestamp(time_precision(&args, "timestamp")?)
+        }
+        "timestamptz" | "timestamp with time zone" => {
+            DataType::TimestampTz(time_precision(&args, "timestamp with time zone")?)
+        }
+        n if n == "interval" || n.starts_with("interval ") => {
+            DataType::Interval(interval_typmod(n["interval".len()..].trim(), &args)?)
+        }
         "uuid" => no_args(DataType::Uuid)?,
         "bit" => match args.as_slice() {
             [] => DataType::Bit(Some(1)),
@@ -444,6 +511,69 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
         "regrole" => no_args(DataType::Reg(RegKind::Role))?,
         _ => return Err(undefined(original)),
     })
+}
+
+/// The precision of `time(p)` and `timestamp(p)`: above 6 is reduced to 6
+/// (PostgreSQL also warns), negative is an error.
+fn time_precision(args: &[i64], what: &str) -> Result<Option<u8>> {
+    match args {
+        [] => Ok(None),
+        [p] if *p < 0 => {
+            let (name, suffix) = match what {
+                "time" => ("TIME", ""),
+                "timestamp" => ("TIMESTAMP", ""),
+                _ => ("TIMESTAMP", " WITH TIME ZONE"),
+            };
+            bail!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "{}({}){} precision must not be negative",
+                name,
+                p,
+                suffix
+            )
+        }
+        [p] => Ok(Some((*p).min(MAX_TIME_PRECISION) as u8)),
+        _ => bail!(SqlState::INVALID_PARAMETER_VALUE, "invalid type modifier"),
+    }
+}
+
+/// The typmod of `interval [fields] [(p)]`.
+fn interval_typmod(fields: &str, args: &[i64]) -> Result<Option<IntervalTypmod>> {
+    use interval_field::*;
+    let range = match fields {
+        "" => INTERVAL_FULL_RANGE,
+        "year" => YEAR,
+        "month" => MONTH,
+        "day" => DAY,
+        "hour" => HOUR,
+        "minute" => MINUTE,
+        "second" => SECOND,
+        "year to month" => YEAR | MONTH,
+        "day to hour" => DAY | HOUR,
+        "day to minute" => DAY | HOUR | MINUTE,
+        "day to second" => DAY | HOUR | MINUTE | SECOND,
+        "hour to minute" => HOUR | MINUTE,
+        "hour to second" => HOUR | MINUTE | SECOND,
+        "minute to second" => MINUTE | SECOND,
+        _ => bail!(SqlState::SYNTAX_ERROR, "invalid INTERVAL type modifier"),
+    };
+    let precision = match args {
+        [] => INTERVAL_FULL_PRECISION,
+        [p] if *p < 0 => bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "INTERVAL({}) precision must not be negative",
+            p
+        ),
+        [p] => (*p).min(MAX_TIME_PRECISION) as u16,
+        _ => bail!(SqlState::SYNTAX_ERROR, "invalid INTERVAL type modifier"),
+    };
+    if range == INTERVAL_FULL_RANGE && precision == INTERVAL_FULL_PRECISION {
+        return Ok(None);
+    }
+    if precision != INTERVAL_FULL_PRECISION && range != INTERVAL_FULL_RANGE && range & SECOND == 0 {
+        bail!(SqlState::SYNTAX_ERROR, "interval precision specified twice");
+    }
+    Ok(Some(IntervalTypmod { range, precision }))
 }
 
 fn numeric_typmod(args: &[i64]) -> Result<Option<NumericTypmod>> {
@@ -477,6 +607,10 @@ fn numeric_typmod(args: &[i64]) -> Result<Option<NumericTypmod>> {
     }))
 }
 
+fn precision_text(p: Option<u8>) -> String {
+    p.map(|p| format!("({p})")).unwrap_or_default()
+}
+
 impl fmt::Display for DataType {
     /// Formats the type as `format_type(oid, typmod)` does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -496,10 +630,22 @@ impl fmt::Display for DataType {
             DataType::Bpchar(Some(n)) => write!(f, "character({n})"),
             DataType::Bytea => f.write_str("bytea"),
             DataType::Date => f.write_str("date"),
-            DataType::Time => f.write_str("time without time zone"),
-            DataType::Timestamp => f.write_str("timestamp without time zone"),
-            DataType::TimestampTz => f.write_str("timestamp with time zone"),
-            DataType::Interval => f.write_str("interval"),
+            DataType::Time(p) => write!(f, "time{} without time zone", precision_text(*p)),
+            DataType::Timestamp(p) => {
+                write!(f, "timestamp{} without time zone", precision_text(*p))
+            }
+            DataType::TimestampTz(p) => {
+                write!(f, "timestamp{} with time zone", precision_text(*p))
+            }
+            DataType::Interval(None) => f.write_str("interval"),
+            DataType::Interval(Some(m)) => {
+                f.write_str("interval")?;
+                f.write_str(m.fields_text())?;
+                if m.precision != INTERVAL_FULL_PRECISION {
+                    write!(f, "({})", m.precision)?;
+                }
+                Ok(())
+            }
             DataType::Uuid => f.write_str("uuid"),
             DataType::Bit(None) => f.write_str("bit"),
             DataType::Bit(Some(n)) => write!(f, "bit({n})"),
@@ -529,7 +675,7 @@ mod tests {
         assert_eq!(DataType::Json.array_oid(), 199);
         assert_eq!(
             DataType::from_oid(1185),
-            Some(DataType::Array(Box::new(DataType::TimestampTz)))
+            Some(DataType::Array(Box::new(DataType::TimestampTz(None))))
         );
         assert_eq!(DataType::from_oid(705), Some(DataType::Unknown));
         assert_eq!(DataType::from_oid(1), None);
@@ -559,6 +705,12 @@ mod tests {
             ("timestamptz", "timestamp with time zone"),
             ("timestamp", "timestamp without time zone"),
             ("time", "time without time zone"),
+            ("time(2)", "time(2) without time zone"),
+            ("timestamp(0) with time zone", "timestamp(0) with time zone"),
+            ("interval", "interval"),
+            ("interval year to month", "interval year to month"),
+            ("interval(3)", "interval(3)"),
+            ("interval day to second(2)", "interval day to second(2)"),
             ("text[]", "text[]"),
             ("int[][]", "integer[]"),
             ("integer[3]", "integer[]"),

@@ -98,10 +98,10 @@ fn value_oid(v: &Value) -> u32 {
         Value::Numeric(_) => DataType::Numeric(None),
         Value::Bytea(_) => DataType::Bytea,
         Value::Date(_) => DataType::Date,
-        Value::Time(_) => DataType::Time,
-        Value::Timestamp(_) => DataType::Timestamp,
-        Value::TimestampTz(_) => DataType::TimestampTz,
-        Value::Interval(_) => DataType::Interval,
+        Value::Time(_) => DataType::Time(None),
+        Value::Timestamp(_) => DataType::Timestamp(None),
+        Value::TimestampTz(_) => DataType::TimestampTz(None),
+        Value::Interval(_) => DataType::Interval(None),
         Value::Uuid(_) => DataType::Uuid,
         Value::Json(_) => DataType::Json,
         Value::Jsonb(_) => DataType::Jsonb,
@@ -275,10 +275,10 @@ pub fn recv(bytes: &[u8], ty: &DataType) -> Result<Value> {
         }
         DataType::Bytea => Value::Bytea(Arc::from(r.bytes(bytes.len())?)),
         DataType::Date => Value::Date(r.i32()?),
-        DataType::Time => Value::Time(r.i64()?),
-        DataType::Timestamp => Value::Timestamp(r.i64()?),
-        DataType::TimestampTz => Value::TimestampTz(r.i64()?),
-        DataType::Interval => {
+        DataType::Time(_) => Value::Time(r.i64()?),
+        DataType::Timestamp(_) => Value::Timestamp(r.i64()?),
+        DataType::TimestampTz(_) => Value::TimestampTz(r.i64()?),
+        DataType::Interval(_) => {
             let micros = r.i64()?;
             let days = r.i32()?;
             let months = r.i32()?;
@@ -434,7 +434,7 @@ mod tests {
                 days: -2,
                 micros: 3,
             }),
-            DataType::Interval,
+            DataType::Interval(None),
         );
         for n in [
             "0",

@@ -35,10 +35,13 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
         DataType::Bytea => Value::Bytea(Arc::from(parse_bytea(input)?)),
         DataType::Bit(_) | DataType::VarBit(_) => super::bit::parse_bits(input)?,
         DataType::Date => Value::Date(parse_date(input, settings)?),
-        DataType::Time => Value::Time(parse_time(input, settings)?),
-        DataType::Timestamp => Value::Timestamp(parse_timestamp(input, settings)?),
-        DataType::TimestampTz => Value::TimestampTz(parse_timestamptz(input, settings)?),
-        DataType::Interval => Value::Interval(parse_interval(input)?),
+        DataType::Time(_) => Value::Time(parse_time(input, settings)?),
+        DataType::Timestamp(_) => Value::Timestamp(parse_timestamp(input, settings)?),
+        DataType::TimestampTz(_) => Value::TimestampTz(parse_timestamptz(input, settings)?),
+        DataType::Interval(m) => {
+            let iv = parse_interval_typmod(input, settings.interval_style, *m)?;
+            Value::Interval(iv)
+        }
         DataType::Uuid => Value::Uuid(parse_uuid(input)?),
         DataType::Json => {
             parse_json(input)?;
@@ -69,11 +72,11 @@ pub fn format_value(value: &Value, settings: &Settings) -> Option<String> {
         Value::Numeric(n) => n.to_string(),
         Value::Text(s) | Value::Json(s) => s.to_string(),
         Value::Bytea(b) => format_bytea(b, settings.bytea_output),
-        Value::Date(d) => format_date(*d),
+        Value::Date(d) => format_date(*d, settings),
         Value::Time(t) => format_time(*t),
-        Value::Timestamp(t) => format_timestamp(*t),
-        Value::TimestampTz(t) => format_timestamptz(*t, &settings.time_zone),
-        Value::Interval(iv) => format_interval(iv),
+        Value::Timestamp(t) => format_timestamp(*t, settings),
+        Value::TimestampTz(t) => format_timestamptz(*t, settings),
+        Value::Interval(iv) => format_interval(iv, settings.interval_style),
         Value::Uuid(u) => format_uuid(u),
         Value::Jsonb(j) => format_jsonb(j),
         Value::Array(a) => format_array(a, &mut |v| format_value(v, settings).unwrap_or_default()),

@@ -8,6 +8,7 @@ use assay_storage::{bail, err, Error, Result, SqlState};
 use super::calendar::*;
 use super::interval::out_of_range;
 use super::zone::Zone;
+use crate::types::datatype::{IntervalTypmod, INTERVAL_FULL_PRECISION, INTERVAL_FULL_RANGE};
 use crate::types::value::Interval;
 
 fn ts_out_of_range() -> Error {
@@ -191,6 +192,68 @@ pub fn interval_div(span: &Interval, factor: f64) -> Result<Interval> {
     interval_scale(span, |x| x / factor)
 }
 
+/// Units of 10^(6 - p) microseconds, for rounding to `p` fractional digits.
+fn precision_scale(p: u8) -> i64 {
+    10i64.pow(6 - u32::from(p.min(6)))
+}
+
+/// Rounds a time of day to `p` fractional digits (half up), as
+/// PostgreSQL's `AdjustTimeForTypmod`; the result may be `24:00:00`.
+pub fn round_time(t: i64, p: u8) -> i64 {
+    let scale = precision_scale(p);
+    (t + scale / 2) / scale * scale
+}
+
+/// Rounds a timestamp to `p` fractional digits, half away from zero, as
+/// `AdjustTimestampForTypmod`.
+pub fn round_timestamp(t: i64, p: u8) -> Result<i64> {
+    if !ts_is_finite(t) {
+        return Ok(t);
+    }
+    let scale = precision_scale(p);
+    let r = if t >= 0 {
+        (t + scale / 2) / scale * scale
+    } else {
+        -((-t + scale / 2) / scale * scale)
+    };
+    check_ts(r)
+}
+
+/// Applies an `interval` column's field restriction and precision, as
+/// `AdjustIntervalForTypmod`: fields below the last one are zeroed.
+pub fn adjust_interval(iv: &Interval, m: IntervalTypmod) -> Result<Interval> {
+    use crate::types::datatype::interval_field::*;
+    let mut r = *iv;
+    let range = m.range;
+    if range != INTERVAL_FULL_RANGE {
+        if range == YEAR {
+            r.months = iv.months / 12 * 12;
+            r.days = 0;
+            r.micros = 0;
+        } else if range == MONTH || range == YEAR | MONTH {
+            r.days = 0;
+            r.micros = 0;
+        } else if range == DAY {
+            r.micros = 0;
+        } else if range == HOUR || range == DAY | HOUR {
+            r.micros = iv.micros / USECS_PER_HOUR * USECS_PER_HOUR;
+        } else if range == MINUTE || range == DAY | HOUR | MINUTE || range == HOUR | MINUTE {
+            r.micros = iv.micros / USECS_PER_MINUTE * USECS_PER_MINUTE;
+        }
+        // SECOND and the ranges ending in SECOND keep everything; only the
+        // precision applies.
+    }
+    if m.precision != INTERVAL_FULL_PRECISION {
+        let scale = precision_scale(m.precision as u8);
+        r.micros = if r.micros >= 0 {
+            (r.micros + scale / 2) / scale * scale
+        } else {
+            -((-r.micros + scale / 2) / scale * scale)
+        };
+    }
+    Ok(r)
+}
+
 /// The single number intervals are compared by: a month is 30 days and a
 /// day 24 hours.
 pub fn interval_cmp_key(iv: &Interval) -> i128 {
@@ -216,11 +279,20 @@ mod tests {
     #[test]
     fn timestamp_math() {
         let t = timestamp_add(ts("2024-01-31 10:00"), &iv("1 month 1 day 1 hour")).unwrap();
-        assert_eq!(format_timestamp(t), "2024-03-01 11:00:00");
+        assert_eq!(
+            format_timestamp(t, &Settings::default()),
+            "2024-03-01 11:00:00"
+        );
         let d = timestamp_diff(ts("2024-03-01 10:00"), ts("2024-01-01 09:00")).unwrap();
-        assert_eq!(format_interval(&d), "60 days 01:00:00");
+        assert_eq!(
+            format_interval(&d, crate::types::IntervalStyle::Postgres),
+            "60 days 01:00:00"
+        );
         let d = timestamp_diff(ts("2024-01-01"), ts("2024-03-01 10:00")).unwrap();
-        assert_eq!(format_interval(&d), "-60 days -10:00:00");
+        assert_eq!(
+            format_interval(&d, crate::types::IntervalStyle::Postgres),
+            "-60 days -10:00:00"
+        );
         let ny = Zone::parse("America/New_York").unwrap();
         let start = ny.local_to_utc(ts("2024-03-09 12:00"));
         let next = timestamptz_add(start, &iv("1 day"), &ny).unwrap();
@@ -243,7 +315,10 @@ mod tests {
             (interval_neg(&iv("1 day 01:00")), "-1 days -01:00:00"),
         ];
         for (got, want) in cases {
-            assert_eq!(format_interval(&got.unwrap()), want);
+            assert_eq!(
+                format_interval(&got.unwrap(), crate::types::IntervalStyle::Postgres),
+                want
+            );
         }
         assert_eq!(
             interval_cmp_key(&iv("1 mon")),
