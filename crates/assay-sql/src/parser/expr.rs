@@ -778,7 +778,7 @@ impl Tr<'_> {
                     self.exclusions
                         .iter()
                         .find(|(at, _)| *at == n)
-                        .map(|(_, x)| x.clone())
+                        .map(|(_, x)| *x)
                 },
                 units: match fr.units {
                     sp::WindowFrameUnits::Rows => FrameUnits::Rows,
