@@ -30,20 +30,7 @@ pub fn apply(plan: Plan) -> Plan {
         let mut input = *input;
         let mut kept = Vec::new();
         for c in conjuncts(predicate) {
-            match as_join(c, &input) {
-                Ok((kind, right, condition)) => {
-                    let node = PlanNode::Join {
-                        left: Box::new(input),
-                        right: Box::new(right),
-                        kind,
-                        condition: Some(condition),
-                        algorithm: JoinAlgorithm::NestedLoop,
-                        lateral: false,
-                    };
-                    input = Plan::new(node, schema.clone());
-                }
-                Err(c) => kept.push(c),
-            }
+            input = attach(input, c, &mut kept);
         }
         match conjoin(kept) {
             Some(predicate) => Plan::new(
@@ -58,17 +45,59 @@ pub fn apply(plan: Plan) -> Plan {
     })
 }
 
+/// Joins `input` with the subquery of conjunct `c` if it is one this rule
+/// handles (conjuncts of an `EXISTS` that only test the outer row are
+/// applied to the input first); otherwise adds `c` to `kept`.
+fn attach(mut input: Plan, c: ScalarExpr, kept: &mut Vec<ScalarExpr>) -> Plan {
+    match as_join(c, &input) {
+        Ok((kind, right, condition, lifted)) => {
+            for l in lifted {
+                let mut unjoined = Vec::new();
+                input = attach(input, l, &mut unjoined);
+                if let Some(predicate) = conjoin(unjoined) {
+                    let schema = input.schema.clone();
+                    input = Plan::new(
+                        PlanNode::Filter {
+                            predicate,
+                            input: Box::new(input),
+                        },
+                        schema,
+                    );
+                }
+            }
+            let schema = input.schema.clone();
+            let node = PlanNode::Join {
+                left: Box::new(input),
+                right: Box::new(right),
+                kind,
+                condition: Some(condition),
+                algorithm: JoinAlgorithm::NestedLoop,
+                lateral: false,
+            };
+            Plan::new(node, schema)
+        }
+        Err(c) => {
+            kept.push(c);
+            input
+        }
+    }
+}
+
 /// The join a filter conjunct stands for over `input`, or the conjunct
 /// back if it is not one of the forms this rule handles.
-fn as_join(c: ScalarExpr, input: &Plan) -> Result<(JoinKind, Plan, ScalarExpr), ScalarExpr> {
+/// A join: its kind, right side, condition, and conjuncts to apply to the
+/// left side first.
+type Joined = (JoinKind, Plan, ScalarExpr, Vec<ScalarExpr>);
+
+fn as_join(c: ScalarExpr, input: &Plan) -> Result<Joined, ScalarExpr> {
     let width = input.schema.len();
     match c {
         ScalarExpr::Subquery {
             plan,
             kind: SubqueryKind::Exists,
             data_type,
-        } => match exists_join(&plan, width) {
-            Some((right, cond)) => Ok((JoinKind::Semi, right, cond)),
+        } => match exists_join(&plan, width, true) {
+            Some((right, cond, lifted)) => Ok((JoinKind::Semi, right, cond, lifted)),
             None => Err(ScalarExpr::Subquery {
                 plan,
                 kind: SubqueryKind::Exists,
@@ -80,8 +109,8 @@ fn as_join(c: ScalarExpr, input: &Plan) -> Result<(JoinKind, Plan, ScalarExpr), 
                 plan,
                 kind: SubqueryKind::Exists,
                 data_type,
-            } => match exists_join(&plan, width) {
-                Some((right, cond)) => Ok((JoinKind::Anti, right, cond)),
+            } => match exists_join(&plan, width, false) {
+                Some((right, cond, _)) => Ok((JoinKind::Anti, right, cond, Vec::new())),
                 None => Err(ScalarExpr::Not(Box::new(ScalarExpr::Subquery {
                     plan,
                     kind: SubqueryKind::Exists,
@@ -105,16 +134,23 @@ fn as_join(c: ScalarExpr, input: &Plan) -> Result<(JoinKind, Plan, ScalarExpr), 
                 right: Box::new(ScalarExpr::Column(width)),
             };
             let _ = data_type;
-            Ok((JoinKind::Semi, *plan, cond))
+            Ok((JoinKind::Semi, *plan, cond, Vec::new()))
         }
         other => Err(other),
     }
 }
 
 /// For `EXISTS (plan)` over an input of `width` columns: the subquery
-/// without its correlated top-filter conjuncts, and those conjuncts as a
-/// join condition.
-fn exists_join(plan: &Plan, width: usize) -> Option<(Plan, ScalarExpr)> {
+/// without its correlated top-filter conjuncts, those conjuncts as a join
+/// condition, and (with `lift`) the ones that test only the outer row,
+/// pulled up to filter the input: `EXISTS (… WHERE p AND q(outer))` is
+/// `q(outer) AND EXISTS (… WHERE p)`. (Not for `NOT EXISTS`, which the
+/// outer test would have to be negated into.)
+fn exists_join(
+    plan: &Plan,
+    width: usize,
+    lift: bool,
+) -> Option<(Plan, ScalarExpr, Vec<ScalarExpr>)> {
     // EXISTS ignores the select list.
     let mut body = plan;
     while let PlanNode::Project { input, .. } = &body.node {
@@ -147,9 +183,62 @@ fn exists_join(plan: &Plan, width: usize) -> Option<(Plan, ScalarExpr)> {
     if refers_outside(&right) {
         return None;
     }
-    let mut cond = conjoin(linked)?;
-    pull_up(&mut cond, width);
-    Some((right, cond))
+    let (mut lifted, mut joined) = (Vec::new(), Vec::new());
+    for mut c in linked {
+        let outer_only = lift && !reads_own_row(&c);
+        pull_up(&mut c, width);
+        if outer_only {
+            lifted.push(c);
+        } else {
+            joined.push(c);
+        }
+    }
+    let cond = conjoin(joined).unwrap_or(ScalarExpr::Const {
+        value: crate::types::Value::Bool(true),
+        data_type: crate::types::DataType::Bool,
+    });
+    Some((right, cond, lifted))
+}
+
+/// Whether a conjunct of the subquery's filter reads the subquery's own
+/// row (a column, or from a nested subquery an outer reference to it).
+fn reads_own_row(expr: &ScalarExpr) -> bool {
+    let mut found = false;
+    expr.visit(&mut |e| match e {
+        ScalarExpr::Column(_) => found = true,
+        ScalarExpr::Subquery { plan, .. } => found |= plan_reads_level(plan, 1),
+        _ => {}
+    });
+    found
+}
+
+/// Whether `plan`, `level` subqueries below a conjunct, refers to the row
+/// that conjunct is evaluated over.
+fn plan_reads_level(plan: &Plan, level: usize) -> bool {
+    let mut found = false;
+    crate::exec::walk::node_exprs(&plan.node, &mut |expr| {
+        expr.visit(&mut |e| match e {
+            ScalarExpr::Outer { depth, .. } if *depth == level => found = true,
+            ScalarExpr::Subquery { plan, .. } => found |= plan_reads_level(plan, level + 1),
+            _ => {}
+        })
+    });
+    found
+        || match &plan.node {
+            PlanNode::Join {
+                left,
+                right,
+                lateral,
+                ..
+            } => {
+                plan_reads_level(left, level)
+                    || plan_reads_level(right, if *lateral { level + 1 } else { level })
+            }
+            _ => plan
+                .inputs()
+                .into_iter()
+                .any(|p| plan_reads_level(p, level)),
+        }
 }
 
 /// Rewrites a conjunct of the subquery's filter to run one level up, over
