@@ -195,6 +195,14 @@ impl Binder<'_> {
             if let Some(cte) = self.ctes.iter().rev().find(|c| c.name == base) {
                 let plan = cte.plan.clone();
                 if let PlanNode::WorkTable { id } = plan.node {
+                    let depth = self.recursive_terms.iter().find(|t| t.0 == id);
+                    if depth.is_some_and(|&(_, depth)| self.outer.len() > depth) {
+                        return Err(err!(
+                            SqlState::new(b"42P19"),
+                            "recursive reference to query \"{}\" must not appear within a subquery",
+                            base
+                        ));
+                    }
                     self.worktables_read.push(id);
                 }
                 let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, base)?;

@@ -94,6 +94,9 @@ pub struct Binder<'a> {
     /// Work tables a recursive term has referenced: a `WITH RECURSIVE`
     /// query whose second term never reads its own name is an ordinary one.
     worktables_read: Vec<usize>,
+    /// Recursive terms being bound: (work table, outer scopes at its
+    /// start). A reference from deeper is inside an expression subquery.
+    recursive_terms: Vec<(usize, usize)>,
     /// Views being expanded (to stop a view referring to itself).
     view_depth: usize,
 }
@@ -108,6 +111,7 @@ impl<'a> Binder<'a> {
             ctes: Vec::new(),
             next_worktable: 0,
             worktables_read: Vec::new(),
+            recursive_terms: Vec::new(),
             view_depth: 0,
         }
     }

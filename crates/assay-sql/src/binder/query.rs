@@ -422,7 +422,9 @@ impl Binder<'_> {
             name: cte.name.clone(),
             plan: work,
         });
+        self.recursive_terms.push((id, self.outer.len()));
         let recursive = self.bind_set_expr(right, false);
+        self.recursive_terms.pop();
         self.ctes.pop();
         let recursive = recursive?;
         if !self.worktables_read.contains(&id) {
