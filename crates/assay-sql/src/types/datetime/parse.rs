@@ -167,7 +167,11 @@ mod tests {
             ("2024-001", "2024-01-01"),
         ];
         for (input, want) in cases {
-            assert_eq!(format_date(parse_date(input, &s).unwrap()), want, "{input}");
+            assert_eq!(
+                format_date(parse_date(input, &s).unwrap(), &s),
+                want,
+                "{input}"
+            );
         }
         let errors = [
             (
@@ -234,7 +238,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                format_timestamp(parse_timestamp(input, &s).unwrap()),
+                format_timestamp(parse_timestamp(input, &s).unwrap(), &s),
                 want,
                 "{input}"
             );
@@ -285,7 +289,7 @@ mod tests {
         ];
         for (input, want) in cases {
             let t = parse_timestamptz(input, &s).unwrap();
-            assert_eq!(format_timestamptz(t, &s.time_zone), want, "{input}");
+            assert_eq!(format_timestamptz(t, &s), want, "{input}");
         }
         let e = parse_timestamptz("2024-01-02 03:04:05 XYZ", &s).unwrap_err();
         assert_eq!(
@@ -301,7 +305,7 @@ mod tests {
         ];
         for (input, want) in cases {
             let t = parse_timestamptz(input, &s).unwrap();
-            assert_eq!(format_timestamptz(t, &s.time_zone), want, "{input}");
+            assert_eq!(format_timestamptz(t, &s), want, "{input}");
         }
     }
 
