@@ -385,10 +385,10 @@ fn command_line_settings(options: &str) -> Vec<(String, String)> {
     while let Some(w) = words.next() {
         let setting = if w == "-c" {
             words.next()
-        } else if let Some(rest) = w.strip_prefix("--").or_else(|| w.strip_prefix("-c")) {
-            Some(rest.to_string())
         } else {
-            None
+            w.strip_prefix("--")
+                .or_else(|| w.strip_prefix("-c"))
+                .map(str::to_string)
         };
         if let Some((name, value)) = setting.as_deref().and_then(|s| s.split_once('=')) {
             out.push((name.replace('-', "_"), value.to_string()));

@@ -971,9 +971,9 @@ pub(crate) fn decode_date_time(
                     tmask = 0;
                     if dot.is_some() && d.fmask & DATE_M == 0 {
                         d.date(&field, d.fmask, &mut tmask)?;
-                    } else if dot.is_some_and(|p| p > 2) {
-                        d.number_field(&field, d.fmask, &mut tmask)?;
-                    } else if flen >= 6 && (d.fmask & DATE_M == 0 || d.fmask & TIME_M == 0) {
+                    } else if dot.is_some_and(|p| p > 2)
+                        || (flen >= 6 && (d.fmask & DATE_M == 0 || d.fmask & TIME_M == 0))
+                    {
                         d.number_field(&field, d.fmask, &mut tmask)?;
                     } else {
                         d.number(&field, text_month, d.fmask, &mut tmask)?;

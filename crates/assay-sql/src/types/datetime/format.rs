@@ -247,9 +247,11 @@ mod tests {
     use super::*;
 
     fn with(style: DateStyle, order: DateOrder, zone: &str) -> Settings {
-        let mut s = Settings::default();
-        s.date_style = style;
-        s.date_order = order;
+        let mut s = Settings {
+            date_style: style,
+            date_order: order,
+            ..Settings::default()
+        };
         s.set_time_zone(zone).unwrap();
         s
     }

@@ -332,7 +332,7 @@ fn decode_interval(fields: &[(String, Ft)], range: u16, style: IntervalStyle) ->
                 }
             }
             let bit = |b: u32| 1u32 << b;
-            let tm = match t {
+            match t {
                 U::Micro => {
                     itm.micros(val, fval, 1)?;
                     bit(14)
@@ -394,8 +394,7 @@ fn decode_interval(fields: &[(String, Ft)], range: u16, style: IntervalStyle) ->
                     bit(27)
                 }
                 U::Ago | U::Ignore => return Err(DtErr::BadFormat),
-            };
-            tm
+            }
         } else {
             tmask
         };
@@ -699,7 +698,7 @@ pub fn format_interval(iv: &Interval, style: IntervalStyle) -> String {
                 year > 0 || mon > 0 || mday > 0 || hour > 0 || min > 0 || sec > 0 || fsec > 0;
             let has_year_month = year != 0 || mon != 0;
             let has_day_time = mday != 0 || hour != 0 || min != 0 || sec != 0 || fsec != 0;
-            let sql_standard = !(has_negative && has_positive) && !(has_year_month && has_day_time);
+            let sql_standard = !(has_negative && has_positive || has_year_month && has_day_time);
             let (mut year, mut mon, mut mday, mut hour, mut min, mut sec, mut fsec) =
                 (year, mon, mday, hour, min, sec, fsec);
             if has_negative && sql_standard {
