@@ -35,9 +35,26 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
         DataType::Bytea => Value::Bytea(Arc::from(parse_bytea(input)?)),
         DataType::Bit(_) | DataType::VarBit(_) => super::bit::parse_bits(input)?,
         DataType::Date => Value::Date(parse_date(input, settings)?),
-        DataType::Time(_) => Value::Time(parse_time(input, settings)?),
-        DataType::Timestamp(_) => Value::Timestamp(parse_timestamp(input, settings)?),
-        DataType::TimestampTz(_) => Value::TimestampTz(parse_timestamptz(input, settings)?),
+        // The input functions apply the precision (`time(2)`), as
+        // PostgreSQL's do with the typmod they are given.
+        DataType::Time(p) => {
+            let t = parse_time(input, settings)?;
+            Value::Time(p.map_or(t, |p| arith::round_time(t, p)))
+        }
+        DataType::Timestamp(p) => {
+            let t = parse_timestamp(input, settings)?;
+            Value::Timestamp(match p {
+                Some(p) => arith::round_timestamp(t, *p)?,
+                None => t,
+            })
+        }
+        DataType::TimestampTz(p) => {
+            let t = parse_timestamptz(input, settings)?;
+            Value::TimestampTz(match p {
+                Some(p) => arith::round_timestamp(t, *p)?,
+                None => t,
+            })
+        }
         DataType::Interval(m) => {
             let iv = parse_interval_typmod(input, settings.interval_style, *m)?;
             Value::Interval(iv)
