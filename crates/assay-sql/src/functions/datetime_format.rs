@@ -50,6 +50,10 @@ enum Key {
     Ww,
     Q,
     J,
+    /// `Y,YYY`: the year with a thousands separator.
+    YComma,
+    /// `CC`: the century.
+    Cc,
     /// Roman-numeral month, upper or lower case.
     Rm(bool),
     Month(Case),
@@ -92,6 +96,7 @@ const KEYS: &[(&str, Key)] = &[
     ("PM", Key::Am(Case::Upper, false)),
     ("am", Key::Am(Case::Lower, false)),
     ("pm", Key::Am(Case::Lower, false)),
+    ("Y,YYY", Key::YComma),
     ("YYYY", Key::Yyyy),
     ("YYY", Key::Yyy),
     ("YY", Key::Yy),
@@ -119,6 +124,7 @@ const KEYS: &[(&str, Key)] = &[
     ("IW", Key::Iw),
     ("WW", Key::Ww),
     ("Q", Key::Q),
+    ("CC", Key::Cc),
     ("J", Key::J),
     ("TZ", Key::Tz(true)),
     ("tz", Key::Tz(false)),
@@ -330,6 +336,32 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             fm,
         ),
         Key::Q => ((p.month - 1) / 3 + 1).to_string(),
+        Key::YComma => {
+            let y = p.year.abs();
+            format!("{},{:03}", y / 1000, y % 1000)
+        }
+        Key::Cc => {
+            let c = if p.is_interval {
+                p.year / 100
+            } else {
+                // PostgreSQL's formula on the astronomical year (0 = 1 BC).
+                let astro = if p.year < 0 { p.year + 1 } else { p.year };
+                if astro > 0 {
+                    (astro - 1) / 100 + 1
+                } else {
+                    astro / 100 - 1
+                }
+            };
+            if (-99..=99).contains(&c) && !fm {
+                if c >= 0 {
+                    format!("{c:02}")
+                } else {
+                    format!("-{:02}", -c)
+                }
+            } else {
+                c.to_string()
+            }
+        }
         Key::Rm(upper) => {
             if p.month == 0 && p.year == 0 {
                 return String::new();
@@ -543,8 +575,13 @@ fn parse_input(input: &str, fmt: &str) -> Result<Parsed> {
                             .sum();
                         s = &s[word_len..];
                     }
-                    Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww => {
+                    Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww | Key::Cc => {
                         take_num(&mut s, 2)?;
+                    }
+                    Key::YComma => {
+                        let thousands = take_num(&mut s, 3)?;
+                        s = s.strip_prefix(',').unwrap_or(s);
+                        p.year = Some(thousands * 1000 + take_num(&mut s, 3)?);
                     }
                     Key::Rm(_) => {
                         let n = s
