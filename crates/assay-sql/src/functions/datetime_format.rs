@@ -85,6 +85,7 @@ const KEYS: &[(&str, Key)] = &[
     ("HH", Key::Hh12),
     ("MI", Key::Mi),
     ("SSSSS", Key::Sssss),
+    ("SSSS", Key::Sssss),
     ("SS", Key::Ss),
     ("MS", Key::Ms),
     ("US", Key::Us),
@@ -155,10 +156,21 @@ fn parse_picture(fmt: &str) -> Vec<Item> {
         let c = chars.next().unwrap_or(' ');
         match c {
             '"' => {
-                let inner: String = chars.clone().take_while(|&c| c != '"').collect();
-                lit.push_str(&inner);
-                let consumed =
-                    1 + inner.len() + usize::from(rest[1 + inner.len()..].starts_with('"'));
+                // Inside quotes a backslash takes the next character as is.
+                let mut consumed = 1;
+                let mut it = rest[1..].chars().peekable();
+                while let Some(ch) = it.next() {
+                    consumed += ch.len_utf8();
+                    match ch {
+                        '"' => break,
+                        '\\' if it.peek().is_some() => {
+                            let next = it.next().unwrap_or('\\');
+                            consumed += next.len_utf8();
+                            lit.push(next);
+                        }
+                        ch => lit.push(ch),
+                    }
+                }
                 rest = &rest[consumed.min(rest.len())..];
             }
             '\\' if rest[1..].starts_with('"') => {
