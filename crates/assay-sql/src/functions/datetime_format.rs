@@ -50,6 +50,17 @@ enum Key {
     Ww,
     Q,
     J,
+    /// Last 3, 2, 1 digits of the ISO 8601 week-numbering year.
+    Iyy,
+    Iy,
+    I,
+    /// Day of the ISO 8601 week-numbering year.
+    Iddd,
+    /// Fractional seconds to 1..=6 digits.
+    Ff(u8),
+    /// Zone offset hours and minutes.
+    Tzh,
+    Tzm,
     /// `Y,YYY`: the year with a thousands separator.
     YComma,
     /// `CC`: the century.
@@ -103,6 +114,8 @@ const KEYS: &[(&str, Key)] = &[
     ("YY", Key::Yy),
     ("Y", Key::Y),
     ("IYYY", Key::Iyyy),
+    ("IYY", Key::Iyy),
+    ("IY", Key::Iy),
     ("MONTH", Key::Month(Case::Upper)),
     ("Month", Key::Month(Case::Capital)),
     ("month", Key::Month(Case::Lower)),
@@ -121,15 +134,33 @@ const KEYS: &[(&str, Key)] = &[
     ("DDD", Key::Ddd),
     ("DD", Key::Dd),
     ("D", Key::D),
+    ("IDDD", Key::Iddd),
     ("ID", Key::Id),
     ("IW", Key::Iw),
     ("WW", Key::Ww),
     ("Q", Key::Q),
     ("CC", Key::Cc),
     ("J", Key::J),
+    ("TZH", Key::Tzh),
+    ("TZM", Key::Tzm),
+    ("tzh", Key::Tzh),
+    ("tzm", Key::Tzm),
+    ("FF1", Key::Ff(1)),
+    ("FF2", Key::Ff(2)),
+    ("FF3", Key::Ff(3)),
+    ("FF4", Key::Ff(4)),
+    ("FF5", Key::Ff(5)),
+    ("FF6", Key::Ff(6)),
+    ("ff1", Key::Ff(1)),
+    ("ff2", Key::Ff(2)),
+    ("ff3", Key::Ff(3)),
+    ("ff4", Key::Ff(4)),
+    ("ff5", Key::Ff(5)),
+    ("ff6", Key::Ff(6)),
     ("TZ", Key::Tz(true)),
     ("tz", Key::Tz(false)),
     ("OF", Key::Of),
+    ("I", Key::I),
 ];
 
 fn parse_picture(fmt: &str) -> Vec<Item> {
@@ -336,6 +367,27 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
         Key::Yy => num(p.year.abs() % 100, 2, fm),
         Key::Y => num(p.year.abs() % 10, 1, fm),
         Key::Iyyy => num(iso_year_week(days).0, 4, fm),
+        Key::Iyy => num(iso_year_week(days).0.abs() % 1000, 3, fm),
+        Key::Iy => num(iso_year_week(days).0.abs() % 100, 2, fm),
+        Key::I => num(iso_year_week(days).0.abs() % 10, 1, fm),
+        Key::Iddd => num(
+            (iso_year_week(days).1 - 1) * 7 + (days + 5).rem_euclid(7) + 1,
+            3,
+            fm,
+        ),
+        Key::Ff(n) => {
+            let frac = p.tod.rem_euclid(USECS_PER_SEC) / 10i64.pow(6 - u32::from(n));
+            format!("{:0width$}", frac, width = n as usize)
+        }
+        Key::Tzh => {
+            let off = p.offset.unwrap_or(0);
+            format!(
+                "{}{:02}",
+                if off >= 0 { '+' } else { '-' },
+                off.abs() / 3600
+            )
+        }
+        Key::Tzm => format!("{:02}", off_minutes(p.offset.unwrap_or(0))),
         Key::Mm => num(p.month, 2, fm),
         Key::Dd => num(p.day, 2, fm),
         Key::Ddd => num(days - days_from_ymd(ymd_from_days(days).0, 1, 1) + 1, 3, fm),
@@ -427,6 +479,10 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             .unwrap_or_default(),
         Key::Month(_) | Key::Mon(_) => String::new(),
     }
+}
+
+fn off_minutes(off: i32) -> i32 {
+    off.abs() % 3600 / 60
 }
 
 fn iso_year_week(days: i64) -> (i64, i64) {
@@ -586,6 +642,13 @@ fn parse_input(input: &str, fmt: &str) -> Result<Parsed> {
                             .map(char::len_utf8)
                             .sum();
                         s = &s[word_len..];
+                    }
+                    Key::Iyy | Key::Iy | Key::I | Key::Iddd | Key::Tzh | Key::Tzm => {
+                        take_num(&mut s, 3)?;
+                    }
+                    Key::Ff(n) => {
+                        let v = take_num(&mut s, n as usize)?;
+                        p.micros = v * 10i64.pow(6 - u32::from(n));
                     }
                     Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww | Key::Cc => {
                         take_num(&mut s, 2)?;
