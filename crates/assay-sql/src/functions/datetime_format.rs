@@ -61,6 +61,8 @@ enum Key {
     /// Zone offset hours and minutes.
     Tzh,
     Tzm,
+    /// Era: `AD`/`BC` (upper or lower case, with or without dots).
+    Era(Case, bool),
     /// `Y,YYY`: the year with a thousands separator.
     YComma,
     /// `CC`: the century.
@@ -85,7 +87,12 @@ enum Case {
 }
 
 enum Item {
-    Field { key: Key, fill_mode: bool },
+    /// `ordinal`: a `TH` (upper) or `th` (lower) suffix asks for `1st`.
+    Field {
+        key: Key,
+        fill_mode: bool,
+        ordinal: Option<bool>,
+    },
     Literal(String),
 }
 
@@ -108,6 +115,14 @@ const KEYS: &[(&str, Key)] = &[
     ("PM", Key::Am(Case::Upper, false)),
     ("am", Key::Am(Case::Lower, false)),
     ("pm", Key::Am(Case::Lower, false)),
+    ("A.D.", Key::Era(Case::Upper, true)),
+    ("B.C.", Key::Era(Case::Upper, true)),
+    ("a.d.", Key::Era(Case::Lower, true)),
+    ("b.c.", Key::Era(Case::Lower, true)),
+    ("AD", Key::Era(Case::Upper, false)),
+    ("BC", Key::Era(Case::Upper, false)),
+    ("ad", Key::Era(Case::Lower, false)),
+    ("bc", Key::Era(Case::Lower, false)),
     ("Y,YYY", Key::YComma),
     ("YYYY", Key::Yyyy),
     ("YYY", Key::Yyy),
@@ -176,11 +191,22 @@ fn parse_picture(fmt: &str) -> Vec<Item> {
             if !lit.is_empty() {
                 items.push(Item::Literal(std::mem::take(&mut lit)));
             }
+            rest = &body[k.len()..];
+            let ordinal = if rest.starts_with("TH") {
+                Some(true)
+            } else if rest.starts_with("th") {
+                Some(false)
+            } else {
+                None
+            };
+            if ordinal.is_some() {
+                rest = &rest[2..];
+            }
             items.push(Item::Field {
                 key: *key,
                 fill_mode,
+                ordinal,
             });
-            rest = &body[k.len()..];
             continue;
         }
         let mut chars = rest.chars();
@@ -326,7 +352,16 @@ fn to_char(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     for item in parse_picture(fmt) {
         match item {
             Item::Literal(s) => out.push_str(&s),
-            Item::Field { key, fill_mode } => out.push_str(&field_text(key, fill_mode, &parts)),
+            Item::Field {
+                key,
+                fill_mode,
+                ordinal,
+            } => {
+                let text = field_text(key, fill_mode, &parts);
+                let suffix = ordinal.map(|upper| ordinal_suffix(&text, upper));
+                out.push_str(&text);
+                out.push_str(suffix.unwrap_or(""));
+            }
         }
     }
     Ok(Value::text(&out))
@@ -400,6 +435,20 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             fm,
         ),
         Key::Q => ((p.month - 1) / 3 + 1).to_string(),
+        Key::Era(case, dots) => {
+            let bc = p.year < 0 && !p.is_interval;
+            let text = match (bc, dots) {
+                (false, false) => "AD",
+                (true, false) => "BC",
+                (false, true) => "A.D.",
+                (true, true) => "B.C.",
+            };
+            if case == Case::Lower {
+                text.to_lowercase()
+            } else {
+                text.to_string()
+            }
+        }
         Key::YComma => {
             let y = p.year.abs();
             format!("{},{:03}", y / 1000, y % 1000)
@@ -478,6 +527,26 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             .map(crate::types::datetime::format_offset)
             .unwrap_or_default(),
         Key::Month(_) | Key::Mon(_) => String::new(),
+    }
+}
+
+/// PostgreSQL's `get_th`: `st`, `nd`, `rd` or `th` by the last digits.
+fn ordinal_suffix(num: &str, upper: bool) -> &'static str {
+    let b = num.as_bytes();
+    let Some(&last) = b.last() else { return "" };
+    if !last.is_ascii_digit() {
+        return "";
+    }
+    let teen = b.len() > 1 && b[b.len() - 2] == b'1';
+    match (if teen { b'0' } else { last }, upper) {
+        (b'1', true) => "ST",
+        (b'1', false) => "st",
+        (b'2', true) => "ND",
+        (b'2', false) => "nd",
+        (b'3', true) => "RD",
+        (b'3', false) => "rd",
+        (_, true) => "TH",
+        (_, false) => "th",
     }
 }
 
@@ -642,6 +711,12 @@ fn parse_input(input: &str, fmt: &str) -> Result<Parsed> {
                             .map(char::len_utf8)
                             .sum();
                         s = &s[word_len..];
+                    }
+                    Key::Era(_, dots) => {
+                        let n = if dots { 4 } else { 2 };
+                        // Read over; a BC era is not applied to the year.
+                        let len: usize = s.chars().take(n).map(char::len_utf8).sum();
+                        s = &s[len..];
                     }
                     Key::Iyy | Key::Iy | Key::I | Key::Iddd | Key::Tzh | Key::Tzm => {
                         take_num(&mut s, 3)?;
