@@ -629,11 +629,15 @@ fn justify_interval(i: Interval) -> Result<Interval> {
 fn date_bin(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let stride = iv(&a[0])?;
     let (t, origin) = (ts(&a[1])?, ts(&a[2])?);
-    if !ts_is_finite(t) || !ts_is_finite(origin) {
-        bail!(
-            SqlState::DATETIME_FIELD_OVERFLOW,
-            "timestamps cannot be infinite"
-        );
+    let wrap = |r: i64| match a[1] {
+        Value::TimestampTz(_) => Value::TimestampTz(r),
+        _ => Value::Timestamp(r),
+    };
+    if !ts_is_finite(t) {
+        return Ok(wrap(t));
+    }
+    if !ts_is_finite(origin) {
+        bail!(SqlState::DATETIME_FIELD_OVERFLOW, "origin out of range");
     }
     if stride.months != 0 {
         bail!(
@@ -641,21 +645,26 @@ fn date_bin(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
             "timestamps cannot be binned into intervals containing months or years"
         );
     }
-    let step = i64::from(stride.days) * USECS_PER_DAY + stride.micros;
+    let interval_range = || err!(SqlState::DATETIME_FIELD_OVERFLOW, "interval out of range");
+    let step = i64::from(stride.days)
+        .checked_mul(USECS_PER_DAY)
+        .and_then(|d| d.checked_add(stride.micros))
+        .ok_or_else(interval_range)?;
     if step <= 0 {
         bail!(
             SqlState::DATETIME_FIELD_OVERFLOW,
             "stride must be greater than zero"
         );
     }
-    let diff = t.checked_sub(origin).ok_or_else(ts_range)?;
-    let mut delta = diff - diff % step;
-    if diff < 0 && diff % step != 0 {
-        delta -= step;
+    let diff = t.checked_sub(origin).ok_or_else(interval_range)?;
+    let modulo = diff % step;
+    let mut r = origin + (diff - modulo);
+    // Round towards -infinity, which can leave the valid range.
+    if modulo < 0 {
+        r = r
+            .checked_sub(step)
+            .filter(|r| (TS_MIN..TS_END).contains(r))
+            .ok_or_else(ts_range)?;
     }
-    let r = origin.checked_add(delta).ok_or_else(ts_range)?;
-    Ok(match a[1] {
-        Value::TimestampTz(_) => Value::TimestampTz(r),
-        _ => Value::Timestamp(r),
-    })
+    Ok(wrap(r))
 }

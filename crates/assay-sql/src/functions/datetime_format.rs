@@ -50,6 +50,23 @@ enum Key {
     Ww,
     Q,
     J,
+    /// Last 3, 2, 1 digits of the ISO 8601 week-numbering year.
+    Iyy,
+    Iy,
+    I,
+    /// Day of the ISO 8601 week-numbering year.
+    Iddd,
+    /// Fractional seconds to 1..=6 digits.
+    Ff(u8),
+    /// Zone offset hours and minutes.
+    Tzh,
+    Tzm,
+    /// Era: `AD`/`BC` (upper or lower case, with or without dots).
+    Era(Case, bool),
+    /// `Y,YYY`: the year with a thousands separator.
+    YComma,
+    /// `CC`: the century.
+    Cc,
     /// Roman-numeral month, upper or lower case.
     Rm(bool),
     Month(Case),
@@ -70,7 +87,12 @@ enum Case {
 }
 
 enum Item {
-    Field { key: Key, fill_mode: bool },
+    /// `ordinal`: a `TH` (upper) or `th` (lower) suffix asks for `1st`.
+    Field {
+        key: Key,
+        fill_mode: bool,
+        ordinal: Option<bool>,
+    },
     Literal(String),
 }
 
@@ -81,6 +103,7 @@ const KEYS: &[(&str, Key)] = &[
     ("HH", Key::Hh12),
     ("MI", Key::Mi),
     ("SSSSS", Key::Sssss),
+    ("SSSS", Key::Sssss),
     ("SS", Key::Ss),
     ("MS", Key::Ms),
     ("US", Key::Us),
@@ -92,11 +115,22 @@ const KEYS: &[(&str, Key)] = &[
     ("PM", Key::Am(Case::Upper, false)),
     ("am", Key::Am(Case::Lower, false)),
     ("pm", Key::Am(Case::Lower, false)),
+    ("A.D.", Key::Era(Case::Upper, true)),
+    ("B.C.", Key::Era(Case::Upper, true)),
+    ("a.d.", Key::Era(Case::Lower, true)),
+    ("b.c.", Key::Era(Case::Lower, true)),
+    ("AD", Key::Era(Case::Upper, false)),
+    ("BC", Key::Era(Case::Upper, false)),
+    ("ad", Key::Era(Case::Lower, false)),
+    ("bc", Key::Era(Case::Lower, false)),
+    ("Y,YYY", Key::YComma),
     ("YYYY", Key::Yyyy),
     ("YYY", Key::Yyy),
     ("YY", Key::Yy),
     ("Y", Key::Y),
     ("IYYY", Key::Iyyy),
+    ("IYY", Key::Iyy),
+    ("IY", Key::Iy),
     ("MONTH", Key::Month(Case::Upper)),
     ("Month", Key::Month(Case::Capital)),
     ("month", Key::Month(Case::Lower)),
@@ -115,14 +149,33 @@ const KEYS: &[(&str, Key)] = &[
     ("DDD", Key::Ddd),
     ("DD", Key::Dd),
     ("D", Key::D),
+    ("IDDD", Key::Iddd),
     ("ID", Key::Id),
     ("IW", Key::Iw),
     ("WW", Key::Ww),
     ("Q", Key::Q),
+    ("CC", Key::Cc),
     ("J", Key::J),
+    ("TZH", Key::Tzh),
+    ("TZM", Key::Tzm),
+    ("tzh", Key::Tzh),
+    ("tzm", Key::Tzm),
+    ("FF1", Key::Ff(1)),
+    ("FF2", Key::Ff(2)),
+    ("FF3", Key::Ff(3)),
+    ("FF4", Key::Ff(4)),
+    ("FF5", Key::Ff(5)),
+    ("FF6", Key::Ff(6)),
+    ("ff1", Key::Ff(1)),
+    ("ff2", Key::Ff(2)),
+    ("ff3", Key::Ff(3)),
+    ("ff4", Key::Ff(4)),
+    ("ff5", Key::Ff(5)),
+    ("ff6", Key::Ff(6)),
     ("TZ", Key::Tz(true)),
     ("tz", Key::Tz(false)),
     ("OF", Key::Of),
+    ("I", Key::I),
 ];
 
 fn parse_picture(fmt: &str) -> Vec<Item> {
@@ -138,21 +191,43 @@ fn parse_picture(fmt: &str) -> Vec<Item> {
             if !lit.is_empty() {
                 items.push(Item::Literal(std::mem::take(&mut lit)));
             }
+            rest = &body[k.len()..];
+            let ordinal = if rest.starts_with("TH") {
+                Some(true)
+            } else if rest.starts_with("th") {
+                Some(false)
+            } else {
+                None
+            };
+            if ordinal.is_some() {
+                rest = &rest[2..];
+            }
             items.push(Item::Field {
                 key: *key,
                 fill_mode,
+                ordinal,
             });
-            rest = &body[k.len()..];
             continue;
         }
         let mut chars = rest.chars();
         let c = chars.next().unwrap_or(' ');
         match c {
             '"' => {
-                let inner: String = chars.clone().take_while(|&c| c != '"').collect();
-                lit.push_str(&inner);
-                let consumed =
-                    1 + inner.len() + usize::from(rest[1 + inner.len()..].starts_with('"'));
+                // Inside quotes a backslash takes the next character as is.
+                let mut consumed = 1;
+                let mut it = rest[1..].chars().peekable();
+                while let Some(ch) = it.next() {
+                    consumed += ch.len_utf8();
+                    match ch {
+                        '"' => break,
+                        '\\' if it.peek().is_some() => {
+                            let next = it.next().unwrap_or('\\');
+                            consumed += next.len_utf8();
+                            lit.push(next);
+                        }
+                        ch => lit.push(ch),
+                    }
+                }
                 rest = &rest[consumed.min(rest.len())..];
             }
             '\\' if rest[1..].starts_with('"') => {
@@ -277,7 +352,16 @@ fn to_char(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     for item in parse_picture(fmt) {
         match item {
             Item::Literal(s) => out.push_str(&s),
-            Item::Field { key, fill_mode } => out.push_str(&field_text(key, fill_mode, &parts)),
+            Item::Field {
+                key,
+                fill_mode,
+                ordinal,
+            } => {
+                let text = field_text(key, fill_mode, &parts);
+                let suffix = ordinal.map(|upper| ordinal_suffix(&text, upper));
+                out.push_str(&text);
+                out.push_str(suffix.unwrap_or(""));
+            }
         }
     }
     Ok(Value::text(&out))
@@ -318,6 +402,27 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
         Key::Yy => num(p.year.abs() % 100, 2, fm),
         Key::Y => num(p.year.abs() % 10, 1, fm),
         Key::Iyyy => num(iso_year_week(days).0, 4, fm),
+        Key::Iyy => num(iso_year_week(days).0.abs() % 1000, 3, fm),
+        Key::Iy => num(iso_year_week(days).0.abs() % 100, 2, fm),
+        Key::I => num(iso_year_week(days).0.abs() % 10, 1, fm),
+        Key::Iddd => num(
+            (iso_year_week(days).1 - 1) * 7 + (days + 5).rem_euclid(7) + 1,
+            3,
+            fm,
+        ),
+        Key::Ff(n) => {
+            let frac = p.tod.rem_euclid(USECS_PER_SEC) / 10i64.pow(6 - u32::from(n));
+            format!("{:0width$}", frac, width = n as usize)
+        }
+        Key::Tzh => {
+            let off = p.offset.unwrap_or(0);
+            format!(
+                "{}{:02}",
+                if off >= 0 { '+' } else { '-' },
+                off.abs() / 3600
+            )
+        }
+        Key::Tzm => format!("{:02}", off_minutes(p.offset.unwrap_or(0))),
         Key::Mm => num(p.month, 2, fm),
         Key::Dd => num(p.day, 2, fm),
         Key::Ddd => num(days - days_from_ymd(ymd_from_days(days).0, 1, 1) + 1, 3, fm),
@@ -330,6 +435,46 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             fm,
         ),
         Key::Q => ((p.month - 1) / 3 + 1).to_string(),
+        Key::Era(case, dots) => {
+            let bc = p.year < 0 && !p.is_interval;
+            let text = match (bc, dots) {
+                (false, false) => "AD",
+                (true, false) => "BC",
+                (false, true) => "A.D.",
+                (true, true) => "B.C.",
+            };
+            if case == Case::Lower {
+                text.to_lowercase()
+            } else {
+                text.to_string()
+            }
+        }
+        Key::YComma => {
+            let y = p.year.abs();
+            format!("{},{:03}", y / 1000, y % 1000)
+        }
+        Key::Cc => {
+            let c = if p.is_interval {
+                p.year / 100
+            } else {
+                // PostgreSQL's formula on the astronomical year (0 = 1 BC).
+                let astro = if p.year < 0 { p.year + 1 } else { p.year };
+                if astro > 0 {
+                    (astro - 1) / 100 + 1
+                } else {
+                    astro / 100 - 1
+                }
+            };
+            if (-99..=99).contains(&c) && !fm {
+                if c >= 0 {
+                    format!("{c:02}")
+                } else {
+                    format!("-{:02}", -c)
+                }
+            } else {
+                c.to_string()
+            }
+        }
         Key::Rm(upper) => {
             if p.month == 0 && p.year == 0 {
                 return String::new();
@@ -383,6 +528,30 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
             .unwrap_or_default(),
         Key::Month(_) | Key::Mon(_) => String::new(),
     }
+}
+
+/// PostgreSQL's `get_th`: `st`, `nd`, `rd` or `th` by the last digits.
+fn ordinal_suffix(num: &str, upper: bool) -> &'static str {
+    let b = num.as_bytes();
+    let Some(&last) = b.last() else { return "" };
+    if !last.is_ascii_digit() {
+        return "";
+    }
+    let teen = b.len() > 1 && b[b.len() - 2] == b'1';
+    match (if teen { b'0' } else { last }, upper) {
+        (b'1', true) => "ST",
+        (b'1', false) => "st",
+        (b'2', true) => "ND",
+        (b'2', false) => "nd",
+        (b'3', true) => "RD",
+        (b'3', false) => "rd",
+        (_, true) => "TH",
+        (_, false) => "th",
+    }
+}
+
+fn off_minutes(off: i32) -> i32 {
+    off.abs() % 3600 / 60
 }
 
 fn iso_year_week(days: i64) -> (i64, i64) {
@@ -543,8 +712,26 @@ fn parse_input(input: &str, fmt: &str) -> Result<Parsed> {
                             .sum();
                         s = &s[word_len..];
                     }
-                    Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww => {
+                    Key::Era(_, dots) => {
+                        let n = if dots { 4 } else { 2 };
+                        // Read over; a BC era is not applied to the year.
+                        let len: usize = s.chars().take(n).map(char::len_utf8).sum();
+                        s = &s[len..];
+                    }
+                    Key::Iyy | Key::Iy | Key::I | Key::Iddd | Key::Tzh | Key::Tzm => {
+                        take_num(&mut s, 3)?;
+                    }
+                    Key::Ff(n) => {
+                        let v = take_num(&mut s, n as usize)?;
+                        p.micros = v * 10i64.pow(6 - u32::from(n));
+                    }
+                    Key::D | Key::Id | Key::Q | Key::Iw | Key::Ww | Key::Cc => {
                         take_num(&mut s, 2)?;
+                    }
+                    Key::YComma => {
+                        let thousands = take_num(&mut s, 3)?;
+                        s = s.strip_prefix(',').unwrap_or(s);
+                        p.year = Some(thousands * 1000 + take_num(&mut s, 3)?);
                     }
                     Key::Rm(_) => {
                         let n = s
