@@ -401,10 +401,10 @@ fn field_text(key: Key, fm: bool, p: &Parts) -> String {
         Key::Yyy => num(p.year.abs() % 1000, 3, fm),
         Key::Yy => num(p.year.abs() % 100, 2, fm),
         Key::Y => num(p.year.abs() % 10, 1, fm),
-        Key::Iyyy => num(iso_year_week(days).0, 4, fm),
-        Key::Iyy => num(iso_year_week(days).0.abs() % 1000, 3, fm),
-        Key::Iy => num(iso_year_week(days).0.abs() % 100, 2, fm),
-        Key::I => num(iso_year_week(days).0.abs() % 10, 1, fm),
+        Key::Iyyy => num(iso_year_shown(days), 4, fm),
+        Key::Iyy => num(iso_year_shown(days) % 1000, 3, fm),
+        Key::Iy => num(iso_year_shown(days) % 100, 2, fm),
+        Key::I => num(iso_year_shown(days) % 10, 1, fm),
         Key::Iddd => num(
             (iso_year_week(days).1 - 1) * 7 + (days + 5).rem_euclid(7) + 1,
             3,
@@ -547,6 +547,16 @@ fn ordinal_suffix(num: &str, upper: bool) -> &'static str {
         (b'3', false) => "rd",
         (_, true) => "TH",
         (_, false) => "th",
+    }
+}
+
+/// The ISO 8601 week-numbering year as printed: BC years count up from 1.
+fn iso_year_shown(days: i64) -> i64 {
+    let y = iso_year_week(days).0;
+    if y <= 0 {
+        1 - y
+    } else {
+        y
     }
 }
 
