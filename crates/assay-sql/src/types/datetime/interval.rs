@@ -491,9 +491,8 @@ fn decode_iso(input: &str) -> R<ItmIn> {
         let (val, fval, n) = iso_number(s)?;
         s = &s[n..];
         let unit = s.as_bytes().first().copied().unwrap_or(0);
-        if !s.is_empty() {
-            s = &s[1..];
-        }
+        // Past the unit letter (a whole character, whatever it is).
+        s = &s[s.chars().next().map_or(0, char::len_utf8)..];
         if datepart {
             match unit {
                 b'Y' => {
@@ -920,6 +919,8 @@ mod tests {
     fn errors() {
         for bad in [
             "foo",
+            // A multi-byte character where an ISO 8601 unit letter goes.
+            "P1\u{83e98}",
             "1 year 1 year",
             "1 2 3",
             "1e3 seconds",
