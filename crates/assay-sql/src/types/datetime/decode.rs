@@ -380,6 +380,96 @@ impl Decoder<'_> {
 
     /// `DecodeNumberField`: run-together `YYYYMMDD`, `YYMMDD`, `hhmmss`,
     /// `hhmm`, optionally with a fraction.
+    /// A number after a unit label (`y`, `m`, `d`, `h`, `J`, `T`, … as in
+    /// `y1999m01d08`): sets the field the label names and its mask bit.
+    /// In a date and time (`with_date`), a Julian day may carry a fraction
+    /// (the time of day), and the result says whether it was a Julian day;
+    /// a `T` field restarts the mask.
+    fn labelled_number(
+        &mut self,
+        p: Dtk,
+        field: &str,
+        with_date: bool,
+        tmask: &mut u32,
+    ) -> DtResult<bool> {
+        let (val, cp) = strtoint(field, 0);
+        let val = val.ok_or(DtErr::FieldOverflow)?;
+        let rest = &field[cp..];
+        if rest.starts_with('.') {
+            if !matches!(p, Dtk::Julian | Dtk::Time | Dtk::Second) {
+                return Err(DtErr::BadFormat);
+            }
+        } else if !rest.is_empty() {
+            return Err(DtErr::BadFormat);
+        }
+        match p {
+            Dtk::Year => {
+                self.tm.year = val;
+                *tmask = m(YEAR);
+            }
+            Dtk::Month => {
+                if self.fmask & m(MONTH) != 0 && self.fmask & m(HOUR) != 0 {
+                    self.tm.min = val;
+                    *tmask = m(MINUTE);
+                } else {
+                    self.tm.mon = val;
+                    *tmask = m(MONTH);
+                }
+            }
+            Dtk::Day => {
+                self.tm.mday = val;
+                *tmask = m(DAY);
+            }
+            Dtk::Hour => {
+                self.tm.hour = val;
+                *tmask = m(HOUR);
+            }
+            Dtk::Minute => {
+                self.tm.min = val;
+                *tmask = m(MINUTE);
+            }
+            Dtk::Second => {
+                self.tm.sec = val;
+                *tmask = m(SECOND);
+                if rest.starts_with('.') {
+                    self.tm.fsec = fractional_second(rest)?;
+                    *tmask = ALL_SECS_M;
+                }
+            }
+            Dtk::Julian => {
+                if val < 0 {
+                    return Err(DtErr::FieldOverflow);
+                }
+                *tmask = DATE_M;
+                let (y, mo, dd) = j2ymd(val);
+                self.tm.year = y;
+                self.tm.mon = mo;
+                self.tm.mday = dd;
+                if with_date && rest.starts_with('.') {
+                    let f: f64 = format!("0{rest}").parse().map_err(|_| DtErr::BadFormat)?;
+                    let t = (f * USECS_PER_DAY as f64) as i64;
+                    self.tm.hour = t / USECS_PER_HOUR;
+                    self.tm.min = t / USECS_PER_MINUTE % 60;
+                    self.tm.sec = t / USECS_PER_SEC % 60;
+                    self.tm.fsec = t % USECS_PER_SEC;
+                    *tmask |= TIME_M;
+                }
+                return Ok(with_date);
+            }
+            Dtk::Time => {
+                if with_date {
+                    *tmask = 0;
+                }
+                self.number_field(field, self.fmask | DATE_M, tmask)?;
+                if *tmask != TIME_M {
+                    return Err(DtErr::BadFormat);
+                }
+            }
+            _ => return Err(DtErr::BadFormat),
+        }
+        Ok(false)
+    }
+
     fn number_field(&mut self, s: &str, fmask: u32, tmask: &mut u32) -> DtResult<NumberField> {
         let mut str = s.to_string();
         if let Some(dot) = s.find('.') {
@@ -889,80 +979,8 @@ pub(crate) fn decode_date_time(
             }
             Ft::Number => {
                 if let Some(p) = ptype {
-                    let (val, cp) = strtoint(&field, 0);
-                    let val = val.ok_or(DtErr::FieldOverflow)?;
-                    let rest = &field[cp..];
-                    if rest.starts_with('.') {
-                        if !matches!(p, Dtk::Julian | Dtk::Time | Dtk::Second) {
-                            return Err(DtErr::BadFormat);
-                        }
-                    } else if !rest.is_empty() {
-                        return Err(DtErr::BadFormat);
-                    }
-                    match p {
-                        Dtk::Year => {
-                            d.tm.year = val;
-                            tmask = m(YEAR);
-                        }
-                        Dtk::Month => {
-                            if d.fmask & m(MONTH) != 0 && d.fmask & m(HOUR) != 0 {
-                                d.tm.min = val;
-                                tmask = m(MINUTE);
-                            } else {
-                                d.tm.mon = val;
-                                tmask = m(MONTH);
-                            }
-                        }
-                        Dtk::Day => {
-                            d.tm.mday = val;
-                            tmask = m(DAY);
-                        }
-                        Dtk::Hour => {
-                            d.tm.hour = val;
-                            tmask = m(HOUR);
-                        }
-                        Dtk::Minute => {
-                            d.tm.min = val;
-                            tmask = m(MINUTE);
-                        }
-                        Dtk::Second => {
-                            d.tm.sec = val;
-                            tmask = m(SECOND);
-                            if rest.starts_with('.') {
-                                d.tm.fsec = fractional_second(rest)?;
-                                tmask = ALL_SECS_M;
-                            }
-                        }
-                        Dtk::Julian => {
-                            if val < 0 {
-                                return Err(DtErr::FieldOverflow);
-                            }
-                            tmask = DATE_M;
-                            let (y, mo, dd) = j2ymd(val);
-                            d.tm.year = y;
-                            d.tm.mon = mo;
-                            d.tm.mday = dd;
-                            isjulian = true;
-                            if rest.starts_with('.') {
-                                let f: f64 =
-                                    format!("0{rest}").parse().map_err(|_| DtErr::BadFormat)?;
-                                let t = (f * USECS_PER_DAY as f64) as i64;
-                                d.tm.hour = t / USECS_PER_HOUR;
-                                d.tm.min = t / USECS_PER_MINUTE % 60;
-                                d.tm.sec = t / USECS_PER_SEC % 60;
-                                d.tm.fsec = t % USECS_PER_SEC;
-                                tmask |= TIME_M;
-                            }
-                        }
-                        Dtk::Time => {
-                            tmask = 0;
-                            d.number_field(&field, d.fmask | DATE_M, &mut tmask)?;
-                            if tmask != TIME_M {
-                                return Err(DtErr::BadFormat);
-                            }
-                        }
-                        _ => return Err(DtErr::BadFormat),
-                    }
+                    tmask = 0;
+                    isjulian |= d.labelled_number(p, &field, true, &mut tmask)?;
                     ptype = None;
                     kind = Kind::Date;
                 } else {
@@ -1204,68 +1222,7 @@ pub(crate) fn decode_time_only(
             }
             Ft::Number => {
                 if let Some(p) = ptype {
-                    let (val, cp) = strtoint(&field, 0);
-                    let val = val.ok_or(DtErr::FieldOverflow)?;
-                    let rest = &field[cp..];
-                    if rest.starts_with('.') {
-                        if !matches!(p, Dtk::Julian | Dtk::Time | Dtk::Second) {
-                            return Err(DtErr::BadFormat);
-                        }
-                    } else if !rest.is_empty() {
-                        return Err(DtErr::BadFormat);
-                    }
-                    match p {
-                        Dtk::Year => {
-                            d.tm.year = val;
-                            tmask = m(YEAR);
-                        }
-                        Dtk::Month => {
-                            if d.fmask & m(MONTH) != 0 && d.fmask & m(HOUR) != 0 {
-                                d.tm.min = val;
-                                tmask = m(MINUTE);
-                            } else {
-                                d.tm.mon = val;
-                                tmask = m(MONTH);
-                            }
-                        }
-                        Dtk::Day => {
-                            d.tm.mday = val;
-                            tmask = m(DAY);
-                        }
-                        Dtk::Hour => {
-                            d.tm.hour = val;
-                            tmask = m(HOUR);
-                        }
-                        Dtk::Minute => {
-                            d.tm.min = val;
-                            tmask = m(MINUTE);
-                        }
-                        Dtk::Second => {
-                            d.tm.sec = val;
-                            tmask = m(SECOND);
-                            if rest.starts_with('.') {
-                                d.tm.fsec = fractional_second(rest)?;
-                                tmask = ALL_SECS_M;
-                            }
-                        }
-                        Dtk::Julian => {
-                            if val < 0 {
-                                return Err(DtErr::FieldOverflow);
-                            }
-                            tmask = DATE_M;
-                            let (y, mo, dd) = j2ymd(val);
-                            d.tm.year = y;
-                            d.tm.mon = mo;
-                            d.tm.mday = dd;
-                        }
-                        Dtk::Time => {
-                            d.number_field(&field, d.fmask | DATE_M, &mut tmask)?;
-                            if tmask != TIME_M {
-                                return Err(DtErr::BadFormat);
-                            }
-                        }
-                        _ => return Err(DtErr::BadFormat),
-                    }
+                    d.labelled_number(p, &field, false, &mut tmask)?;
                     ptype = None;
                     kind = Kind::Date;
                 } else {
