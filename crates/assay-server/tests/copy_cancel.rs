@@ -16,6 +16,19 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, NoTls};
 
+/// A bare protocol connection to `postgres`, startup message sent, for
+/// clients that misbehave in ways drivers cannot.
+fn raw_session(port: u16) -> TcpStream {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut startup = Vec::new();
+    startup.extend_from_slice(&196608i32.to_be_bytes());
+    startup.extend_from_slice(b"user\0postgres\0database\0postgres\0\0");
+    let mut packet = ((startup.len() + 4) as i32).to_be_bytes().to_vec();
+    packet.extend_from_slice(&startup);
+    s.write_all(&packet).unwrap();
+    s
+}
+
 async fn connect(server: &TestServer) -> Client {
     let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
         .await
@@ -212,13 +225,7 @@ async fn client_vanishing_mid_statement_stops_it() {
         .unwrap();
     let port = server.port;
     tokio::task::spawn_blocking(move || {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut startup = Vec::new();
-        startup.extend_from_slice(&196608i32.to_be_bytes());
-        startup.extend_from_slice(b"user\0postgres\0database\0postgres\0\0");
-        let mut packet = ((startup.len() + 4) as i32).to_be_bytes().to_vec();
-        packet.extend_from_slice(&startup);
-        s.write_all(&packet).unwrap();
+        let mut s = raw_session(port);
         // Holds the write lock, then sleeps for ten minutes.
         let sql = b"BEGIN; INSERT INTO w VALUES (1); SELECT pg_sleep(600)\0";
         s.write_all(&message(b'Q', sql)).unwrap();
@@ -247,13 +254,7 @@ async fn client_vanishing_mid_copy_commits_nothing() {
         .unwrap();
     let port = server.port;
     tokio::task::spawn_blocking(move || {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut startup = Vec::new();
-        startup.extend_from_slice(&196608i32.to_be_bytes());
-        startup.extend_from_slice(b"user\0postgres\0database\0postgres\0\0");
-        let mut packet = ((startup.len() + 4) as i32).to_be_bytes().to_vec();
-        packet.extend_from_slice(&startup);
-        s.write_all(&packet).unwrap();
+        let mut s = raw_session(port);
         s.write_all(&message(b'Q', b"COPY v FROM STDIN\0")).unwrap();
         s.write_all(&message(b'd', b"1\n2\n3\n")).unwrap();
         // Wait for the CopyInResponse, then go away without CopyDone.

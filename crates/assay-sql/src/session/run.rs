@@ -768,23 +768,5 @@ pub(super) struct PlanKey {
 
 /// The type a parameter value was given as.
 fn value_type(v: &Value) -> DataType {
-    match v {
-        Value::Bool(_) => DataType::Bool,
-        Value::Int2(_) => DataType::Int2,
-        Value::Int4(_) => DataType::Int4,
-        Value::Int8(_) => DataType::Int8,
-        Value::Float4(_) => DataType::Float4,
-        Value::Float8(_) => DataType::Float8,
-        Value::Numeric(_) => DataType::Numeric(None),
-        Value::Bytea(_) => DataType::Bytea,
-        Value::Date(_) => DataType::Date,
-        Value::Time(_) => DataType::Time(None),
-        Value::Timestamp(_) => DataType::Timestamp(None),
-        Value::TimestampTz(_) => DataType::TimestampTz(None),
-        Value::Interval(_) => DataType::Interval(None),
-        Value::Uuid(_) => DataType::Uuid,
-        Value::Json(_) => DataType::Json,
-        Value::Jsonb(_) => DataType::Jsonb,
-        _ => DataType::Unknown,
-    }
+    v.own_type().unwrap_or(DataType::Unknown)
 }

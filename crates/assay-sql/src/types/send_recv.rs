@@ -88,26 +88,7 @@ fn send_array(a: &Array, out: &mut Vec<u8>) -> Result<()> {
 
 /// The type OID of a value's own type (array elements name it).
 fn value_oid(v: &Value) -> u32 {
-    let ty = match v {
-        Value::Bool(_) => DataType::Bool,
-        Value::Int2(_) => DataType::Int2,
-        Value::Int4(_) => DataType::Int4,
-        Value::Int8(_) => DataType::Int8,
-        Value::Float4(_) => DataType::Float4,
-        Value::Float8(_) => DataType::Float8,
-        Value::Numeric(_) => DataType::Numeric(None),
-        Value::Bytea(_) => DataType::Bytea,
-        Value::Date(_) => DataType::Date,
-        Value::Time(_) => DataType::Time(None),
-        Value::Timestamp(_) => DataType::Timestamp(None),
-        Value::TimestampTz(_) => DataType::TimestampTz(None),
-        Value::Interval(_) => DataType::Interval(None),
-        Value::Uuid(_) => DataType::Uuid,
-        Value::Json(_) => DataType::Json,
-        Value::Jsonb(_) => DataType::Jsonb,
-        _ => DataType::Text,
-    };
-    ty.oid()
+    v.own_type().unwrap_or(DataType::Text).oid()
 }
 
 const NUMERIC_POS: u16 = 0x0000;

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::numeric::Numeric;
+use super::DataType;
 
 /// A SQL value. `Null` is the SQL null of any type.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +104,30 @@ impl Array {
 }
 
 impl Value {
+    /// The type a value carries by itself, for the variants that name one
+    /// (`None` for NULL, text — which may be any string type — and arrays).
+    pub fn own_type(&self) -> Option<DataType> {
+        Some(match self {
+            Value::Bool(_) => DataType::Bool,
+            Value::Int2(_) => DataType::Int2,
+            Value::Int4(_) => DataType::Int4,
+            Value::Int8(_) => DataType::Int8,
+            Value::Float4(_) => DataType::Float4,
+            Value::Float8(_) => DataType::Float8,
+            Value::Numeric(_) => DataType::Numeric(None),
+            Value::Bytea(_) => DataType::Bytea,
+            Value::Date(_) => DataType::Date,
+            Value::Time(_) => DataType::Time(None),
+            Value::Timestamp(_) => DataType::Timestamp(None),
+            Value::TimestampTz(_) => DataType::TimestampTz(None),
+            Value::Interval(_) => DataType::Interval(None),
+            Value::Uuid(_) => DataType::Uuid,
+            Value::Json(_) => DataType::Json,
+            Value::Jsonb(_) => DataType::Jsonb,
+            _ => return None,
+        })
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
