@@ -1,16 +1,27 @@
 //! The data directory: one database file per name, each opened once and
 //! shared by the connections to it.
+//!
+//! `postgres` and `template1` are files made with the directory.
+//! `template0` is PostgreSQL's pristine template, which nobody connects
+//! to: here it has no file, and copying it makes an empty database. A
+//! `CREATE DATABASE` without `TEMPLATE` copies `template1`, as in
+//! PostgreSQL. Each engine is handed a [`Cluster`] listing the directory,
+//! so `pg_database` (and psql's `\l`) shows every database.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use assay_sql::session::{Engine, Notice};
+use assay_sql::session::{Cluster, DatabaseEntry, Engine, Notice};
 use assay_storage::vfs::OsVfs;
 use assay_storage::{err, Error, PagerOptions, Result, SqlState};
 
 /// The database every server has from the start.
 pub(crate) const DEFAULT_DATABASE: &str = "postgres";
+/// The template `CREATE DATABASE` copies by default.
+const DEFAULT_TEMPLATE: &str = "template1";
+/// The template that is never connected to and always empty.
+const EMPTY_TEMPLATE: &str = "template0";
 
 const EXTENSION: &str = "assay";
 
@@ -40,8 +51,10 @@ impl Databases {
             dir: dir.to_path_buf(),
             open: Mutex::new(HashMap::new()),
         };
-        if !databases.file(DEFAULT_DATABASE).exists() {
-            databases.create(DEFAULT_DATABASE)?;
+        for name in [DEFAULT_DATABASE, DEFAULT_TEMPLATE] {
+            if !databases.file(name).exists() {
+                databases.create(name)?;
+            }
         }
         Ok(databases)
     }
@@ -70,6 +83,12 @@ impl Databases {
             db.connections += 1;
             return Ok(db.engine.clone());
         }
+        if name == EMPTY_TEMPLATE {
+            return Err(err!(
+                SqlState::new(b"55000"),
+                "database \"{name}\" is not currently accepting connections"
+            ));
+        }
         if !valid_name(name) || !self.file(name).exists() {
             return Err(err!(
                 SqlState::new(b"3D000"),
@@ -81,6 +100,7 @@ impl Databases {
             ..PagerOptions::default()
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
+        engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
         open.insert(
             name.to_string(),
             OpenDatabase {
@@ -98,14 +118,14 @@ impl Databases {
         }
     }
 
-    /// `CREATE DATABASE name [TEMPLATE t]`. `template0` and `template1`
-    /// are PostgreSQL's empty templates; another database is copied, file
-    /// and log, when nobody is connected to it.
+    /// `CREATE DATABASE name [TEMPLATE t]`. `template0` gives an empty
+    /// database; another database (by default `template1`) is copied,
+    /// file and log, when nobody is connected to it.
     pub fn create_from(&self, name: &str, template: Option<&str>) -> Result<()> {
-        let source = match template {
-            None | Some("template0" | "template1") => return self.create(name),
-            Some(t) => t,
-        };
+        let source = template.unwrap_or(DEFAULT_TEMPLATE);
+        if source == EMPTY_TEMPLATE {
+            return self.create(name);
+        }
         let open = self.lock();
         if !valid_name(source) || !(open.contains_key(source) || self.file(source).exists()) {
             return Err(err!(
@@ -208,6 +228,7 @@ impl Databases {
             ..PagerOptions::default()
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
+        engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
         open.insert(
             name.to_string(),
             OpenDatabase {
@@ -225,6 +246,12 @@ impl Databases {
             return Err(err!(
                 SqlState::new(b"55006"),
                 "cannot drop the currently open database"
+            ));
+        }
+        if DatabaseEntry::named(name).is_template {
+            return Err(err!(
+                SqlState::new(b"42809"),
+                "cannot drop a template database"
             ));
         }
         let mut open = self.lock();
@@ -258,6 +285,28 @@ impl Databases {
         remove_file(&file)?;
         remove_file(&wal_path(&file))?;
         Ok(None)
+    }
+}
+
+/// The data directory as the engines see it: each `NAME.assay` file is a
+/// database, and `template0` is always there.
+struct DataDir(PathBuf);
+
+impl Cluster for DataDir {
+    fn databases(&self) -> Vec<DatabaseEntry> {
+        let mut names = vec![EMPTY_TEMPLATE.to_string()];
+        if let Ok(entries) = std::fs::read_dir(&self.0) {
+            for entry in entries.flatten() {
+                let file = entry.file_name();
+                let Some(file) = file.to_str() else { continue };
+                if let Some(name) = file.strip_suffix(&format!(".{EXTENSION}")) {
+                    if valid_name(name) && name != EMPTY_TEMPLATE {
+                        names.push(name.to_string());
+                    }
+                }
+            }
+        }
+        names.iter().map(|n| DatabaseEntry::named(n)).collect()
     }
 }
 
@@ -340,5 +389,38 @@ mod tests {
                 .as_str(),
             "55006"
         );
+    }
+
+    #[test]
+    fn templates_and_the_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = Databases::open(dir.path()).unwrap();
+        assert!(dir.path().join("template1.assay").exists());
+        let refused = dbs.connect("template0").err().unwrap();
+        assert_eq!(refused.code().as_str(), "55000");
+        let drop = dbs.remove("template1", false, "postgres").unwrap_err();
+        assert_eq!(drop.message(), "cannot drop a template database");
+
+        // What template1 holds, a new database gets.
+        let engine = dbs.connect("template1").unwrap();
+        engine.session().execute("CREATE TABLE t (a int)").unwrap();
+        dbs.disconnect("template1");
+        dbs.create_from("app", None).unwrap();
+        dbs.create_from("bare", Some("template0")).unwrap();
+        let app = dbs.connect("app").unwrap();
+        assert!(app.session().execute("SELECT a FROM t").is_ok());
+        let bare = dbs.connect("bare").unwrap();
+        assert!(bare.session().execute("SELECT a FROM t").is_err());
+
+        let mut listed: Vec<(String, u32, bool)> = app
+            .databases("app")
+            .into_iter()
+            .map(|d| (d.name, d.oid, d.is_template))
+            .collect();
+        listed.sort();
+        let names: Vec<&str> = listed.iter().map(|d| d.0.as_str()).collect();
+        assert_eq!(names, ["app", "bare", "postgres", "template0", "template1"]);
+        assert_eq!((listed[2].1, listed[3].1, listed[4].1), (5, 4, 1));
+        assert!(listed[3].2 && listed[4].2 && !listed[0].2);
     }
 }

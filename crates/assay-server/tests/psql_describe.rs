@@ -15,10 +15,26 @@ const SCHEMA: &[&str] = &[
     "CREATE INDEX books_title ON books (title);",
     "CREATE VIEW author_names AS SELECT id, name FROM authors;",
     "CREATE SEQUENCE ticket_seq;",
+    "CREATE DATABASE app;",
 ];
 
 /// (psql command, PostgreSQL 15's output).
 const CASES: &[(&str, &str)] = &[
+    (
+        r"\l",
+        r#"                                             List of databases
+   Name    |  Owner   | Encoding | Collate |  Ctype  | ICU Locale | Locale Provider |   Access privileges   
+-----------+----------+----------+---------+---------+------------+-----------------+-----------------------
+ app       | postgres | UTF8     | C.UTF-8 | C.UTF-8 |            | libc            | 
+ postgres  | postgres | UTF8     | C.UTF-8 | C.UTF-8 |            | libc            | 
+ template0 | postgres | UTF8     | C.UTF-8 | C.UTF-8 |            | libc            | =c/postgres          +
+           |          |          |         |         |            |                 | postgres=CTc/postgres
+ template1 | postgres | UTF8     | C.UTF-8 | C.UTF-8 |            | libc            | =c/postgres          +
+           |          |          |         |         |            |                 | postgres=CTc/postgres
+(4 rows)
+
+"#,
+    ),
     (
         r"\dt",
         r#"          List of relations

@@ -1,11 +1,12 @@
 //! An open database: the pager and the catalog shared by its sessions.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
 
+use super::cluster::{Cluster, DatabaseEntry};
 use super::Session;
 use crate::catalog::Catalog;
 
@@ -14,6 +15,8 @@ pub struct Engine {
     pager: Arc<Pager>,
     /// Numbers for sessions' temporary schemas (`pg_temp_N`).
     next_session: AtomicU32,
+    /// The databases beside this one, when someone opened several.
+    cluster: OnceLock<Arc<dyn Cluster>>,
 }
 
 impl Engine {
@@ -25,6 +28,7 @@ impl Engine {
         Ok(Arc::new(Engine {
             pager,
             next_session: AtomicU32::new(1),
+            cluster: OnceLock::new(),
         }))
     }
 
@@ -39,6 +43,20 @@ impl Engine {
 
     pub fn pager(&self) -> &Arc<Pager> {
         &self.pager
+    }
+
+    /// Tells the engine which databases live beside it (`pg_database`).
+    /// Only the first call counts.
+    pub fn set_cluster(&self, cluster: Arc<dyn Cluster>) {
+        let _ = self.cluster.set(cluster);
+    }
+
+    /// Every database of the cluster; without one, just `current`.
+    pub fn databases(&self, current: &str) -> Vec<DatabaseEntry> {
+        match self.cluster.get() {
+            Some(c) => c.databases(),
+            None => vec![DatabaseEntry::named(current)],
+        }
     }
 
     /// A new session (a connection's state: settings, transaction, …),

@@ -16,6 +16,7 @@
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
 
+mod cluster;
 mod copy;
 mod database;
 mod engine;
@@ -36,6 +37,7 @@ use crate::parser;
 use crate::plan::Field;
 use crate::types::{DataType, Value};
 
+pub use cluster::{database_oid, Cluster, DatabaseEntry};
 pub use engine::Engine;
 pub use result::{Description, Notice, StatementResult};
 pub use settings::SessionSettings;

@@ -548,6 +548,7 @@ impl Session {
             path: &path,
             settings: Some(&self.settings),
             database: &self.database,
+            engine: Some(&self.engine),
             user: "postgres",
             pid: self.id as i32,
             backend_start: self.started,

@@ -11,9 +11,6 @@ use crate::types::{DataType, RegKind};
 pub const SUPERUSER_OID: Oid = 10;
 /// `pg_database_owner`, the role that owns `public` in PostgreSQL 15.
 pub const DATABASE_OWNER_ROLE: Oid = 6171;
-/// `template1`'s OID is 1; the database a session is connected to is
-/// presented with PostgreSQL's OID of `postgres`.
-pub const DATABASE_OID: Oid = 5;
 
 /// The session as system relations see it.
 pub struct SystemContext<'a> {
@@ -22,6 +19,8 @@ pub struct SystemContext<'a> {
     /// The session's settings (`pg_settings`), when there is a session.
     pub settings: Option<&'a crate::session::SessionSettings>,
     pub database: &'a str,
+    /// The engine, which knows the databases beside this one.
+    pub engine: Option<&'a crate::session::Engine>,
     pub user: &'a str,
     /// `pg_backend_pid()`.
     pub pid: i32,
@@ -111,9 +110,23 @@ impl<'a> SystemContext<'a> {
             path,
             settings: None,
             database: "postgres",
+            engine: None,
             user: "postgres",
             pid: 0,
             backend_start: 0,
+        }
+    }
+
+    /// The current database's OID.
+    pub(crate) fn database_oid(&self) -> Oid {
+        crate::session::database_oid(self.database)
+    }
+
+    /// Every database `pg_database` lists.
+    pub(crate) fn databases(&self) -> Vec<crate::session::DatabaseEntry> {
+        match self.engine {
+            Some(e) => e.databases(self.database),
+            None => vec![crate::session::DatabaseEntry::named(self.database)],
         }
     }
 

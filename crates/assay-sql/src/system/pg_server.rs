@@ -2,8 +2,8 @@
 //! `pg_user`, `pg_tablespace`, `pg_language`, `pg_settings`,
 //! `pg_stat_activity`.
 
-use super::context::{DATABASE_OID, SUPERUSER_OID};
-use super::rows::Rows;
+use super::context::SUPERUSER_OID;
+use super::rows::{array, Rows};
 use super::SystemContext;
 use crate::types::Value;
 
@@ -13,17 +13,27 @@ const DEFAULT_TABLESPACE: u32 = 1663;
 const UTF8: i32 = 6;
 
 pub(super) fn pg_database(sys: &SystemContext<'_>, out: &mut Rows) {
-    out.add()
-        .oid("oid", DATABASE_OID)
-        .text("datname", sys.database)
-        .oid("datdba", SUPERUSER_OID)
-        .i4("encoding", UTF8)
-        .text("datlocprovider", "c")
-        .bool("datallowconn", true)
-        .i4("datconnlimit", -1)
-        .oid("dattablespace", DEFAULT_TABLESPACE)
-        .text("datcollate", "C.UTF-8")
-        .text("datctype", "C.UTF-8");
+    let mut databases = sys.databases();
+    databases.sort_by_key(|d| d.oid);
+    for db in databases {
+        let mut row = out.add();
+        row.oid("oid", db.oid)
+            .text("datname", &db.name)
+            .oid("datdba", SUPERUSER_OID)
+            .i4("encoding", UTF8)
+            .text("datlocprovider", "c")
+            .bool("datistemplate", db.is_template)
+            .bool("datallowconn", db.allow_connections)
+            .i4("datconnlimit", -1)
+            .oid("dattablespace", DEFAULT_TABLESPACE)
+            .text("datcollate", "C.UTF-8")
+            .text("datctype", "C.UTF-8");
+        if db.is_template {
+            // PostgreSQL's initdb leaves the templates with these grants.
+            let acl = ["=c/postgres", "postgres=CTc/postgres"];
+            row.set("datacl", array(acl.map(Value::text).to_vec()));
+        }
+    }
 }
 
 pub(super) fn pg_authid(out: &mut Rows) {
@@ -123,7 +133,7 @@ pub(super) fn pg_stat_activity(sys: &SystemContext<'_>, out: &mut Rows) {
         .and_then(|s| s.show("application_name").ok())
         .unwrap_or_default();
     out.add()
-        .oid("datid", DATABASE_OID)
+        .oid("datid", sys.database_oid())
         .text("datname", sys.database)
         .i4("pid", sys.pid)
         .oid("usesysid", SUPERUSER_OID)
