@@ -86,7 +86,7 @@ impl Session {
             temp_schema: None,
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
-            plans: std::collections::HashMap::new(),
+            plans: run::PlanCache::default(),
             interrupt: Arc::new(crate::exec::Interrupt::new()),
             copy_in: None,
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),

@@ -122,52 +122,24 @@ impl Env<'_> {
     }
 
     /// The plan of `stmt` for parameters of `types`, from `cache` while
-    /// nothing it depends on changed (see [`PlanKey`]).
+    /// nothing it depends on changed (see [`PlanCache`]).
     pub fn plan_cached(
         &self,
         cache: &mut PlanCache,
         stmt: &Statement,
         types: Vec<DataType>,
     ) -> Result<(Arc<Plan>, Vec<DataType>)> {
-        let text = stmt.to_string();
-        // Input like 'now' or 'today' is read when the statement is bound,
-        // so such plans are only reused within one transaction.
-        let lower = text.to_ascii_lowercase();
-        let clock_words = ["now", "today", "tomorrow", "yesterday"];
-        let now = if clock_words.iter().any(|w| lower.contains(w)) {
-            self.settings.now
-        } else {
-            None
-        };
-        let key = PlanKey {
-            text,
-            version: self.catalog.version(),
-            search_path: self.path.schemas.join(","),
-            temp_schema: self.path.temp_schema,
-            settings: format!(
-                "{:?}/{:?}/{:?}/{:?}/{:?}",
-                self.settings.time_zone,
-                self.settings.date_style,
-                self.settings.date_order,
-                self.settings.interval_style,
-                now
-            ),
-            param_types: types,
-        };
-        if let Some((plan, param_types)) = cache.get(&key) {
-            return Ok((plan.clone(), param_types.clone()));
+        if let Some(found) = cache.find(stmt, &types, self) {
+            return Ok((found.plan.clone(), found.param_types.clone()));
         }
-        let Some((plan, param_types)) = self.plan(stmt, &key.param_types)? else {
+        let Some((plan, param_types)) = self.plan(stmt, &types)? else {
             return Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "statement has no plan"
             ));
         };
         let plan = Arc::new(plan);
-        if cache.len() >= PLAN_CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(key, (plan.clone(), param_types.clone()));
+        cache.insert(stmt, types, self, plan.clone(), param_types.clone());
         Ok((plan, param_types))
     }
 
@@ -748,23 +720,104 @@ fn read_text_params<'a>(
     Ok(std::borrow::Cow::Owned(read))
 }
 
-/// A session's plans by what they depend on.
-pub(super) type PlanCache = std::collections::HashMap<PlanKey, (Arc<Plan>, Vec<DataType>)>;
+/// A session's plans, by statement.
+///
+/// A plan depends on the statement, the parameters' types, the catalog
+/// version, the search path and the settings constant folding reads (time
+/// zone, date and interval styles, float digits). Input like `'now'` or
+/// `'today'` is read when the statement is bound, so such plans also
+/// depend on the transaction's timestamp. Any change plans afresh. The
+/// statement itself is the key (hashed and compared as a tree, never
+/// printed), so a statement run again costs a lookup, not a bind.
+#[derive(Default)]
+pub(super) struct PlanCache {
+    plans: rustc_hash::FxHashMap<Statement, Vec<CachedPlan>>,
+    len: usize,
+}
+
+struct CachedPlan {
+    param_types_in: Vec<DataType>,
+    version: crate::catalog::CatalogVersion,
+    search_path: Vec<String>,
+    temp_schema: Option<u32>,
+    settings: Settings,
+    /// Whether the statement reads the clock when bound (see above).
+    reads_clock: bool,
+    plan: Arc<Plan>,
+    param_types: Vec<DataType>,
+}
 
 /// Plans a session keeps, at most, before starting the cache over.
 const PLAN_CACHE_ENTRIES: usize = 256;
 
-/// What a cached plan depends on: the statement (as Assay prints it back),
-/// the parameters' types, the catalog version, the search path and the
-/// settings that constant folding reads. Any change plans afresh.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) struct PlanKey {
-    text: String,
-    param_types: Vec<DataType>,
-    version: crate::catalog::CatalogVersion,
-    search_path: String,
-    temp_schema: Option<u32>,
-    settings: String,
+impl PlanCache {
+    fn find(&self, stmt: &Statement, types: &[DataType], env: &Env<'_>) -> Option<&CachedPlan> {
+        self.plans
+            .get(stmt)?
+            .iter()
+            .find(|p| p.param_types_in == types && p.still_valid(env))
+    }
+
+    fn insert(
+        &mut self,
+        stmt: &Statement,
+        types: Vec<DataType>,
+        env: &Env<'_>,
+        plan: Arc<Plan>,
+        param_types: Vec<DataType>,
+    ) {
+        if self.len >= PLAN_CACHE_ENTRIES {
+            self.plans.clear();
+            self.len = 0;
+        }
+        let text = stmt.to_string().to_ascii_lowercase();
+        let clock_words = ["now", "today", "tomorrow", "yesterday"];
+        let entry = CachedPlan {
+            param_types_in: types,
+            version: env.catalog.version(),
+            search_path: env.path.schemas.clone(),
+            temp_schema: env.path.temp_schema,
+            settings: env.settings.clone(),
+            reads_clock: clock_words.iter().any(|w| text.contains(w)),
+            plan,
+            param_types,
+        };
+        let list = self.plans.entry(stmt.clone()).or_default();
+        // An entry that no longer holds is replaced, not kept beside.
+        list.retain(|p| p.param_types_in != entry.param_types_in);
+        list.push(entry);
+        self.len += 1;
+    }
+}
+
+impl CachedPlan {
+    fn still_valid(&self, env: &Env<'_>) -> bool {
+        self.version == env.catalog.version()
+            && self.search_path == env.path.schemas
+            && self.temp_schema == env.path.temp_schema
+            && same_settings(&self.settings, env.settings, self.reads_clock)
+    }
+}
+
+/// Whether two settings fold constants alike (`now` only when it is read).
+fn same_settings(a: &Settings, b: &Settings, reads_clock: bool) -> bool {
+    // Destructured so that a new setting must be considered here.
+    let Settings {
+        date_style,
+        date_order,
+        interval_style,
+        time_zone,
+        extra_float_digits,
+        bytea_output,
+        now,
+    } = a;
+    *date_style == b.date_style
+        && *date_order == b.date_order
+        && *interval_style == b.interval_style
+        && *time_zone == b.time_zone
+        && *extra_float_digits == b.extra_float_digits
+        && *bytea_output == b.bytea_output
+        && (!reads_clock || *now == b.now)
 }
 
 /// The type a parameter value was given as.
