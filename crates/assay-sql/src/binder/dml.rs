@@ -394,8 +394,8 @@ impl Binder<'_> {
         let mut out: Vec<Assignment> = Vec::new();
         for a in items {
             let values: Vec<&Expr> = match (&a.value, a.columns.len()) {
-                (_, 1) => vec![&a.value],
                 (Expr::Row(list), n) if list.len() == n => list.iter().collect(),
+                (_, 1) => vec![&a.value],
                 (Expr::Row(list), n) => {
                     let msg = if list.len() > n {
                         "more expressions"
@@ -408,7 +408,20 @@ impl Binder<'_> {
                         msg
                     ));
                 }
-                _ => return Err(unsupported("multiple-column SET from a subquery")),
+                (Expr::Subquery { query }, n) => {
+                    let fields = self.bind_row_subquery(query, n, scope)?;
+                    self.assign_fields(table, &a.columns, fields, &mut out)?;
+                    continue;
+                }
+                (other, _) => {
+                    return Err(at(
+                        err!(
+                            SqlState::SYNTAX_ERROR,
+                            "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression"
+                        ),
+                        expr_pos(other),
+                    ))
+                }
             };
             for (path, value) in a.columns.iter().zip(values) {
                 let name = path.first().map(String::as_str).unwrap_or("");
@@ -435,6 +448,71 @@ impl Binder<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// `(a, b) = (SELECT x, y …)`: one expression per column, each reading
+    /// its field of the sub-SELECT's single row.
+    fn bind_row_subquery(
+        &mut self,
+        query: &crate::ast::Query,
+        columns: usize,
+        scope: &Scope,
+    ) -> Result<Vec<(ScalarExpr, DataType)>> {
+        static NEXT_GROUP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        self.outer.push(scope.clone());
+        let plan = self.bind_query(query, true);
+        self.outer.pop();
+        let plan = plan?;
+        if plan.schema.len() != columns {
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "number of columns does not match number of values"
+            ));
+        }
+        let group = NEXT_GROUP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(plan
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(field, f)| {
+                let expr = ScalarExpr::Subquery {
+                    plan: Box::new(plan.clone()),
+                    kind: crate::plan::SubqueryKind::RowField { group, field },
+                    data_type: f.data_type.clone(),
+                };
+                (expr, f.data_type.clone())
+            })
+            .collect())
+    }
+
+    /// Assigns already bound values to the named columns.
+    fn assign_fields(
+        &mut self,
+        table: &TableInfo,
+        columns: &[Vec<String>],
+        fields: Vec<(ScalarExpr, DataType)>,
+        out: &mut Vec<Assignment>,
+    ) -> Result<()> {
+        for (path, (expr, ty)) in columns.iter().zip(fields) {
+            let name = path.first().map(String::as_str).unwrap_or("");
+            if path.len() > 1 {
+                return Err(unsupported("assigning to a field or subscript"));
+            }
+            let col = Self::column_position(table, name, &table.name)?;
+            if out.iter().any(|x| x.column == col) {
+                return Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "multiple assignments to same column \"{}\"",
+                    name
+                ));
+            }
+            let c = &table.columns[col];
+            let typed = Typed::new(expr, ty, None);
+            let value = self.coerce_assign(typed, &c.data_type, &c.name)?.expr;
+            out.push(Assignment { column: col, value });
+        }
+        Ok(())
     }
 
     /// The rows an UPDATE or DELETE touches: the table, joined with the

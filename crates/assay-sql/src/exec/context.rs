@@ -58,6 +58,9 @@ pub struct ExecContext<'a> {
     /// Rows of enclosing queries; the last is depth 1.
     pub(crate) outer: Vec<Row>,
     pub(crate) subqueries: HashMap<usize, CachedSubquery>,
+    /// The last row a correlated multiple-column SET sub-SELECT returned,
+    /// by its group: (the outer row it ran for, its row or NULLs).
+    pub(crate) row_fields: HashMap<usize, (Row, Row)>,
     pub(crate) work_tables: HashMap<usize, Rc<Vec<Row>>>,
     /// NO ACTION foreign keys to check when the statement's changes are done.
     pub(crate) deferred_fk: Vec<DeferredCheck>,
@@ -101,6 +104,7 @@ impl<'a> ExecContext<'a> {
             rows_affected: 0,
             outer: Vec::new(),
             subqueries: HashMap::new(),
+            row_fields: HashMap::new(),
             work_tables: HashMap::new(),
             deferred_fk: Vec::new(),
             system: None,

@@ -94,6 +94,26 @@ fn run(
                 .and_then(|mut r| r.drain(..).next())
                 .unwrap_or(Value::Null))
         }
+        SubqueryKind::RowField { group, field } => {
+            if let Some((outer, fields)) = ctx.row_fields.get(group) {
+                if outer.as_slice() == row {
+                    return Ok(fields.get(*field).cloned().unwrap_or(Value::Null));
+                }
+            }
+            let mut rows = collect(plan, Some(2), row, ctx)?;
+            if rows.len() > 1 {
+                return Err(err!(
+                    SqlState::new(b"21000"),
+                    "more than one row returned by a subquery used as an expression"
+                ));
+            }
+            let fields = rows
+                .pop()
+                .unwrap_or_else(|| vec![Value::Null; plan.schema.len()]);
+            let v = fields.get(*field).cloned().unwrap_or(Value::Null);
+            ctx.row_fields.insert(*group, (row.to_vec(), fields));
+            Ok(v)
+        }
         SubqueryKind::Exists => Ok(Value::Bool(!collect(plan, Some(1), row, ctx)?.is_empty())),
         SubqueryKind::Array => {
             let rows = collect(plan, None, row, ctx)?;

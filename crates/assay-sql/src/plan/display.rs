@@ -234,6 +234,7 @@ pub fn expr(e: &ScalarExpr, s: Option<&Schema>) -> String {
                 SubqueryKind::Scalar => format!("(SUBQUERY {inner})"),
                 SubqueryKind::Exists => format!("EXISTS({inner})"),
                 SubqueryKind::Array => format!("ARRAY({inner})"),
+                SubqueryKind::RowField { field, .. } => format!("(SUBQUERY {inner}).{field}"),
                 SubqueryKind::Any { lhs, op } => {
                     format!("({} {} ANY({inner}))", b(lhs), cmp_symbol(*op))
                 }

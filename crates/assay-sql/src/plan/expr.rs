@@ -44,6 +44,11 @@ pub enum SubqueryKind {
     Any { lhs: Box<ScalarExpr>, op: CmpOp },
     /// `lhs op ALL (…)` (`NOT IN` is `<> ALL`).
     All { lhs: Box<ScalarExpr>, op: CmpOp },
+    /// Column `field` of the one row of a multiple-column SET's sub-SELECT
+    /// (`SET (a, b) = (SELECT …)`): NULL if no row, an error if several.
+    /// The columns of one sub-SELECT share `group`, so a correlated one
+    /// runs once per row, not once per column.
+    RowField { group: usize, field: usize },
 }
 
 /// A bound, typed expression over an input row.

@@ -284,13 +284,12 @@ impl TableStore {
         eval: &mut dyn IndexEval,
     ) -> Result<RowKey> {
         let tree = BTree::open(table.root);
-        let new_key = match &table.primary_key {
-            Some(_) => {
-                self.row_key(txn, table, new_row)?;
-                std::mem::take(&mut self.key_buf)
-            }
-            None => key.to_vec(),
-        };
+        // A table without a primary key gives the new version of the row a
+        // new row id, as PostgreSQL writes a new tuple at the end of the
+        // heap: a scan then meets updated rows after the others, in the
+        // order PostgreSQL's sequential scans show them.
+        self.row_key(txn, table, new_row)?;
+        let new_key = std::mem::take(&mut self.key_buf);
         let moved = new_key != key;
         if moved && tree.contains(txn, &new_key)? {
             let cols = table.primary_key.as_deref().unwrap_or_default();
