@@ -111,6 +111,15 @@ impl Databases {
         Ok(engine)
     }
 
+    /// Checkpoints every open database (at shutdown, when no session is
+    /// left). A database that cannot be checkpointed keeps its log, which
+    /// the next open recovers from.
+    pub fn checkpoint_all(&self) {
+        for db in self.lock().values() {
+            let _ = db.engine.pager().checkpoint();
+        }
+    }
+
     /// A connection to `name` ended. The engine stays open for the next.
     pub fn disconnect(&self, name: &str) {
         if let Some(db) = self.lock().get_mut(name) {

@@ -99,6 +99,10 @@ impl Server {
         drop(self.listener);
         let _ = stop.send(true);
         while connections.join_next().await.is_some() {}
+        // Every session is gone (open transactions rolled back): copy the
+        // logs home so the files stand alone.
+        let databases = self.databases.clone();
+        let _ = tokio::task::spawn_blocking(move || databases.checkpoint_all()).await;
         Ok(())
     }
 }
@@ -202,6 +206,11 @@ async fn connection(
         }
     }
     let _ = stream.shutdown().await;
+    // The thread ends when its inbox closes, dropping the session (an open
+    // transaction rolls back); the connection is over only then, so a
+    // shutdown that waits for connections finds every session gone.
+    drop(to_worker);
+    while from_worker.recv().await.is_some() {}
 }
 
 /// The connection's thread: owns the session, answers message batches.
