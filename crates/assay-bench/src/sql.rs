@@ -10,9 +10,10 @@
 //! are exact and compare equal whatever order an engine adds them in.
 //!
 //! Statements with parameters are parsed once and run through
-//! `Session::run_query` (Assay's current "prepared statement": the session
-//! binds and plans the parsed statement at every call), and through
-//! rusqlite's cached prepared statements on SQLite. Each workload runs in
+//! `Session::run_query` (the path every statement takes: block, catalog
+//! check, then the session's plan cache, so a repeated statement is bound
+//! and planned once), and through rusqlite's cached prepared statements on
+//! SQLite. Each workload runs in
 //! one transaction on both engines.
 
 use assay_sql::ast::Statement;
@@ -258,7 +259,7 @@ impl AssayBench {
         Ok(results.pop().map(|r| r.rows).unwrap_or_default())
     }
 
-    /// Runs `f` between BEGIN and COMMIT (`run_query` needs a block).
+    /// Runs `f` between BEGIN and COMMIT (one transaction, as on SQLite).
     fn in_txn<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         self.exec("BEGIN")?;
         let out = f(self);

@@ -49,4 +49,4 @@ pub use storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,
 };
-pub use store_access::{ConstraintBinder, NoConstraintExprs, StoreAccess};
+pub use store_access::{ConstraintBinder, MetaCache, MetaKey, NoConstraintExprs, StoreAccess};

@@ -124,6 +124,12 @@ impl ScanState {
 pub trait TableAccess {
     /// The table with its constraints (error 42P01 when it is gone).
     fn table(&mut self, oid: u32) -> Result<Arc<TableMeta>>;
+
+    /// The table's number of columns (what a scan needs, without the
+    /// constraints [`TableAccess::table`] binds).
+    fn width(&mut self, oid: u32) -> Result<usize> {
+        Ok(self.table(oid)?.columns.len())
+    }
     /// The next row of a scan with its key, or `None` at the end.
     fn scan_next(&mut self, scan: &mut ScanState) -> Result<Option<(RowKey, Row)>>;
     fn get(&mut self, table: u32, key: &[u8]) -> Result<Option<Row>>;

@@ -44,6 +44,35 @@ pub trait ConstraintBinder: crate::table::IndexEval {
     fn check(&mut self, table: &Table, sql: &str) -> Result<ScalarExpr>;
     /// A column's DEFAULT (over no row), if it has one.
     fn default(&mut self, table: &Table, column: usize) -> Result<Option<ScalarExpr>>;
+    /// What the bound defaults and checks depend on, when tables' metadata
+    /// may be kept between statements (see [`MetaCache`]).
+    fn meta_key(&self) -> Option<MetaKey> {
+        None
+    }
+    /// Whether metadata bound under `key` still holds.
+    fn meta_key_holds(&self, _key: &MetaKey) -> bool {
+        false
+    }
+}
+
+/// What a table's [`TableMeta`] was bound under: the catalog version, the
+/// search path and the settings constant folding reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetaKey {
+    pub version: crate::catalog::CatalogVersion,
+    pub schemas: Vec<String>,
+    pub temp_schema: Option<u32>,
+    pub settings: crate::types::Settings,
+}
+
+/// Tables' metadata (defaults and checks bound, foreign keys gathered)
+/// kept in the session's table store from one statement to the next while
+/// its [`MetaKey`] holds, so a statement repeated in a loop does not bind
+/// its table's constraints each time.
+#[derive(Default)]
+pub struct MetaCache {
+    key: Option<MetaKey>,
+    metas: rustc_hash::FxHashMap<u32, Arc<TableMeta>>,
 }
 
 /// For tables without CHECK constraints: no defaults, and an error on a
@@ -478,10 +507,35 @@ impl TableAccess for StoreAccess<'_> {
         if let Some(m) = self.metas.get(&oid) {
             return Ok(m.clone());
         }
+        let cache = &mut self.store.meta_cache;
+        if !cache
+            .key
+            .as_ref()
+            .is_some_and(|k| self.binder.meta_key_holds(k))
+        {
+            cache.metas.clear();
+            cache.key = self.binder.meta_key();
+        }
+        if let Some(m) = cache.metas.get(&oid) {
+            let m = m.clone();
+            self.metas.insert(oid, m.clone());
+            return Ok(m);
+        }
         let t = self.catalog_table(oid)?;
         let meta = Arc::new(self.build_meta(&t)?);
         self.metas.insert(oid, meta.clone());
+        let cache = &mut self.store.meta_cache;
+        if cache.key.is_some() {
+            cache.metas.insert(oid, meta.clone());
+        }
         Ok(meta)
+    }
+
+    fn width(&mut self, oid: u32) -> Result<usize> {
+        if let Some(m) = self.metas.get(&oid) {
+            return Ok(m.columns.len());
+        }
+        Ok(self.catalog_table(oid)?.columns.len())
     }
 
     fn scan_next(&mut self, state: &mut ScanState) -> Result<Option<(RowKey, Row)>> {

@@ -70,6 +70,12 @@ pub struct Session {
     /// Cancel requests and the statement timeout, shared with whoever may
     /// cancel this session's statements.
     interrupt: Arc<crate::exec::Interrupt>,
+    /// The parsed search path and what it was parsed from (the setting's
+    /// text, the temporary schema).
+    path_cache: Option<(String, Option<u32>, Arc<crate::catalog::SearchPath>)>,
+    /// The snapshot and catalog version at which the catalog copy was last
+    /// found current (see `prepare`).
+    catalog_checked: Option<(u64, crate::catalog::CatalogVersion)>,
     /// A `COPY … FROM STDIN` waiting for more data.
     copy_in: Option<Box<copy::CopyIn>>,
 }
@@ -89,6 +95,8 @@ impl Session {
             plans: run::PlanCache::default(),
             interrupt: Arc::new(crate::exec::Interrupt::new()),
             copy_in: None,
+            path_cache: None,
+            catalog_checked: None,
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
             started: run::now_micros(),
@@ -206,6 +214,8 @@ impl Session {
                 Ok(result)
             }
             Err(e) => {
+                // The failed statement's changes are rolled back.
+                self.catalog_checked = None;
                 self.fail_block();
                 Err(e)
             }
@@ -327,6 +337,7 @@ impl Session {
             self.settings.end_transaction(true);
         } else {
             self.block = None;
+            self.catalog_checked = None;
             self.settings.end_transaction(false);
         }
         Ok(())
@@ -336,8 +347,16 @@ impl Session {
         let block = self.block.as_mut().ok_or_else(no_block)?;
         block.prepare_statement(writes)?;
         block.queried = true;
-        if !self.catalog.is_current(&block.txn)? {
-            self.catalog = Arc::new(Catalog::load(&block.txn)?);
+        // Reading the stored version costs a B-tree lookup; it can only
+        // differ from the last check if the snapshot moved, this session
+        // changed its catalog, or something was rolled back (which forgets
+        // the check).
+        let seen = (block.txn.snapshot().frame, self.catalog.version());
+        if self.catalog_checked != Some(seen) {
+            if !self.catalog.is_current(&block.txn)? {
+                self.catalog = Arc::new(Catalog::load(&block.txn)?);
+            }
+            self.catalog_checked = Some((block.txn.snapshot().frame, self.catalog.version()));
         }
         Ok(())
     }
@@ -391,6 +410,7 @@ impl Session {
     }
 
     fn rollback(&mut self) -> Result<StatementResult> {
+        self.catalog_checked = None;
         if self.block.take().is_none() {
             self.notice(Notice::warning(
                 SqlState::NO_ACTIVE_SQL_TRANSACTION,
@@ -454,6 +474,7 @@ impl Session {
     }
 
     fn rollback_to(&mut self, name: &str) -> Result<StatementResult> {
+        self.catalog_checked = None;
         let block = self.explicit_block("ROLLBACK TO SAVEPOINT")?;
         let at = Session::find_savepoint(block, name)?;
         let id = block.savepoints[at].1;

@@ -63,6 +63,22 @@ impl ConstraintBinder for ExprBinder<'_> {
         Ok(self.bind(Some(table), sql)?.0)
     }
 
+    fn meta_key(&self) -> Option<exec::MetaKey> {
+        Some(exec::MetaKey {
+            version: self.catalog.version(),
+            schemas: self.path.schemas.clone(),
+            temp_schema: self.path.temp_schema,
+            settings: self.settings.clone(),
+        })
+    }
+
+    fn meta_key_holds(&self, key: &exec::MetaKey) -> bool {
+        key.version == self.catalog.version()
+            && key.schemas == self.path.schemas
+            && key.temp_schema == self.path.temp_schema
+            && key.settings == *self.settings
+    }
+
     fn default(&mut self, table: &Table, column: usize) -> Result<Option<ScalarExpr>> {
         let Some(col) = table.columns.get(column) else {
             return Ok(None);
@@ -404,6 +420,21 @@ impl Session {
         }
     }
 
+    /// The search path, parsed again only when the setting or the
+    /// temporary schema changed.
+    fn shared_search_path(&mut self) -> Arc<SearchPath> {
+        let raw = self.settings.raw("search_path").unwrap_or_default();
+        if let Some((r, temp, path)) = &self.path_cache {
+            if r == raw && *temp == self.temp_schema {
+                return path.clone();
+            }
+        }
+        let raw = raw.to_string();
+        let path = Arc::new(self.search_path());
+        self.path_cache = Some((raw, self.temp_schema, path.clone()));
+        path
+    }
+
     /// Runs a statement that needs the catalog and storage.
     pub(super) fn run_statement(
         &mut self,
@@ -434,9 +465,11 @@ impl Session {
         }
     }
 
-    /// Binds, optimizes and runs a query or DML statement.
+    /// Runs a parsed statement with parameter values (their own types), as
+    /// [`Session::execute_with_params`] does: inside the current block or
+    /// an implicit one, with the catalog and snapshot brought up to date.
     pub fn run_query(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
-        self.run_query_typed(stmt, &[], params)
+        self.execute_with_params(stmt, &[], params)
     }
 
     /// The result columns and parameter types of a statement, without
@@ -512,7 +545,7 @@ impl Session {
         &mut self,
         f: impl FnOnce(&mut Env<'_>, &mut Transaction, &mut PlanCache) -> Result<R>,
     ) -> Result<R> {
-        let path = self.search_path();
+        let path = self.shared_search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
         let system = crate::system::SystemContext {

@@ -217,6 +217,11 @@ impl SessionSettings {
         Ok(self.values.get(p.name).cloned().unwrap_or_default())
     }
 
+    /// A parameter's current text, by its canonical (lower-case) name.
+    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
     /// The name as PostgreSQL spells it in SHOW's column header.
     pub fn display_name(name: &str) -> Result<&'static str> {
         Ok(lookup(name)?.display)

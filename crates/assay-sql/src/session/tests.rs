@@ -166,3 +166,37 @@ fn analyze_records_statistics_the_optimizer_reads() {
     let e = s.execute("ANALYZE nosuch").unwrap_err();
     assert_eq!(e.code().as_str(), "42P01");
 }
+
+#[test]
+fn kept_table_metadata_follows_ddl_rollbacks_and_settings() {
+    let mut s = session();
+    let parsed = crate::parser::parse("INSERT INTO t (a) VALUES ($1)").unwrap();
+    let insert = &parsed[0];
+    let mut run = |s: &mut Session, v: i32| s.run_query(insert, &[Value::Int4(v)]);
+    s.execute("CREATE TABLE t (a int, b text DEFAULT 'one'); BEGIN")
+        .unwrap();
+    run(&mut s, 1).unwrap();
+    // A check added in the same transaction applies to the next insert.
+    s.execute("ALTER TABLE t ADD CHECK (a < 10)").unwrap();
+    let e = run(&mut s, 20).unwrap_err();
+    assert_eq!(e.code().as_str(), "23514");
+    s.execute("ROLLBACK; BEGIN").unwrap();
+    // Rolled back: the check is gone again.
+    run(&mut s, 20).unwrap();
+    s.execute("ALTER TABLE t ALTER COLUMN b SET DEFAULT 'two'")
+        .unwrap();
+    run(&mut s, 2).unwrap();
+    s.execute("SAVEPOINT x; ALTER TABLE t ALTER COLUMN b SET DEFAULT 'three'; ROLLBACK TO x")
+        .unwrap();
+    run(&mut s, 3).unwrap();
+    let r = s.execute("COMMIT; SELECT a, b FROM t ORDER BY a").unwrap();
+    let rows: Vec<String> = r[1].rows.iter().map(|r| format!("{:?}", r)).collect();
+    assert_eq!(
+        rows,
+        [
+            "[Int4(2), Text(\"two\")]",
+            "[Int4(3), Text(\"two\")]",
+            "[Int4(20), Text(\"one\")]"
+        ]
+    );
+}

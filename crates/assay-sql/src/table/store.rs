@@ -33,6 +33,8 @@ pub struct TableStore {
     /// Next row id per table, valid for one (pager, snapshot) pair.
     rowids: FxHashMap<Oid, u64>,
     rowid_epoch: (usize, u64),
+    /// Tables' executor metadata, kept between statements.
+    pub(crate) meta_cache: crate::exec::MetaCache,
 }
 
 impl TableStore {

@@ -56,7 +56,7 @@ impl ScanOp {
             self.state = Some(ScanState::new(self.table, ScanAccess::Full));
             return Ok(());
         }
-        self.width = ctx.tables.table(self.table)?.columns.len();
+        self.width = ctx.tables.width(self.table)?;
         let ranges = |ranges: &[KeyRange], ctx: &mut ExecContext<'_>| -> Result<Vec<ValueRange>> {
             let mut out = Vec::with_capacity(ranges.len());
             for r in ranges {
