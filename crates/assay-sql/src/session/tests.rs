@@ -172,7 +172,7 @@ fn kept_table_metadata_follows_ddl_rollbacks_and_settings() {
     let mut s = session();
     let parsed = crate::parser::parse("INSERT INTO t (a) VALUES ($1)").unwrap();
     let insert = &parsed[0];
-    let mut run = |s: &mut Session, v: i32| s.run_query(insert, &[Value::Int4(v)]);
+    let run = |s: &mut Session, v: i32| s.run_query(insert, &[Value::Int4(v)]);
     s.execute("CREATE TABLE t (a int, b text DEFAULT 'one'); BEGIN")
         .unwrap();
     run(&mut s, 1).unwrap();
