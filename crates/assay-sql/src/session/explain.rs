@@ -163,3 +163,7 @@ impl Env<'_> {
         Ok(std::mem::take(&mut ctx.stats))
     }
 }
+
+#[cfg(test)]
+#[path = "explain_tests.rs"]
+mod tests;
