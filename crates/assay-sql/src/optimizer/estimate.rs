@@ -669,7 +669,7 @@ impl<'a, 'b> Estimator<'a, 'b> {
     /// The share of rows a key range keeps.
     fn range_sel(&self, r: &KeyRange, key_columns: &[usize], table_scan: &Plan) -> f64 {
         let point = match (&r.low, &r.high) {
-            (Some((lo, true)), Some((hi, true))) => lo.len() == hi.len() && lo.len() > 0,
+            (Some((lo, true)), Some((hi, true))) => lo.len() == hi.len() && !lo.is_empty(),
             _ => false,
         };
         let bound_sel = |b: &Option<(Vec<ScalarExpr>, bool)>, op: CmpOp| -> f64 {
