@@ -22,6 +22,11 @@ pub struct NodeStats {
     pub loops: u64,
     /// Time inside the node's `next`, children included.
     pub time: Duration,
+    /// The part of `time` spent before each loop's first row (all of a
+    /// loop's time when it returned none).
+    pub startup: Duration,
+    /// Rows the node's own filter rejected.
+    pub removed: u64,
 }
 
 /// A subquery's result kept for the rest of the statement.
@@ -53,6 +58,9 @@ pub struct ExecContext<'a> {
     pub analyze: bool,
     /// Per-node statistics, indexed by the node's pre-order number.
     pub stats: Vec<NodeStats>,
+    /// The pre-order number of the instrumented node running now (its
+    /// filter's rejections count there); `usize::MAX` for none.
+    pub(crate) current_node: usize,
     /// Rows inserted, updated or deleted by the statement (its command tag).
     pub rows_affected: u64,
     /// Rows of enclosing queries; the last is depth 1.
@@ -81,6 +89,14 @@ pub(crate) struct DeferredCheck {
 }
 
 impl<'a> ExecContext<'a> {
+    /// Counts a row the running node's filter rejected (EXPLAIN ANALYZE's
+    /// "Rows Removed by Filter").
+    pub(crate) fn note_removed(&mut self) {
+        if let Some(s) = self.stats.get_mut(self.current_node) {
+            s.removed += 1;
+        }
+    }
+
     pub fn new(
         tables: &'a mut dyn TableAccess,
         settings: &'a Settings,
@@ -101,6 +117,7 @@ impl<'a> ExecContext<'a> {
             work_mem: 4 << 20,
             analyze: false,
             stats: Vec::new(),
+            current_node: usize::MAX,
             rows_affected: 0,
             outer: Vec::new(),
             subqueries: HashMap::new(),

@@ -82,6 +82,7 @@ impl Builder {
                 inner: op,
                 id,
                 started: false,
+                produced: false,
             })
         } else {
             op
@@ -305,26 +306,35 @@ fn key_position(input: &Plan) -> Option<usize> {
         .position(|f| f.name == "ctid" && f.data_type == crate::types::DataType::Bytea)
 }
 
-/// Counts rows, loops and time of one node for EXPLAIN ANALYZE.
+/// Counts rows, loops and time of one node for EXPLAIN ANALYZE (one
+/// instance per loop: a rescanned node is rebuilt).
 struct Instrumented {
     inner: BoxOp,
     id: usize,
     started: bool,
+    /// Whether this loop has returned a row (time until then is startup).
+    produced: bool,
 }
 
 impl Operator for Instrumented {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        let parent = std::mem::replace(&mut ctx.current_node, self.id);
         let start = Instant::now();
         let r = self.inner.next(ctx);
         let elapsed = start.elapsed();
+        ctx.current_node = parent;
         if let Some(s) = ctx.stats.get_mut(self.id) {
             if !self.started {
                 s.loops += 1;
                 self.started = true;
             }
             s.time += elapsed;
+            if !self.produced {
+                s.startup += elapsed;
+            }
             if let Ok(Some(_)) = &r {
                 s.rows += 1;
+                self.produced = true;
             }
         }
         r

@@ -61,7 +61,10 @@ fn collect(
     row: &[Value],
     ctx: &mut ExecContext<'_>,
 ) -> Result<Vec<Row>> {
-    ctx.with_outer(row, |ctx| {
+    // The subquery's nodes are not instrumented: their filters' rejections
+    // count nowhere.
+    let node = std::mem::replace(&mut ctx.current_node, usize::MAX);
+    let rows = ctx.with_outer(row, |ctx| {
         let mut op = build(plan)?;
         let mut rows = Vec::new();
         while limit.is_none_or(|l| rows.len() < l) {
@@ -71,7 +74,9 @@ fn collect(
             }
         }
         Ok(rows)
-    })
+    });
+    ctx.current_node = node;
+    rows
 }
 
 fn run(

@@ -18,11 +18,14 @@
 //! 5. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
 //! 6. [`subqueries`]: the plans of subqueries inside expressions go
 //!    through the same rules.
+//! 7. [`estimate`]: every node gets its estimated rows, costs and width
+//!    (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
 //! each rule's plan before and after.
 
 mod decorrelate;
+pub mod estimate;
 mod expr_util;
 mod hash_join;
 mod join_order;
@@ -54,7 +57,8 @@ pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = join_order::apply(plan, ctx);
     let plan = hash_join::apply(plan);
     let plan = top_n::apply(plan);
-    subqueries::apply(plan, ctx)
+    let plan = subqueries::apply(plan, ctx)?;
+    Ok(estimate::apply(plan, ctx))
 }
 
 /// Rebuilds `plan` bottom-up, applying `f` to each node after its inputs.

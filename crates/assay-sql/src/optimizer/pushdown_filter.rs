@@ -15,7 +15,7 @@
 
 use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns};
 use super::transform_up;
-use crate::plan::{JoinKind, Plan, PlanNode, ScalarExpr};
+use crate::plan::{JoinKind, Plan, PlanNode, ScalarExpr, Schema};
 
 pub fn apply(plan: Plan) -> Plan {
     transform_up(plan, &mut |p| match p.node {
@@ -37,6 +37,7 @@ fn push_filter(plan: Plan) -> Plan {
         schema,
         rows,
         cost,
+        ..
     } = plan;
     let PlanNode::Filter { input, predicate } = node else {
         return Plan {
@@ -44,6 +45,7 @@ fn push_filter(plan: Plan) -> Plan {
             schema,
             rows,
             cost,
+            ..Plan::new(PlanNode::Empty, Schema::default())
         };
     };
     let input = *input;
@@ -81,6 +83,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
         schema,
         rows,
         cost,
+        ..
     } = plan;
     match node {
         PlanNode::Scan {
@@ -126,6 +129,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
                     schema,
                     rows,
                     cost,
+                    ..Plan::new(PlanNode::Empty, Schema::default())
                 },
                 keep,
             )
@@ -158,6 +162,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
                     schema,
                     rows,
                     cost,
+                    ..Plan::new(PlanNode::Empty, Schema::default())
                 },
                 keep,
             )
@@ -216,6 +221,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
                     schema,
                     rows,
                     cost,
+                    ..Plan::new(PlanNode::Empty, Schema::default())
                 },
                 keep,
             )
@@ -226,6 +232,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
                 schema,
                 rows,
                 cost,
+                ..Plan::new(PlanNode::Empty, Schema::default())
             },
             conds,
         ),
@@ -239,6 +246,7 @@ fn split_join_condition(plan: Plan) -> Plan {
         schema,
         rows,
         cost,
+        ..
     } = plan;
     let PlanNode::Join {
         left,
@@ -254,6 +262,7 @@ fn split_join_condition(plan: Plan) -> Plan {
             schema,
             rows,
             cost,
+            ..Plan::new(PlanNode::Empty, Schema::default())
         };
     };
     let width = left.schema.len();
@@ -288,5 +297,6 @@ fn split_join_condition(plan: Plan) -> Plan {
         schema,
         rows,
         cost,
+        ..Plan::new(PlanNode::Empty, Schema::default())
     }
 }

@@ -11,11 +11,13 @@
 //! rules (one per file in `optimizer/`) improve them.
 
 mod display;
+mod explain;
 mod expr;
 mod node;
 mod schema;
 
 pub use display::expr as render_expr;
+pub use explain::{explain_lines, ExplainOptions};
 pub use expr::{
     AggCall, CmpOp, FrameBound, FrameExclude, FrameUnits, LikeKind, ScalarExpr, SubqueryKind,
     WindowCall, WindowFrame,

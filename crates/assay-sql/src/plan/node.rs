@@ -14,6 +14,10 @@ pub struct Plan {
     pub rows: f64,
     /// Estimated total cost in PostgreSQL-like units.
     pub cost: f64,
+    /// Estimated cost before the first row (set by `optimizer::estimate`).
+    pub startup_cost: f64,
+    /// Estimated average output row width in bytes.
+    pub width: f64,
 }
 
 impl Plan {
@@ -23,6 +27,8 @@ impl Plan {
             schema,
             rows: 1000.0,
             cost: 0.0,
+            startup_cost: 0.0,
+            width: 0.0,
         }
     }
 

@@ -20,6 +20,7 @@ mod cluster;
 mod copy;
 mod database;
 mod engine;
+mod explain;
 mod gucs;
 mod result;
 mod run;

@@ -615,45 +615,6 @@ impl Session {
         })
     }
 
-    fn explain(
-        &mut self,
-        options: &[crate::ast::ExplainOption],
-        stmt: &Statement,
-    ) -> Result<StatementResult> {
-        let analyze = options
-            .iter()
-            .any(|o| o.name.eq_ignore_ascii_case("analyze"));
-        let lines = self.with_env(|env, txn, _| {
-            let Some((plan, _)) = env.plan(stmt, &[])? else {
-                return Err(err!(
-                    SqlState::FEATURE_NOT_SUPPORTED,
-                    "EXPLAIN of this statement is not supported"
-                ));
-            };
-            let mut lines: Vec<String> = plan.to_string().lines().map(str::to_string).collect();
-            if analyze {
-                let start = std::time::Instant::now();
-                let (rows, _) = env.run(txn, &plan, &[])?;
-                lines.push(format!("Rows returned: {}", rows.len()));
-                lines.push(format!(
-                    "Execution Time: {:.3} ms",
-                    start.elapsed().as_secs_f64() * 1000.0
-                ));
-            }
-            Ok(lines)
-        })?;
-        Ok(StatementResult {
-            columns: vec![crate::plan::Field::new("QUERY PLAN", DataType::Text)],
-            rows: lines
-                .into_iter()
-                .map(|l| vec![Value::Text(l.into())])
-                .collect(),
-            tag: "EXPLAIN".into(),
-            notices: Vec::new(),
-            returns_rows: true,
-        })
-    }
-
     /// `ANALYZE [t, …]`: collects row counts and per-column statistics
     /// (distinct values, null fraction, common values, histogram) that the
     /// optimizer's estimates read.

@@ -55,6 +55,7 @@ impl Operator for FilterOp {
             if eval_predicate(&self.predicate, &row, ctx)? {
                 return Ok(Some(row));
             }
+            ctx.note_removed();
         }
         Ok(None)
     }

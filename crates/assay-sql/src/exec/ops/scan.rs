@@ -125,6 +125,7 @@ impl Operator for ScanOp {
             ctx.tick()?;
             if let Some(f) = &self.filter {
                 if !eval_predicate(f, &row, ctx)? {
+                    ctx.note_removed();
                     continue;
                 }
             }
