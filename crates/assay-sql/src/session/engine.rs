@@ -1,4 +1,5 @@
-//! An open database: the pager and the catalog shared by its sessions.
+//! An open database: the pager and the catalog shared by its sessions,
+//! and what its sessions share besides: notifications and advisory locks.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -6,6 +7,8 @@ use std::sync::Arc;
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
 
+use super::advisory::LockTable;
+use super::notify::NotificationHub;
 use super::Session;
 use crate::catalog::Catalog;
 
@@ -14,6 +17,10 @@ pub struct Engine {
     pager: Arc<Pager>,
     /// Numbers for sessions' temporary schemas (`pg_temp_N`).
     next_session: AtomicU32,
+    /// LISTEN / NOTIFY between the sessions (`notify.rs`).
+    notifications: NotificationHub,
+    /// Advisory locks of the sessions (`advisory.rs`).
+    locks: LockTable,
 }
 
 impl Engine {
@@ -25,6 +32,8 @@ impl Engine {
         Ok(Arc::new(Engine {
             pager,
             next_session: AtomicU32::new(1),
+            notifications: NotificationHub::default(),
+            locks: LockTable::default(),
         }))
     }
 
@@ -39,6 +48,14 @@ impl Engine {
 
     pub fn pager(&self) -> &Arc<Pager> {
         &self.pager
+    }
+
+    pub fn notifications(&self) -> &NotificationHub {
+        &self.notifications
+    }
+
+    pub fn locks(&self) -> &LockTable {
+        &self.locks
     }
 
     /// A new session (a connection's state: settings, transaction, …),

@@ -16,10 +16,13 @@
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
 
+mod advisory;
+mod backend;
 mod copy;
 mod database;
 mod engine;
 mod gucs;
+mod notify;
 mod result;
 mod run;
 mod settings;
@@ -36,7 +39,10 @@ use crate::parser;
 use crate::plan::Field;
 use crate::types::{DataType, Value};
 
+pub use advisory::{advisory_key, AdvisoryKey, LockLevel, LockMode, LockRow};
+pub use backend::Backend;
 pub use engine::Engine;
+pub use notify::{ListenAction, Notification, Waker};
 pub use result::{Description, Notice, StatementResult};
 pub use settings::SessionSettings;
 pub use txn::Block;
@@ -70,11 +76,15 @@ pub struct Session {
     interrupt: Arc<crate::exec::Interrupt>,
     /// A `COPY … FROM STDIN` waiting for more data.
     copy_in: Option<Box<copy::CopyIn>>,
+    /// Notifications and advisory locks (shared with the other sessions).
+    backend: Backend,
 }
 
 impl Session {
     fn new(engine: Arc<Engine>, id: u32) -> Session {
+        let interrupt = Arc::new(crate::exec::Interrupt::new());
         Session {
+            backend: Backend::new(engine.clone(), id, interrupt.clone()),
             engine,
             id,
             settings: SessionSettings::default(),
@@ -85,7 +95,7 @@ impl Session {
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
             plans: std::collections::HashMap::new(),
-            interrupt: Arc::new(crate::exec::Interrupt::new()),
+            interrupt,
             copy_in: None,
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
@@ -196,8 +206,11 @@ impl Session {
     ) -> Result<StatementResult> {
         self.notices.clear();
         self.start_interrupt();
+        self.backend
+            .start_statement(self.settings.lock_timeout_ms());
         let outcome = f(self);
         self.interrupt.end_statement();
+        self.notices.append(&mut self.backend.take_notices());
         match outcome {
             Ok(mut result) => {
                 result.notices.append(&mut self.notices);
@@ -264,6 +277,9 @@ impl Session {
             Statement::Reset(name) => self.reset(name.as_deref()),
             Statement::SetTransaction { session, modes } => self.set_transaction(*session, modes),
             Statement::Show(name) => self.show(name),
+            Statement::Listen(_) | Statement::Unlisten(_) | Statement::Notify { .. } => {
+                self.listen_statement(stmt)
+            }
             other => self.in_transaction(other, param_types, params),
         }
     }
@@ -321,18 +337,28 @@ impl Session {
         }
         if ok {
             let block = self.block.take().ok_or_else(no_block)?;
-            block.txn.commit()?;
-            self.settings.end_transaction(true);
+            let committed = self
+                .backend
+                .before_commit()
+                .and_then(|()| block.txn.commit());
+            self.end_transaction(committed.is_ok());
+            committed?;
         } else {
             self.block = None;
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
         }
         Ok(())
     }
 
     fn prepare(&mut self, writes: bool) -> Result<()> {
+        let interrupt = self.interrupt.clone();
+        let check = move || interrupt.check(&run::now_micros);
+        let wait = assay_storage::pager::WriterWait {
+            timeout: self.writer_timeout(),
+            check: &check,
+        };
         let block = self.block.as_mut().ok_or_else(no_block)?;
-        block.prepare_statement(writes)?;
+        block.prepare_statement(writes, &wait)?;
         block.queried = true;
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
@@ -379,11 +405,14 @@ impl Session {
         };
         if block.failed {
             drop(block);
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
             return Ok(StatementResult::command("ROLLBACK"));
         }
-        let committed = block.txn.commit();
-        self.settings.end_transaction(committed.is_ok());
+        let committed = self
+            .backend
+            .before_commit()
+            .and_then(|()| block.txn.commit());
+        self.end_transaction(committed.is_ok());
         committed?;
         Ok(StatementResult::command("COMMIT"))
     }
@@ -395,7 +424,7 @@ impl Session {
                 "there is no transaction in progress",
             ));
         } else {
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
         }
         Ok(StatementResult::command("ROLLBACK"))
     }
@@ -420,6 +449,7 @@ impl Session {
         }
         let id = block.txn.savepoint();
         block.savepoints.push((name.to_string(), id));
+        self.backend.savepoint();
         Ok(StatementResult::command("SAVEPOINT"))
     }
 
@@ -448,6 +478,7 @@ impl Session {
         let id = block.savepoints[at].1;
         block.txn.release_savepoint(id)?;
         block.savepoints.truncate(at);
+        self.backend.release_savepoint(at);
         Ok(StatementResult::command("RELEASE"))
     }
 
@@ -458,6 +489,7 @@ impl Session {
         block.txn.rollback_to_savepoint(id)?;
         block.savepoints.truncate(at + 1);
         block.failed = false;
+        self.backend.rollback_to(at);
         Ok(StatementResult::command("ROLLBACK"))
     }
 
@@ -550,5 +582,7 @@ pub(super) fn statement_name(stmt: &Statement) -> String {
         .to_string()
 }
 
+#[cfg(test)]
+mod shared_tests;
 #[cfg(test)]
 mod tests;

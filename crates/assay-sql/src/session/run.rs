@@ -549,8 +549,9 @@ impl Session {
             settings: Some(&self.settings),
             database: &self.database,
             user: "postgres",
-            pid: self.id as i32,
+            pid: self.backend.pid(),
             backend_start: self.started,
+            backend: Some(&self.backend),
         };
         let mut env = Env {
             catalog: &catalog,
