@@ -275,3 +275,64 @@ fn a_cancel_wakes_a_writer_waiting_for_the_write_lock() {
         "canceling statement due to user request"
     );
 }
+
+#[test]
+fn unlocking_what_is_not_held_warns_as_postgres_does() {
+    let (mut a, _) = pair();
+    let r = a
+        .execute("SELECT pg_advisory_xact_lock(1), pg_advisory_unlock(1), pg_advisory_unlock_shared(2, 2)")
+        .unwrap();
+    let warnings: Vec<_> = r[0]
+        .notices
+        .iter()
+        .map(|n| (n.severity, n.code.as_str().to_string(), n.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                "WARNING",
+                "01000".to_string(),
+                "you don't own a lock of type ExclusiveLock"
+            ),
+            (
+                "WARNING",
+                "01000".to_string(),
+                "you don't own a lock of type ShareLock"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn notify_refuses_bad_channels_and_payloads() {
+    let (mut a, _) = pair();
+    for (sql, message) in [
+        ("SELECT pg_notify('', 'x')", "channel name cannot be empty"),
+        (
+            "SELECT pg_notify(NULL, 'x')",
+            "channel name cannot be empty",
+        ),
+        (
+            "SELECT pg_notify('c', repeat('x', 8000))",
+            "payload string too long",
+        ),
+        (
+            "NOTIFY c, 'ok'; SELECT pg_notify(repeat('c', 64), '')",
+            "channel name too long",
+        ),
+    ] {
+        let e = a.execute(sql).unwrap_err();
+        assert_eq!(
+            (e.code().as_str(), e.message()),
+            ("22023", message),
+            "{sql}"
+        );
+    }
+    a.execute("BEGIN; SELECT 1/0").unwrap_err();
+    let e = a.execute("NOTIFY c").unwrap_err();
+    assert_eq!(e.code().as_str(), "25P02");
+    let e = a.execute("LISTEN c").unwrap_err();
+    assert_eq!(e.code().as_str(), "25P02");
+    a.execute("ROLLBACK").unwrap();
+}
