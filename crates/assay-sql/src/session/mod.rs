@@ -15,6 +15,12 @@
 //!    (`binder`), optimized (`optimizer`) and executed (`exec`).
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
+//!
+//! What sessions of one database share besides storage — LISTEN/NOTIFY
+//! (`notify.rs`) and advisory locks (`advisory.rs`) — lives on the
+//! [`Engine`]; each session reaches it through its [`Backend`]
+//! (`backend.rs`), which settles notifications and transaction locks when
+//! a transaction ends.
 
 mod advisory;
 mod backend;

@@ -81,3 +81,65 @@ impl Pager {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::vfs::MemoryVfs;
+    use crate::{err, PagerOptions, SqlState};
+
+    fn pager() -> Arc<Pager> {
+        let options = PagerOptions {
+            // Long: the tests' own terms must end the waits.
+            busy_timeout: Duration::from_secs(600),
+            ..PagerOptions::default()
+        };
+        Pager::open(&MemoryVfs::new(), "db", options).unwrap()
+    }
+
+    fn gave_up() -> Error {
+        err!(SqlState::LOCK_NOT_AVAILABLE, "gave up")
+    }
+
+    #[test]
+    fn the_callers_timeout_and_error_replace_the_busy_timeout() {
+        let pager = pager();
+        let _holder = pager.begin(TxnMode::Immediate).unwrap();
+        let checks = AtomicU32::new(0);
+        let check = || {
+            checks.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        };
+        let wait = WriterWait {
+            timeout: Some((Duration::from_millis(30), gave_up)),
+            check: &check,
+        };
+        let e = pager.begin_waiting(TxnMode::Immediate, &wait).err().unwrap();
+        assert_eq!(e.message(), "gave up");
+        assert!(checks.load(Ordering::Relaxed) >= 1);
+        let mut deferred = pager.begin(TxnMode::Deferred).unwrap();
+        let e = deferred.upgrade_waiting(&wait).unwrap_err();
+        assert_eq!(e.message(), "gave up");
+    }
+
+    #[test]
+    fn a_failing_check_ends_the_wait_with_its_error() {
+        let pager = pager();
+        let holder = pager.begin(TxnMode::Immediate).unwrap();
+        let check = || Err(err!(SqlState::QUERY_CANCELED, "stop"));
+        let wait = WriterWait {
+            timeout: None,
+            check: &check,
+        };
+        let e = pager.begin_waiting(TxnMode::Immediate, &wait).err().unwrap();
+        assert_eq!(e.code(), SqlState::QUERY_CANCELED);
+        // Once the lock is free, no wait and no check.
+        drop(holder);
+        let mut txn = pager.begin_waiting(TxnMode::Deferred, &wait).unwrap();
+        txn.upgrade_waiting(&wait).unwrap();
+        assert!(txn.is_writing());
+    }
+}
