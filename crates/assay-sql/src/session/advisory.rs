@@ -252,6 +252,13 @@ impl LockTable {
             }
             return Ok(false);
         };
+        // Single-threaded targets cannot wait for another session.
+        if cfg!(target_arch = "wasm32") {
+            if entry.is_empty() {
+                entries.remove(&key);
+            }
+            return Err(lock_timeout_error());
+        }
         entry.waiters.push(Waiter {
             owner: owner.clone(),
             mode,
