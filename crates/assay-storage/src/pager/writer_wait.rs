@@ -117,7 +117,10 @@ mod tests {
             timeout: Some((Duration::from_millis(30), gave_up)),
             check: &check,
         };
-        let e = pager.begin_waiting(TxnMode::Immediate, &wait).err().unwrap();
+        let e = pager
+            .begin_waiting(TxnMode::Immediate, &wait)
+            .err()
+            .unwrap();
         assert_eq!(e.message(), "gave up");
         assert!(checks.load(Ordering::Relaxed) >= 1);
         let mut deferred = pager.begin(TxnMode::Deferred).unwrap();
@@ -134,7 +137,10 @@ mod tests {
             timeout: None,
             check: &check,
         };
-        let e = pager.begin_waiting(TxnMode::Immediate, &wait).err().unwrap();
+        let e = pager
+            .begin_waiting(TxnMode::Immediate, &wait)
+            .err()
+            .unwrap();
         assert_eq!(e.code(), SqlState::QUERY_CANCELED);
         // Once the lock is free, no wait and no check.
         drop(holder);
