@@ -80,6 +80,7 @@ impl Connection {
         };
         let mut session = engine.session();
         session.database = database.clone();
+        session.set_pid(key.0);
         let mut connection = Connection {
             session,
             databases,
@@ -172,6 +173,7 @@ impl Connection {
     fn ready(&mut self) {
         let mut out = std::mem::take(&mut self.out);
         self.report_parameters(&mut out, false);
+        self.send_notifications(&mut out);
         out.ready(self.session.transaction_status());
         self.out = out;
     }

@@ -24,6 +24,7 @@ mod copy;
 mod databases;
 mod extended;
 mod frame;
+mod notify;
 mod response;
 mod server;
 mod startup;

@@ -22,6 +22,9 @@ pub(crate) struct Output {
     /// More output of the same batch follows (a COPY TO streaming): write
     /// this and wait for the rest before reading the client again.
     pub more: bool,
+    /// Not an answer to the client's messages (notifications sent while
+    /// idle): write it and go on waiting for whatever was awaited.
+    pub unsolicited: bool,
 }
 
 impl Output {

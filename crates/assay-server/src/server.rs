@@ -21,6 +21,7 @@ use crate::cancel::{secret_key, CancelKeys};
 use crate::connection::Connection;
 use crate::databases::Databases;
 use crate::frame;
+use crate::notify::{wake_through, Inbox};
 use crate::response::Output;
 use crate::startup::{negotiate, Startup};
 
@@ -133,14 +134,24 @@ async fn connection(
             return;
         }
     };
-    let (to_worker, inbox) = mpsc::channel::<Vec<BytesMut>>();
+    let (to_worker, inbox) = mpsc::channel::<Inbox>();
+    // The session's notification waker holds this weakly (see notify.rs).
+    let to_worker = Arc::new(to_worker);
+    let wake = Arc::downgrade(&to_worker);
     // Bounded: a COPY TO streaming faster than the client reads waits.
     let (outbox, mut from_worker) = async_mpsc::channel::<Output>(4);
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
         .spawn({
             let cancels = cancels.clone();
-            move || worker(databases, parameters, minor, pid, cancels, inbox, outbox)
+            move || {
+                let channels = WorkerChannels {
+                    inbox,
+                    wake,
+                    outbox,
+                };
+                worker(databases, parameters, minor, pid, cancels, channels)
+            }
         });
     if spawned.is_err() {
         let mut out = Output::default();
@@ -171,7 +182,7 @@ async fn connection(
         if stream.write_all(&out.buf).await.is_err() || out.close {
             break;
         }
-        if out.more {
+        if out.more || out.unsolicited {
             continue;
         }
         let frames = loop {
@@ -190,6 +201,15 @@ async fn connection(
                     Ok(0) | Err(_) => break 'connection,
                     Ok(_) => {}
                 },
+                // Notifications while idle.
+                out = from_worker.recv() => match out {
+                    Some(out) => {
+                        if stream.write_all(&out.buf).await.is_err() || out.close {
+                            break 'connection;
+                        }
+                    }
+                    None => break 'connection,
+                },
                 _ = stopped.changed() => {
                     let mut out = Output::default();
                     out.fatal(&Error::new(
@@ -201,7 +221,7 @@ async fn connection(
                 }
             }
         };
-        if to_worker.send(frames).is_err() {
+        if to_worker.send(Inbox::Frames(frames)).is_err() {
             break;
         }
     }
@@ -213,16 +233,29 @@ async fn connection(
     while from_worker.recv().await.is_some() {}
 }
 
-/// The connection's thread: owns the session, answers message batches.
+/// How the connection's thread talks to its reactor task.
+struct WorkerChannels {
+    inbox: mpsc::Receiver<Inbox>,
+    /// The inbox's sender, for the notification waker.
+    wake: std::sync::Weak<mpsc::Sender<Inbox>>,
+    outbox: async_mpsc::Sender<Output>,
+}
+
+/// The connection's thread: owns the session, answers message batches,
+/// and sends notifications that arrive while it is idle.
 fn worker(
     databases: Arc<Databases>,
     parameters: BTreeMap<String, String>,
     minor: u16,
     pid: i32,
     cancels: Arc<CancelKeys>,
-    inbox: mpsc::Receiver<Vec<BytesMut>>,
-    outbox: async_mpsc::Sender<Output>,
+    channels: WorkerChannels,
 ) {
+    let WorkerChannels {
+        inbox,
+        wake,
+        outbox,
+    } = channels;
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
     let connection = Connection::start(databases, &parameters, minor, key, &mut out);
@@ -234,7 +267,19 @@ fn worker(
     };
     let _registration = cancels.register(pid, key.1, connection.session.interrupt_handle());
     connection.outbox = Some(outbox.clone());
-    while let Ok(frames) = inbox.recv() {
+    wake_through(&connection, wake);
+    while let Ok(message) = inbox.recv() {
+        let frames = match message {
+            Inbox::Frames(frames) => frames,
+            Inbox::Notifications => {
+                if let Some(out) = connection.idle_notifications() {
+                    if outbox.blocking_send(out).is_err() {
+                        break;
+                    }
+                }
+                continue;
+            }
+        };
         for frame in frames {
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 connection.handle(frame);

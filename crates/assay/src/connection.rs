@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell, RefMut};
 
 use assay_sql::ast;
 use assay_sql::parser;
-use assay_sql::session::{Session, StatementResult};
+use assay_sql::session::{Notification, Session, StatementResult};
 use assay_sql::types::Value;
 use assay_storage::{err, Result, SqlState};
 
@@ -133,6 +133,14 @@ impl Connection {
         self.session
             .try_borrow()
             .map_or('T', |s| s.transaction_status())
+    }
+
+    /// The notifications delivered to this connection since the last call,
+    /// oldest first: those sent (by `NOTIFY` or `pg_notify`) on channels it
+    /// `LISTEN`s on, by any connection to the same database (this one
+    /// included), once the sending transaction committed.
+    pub fn notifications(&self) -> Result<Vec<Notification>> {
+        Ok(self.session()?.take_notifications())
     }
 
     /// Runs `f` with the session underneath, for what this API does not

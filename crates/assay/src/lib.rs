@@ -72,6 +72,7 @@ mod statement;
 mod to_value;
 mod transaction;
 
+pub use assay_sql::session::Notification;
 pub use assay_sql::types::{DataType, Interval, Numeric, Value};
 pub use assay_storage::{Error, Result, SqlState, Synchronous};
 pub use connection::Connection;

@@ -51,6 +51,7 @@
 //! TO` and the regex operators are exposed in [`pattern`] for the
 //! executor's operators.
 
+mod advisory;
 mod aggregate;
 mod args;
 mod array;
@@ -69,6 +70,7 @@ mod math;
 mod math_numeric;
 mod math_operators;
 mod math_trig;
+mod notify;
 mod number_format;
 pub mod pattern;
 mod regexp_search;

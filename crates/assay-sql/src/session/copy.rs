@@ -343,7 +343,7 @@ impl Session {
             Err(e) => {
                 if self.block.as_ref().is_some_and(|b| !b.explicit) {
                     self.block = None;
-                    self.settings.end_transaction(false);
+                    self.end_transaction(false);
                 }
                 self.fail_block();
                 Err(e)

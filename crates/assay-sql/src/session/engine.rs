@@ -1,4 +1,5 @@
-//! An open database: the pager and the catalog shared by its sessions.
+//! An open database: the pager and the catalog shared by its sessions,
+//! and what its sessions share besides: notifications and advisory locks.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -6,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
 
+use super::advisory::LockTable;
 use super::cluster::{Cluster, DatabaseEntry};
+use super::notify::NotificationHub;
 use super::Session;
 use crate::catalog::Catalog;
 
@@ -17,6 +20,10 @@ pub struct Engine {
     next_session: AtomicU32,
     /// The databases beside this one, when someone opened several.
     cluster: OnceLock<Arc<dyn Cluster>>,
+    /// LISTEN / NOTIFY between the sessions (`notify.rs`).
+    notifications: NotificationHub,
+    /// Advisory locks of the sessions (`advisory.rs`).
+    locks: LockTable,
 }
 
 impl Engine {
@@ -29,6 +36,8 @@ impl Engine {
             pager,
             next_session: AtomicU32::new(1),
             cluster: OnceLock::new(),
+            notifications: NotificationHub::default(),
+            locks: LockTable::default(),
         }))
     }
 
@@ -57,6 +66,14 @@ impl Engine {
             Some(c) => c.databases(),
             None => vec![DatabaseEntry::named(current)],
         }
+    }
+
+    pub fn notifications(&self) -> &NotificationHub {
+        &self.notifications
+    }
+
+    pub fn locks(&self) -> &LockTable {
+        &self.locks
     }
 
     /// A new session (a connection's state: settings, transaction, …),

@@ -15,13 +15,22 @@
 //!    (`binder`), optimized (`optimizer`) and executed (`exec`).
 //! 5. On error, an implicit transaction rolls back; an explicit block
 //!    enters the failed state until `ROLLBACK`.
+//!
+//! What sessions of one database share besides storage — LISTEN/NOTIFY
+//! (`notify.rs`) and advisory locks (`advisory.rs`) — lives on the
+//! [`Engine`]; each session reaches it through its [`Backend`]
+//! (`backend.rs`), which settles notifications and transaction locks when
+//! a transaction ends.
 
+mod advisory;
+mod backend;
 mod cluster;
 mod copy;
 mod database;
 mod engine;
 mod explain;
 mod gucs;
+mod notify;
 mod result;
 mod run;
 mod settings;
@@ -38,8 +47,11 @@ use crate::parser;
 use crate::plan::Field;
 use crate::types::{DataType, Value};
 
+pub use advisory::{advisory_key, AdvisoryKey, LockLevel, LockMode, LockRow};
+pub use backend::Backend;
 pub use cluster::{database_oid, Cluster, DatabaseEntry};
 pub use engine::Engine;
+pub use notify::{ListenAction, Notification, Waker};
 pub use result::{Description, Notice, StatementResult};
 pub use settings::SessionSettings;
 pub use txn::Block;
@@ -79,11 +91,15 @@ pub struct Session {
     catalog_checked: Option<(u64, crate::catalog::CatalogVersion)>,
     /// A `COPY … FROM STDIN` waiting for more data.
     copy_in: Option<Box<copy::CopyIn>>,
+    /// Notifications and advisory locks (shared with the other sessions).
+    backend: Backend,
 }
 
 impl Session {
     fn new(engine: Arc<Engine>, id: u32) -> Session {
+        let interrupt = Arc::new(crate::exec::Interrupt::new());
         Session {
+            backend: Backend::new(engine.clone(), id, interrupt.clone()),
             engine,
             id,
             settings: SessionSettings::default(),
@@ -94,7 +110,7 @@ impl Session {
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
             plans: run::PlanCache::default(),
-            interrupt: Arc::new(crate::exec::Interrupt::new()),
+            interrupt,
             copy_in: None,
             path_cache: None,
             catalog_checked: None,
@@ -207,8 +223,11 @@ impl Session {
     ) -> Result<StatementResult> {
         self.notices.clear();
         self.start_interrupt();
+        self.backend
+            .start_statement(self.settings.lock_timeout_ms());
         let outcome = f(self);
         self.interrupt.end_statement();
+        self.notices.append(&mut self.backend.take_notices());
         match outcome {
             Ok(mut result) => {
                 result.notices.append(&mut self.notices);
@@ -277,6 +296,9 @@ impl Session {
             Statement::Reset(name) => self.reset(name.as_deref()),
             Statement::SetTransaction { session, modes } => self.set_transaction(*session, modes),
             Statement::Show(name) => self.show(name),
+            Statement::Listen(_) | Statement::Unlisten(_) | Statement::Notify { .. } => {
+                self.listen_statement(stmt)
+            }
             other => self.in_transaction(other, param_types, params),
         }
     }
@@ -334,19 +356,29 @@ impl Session {
         }
         if ok {
             let block = self.block.take().ok_or_else(no_block)?;
-            block.txn.commit()?;
-            self.settings.end_transaction(true);
+            let committed = self
+                .backend
+                .before_commit()
+                .and_then(|()| block.txn.commit());
+            self.end_transaction(committed.is_ok());
+            committed?;
         } else {
             self.block = None;
             self.catalog_checked = None;
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
         }
         Ok(())
     }
 
     fn prepare(&mut self, writes: bool) -> Result<()> {
+        let interrupt = self.interrupt.clone();
+        let check = move || interrupt.check(&run::now_micros);
+        let wait = assay_storage::pager::WriterWait {
+            timeout: self.writer_timeout(),
+            check: &check,
+        };
         let block = self.block.as_mut().ok_or_else(no_block)?;
-        block.prepare_statement(writes)?;
+        block.prepare_statement(writes, &wait)?;
         block.queried = true;
         // Reading the stored version costs a B-tree lookup; it can only
         // differ from the last check if the snapshot moved, this session
@@ -401,11 +433,14 @@ impl Session {
         };
         if block.failed {
             drop(block);
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
             return Ok(StatementResult::command("ROLLBACK"));
         }
-        let committed = block.txn.commit();
-        self.settings.end_transaction(committed.is_ok());
+        let committed = self
+            .backend
+            .before_commit()
+            .and_then(|()| block.txn.commit());
+        self.end_transaction(committed.is_ok());
         committed?;
         Ok(StatementResult::command("COMMIT"))
     }
@@ -418,7 +453,7 @@ impl Session {
                 "there is no transaction in progress",
             ));
         } else {
-            self.settings.end_transaction(false);
+            self.end_transaction(false);
         }
         Ok(StatementResult::command("ROLLBACK"))
     }
@@ -443,6 +478,7 @@ impl Session {
         }
         let id = block.txn.savepoint();
         block.savepoints.push((name.to_string(), id));
+        self.backend.savepoint();
         Ok(StatementResult::command("SAVEPOINT"))
     }
 
@@ -471,6 +507,7 @@ impl Session {
         let id = block.savepoints[at].1;
         block.txn.release_savepoint(id)?;
         block.savepoints.truncate(at);
+        self.backend.release_savepoint(at);
         Ok(StatementResult::command("RELEASE"))
     }
 
@@ -482,6 +519,7 @@ impl Session {
         block.txn.rollback_to_savepoint(id)?;
         block.savepoints.truncate(at + 1);
         block.failed = false;
+        self.backend.rollback_to(at);
         Ok(StatementResult::command("ROLLBACK"))
     }
 
@@ -574,5 +612,7 @@ pub(super) fn statement_name(stmt: &Statement) -> String {
         .to_string()
 }
 
+#[cfg(test)]
+mod shared_tests;
 #[cfg(test)]
 mod tests;

@@ -555,8 +555,9 @@ impl Session {
             database: &self.database,
             engine: Some(&self.engine),
             user: "postgres",
-            pid: self.id as i32,
+            pid: self.backend.pid(),
             backend_start: self.started,
+            backend: Some(&self.backend),
         };
         let mut env = Env {
             catalog: &catalog,

@@ -355,6 +355,14 @@ impl SessionSettings {
             .unwrap_or(0)
     }
 
+    /// `lock_timeout` in milliseconds (0: none).
+    pub fn lock_timeout_ms(&self) -> u64 {
+        self.values
+            .get("lock_timeout")
+            .and_then(|v| parse_duration_ms("", v).ok())
+            .unwrap_or(0)
+    }
+
     /// The schemas of `search_path`, `$user` dropped, quotes removed.
     pub fn search_path(&self) -> Vec<String> {
         self.values

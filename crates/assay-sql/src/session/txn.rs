@@ -15,7 +15,7 @@
 //! block keeps its first snapshot, and a write after another transaction's
 //! commit fails with 40001, as PostgreSQL's would on a conflicting row.
 
-use assay_storage::pager::SavepointId;
+use assay_storage::pager::{SavepointId, WriterWait};
 use assay_storage::{Pager, Result, Transaction, TxnMode};
 
 use crate::ast::IsolationLevel;
@@ -67,8 +67,8 @@ impl Block {
 
     /// Called before each statement: under READ COMMITTED, a block that has
     /// not written moves to the latest snapshot (and, if the statement will
-    /// write, takes the write lock first).
-    pub fn prepare_statement(&mut self, writes: bool) -> Result<()> {
+    /// write, takes the write lock first, waiting on `wait`'s terms).
+    pub fn prepare_statement(&mut self, writes: bool, wait: &WriterWait<'_>) -> Result<()> {
         if self.txn.is_writing() {
             return Ok(());
         }
@@ -80,7 +80,7 @@ impl Block {
                 (false, false) => TxnMode::Deferred,
             };
             if self.txn.snapshot().frame != pager.last_commit() || writes {
-                let fresh = pager.begin(mode)?;
+                let fresh = pager.begin_waiting(mode, wait)?;
                 self.txn = fresh;
                 // Savepoints of a block that has not written hold nothing;
                 // recreate them on the new transaction.
@@ -89,7 +89,7 @@ impl Block {
                 }
             }
         } else if writes {
-            self.txn.upgrade()?;
+            self.txn.upgrade_waiting(wait)?;
         }
         Ok(())
     }

@@ -26,6 +26,9 @@ pub struct SystemContext<'a> {
     pub pid: i32,
     /// When the session started (µs since 2000-01-01 UTC).
     pub backend_start: i64,
+    /// The session's notifications and advisory locks, when there is a
+    /// session.
+    pub backend: Option<&'a crate::session::Backend>,
 }
 
 /// Where a relation OID points.
@@ -114,6 +117,7 @@ impl<'a> SystemContext<'a> {
             user: "postgres",
             pid: 0,
             backend_start: 0,
+            backend: None,
         }
     }
 

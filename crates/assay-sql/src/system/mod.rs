@@ -39,6 +39,7 @@ mod functions;
 mod information_schema;
 mod pg_class;
 mod pg_constraint;
+mod pg_locks;
 mod pg_proc;
 mod pg_server;
 mod pg_type;
@@ -238,6 +239,7 @@ pub fn scan(rel: &'static SystemRelation, sys: &SystemContext<'_>) -> Result<Vec
         "pg_tablespace" => pg_server::pg_tablespace(&mut out),
         "pg_settings" => pg_server::pg_settings(sys, &mut out),
         "pg_stat_activity" => pg_server::pg_stat_activity(sys, &mut out),
+        "pg_locks" => pg_locks::pg_locks(sys, &mut out),
         "pg_language" => pg_server::pg_language(&mut out),
         "pg_tables" => pg_views::pg_tables(sys, &mut out),
         "pg_views" => pg_views::pg_views(sys, &mut out),

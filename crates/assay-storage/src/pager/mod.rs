@@ -33,6 +33,7 @@ mod recovery;
 mod savepoint;
 mod txn;
 mod wal_append;
+mod writer_wait;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -49,6 +50,7 @@ pub(crate) use freelist::read_trunk;
 pub use options::{PagerOptions, Synchronous};
 pub use savepoint::SavepointId;
 pub use txn::{Transaction, TxnMode};
+pub use writer_wait::WriterWait;
 use wal_append::WalCursor;
 
 /// A database file and its WAL, shared by every transaction on it.
@@ -223,30 +225,7 @@ impl Pager {
 
     /// Takes the write lock, waiting up to the busy timeout.
     fn lock_writer(&self) -> Result<()> {
-        let mut held = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        if !*held {
-            *held = true;
-            return Ok(());
-        }
-        let timeout = self.options.busy_timeout;
-        // Single-threaded targets cannot wait for another thread.
-        if timeout.is_zero() || cfg!(target_arch = "wasm32") {
-            return Err(locked());
-        }
-        let deadline = std::time::Instant::now() + timeout;
-        while *held {
-            let now = std::time::Instant::now();
-            if now >= deadline {
-                return Err(locked());
-            }
-            held = self
-                .writer_released
-                .wait_timeout(held, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        *held = true;
-        Ok(())
+        self.lock_writer_waiting(None)
     }
 
     fn unlock_writer(&self) {

@@ -63,9 +63,19 @@ pub(super) struct WriteState {
 
 impl Transaction {
     pub(super) fn begin(pager: Arc<Pager>, mode: TxnMode) -> Result<Transaction> {
+        Transaction::begin_waiting(pager, mode, None)
+    }
+
+    /// Starts a transaction; one that takes the write lock at once waits
+    /// for it on `wait`'s terms (see `writer_wait.rs`).
+    pub(super) fn begin_waiting(
+        pager: Arc<Pager>,
+        mode: TxnMode,
+        wait: Option<&super::WriterWait<'_>>,
+    ) -> Result<Transaction> {
         let eager = matches!(mode, TxnMode::Immediate | TxnMode::Exclusive);
         if eager {
-            pager.lock_writer()?;
+            pager.lock_writer_waiting(wait)?;
         }
         let snapshot = pager.take_snapshot();
         let mut txn = Transaction {
@@ -135,6 +145,19 @@ impl Transaction {
     /// Takes the write lock for a deferred transaction (a no-op if held).
     pub fn upgrade(&mut self) -> Result<()> {
         self.writer().map(|_| ())
+    }
+
+    /// Takes the write lock for a deferred transaction, waiting for it on
+    /// `wait`'s terms (a no-op if held).
+    pub fn upgrade_waiting(&mut self, wait: &super::WriterWait<'_>) -> Result<()> {
+        if self.write.is_none() && self.mode != TxnMode::ReadOnly {
+            self.pager.lock_writer_waiting(Some(wait))?;
+            if let Err(e) = self.start_writing() {
+                self.pager.unlock_writer();
+                return Err(e);
+            }
+        }
+        self.upgrade()
     }
 
     /// The write state, taking the write lock first if needed.
