@@ -18,7 +18,7 @@ use super::storage::Row;
 use crate::plan::{JoinAlgorithm, Plan, PlanNode};
 
 /// A pull-based operator.
-pub trait Operator {
+pub trait Operator: Send {
     /// The next row, or `None` when the operator is exhausted.
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>>;
 }

@@ -17,9 +17,13 @@
 //!    enters the failed state until `ROLLBACK`.
 
 mod copy;
+mod cursor_position;
+mod cursors;
 mod database;
+mod discard;
 mod engine;
 mod gucs;
+mod prepared;
 mod result;
 mod run;
 mod settings;
@@ -70,6 +74,29 @@ pub struct Session {
     interrupt: Arc<crate::exec::Interrupt>,
     /// A `COPY … FROM STDIN` waiting for more data.
     copy_in: Option<Box<copy::CopyIn>>,
+    /// Statements made by SQL `PREPARE`.
+    prepared: prepared::PreparedStatements,
+    /// Open cursors.
+    cursors: cursors::Cursors,
+    /// The query text being run, as `pg_prepared_statements` and
+    /// `pg_cursors` show it.
+    query_text: String,
+}
+
+/// What the session has prepared and opened, for the system views.
+pub(crate) struct SessionView<'a> {
+    prepared: &'a prepared::PreparedStatements,
+    cursors: &'a cursors::Cursors,
+}
+
+impl crate::system::SessionPortals for SessionView<'_> {
+    fn prepared_statements(&self) -> Vec<crate::system::PreparedInfo> {
+        self.prepared.infos()
+    }
+
+    fn cursors(&self) -> Vec<crate::system::CursorInfo> {
+        self.cursors.infos()
+    }
 }
 
 impl Session {
@@ -87,6 +114,9 @@ impl Session {
             plans: std::collections::HashMap::new(),
             interrupt: Arc::new(crate::exec::Interrupt::new()),
             copy_in: None,
+            prepared: Default::default(),
+            cursors: Default::default(),
+            query_text: String::new(),
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
             started: run::now_micros(),
@@ -144,6 +174,14 @@ impl Session {
         }
     }
 
+    /// Records the query text the client sent, which `PREPARE` and
+    /// `DECLARE` keep for `pg_prepared_statements` and `pg_cursors` (a
+    /// server calls this before running a query's statements).
+    pub fn set_query_text(&mut self, text: &str) {
+        self.query_text.clear();
+        self.query_text.push_str(text);
+    }
+
     /// Runs every statement of `sql`, stopping at the first error. Returns
     /// the results of the statements that ran, and the error if one failed.
     pub fn run(&mut self, sql: &str) -> (Vec<StatementResult>, Option<Error>) {
@@ -151,6 +189,7 @@ impl Session {
             Ok(s) => s,
             Err(e) => return (Vec::new(), Some(e)),
         };
+        self.set_query_text(sql);
         let mut results = Vec::new();
         for parsed in statements {
             match self.execute_statement(&parsed.statement) {
@@ -264,6 +303,21 @@ impl Session {
             Statement::Reset(name) => self.reset(name.as_deref()),
             Statement::SetTransaction { session, modes } => self.set_transaction(*session, modes),
             Statement::Show(name) => self.show(name),
+            Statement::Prepare {
+                name,
+                param_types: declared,
+                statement,
+            } => self.prepare_named(name, declared, statement),
+            Statement::Execute { name, params: args } => self.execute_named(name, args),
+            Statement::Deallocate(name) => self.deallocate(name.as_deref()),
+            Statement::DeclareCursor(decl) => self.declare_cursor(decl, param_types, params),
+            Statement::Fetch {
+                cursor,
+                direction,
+                is_move,
+            } => self.fetch_cursor(cursor, direction, *is_move),
+            Statement::Close(name) => self.close_cursor(name.as_deref()),
+            Statement::Discard(target) => self.discard(*target),
             other => self.in_transaction(other, param_types, params),
         }
     }
@@ -320,12 +374,19 @@ impl Session {
             return Ok(());
         }
         if ok {
+            if let Err(e) = self.cursors_before_commit() {
+                self.block = None;
+                self.settings.end_transaction(false);
+                self.cursors_after_rollback();
+                return Err(e);
+            }
             let block = self.block.take().ok_or_else(no_block)?;
             block.txn.commit()?;
             self.settings.end_transaction(true);
         } else {
             self.block = None;
             self.settings.end_transaction(false);
+            self.cursors_after_rollback();
         }
         Ok(())
     }
@@ -370,6 +431,14 @@ impl Session {
     }
 
     fn commit(&mut self) -> Result<StatementResult> {
+        if self.block.as_ref().is_some_and(|b| !b.failed) {
+            if let Err(e) = self.cursors_before_commit() {
+                self.block = None;
+                self.settings.end_transaction(false);
+                self.cursors_after_rollback();
+                return Err(e);
+            }
+        }
         let Some(block) = self.block.take() else {
             self.notice(Notice::warning(
                 SqlState::NO_ACTIVE_SQL_TRANSACTION,
@@ -380,6 +449,7 @@ impl Session {
         if block.failed {
             drop(block);
             self.settings.end_transaction(false);
+            self.cursors_after_rollback();
             return Ok(StatementResult::command("ROLLBACK"));
         }
         let committed = block.txn.commit();
@@ -396,6 +466,7 @@ impl Session {
             ));
         } else {
             self.settings.end_transaction(false);
+            self.cursors_after_rollback();
         }
         Ok(StatementResult::command("ROLLBACK"))
     }
@@ -448,6 +519,7 @@ impl Session {
         let id = block.savepoints[at].1;
         block.txn.release_savepoint(id)?;
         block.savepoints.truncate(at);
+        self.cursors_after_release(at);
         Ok(StatementResult::command("RELEASE"))
     }
 
@@ -458,6 +530,7 @@ impl Session {
         block.txn.rollback_to_savepoint(id)?;
         block.savepoints.truncate(at + 1);
         block.failed = false;
+        self.cursors_after_rollback_to(at);
         Ok(StatementResult::command("ROLLBACK"))
     }
 
@@ -530,7 +603,7 @@ pub(super) fn no_block() -> Error {
 
 /// Whether a statement changes the database (so it takes the write lock
 /// before it reads, avoiding a serialization failure halfway through).
-fn statement_writes(stmt: &Statement) -> bool {
+pub(super) fn statement_writes(stmt: &Statement) -> bool {
     !matches!(
         stmt,
         Statement::Query(_)

@@ -121,14 +121,8 @@ impl Env<'_> {
         Ok(Some((plan, bound.param_types)))
     }
 
-    /// The plan of `stmt` for parameters of `types`, from `cache` while
-    /// nothing it depends on changed (see [`PlanKey`]).
-    pub fn plan_cached(
-        &self,
-        cache: &mut PlanCache,
-        stmt: &Statement,
-        types: Vec<DataType>,
-    ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+    /// What a plan of `stmt` for parameters of `types` depends on.
+    pub fn plan_key(&self, stmt: &Statement, types: Vec<DataType>) -> PlanKey {
         let text = stmt.to_string();
         // Input like 'now' or 'today' is read when the statement is bound,
         // so such plans are only reused within one transaction.
@@ -139,7 +133,7 @@ impl Env<'_> {
         } else {
             None
         };
-        let key = PlanKey {
+        PlanKey {
             text,
             version: self.catalog.version(),
             search_path: self.path.schemas.join(","),
@@ -153,7 +147,18 @@ impl Env<'_> {
                 now
             ),
             param_types: types,
-        };
+        }
+    }
+
+    /// The plan of `stmt` for parameters of `types`, from `cache` while
+    /// nothing it depends on changed (see [`PlanKey`]).
+    pub fn plan_cached(
+        &self,
+        cache: &mut PlanCache,
+        stmt: &Statement,
+        types: Vec<DataType>,
+    ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+        let key = self.plan_key(stmt, types);
         if let Some((plan, param_types)) = cache.get(&key) {
             return Ok((plan.clone(), param_types.clone()));
         }
@@ -179,6 +184,33 @@ impl Env<'_> {
         params: &[Value],
     ) -> Result<(Vec<Vec<Value>>, u64)> {
         self.run_with(txn, plan, params, &mut |_, _| Ok(()))
+    }
+
+    /// Runs a plan to completion and makes its result: rows presented,
+    /// columns and PostgreSQL's command tag.
+    pub fn run_to_result(
+        &mut self,
+        txn: &mut Transaction,
+        plan: &Plan,
+        params: &[Value],
+    ) -> Result<StatementResult> {
+        let (mut rows, affected) = self.run(txn, plan, params)?;
+        if let Some(sys) = self.system {
+            crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
+        }
+        let tag = tag_for(plan, rows.len(), affected);
+        let returns = returns_rows(plan);
+        Ok(StatementResult {
+            columns: if returns {
+                plan.schema.fields.clone()
+            } else {
+                Vec::new()
+            },
+            rows,
+            tag,
+            notices: Vec::new(),
+            returns_rows: returns,
+        })
     }
 
     /// Runs a plan, handing each row to `sink` as well as collecting them
@@ -226,7 +258,7 @@ fn tag_for(plan: &Plan, rows: usize, affected: u64) -> String {
     }
 }
 
-fn returns_rows(plan: &Plan) -> bool {
+pub(super) fn returns_rows(plan: &Plan) -> bool {
     match &plan.node {
         PlanNode::Insert { returning, .. }
         | PlanNode::Update { returning, .. }
@@ -473,6 +505,18 @@ impl Session {
     pub fn describe(&mut self, stmt: &Statement, param_types: &[DataType]) -> Result<Description> {
         let text = |name: &str| crate::plan::Field::new(name, DataType::Text);
         match stmt {
+            Statement::Execute { name, .. } => Ok(Description {
+                params: Vec::new(),
+                columns: self.prepared.columns(name)?,
+            }),
+            Statement::Fetch {
+                cursor,
+                is_move: false,
+                ..
+            } => Ok(Description {
+                params: Vec::new(),
+                columns: self.cursors.columns(cursor),
+            }),
             Statement::Show(name) if name.eq_ignore_ascii_case("all") => Ok(Description {
                 params: Vec::new(),
                 columns: vec![text("name"), text("setting"), text("description")],
@@ -485,6 +529,7 @@ impl Session {
             | Statement::Insert(_)
             | Statement::Update(_)
             | Statement::Delete(_)
+            | Statement::DeclareCursor(_)
             | Statement::Explain { .. } => {
                 if self.block.as_ref().is_some_and(|b| b.failed) {
                     return Err(err!(
@@ -520,6 +565,8 @@ impl Session {
                 }
                 let columns = if matches!(stmt, Statement::Explain { .. }) {
                     vec![text("QUERY PLAN")]
+                } else if matches!(stmt, Statement::DeclareCursor(_)) {
+                    Vec::new()
                 } else if returns_rows(&plan) {
                     plan.schema.fields.clone()
                 } else {
@@ -543,6 +590,10 @@ impl Session {
         let path = self.search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let portals = super::SessionView {
+            prepared: &self.prepared,
+            cursors: &self.cursors,
+        };
         let system = crate::system::SystemContext {
             catalog: &catalog,
             path: &path,
@@ -551,6 +602,7 @@ impl Session {
             user: "postgres",
             pid: self.id as i32,
             backend_start: self.started,
+            portals: Some(&portals),
         };
         let mut env = Env {
             catalog: &catalog,
@@ -589,23 +641,7 @@ impl Session {
                 ));
             }
             let params = read_text_params(params, &param_types, env.settings)?;
-            let (mut rows, affected) = env.run(txn, &plan, &params)?;
-            if let Some(sys) = env.system {
-                crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
-            }
-            let tag = tag_for(&plan, rows.len(), affected);
-            let returns = returns_rows(&plan);
-            Ok(StatementResult {
-                columns: if returns {
-                    plan.schema.fields.clone()
-                } else {
-                    Vec::new()
-                },
-                rows,
-                tag,
-                notices: Vec::new(),
-                returns_rows: returns,
-            })
+            env.run_to_result(txn, &plan, &params)
         })
     }
 
@@ -725,7 +761,7 @@ impl Session {
 /// stored into a date column) are read with that type's input function and
 /// its typmod (`numeric(10,2)`, `varchar(3)`), as PostgreSQL reads a
 /// text-format parameter of an inferred type.
-fn read_text_params<'a>(
+pub(super) fn read_text_params<'a>(
     params: &'a [Value],
     types: &[DataType],
     settings: &Settings,
@@ -767,6 +803,6 @@ pub(super) struct PlanKey {
 }
 
 /// The type a parameter value was given as.
-fn value_type(v: &Value) -> DataType {
+pub(super) fn value_type(v: &Value) -> DataType {
     v.own_type().unwrap_or(DataType::Unknown)
 }

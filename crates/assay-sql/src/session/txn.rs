@@ -58,7 +58,7 @@ impl Block {
         })
     }
 
-    fn keeps_snapshot(&self) -> bool {
+    pub(super) fn keeps_snapshot(&self) -> bool {
         matches!(
             self.isolation,
             IsolationLevel::RepeatableRead | IsolationLevel::Serializable

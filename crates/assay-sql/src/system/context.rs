@@ -27,6 +27,8 @@ pub struct SystemContext<'a> {
     pub pid: i32,
     /// When the session started (µs since 2000-01-01 UTC).
     pub backend_start: i64,
+    /// The session's prepared statements and cursors.
+    pub portals: Option<&'a dyn super::SessionPortals>,
 }
 
 /// Where a relation OID points.
@@ -114,6 +116,7 @@ impl<'a> SystemContext<'a> {
             user: "postgres",
             pid: 0,
             backend_start: 0,
+            portals: None,
         }
     }
 
