@@ -28,6 +28,8 @@ use crate::wire_value::{has_binary, no_binary, read_param, BINARY, TEXT};
 pub(crate) struct Prepared {
     /// `None` for an empty query string.
     statement: Option<Statement>,
+    /// The query string it was parsed from.
+    text: String,
     param_types: Vec<DataType>,
     columns: Vec<Field>,
 }
@@ -72,8 +74,11 @@ impl Connection {
             Some(s) if !is_database_statement(s) => self.session.describe(s, &declared)?,
             _ => Default::default(),
         };
+        self.session
+            .note_protocol_statement(&name, &message.query, &description.params);
         let prepared = Prepared {
             statement,
+            text: message.query,
             param_types: description.params,
             columns: description.columns,
         };
@@ -232,6 +237,7 @@ impl Connection {
                     return Ok(());
                 }
                 let prepared = portal.prepared.clone();
+                self.session.set_query_text(&prepared.text);
                 let result = self.run(statement, &prepared.param_types, &portal.params)?;
                 for notice in &result.notices {
                     self.out.notice(notice);
@@ -266,6 +272,7 @@ impl Connection {
         match message.target_type {
             DESCRIBE_STATEMENT => {
                 self.statements.remove(&name);
+                self.session.forget_protocol_statement(&name);
             }
             DESCRIBE_PORTAL => {
                 self.portals.remove(&name);

@@ -9,12 +9,12 @@
 //! results, work tables) and the runs its sorts spilled ([`SpilledRuns`]),
 //! and each FETCH hands them to a fresh context over the transaction.
 //!
-//! The transaction the cursor reads is the block's while that one stays
-//! put until the cursor closes (it has written, or it keeps its snapshot
-//! under REPEATABLE READ); a READ COMMITTED block that has not written
-//! moves to a new snapshot at each statement, so there the cursor reads a
-//! snapshot of its own, taken at DECLARE, as PostgreSQL's cursor keeps the
-//! snapshot it was declared with.
+//! The cursor reads the block's transaction. A READ COMMITTED block that
+//! has not written would move to a new snapshot at each statement; while
+//! it has cursors open it keeps the one they started with
+//! ([`Cursors::pin_snapshot`]), as PostgreSQL's cursor keeps the snapshot
+//! it was declared with, until the block writes (then the cursor reads on
+//! in the writing transaction, which sees the latest commits).
 //!
 //! Going backward: a SCROLL cursor keeps every row it has read, so moving
 //! back costs no recomputation. A cursor declared without SCROLL or NO
@@ -33,7 +33,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use assay_storage::{err, Error, Result, SqlState, Transaction, TxnMode};
+use assay_storage::{err, Error, Result, SqlState};
 
 use super::cursor_position::{Position, RowSource};
 use super::run::{now_micros, read_text_params, value_type, ExprBinder};
@@ -89,8 +89,6 @@ struct LiveRows {
     exhausted: bool,
     /// Every row returned so far (SCROLL cursors).
     kept: Option<Vec<Row>>,
-    /// The cursor's own snapshot, when the block's transaction moves on.
-    snapshot: Option<Transaction>,
 }
 
 /// A session's open cursors by name.
@@ -119,6 +117,14 @@ impl Cursors {
             .get(name)
             .map(|c| c.columns.clone())
             .unwrap_or_default()
+    }
+
+    /// Whether cursors read the block's transaction, which must then keep
+    /// its snapshot.
+    pub(super) fn pin_snapshot(&self) -> bool {
+        self.0
+            .values()
+            .any(|c| c.depth.is_some() && matches!(c.rows, CursorRows::Live(_)))
     }
 
     /// Closes every cursor that holds no transaction state (DISCARD ALL
@@ -181,12 +187,6 @@ impl Session {
                 .scroll
                 .unwrap_or_else(|| !locks && supports_backward(&plan));
             let block = s.block.as_ref().ok_or_else(no_block)?;
-            let stays = block.txn.is_writing() || !block.explicit || block.keeps_snapshot();
-            let snapshot = if stays {
-                None
-            } else {
-                Some(s.engine.pager().begin(TxnMode::ReadOnly)?)
-            };
             let cursor = Cursor {
                 statement: s.query_text.clone(),
                 created: now_micros(),
@@ -206,7 +206,6 @@ impl Session {
                     pulled: 0,
                     exhausted: false,
                     kept: scroll.then(Vec::new),
-                    snapshot,
                 })),
             };
             s.cursors.0.insert(decl.name.clone(), cursor);
@@ -333,11 +332,7 @@ impl Session {
     ) -> Result<R> {
         let path = self.search_path();
         let block = self.block.as_mut().ok_or_else(no_block)?;
-        let mut own = live.snapshot.take();
-        let txn = match own.as_mut() {
-            Some(own) => own,
-            None => &mut block.txn,
-        };
+        let txn = &mut block.txn;
         let catalog = live.catalog.clone();
         let portals = super::SessionView {
             prepared: &self.prepared,
@@ -379,7 +374,6 @@ impl Session {
         live.spilled = access.take_spilled();
         drop(access);
         live.params = params;
-        live.snapshot = own;
         outcome
     }
 
@@ -389,16 +383,11 @@ impl Session {
         let CursorRows::Live(live) = cursor.rows else {
             return Ok(());
         };
-        let LiveRows {
-            op,
-            spilled,
-            snapshot,
-            ..
-        } = *live;
+        let LiveRows { op, spilled, .. } = *live;
         drop(op);
-        match (snapshot, self.block.as_mut()) {
-            (None, Some(block)) => spilled.drop_all(&mut block.txn),
-            _ => Ok(()),
+        match self.block.as_mut() {
+            Some(block) => spilled.drop_all(&mut block.txn),
+            None => Ok(()),
         }
     }
 
@@ -414,12 +403,9 @@ impl Session {
         let CursorRows::Live(live) = live else {
             return Ok(());
         };
-        let LiveRows {
-            spilled, snapshot, ..
-        } = *live;
-        match (snapshot, self.block.as_mut()) {
-            (None, Some(block)) => spilled.drop_all(&mut block.txn),
-            _ => Ok(()),
+        match self.block.as_mut() {
+            Some(block) => live.spilled.drop_all(&mut block.txn),
+            None => Ok(()),
         }
     }
 

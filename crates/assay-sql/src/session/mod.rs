@@ -392,8 +392,11 @@ impl Session {
     }
 
     fn prepare(&mut self, writes: bool) -> Result<()> {
+        let pinned = !writes && self.cursors.pin_snapshot();
         let block = self.block.as_mut().ok_or_else(no_block)?;
-        block.prepare_statement(writes)?;
+        if !pinned {
+            block.prepare_statement(writes)?;
+        }
         block.queried = true;
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);

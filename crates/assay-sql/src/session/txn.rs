@@ -58,7 +58,7 @@ impl Block {
         })
     }
 
-    pub(super) fn keeps_snapshot(&self) -> bool {
+    fn keeps_snapshot(&self) -> bool {
         matches!(
             self.isolation,
             IsolationLevel::RepeatableRead | IsolationLevel::Serializable
