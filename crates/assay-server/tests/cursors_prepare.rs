@@ -153,3 +153,41 @@ async fn cursors_over_both_protocols() {
     assert_eq!(rows, ["1", "2", "3"]);
     client.batch_execute("CLOSE h; DISCARD ALL").await.unwrap();
 }
+
+#[tokio::test]
+async fn a_portal_with_a_row_limit_streams() {
+    let server = TestServer::start();
+    let mut client = connect(&server).await;
+    client
+        .batch_execute(
+            "CREATE SEQUENCE s; CREATE TABLE few (a int); INSERT INTO few VALUES (1), (2)",
+        )
+        .await
+        .unwrap();
+    let tx = client.transaction().await.unwrap();
+    let stmt = tx
+        .prepare("SELECT nextval('s') FROM generate_series(1, 100000000)")
+        .await
+        .unwrap();
+    let portal = tx.bind(&stmt, &[]).await.unwrap();
+    let rows = tx.query_portal(&portal, 3).await.unwrap();
+    let values: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(values, [1, 2, 3]);
+    // Only the rows asked for were computed.
+    let current: i64 = tx
+        .query_one("SELECT currval('s')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(current, 3);
+    let rows = tx.query_portal(&portal, 2).await.unwrap();
+    let values: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(values, [4, 5]);
+
+    // A portal read to its end, in batches.
+    let stmt = tx.prepare("SELECT a FROM few ORDER BY a").await.unwrap();
+    let portal = tx.bind(&stmt, &[]).await.unwrap();
+    assert_eq!(tx.query_portal(&portal, 2).await.unwrap().len(), 2);
+    assert_eq!(tx.query_portal(&portal, 2).await.unwrap().len(), 0);
+    tx.commit().await.unwrap();
+}

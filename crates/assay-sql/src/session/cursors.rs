@@ -29,6 +29,11 @@
 //! the rows not yet fetched when it does not — and closes the others;
 //! ROLLBACK closes every cursor the transaction declared, and ROLLBACK TO
 //! SAVEPOINT those declared after the savepoint.
+//!
+//! The wire protocol's portals use the same machinery: an Execute with a
+//! row limit inside a transaction block opens a forward-only cursor
+//! ([`Session::open_portal`]) and each Execute pulls the next batch, so a
+//! suspended portal holds an operator tree rather than its whole result.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -38,7 +43,7 @@ use assay_storage::{err, Error, Result, SqlState};
 use super::cursor_position::{Position, RowSource};
 use super::run::{now_micros, read_text_params, value_type, ExprBinder};
 use super::{no_block, Session, StatementResult};
-use crate::ast::{DeclareCursor, FetchDirection, Statement};
+use crate::ast::{DeclareCursor, FetchDirection, Query, SetExpr, Statement};
 use crate::catalog::Catalog;
 use crate::exec::{self, BoxOp, ExecContext, Row, SpilledRuns, StoreAccess, SuspendedState};
 use crate::plan::{Field, Plan, PlanNode, SetOpKind};
@@ -93,11 +98,16 @@ struct LiveRows {
 
 /// A session's open cursors by name.
 #[derive(Default)]
-pub(super) struct Cursors(BTreeMap<String, Cursor>);
+pub(super) struct Cursors {
+    sql: BTreeMap<String, Cursor>,
+    /// Wire protocol portals that stream ([`Session::open_portal`]); they
+    /// are no cursors of SQL's and `pg_cursors` does not list them.
+    protocol: BTreeMap<String, Cursor>,
+}
 
 impl Cursors {
     pub(super) fn infos(&self) -> Vec<CursorInfo> {
-        self.0
+        self.sql
             .iter()
             .map(|(name, c)| CursorInfo {
                 name: name.clone(),
@@ -113,7 +123,7 @@ impl Cursors {
     /// The columns FETCH from `name` returns (none if there is no such
     /// cursor), for a wire Describe.
     pub(super) fn columns(&self, name: &str) -> Vec<Field> {
-        self.0
+        self.sql
             .get(name)
             .map(|c| c.columns.clone())
             .unwrap_or_default()
@@ -122,15 +132,17 @@ impl Cursors {
     /// Whether cursors read the block's transaction, which must then keep
     /// its snapshot.
     pub(super) fn pin_snapshot(&self) -> bool {
-        self.0
-            .values()
-            .any(|c| c.depth.is_some() && matches!(c.rows, CursorRows::Live(_)))
+        !self.protocol.is_empty()
+            || self
+                .sql
+                .values()
+                .any(|c| c.depth.is_some() && matches!(c.rows, CursorRows::Live(_)))
     }
 
     /// Closes every cursor that holds no transaction state (DISCARD ALL
     /// runs outside transaction blocks, where only held cursors exist).
     pub(super) fn clear(&mut self) {
-        self.0.clear();
+        self.sql.clear();
     }
 }
 
@@ -175,8 +187,8 @@ impl Session {
             .with_detail("Scrollable cursors must be READ ONLY."));
         }
         self.in_block(false, |s| {
-            let (plan, params) = s.plan_cursor(decl, param_types, params)?;
-            if s.cursors.0.contains_key(&decl.name) {
+            let (plan, params) = s.plan_cursor(&decl.query, param_types, params)?;
+            if s.cursors.sql.contains_key(&decl.name) {
                 return Err(err!(
                     DUPLICATE_CURSOR,
                     "cursor \"{}\" already exists",
@@ -186,38 +198,49 @@ impl Session {
             let scroll = decl
                 .scroll
                 .unwrap_or_else(|| !locks && supports_backward(&plan));
-            let block = s.block.as_ref().ok_or_else(no_block)?;
-            let cursor = Cursor {
-                statement: s.query_text.clone(),
-                created: now_micros(),
-                holdable: decl.hold,
-                scroll,
-                columns: plan.schema.fields.clone(),
-                depth: Some(block.savepoints.len()),
-                failed: false,
-                pos: Position::default(),
-                rows: CursorRows::Live(Box::new(LiveRows {
-                    plan,
-                    catalog: s.catalog.clone(),
-                    params,
-                    op: None,
-                    state: None,
-                    spilled: SpilledRuns::default(),
-                    pulled: 0,
-                    exhausted: false,
-                    kept: scroll.then(Vec::new),
-                })),
-            };
-            s.cursors.0.insert(decl.name.clone(), cursor);
+            let cursor = s.new_cursor(plan, params, scroll, decl.hold);
+            s.cursors.sql.insert(decl.name.clone(), cursor);
             Ok(StatementResult::command("DECLARE CURSOR"))
         })
+    }
+
+    /// A cursor over `plan`, declared in the current transaction.
+    fn new_cursor(
+        &self,
+        plan: Arc<Plan>,
+        params: Vec<Value>,
+        scroll: bool,
+        holdable: bool,
+    ) -> Cursor {
+        let depth = self.block.as_ref().map_or(0, |b| b.savepoints.len());
+        Cursor {
+            statement: self.query_text.clone(),
+            created: now_micros(),
+            holdable,
+            scroll,
+            columns: plan.schema.fields.clone(),
+            depth: Some(depth),
+            failed: false,
+            pos: Position::default(),
+            rows: CursorRows::Live(Box::new(LiveRows {
+                plan,
+                catalog: self.catalog.clone(),
+                params,
+                op: None,
+                state: None,
+                spilled: SpilledRuns::default(),
+                pulled: 0,
+                exhausted: false,
+                kept: scroll.then(Vec::new),
+            })),
+        }
     }
 
     /// The cursor's plan and its parameter values, read as the types the
     /// query gives them.
     fn plan_cursor(
         &mut self,
-        decl: &DeclareCursor,
+        query: &Query,
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<(Arc<Plan>, Vec<Value>)> {
@@ -229,7 +252,7 @@ impl Session {
                 _ => value_type(v),
             })
             .collect();
-        let stmt = Statement::Query(decl.query.clone());
+        let stmt = Statement::Query(Box::new(query.clone()));
         self.with_env(|env, _, cache| {
             let (plan, types) = env.plan_cached(cache, &stmt, types)?;
             if types.len() > params.len() {
@@ -252,7 +275,7 @@ impl Session {
         is_move: bool,
     ) -> Result<StatementResult> {
         self.in_block(false, |s| {
-            let mut cursor = s.cursors.0.remove(name).ok_or_else(|| no_cursor(name))?;
+            let mut cursor = s.cursors.sql.remove(name).ok_or_else(|| no_cursor(name))?;
             let outcome = if cursor.failed {
                 Err(err!(
                     SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -267,7 +290,7 @@ impl Session {
                 CursorRows::Live(live) => live.catalog.clone(),
                 CursorRows::Held { .. } => s.catalog.clone(),
             };
-            s.cursors.0.insert(name.to_string(), cursor);
+            s.cursors.sql.insert(name.to_string(), cursor);
             let (count, mut rows) = outcome?;
             if is_move {
                 return Ok(StatementResult::command(format!("MOVE {count}")));
@@ -283,6 +306,76 @@ impl Session {
                 returns_rows: true,
             })
         })
+    }
+
+    /// Opens a wire protocol portal that streams: a forward-only cursor
+    /// over `stmt` that [`Session::fetch_portal`] reads a batch of rows at a
+    /// time. Only a query inside a transaction block streams, as drivers
+    /// with a fetch size expect of PostgreSQL (there a portal outside a
+    /// block ends at Sync); `false` means the caller should run `stmt`
+    /// whole instead.
+    pub fn open_portal(
+        &mut self,
+        name: &str,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<bool> {
+        let Statement::Query(query) = stmt else {
+            return Ok(false);
+        };
+        let into = matches!(&query.body, SetExpr::Select(s) if s.into.is_some());
+        let usable = self.block.as_ref().is_some_and(|b| b.explicit && !b.failed);
+        if into || !usable {
+            return Ok(false);
+        }
+        self.statement(|s| {
+            s.in_block(false, |s| {
+                let (plan, params) = s.plan_cursor(query, param_types, params)?;
+                let cursor = s.new_cursor(plan, params, false, false);
+                let old = s.cursors.protocol.insert(name.to_string(), cursor);
+                if let Some(old) = old {
+                    s.close_one(old)?;
+                }
+                Ok(StatementResult::default())
+            })
+        })?;
+        Ok(true)
+    }
+
+    /// Up to `max` more rows of a portal [`Session::open_portal`] opened
+    /// (all of them when `max` is 0), and whether it may have more.
+    pub fn fetch_portal(&mut self, name: &str, max: u32) -> Result<(Vec<Vec<Value>>, bool)> {
+        let mut fetched = (Vec::new(), false);
+        self.statement(|s| {
+            s.in_block(false, |s| {
+                let mut cursor =
+                    s.cursors.protocol.remove(name).ok_or_else(|| {
+                        err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist")
+                    })?;
+                let direction = match max {
+                    0 => FetchDirection::ForwardAll,
+                    n => FetchDirection::Forward(i64::from(n)),
+                };
+                let (count, mut rows) = s.fetch_from(&mut cursor, &direction, true)?;
+                let path = s.search_path();
+                let catalog = s.catalog.clone();
+                let system = SystemContext::new(&catalog, &path);
+                crate::system::present_rows(&cursor.columns, &mut rows, &system);
+                s.cursors.protocol.insert(name.to_string(), cursor);
+                fetched = (rows, max > 0 && count == u64::from(max));
+                Ok(StatementResult::default())
+            })
+        })?;
+        Ok(fetched)
+    }
+
+    /// Closes a portal [`Session::open_portal`] opened, if it is open.
+    pub fn close_portal(&mut self, name: &str) -> Result<()> {
+        match self.cursors.protocol.remove(name) {
+            Some(portal) => self.close_one(portal),
+            None => Ok(()),
+        }
     }
 
     fn fetch_from(
@@ -310,12 +403,12 @@ impl Session {
     pub(super) fn close_cursor(&mut self, name: Option<&str>) -> Result<StatementResult> {
         self.in_block(false, |s| match name {
             Some(name) => {
-                let cursor = s.cursors.0.remove(name).ok_or_else(|| no_cursor(name))?;
+                let cursor = s.cursors.sql.remove(name).ok_or_else(|| no_cursor(name))?;
                 s.close_one(cursor)?;
                 Ok(StatementResult::command("CLOSE CURSOR"))
             }
             None => {
-                for (_, cursor) in std::mem::take(&mut s.cursors.0) {
+                for (_, cursor) in std::mem::take(&mut s.cursors.sql) {
                     s.close_one(cursor)?;
                 }
                 Ok(StatementResult::command("CLOSE CURSOR ALL"))
@@ -413,11 +506,14 @@ impl Session {
     /// their rows, the other cursors it declared close. On an error the
     /// caller rolls the transaction back (and with it those cursors).
     pub(super) fn cursors_before_commit(&mut self) -> Result<()> {
-        if self.cursors.0.values().all(|c| c.depth.is_none()) {
-            return Ok(());
-        }
-        let mut all = std::mem::take(&mut self.cursors.0);
         let mut outcome = Ok(());
+        for (_, portal) in std::mem::take(&mut self.cursors.protocol) {
+            outcome = outcome.and_then(|()| self.close_one(portal));
+        }
+        if self.cursors.sql.values().all(|c| c.depth.is_none()) {
+            return outcome;
+        }
+        let mut all = std::mem::take(&mut self.cursors.sql);
         let declared: Vec<String> = all
             .iter()
             .filter(|(_, c)| c.depth.is_some())
@@ -437,27 +533,33 @@ impl Session {
         if outcome.is_ok() {
             all.values_mut().for_each(|c| c.depth = None);
         }
-        self.cursors.0 = all;
+        self.cursors.sql = all;
         outcome
     }
 
     /// After a rollback: the cursors the transaction declared are gone.
     pub(super) fn cursors_after_rollback(&mut self) {
-        self.cursors.0.retain(|_, c| c.depth.is_none());
+        self.cursors.protocol.clear();
+        self.cursors.sql.retain(|_, c| c.depth.is_none());
     }
 
     /// After `ROLLBACK TO` the savepoint at `depth`: the cursors declared
     /// after it are gone.
     pub(super) fn cursors_after_rollback_to(&mut self, depth: usize) {
-        self.cursors
-            .0
-            .retain(|_, c| c.depth.is_none_or(|d| d <= depth));
+        let kept = |_: &String, c: &mut Cursor| c.depth.is_none_or(|d| d <= depth);
+        self.cursors.sql.retain(kept);
+        self.cursors.protocol.retain(kept);
     }
 
     /// After `RELEASE` left `depth` savepoints: cursors declared inside the
     /// released ones now belong to the enclosing level.
     pub(super) fn cursors_after_release(&mut self, depth: usize) {
-        for c in self.cursors.0.values_mut() {
+        let cursors = &mut self.cursors;
+        for c in cursors
+            .sql
+            .values_mut()
+            .chain(cursors.protocol.values_mut())
+        {
             if let Some(d) = c.depth.as_mut() {
                 *d = (*d).min(depth);
             }
