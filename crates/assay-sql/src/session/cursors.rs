@@ -715,3 +715,7 @@ pub(super) fn supports_backward(plan: &Plan) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+#[path = "cursor_tests.rs"]
+mod tests;

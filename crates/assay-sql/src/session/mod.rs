@@ -6,7 +6,10 @@
 //!
 //! 1. **Parse** the text into statements (`parser::parse_with_text`).
 //! 2. **Transaction control and settings** (`BEGIN`, `COMMIT`, `SAVEPOINT`,
-//!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`.
+//!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`;
+//!    the session's own objects in `prepared.rs` (`PREPARE`, `EXECUTE`,
+//!    `DEALLOCATE`), `cursors.rs` (`DECLARE`, `FETCH`, `MOVE`, `CLOSE`, and
+//!    the wire protocol's streaming portals) and `discard.rs` (`DISCARD`).
 //! 3. Any other statement runs inside a transaction [`Block`]: the explicit
 //!    one opened by `BEGIN`, or an implicit one around the statement alone.
 //!    Before it runs, the session checks that its catalog copy is current
