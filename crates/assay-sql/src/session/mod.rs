@@ -194,13 +194,19 @@ impl Session {
         };
         self.set_query_text(sql);
         let mut results = Vec::new();
+        let mut failed = None;
         for parsed in statements {
             match self.execute_statement(&parsed.statement) {
                 Ok(r) => results.push(r),
-                Err(e) => return (results, Some(e)),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
-        (results, None)
+        // Statements run later without text must not show this one's.
+        self.query_text.clear();
+        (results, failed)
     }
 
     /// Runs `sql`, failing on the first error (convenience for tests and
