@@ -253,6 +253,7 @@ impl Connection {
     fn simple_query(&mut self, sql: &str) {
         self.statements.remove("");
         self.portals.remove("");
+        self.session.set_query_text(sql);
         let parsed = match parser::parse_with_text(sql) {
             Ok(p) => p,
             Err(e) => {

@@ -28,6 +28,8 @@ use crate::wire_value::{has_binary, no_binary, read_param, BINARY, TEXT};
 pub(crate) struct Prepared {
     /// `None` for an empty query string.
     statement: Option<Statement>,
+    /// The query string it was parsed from.
+    text: String,
     param_types: Vec<DataType>,
     columns: Vec<Field>,
 }
@@ -40,6 +42,9 @@ pub(crate) struct Portal {
     /// A result being sent a few rows per Execute: the result, and how many
     /// rows have gone.
     pending: Option<(StatementResult, usize)>,
+    /// The session streams this portal's rows (a query run a batch at a
+    /// time inside a transaction block).
+    streaming: bool,
 }
 
 const DESCRIBE_STATEMENT: u8 = b'S';
@@ -72,8 +77,11 @@ impl Connection {
             Some(s) if !is_database_statement(s) => self.session.describe(s, &declared)?,
             _ => Default::default(),
         };
+        self.session
+            .note_protocol_statement(&name, &message.query, &description.params);
         let prepared = Prepared {
             statement,
+            text: message.query,
             param_types: description.params,
             columns: description.columns,
         };
@@ -152,8 +160,13 @@ impl Connection {
             params,
             formats,
             pending: None,
+            streaming: false,
         };
-        self.portals.insert(portal_name, portal);
+        if let Some(old) = self.portals.insert(portal_name.clone(), portal) {
+            if old.streaming {
+                self.session.close_portal(&portal_name)?;
+            }
+        }
         self.out
             .send(PgWireBackendMessage::BindComplete(BindComplete::new()));
         Ok(())
@@ -212,12 +225,29 @@ impl Connection {
                 "portal \"{name}\" does not exist"
             ));
         };
-        let outcome = self.execute_portal(&mut portal, message.max_rows);
+        let outcome = self.execute_portal(&name, &mut portal, message.max_rows);
         self.portals.insert(name, portal);
         outcome
     }
 
-    fn execute_portal(&mut self, portal: &mut Portal, max_rows: i32) -> Result<()> {
+    fn execute_portal(&mut self, name: &str, portal: &mut Portal, max_rows: i32) -> Result<()> {
+        if portal.streaming {
+            return self.stream_portal(name, portal, max_rows);
+        }
+        if portal.pending.is_none() && max_rows > 0 {
+            if let Some(statement) = &portal.prepared.statement {
+                let prepared = portal.prepared.clone();
+                self.session.set_query_text(&prepared.text);
+                let types = &prepared.param_types;
+                if self
+                    .session
+                    .open_portal(name, statement, types, &portal.params)?
+                {
+                    portal.streaming = true;
+                    return self.stream_portal(name, portal, max_rows);
+                }
+            }
+        }
         let (result, sent) = match portal.pending.take() {
             Some(pending) => pending,
             None => {
@@ -232,6 +262,7 @@ impl Connection {
                     return Ok(());
                 }
                 let prepared = portal.prepared.clone();
+                self.session.set_query_text(&prepared.text);
                 let result = self.run(statement, &prepared.param_types, &portal.params)?;
                 for notice in &result.notices {
                     self.out.notice(notice);
@@ -261,14 +292,31 @@ impl Connection {
         Ok(())
     }
 
+    /// The next batch of a portal the session streams.
+    fn stream_portal(&mut self, name: &str, portal: &mut Portal, max_rows: i32) -> Result<()> {
+        let max = u32::try_from(max_rows).unwrap_or(0);
+        let (rows, more) = self.session.fetch_portal(name, max)?;
+        self.send_rows(&rows, &portal.prepared.columns, &portal.formats)?;
+        if more {
+            self.out
+                .send(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()));
+        } else {
+            self.out.command_complete(&format!("SELECT {}", rows.len()));
+        }
+        Ok(())
+    }
+
     pub(crate) fn close(&mut self, message: Close) -> Result<()> {
         let name = message.name.unwrap_or_default();
         match message.target_type {
             DESCRIBE_STATEMENT => {
                 self.statements.remove(&name);
+                self.session.forget_protocol_statement(&name);
             }
             DESCRIBE_PORTAL => {
-                self.portals.remove(&name);
+                if self.portals.remove(&name).is_some_and(|p| p.streaming) {
+                    self.session.close_portal(&name)?;
+                }
             }
             other => {
                 return Err(err!(

@@ -30,6 +30,7 @@ mod func;
 mod jsonb_subscript;
 mod names;
 mod operators;
+mod params;
 mod query;
 mod rewrite;
 mod scope;
@@ -43,6 +44,7 @@ mod tests;
 pub use catalog::{
     table_info, CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
 };
+pub use params::declared_param_types;
 pub use scope::{Scope, ScopeColumn};
 
 use assay_storage::Result;

@@ -1,7 +1,7 @@
 //! The state every operator's `next` receives.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use assay_storage::Result;
@@ -33,7 +33,7 @@ pub struct NodeStats {
 #[derive(Clone, Debug)]
 pub(crate) enum CachedSubquery {
     Value(Value),
-    Rows(Rc<Vec<Row>>),
+    Rows(Arc<Vec<Row>>),
     /// Refers to an enclosing row: run for every row.
     Correlated,
 }
@@ -69,13 +69,23 @@ pub struct ExecContext<'a> {
     /// The last row a correlated multiple-column SET sub-SELECT returned,
     /// by its group: (the outer row it ran for, its row or NULLs).
     pub(crate) row_fields: HashMap<usize, (Row, Row)>,
-    pub(crate) work_tables: HashMap<usize, Rc<Vec<Row>>>,
+    pub(crate) work_tables: HashMap<usize, Arc<Vec<Row>>>,
     /// NO ACTION foreign keys to check when the statement's changes are done.
     pub(crate) deferred_fk: Vec<DeferredCheck>,
     /// The catalog and session for system relations, catalog functions
     /// and `reg*` casts (see `crate::system`); `None` outside a session.
     pub system: Option<&'a crate::system::SystemContext<'a>>,
     ticks: u32,
+}
+
+/// The statement-wide state of a suspended execution: its clocks, the
+/// results of its uncorrelated subqueries and its work tables.
+#[derive(Default)]
+pub struct SuspendedState {
+    transaction_start: i64,
+    statement_start: i64,
+    subqueries: HashMap<usize, CachedSubquery>,
+    work_tables: HashMap<usize, Arc<Vec<Row>>>,
 }
 
 /// A parent key that lost its row (or changed) under a NO ACTION foreign
@@ -156,6 +166,26 @@ impl<'a> ExecContext<'a> {
             Some(interrupt) => interrupt.check(self.clock),
             None => Ok(()),
         }
+    }
+
+    /// Takes what the statement's operators rely on between calls, so that
+    /// a suspended execution (a cursor between FETCHes) can continue under
+    /// a new context with [`ExecContext::resume`].
+    pub fn suspend(&mut self) -> SuspendedState {
+        SuspendedState {
+            transaction_start: self.transaction_start,
+            statement_start: self.statement_start,
+            subqueries: std::mem::take(&mut self.subqueries),
+            work_tables: std::mem::take(&mut self.work_tables),
+        }
+    }
+
+    /// Continues an execution [`ExecContext::suspend`] set aside.
+    pub fn resume(&mut self, state: SuspendedState) {
+        self.transaction_start = state.transaction_start;
+        self.statement_start = state.statement_start;
+        self.subqueries = state.subqueries;
+        self.work_tables = state.work_tables;
     }
 
     /// Runs `f` with `row` pushed as the innermost outer row.

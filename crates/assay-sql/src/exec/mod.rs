@@ -40,7 +40,7 @@ pub(crate) mod walk;
 #[cfg(test)]
 mod tests;
 
-pub use context::{ExecContext, NodeStats, CANCEL_CHECK_INTERVAL};
+pub use context::{ExecContext, NodeStats, SuspendedState, CANCEL_CHECK_INTERVAL};
 pub use eval::{eval, eval_bool, eval_predicate};
 pub use interrupt::Interrupt;
 pub use memory::MemoryTables;
@@ -49,4 +49,6 @@ pub use storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,
 };
-pub use store_access::{ConstraintBinder, MetaCache, MetaKey, NoConstraintExprs, StoreAccess};
+pub use store_access::{
+    ConstraintBinder, MetaCache, MetaKey, NoConstraintExprs, SpilledRuns, StoreAccess,
+};

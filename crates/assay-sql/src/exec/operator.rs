@@ -6,7 +6,9 @@
 //! needs from the plan (expressions are cloned at build time), so an
 //! operator tree lives independently of the plan that made it, and it holds
 //! no borrow of the transaction between calls: storage is reached only
-//! through the context passed to each call.
+//! through the context passed to each call. Operators are `Send`, so that a
+//! cursor's tree can stay in a session between statements while the
+//! session moves between threads.
 
 use std::time::Instant;
 
@@ -18,7 +20,7 @@ use super::storage::Row;
 use crate::plan::{JoinAlgorithm, Plan, PlanNode};
 
 /// A pull-based operator.
-pub trait Operator {
+pub trait Operator: Send {
     /// The next row, or `None` when the operator is exhausted.
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>>;
 }

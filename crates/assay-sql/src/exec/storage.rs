@@ -104,7 +104,7 @@ pub struct ScanState {
     pub done: bool,
     /// Storage's own cursor, if it keeps one (it must not borrow the
     /// transaction and must survive writes between steps).
-    pub cursor: Option<Box<dyn std::any::Any>>,
+    pub cursor: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl ScanState {

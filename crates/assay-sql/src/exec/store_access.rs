@@ -109,6 +109,24 @@ enum Run {
     Memory(Vec<Row>),
 }
 
+/// Sorted runs a suspended execution still needs (a cursor's sort between
+/// FETCHes): taken from one [`StoreAccess`] and handed to the next, or
+/// dropped with [`SpilledRuns::drop_all`].
+#[derive(Default)]
+pub struct SpilledRuns(HashMap<u64, Run>);
+
+impl SpilledRuns {
+    /// Drops the runs' trees from `txn`.
+    pub fn drop_all(self, txn: &mut Transaction) -> Result<()> {
+        for (_, run) in self.0 {
+            if let Run::Tree(name) = run {
+                txn.drop_tree(&name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 pub struct StoreAccess<'a> {
     pub txn: &'a mut Transaction,
     pub catalog: &'a Catalog,
@@ -116,7 +134,6 @@ pub struct StoreAccess<'a> {
     binder: &'a mut dyn ConstraintBinder,
     metas: HashMap<u32, Arc<TableMeta>>,
     runs: HashMap<u64, Run>,
-    next_run: u64,
     /// The session's sequence memory and search path, for `nextval` & co.
     pub sequences: Option<(&'a mut SequenceSession, &'a SearchPath)>,
 }
@@ -237,9 +254,18 @@ impl<'a> StoreAccess<'a> {
             binder,
             metas: HashMap::new(),
             runs: HashMap::new(),
-            next_run: 0,
             sequences: None,
         }
+    }
+
+    /// Takes the spilled runs, so that dropping this access keeps them.
+    pub fn take_spilled(&mut self) -> SpilledRuns {
+        SpilledRuns(std::mem::take(&mut self.runs))
+    }
+
+    /// Hands over runs an earlier access spilled for the same execution.
+    pub fn restore_spilled(&mut self, runs: SpilledRuns) {
+        self.runs.extend(runs.0);
     }
 
     fn catalog_table(&self, oid: u32) -> Result<Arc<Table>> {
@@ -694,8 +720,9 @@ impl TableAccess for StoreAccess<'_> {
     }
 
     fn spill_write(&mut self, rows: Vec<Row>) -> Result<u64> {
-        self.next_run += 1;
-        let id = self.next_run;
+        // Numbered by the session so that runs a cursor keeps between
+        // statements never share a name with another statement's.
+        let id = self.store.next_spill_run();
         let name = format!("pg_temp.sort.{id}").into_bytes();
         let _ = self.txn.drop_tree(&name);
         let run = match self.txn.create_tree(&name) {

@@ -6,7 +6,7 @@
 //! correlated one runs again for every row, with that row pushed on the
 //! context's stack of outer rows.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use assay_storage::{err, Result, SqlState};
 
@@ -40,7 +40,7 @@ pub(crate) fn eval_subquery(
     }
     match kind {
         SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
-            let rows = Rc::new(collect(plan, None, row, ctx)?);
+            let rows = Arc::new(collect(plan, None, row, ctx)?);
             ctx.subqueries
                 .insert(key, CachedSubquery::Rows(rows.clone()));
             quantified(kind, &rows, row, ctx)

@@ -19,7 +19,7 @@ use crate::types::{Numeric, Value};
 type Ctx<'a, 'b> = &'a mut EvalContext<'b>;
 
 /// The rows of a set-returning function, one `Vec` of column values each.
-pub type RowIter = Box<dyn Iterator<Item = Result<Vec<Value>>>>;
+pub type RowIter = Box<dyn Iterator<Item = Result<Vec<Value>>> + Send>;
 
 pub(crate) fn register(b: &mut Builder) {
     use T::*;

@@ -263,9 +263,8 @@ impl Tr<'_> {
                 let (Some(query), [name]) = (&d.for_query, d.names.as_slice()) else {
                     return Err(unsupported("this DECLARE"));
                 };
-                if d.sensitive == Some(true) {
-                    return Err(unsupported("DECLARE SENSITIVE"));
-                }
+                // `d.sensitive` is sqlparser's reading of INSENSITIVE or
+                // ASENSITIVE; PostgreSQL's cursors are insensitive either way.
                 Statement::DeclareCursor(Box::new(DeclareCursor {
                     name: fold(name),
                     binary: d.binary == Some(true),

@@ -4,7 +4,7 @@
 //! `FETCH cursor`, and `DEFERRABLE` in `BEGIN`. Statements it does not
 //! recognise are left to sqlparser (it returns `None`).
 
-use assay_storage::{Error, Result};
+use assay_storage::{err, Error, Result, SqlState};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::source::syntax_error_at_end;
@@ -126,6 +126,9 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
     let mut c = Cursor { tr, toks, at: 0 };
     let first = c.peek_kw(0).unwrap_or_default();
     let second = c.peek_kw(1).unwrap_or_default();
+    if matches!(first.as_str(), "update" | "delete") {
+        current_of(tr, toks)?;
+    }
     Ok(Some(match (first.as_str(), second.as_str()) {
         ("copy", _) => match super::copy::with_generic_options(tr, toks)? {
             Some(stmt) => stmt,
@@ -255,12 +258,48 @@ pub(super) fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     tr.statement(&stmt)
 }
 
+/// `UPDATE/DELETE … WHERE CURRENT OF cursor`: refused plainly, since
+/// cursors do not yet track the row they stand on.
+fn current_of(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<()> {
+    let at = toks.windows(3).position(|w| {
+        keyword(w[0]).as_deref() == Some("where")
+            && keyword(w[1]).as_deref() == Some("current")
+            && keyword(w[2]).as_deref() == Some("of")
+    });
+    match at {
+        Some(i) => {
+            let t = toks[i + 1];
+            let pos = tr.src.syntax_error_at(t.span.start, t.span.end).position();
+            let e = err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "WHERE CURRENT OF is not supported"
+            );
+            Err(match pos {
+                Some(p) => e.with_position(p),
+                None => e,
+            })
+        }
+        None => Ok(()),
+    }
+}
+
 /// FETCH/MOVE `[direction] [FROM|IN] cursor`.
 fn fetch(c: &mut Cursor, is_move: bool) -> Result<Statement> {
     c.at = 1;
+    // Counts are PostgreSQL's 32-bit integers; a bigger number is a
+    // syntax error at it.
     let count = |c: &mut Cursor| -> Result<i64> {
+        let start = c.at;
         let n = c.number()?;
-        n.parse().map_err(|_| c.error())
+        let negative = n.starts_with('-');
+        match n.trim_start_matches('-').parse::<i32>() {
+            Ok(v) if negative => Ok(-i64::from(v)),
+            Ok(v) => Ok(i64::from(v)),
+            Err(_) => {
+                c.at = start + usize::from(negative);
+                Err(c.error())
+            }
+        }
     };
     let is_number = |c: &Cursor| {
         matches!(

@@ -6,7 +6,10 @@
 //!
 //! 1. **Parse** the text into statements (`parser::parse_with_text`).
 //! 2. **Transaction control and settings** (`BEGIN`, `COMMIT`, `SAVEPOINT`,
-//!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`.
+//!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`;
+//!    the session's own objects in `prepared.rs` (`PREPARE`, `EXECUTE`,
+//!    `DEALLOCATE`), `cursors.rs` (`DECLARE`, `FETCH`, `MOVE`, `CLOSE`, and
+//!    the wire protocol's streaming portals) and `discard.rs` (`DISCARD`).
 //! 3. Any other statement runs inside a transaction [`Block`]: the explicit
 //!    one opened by `BEGIN`, or an implicit one around the statement alone.
 //!    Before it runs, the session checks that its catalog copy is current
@@ -26,11 +29,15 @@ mod advisory;
 mod backend;
 mod cluster;
 mod copy;
+mod cursor_position;
+mod cursors;
 mod database;
+mod discard;
 mod engine;
 mod explain;
 mod gucs;
 mod notify;
+mod prepared;
 mod result;
 mod run;
 mod settings;
@@ -93,6 +100,29 @@ pub struct Session {
     copy_in: Option<Box<copy::CopyIn>>,
     /// Notifications and advisory locks (shared with the other sessions).
     backend: Backend,
+    /// Statements made by SQL `PREPARE`.
+    prepared: prepared::PreparedStatements,
+    /// Open cursors.
+    cursors: cursors::Cursors,
+    /// The query text being run, as `pg_prepared_statements` and
+    /// `pg_cursors` show it.
+    query_text: String,
+}
+
+/// What the session has prepared and opened, for the system views.
+pub(crate) struct SessionView<'a> {
+    prepared: &'a prepared::PreparedStatements,
+    cursors: &'a cursors::Cursors,
+}
+
+impl crate::system::SessionPortals for SessionView<'_> {
+    fn prepared_statements(&self) -> Vec<crate::system::PreparedInfo> {
+        self.prepared.infos()
+    }
+
+    fn cursors(&self) -> Vec<crate::system::CursorInfo> {
+        self.cursors.infos()
+    }
 }
 
 impl Session {
@@ -114,6 +144,9 @@ impl Session {
             copy_in: None,
             path_cache: None,
             catalog_checked: None,
+            prepared: Default::default(),
+            cursors: Default::default(),
+            query_text: String::new(),
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
             started: run::now_micros(),
@@ -171,6 +204,14 @@ impl Session {
         }
     }
 
+    /// Records the query text the client sent, which `PREPARE` and
+    /// `DECLARE` keep for `pg_prepared_statements` and `pg_cursors` (a
+    /// server calls this before running a query's statements).
+    pub fn set_query_text(&mut self, text: &str) {
+        self.query_text.clear();
+        self.query_text.push_str(text);
+    }
+
     /// Runs every statement of `sql`, stopping at the first error. Returns
     /// the results of the statements that ran, and the error if one failed.
     pub fn run(&mut self, sql: &str) -> (Vec<StatementResult>, Option<Error>) {
@@ -178,14 +219,21 @@ impl Session {
             Ok(s) => s,
             Err(e) => return (Vec::new(), Some(e)),
         };
+        self.set_query_text(sql);
         let mut results = Vec::new();
+        let mut failed = None;
         for parsed in statements {
             match self.execute_statement(&parsed.statement) {
                 Ok(r) => results.push(r),
-                Err(e) => return (results, Some(e)),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
-        (results, None)
+        // Statements run later without text must not show this one's.
+        self.query_text.clear();
+        (results, failed)
     }
 
     /// Runs `sql`, failing on the first error (convenience for tests and
@@ -299,6 +347,21 @@ impl Session {
             Statement::Listen(_) | Statement::Unlisten(_) | Statement::Notify { .. } => {
                 self.listen_statement(stmt)
             }
+            Statement::Prepare {
+                name,
+                param_types: declared,
+                statement,
+            } => self.prepare_named(name, declared, statement),
+            Statement::Execute { name, params: args } => self.execute_named(name, args),
+            Statement::Deallocate(name) => self.deallocate(name.as_deref()),
+            Statement::DeclareCursor(decl) => self.declare_cursor(decl, param_types, params),
+            Statement::Fetch {
+                cursor,
+                direction,
+                is_move,
+            } => self.fetch_cursor(cursor, direction, *is_move),
+            Statement::Close(name) => self.close_cursor(name.as_deref()),
+            Statement::Discard(target) => self.discard(*target),
             other => self.in_transaction(other, param_types, params),
         }
     }
@@ -355,6 +418,12 @@ impl Session {
             return Ok(());
         }
         if ok {
+            if let Err(e) = self.cursors_before_commit() {
+                self.block = None;
+                self.settings.end_transaction(false);
+                self.cursors_after_rollback();
+                return Err(e);
+            }
             let block = self.block.take().ok_or_else(no_block)?;
             let committed = self
                 .backend
@@ -366,6 +435,7 @@ impl Session {
             self.block = None;
             self.catalog_checked = None;
             self.end_transaction(false);
+            self.cursors_after_rollback();
         }
         Ok(())
     }
@@ -377,8 +447,11 @@ impl Session {
             timeout: self.writer_timeout(),
             check: &check,
         };
+        let pinned = !writes && self.cursors.pin_snapshot();
         let block = self.block.as_mut().ok_or_else(no_block)?;
-        block.prepare_statement(writes, &wait)?;
+        if !pinned {
+            block.prepare_statement(writes, &wait)?;
+        }
         block.queried = true;
         // Reading the stored version costs a B-tree lookup; it can only
         // differ from the last check if the snapshot moved, this session
@@ -424,6 +497,14 @@ impl Session {
     }
 
     fn commit(&mut self) -> Result<StatementResult> {
+        if self.block.as_ref().is_some_and(|b| !b.failed) {
+            if let Err(e) = self.cursors_before_commit() {
+                self.block = None;
+                self.settings.end_transaction(false);
+                self.cursors_after_rollback();
+                return Err(e);
+            }
+        }
         let Some(block) = self.block.take() else {
             self.notice(Notice::warning(
                 SqlState::NO_ACTIVE_SQL_TRANSACTION,
@@ -434,6 +515,7 @@ impl Session {
         if block.failed {
             drop(block);
             self.end_transaction(false);
+            self.cursors_after_rollback();
             return Ok(StatementResult::command("ROLLBACK"));
         }
         let committed = self
@@ -454,6 +536,7 @@ impl Session {
             ));
         } else {
             self.end_transaction(false);
+            self.cursors_after_rollback();
         }
         Ok(StatementResult::command("ROLLBACK"))
     }
@@ -508,6 +591,7 @@ impl Session {
         block.txn.release_savepoint(id)?;
         block.savepoints.truncate(at);
         self.backend.release_savepoint(at);
+        self.cursors_after_release(at);
         Ok(StatementResult::command("RELEASE"))
     }
 
@@ -520,6 +604,7 @@ impl Session {
         block.savepoints.truncate(at + 1);
         block.failed = false;
         self.backend.rollback_to(at);
+        self.cursors_after_rollback_to(at);
         Ok(StatementResult::command("ROLLBACK"))
     }
 
@@ -592,7 +677,7 @@ pub(super) fn no_block() -> Error {
 
 /// Whether a statement changes the database (so it takes the write lock
 /// before it reads, avoiding a serialization failure halfway through).
-fn statement_writes(stmt: &Statement) -> bool {
+pub(super) fn statement_writes(stmt: &Statement) -> bool {
     !matches!(
         stmt,
         Statement::Query(_)

@@ -137,6 +137,28 @@ impl Env<'_> {
         Ok(Some((plan, bound.param_types)))
     }
 
+    /// What a plan of `stmt` for parameters of `types` depends on.
+    pub fn plan_key(&self, stmt: &Statement, types: Vec<DataType>) -> PlanKey {
+        let text = stmt.to_string().to_ascii_lowercase();
+        let clock_words = ["now", "today", "tomorrow", "yesterday"];
+        PlanKey {
+            param_types: types,
+            version: self.catalog.version(),
+            search_path: self.path.schemas.clone(),
+            temp_schema: self.path.temp_schema,
+            settings: self.settings.clone(),
+            reads_clock: clock_words.iter().any(|w| text.contains(w)),
+        }
+    }
+
+    /// Whether a plan made under `key` still holds here (no allocation).
+    fn key_holds(&self, key: &PlanKey) -> bool {
+        key.version == self.catalog.version()
+            && key.search_path == self.path.schemas
+            && key.temp_schema == self.path.temp_schema
+            && same_settings(&key.settings, self.settings, key.reads_clock)
+    }
+
     /// The plan of `stmt` for parameters of `types`, from `cache` while
     /// nothing it depends on changed (see [`PlanCache`]).
     pub fn plan_cached(
@@ -167,6 +189,33 @@ impl Env<'_> {
         params: &[Value],
     ) -> Result<(Vec<Vec<Value>>, u64)> {
         self.run_with(txn, plan, params, &mut |_, _| Ok(()))
+    }
+
+    /// Runs a plan to completion and makes its result: rows presented,
+    /// columns and PostgreSQL's command tag.
+    pub fn run_to_result(
+        &mut self,
+        txn: &mut Transaction,
+        plan: &Plan,
+        params: &[Value],
+    ) -> Result<StatementResult> {
+        let (mut rows, affected) = self.run(txn, plan, params)?;
+        if let Some(sys) = self.system {
+            crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
+        }
+        let tag = tag_for(plan, rows.len(), affected);
+        let returns = returns_rows(plan);
+        Ok(StatementResult {
+            columns: if returns {
+                plan.schema.fields.clone()
+            } else {
+                Vec::new()
+            },
+            rows,
+            tag,
+            notices: Vec::new(),
+            returns_rows: returns,
+        })
     }
 
     /// Runs a plan, handing each row to `sink` as well as collecting them
@@ -214,7 +263,7 @@ fn tag_for(plan: &Plan, rows: usize, affected: u64) -> String {
     }
 }
 
-fn returns_rows(plan: &Plan) -> bool {
+pub(super) fn returns_rows(plan: &Plan) -> bool {
     match &plan.node {
         PlanNode::Insert { returning, .. }
         | PlanNode::Update { returning, .. }
@@ -478,6 +527,18 @@ impl Session {
     pub fn describe(&mut self, stmt: &Statement, param_types: &[DataType]) -> Result<Description> {
         let text = |name: &str| crate::plan::Field::new(name, DataType::Text);
         match stmt {
+            Statement::Execute { name, .. } => Ok(Description {
+                params: Vec::new(),
+                columns: self.prepared.columns(name)?,
+            }),
+            Statement::Fetch {
+                cursor,
+                is_move: false,
+                ..
+            } => Ok(Description {
+                params: Vec::new(),
+                columns: self.cursors.columns(cursor),
+            }),
             Statement::Show(name) if name.eq_ignore_ascii_case("all") => Ok(Description {
                 params: Vec::new(),
                 columns: vec![text("name"), text("setting"), text("description")],
@@ -490,6 +551,7 @@ impl Session {
             | Statement::Insert(_)
             | Statement::Update(_)
             | Statement::Delete(_)
+            | Statement::DeclareCursor(_)
             | Statement::Explain { .. } => {
                 if self.block.as_ref().is_some_and(|b| b.failed) {
                     return Err(err!(
@@ -525,6 +587,8 @@ impl Session {
                 }
                 let columns = if matches!(stmt, Statement::Explain { .. }) {
                     vec![text("QUERY PLAN")]
+                } else if matches!(stmt, Statement::DeclareCursor(_)) {
+                    Vec::new()
                 } else if returns_rows(&plan) {
                     plan.schema.fields.clone()
                 } else {
@@ -548,6 +612,10 @@ impl Session {
         let path = self.shared_search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let portals = super::SessionView {
+            prepared: &self.prepared,
+            cursors: &self.cursors,
+        };
         let system = crate::system::SystemContext {
             catalog: &catalog,
             path: &path,
@@ -558,6 +626,7 @@ impl Session {
             pid: self.backend.pid(),
             backend_start: self.started,
             backend: Some(&self.backend),
+            portals: Some(&portals),
         };
         let mut env = Env {
             catalog: &catalog,
@@ -596,23 +665,7 @@ impl Session {
                 ));
             }
             let params = read_text_params(params, &param_types, env.settings)?;
-            let (mut rows, affected) = env.run(txn, &plan, &params)?;
-            if let Some(sys) = env.system {
-                crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
-            }
-            let tag = tag_for(&plan, rows.len(), affected);
-            let returns = returns_rows(&plan);
-            Ok(StatementResult {
-                columns: if returns {
-                    plan.schema.fields.clone()
-                } else {
-                    Vec::new()
-                },
-                rows,
-                tag,
-                notices: Vec::new(),
-                returns_rows: returns,
-            })
+            env.run_to_result(txn, &plan, &params)
         })
     }
 
@@ -693,7 +746,7 @@ impl Session {
 /// stored into a date column) are read with that type's input function and
 /// its typmod (`numeric(10,2)`, `varchar(3)`), as PostgreSQL reads a
 /// text-format parameter of an inferred type.
-fn read_text_params<'a>(
+pub(super) fn read_text_params<'a>(
     params: &'a [Value],
     types: &[DataType],
     settings: &Settings,
@@ -719,26 +772,46 @@ fn read_text_params<'a>(
 ///
 /// A plan depends on the statement, the parameters' types, the catalog
 /// version, the search path and the settings constant folding reads (time
-/// zone, date and interval styles, float digits). Input like `'now'` or
-/// `'today'` is read when the statement is bound, so such plans also
-/// depend on the transaction's timestamp. Any change plans afresh. The
-/// statement itself is the key (hashed and compared as a tree, never
-/// printed), so a statement run again costs a lookup, not a bind.
+/// zone, date and interval styles, float digits) — its [`PlanKey`]. Input
+/// like `'now'` or `'today'` is read when the statement is bound, so such
+/// plans also depend on the transaction's timestamp. Any change plans
+/// afresh. The statement itself is the key (hashed and compared as a tree,
+/// never printed), so a statement run again costs a lookup, not a bind.
 #[derive(Default)]
 pub(super) struct PlanCache {
     plans: rustc_hash::FxHashMap<Statement, Vec<CachedPlan>>,
     len: usize,
 }
 
-struct CachedPlan {
-    param_types_in: Vec<DataType>,
+/// What a plan was made under (see [`PlanCache`]); two keys are equal when
+/// a plan made under one holds under the other.
+#[derive(Clone, Debug)]
+pub(super) struct PlanKey {
+    param_types: Vec<DataType>,
     version: crate::catalog::CatalogVersion,
     search_path: Vec<String>,
     temp_schema: Option<u32>,
     settings: Settings,
-    /// Whether the statement reads the clock when bound (see above).
+    /// Whether the statement reads the clock when bound.
     reads_clock: bool,
+}
+
+impl PartialEq for PlanKey {
+    fn eq(&self, other: &PlanKey) -> bool {
+        self.param_types == other.param_types
+            && self.version == other.version
+            && self.search_path == other.search_path
+            && self.temp_schema == other.temp_schema
+            && self.reads_clock == other.reads_clock
+            && same_settings(&self.settings, &other.settings, self.reads_clock)
+    }
+}
+
+struct CachedPlan {
+    /// The parameter types the statement was run with, and the context.
+    key: PlanKey,
     plan: Arc<Plan>,
+    /// The parameter types the plan settled on.
     param_types: Vec<DataType>,
 }
 
@@ -750,7 +823,7 @@ impl PlanCache {
         self.plans
             .get(stmt)?
             .iter()
-            .find(|p| p.param_types_in == types && p.still_valid(env))
+            .find(|p| p.key.param_types == types && env.key_holds(&p.key))
     }
 
     fn insert(
@@ -765,32 +838,22 @@ impl PlanCache {
             self.plans.clear();
             self.len = 0;
         }
-        let text = stmt.to_string().to_ascii_lowercase();
-        let clock_words = ["now", "today", "tomorrow", "yesterday"];
         let entry = CachedPlan {
-            param_types_in: types,
-            version: env.catalog.version(),
-            search_path: env.path.schemas.clone(),
-            temp_schema: env.path.temp_schema,
-            settings: env.settings.clone(),
-            reads_clock: clock_words.iter().any(|w| text.contains(w)),
+            key: env.plan_key(stmt, types),
             plan,
             param_types,
         };
         let list = self.plans.entry(stmt.clone()).or_default();
         // An entry that no longer holds is replaced, not kept beside.
-        list.retain(|p| p.param_types_in != entry.param_types_in);
+        list.retain(|p| p.key.param_types != entry.key.param_types);
         list.push(entry);
         self.len += 1;
     }
-}
 
-impl CachedPlan {
-    fn still_valid(&self, env: &Env<'_>) -> bool {
-        self.version == env.catalog.version()
-            && self.search_path == env.path.schemas
-            && self.temp_schema == env.path.temp_schema
-            && same_settings(&self.settings, env.settings, self.reads_clock)
+    /// Forgets every plan (`DISCARD PLANS`).
+    pub(super) fn clear(&mut self) {
+        self.plans.clear();
+        self.len = 0;
     }
 }
 
@@ -816,6 +879,6 @@ fn same_settings(a: &Settings, b: &Settings, reads_clock: bool) -> bool {
 }
 
 /// The type a parameter value was given as.
-fn value_type(v: &Value) -> DataType {
+pub(super) fn value_type(v: &Value) -> DataType {
     v.own_type().unwrap_or(DataType::Unknown)
 }

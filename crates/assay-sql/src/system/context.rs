@@ -29,6 +29,8 @@ pub struct SystemContext<'a> {
     /// The session's notifications and advisory locks, when there is a
     /// session.
     pub backend: Option<&'a crate::session::Backend>,
+    /// The session's prepared statements and cursors.
+    pub portals: Option<&'a dyn super::SessionPortals>,
 }
 
 /// Where a relation OID points.
@@ -118,6 +120,7 @@ impl<'a> SystemContext<'a> {
             pid: 0,
             backend_start: 0,
             backend: None,
+            portals: None,
         }
     }
 

@@ -600,8 +600,11 @@ pub(crate) fn cast_needs_catalog(from: &DataType, to: &DataType) -> bool {
                 | DataType::Unknown
         )
     };
+    let reg_array =
+        |t: &DataType| matches!(t, DataType::Array(e) if matches!(**e, DataType::Reg(_)));
     matches!((from, to), (f, DataType::Reg(_)) if stringish(f))
         || matches!((from, to), (DataType::Reg(_), t) if stringish(t))
+        || (reg_array(from) && stringish(to))
 }
 
 /// Evaluates a cast that [`cast_needs_catalog`].
@@ -624,6 +627,21 @@ pub(crate) fn catalog_cast(
             let text = sys.reg_out(*k, arg_oid(v));
             crate::types::cast(&Value::text(&text), &DataType::Text, to, settings)
         }
+        // `regtype[]` and the like as text: each element by name.
+        (DataType::Array(inner), _) => match (&**inner, v) {
+            (DataType::Reg(k), Value::Array(a)) => {
+                let mut named = (**a).clone();
+                for item in &mut named.items {
+                    if !matches!(item, Value::Null) {
+                        *item = Value::text(&sys.reg_out(*k, arg_oid(item)));
+                    }
+                }
+                let text_array = DataType::Array(Box::new(DataType::Text));
+                let named = Value::Array(std::sync::Arc::new(named));
+                crate::types::cast(&named, &text_array, to, settings)
+            }
+            _ => crate::types::cast(v, from, to, settings),
+        },
         _ => crate::types::cast(v, from, to, settings),
     }
 }

@@ -40,6 +40,7 @@ mod information_schema;
 mod pg_class;
 mod pg_constraint;
 mod pg_locks;
+mod pg_portals;
 mod pg_proc;
 mod pg_server;
 mod pg_type;
@@ -58,6 +59,7 @@ use crate::types::{DataType, Value};
 
 pub use context::SystemContext;
 pub(crate) use functions::{cast_needs_catalog, catalog_cast, register};
+pub use pg_portals::{CursorInfo, PreparedInfo, SessionPortals};
 pub use rows::present_rows;
 use rows::Rows;
 
@@ -130,6 +132,8 @@ const RELATIONS: &[(Oid, Oid, &str, char, &str)] = &[
     (12043, PG_CATALOG_OID, "pg_indexes", 'v', "schemaname name, tablename name, indexname name, tablespace name, indexdef text"),
     (12048, PG_CATALOG_OID, "pg_sequences", 'v', "schemaname name, sequencename name, sequenceowner name, data_type regtype, start_value bigint, min_value bigint, max_value bigint, increment_by bigint, cycle boolean, cache_size bigint, last_value bigint"),
     (12038, PG_CATALOG_OID, "pg_matviews", 'v', "schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes boolean, ispopulated boolean, definition text"),
+    (12095, PG_CATALOG_OID, "pg_prepared_statements", 'v', "name text, statement text, prepare_time timestamp with time zone, parameter_types regtype[], from_sql boolean, generic_plans bigint, custom_plans bigint"),
+    (12077, PG_CATALOG_OID, "pg_cursors", 'v', "name text, statement text, is_holdable boolean, is_binary boolean, is_scrollable boolean, creation_time timestamp with time zone"),
     (13382, INFORMATION_SCHEMA_OID, "schemata", 'v', "catalog_name name, schema_name name, schema_owner name, default_character_set_catalog name, default_character_set_schema name, default_character_set_name name, sql_path character varying"),
     (13425, INFORMATION_SCHEMA_OID, "tables", 'v', "table_catalog name, table_schema name, table_name name, table_type character varying, self_referencing_column_name name, reference_generation character varying, user_defined_type_catalog name, user_defined_type_schema name, user_defined_type_name name, is_insertable_into character varying(3), is_typed character varying(3), commit_action character varying"),
     (13295, INFORMATION_SCHEMA_OID, "columns", 'v', "table_catalog name, table_schema name, table_name name, column_name name, ordinal_position integer, column_default character varying, is_nullable character varying(3), data_type character varying, character_maximum_length integer, character_octet_length integer, numeric_precision integer, numeric_precision_radix integer, numeric_scale integer, datetime_precision integer, interval_type character varying, interval_precision integer, character_set_catalog name, character_set_schema name, character_set_name name, collation_catalog name, collation_schema name, collation_name name, domain_catalog name, domain_schema name, domain_name name, udt_catalog name, udt_schema name, udt_name name, scope_catalog name, scope_schema name, scope_name name, maximum_cardinality integer, dtd_identifier name, is_self_referencing character varying(3), is_identity character varying(3), identity_generation character varying, identity_start character varying, identity_increment character varying, identity_maximum character varying, identity_minimum character varying, identity_cycle character varying(3), is_generated character varying, generation_expression character varying, is_updatable character varying(3)"),
@@ -245,6 +249,8 @@ pub fn scan(rel: &'static SystemRelation, sys: &SystemContext<'_>) -> Result<Vec
         "pg_views" => pg_views::pg_views(sys, &mut out),
         "pg_indexes" => pg_views::pg_indexes(sys, &mut out)?,
         "pg_sequences" => pg_views::pg_sequences(sys, &mut out),
+        "pg_prepared_statements" => pg_portals::pg_prepared_statements(sys, &mut out),
+        "pg_cursors" => pg_portals::pg_cursors(sys, &mut out),
         "schemata" => information_schema::schemata(sys, &mut out),
         "tables" => information_schema::tables(sys, &mut out),
         "columns" => information_schema::columns(sys, &mut out),

@@ -127,19 +127,33 @@ pub fn present_rows(fields: &[Field], rows: &mut [Vec<Value>], sys: &SystemConte
     let reg: Vec<(usize, crate::types::RegKind)> = fields
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| match f.data_type {
-            DataType::Reg(k) => Some((i, k)),
+        .filter_map(|(i, f)| match &f.data_type {
+            DataType::Reg(k) => Some((i, *k)),
+            DataType::Array(inner) => match **inner {
+                DataType::Reg(k) => Some((i, k)),
+                _ => None,
+            },
             _ => None,
         })
         .collect();
     if reg.is_empty() {
         return;
     }
+    let name = |kind, v: &Value| match v {
+        Value::Int8(oid) => Value::text(&sys.reg_out(kind, *oid as u32)),
+        other => other.clone(),
+    };
     for row in rows {
         for &(i, kind) in &reg {
-            if let Some(Value::Int8(oid)) = row.get(i) {
-                let name = sys.reg_out(kind, *oid as u32);
-                row[i] = Value::text(&name);
+            match row.get(i) {
+                Some(Value::Int8(_)) => row[i] = name(kind, &row[i]),
+                // `regtype[]` and the like: each element.
+                Some(Value::Array(a)) => {
+                    let mut a = (**a).clone();
+                    a.items.iter_mut().for_each(|v| *v = name(kind, v));
+                    row[i] = Value::Array(std::sync::Arc::new(a));
+                }
+                _ => {}
             }
         }
     }

@@ -35,11 +35,19 @@ pub struct TableStore {
     rowid_epoch: (usize, u64),
     /// Tables' executor metadata, kept between statements.
     pub(crate) meta_cache: crate::exec::MetaCache,
+    /// Sorted runs spilled so far (their names are numbered by it).
+    spill_runs: u64,
 }
 
 impl TableStore {
     pub fn new() -> TableStore {
         TableStore::default()
+    }
+
+    /// A new number for a spilled sort run, unique in the session.
+    pub fn next_spill_run(&mut self) -> u64 {
+        self.spill_runs += 1;
+        self.spill_runs
     }
 
     /// Appends the row key for primary key values (in key order).

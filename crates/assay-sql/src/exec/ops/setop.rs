@@ -7,7 +7,7 @@
 //! NULLs count as equal to each other here, as in GROUP BY.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use assay_storage::{err, Result, SqlState};
 
@@ -230,7 +230,7 @@ impl Operator for RecursiveUnionOp {
                         return Ok(None);
                     }
                     let rows = std::mem::take(&mut self.produced);
-                    ctx.work_tables.insert(self.id, Rc::new(rows));
+                    ctx.work_tables.insert(self.id, Arc::new(rows));
                     self.current = Some(self.builder.here().build(&self.recursive_plan)?);
                     continue;
                 }
@@ -256,7 +256,7 @@ impl Operator for RecursiveUnionOp {
 /// Reads the rows of the enclosing recursive union's previous round.
 pub(crate) struct WorkTableOp {
     id: usize,
-    rows: Option<Rc<Vec<Row>>>,
+    rows: Option<Arc<Vec<Row>>>,
     pos: usize,
 }
 

@@ -1,0 +1,723 @@
+//! Cursors: `DECLARE`, `FETCH`, `MOVE`, `CLOSE`.
+//!
+//! `DECLARE name [NO] SCROLL CURSOR [WITH HOLD] FOR query` plans the query
+//! and keeps the plan; the first FETCH builds its operator tree, and every
+//! FETCH after that pulls only the rows it needs from the same tree. The
+//! executor was made for this: operators hold no borrow of the transaction
+//! between calls, so between statements the cursor keeps the tree, what
+//! the execution context carried ([`SuspendedState`]: clocks, subquery
+//! results, work tables) and the runs its sorts spilled ([`SpilledRuns`]),
+//! and each FETCH hands them to a fresh context over the transaction.
+//!
+//! The cursor reads the block's transaction. A READ COMMITTED block that
+//! has not written would move to a new snapshot at each statement; while
+//! it has cursors open it keeps the one they started with
+//! ([`Cursors::pin_snapshot`]), as PostgreSQL's cursor keeps the snapshot
+//! it was declared with, until the block writes (then the cursor reads on
+//! in the writing transaction, which sees the latest commits).
+//!
+//! Going backward: a SCROLL cursor keeps every row it has read, so moving
+//! back costs no recomputation. A cursor declared without SCROLL or NO
+//! SCROLL may go backward when PostgreSQL's plan of the query could
+//! ([`supports_backward`]); it keeps nothing and runs its query again up to
+//! the wanted rows, as PostgreSQL's executor scans backward without
+//! storing rows (and, as there, volatile functions may give other values
+//! the second time). Positions and counts are `cursor_position`'s.
+//!
+//! At the end of the transaction: COMMIT turns each WITH HOLD cursor
+//! declared in it into rows kept in memory — every row when it scrolls,
+//! the rows not yet fetched when it does not — and closes the others;
+//! ROLLBACK closes every cursor the transaction declared, and ROLLBACK TO
+//! SAVEPOINT those declared after the savepoint.
+//!
+//! The wire protocol's portals use the same machinery: an Execute with a
+//! row limit inside a transaction block opens a forward-only cursor
+//! ([`Session::open_portal`]) and each Execute pulls the next batch, so a
+//! suspended portal holds an operator tree rather than its whole result.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use assay_storage::{err, Error, Result, SqlState};
+
+use super::cursor_position::{Position, RowSource};
+use super::run::{now_micros, read_text_params, value_type, ExprBinder};
+use super::{no_block, Session, StatementResult};
+use crate::ast::{DeclareCursor, FetchDirection, Query, SetExpr, Statement};
+use crate::catalog::Catalog;
+use crate::exec::{self, BoxOp, ExecContext, Row, SpilledRuns, StoreAccess, SuspendedState};
+use crate::plan::{Field, Plan, PlanNode, SetOpKind};
+use crate::system::{CursorInfo, SystemContext};
+use crate::types::{DataType, Value};
+
+const INVALID_CURSOR_NAME: SqlState = SqlState::new(b"34000");
+const DUPLICATE_CURSOR: SqlState = SqlState::new(b"42P03");
+
+/// An open cursor.
+pub(super) struct Cursor {
+    /// The query text that declared it.
+    statement: String,
+    created: i64,
+    holdable: bool,
+    /// Whether it may move backward.
+    scroll: bool,
+    columns: Vec<Field>,
+    /// The number of savepoints when it was declared, while the
+    /// transaction that declared it is open; `None` once it is held.
+    depth: Option<usize>,
+    /// A FETCH failed halfway: the cursor cannot be used again.
+    failed: bool,
+    pos: Position,
+    rows: CursorRows,
+}
+
+enum CursorRows {
+    Live(Box<LiveRows>),
+    /// Rows `first..` of the result, kept when the transaction committed.
+    Held {
+        first: u64,
+        rows: Vec<Row>,
+    },
+}
+
+/// A query being run a few rows at a time.
+struct LiveRows {
+    plan: Arc<Plan>,
+    catalog: Arc<Catalog>,
+    params: Vec<Value>,
+    /// The operator tree, once the first row was asked for.
+    op: Option<BoxOp>,
+    state: Option<SuspendedState>,
+    spilled: SpilledRuns,
+    /// Rows `op` has returned.
+    pulled: u64,
+    exhausted: bool,
+    /// Every row returned so far (SCROLL cursors).
+    kept: Option<Vec<Row>>,
+}
+
+/// A session's open cursors by name.
+#[derive(Default)]
+pub(super) struct Cursors {
+    sql: BTreeMap<String, Cursor>,
+    /// Wire protocol portals that stream ([`Session::open_portal`]); they
+    /// are no cursors of SQL's and `pg_cursors` does not list them.
+    protocol: BTreeMap<String, Cursor>,
+}
+
+impl Cursors {
+    pub(super) fn infos(&self) -> Vec<CursorInfo> {
+        self.sql
+            .iter()
+            .map(|(name, c)| CursorInfo {
+                name: name.clone(),
+                statement: c.statement.clone(),
+                holdable: c.holdable,
+                binary: false,
+                scrollable: c.scroll,
+                created: c.created,
+            })
+            .collect()
+    }
+
+    /// The columns FETCH from `name` returns (none if there is no such
+    /// cursor), for a wire Describe.
+    pub(super) fn columns(&self, name: &str) -> Vec<Field> {
+        self.sql
+            .get(name)
+            .map(|c| c.columns.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether cursors read the block's transaction, which must then keep
+    /// its snapshot.
+    pub(super) fn pin_snapshot(&self) -> bool {
+        !self.protocol.is_empty()
+            || self
+                .sql
+                .values()
+                .any(|c| c.depth.is_some() && matches!(c.rows, CursorRows::Live(_)))
+    }
+
+    /// Closes every cursor that holds no transaction state (DISCARD ALL
+    /// runs outside transaction blocks, where only held cursors exist).
+    pub(super) fn clear(&mut self) {
+        self.sql.clear();
+    }
+}
+
+fn no_cursor(name: &str) -> Error {
+    err!(INVALID_CURSOR_NAME, "cursor \"{name}\" does not exist")
+}
+
+impl Session {
+    /// `DECLARE name … CURSOR … FOR query`, with the parameter values of a
+    /// wire Bind when there are any.
+    pub(super) fn declare_cursor(
+        &mut self,
+        decl: &DeclareCursor,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<StatementResult> {
+        if decl.name.is_empty() {
+            return Err(err!(
+                INVALID_CURSOR_NAME,
+                "invalid cursor name: must not be empty"
+            ));
+        }
+        if decl.binary {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "DECLARE BINARY CURSOR is not supported"
+            ));
+        }
+        let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
+        if !decl.hold && !in_block {
+            return Err(err!(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "DECLARE CURSOR can only be used in transaction blocks"
+            ));
+        }
+        let locks = !decl.query.locking.is_empty();
+        if locks && decl.scroll == Some(true) {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "DECLARE SCROLL CURSOR ... FOR UPDATE is not supported"
+            )
+            .with_detail("Scrollable cursors must be READ ONLY."));
+        }
+        self.in_block(false, |s| {
+            let (plan, params) = s.plan_cursor(&decl.query, param_types, params)?;
+            if s.cursors.sql.contains_key(&decl.name) {
+                return Err(err!(
+                    DUPLICATE_CURSOR,
+                    "cursor \"{}\" already exists",
+                    decl.name
+                ));
+            }
+            let scroll = decl
+                .scroll
+                .unwrap_or_else(|| !locks && supports_backward(&plan));
+            let cursor = s.new_cursor(plan, params, scroll, decl.hold);
+            s.cursors.sql.insert(decl.name.clone(), cursor);
+            Ok(StatementResult::command("DECLARE CURSOR"))
+        })
+    }
+
+    /// A cursor over `plan`, declared in the current transaction.
+    fn new_cursor(
+        &self,
+        plan: Arc<Plan>,
+        params: Vec<Value>,
+        scroll: bool,
+        holdable: bool,
+    ) -> Cursor {
+        let depth = self.block.as_ref().map_or(0, |b| b.savepoints.len());
+        Cursor {
+            statement: self.query_text.clone(),
+            created: now_micros(),
+            holdable,
+            scroll,
+            columns: plan.schema.fields.clone(),
+            depth: Some(depth),
+            failed: false,
+            pos: Position::default(),
+            rows: CursorRows::Live(Box::new(LiveRows {
+                plan,
+                catalog: self.catalog.clone(),
+                params,
+                op: None,
+                state: None,
+                spilled: SpilledRuns::default(),
+                pulled: 0,
+                exhausted: false,
+                kept: scroll.then(Vec::new),
+            })),
+        }
+    }
+
+    /// The cursor's plan and its parameter values, read as the types the
+    /// query gives them.
+    fn plan_cursor(
+        &mut self,
+        query: &Query,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<(Arc<Plan>, Vec<Value>)> {
+        let types: Vec<DataType> = params
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match param_types.get(i) {
+                Some(t) if *t != DataType::Unknown => t.clone(),
+                _ => value_type(v),
+            })
+            .collect();
+        let stmt = Statement::Query(Box::new(query.clone()));
+        self.with_env(|env, _, cache| {
+            let (plan, types) = env.plan_cached(cache, &stmt, types)?;
+            if types.len() > params.len() {
+                return Err(err!(
+                    SqlState::UNDEFINED_PARAMETER,
+                    "there is no parameter ${}",
+                    params.len() + 1
+                ));
+            }
+            let params = read_text_params(params, &types, env.settings)?.into_owned();
+            Ok((plan, params))
+        })
+    }
+
+    /// `FETCH` (`keep`) or `MOVE` (not `keep`).
+    pub(super) fn fetch_cursor(
+        &mut self,
+        name: &str,
+        direction: &FetchDirection,
+        is_move: bool,
+    ) -> Result<StatementResult> {
+        self.in_block(false, |s| {
+            let mut cursor = s.cursors.sql.remove(name).ok_or_else(|| no_cursor(name))?;
+            let outcome = if cursor.failed {
+                Err(err!(
+                    SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "portal \"{name}\" cannot be run"
+                ))
+            } else {
+                s.fetch_from(&mut cursor, direction, !is_move)
+            };
+            cursor.failed |= outcome.is_err();
+            let columns = cursor.columns.clone();
+            let catalog = match &cursor.rows {
+                CursorRows::Live(live) => live.catalog.clone(),
+                CursorRows::Held { .. } => s.catalog.clone(),
+            };
+            s.cursors.sql.insert(name.to_string(), cursor);
+            let (count, mut rows) = outcome?;
+            if is_move {
+                return Ok(StatementResult::command(format!("MOVE {count}")));
+            }
+            let path = s.search_path();
+            let system = SystemContext::new(&catalog, &path);
+            crate::system::present_rows(&columns, &mut rows, &system);
+            Ok(StatementResult {
+                columns,
+                rows,
+                tag: format!("FETCH {count}"),
+                notices: Vec::new(),
+                returns_rows: true,
+            })
+        })
+    }
+
+    /// Opens a wire protocol portal that streams: a forward-only cursor
+    /// over `stmt` that [`Session::fetch_portal`] reads a batch of rows at a
+    /// time. Only a query inside a transaction block streams, as drivers
+    /// with a fetch size expect of PostgreSQL (there a portal outside a
+    /// block ends at Sync); `false` means the caller should run `stmt`
+    /// whole instead.
+    pub fn open_portal(
+        &mut self,
+        name: &str,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<bool> {
+        let Statement::Query(query) = stmt else {
+            return Ok(false);
+        };
+        let into = matches!(&query.body, SetExpr::Select(s) if s.into.is_some());
+        let usable = self.block.as_ref().is_some_and(|b| b.explicit && !b.failed);
+        if into || !usable {
+            return Ok(false);
+        }
+        self.statement(|s| {
+            s.in_block(false, |s| {
+                let (plan, params) = s.plan_cursor(query, param_types, params)?;
+                let cursor = s.new_cursor(plan, params, false, false);
+                let old = s.cursors.protocol.insert(name.to_string(), cursor);
+                if let Some(old) = old {
+                    s.close_one(old)?;
+                }
+                Ok(StatementResult::default())
+            })
+        })?;
+        Ok(true)
+    }
+
+    /// Up to `max` more rows of a portal [`Session::open_portal`] opened
+    /// (all of them when `max` is 0), and whether it may have more.
+    pub fn fetch_portal(&mut self, name: &str, max: u32) -> Result<(Vec<Vec<Value>>, bool)> {
+        let mut fetched = (Vec::new(), false);
+        self.statement(|s| {
+            s.in_block(false, |s| {
+                let mut cursor =
+                    s.cursors.protocol.remove(name).ok_or_else(|| {
+                        err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist")
+                    })?;
+                let direction = match max {
+                    0 => FetchDirection::ForwardAll,
+                    n => FetchDirection::Forward(i64::from(n)),
+                };
+                let (count, mut rows) = s.fetch_from(&mut cursor, &direction, true)?;
+                let path = s.search_path();
+                let catalog = s.catalog.clone();
+                let system = SystemContext::new(&catalog, &path);
+                crate::system::present_rows(&cursor.columns, &mut rows, &system);
+                s.cursors.protocol.insert(name.to_string(), cursor);
+                fetched = (rows, max > 0 && count == u64::from(max));
+                Ok(StatementResult::default())
+            })
+        })?;
+        Ok(fetched)
+    }
+
+    /// Closes a portal [`Session::open_portal`] opened, if it is open.
+    pub fn close_portal(&mut self, name: &str) -> Result<()> {
+        match self.cursors.protocol.remove(name) {
+            Some(portal) => self.close_one(portal),
+            None => Ok(()),
+        }
+    }
+
+    fn fetch_from(
+        &mut self,
+        cursor: &mut Cursor,
+        direction: &FetchDirection,
+        keep: bool,
+    ) -> Result<(u64, Vec<Row>)> {
+        let (pos, scroll) = (&mut cursor.pos, cursor.scroll);
+        match &mut cursor.rows {
+            CursorRows::Held { first, rows } => {
+                let mut source = HeldRows {
+                    first: *first,
+                    rows,
+                };
+                pos.fetch(&mut source, direction, keep, scroll)
+            }
+            CursorRows::Live(live) => {
+                self.with_live(live, |reader| pos.fetch(reader, direction, keep, scroll))
+            }
+        }
+    }
+
+    /// `CLOSE name | ALL`.
+    pub(super) fn close_cursor(&mut self, name: Option<&str>) -> Result<StatementResult> {
+        self.in_block(false, |s| match name {
+            Some(name) => {
+                let cursor = s.cursors.sql.remove(name).ok_or_else(|| no_cursor(name))?;
+                s.close_one(cursor)?;
+                Ok(StatementResult::command("CLOSE CURSOR"))
+            }
+            None => {
+                for (_, cursor) in std::mem::take(&mut s.cursors.sql) {
+                    s.close_one(cursor)?;
+                }
+                Ok(StatementResult::command("CLOSE CURSOR ALL"))
+            }
+        })
+    }
+
+    /// Runs `f` over a live cursor's rows, inside a context made over the
+    /// transaction the cursor reads and carrying what earlier FETCHes left.
+    fn with_live<R>(
+        &mut self,
+        live: &mut LiveRows,
+        f: impl FnOnce(&mut LiveReader<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let path = self.search_path();
+        let block = self.block.as_mut().ok_or_else(no_block)?;
+        let txn = &mut block.txn;
+        let catalog = live.catalog.clone();
+        let portals = super::SessionView {
+            prepared: &self.prepared,
+            cursors: &self.cursors,
+        };
+        let system = SystemContext {
+            catalog: &catalog,
+            path: &path,
+            settings: Some(&self.settings),
+            database: &self.database,
+            engine: Some(&self.engine),
+            user: "postgres",
+            pid: self.backend.pid(),
+            backend_start: self.started,
+            backend: Some(&self.backend),
+            portals: Some(&portals),
+        };
+        let settings = &self.settings.types;
+        let mut binder = ExprBinder {
+            catalog: &catalog,
+            path: &path,
+            settings,
+        };
+        let mut access = StoreAccess::new(txn, &catalog, &mut self.store, &mut binder);
+        access.sequences = Some((&mut self.sequences, &path));
+        access.restore_spilled(std::mem::take(&mut live.spilled));
+        let params = std::mem::take(&mut live.params);
+        let clock = now_micros;
+        let mut ctx = ExecContext::new(&mut access, settings, &params, &clock, &mut self.rng);
+        ctx.system = Some(&system);
+        ctx.cancel = Some(&self.interrupt);
+        if let Some(state) = live.state.take() {
+            ctx.resume(state);
+        }
+        let outcome = f(&mut LiveReader {
+            live: &mut *live,
+            ctx: &mut ctx,
+        });
+        live.state = Some(ctx.suspend());
+        drop(ctx);
+        live.spilled = access.take_spilled();
+        drop(access);
+        live.params = params;
+        outcome
+    }
+
+    /// Closes a cursor: the runs its sorts spilled into the block's
+    /// transaction go.
+    fn close_one(&mut self, cursor: Cursor) -> Result<()> {
+        let CursorRows::Live(live) = cursor.rows else {
+            return Ok(());
+        };
+        let LiveRows { op, spilled, .. } = *live;
+        drop(op);
+        match self.block.as_mut() {
+            Some(block) => spilled.drop_all(&mut block.txn),
+            None => Ok(()),
+        }
+    }
+
+    /// Keeps a WITH HOLD cursor's rows for after its transaction.
+    fn hold(&mut self, cursor: &mut Cursor) -> Result<()> {
+        let CursorRows::Live(live) = &mut cursor.rows else {
+            return Ok(());
+        };
+        let scroll = cursor.scroll;
+        let (first, rows) = self.with_live(live, |reader| reader.rest(scroll))?;
+        let held = CursorRows::Held { first, rows };
+        let live = std::mem::replace(&mut cursor.rows, held);
+        let CursorRows::Live(live) = live else {
+            return Ok(());
+        };
+        match self.block.as_mut() {
+            Some(block) => live.spilled.drop_all(&mut block.txn),
+            None => Ok(()),
+        }
+    }
+
+    /// Before the transaction commits: WITH HOLD cursors it declared keep
+    /// their rows, the other cursors it declared close. On an error the
+    /// caller rolls the transaction back (and with it those cursors).
+    pub(super) fn cursors_before_commit(&mut self) -> Result<()> {
+        let mut outcome = Ok(());
+        for (_, portal) in std::mem::take(&mut self.cursors.protocol) {
+            outcome = outcome.and_then(|()| self.close_one(portal));
+        }
+        if self.cursors.sql.values().all(|c| c.depth.is_none()) {
+            return outcome;
+        }
+        let mut all = std::mem::take(&mut self.cursors.sql);
+        let declared: Vec<String> = all
+            .iter()
+            .filter(|(_, c)| c.depth.is_some())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in declared {
+            let Some(mut cursor) = all.remove(&name) else {
+                continue;
+            };
+            if cursor.holdable && !cursor.failed {
+                outcome = outcome.and_then(|()| self.hold(&mut cursor));
+                all.insert(name, cursor);
+            } else {
+                outcome = outcome.and_then(|()| self.close_one(cursor));
+            }
+        }
+        if outcome.is_ok() {
+            all.values_mut().for_each(|c| c.depth = None);
+        }
+        self.cursors.sql = all;
+        outcome
+    }
+
+    /// After a rollback: the cursors the transaction declared are gone.
+    pub(super) fn cursors_after_rollback(&mut self) {
+        self.cursors.protocol.clear();
+        self.cursors.sql.retain(|_, c| c.depth.is_none());
+    }
+
+    /// After `ROLLBACK TO` the savepoint at `depth`: the cursors declared
+    /// after it are gone.
+    pub(super) fn cursors_after_rollback_to(&mut self, depth: usize) {
+        let kept = |_: &String, c: &mut Cursor| c.depth.is_none_or(|d| d <= depth);
+        self.cursors.sql.retain(kept);
+        self.cursors.protocol.retain(kept);
+    }
+
+    /// After `RELEASE` left `depth` savepoints: cursors declared inside the
+    /// released ones now belong to the enclosing level.
+    pub(super) fn cursors_after_release(&mut self, depth: usize) {
+        let cursors = &mut self.cursors;
+        for c in cursors
+            .sql
+            .values_mut()
+            .chain(cursors.protocol.values_mut())
+        {
+            if let Some(d) = c.depth.as_mut() {
+                *d = (*d).min(depth);
+            }
+        }
+    }
+}
+
+/// Reads a live cursor's rows through a context made for one statement.
+struct LiveReader<'r, 'c> {
+    live: &'r mut LiveRows,
+    ctx: &'r mut ExecContext<'c>,
+}
+
+impl LiveReader<'_, '_> {
+    fn pull(&mut self) -> Result<Option<Row>> {
+        let live = &mut *self.live;
+        if live.exhausted {
+            return Ok(None);
+        }
+        let op = match live.op.as_mut() {
+            Some(op) => op,
+            None => live.op.insert(exec::execute(&live.plan, self.ctx)?),
+        };
+        match op.next(self.ctx)? {
+            Some(row) => {
+                live.pulled += 1;
+                if let Some(kept) = live.kept.as_mut() {
+                    kept.push(row.clone());
+                }
+                Ok(Some(row))
+            }
+            None => {
+                live.exhausted = true;
+                live.op = None;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Starts the query over (to reach rows already passed).
+    fn restart(&mut self) {
+        self.live.op = None;
+        self.live.pulled = 0;
+        self.live.exhausted = false;
+    }
+
+    /// The rows to keep past the transaction and the number of the first:
+    /// all of them for a cursor that scrolls, else those not yet fetched.
+    fn rest(&mut self, scroll: bool) -> Result<(u64, Vec<Row>)> {
+        if scroll && self.live.kept.is_none() {
+            self.restart();
+            self.live.kept = Some(Vec::new());
+        }
+        if scroll {
+            while self.pull()?.is_some() {}
+            return Ok((1, self.live.kept.take().unwrap_or_default()));
+        }
+        let first = self.live.pulled + 1;
+        let mut rows = Vec::new();
+        while let Some(row) = self.pull()? {
+            rows.push(row);
+        }
+        Ok((first, rows))
+    }
+}
+
+impl RowSource for LiveReader<'_, '_> {
+    fn range(&mut self, first: u64, last: u64, keep: bool) -> Result<(u64, Vec<Row>)> {
+        if self.live.kept.is_some() {
+            while self.live.pulled < last && self.pull()?.is_some() {}
+            let kept = self.live.kept.as_deref().unwrap_or_default();
+            return Ok(slice(kept, 1, first, last, keep));
+        }
+        if self.live.pulled >= first {
+            self.restart();
+        }
+        while self.live.pulled + 1 < first {
+            if self.pull()?.is_none() {
+                return Ok((0, Vec::new()));
+            }
+        }
+        let (mut got, mut rows) = (0, Vec::new());
+        while self.live.pulled < last {
+            match self.pull()? {
+                Some(row) => {
+                    got += 1;
+                    if keep {
+                        rows.push(row);
+                    }
+                }
+                None => break,
+            }
+        }
+        Ok((got, rows))
+    }
+}
+
+/// A held cursor's rows.
+struct HeldRows<'a> {
+    first: u64,
+    rows: &'a [Row],
+}
+
+impl RowSource for HeldRows<'_> {
+    fn range(&mut self, first: u64, last: u64, keep: bool) -> Result<(u64, Vec<Row>)> {
+        if first < self.first {
+            return Err(err!(
+                SqlState::INTERNAL_ERROR,
+                "cursor rows before {} were not kept",
+                self.first
+            ));
+        }
+        Ok(slice(self.rows, self.first, first, last, keep))
+    }
+}
+
+/// Rows `first..=last` of `rows`, whose first element is row `base`.
+fn slice(rows: &[Row], base: u64, first: u64, last: u64, keep: bool) -> (u64, Vec<Row>) {
+    let end = last.min(base - 1 + rows.len() as u64);
+    if first > end {
+        return (0, Vec::new());
+    }
+    let got = end + 1 - first;
+    let out = if keep {
+        rows[(first - base) as usize..=(end - base) as usize].to_vec()
+    } else {
+        Vec::new()
+    };
+    (got, out)
+}
+
+/// Whether PostgreSQL's plan for this query could run backward, which
+/// makes a cursor declared without SCROLL or NO SCROLL scrollable: scans,
+/// VALUES, functions in FROM, sorts, and LIMIT, projections, filters and
+/// UNION ALL over such inputs. Joins, aggregates, windows, DISTINCT and
+/// the other set operations cannot.
+pub(super) fn supports_backward(plan: &Plan) -> bool {
+    match &plan.node {
+        PlanNode::Values { .. }
+        | PlanNode::Empty
+        | PlanNode::Scan { .. }
+        | PlanNode::FunctionScan { .. }
+        | PlanNode::Sort { .. } => true,
+        PlanNode::Filter { input, .. }
+        | PlanNode::Project { input, .. }
+        | PlanNode::Limit { input, .. } => supports_backward(input),
+        PlanNode::SetOp {
+            kind: SetOpKind::Union,
+            all: true,
+            left,
+            right,
+        } => supports_backward(left) && supports_backward(right),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+#[path = "cursor_tests.rs"]
+mod tests;
