@@ -1,19 +1,24 @@
 //! An open database: the pager and the catalog shared by its sessions.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
 
 use super::Session;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogVersion, RoleSet};
 
 /// One database file (or an in-memory database) opened for SQL.
 pub struct Engine {
     pager: Arc<Pager>,
     /// Numbers for sessions' temporary schemas (`pg_temp_N`).
     next_session: AtomicU32,
+    /// In a server, the `postgres` database, whose catalog holds the
+    /// cluster's roles (see `catalog/roles.rs`); unset: this file's own.
+    roles_home: OnceLock<Arc<Engine>>,
+    /// This file's roles as last read, by catalog version.
+    roles_cache: Mutex<Option<(CatalogVersion, Arc<RoleSet>)>>,
 }
 
 impl Engine {
@@ -25,6 +30,8 @@ impl Engine {
         Ok(Arc::new(Engine {
             pager,
             next_session: AtomicU32::new(1),
+            roles_home: OnceLock::new(),
+            roles_cache: Mutex::new(None),
         }))
     }
 
@@ -52,5 +59,40 @@ impl Engine {
         // with the real error; the session itself is still usable.
         let _ = s.apply_database_settings();
         s
+    }
+
+    /// Makes `home`'s roles this database's roles (a server does this for
+    /// every database but `postgres`). Set once; later calls are ignored.
+    pub fn set_roles_home(&self, home: Arc<Engine>) {
+        let _ = self.roles_home.set(home);
+    }
+
+    /// The engine whose catalog holds this database's roles, when it is
+    /// not this one.
+    pub fn roles_home(&self) -> Option<&Arc<Engine>> {
+        self.roles_home.get()
+    }
+
+    /// The roles sessions of this database see, as last committed: the
+    /// roles home's, or this file's own.
+    pub fn roles(&self) -> Result<Arc<RoleSet>> {
+        match self.roles_home.get() {
+            Some(home) => home.own_roles(),
+            None => self.own_roles(),
+        }
+    }
+
+    fn own_roles(&self) -> Result<Arc<RoleSet>> {
+        let txn = self.pager.begin(TxnMode::ReadOnly)?;
+        let version = Catalog::stored_version(&txn)?;
+        let mut cache = self.roles_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((v, roles)) = cache.as_ref() {
+            if *v == version {
+                return Ok(roles.clone());
+            }
+        }
+        let roles = Catalog::load(&txn)?.roles().clone();
+        *cache = Some((version, roles.clone()));
+        Ok(roles)
     }
 }

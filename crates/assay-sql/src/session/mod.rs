@@ -21,6 +21,7 @@ mod database;
 mod engine;
 mod gucs;
 mod result;
+mod roles;
 mod run;
 mod settings;
 mod txn;
@@ -63,6 +64,8 @@ pub struct Session {
     plans: run::PlanCache,
     /// The database's name as clients know it (`current_database()`).
     pub database: String,
+    /// The role the session runs as (`current_user`, `session_user`).
+    pub user: String,
     /// When the session started (µs since 2000-01-01 UTC).
     started: i64,
     /// Cancel requests and the statement timeout, shared with whoever may
@@ -89,6 +92,7 @@ impl Session {
             copy_in: None,
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
+            user: crate::catalog::BOOTSTRAP_SUPERUSER_NAME.to_string(),
             started: run::now_micros(),
         }
     }
@@ -337,7 +341,7 @@ impl Session {
         if !self.catalog.is_current(&block.txn)? {
             self.catalog = Arc::new(Catalog::load(&block.txn)?);
         }
-        Ok(())
+        self.sync_cluster_roles()
     }
 
     pub(crate) fn notice(&mut self, notice: Notice) {

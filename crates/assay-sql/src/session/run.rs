@@ -427,7 +427,7 @@ impl Session {
             .collect();
         SearchPath {
             schemas,
-            user: "postgres".into(),
+            user: self.user.clone(),
             temp_schema: self.temp_schema,
         }
     }
@@ -439,6 +439,9 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
+        if super::roles::is_role_statement(stmt) {
+            return self.run_role_statement(stmt);
+        }
         if ddl::is_ddl(stmt) {
             return self.run_ddl(stmt);
         }
@@ -548,7 +551,7 @@ impl Session {
             path: &path,
             settings: Some(&self.settings),
             database: &self.database,
-            user: "postgres",
+            user: &self.user,
             pid: self.id as i32,
             backend_start: self.started,
         };
