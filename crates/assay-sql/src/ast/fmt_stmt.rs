@@ -521,27 +521,27 @@ impl Display for Statement {
 
 /// `SET name TO value`, `RESET name`, … of ALTER DATABASE and ALTER ROLE.
 fn alter_database_action(f: &mut Formatter<'_>, action: &AlterDatabase) -> fmt::Result {
-        match action {
-            AlterDatabase::Set { name, values } => {
-                write!(f, "SET {name} TO ")?;
-                if values.is_empty() {
-                    return write!(f, "DEFAULT");
-                }
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    match v {
-                        SetValue::Ident(s) | SetValue::Number(s) => write!(f, "{s}")?,
-                        SetValue::String(s) => write!(f, "'{}'", s.replace('\'', "''"))?,
-                        SetValue::Default => write!(f, "DEFAULT")?,
-                    }
-                }
-                Ok(())
+    match action {
+        AlterDatabase::Set { name, values } => {
+            write!(f, "SET {name} TO ")?;
+            if values.is_empty() {
+                return write!(f, "DEFAULT");
             }
-            AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
-            AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
-            AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
-            AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                match v {
+                    SetValue::Ident(s) | SetValue::Number(s) => write!(f, "{s}")?,
+                    SetValue::String(s) => write!(f, "'{}'", s.replace('\'', "''"))?,
+                    SetValue::Default => write!(f, "DEFAULT")?,
+                }
+            }
+            Ok(())
         }
+        AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
+        AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
+        AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
+        AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
+    }
 }

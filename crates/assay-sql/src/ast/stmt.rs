@@ -2,7 +2,8 @@
 
 use super::{
     AlterSequence, AlterTable, Comment, CreateIndex, CreateSequence, CreateTable, CreateTableAs,
-    CreateView, Drop, Expr, GrantRole, ObjectName, Query, RoleStmt, SelectItem, TableRef, Truncate, TypeName,
+    CreateView, Drop, Expr, GrantRole, ObjectName, Query, RoleStmt, SelectItem, TableRef, Truncate,
+    TypeName,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

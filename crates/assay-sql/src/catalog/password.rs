@@ -71,7 +71,9 @@ pub fn parse_secret(stored: &str) -> Option<Secret> {
 fn is_md5(s: &str) -> bool {
     s.len() == 35
         && s.starts_with("md5")
-        && s[3..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && s[3..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn parse_scram(s: &str) -> Option<ScramSecret> {
@@ -250,7 +252,11 @@ mod tests {
         let client_key = hmac(&salted, b"Client Key");
         let auth = b"n=,r=abc,r=abcdef,s=xx,i=4096,c=biws,r=abcdef";
         let signature = hmac(&sha256(&client_key), auth);
-        let proof: Vec<u8> = client_key.iter().zip(signature).map(|(a, b)| a ^ b).collect();
+        let proof: Vec<u8> = client_key
+            .iter()
+            .zip(signature)
+            .map(|(a, b)| a ^ b)
+            .collect();
         let server = verify_scram_proof(&s, auth, &proof).expect("proof verifies");
         assert_eq!(server, hmac(&hmac(&salted, b"Server Key"), auth));
         let mut wrong = proof.clone();

@@ -229,7 +229,12 @@ impl Catalog {
         Ok(())
     }
 
-    pub fn delete_membership(&mut self, txn: &mut Transaction, role: Oid, member: Oid) -> Result<()> {
+    pub fn delete_membership(
+        &mut self,
+        txn: &mut Transaction,
+        role: Oid,
+        member: Oid,
+    ) -> Result<()> {
         let t = self.touch(txn)?;
         t.delete(txn, &member_key(role, member))?;
         Arc::make_mut(&mut self.roles)

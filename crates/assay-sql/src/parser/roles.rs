@@ -92,7 +92,11 @@ fn alter(c: &mut Cursor, kind: &str) -> Result<Statement> {
         })));
     }
     let all = c.peek_kw(0).as_deref() == Some("all") && c.eat("all");
-    let name = if all { None } else { Some(role_name(c, false)?) };
+    let name = if all {
+        None
+    } else {
+        Some(role_name(c, false)?)
+    };
     let database = if c.peek_kw(0).as_deref() == Some("in") {
         c.at += 1;
         if !c.eat("database") {
@@ -162,7 +166,9 @@ fn setting_action(c: &mut Cursor) -> Result<AlterDatabase> {
     let mut values = Vec::new();
     loop {
         let value = match c.toks.get(c.at).map(|t| &t.token) {
-            Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("default") => {
+            Some(Token::Word(w))
+                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("default") =>
+            {
                 SetValue::Default
             }
             Some(Token::Word(w)) => SetValue::Ident(w.value.clone()),
@@ -223,7 +229,10 @@ fn drop_roles(c: &mut Cursor) -> Result<Statement> {
 
 fn membership(c: &mut Cursor, grant: bool) -> Result<Statement> {
     let mut admin_option = false;
-    if !grant && c.peek_kw(0).as_deref() == Some("admin") && c.peek_kw(1).as_deref() == Some("option") {
+    if !grant
+        && c.peek_kw(0).as_deref() == Some("admin")
+        && c.peek_kw(1).as_deref() == Some("option")
+    {
         c.at += 2;
         if !c.eat("for") {
             return Err(c.error());
@@ -249,7 +258,9 @@ fn membership(c: &mut Cursor, grant: bool) -> Result<Statement> {
         granted_by = Some(role_name(c, false)?);
     }
     if !grant && !c.eat("restrict") && c.eat("cascade") {
-        return Err(super::source::unsupported("REVOKE … CASCADE of role membership"));
+        return Err(super::source::unsupported(
+            "REVOKE … CASCADE of role membership",
+        ));
     }
     c.expect_end()?;
     Ok(Statement::GrantRole(Box::new(GrantRole {
@@ -298,11 +309,10 @@ fn role_name(c: &mut Cursor, creating: bool) -> Result<String> {
         _ => false,
     };
     if reserved && (creating || name == "none") {
-        return Err(err!(
-            SqlState::new(b"42939"),
-            "role name \"{name}\" is reserved"
-        )
-        .with_position(position));
+        return Err(
+            err!(SqlState::new(b"42939"), "role name \"{name}\" is reserved")
+                .with_position(position),
+        );
     }
     if reserved {
         return Err(err!(
@@ -344,9 +354,7 @@ fn options(c: &mut Cursor, create: bool) -> Result<Vec<RoleOption>> {
             "createrole" | "nocreaterole" => flag(word == "createrole", RoleOption::CreateRole),
             "inherit" | "noinherit" => flag(word == "inherit", RoleOption::Inherit),
             "login" | "nologin" => flag(word == "login", RoleOption::Login),
-            "replication" | "noreplication" => {
-                flag(word == "replication", RoleOption::Replication)
-            }
+            "replication" | "noreplication" => flag(word == "replication", RoleOption::Replication),
             "bypassrls" | "nobypassrls" => flag(word == "bypassrls", RoleOption::BypassRls),
             "connection" => {
                 if !c.eat("limit") {
@@ -389,8 +397,10 @@ fn options(c: &mut Cursor, create: bool) -> Result<Vec<RoleOption>> {
         };
         let same = |o: &RoleOption| std::mem::discriminant(o) == std::mem::discriminant(&option);
         if out.iter().any(same) {
-            return Err(err!(SqlState::SYNTAX_ERROR, "conflicting or redundant options")
-                .with_position(token_position(c, start)));
+            return Err(
+                err!(SqlState::SYNTAX_ERROR, "conflicting or redundant options")
+                    .with_position(token_position(c, start)),
+            );
         }
         out.push(option);
     }

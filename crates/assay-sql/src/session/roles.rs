@@ -250,7 +250,12 @@ impl RoleEdit<'_> {
     }
 
     /// Applies CREATE/ALTER ROLE options to `role`.
-    fn apply_options(&mut self, role: &mut Role, options: &[RoleOption], create: bool) -> Result<()> {
+    fn apply_options(
+        &mut self,
+        role: &mut Role,
+        options: &[RoleOption],
+        create: bool,
+    ) -> Result<()> {
         for option in options {
             match option {
                 RoleOption::Superuser(b) => {
@@ -284,10 +289,8 @@ impl RoleEdit<'_> {
                 RoleOption::Inherit(b) => role.inherit = *b,
                 RoleOption::Login(b) => role.login = *b,
                 RoleOption::ConnectionLimit(n) => {
-                    role.connection_limit = i32::try_from(*n)
-                        .ok()
-                        .filter(|n| *n >= -1)
-                        .ok_or_else(|| {
+                    role.connection_limit =
+                        i32::try_from(*n).ok().filter(|n| *n >= -1).ok_or_else(|| {
                             err!(
                                 SqlState::INVALID_PARAMETER_VALUE,
                                 "invalid connection limit: {n}"
@@ -295,8 +298,11 @@ impl RoleEdit<'_> {
                         })?;
                 }
                 RoleOption::ValidUntil(text) => {
-                    let value =
-                        crate::types::parse_value(text, &DataType::TimestampTz(None), &self.settings.types)?;
+                    let value = crate::types::parse_value(
+                        text,
+                        &DataType::TimestampTz(None),
+                        &self.settings.types,
+                    )?;
                     role.valid_until = match value {
                         Value::TimestampTz(t) => Some(t),
                         _ => None,
@@ -363,9 +369,11 @@ impl RoleEdit<'_> {
             return Err(denied("permission denied to rename role"));
         }
         // An md5 secret is salted with the name: it no longer works.
-        if role.password.as_deref().is_some_and(|p| {
-            matches!(password::parse_secret(p), Some(password::Secret::Md5(_)))
-        }) {
+        if role
+            .password
+            .as_deref()
+            .is_some_and(|p| matches!(password::parse_secret(p), Some(password::Secret::Md5(_))))
+        {
             role.password = None;
             self.notices.push(Notice {
                 severity: "NOTICE",
@@ -379,7 +387,12 @@ impl RoleEdit<'_> {
     }
 
     /// `ALTER ROLE name SET/RESET …`.
-    fn set(&mut self, name: Option<&str>, database: Option<&str>, action: &AlterDatabase) -> Result<()> {
+    fn set(
+        &mut self,
+        name: Option<&str>,
+        database: Option<&str>,
+        action: &AlterDatabase,
+    ) -> Result<()> {
         let (Some(name), None) = (name, database) else {
             return Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -395,7 +408,8 @@ impl RoleEdit<'_> {
         match action {
             AlterDatabase::Set { name, values } => {
                 let lower = name.to_ascii_lowercase();
-                role.config.retain(|c| c.split_once('=').is_none_or(|(n, _)| n != lower));
+                role.config
+                    .retain(|c| c.split_once('=').is_none_or(|(n, _)| n != lower));
                 if let Some(value) = super::database::set_text(values) {
                     // Check the value the way SET would, on a scratch copy.
                     SessionSettings::default().set(&lower, Some(&value), false, false)?;
@@ -406,7 +420,8 @@ impl RoleEdit<'_> {
             }
             AlterDatabase::Reset(Some(name)) => {
                 let lower = name.to_ascii_lowercase();
-                role.config.retain(|c| c.split_once('=').is_none_or(|(n, _)| n != lower));
+                role.config
+                    .retain(|c| c.split_once('=').is_none_or(|(n, _)| n != lower));
             }
             AlterDatabase::Reset(None) => role.config.clear(),
             AlterDatabase::RenameTo(_) | AlterDatabase::Options => {}
@@ -550,18 +565,18 @@ impl RoleEdit<'_> {
             };
             return self.catalog.save_membership(self.txn, m);
         }
-        self.catalog.delete_membership(self.txn, role.oid, member.oid)
+        self.catalog
+            .delete_membership(self.txn, role.oid, member.oid)
     }
 }
 
 /// Names starting with `pg_` are PostgreSQL's own roles'.
 fn check_reserved(name: &str) -> Result<()> {
     if name.starts_with("pg_") {
-        return Err(err!(
-            SqlState::new(b"42939"),
-            "role name \"{name}\" is reserved"
-        )
-        .with_detail("Role names starting with \"pg_\" are reserved."));
+        return Err(
+            err!(SqlState::new(b"42939"), "role name \"{name}\" is reserved")
+                .with_detail("Role names starting with \"pg_\" are reserved."),
+        );
     }
     Ok(())
 }

@@ -76,7 +76,12 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
     ("lc_time", "C", Context::User, "lc_time"),
     ("lock_timeout", "0", Context::User, "lock_timeout"),
     // The server's: see `SessionSettings::set_server`.
-    ("max_connections", "100", Context::Internal, "max_connections"),
+    (
+        "max_connections",
+        "100",
+        Context::Internal,
+        "max_connections",
+    ),
     (
         "max_identifier_length",
         "63",

@@ -145,7 +145,8 @@ pub(crate) fn register(b: &mut Builder) {
             .stable();
         b.scalar(name, &[Oid, Text], Bool, other_privilege).stable();
     }
-    b.scalar("pg_has_role", &[Name, Text], Bool, has_role).stable();
+    b.scalar("pg_has_role", &[Name, Text], Bool, has_role)
+        .stable();
     b.scalar("pg_has_role", &[Name, Name, Text], Bool, has_role)
         .stable();
     for name in ["current_user", "user", "session_user", "current_role"] {
@@ -443,7 +444,15 @@ fn has_role(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Valu
     let privs = a.last().and_then(Value::as_str).unwrap_or_default();
     let privs = privs.to_ascii_uppercase();
     let privs: Vec<&str> = privs.split(',').map(str::trim).collect();
-    check_privileges(&privs.join(","), &["MEMBER", "USAGE", "MEMBER WITH ADMIN OPTION", "USAGE WITH ADMIN OPTION"])?;
+    check_privileges(
+        &privs.join(","),
+        &[
+            "MEMBER",
+            "USAGE",
+            "MEMBER WITH ADMIN OPTION",
+            "USAGE WITH ADMIN OPTION",
+        ],
+    )?;
     let roles = sys.catalog.roles();
     if roles.get(user).is_some_and(|r| r.superuser) {
         return Ok(Value::Bool(true));
