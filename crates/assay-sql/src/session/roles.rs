@@ -400,10 +400,9 @@ impl RoleEdit<'_> {
             ));
         };
         let mut role = lookup(self.roles(), name)?.clone();
-        if !self.actor.superuser && role.oid != self.actor.oid {
-            if role.superuser || !self.actor.create_role {
-                return Err(denied("permission denied"));
-            }
+        let others = !self.actor.superuser && role.oid != self.actor.oid;
+        if others && (role.superuser || !self.actor.create_role) {
+            return Err(denied("permission denied"));
         }
         match action {
             AlterDatabase::Set { name, values } => {
@@ -551,7 +550,7 @@ impl RoleEdit<'_> {
         let Some(existing) = self.roles().membership(role.oid, member.oid).cloned() else {
             self.notices.push(Notice::warning(
                 SqlState::new(b"01000"),
-                &format!(
+                format!(
                     "role \"{}\" is not a member of role \"{}\"",
                     member.name, role.name
                 ),
