@@ -54,11 +54,6 @@ fn create(c: &mut Cursor, user: bool) -> Result<Statement> {
     let name = role_name(c, true)?;
     c.eat("with");
     let options = options(c, true)?;
-    // CREATE USER is CREATE ROLE … LOGIN.
-    let mut options = options;
-    if user && !options.iter().any(|o| matches!(o, RoleOption::Login(_))) {
-        options.insert(0, RoleOption::Login(true));
-    }
     Ok(Statement::CreateRole {
         user,
         role: RoleStmt { name, options },

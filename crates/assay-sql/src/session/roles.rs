@@ -98,7 +98,7 @@ impl Session {
         };
         let notices = self.edit_roles(|edit| {
             match stmt {
-                Statement::CreateRole { role, .. } => edit.create(role)?,
+                Statement::CreateRole { role, user } => edit.create(role, *user)?,
                 Statement::AlterRole { role, .. } => edit.alter(role)?,
                 Statement::RenameRole { old, new, .. } => edit.rename(old, new)?,
                 Statement::AlterRoleSet {
@@ -169,7 +169,8 @@ impl RoleEdit<'_> {
         self.actor.superuser || self.actor.create_role
     }
 
-    fn create(&mut self, stmt: &RoleStmt) -> Result<()> {
+    /// CREATE ROLE, or CREATE USER (`user`: LOGIN unless told otherwise).
+    fn create(&mut self, stmt: &RoleStmt, user: bool) -> Result<()> {
         let name = &stmt.name;
         if !self.may_manage_roles() {
             return Err(denied("permission denied to create role"));
@@ -182,6 +183,7 @@ impl RoleEdit<'_> {
             ));
         }
         let mut role = Role::new(name);
+        role.login = user;
         self.apply_options(&mut role, &stmt.options, true)?;
         // Membership options name existing roles.
         let mut joins = Vec::new();
