@@ -78,6 +78,17 @@ mod tests {
     }
 
     #[test]
+    fn one_message_at_a_time() {
+        let mut buf = BytesMut::from(&b"p\0\0\0\x05xp\0\0"[..]);
+        let first = next_message(&mut buf).unwrap().unwrap();
+        assert_eq!(&first[..], b"p\0\0\0\x05x");
+        assert!(next_message(&mut buf).unwrap().is_none());
+        assert_eq!(&buf[..], b"p\0\0");
+        let mut buf = BytesMut::from(&b"p\0\0\0\x03"[..]);
+        assert!(next_message(&mut buf).is_err());
+    }
+
+    #[test]
     fn rejects_bad_lengths() {
         let mut buf = BytesMut::from(&b"Q\0\0\0\x02"[..]);
         assert!(messages(&mut buf).is_err());
