@@ -124,7 +124,7 @@ impl Session {
         if !self.catalog.is_current(txn)? {
             self.catalog = Arc::new(Catalog::load(txn)?);
         }
-        Ok(())
+        self.sync_cluster_roles()
     }
 
     /// The handle that cancels this session's running statement from
