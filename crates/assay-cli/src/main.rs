@@ -3,9 +3,10 @@
 //! - `assay shell [PATH] [-c SQL] [-f FILE]`: the SQL shell on an embedded
 //!   database (`assay.db` in the current directory by default; `:memory:`
 //!   for an in-memory one).
-//! - `assay serve [--data DIR] [--listen ADDR]`: the PostgreSQL wire server
-//!   (databases are files in DIR, default `./assay-data`; ADDR defaults to
-//!   127.0.0.1:5432).
+//! - `assay serve [--data DIR] [--listen ADDR] [--auth POLICY] [--tls-cert
+//!   FILE --tls-key FILE [--tls-required]] [--max-connections N]`: the
+//!   PostgreSQL wire server (databases are files in DIR, default
+//!   `./assay-data`; ADDR defaults to 127.0.0.1:5432; see `SERVE_HELP`).
 //! - `assay check PATH`: runs the storage integrity check on a database file.
 
 use std::process::ExitCode;
@@ -17,8 +18,20 @@ use assay_storage::{integrity_check, Pager, PagerOptions};
 
 const USAGE: &str = "usage:
   assay shell [PATH] [-c SQL] [-f FILE]   SQL shell (PATH defaults to ./assay.db; :memory: for in-memory)
-  assay serve [--data DIR] [--listen ADDR] PostgreSQL wire server (DIR defaults to ./assay-data, ADDR to 127.0.0.1:5432)
-  assay check PATH                        integrity check of a database file";
+  assay serve [--data DIR] [--listen ADDR] [options]
+                                          PostgreSQL wire server (DIR defaults to ./assay-data, ADDR to 127.0.0.1:5432)
+  assay check PATH                        integrity check of a database file
+serve options:
+  --auth password|scram|trust   who must give a password (default password: roles with a
+                                password authenticate with SCRAM-SHA-256, or md5 when stored
+                                as md5; roles without one are trusted on loopback only;
+                                scram: as password, md5-stored passwords refused;
+                                trust: no passwords asked)
+  --tls-cert FILE --tls-key FILE
+                                PEM certificate chain and private key: clients may use TLS
+                                (sslmode=require)
+  --tls-required                refuse connections without TLS
+  --max-connections N           concurrent clients allowed (default 100)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -108,10 +121,33 @@ fn shell(args: &[String]) -> ExitCode {
 fn serve(args: &[String]) -> ExitCode {
     let mut data = std::path::PathBuf::from("assay-data");
     let mut listen: std::net::SocketAddr = ([127, 0, 0, 1], 5432).into();
+    let mut config = assay_server::Config::new(data.clone(), listen);
+    let (mut cert, mut key) = (None, None);
     let mut i = 0;
     while i < args.len() {
+        if args[i] == "--tls-required" {
+            config.tls_required = true;
+            i += 1;
+            continue;
+        }
         match (args[i].as_str(), args.get(i + 1)) {
             ("--data", Some(dir)) => data = dir.into(),
+            ("--auth", Some(policy)) => match policy.parse() {
+                Ok(p) => config.auth = p,
+                Err(e) => {
+                    eprintln!("assay: --auth: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            ("--tls-cert", Some(file)) => cert = Some(std::path::PathBuf::from(file)),
+            ("--tls-key", Some(file)) => key = Some(std::path::PathBuf::from(file)),
+            ("--max-connections", Some(n)) => match n.parse::<usize>() {
+                Ok(n) if n > 0 => config.max_connections = n,
+                _ => {
+                    eprintln!("assay: --max-connections {n}: not a positive number");
+                    return ExitCode::from(2);
+                }
+            },
             ("--listen", Some(addr)) => match addr.parse() {
                 Ok(a) => listen = a,
                 Err(e) => {
@@ -126,6 +162,20 @@ fn serve(args: &[String]) -> ExitCode {
         }
         i += 2;
     }
+    match (cert, key) {
+        (Some(cert), Some(key)) => config.tls = Some(assay_server::TlsFiles { cert, key }),
+        (None, None) if config.tls_required => {
+            eprintln!("assay: --tls-required needs --tls-cert and --tls-key");
+            return ExitCode::from(2);
+        }
+        (None, None) => {}
+        _ => {
+            eprintln!("assay: --tls-cert and --tls-key go together");
+            return ExitCode::from(2);
+        }
+    }
+    config.data_dir = data.clone();
+    config.listen = listen;
     if let Err(e) = std::fs::create_dir_all(&data) {
         eprintln!("assay: {}: {e}", data.display());
         return ExitCode::from(1);
@@ -139,10 +189,6 @@ fn serve(args: &[String]) -> ExitCode {
             eprintln!("assay: {e}");
             return ExitCode::from(1);
         }
-    };
-    let config = assay_server::Config {
-        data_dir: data,
-        listen,
     };
     let result = runtime.block_on(async move {
         let shutdown = async {

@@ -30,8 +30,18 @@ use crate::wire_value::put_field;
 /// Startup parameters that are not settings.
 const NOT_SETTINGS: &[&str] = &["user", "database", "options", "replication"];
 
+/// What admission learned about a client (see `server::admit`).
+pub(crate) struct Login {
+    /// The role is a superuser (`is_superuser`).
+    pub superuser: bool,
+    /// The server accepts TLS (`SHOW ssl`).
+    pub tls_enabled: bool,
+    pub max_connections: usize,
+}
+
 pub(crate) struct Connection {
     pub session: Session,
+    superuser: bool,
     databases: Arc<Databases>,
     database: String,
     user: String,
@@ -56,6 +66,7 @@ impl Connection {
         databases: Arc<Databases>,
         parameters: &BTreeMap<String, String>,
         minor: u16,
+        login: &Login,
         key: (i32, i32),
         out: &mut Output,
     ) -> Option<Connection> {
@@ -81,7 +92,16 @@ impl Connection {
         let mut session = engine.session();
         session.database = database.clone();
         session.set_pid(key.0);
+        session.user = user.clone();
+        // The role's defaults come after the database's, before the
+        // client's own parameters.
+        let _ = session.apply_role_settings();
+        let ssl = if login.tls_enabled { "on" } else { "off" };
+        let _ = session.settings.set_server("ssl", ssl);
+        let max = login.max_connections.to_string();
+        let _ = session.settings.set_server("max_connections", &max);
         let mut connection = Connection {
+            superuser: login.superuser,
             session,
             databases,
             database,
@@ -143,7 +163,8 @@ impl Connection {
     fn report_parameters(&mut self, out: &mut Output, all: bool) {
         let mut now = self.session.settings.reported();
         if all {
-            now.push(("is_superuser", "on".into()));
+            let superuser = if self.superuser { "on" } else { "off" };
+            now.push(("is_superuser", superuser.into()));
             now.push(("session_authorization", self.user.clone()));
             now.push(("default_transaction_read_only", "off".into()));
             now.push(("in_hot_standby", "off".into()));

@@ -7,11 +7,17 @@
 //! `CREATE DATABASE` without `TEMPLATE` copies `template1`, as in
 //! PostgreSQL. Each engine is handed a [`Cluster`] listing the directory,
 //! so `pg_database` (and psql's `\l`) shows every database.
+//!
+//! The `postgres` database's file also holds the cluster's roles: it stays
+//! open for the server's life, every other database's engine is given it as
+//! its roles home (see `assay_sql::catalog`'s roles), and authentication
+//! reads the roles from it. It cannot be dropped or renamed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use assay_sql::catalog::RoleSet;
 use assay_sql::session::{Cluster, DatabaseEntry, Engine, Notice};
 use assay_storage::vfs::OsVfs;
 use assay_storage::{err, Error, PagerOptions, Result, SqlState};
@@ -29,6 +35,8 @@ const EXTENSION: &str = "assay";
 pub(crate) struct Databases {
     dir: PathBuf,
     open: Mutex<HashMap<String, OpenDatabase>>,
+    /// The `postgres` database: the roles home.
+    home: OnceLock<Arc<Engine>>,
 }
 
 struct OpenDatabase {
@@ -50,13 +58,45 @@ impl Databases {
         let databases = Databases {
             dir: dir.to_path_buf(),
             open: Mutex::new(HashMap::new()),
+            home: OnceLock::new(),
         };
         for name in [DEFAULT_DATABASE, DEFAULT_TEMPLATE] {
             if !databases.file(name).exists() {
                 databases.create(name)?;
             }
         }
+        let home = databases.connect(DEFAULT_DATABASE)?;
+        databases.disconnect(DEFAULT_DATABASE);
+        let _ = databases.home.set(home);
         Ok(databases)
+    }
+
+    /// The cluster's roles as last committed.
+    pub fn roles(&self) -> Result<Arc<RoleSet>> {
+        match self.home.get() {
+            Some(home) => home.roles(),
+            None => Ok(Arc::new(RoleSet::default())),
+        }
+    }
+
+    /// A newly opened engine of database `name` reads the cluster's roles.
+    fn adopt(&self, name: &str, engine: &Arc<Engine>) {
+        if name != DEFAULT_DATABASE {
+            if let Some(home) = self.home.get() {
+                engine.set_roles_home(home.clone());
+            }
+        }
+    }
+
+    /// The `postgres` database holds the roles: it stays.
+    fn check_not_home(name: &str, what: &str) -> Result<()> {
+        if name == DEFAULT_DATABASE {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "database \"{name}\" holds the cluster's roles and cannot be {what}"
+            ));
+        }
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, OpenDatabase>> {
@@ -101,6 +141,7 @@ impl Databases {
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
         engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
+        self.adopt(name, &engine);
         open.insert(
             name.to_string(),
             OpenDatabase {
@@ -177,6 +218,7 @@ impl Databases {
                 "current database cannot be renamed"
             ));
         }
+        Databases::check_not_home(old, "renamed")?;
         let mut open = self.lock();
         if !valid_name(old) || !(open.contains_key(old) || self.file(old).exists()) {
             return Err(err!(
@@ -238,6 +280,7 @@ impl Databases {
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
         engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
+        self.adopt(name, &engine);
         open.insert(
             name.to_string(),
             OpenDatabase {
@@ -265,6 +308,9 @@ impl Databases {
         }
         let mut open = self.lock();
         let exists = valid_name(name) && (open.contains_key(name) || self.file(name).exists());
+        if exists {
+            Databases::check_not_home(name, "dropped")?;
+        }
         if !exists {
             if if_exists {
                 return Ok(Some(Notice {

@@ -44,6 +44,20 @@ pub(crate) fn messages(buf: &mut BytesMut) -> Result<Vec<BytesMut>, Error> {
     Ok(out)
 }
 
+/// The first whole message in `buf`, if it has arrived.
+pub(crate) fn next_message(buf: &mut BytesMut) -> Result<Option<BytesMut>, Error> {
+    let Some(len) = read_len(buf, 1) else {
+        return Ok(None);
+    };
+    if !(4..=MAX_MESSAGE_LEN).contains(&len) {
+        return Err(err!(
+            SqlState::PROTOCOL_VIOLATION,
+            "invalid message length {len}"
+        ));
+    }
+    Ok((buf.len() > len).then(|| buf.split_to(len + 1)))
+}
+
 fn read_len(buf: &[u8], at: usize) -> Option<usize> {
     let bytes: [u8; 4] = buf.get(at..at + 4)?.try_into().ok()?;
     // A negative length reads as a huge one and fails the range check.
@@ -61,6 +75,17 @@ mod tests {
         assert_eq!(frames.len(), 2);
         assert_eq!(&frames[1][..], b"S\0\0\0\x04");
         assert_eq!(&buf[..], b"H\0\0");
+    }
+
+    #[test]
+    fn one_message_at_a_time() {
+        let mut buf = BytesMut::from(&b"p\0\0\0\x05xp\0\0"[..]);
+        let first = next_message(&mut buf).unwrap().unwrap();
+        assert_eq!(&first[..], b"p\0\0\0\x05x");
+        assert!(next_message(&mut buf).unwrap().is_none());
+        assert_eq!(&buf[..], b"p\0\0");
+        let mut buf = BytesMut::from(&b"p\0\0\0\x03"[..]);
+        assert!(next_message(&mut buf).is_err());
     }
 
     #[test]

@@ -4,8 +4,12 @@
 //! A connection's life:
 //!
 //! 1. [`server`] accepts a TCP connection and runs its *startup* on the
-//!    async reactor ([`startup`]): SSL and GSS requests are refused, the
-//!    StartupMessage is decoded with `pgwire`'s messages.
+//!    async reactor ([`startup`]): an SSL request upgrades the connection to
+//!    TLS when the server has a certificate ([`tls`]), GSS requests are
+//!    refused, the StartupMessage is decoded with `pgwire`'s messages. The
+//!    client is then admitted there too: TLS if required, a free slot of
+//!    `--max-connections` and of its role's limit ([`limits`]), and the
+//!    password exchange its role needs ([`auth`]: SCRAM-SHA-256 or md5).
 //! 2. The connection then gets its own OS thread, which owns the engine's
 //!    [`Session`](assay_sql::session::Session) (blocking work never runs on
 //!    the reactor). The reactor task reads whole frames ([`frame`]) and hands
@@ -18,16 +22,21 @@
 //!    shared by its connections ([`databases`]); `CREATE DATABASE` and
 //!    `DROP DATABASE` are the server's, since an engine is one file.
 
+mod auth;
 mod cancel;
 mod connection;
 mod copy;
 mod databases;
 mod extended;
 mod frame;
+mod limits;
 mod notify;
 mod response;
 mod server;
 mod startup;
+mod tls;
 mod wire_value;
 
+pub use auth::AuthPolicy;
 pub use server::{serve, Config, Server};
+pub use tls::TlsFiles;

@@ -10,27 +10,54 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{mpsc, Arc};
 
-use assay_storage::{Error, SqlState};
+use assay_storage::{err, Error, SqlState};
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{mpsc as async_mpsc, watch};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
+use crate::auth::{authenticate, AuthPolicy};
 use crate::cancel::{secret_key, CancelKeys};
-use crate::connection::Connection;
+use crate::connection::{Connection, Login};
 use crate::databases::Databases;
 use crate::frame;
+use crate::limits::{Limits, Slot};
 use crate::notify::{wake_through, Inbox};
 use crate::response::Output;
-use crate::startup::{negotiate, Startup};
+use crate::startup::{negotiate, Negotiated, Startup};
+use crate::tls::{self, Stream, TlsFiles};
 
-/// Where the server keeps its databases and where it listens.
+/// Where the server keeps its databases, where it listens, and how it
+/// admits clients. [`Config::new`] gives PostgreSQL's defaults for the
+/// rest: password authentication (trust for passwordless roles on
+/// loopback), no TLS, 100 connections.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Each database is the file `<data_dir>/<name>.assay`.
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
+    pub auth: AuthPolicy,
+    /// The certificate and key that let clients ask for TLS.
+    pub tls: Option<TlsFiles>,
+    /// Refuse connections that are not encrypted (pg_hba `hostssl` only).
+    pub tls_required: bool,
+    /// `max_connections`: more concurrent clients get FATAL 53300.
+    pub max_connections: usize,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf, listen: SocketAddr) -> Config {
+        Config {
+            data_dir,
+            listen,
+            auth: AuthPolicy::default(),
+            tls: None,
+            tls_required: false,
+            max_connections: 100,
+        }
+    }
 }
 
 /// A server bound to its address, not yet accepting.
@@ -39,6 +66,15 @@ pub struct Server {
     databases: Arc<Databases>,
     next_pid: AtomicI32,
     cancels: Arc<CancelKeys>,
+    admission: Arc<Admission>,
+}
+
+/// What every connection's admission reads: TLS, policy, limits.
+struct Admission {
+    tls: Option<TlsAcceptor>,
+    tls_required: bool,
+    auth: AuthPolicy,
+    limits: Arc<Limits>,
 }
 
 /// Binds to `config.listen` and serves until `shutdown` completes.
@@ -50,6 +86,13 @@ impl Server {
     /// Opens the data directory (creating it and its `postgres` database
     /// if needed) and binds the listening socket.
     pub async fn bind(config: Config) -> io::Result<Server> {
+        if config.tls_required && config.tls.is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "requiring TLS needs a certificate and key",
+            ));
+        }
+        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let dir = config.data_dir.clone();
         let databases = tokio::task::spawn_blocking(move || Databases::open(&dir))
             .await
@@ -61,6 +104,12 @@ impl Server {
             databases: Arc::new(databases),
             next_pid: AtomicI32::new(1),
             cancels: Arc::new(CancelKeys::default()),
+            admission: Arc::new(Admission {
+                tls,
+                tls_required: config.tls_required,
+                auth: config.auth,
+                limits: Limits::new(config.max_connections),
+            }),
         })
     }
 
@@ -80,11 +129,13 @@ impl Server {
             tokio::select! {
                 _ = &mut shutdown => break,
                 accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) => {
+                    Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
                         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
                         connections.spawn(connection(
-                            stream,
+                            Box::new(stream),
+                            peer,
+                            self.admission.clone(),
                             self.databases.clone(),
                             pid,
                             self.cancels.clone(),
@@ -109,18 +160,24 @@ impl Server {
 }
 
 async fn connection(
-    mut stream: TcpStream,
+    stream: Box<dyn Stream>,
+    peer: SocketAddr,
+    admission: Arc<Admission>,
     databases: Arc<Databases>,
     pid: i32,
     cancels: Arc<CancelKeys>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut buf = BytesMut::with_capacity(8192);
-    let startup = tokio::select! {
-        s = negotiate(&mut stream, &mut buf) => s,
+    let Negotiated {
+        mut stream,
+        encrypted,
+        outcome,
+    } = tokio::select! {
+        s = negotiate(stream, admission.tls.as_ref(), &mut buf) => s,
         _ = stopped.changed() => return,
     };
-    let (parameters, minor) = match startup {
+    let (parameters, minor) = match outcome {
         Ok(Startup::Session { parameters, minor }) => (parameters, minor),
         Ok(Startup::Cancel { pid, secret }) => {
             cancels.cancel(pid, &secret);
@@ -128,9 +185,19 @@ async fn connection(
         }
         Ok(Startup::Closed) => return,
         Err(e) => {
-            let mut out = Output::default();
-            out.fatal(&e);
-            let _ = stream.write_all(&out.buf).await;
+            fatal(&mut stream, &e).await;
+            return;
+        }
+    };
+    let admitted = tokio::select! {
+        a = admit(&mut stream, &mut buf, peer, encrypted, &admission, &databases, &parameters) => a,
+        _ = stopped.changed() => return,
+    };
+    let (login, _slot) = match admitted {
+        Ok(Some(admitted)) => admitted,
+        Ok(None) => return,
+        Err(e) => {
+            fatal(&mut stream, &e).await;
             return;
         }
     };
@@ -150,7 +217,7 @@ async fn connection(
                     wake,
                     outbox,
                 };
-                worker(databases, parameters, minor, pid, cancels, channels)
+                worker(databases, parameters, minor, login, pid, cancels, channels)
             }
         });
     if spawned.is_err() {
@@ -179,7 +246,9 @@ async fn connection(
                 Ok(_) => continue,
             },
         };
-        if stream.write_all(&out.buf).await.is_err() || out.close {
+        // A TLS stream buffers: flush every answer.
+        let written = stream.write_all(&out.buf).await.is_ok() && stream.flush().await.is_ok();
+        if !written || out.close {
             break;
         }
         if out.more || out.unsolicited {
@@ -193,6 +262,7 @@ async fn connection(
                     let mut out = Output::default();
                     out.fatal(&e);
                     let _ = stream.write_all(&out.buf).await;
+                    let _ = stream.flush().await;
                     break 'connection;
                 }
             }
@@ -217,6 +287,7 @@ async fn connection(
                         "terminating connection due to administrator command",
                     ));
                     let _ = stream.write_all(&out.buf).await;
+                    let _ = stream.flush().await;
                     break 'connection;
                 }
             }
@@ -247,6 +318,7 @@ fn worker(
     databases: Arc<Databases>,
     parameters: BTreeMap<String, String>,
     minor: u16,
+    login: Login,
     pid: i32,
     cancels: Arc<CancelKeys>,
     channels: WorkerChannels,
@@ -258,7 +330,7 @@ fn worker(
     } = channels;
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
-    let connection = Connection::start(databases, &parameters, minor, key, &mut out);
+    let connection = Connection::start(databases, &parameters, minor, &login, key, &mut out);
     if outbox.blocking_send(out).is_err() {
         return;
     }
@@ -300,4 +372,62 @@ fn worker(
             break;
         }
     }
+}
+
+async fn fatal(stream: &mut Box<dyn Stream>, e: &Error) {
+    let mut out = Output::default();
+    out.fatal(e);
+    let _ = stream.write_all(&out.buf).await;
+    let _ = stream.flush().await;
+}
+
+/// Admits a client that sent its StartupMessage: encryption as required,
+/// a free connection slot, authentication, the role's connection limit.
+/// `Ok(None)`: the client went away.
+async fn admit(
+    stream: &mut Box<dyn Stream>,
+    buf: &mut BytesMut,
+    peer: SocketAddr,
+    encrypted: bool,
+    admission: &Admission,
+    databases: &Arc<Databases>,
+    parameters: &BTreeMap<String, String>,
+) -> Result<Option<(Login, Slot)>, Error> {
+    let user = parameters.get("user").cloned().unwrap_or_default();
+    let database = parameters
+        .get("database")
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&user)
+        .clone();
+    if admission.tls_required && !encrypted {
+        return Err(err!(
+            SqlState::new(b"28000"),
+            "no pg_hba.conf entry for host \"{}\", user \"{user}\", database \"{database}\", no encryption",
+            peer.ip()
+        ));
+    }
+    let mut slot = admission.limits.connect()?;
+    let mut login = Login {
+        superuser: true,
+        tls_enabled: admission.tls.is_some(),
+        max_connections: admission.limits.max(),
+    };
+    if user.is_empty() {
+        // The session's start reports the missing user name.
+        return Ok(Some((login, slot)));
+    }
+    let roles = {
+        let databases = databases.clone();
+        tokio::task::spawn_blocking(move || databases.roles())
+            .await
+            .map_err(|e| Error::new(SqlState::INTERNAL_ERROR, e.to_string()))??
+    };
+    let loopback = peer.ip().is_loopback();
+    let Some(role) = authenticate(stream, buf, &roles, &user, admission.auth, loopback).await?
+    else {
+        return Ok(None);
+    };
+    slot.login(&role.name, role.connection_limit, role.superuser)?;
+    login.superuser = role.superuser;
+    Ok(Some((login, slot)))
 }

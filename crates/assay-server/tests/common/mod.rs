@@ -19,11 +19,18 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
+        TestServer::start_with(|_| {})
+    }
+
+    /// A server whose configuration `adjust` changes first (TLS, limits,
+    /// authentication policy).
+    pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            data_dir: dir.path().to_path_buf(),
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        };
+        let mut config = Config::new(
+            dir.path().to_path_buf(),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        );
+        adjust(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let (port_tx, port_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {

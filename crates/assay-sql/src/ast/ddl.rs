@@ -278,4 +278,22 @@ pub enum RoleOption {
     BypassRls(bool),
     ConnectionLimit(i64),
     ValidUntil(String),
+    /// `IN ROLE a, …` (CREATE only): the new role joins these.
+    InRole(Vec<String>),
+    /// `ROLE a, …` (CREATE only): these join the new role.
+    Role(Vec<String>),
+    /// `ADMIN a, …` (CREATE only): these join the new role with ADMIN OPTION.
+    Admin(Vec<String>),
+}
+
+/// `GRANT role, … TO member, … [WITH ADMIN OPTION] [GRANTED BY g]` or
+/// `REVOKE [ADMIN OPTION FOR] role, … FROM member, … [CASCADE|RESTRICT]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GrantRole {
+    pub grant: bool,
+    pub roles: Vec<String>,
+    pub members: Vec<String>,
+    /// GRANT: WITH ADMIN OPTION; REVOKE: only the admin option is revoked.
+    pub admin_option: bool,
+    pub granted_by: Option<String>,
 }

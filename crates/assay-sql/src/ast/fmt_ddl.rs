@@ -380,7 +380,38 @@ impl Display for RoleStmt {
                     f.write_str(" VALID UNTIL ")?;
                     quote_str(f, s)?;
                 }
+                RoleOption::InRole(r) => write!(f, " IN ROLE {}", role_list(r))?,
+                RoleOption::Role(r) => write!(f, " ROLE {}", role_list(r))?,
+                RoleOption::Admin(r) => write!(f, " ADMIN {}", role_list(r))?,
             }
+        }
+        Ok(())
+    }
+}
+
+/// Role names, quoted where needed, separated by commas.
+pub(super) fn role_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| Ident(n).to_string()).collect();
+    quoted.join(", ")
+}
+
+impl Display for GrantRole {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let (roles, members) = (role_list(&self.roles), role_list(&self.members));
+        if self.grant {
+            write!(f, "GRANT {roles} TO {members}")?;
+            if self.admin_option {
+                f.write_str(" WITH ADMIN OPTION")?;
+            }
+        } else {
+            f.write_str("REVOKE ")?;
+            if self.admin_option {
+                f.write_str("ADMIN OPTION FOR ")?;
+            }
+            write!(f, "{roles} FROM {members}")?;
+        }
+        if let Some(g) = &self.granted_by {
+            write!(f, " GRANTED BY {}", Ident(g))?;
         }
         Ok(())
     }

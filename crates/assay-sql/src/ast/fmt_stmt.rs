@@ -309,30 +309,23 @@ impl Display for Statement {
             }
             S::AlterDatabase { name, action } => {
                 write!(f, "ALTER DATABASE {} ", Ident(name))?;
-                match action {
-                    AlterDatabase::Set { name, values } => {
-                        write!(f, "SET {name} TO ")?;
-                        if values.is_empty() {
-                            return write!(f, "DEFAULT");
-                        }
-                        for (i, v) in values.iter().enumerate() {
-                            if i > 0 {
-                                write!(f, ", ")?;
-                            }
-                            match v {
-                                SetValue::Ident(s) | SetValue::Number(s) => write!(f, "{s}")?,
-                                SetValue::String(s) => write!(f, "'{}'", s.replace('\'', "''"))?,
-                                SetValue::Default => write!(f, "DEFAULT")?,
-                            }
-                        }
-                        Ok(())
-                    }
-                    AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
-                    AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
-                    AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
-                    AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
-                }
+                alter_database_action(f, action)
             }
+            S::AlterRoleSet {
+                role,
+                database,
+                action,
+            } => {
+                match role {
+                    Some(r) => write!(f, "ALTER ROLE {} ", Ident(r))?,
+                    None => f.write_str("ALTER ROLE ALL ")?,
+                }
+                if let Some(d) = database {
+                    write!(f, "IN DATABASE {} ", Ident(d))?;
+                }
+                alter_database_action(f, action)
+            }
+            S::GrantRole(g) => write!(f, "{g}"),
             S::CreateRole { user, role } => {
                 write!(f, "CREATE {} {role}", if *user { "USER" } else { "ROLE" })
             }
@@ -523,5 +516,32 @@ impl Display for Statement {
                 DiscardTarget::Temp => "DISCARD TEMP",
             }),
         }
+    }
+}
+
+/// `SET name TO value`, `RESET name`, … of ALTER DATABASE and ALTER ROLE.
+fn alter_database_action(f: &mut Formatter<'_>, action: &AlterDatabase) -> fmt::Result {
+    match action {
+        AlterDatabase::Set { name, values } => {
+            write!(f, "SET {name} TO ")?;
+            if values.is_empty() {
+                return write!(f, "DEFAULT");
+            }
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                match v {
+                    SetValue::Ident(s) | SetValue::Number(s) => write!(f, "{s}")?,
+                    SetValue::String(s) => write!(f, "'{}'", s.replace('\'', "''"))?,
+                    SetValue::Default => write!(f, "DEFAULT")?,
+                }
+            }
+            Ok(())
+        }
+        AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
+        AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
+        AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
+        AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
     }
 }

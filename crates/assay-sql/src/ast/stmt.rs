@@ -2,7 +2,8 @@
 
 use super::{
     AlterSequence, AlterTable, Comment, CreateIndex, CreateSequence, CreateTable, CreateTableAs,
-    CreateView, Drop, Expr, ObjectName, Query, RoleStmt, SelectItem, TableRef, Truncate, TypeName,
+    CreateView, Drop, Expr, GrantRole, ObjectName, Query, RoleStmt, SelectItem, TableRef, Truncate,
+    TypeName,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +50,16 @@ pub enum Statement {
         old: String,
         new: String,
     },
+    /// `ALTER ROLE name|ALL [IN DATABASE d] SET …|RESET …`: a default for
+    /// the role's sessions (`role` `None` is `ALL`; `action` is `Set` or
+    /// `Reset`).
+    AlterRoleSet {
+        role: Option<String>,
+        database: Option<String>,
+        action: AlterDatabase,
+    },
+    /// Role membership: `GRANT role TO role`, `REVOKE role FROM role`.
+    GrantRole(Box<GrantRole>),
     Drop(Box<Drop>),
     Truncate(Box<Truncate>),
     Comment(Box<Comment>),

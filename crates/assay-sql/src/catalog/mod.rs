@@ -26,6 +26,11 @@
 //! another connection committed DDL, or this one rolled some back, the
 //! versions differ and it reloads.
 //!
+//! # Roles
+//!
+//! Roles and their memberships are catalog objects too; where a server's
+//! roles live is told in `roles.rs`.
+//!
 //! # Names
 //!
 //! [`SearchPath`] resolution ([`Catalog::resolve`]) looks an unqualified
@@ -49,6 +54,8 @@ mod constraints;
 mod ddl;
 mod lookup;
 mod model;
+pub mod password;
+mod roles;
 mod sequence;
 mod store;
 mod update;
@@ -59,5 +66,6 @@ mod tests;
 pub use ddl::{DropResult, IndexDef};
 pub use lookup::{undefined_relation, undefined_schema, SearchPath};
 pub use model::*;
+pub use roles::{Membership, Role, RoleSet, BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME};
 pub use sequence::{SequenceOptions, SequenceSession};
 pub use store::{Catalog, CatalogVersion, RelRef, CATALOG_TREE};

@@ -23,6 +23,9 @@ pub(super) const KIND_COMMENT: u8 = 4;
 pub(super) const KIND_STATS: u8 = 5;
 /// A database-wide default of a run-time parameter (`ALTER DATABASE … SET`).
 pub(super) const KIND_SETTING: u8 = 6;
+/// A role, and a role membership (see `roles.rs`).
+pub(super) const KIND_ROLE: u8 = 7;
+pub(super) const KIND_MEMBER: u8 = 8;
 /// Meta keys (after `KIND_META`).
 const META_VERSION: &[u8] = &[KIND_META, b'v'];
 const META_NEXT_OID: &[u8] = &[KIND_META, b'o'];
@@ -95,9 +98,11 @@ pub struct Catalog {
     pub(super) stats: FxHashMap<Oid, Arc<TableStats>>,
     /// Parameter defaults for new sessions: lower-case name → value.
     pub(super) settings: BTreeMap<String, String>,
+    /// Roles and memberships (see `roles.rs`).
+    pub(super) roles: Arc<super::roles::RoleSet>,
 }
 
-fn key(kind: u8, oid: Oid) -> [u8; 5] {
+pub(super) fn key(kind: u8, oid: Oid) -> [u8; 5] {
     let mut k = [kind, 0, 0, 0, 0];
     k[1..].copy_from_slice(&oid.to_be_bytes());
     k
@@ -114,7 +119,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| corrupt!("catalog {what} is damaged: {e}"))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
+pub(super) fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
     // Serializing plain structs of strings and numbers cannot fail.
     serde_json::to_vec(v).unwrap_or_default()
 }
@@ -197,6 +202,8 @@ impl Catalog {
                     .map_err(|_| corrupt!("catalog setting name is damaged"))?;
                 self.settings.insert(name, parse(v, "setting")?);
             }
+            Some(KIND_ROLE) => self.load_role(parse(v, "role")?),
+            Some(KIND_MEMBER) => self.load_membership(parse(v, "role membership")?),
             _ => return Err(corrupt!("catalog has an unknown entry")),
         }
         Ok(())

@@ -13,6 +13,7 @@ mod database;
 mod ddl;
 mod expr;
 mod query;
+mod roles;
 mod source;
 mod stmt;
 mod subscript_assign;

@@ -1,6 +1,6 @@
 //! A small hand-written parser for statements sqlparser 0.63 lacks or reads
 //! differently from PostgreSQL: `MOVE`, `ALTER SEQUENCE`, `VACUUM`,
-//! `ANALYZE`, `DROP INDEX CONCURRENTLY`, `CREATE/ALTER USER`, a bare
+//! `ANALYZE`, `DROP INDEX CONCURRENTLY`, role statements (`roles.rs`), a bare
 //! `FETCH cursor`, and `DEFERRABLE` in `BEGIN`. Statements it does not
 //! recognise are left to sqlparser (it returns `None`).
 
@@ -124,6 +124,9 @@ impl<'t, 'a> Cursor<'t, 'a> {
 /// Parses the statement if it is one of the hand-written forms.
 pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement>> {
     let mut c = Cursor { tr, toks, at: 0 };
+    if let Some(stmt) = super::roles::parse(&mut c)? {
+        return Ok(Some(stmt));
+    }
     let first = c.peek_kw(0).unwrap_or_default();
     let second = c.peek_kw(1).unwrap_or_default();
     if matches!(first.as_str(), "update" | "delete") {
@@ -220,21 +223,6 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
                     d.concurrently = true;
                     Statement::Drop(d)
                 }
-                _ => return Err(c.error()),
-            }
-        }
-        ("create" | "alter", "user") => {
-            let mut rest: Vec<TokenWithSpan> = toks.iter().map(|t| (*t).clone()).collect();
-            rest[1].token = Token::make_keyword("ROLE");
-            let refs: Vec<&TokenWithSpan> = rest.iter().collect();
-            match reparse(tr, &refs)? {
-                Statement::CreateRole { role, .. } => Statement::CreateRole { user: true, role },
-                Statement::AlterRole { role, .. } => Statement::AlterRole { user: true, role },
-                Statement::RenameRole { old, new, .. } => Statement::RenameRole {
-                    user: true,
-                    old,
-                    new,
-                },
                 _ => return Err(c.error()),
             }
         }

@@ -2,7 +2,7 @@
 //! and what its sessions share besides: notifications and advisory locks.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
@@ -11,7 +11,7 @@ use super::advisory::LockTable;
 use super::cluster::{Cluster, DatabaseEntry};
 use super::notify::NotificationHub;
 use super::Session;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogVersion, RoleSet};
 
 /// One database file (or an in-memory database) opened for SQL.
 pub struct Engine {
@@ -24,6 +24,11 @@ pub struct Engine {
     notifications: NotificationHub,
     /// Advisory locks of the sessions (`advisory.rs`).
     locks: LockTable,
+    /// In a server, the `postgres` database, whose catalog holds the
+    /// cluster's roles (see `catalog/roles.rs`); unset: this file's own.
+    roles_home: OnceLock<Arc<Engine>>,
+    /// This file's roles as last read, by catalog version.
+    roles_cache: Mutex<Option<(CatalogVersion, Arc<RoleSet>)>>,
 }
 
 impl Engine {
@@ -38,6 +43,8 @@ impl Engine {
             cluster: OnceLock::new(),
             notifications: NotificationHub::default(),
             locks: LockTable::default(),
+            roles_home: OnceLock::new(),
+            roles_cache: Mutex::new(None),
         }))
     }
 
@@ -87,5 +94,40 @@ impl Engine {
         // with the real error; the session itself is still usable.
         let _ = s.apply_database_settings();
         s
+    }
+
+    /// Makes `home`'s roles this database's roles (a server does this for
+    /// every database but `postgres`). Set once; later calls are ignored.
+    pub fn set_roles_home(&self, home: Arc<Engine>) {
+        let _ = self.roles_home.set(home);
+    }
+
+    /// The engine whose catalog holds this database's roles, when it is
+    /// not this one.
+    pub fn roles_home(&self) -> Option<&Arc<Engine>> {
+        self.roles_home.get()
+    }
+
+    /// The roles sessions of this database see, as last committed: the
+    /// roles home's, or this file's own.
+    pub fn roles(&self) -> Result<Arc<RoleSet>> {
+        match self.roles_home.get() {
+            Some(home) => home.own_roles(),
+            None => self.own_roles(),
+        }
+    }
+
+    fn own_roles(&self) -> Result<Arc<RoleSet>> {
+        let txn = self.pager.begin(TxnMode::ReadOnly)?;
+        let version = Catalog::stored_version(&txn)?;
+        let mut cache = self.roles_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((v, roles)) = cache.as_ref() {
+            if *v == version {
+                return Ok(roles.clone());
+            }
+        }
+        let roles = Catalog::load(&txn)?.roles().clone();
+        *cache = Some((version, roles.clone()));
+        Ok(roles)
     }
 }

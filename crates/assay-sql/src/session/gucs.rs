@@ -248,6 +248,12 @@ pub(super) const EXTRA: &[(&str, &str, Kind, &str)] = &[
         "parallel_tuple_cost",
     ),
     (
+        "password_encryption",
+        "scram-sha-256",
+        Kind::Enum(&["md5", "scram-sha-256"]),
+        "password_encryption",
+    ),
+    (
         "plan_cache_mode",
         "auto",
         Kind::Enum(&["auto", "force_generic_plan", "force_custom_plan"]),

@@ -39,6 +39,7 @@ mod gucs;
 mod notify;
 mod prepared;
 mod result;
+mod roles;
 mod run;
 mod settings;
 mod txn;
@@ -85,6 +86,8 @@ pub struct Session {
     plans: run::PlanCache,
     /// The database's name as clients know it (`current_database()`).
     pub database: String,
+    /// The role the session runs as (`current_user`, `session_user`).
+    pub user: String,
     /// When the session started (µs since 2000-01-01 UTC).
     started: i64,
     /// Cancel requests and the statement timeout, shared with whoever may
@@ -149,6 +152,7 @@ impl Session {
             query_text: String::new(),
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
+            user: crate::catalog::BOOTSTRAP_SUPERUSER_NAME.to_string(),
             started: run::now_micros(),
         }
     }
@@ -180,7 +184,7 @@ impl Session {
         if !self.catalog.is_current(txn)? {
             self.catalog = Arc::new(Catalog::load(txn)?);
         }
-        Ok(())
+        self.sync_cluster_roles()
     }
 
     /// The handle that cancels this session's running statement from
@@ -464,7 +468,7 @@ impl Session {
             }
             self.catalog_checked = Some((block.txn.snapshot().frame, self.catalog.version()));
         }
-        Ok(())
+        self.sync_cluster_roles()
     }
 
     pub(crate) fn notice(&mut self, notice: Notice) {

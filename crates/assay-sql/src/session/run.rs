@@ -464,7 +464,7 @@ impl Session {
             .collect();
         SearchPath {
             schemas,
-            user: "postgres".into(),
+            user: self.user.clone(),
             temp_schema: self.temp_schema,
         }
     }
@@ -491,6 +491,9 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
+        if super::roles::is_role_statement(stmt) {
+            return self.run_role_statement(stmt);
+        }
         if ddl::is_ddl(stmt) {
             return self.run_ddl(stmt);
         }
@@ -622,7 +625,7 @@ impl Session {
             settings: Some(&self.settings),
             database: &self.database,
             engine: Some(&self.engine),
-            user: "postgres",
+            user: &self.user,
             pid: self.backend.pid(),
             backend_start: self.started,
             backend: Some(&self.backend),

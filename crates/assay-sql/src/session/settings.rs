@@ -75,6 +75,13 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
     ("lc_numeric", "C", Context::User, "lc_numeric"),
     ("lc_time", "C", Context::User, "lc_time"),
     ("lock_timeout", "0", Context::User, "lock_timeout"),
+    // The server's: see `SessionSettings::set_server`.
+    (
+        "max_connections",
+        "100",
+        Context::Internal,
+        "max_connections",
+    ),
     (
         "max_identifier_length",
         "63",
@@ -105,6 +112,7 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
         Context::Internal,
         "server_version_num",
     ),
+    ("ssl", "off", Context::Internal, "ssl"),
     (
         "standard_conforming_strings",
         "on",
@@ -256,6 +264,14 @@ impl SessionSettings {
             self.saved.push((p.name, old, local));
         }
         self.values.insert(p.name, value);
+        Ok(())
+    }
+
+    /// Sets a parameter the server fixes (`max_connections`, `ssl`): SHOW
+    /// reports it, SET cannot change it.
+    pub fn set_server(&mut self, name: &str, value: &str) -> Result<()> {
+        let p = lookup(name)?;
+        self.values.insert(p.name, value.to_string());
         Ok(())
     }
 

@@ -137,6 +137,22 @@ impl<'a> SystemContext<'a> {
         }
     }
 
+    /// A role's name by OID (`pg_database_owner` included).
+    pub(crate) fn role_name(&self, oid: Oid) -> Option<String> {
+        if oid == DATABASE_OWNER_ROLE {
+            return Some("pg_database_owner".to_string());
+        }
+        self.catalog.roles().get(oid).map(|r| r.name.clone())
+    }
+
+    /// The OID of the session's role.
+    pub(crate) fn user_oid(&self) -> Oid {
+        self.catalog
+            .roles()
+            .by_name(self.user)
+            .map_or(SUPERUSER_OID, |r| r.oid)
+    }
+
     pub(crate) fn schema_name(&self, oid: Oid) -> Option<&str> {
         self.catalog.schema(oid).map(|s| s.name.as_str())
     }
@@ -195,11 +211,7 @@ impl<'a> SystemContext<'a> {
             RegKind::Class => self.relation_display(oid),
             RegKind::Type => super::pg_type::type_by_oid(oid).map(|t| t.to_string()),
             RegKind::Namespace => self.schema_name(oid).map(quote_ident),
-            RegKind::Role => match oid {
-                SUPERUSER_OID => Some(self.user.to_string()),
-                DATABASE_OWNER_ROLE => Some("pg_database_owner".to_string()),
-                _ => None,
-            },
+            RegKind::Role => self.role_name(oid),
             RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| d.name.to_string()),
             RegKind::Procedure => super::pg_proc::proc_by_oid(oid).map(|d| {
                 let args: Vec<String> = super::pg_proc::arg_type_oids(d)
@@ -238,7 +250,10 @@ impl<'a> SystemContext<'a> {
             RegKind::Role => {
                 let parts = split_qualified(t).unwrap_or_default();
                 match parts.as_slice() {
-                    [name] if name == self.user || name == "postgres" => Ok(SUPERUSER_OID),
+                    [name] if name == "pg_database_owner" => Ok(DATABASE_OWNER_ROLE),
+                    [name] if self.catalog.roles().by_name(name).is_some() => {
+                        Ok(self.catalog.roles().by_name(name).map_or(0, |r| r.oid))
+                    }
                     [name] => Err(err!(
                         SqlState::UNDEFINED_OBJECT,
                         "role \"{}\" does not exist",

@@ -6,7 +6,7 @@
 
 use assay_storage::{bail, err, Result, SqlState};
 
-use super::context::{SystemContext, SUPERUSER_OID};
+use super::context::SystemContext;
 use super::deparse::{default_text, format_type, index_def};
 use super::pg_class::{class_of, view_query, PG_CLASS_OID};
 use super::pg_constraint::{all_constraints, constraint_def};
@@ -145,9 +145,9 @@ pub(crate) fn register(b: &mut Builder) {
             .stable();
         b.scalar(name, &[Oid, Text], Bool, other_privilege).stable();
     }
-    b.scalar("pg_has_role", &[Name, Text], Bool, other_privilege)
+    b.scalar("pg_has_role", &[Name, Text], Bool, has_role)
         .stable();
-    b.scalar("pg_has_role", &[Name, Name, Text], Bool, other_privilege)
+    b.scalar("pg_has_role", &[Name, Name, Text], Bool, has_role)
         .stable();
     for name in ["current_user", "user", "session_user", "current_role"] {
         b.scalar(name, &[], Name, current_user).stable();
@@ -284,11 +284,10 @@ fn viewdef_by_name(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Resu
 fn get_userbyid(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
     let sys = system(ctx, "pg_get_userbyid")?;
     let oid = arg_oid(&a[0]);
-    Ok(Value::text(&match oid {
-        SUPERUSER_OID => sys.user.to_string(),
-        super::context::DATABASE_OWNER_ROLE => "pg_database_owner".to_string(),
-        _ => format!("unknown (OID={oid})"),
-    }))
+    Ok(Value::text(
+        &sys.role_name(oid)
+            .unwrap_or_else(|| format!("unknown (OID={oid})")),
+    ))
 }
 
 fn function_result(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
@@ -429,6 +428,40 @@ fn schema_privilege(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Res
 
 fn other_privilege(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
     Ok(Value::Bool(true))
+}
+
+/// `pg_has_role([user,] role, 'MEMBER' | 'USAGE')`: a superuser has
+/// every role; others the roles they belong to (USAGE: through roles
+/// that inherit).
+fn has_role(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
+    let sys = system(ctx, "pg_has_role")?;
+    let user = if a.len() == 3 {
+        sys.reg_in(RegKind::Role, a[0].as_str().unwrap_or_default())?
+    } else {
+        sys.user_oid()
+    };
+    let role = sys.reg_in(RegKind::Role, a[a.len() - 2].as_str().unwrap_or_default())?;
+    let privs = a.last().and_then(Value::as_str).unwrap_or_default();
+    let privs = privs.to_ascii_uppercase();
+    let privs: Vec<&str> = privs.split(',').map(str::trim).collect();
+    check_privileges(
+        &privs.join(","),
+        &[
+            "MEMBER",
+            "USAGE",
+            "MEMBER WITH ADMIN OPTION",
+            "USAGE WITH ADMIN OPTION",
+        ],
+    )?;
+    let roles = sys.catalog.roles();
+    if roles.get(user).is_some_and(|r| r.superuser) {
+        return Ok(Value::Bool(true));
+    }
+    let usage_only = privs.iter().all(|p| p.starts_with("USAGE"));
+    let inherits = roles.get(user).is_none_or(|r| r.inherit);
+    Ok(Value::Bool(
+        roles.is_member(user, role) && (!usage_only || inherits || user == role),
+    ))
 }
 
 fn current_user(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {

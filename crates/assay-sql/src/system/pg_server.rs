@@ -1,10 +1,11 @@
 //! The server and the session: `pg_database`, `pg_authid`, `pg_roles`,
-//! `pg_user`, `pg_tablespace`, `pg_language`, `pg_settings`,
+//! `pg_user`, `pg_auth_members` (from the catalog's roles), `pg_tablespace`, `pg_language`, `pg_settings`,
 //! `pg_stat_activity`.
 
 use super::context::SUPERUSER_OID;
 use super::rows::{array, Rows};
 use super::SystemContext;
+use crate::catalog::Role;
 use crate::types::Value;
 
 /// `pg_tablespace` OID of `pg_default`.
@@ -36,51 +37,76 @@ pub(super) fn pg_database(sys: &SystemContext<'_>, out: &mut Rows) {
     }
 }
 
-pub(super) fn pg_authid(out: &mut Rows) {
-    let mut r = out.add();
-    r.oid("oid", SUPERUSER_OID).text("rolname", "postgres");
-    for flag in [
-        "rolsuper",
-        "rolinherit",
-        "rolcreaterole",
-        "rolcreatedb",
-        "rolcanlogin",
-        "rolreplication",
-        "rolbypassrls",
-    ] {
-        r.bool(flag, true);
-    }
-    r.i4("rolconnlimit", -1);
+/// The role attributes `pg_authid` and `pg_roles` share.
+fn role_flags(r: &mut super::rows::RowRef<'_>, role: &Role) {
+    r.oid("oid", role.oid)
+        .text("rolname", &role.name)
+        .bool("rolsuper", role.superuser)
+        .bool("rolinherit", role.inherit)
+        .bool("rolcreaterole", role.create_role)
+        .bool("rolcreatedb", role.create_db)
+        .bool("rolcanlogin", role.login)
+        .bool("rolreplication", role.replication)
+        .bool("rolbypassrls", role.bypass_rls)
+        .i4("rolconnlimit", role.connection_limit);
+    r.set("rolvaliduntil", valid_until(role));
 }
 
-pub(super) fn pg_roles(out: &mut Rows) {
-    let mut r = out.add();
-    r.oid("oid", SUPERUSER_OID)
-        .text("rolname", "postgres")
-        .text("rolpassword", "********")
-        .i4("rolconnlimit", -1);
-    for flag in [
-        "rolsuper",
-        "rolinherit",
-        "rolcreaterole",
-        "rolcreatedb",
-        "rolcanlogin",
-        "rolreplication",
-        "rolbypassrls",
-    ] {
-        r.bool(flag, true);
+fn valid_until(role: &Role) -> Value {
+    role.valid_until.map_or(Value::Null, Value::TimestampTz)
+}
+
+/// `rolconfig`/`useconfig`: `{name=value,…}`, NULL when empty.
+fn role_config(role: &Role) -> Value {
+    if role.config.is_empty() {
+        return Value::Null;
+    }
+    array(role.config.iter().map(|c| Value::text(c)).collect())
+}
+
+pub(super) fn pg_authid(sys: &SystemContext<'_>, out: &mut Rows) {
+    for role in sys.catalog.roles().iter() {
+        let mut r = out.add();
+        role_flags(&mut r, role);
+        r.set(
+            "rolpassword",
+            role.password.as_deref().map_or(Value::Null, Value::text),
+        );
     }
 }
 
-pub(super) fn pg_user(out: &mut Rows) {
-    out.add()
-        .text("usename", "postgres")
-        .oid("usesysid", SUPERUSER_OID)
-        .bool("usecreatedb", true)
-        .bool("usesuper", true)
-        .bool("userepl", true)
-        .bool("usebypassrls", true)
-        .text("passwd", "********");
+pub(super) fn pg_roles(sys: &SystemContext<'_>, out: &mut Rows) {
+    for role in sys.catalog.roles().iter() {
+        let mut r = out.add();
+        role_flags(&mut r, role);
+        r.text("rolpassword", "********")
+            .set("rolconfig", role_config(role));
+    }
+}
+
+pub(super) fn pg_user(sys: &SystemContext<'_>, out: &mut Rows) {
+    for role in sys.catalog.roles().iter().filter(|r| r.login) {
+        out.add()
+            .text("usename", &role.name)
+            .oid("usesysid", role.oid)
+            .bool("usecreatedb", role.create_db)
+            .bool("usesuper", role.superuser)
+            .bool("userepl", role.replication)
+            .bool("usebypassrls", role.bypass_rls)
+            .text("passwd", "********")
+            .set("valuntil", valid_until(role))
+            .set("useconfig", role_config(role));
+    }
+}
+
+pub(super) fn pg_auth_members(sys: &SystemContext<'_>, out: &mut Rows) {
+    for m in sys.catalog.roles().memberships() {
+        out.add()
+            .oid("roleid", m.role)
+            .oid("member", m.member)
+            .oid("grantor", m.grantor)
+            .bool("admin_option", m.admin);
+    }
 }
 
 pub(super) fn pg_tablespace(out: &mut Rows) {
@@ -136,7 +162,7 @@ pub(super) fn pg_stat_activity(sys: &SystemContext<'_>, out: &mut Rows) {
         .oid("datid", sys.database_oid())
         .text("datname", sys.database)
         .i4("pid", sys.pid)
-        .oid("usesysid", SUPERUSER_OID)
+        .oid("usesysid", sys.user_oid())
         .text("usename", sys.user)
         .text("application_name", &app)
         .set("backend_start", Value::TimestampTz(sys.backend_start))

@@ -50,8 +50,8 @@ pub(crate) use freelist::read_trunk;
 pub use options::{PagerOptions, Synchronous};
 pub use savepoint::SavepointId;
 pub use txn::{Transaction, TxnMode};
-pub use writer_wait::WriterWait;
 use wal_append::WalCursor;
+pub use writer_wait::WriterWait;
 
 /// A database file and its WAL, shared by every transaction on it.
 pub struct Pager {
