@@ -56,6 +56,7 @@ mod args;
 mod array;
 mod bit;
 mod bytea;
+mod config;
 mod context;
 mod datetime;
 mod datetime_format;
@@ -88,6 +89,7 @@ mod panic_free;
 mod tests;
 
 pub use aggregate::Accumulator;
+pub use config::SettingChange;
 pub use context::{EvalContext, Prng};
 pub use registry::{
     definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,

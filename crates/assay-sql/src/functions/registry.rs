@@ -327,6 +327,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::setof::register(&mut b);
         super::sequence::register(&mut b);
         super::system::register(&mut b);
+        super::config::register(&mut b);
         crate::system::register(&mut b);
         super::type_functions::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();

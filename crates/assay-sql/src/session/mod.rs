@@ -22,6 +22,7 @@ mod engine;
 mod gucs;
 mod result;
 mod run;
+mod set_config;
 mod settings;
 mod txn;
 mod txn_modes;

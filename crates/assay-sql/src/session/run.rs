@@ -543,6 +543,7 @@ impl Session {
         let path = self.search_path();
         let catalog = self.catalog.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
+        let setting_changes = std::cell::RefCell::new(Vec::new());
         let system = crate::system::SystemContext {
             catalog: &catalog,
             path: &path,
@@ -551,6 +552,7 @@ impl Session {
             user: "postgres",
             pid: self.id as i32,
             backend_start: self.started,
+            setting_changes: Some(&setting_changes),
         };
         let mut env = Env {
             catalog: &catalog,
@@ -562,7 +564,9 @@ impl Session {
             system: Some(&system),
             interrupt: Some(&self.interrupt),
         };
-        f(&mut env, &mut block.txn, &mut self.plans)
+        let result = f(&mut env, &mut block.txn, &mut self.plans);
+        self.apply_setting_changes(setting_changes.into_inner(), result.is_ok())?;
+        result
     }
 
     fn run_query_typed(

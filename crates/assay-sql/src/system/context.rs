@@ -27,6 +27,9 @@ pub struct SystemContext<'a> {
     pub pid: i32,
     /// When the session started (µs since 2000-01-01 UTC).
     pub backend_start: i64,
+    /// Where `set_config` leaves changes for the session to apply after
+    /// the statement; absent where settings cannot change.
+    pub setting_changes: Option<&'a std::cell::RefCell<Vec<crate::functions::SettingChange>>>,
 }
 
 /// Where a relation OID points.
@@ -114,6 +117,7 @@ impl<'a> SystemContext<'a> {
             user: "postgres",
             pid: 0,
             backend_start: 0,
+            setting_changes: None,
         }
     }
 
