@@ -77,8 +77,9 @@ pub(crate) fn read_param(
             )
         })?;
         return match ty {
-            // An untyped parameter is text until the binder says otherwise.
-            DataType::Unknown => Ok(Value::Text(text.into())),
+            // An untyped parameter is text until the binder says otherwise;
+            // an object name (`regclass`) is looked up by the session.
+            DataType::Unknown | DataType::Reg(_) => Ok(Value::Text(text.into())),
             ty => parse_value(text, ty, settings),
         };
     }

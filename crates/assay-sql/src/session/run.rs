@@ -592,7 +592,7 @@ impl Session {
                     params.len() + 1
                 ));
             }
-            let params = read_text_params(params, &param_types, env.settings)?;
+            let params = read_text_params(params, &param_types, env.settings, env.system)?;
             let (mut rows, affected) = env.run(txn, &plan, &params)?;
             if let Some(sys) = env.system {
                 crate::system::present_rows(&plan.schema.fields, &mut rows, sys);
@@ -733,6 +733,7 @@ fn read_text_params<'a>(
     params: &'a [Value],
     types: &[DataType],
     settings: &Settings,
+    system: Option<&crate::system::SystemContext<'_>>,
 ) -> Result<std::borrow::Cow<'a, [Value]>> {
     let needs_input = |v: &Value, ty: &DataType| {
         matches!(v, Value::Text(_)) && !matches!(ty, DataType::Text | DataType::Unknown)
@@ -743,6 +744,11 @@ fn read_text_params<'a>(
     let mut read = params.to_vec();
     for (v, ty) in read.iter_mut().zip(types) {
         if let (true, Value::Text(text)) = (needs_input(v, ty), &*v) {
+            // An object name (`$1::regclass`) is looked up in the catalog.
+            if let (DataType::Reg(kind), Some(sys)) = (ty, system) {
+                *v = Value::Int8(i64::from(sys.reg_in(*kind, text)?));
+                continue;
+            }
             let base = ty.without_typmod();
             let parsed = crate::types::parse_value(text, &base, settings)?;
             *v = crate::types::assign(&parsed, &base, ty, settings)?;
