@@ -3,7 +3,7 @@
 
 use super::context::{DATABASE_OWNER_ROLE, SUPERUSER_OID};
 use super::pg_type::{collation_of, type_props};
-use super::rows::{array, Rows};
+use super::rows::{vector, Rows};
 use super::SystemContext;
 use crate::catalog::{ConstraintKind, Index, IndexExpr, Oid, Table, TableKind};
 use crate::types::{DataType, Value};
@@ -283,10 +283,10 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                 .bool("indisvalid", true)
                 .bool("indisready", true)
                 .bool("indislive", true)
-                .set("indkey", array(keys))
-                .set("indcollation", array(colls))
-                .set("indclass", array(vec![Value::Int8(0); i.parts.len()]))
-                .set("indoption", array(options));
+                .set("indkey", vector(keys))
+                .set("indcollation", vector(colls))
+                .set("indclass", vector(vec![Value::Int8(0); i.parts.len()]))
+                .set("indoption", vector(options));
             if !exprs.is_empty() {
                 r.text("indexprs", &exprs.join(", "));
             }
