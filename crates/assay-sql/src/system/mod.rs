@@ -39,6 +39,7 @@ mod functions;
 mod information_schema;
 mod pg_class;
 mod pg_constraint;
+mod pg_opclass;
 mod pg_proc;
 mod pg_server;
 mod pg_type;
@@ -95,6 +96,7 @@ const RELATIONS: &[(Oid, Oid, &str, char, &str)] = &[
     (1262, PG_CATALOG_OID, "pg_database", 'r', "oid oid, datname name, datdba oid, encoding integer, datlocprovider \"char\", datistemplate boolean, datallowconn boolean, datconnlimit integer, datfrozenxid oid, datminmxid oid, dattablespace oid, datcollate text, datctype text, daticulocale text, datcollversion text, datacl text[]"),
     (1260, PG_CATALOG_OID, "pg_authid", 'r', "oid oid, rolname name, rolsuper boolean, rolinherit boolean, rolcreaterole boolean, rolcreatedb boolean, rolcanlogin boolean, rolreplication boolean, rolbypassrls boolean, rolconnlimit integer, rolpassword text, rolvaliduntil timestamp with time zone"),
     (2601, PG_CATALOG_OID, "pg_am", 'r', "oid oid, amname name, amhandler regproc, amtype \"char\""),
+    (2616, PG_CATALOG_OID, "pg_opclass", 'r', "oid oid, opcmethod oid, opcname name, opcnamespace oid, opcowner oid, opcfamily oid, opcintype oid, opcdefault boolean, opckeytype oid"),
     (1255, PG_CATALOG_OID, "pg_proc", 'r', "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost real, prorows real, provariadic oid, prosupport regproc, prokind \"char\", prosecdef boolean, proleakproof boolean, proisstrict boolean, proretset boolean, provolatile \"char\", proparallel \"char\", pronargs smallint, pronargdefaults smallint, prorettype oid, proargtypes oid[], proallargtypes oid[], proargmodes \"char\"[], proargnames text[], proargdefaults text, protrftypes oid[], prosrc text, probin text, prosqlbody text, proconfig text[], proacl text[]"),
     (2224, PG_CATALOG_OID, "pg_sequence", 'r', "seqrelid oid, seqtypid oid, seqstart bigint, seqincrement bigint, seqmax bigint, seqmin bigint, seqcache bigint, seqcycle boolean"),
     (3456, PG_CATALOG_OID, "pg_collation", 'r', "oid oid, collname name, collnamespace oid, collowner oid, collprovider \"char\", collisdeterministic boolean, collencoding integer, collcollate text, collctype text, colliculocale text, collversion text"),
@@ -229,6 +231,7 @@ pub fn scan(rel: &'static SystemRelation, sys: &SystemContext<'_>) -> Result<Vec
         "pg_constraint" => pg_constraint::pg_constraint(sys, &mut out),
         "pg_type" => pg_type::pg_type(sys, &mut out),
         "pg_am" => pg_type::pg_am(&mut out),
+        "pg_opclass" => pg_opclass::pg_opclass(&mut out),
         "pg_collation" => pg_type::pg_collation(&mut out),
         "pg_proc" => pg_proc::pg_proc(&mut out),
         "pg_database" => pg_server::pg_database(sys, &mut out),

@@ -2,6 +2,7 @@
 //! `pg_attrdef`, `pg_index`, `pg_sequence`, `pg_description`.
 
 use super::context::{DATABASE_OWNER_ROLE, SUPERUSER_OID};
+use super::pg_opclass::default_opclass;
 use super::pg_type::{collation_of, type_props};
 use super::rows::{vector, Rows};
 use super::SystemContext;
@@ -249,6 +250,7 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
             let mut keys = Vec::new();
             let mut colls = Vec::new();
             let mut options = Vec::new();
+            let mut classes = Vec::new();
             let mut exprs = Vec::new();
             for p in &i.parts {
                 match &p.expr {
@@ -258,10 +260,14 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                         colls.push(Value::Int8(i64::from(
                             col.map_or(0, |c| collation_of(&c.ty)),
                         )));
+                        classes.push(Value::Int8(i64::from(
+                            col.map_or(0, |c| default_opclass(&c.ty)),
+                        )));
                     }
                     IndexExpr::Expression { sql, ty } => {
                         keys.push(Value::Int2(0));
                         colls.push(Value::Int8(i64::from(collation_of(ty))));
+                        classes.push(Value::Int8(i64::from(default_opclass(ty))));
                         exprs.push(sql.clone());
                     }
                 }
@@ -285,7 +291,7 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                 .bool("indislive", true)
                 .set("indkey", vector(keys))
                 .set("indcollation", vector(colls))
-                .set("indclass", vector(vec![Value::Int8(0); i.parts.len()]))
+                .set("indclass", vector(classes))
                 .set("indoption", vector(options));
             if !exprs.is_empty() {
                 r.text("indexprs", &exprs.join(", "));
