@@ -15,6 +15,7 @@ mod expr;
 mod query;
 mod source;
 mod stmt;
+mod storage_params;
 mod subscript_assign;
 mod types;
 mod utility;
