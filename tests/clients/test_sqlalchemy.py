@@ -110,17 +110,6 @@ class SqlalchemyPsycopgTest(unittest.TestCase):
         cls.engine.dispose()
         clientenv.drop_database(DB)
 
-    def needs_int2vector(self):
-        # SQLAlchemy's index reflection parses pg_index.indoption as the
-        # int2vector text form ("0 3"); Assay models it as int2[] so far.
-        with self.engine.connect() as c:
-            oid = c.execute(text(
-                "SELECT atttypid::int FROM pg_attribute"
-                " WHERE attrelid = 'pg_index'::regclass AND attname = 'indoption'"
-            )).scalar()
-        if oid != 22:
-            self.skipTest("pg_index.indoption is not an int2vector yet (index reflection)")
-
     def setUp(self):
         with Session(self.engine) as s, s.begin():
             for t in (book_tag, Book.__table__, Tag.__table__, Author.__table__):
@@ -191,7 +180,6 @@ class SqlalchemyPsycopgTest(unittest.TestCase):
                     s.commit()
 
     def test_reflect(self):
-        self.needs_int2vector()
         meta = MetaData()
         meta.reflect(self.engine)
         self.assertEqual(set(meta.tables), {"author", "book", "tag", "book_tag"})
@@ -246,7 +234,6 @@ class SqlalchemyPsycopgTest(unittest.TestCase):
         self.assertIn("price >= ", checks[0]["sqltext"])
 
     def test_inspect_indexes(self):
-        self.needs_int2vector()
         i = inspect(self.engine)
         indexes = {ix["name"]: ix for ix in i.get_indexes("book")}
         self.assertEqual(indexes["book_price_desc"]["column_names"], ["price", "id"])

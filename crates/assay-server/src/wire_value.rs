@@ -3,7 +3,7 @@
 //! COPY BINARY in [`assay_sql::types::send_recv`]) of every type.
 
 use assay_sql::types::send_recv::{recv, send_as};
-use assay_sql::types::{format_value, parse_value, DataType, Settings, Value};
+use assay_sql::types::{format_typed, parse_value, DataType, Settings, Value};
 use assay_storage::{err, Result, SqlState};
 use bytes::{BufMut, BytesMut};
 
@@ -50,7 +50,7 @@ pub(crate) fn put_field(
         scratch.clear();
         send_as(value, ty, scratch)?;
         out.put_slice(scratch);
-    } else if let Some(text) = format_value(value, settings) {
+    } else if let Some(text) = format_typed(value, ty, settings) {
         out.put_slice(text.as_bytes());
     }
     let len = i32::try_from(out.len() - at - 4)

@@ -65,6 +65,9 @@ pub fn send(value: &Value, out: &mut Vec<u8>) -> Result<()> {
 pub fn send_as(value: &Value, ty: &DataType, out: &mut Vec<u8>) -> Result<()> {
     match (value, ty) {
         (Value::Array(a), DataType::Array(elem)) => send_array(a, Some(elem), out),
+        (Value::Array(a), DataType::Int2Vector | DataType::OidVector) => {
+            send_array(a, ty.element(), out)
+        }
         (Value::Int8(v), DataType::Oid | DataType::Reg(_)) => {
             out.extend_from_slice(&(*v as u32).to_be_bytes());
             Ok(())
@@ -309,6 +312,8 @@ pub fn recv(bytes: &[u8], ty: &DataType) -> Result<Value> {
         }
         DataType::Uuid => Value::Uuid(r.take()?),
         DataType::Array(elem) => recv_array(&mut r, elem)?,
+        DataType::Int2Vector => recv_array(&mut r, &DataType::Int2)?,
+        DataType::OidVector => recv_array(&mut r, &DataType::Oid)?,
     };
     r.end()?;
     Ok(value)
