@@ -648,7 +648,7 @@ mod tests {
         let (from, to) = (DataType::parse(from).unwrap(), DataType::parse(to).unwrap());
         let v = parse_value(input, &from, &s)?;
         let v = coerce_typmod(v, &from, true)?;
-        Ok(format_value(&cast(&v, &from, &to, &s)?, &s).unwrap_or_default())
+        Ok(super::super::format_value(&cast(&v, &from, &to, &s)?, &s).unwrap_or_default())
     }
 
     // Expected outputs verified on PostgreSQL 15 (TimeZone = UTC).
