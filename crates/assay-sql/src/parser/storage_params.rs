@@ -38,7 +38,10 @@ const REAL: &[&str] = &[
 pub(super) fn check(options: &[sp::SqlOption]) -> Result<()> {
     for option in options {
         let sp::SqlOption::KeyValue { key, value } = option else {
-            return Err(err!(SqlState::SYNTAX_ERROR, "syntax error at or near \"(\""));
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "syntax error at or near \"(\""
+            ));
         };
         let name = key.value.to_ascii_lowercase();
         let text = value_text(value);
@@ -54,9 +57,7 @@ pub(super) fn check(options: &[sp::SqlOption]) -> Result<()> {
                     SqlState::INVALID_PARAMETER_VALUE,
                     "value {text} out of bounds for option \"{name}\""
                 )
-                .with_detail(format!(
-                    "Valid values are between \"{min}\" and \"{max}\"."
-                )));
+                .with_detail(format!("Valid values are between \"{min}\" and \"{max}\".")));
             }
         } else if BOOLEAN.contains(&name.as_str()) {
             let lower = text.to_ascii_lowercase();
