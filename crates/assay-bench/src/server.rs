@@ -49,6 +49,7 @@ impl AssayServer {
             .arg(dir.path())
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
         let server = AssayServer {
