@@ -10,7 +10,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use assay_sql::session::{Session, StatementResult};
-use assay_sql::types::{format_value, DataType};
+use assay_sql::types::{format_typed, DataType};
 use assay_storage::Error;
 
 use crate::describe;
@@ -91,7 +91,12 @@ impl Shell {
         let rows: Vec<Vec<Option<String>>> = result
             .rows
             .iter()
-            .map(|row| row.iter().map(|v| format_value(v, settings)).collect())
+            .map(|row| {
+                row.iter()
+                    .zip(&result.columns)
+                    .map(|(v, c)| format_typed(v, &c.data_type, settings))
+                    .collect()
+            })
             .collect();
         let text = if self.expanded {
             expanded(&columns, &rows)

@@ -346,17 +346,13 @@ impl Connection {
         formats: &[i16],
     ) -> Result<()> {
         let settings = &self.session.settings.types;
+        let mut scratch = Vec::new();
         for row in rows {
             let mut data = BytesMut::new();
             for (i, value) in row.iter().enumerate() {
                 let format = format_for(formats, i);
-                let value = match columns.get(i) {
-                    Some(c) if format == crate::wire_value::BINARY => {
-                        crate::wire_value::binary_form(value, &c.data_type)
-                    }
-                    _ => std::borrow::Cow::Borrowed(value),
-                };
-                put_field(&mut data, &value, format, settings)?;
+                let ty = columns.get(i).map_or(&DataType::Unknown, |c| &c.data_type);
+                put_field(&mut data, value, ty, format, settings, &mut scratch)?;
             }
             let count = i16::try_from(row.len())
                 .map_err(|_| err!(SqlState::PROGRAM_LIMIT_EXCEEDED, "too many columns"))?;

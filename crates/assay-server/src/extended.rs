@@ -22,7 +22,7 @@ use pgwire::messages::PgWireBackendMessage;
 
 use crate::connection::Connection;
 use crate::response::format_for;
-use crate::wire_value::{has_binary, no_binary, read_param, BINARY, TEXT};
+use crate::wire_value::{read_param, BINARY, TEXT};
 
 /// A prepared statement.
 pub(crate) struct Prepared {
@@ -142,18 +142,11 @@ impl Connection {
                 columns.len()
             ));
         }
-        for (i, column) in columns.iter().enumerate() {
-            match format_for(&formats, i) {
-                TEXT => {}
-                BINARY if has_binary(&column.data_type) => {}
-                BINARY => return Err(no_binary(&column.data_type)),
-                other => {
-                    return Err(err!(
-                        SqlState::PROTOCOL_VIOLATION,
-                        "unsupported format code: {other}"
-                    ))
-                }
-            }
+        if let Some(other) = formats.iter().find(|f| ![TEXT, BINARY].contains(f)) {
+            return Err(err!(
+                SqlState::PROTOCOL_VIOLATION,
+                "unsupported format code: {other}"
+            ));
         }
         let portal = Portal {
             prepared,

@@ -1,8 +1,9 @@
 //! Values on the wire: the text format (the type's output and input
-//! functions) and the binary format (`typsend`/`typreceive`) for the types
-//! drivers send and ask for most.
+//! functions) and the binary format (`typsend`/`typreceive`, shared with
+//! COPY BINARY in [`assay_sql::types::send_recv`]) of every type.
 
-use assay_sql::types::{format_value, parse_value, DataType, Interval, Settings, Value};
+use assay_sql::types::send_recv::{recv, send_as};
+use assay_sql::types::{format_typed, parse_value, DataType, Settings, Value};
 use assay_storage::{err, Result, SqlState};
 use bytes::{BufMut, BytesMut};
 
@@ -30,61 +31,14 @@ pub(crate) fn typlen(ty: &DataType) -> i16 {
     }
 }
 
-/// Whether values of `ty` can be sent and received in binary.
-pub(crate) fn has_binary(ty: &DataType) -> bool {
-    matches!(
-        ty,
-        DataType::Bool
-            | DataType::Int2
-            | DataType::Int4
-            | DataType::Int8
-            | DataType::Float4
-            | DataType::Float8
-            | DataType::Text
-            | DataType::Varchar(_)
-            | DataType::Bpchar(_)
-            | DataType::Unknown
-            | DataType::Bytea
-            | DataType::Date
-            | DataType::Time(_)
-            | DataType::Timestamp(_)
-            | DataType::TimestampTz(_)
-            | DataType::Interval(_)
-            | DataType::Uuid
-            | DataType::Json
-            | DataType::Oid
-            | DataType::Reg(_)
-            | DataType::Name
-            | DataType::Char
-    )
-}
-
-/// A value as its binary form needs it: an OID (held as int8) goes out as
-/// four bytes. A `reg*` value already presented as its name stays text.
-pub(crate) fn binary_form<'a>(value: &'a Value, ty: &DataType) -> std::borrow::Cow<'a, Value> {
-    match (value, ty) {
-        (Value::Int8(v), DataType::Oid | DataType::Reg(_)) => {
-            std::borrow::Cow::Owned(Value::Int4(*v as u32 as i32))
-        }
-        _ => std::borrow::Cow::Borrowed(value),
-    }
-}
-
-/// The error for a binary format the server cannot produce or read.
-pub(crate) fn no_binary(ty: &DataType) -> assay_storage::Error {
-    err!(
-        SqlState::FEATURE_NOT_SUPPORTED,
-        "binary format for type {} is not supported yet",
-        ty.typname()
-    )
-}
-
 /// Appends a value as a DataRow field: its length (-1 for NULL) and bytes.
 pub(crate) fn put_field(
     out: &mut BytesMut,
     value: &Value,
+    ty: &DataType,
     format: i16,
     settings: &Settings,
+    scratch: &mut Vec<u8>,
 ) -> Result<()> {
     if value.is_null() {
         out.put_i32(-1);
@@ -93,52 +47,16 @@ pub(crate) fn put_field(
     let at = out.len();
     out.put_i32(0);
     if format == BINARY {
-        put_binary(out, value)?;
-    } else if let Some(text) = format_value(value, settings) {
+        scratch.clear();
+        send_as(value, ty, scratch)?;
+        out.put_slice(scratch);
+    } else if let Some(text) = format_typed(value, ty, settings) {
         out.put_slice(text.as_bytes());
     }
     let len = i32::try_from(out.len() - at - 4)
         .map_err(|_| err!(SqlState::PROGRAM_LIMIT_EXCEEDED, "value too large to send"))?;
     out[at..at + 4].copy_from_slice(&len.to_be_bytes());
     Ok(())
-}
-
-fn put_binary(out: &mut BytesMut, value: &Value) -> Result<()> {
-    match value {
-        Value::Bool(b) => out.put_u8(u8::from(*b)),
-        Value::Int2(v) => out.put_i16(*v),
-        Value::Int4(v) => out.put_i32(*v),
-        Value::Int8(v) => out.put_i64(*v),
-        Value::Float4(v) => out.put_f32(*v),
-        Value::Float8(v) => out.put_f64(*v),
-        Value::Text(s) | Value::Json(s) => out.put_slice(s.as_bytes()),
-        Value::Bytea(b) => out.put_slice(b),
-        Value::Date(d) => out.put_i32(*d),
-        Value::Time(t) | Value::Timestamp(t) | Value::TimestampTz(t) => out.put_i64(*t),
-        Value::Interval(i) => {
-            out.put_i64(i.micros);
-            out.put_i32(i.days);
-            out.put_i32(i.months);
-        }
-        Value::Uuid(u) => out.put_slice(u),
-        other => {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "binary format for this value ({}) is not supported yet",
-                kind_name(other)
-            ))
-        }
-    }
-    Ok(())
-}
-
-fn kind_name(value: &Value) -> &'static str {
-    match value {
-        Value::Numeric(_) => "numeric",
-        Value::Jsonb(_) => "jsonb",
-        Value::Array(_) => "array",
-        _ => "value",
-    }
 }
 
 /// Reads a Bind parameter sent in `format` as a value of `ty`.
@@ -159,8 +77,9 @@ pub(crate) fn read_param(
             )
         })?;
         return match ty {
-            // An untyped parameter is text until the binder says otherwise.
-            DataType::Unknown => Ok(Value::Text(text.into())),
+            // An untyped parameter is text until the binder says otherwise;
+            // an object name (`regclass`) is looked up by the session.
+            DataType::Unknown | DataType::Reg(_) => Ok(Value::Text(text.into())),
             ty => parse_value(text, ty, settings),
         };
     }
@@ -174,73 +93,18 @@ pub(crate) fn read_param(
 }
 
 fn read_binary(bytes: &[u8], ty: &DataType) -> Result<Value> {
-    let wrong = || {
-        err!(
+    match ty {
+        // An untyped parameter sent in binary is taken as its bytes' text.
+        DataType::Unknown => recv(bytes, &DataType::Text),
+        ty => recv(bytes, ty),
+    }
+    .map_err(|e| match e.code().as_str() {
+        "22P03" => err!(
             SqlState::new(b"22P03"),
             "incorrect binary data format in bind parameter"
-        )
-    };
-    fn fixed<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
-        bytes.try_into().ok()
-    }
-    let value = match ty {
-        DataType::Bool => match bytes {
-            [b] => Value::Bool(*b != 0),
-            _ => return Err(wrong()),
-        },
-        DataType::Int2 => Value::Int2(i16::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Int4 => Value::Int4(i32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Int8 => Value::Int8(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Oid | DataType::Reg(_) => Value::Int8(i64::from(u32::from_be_bytes(
-            fixed(bytes).ok_or_else(wrong)?,
-        ))),
-        DataType::Float4 => Value::Float4(f32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Float8 => Value::Float8(f64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Date => Value::Date(i32::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Time(_) => Value::Time(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?)),
-        DataType::Timestamp(_) => {
-            Value::Timestamp(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?))
-        }
-        DataType::TimestampTz(_) => {
-            Value::TimestampTz(i64::from_be_bytes(fixed(bytes).ok_or_else(wrong)?))
-        }
-        DataType::Interval(_) => {
-            let raw: [u8; 16] = fixed(bytes).ok_or_else(wrong)?;
-            let mut micros = [0; 8];
-            micros.copy_from_slice(&raw[..8]);
-            let mut days = [0; 4];
-            days.copy_from_slice(&raw[8..12]);
-            let mut months = [0; 4];
-            months.copy_from_slice(&raw[12..]);
-            Value::Interval(Interval {
-                months: i32::from_be_bytes(months),
-                days: i32::from_be_bytes(days),
-                micros: i64::from_be_bytes(micros),
-            })
-        }
-        DataType::Uuid => Value::Uuid(fixed(bytes).ok_or_else(wrong)?),
-        DataType::Bytea => Value::Bytea(bytes.into()),
-        DataType::Text
-        | DataType::Varchar(_)
-        | DataType::Bpchar(_)
-        | DataType::Name
-        | DataType::Char
-        | DataType::Unknown => {
-            let text = std::str::from_utf8(bytes).map_err(|_| {
-                err!(
-                    SqlState::new(b"22021"),
-                    "invalid byte sequence for encoding \"UTF8\""
-                )
-            })?;
-            Value::Text(text.into())
-        }
-        DataType::Json => {
-            let text = std::str::from_utf8(bytes).map_err(|_| wrong())?;
-            Value::Json(text.into())
-        }
-        other => return Err(no_binary(other)),
-    };
-    Ok(value)
+        ),
+        _ => e,
+    })
 }
 
 #[cfg(test)]
@@ -249,7 +113,15 @@ mod tests {
 
     fn roundtrip(value: Value, ty: DataType) {
         let mut out = BytesMut::new();
-        put_field(&mut out, &value, BINARY, &Settings::default()).unwrap();
+        put_field(
+            &mut out,
+            &value,
+            &ty,
+            BINARY,
+            &Settings::default(),
+            &mut Vec::new(),
+        )
+        .unwrap();
         let len = i32::from_be_bytes(out[..4].try_into().unwrap()) as usize;
         assert_eq!(len, out.len() - 4);
         let back = read_param(Some(&out[4..]), BINARY, &ty, &Settings::default()).unwrap();
@@ -267,7 +139,25 @@ mod tests {
         roundtrip(Value::Bytea(vec![0u8, 255, 1].into()), DataType::Bytea);
         roundtrip(Value::Date(-3), DataType::Date);
         roundtrip(
-            Value::Interval(Interval {
+            Value::numeric(assay_sql::types::Numeric::parse("-12345.678900").unwrap()),
+            DataType::Numeric(None),
+        );
+        let jsonb = assay_sql::types::parse_value(
+            r#"{"a": [1, null]}"#,
+            &DataType::Jsonb,
+            &Settings::default(),
+        )
+        .unwrap();
+        roundtrip(jsonb, DataType::Jsonb);
+        let array = assay_sql::types::parse_value(
+            "{{a,NULL},{c,d}}",
+            &DataType::Array(Box::new(DataType::Varchar(None))),
+            &Settings::default(),
+        )
+        .unwrap();
+        roundtrip(array, DataType::Array(Box::new(DataType::Varchar(None))));
+        roundtrip(
+            Value::Interval(assay_sql::types::Interval {
                 months: 1,
                 days: 2,
                 micros: 3,
@@ -277,10 +167,36 @@ mod tests {
     }
 
     #[test]
+    fn arrays_name_their_column_element_type() {
+        let empty = Value::Array(std::sync::Arc::new(assay_sql::types::Array::empty()));
+        let mut out = BytesMut::new();
+        let ty = DataType::Array(Box::new(DataType::Int8));
+        put_field(
+            &mut out,
+            &empty,
+            &ty,
+            BINARY,
+            &Settings::default(),
+            &mut Vec::new(),
+        )
+        .unwrap();
+        // length, ndim 0, no nulls, element OID 20
+        assert_eq!(&out[4..], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20]);
+    }
+
+    #[test]
     fn text_and_null() {
         let s = Settings::default();
         let mut out = BytesMut::new();
-        put_field(&mut out, &Value::Null, TEXT, &s).unwrap();
+        put_field(
+            &mut out,
+            &Value::Null,
+            &DataType::Int4,
+            TEXT,
+            &s,
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(&out[..], &(-1i32).to_be_bytes());
         let v = read_param(Some(b"42"), TEXT, &DataType::Int4, &s).unwrap();
         assert_eq!(v, Value::Int4(42));

@@ -211,7 +211,15 @@ impl Binder<'_> {
                 if base.ty == DataType::Jsonb {
                     return self.bind_jsonb_subscript(base, subscript, cx);
                 }
-                let DataType::Array(elem) = base.ty.clone() else {
+                let elem = match &base.ty {
+                    DataType::Array(elem) => Some(elem.clone()),
+                    // Subscripted from 0, which their values carry.
+                    DataType::Int2Vector | DataType::OidVector => {
+                        base.ty.element().cloned().map(Box::new)
+                    }
+                    _ => None,
+                };
+                let Some(elem) = elem else {
                     return Err(at(
                         err!(
                             SqlState::DATATYPE_MISMATCH,

@@ -35,6 +35,7 @@ mod query;
 mod rewrite;
 mod scope;
 mod select;
+mod srf_zip;
 mod subquery;
 mod typename;
 

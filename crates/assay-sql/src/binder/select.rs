@@ -95,35 +95,38 @@ impl Binder<'_> {
             );
         }
         // Set-returning functions at the top of a target: a lateral
-        // FunctionScan joined after WHERE.
+        // FunctionScan joined after WHERE (several run in lockstep, see
+        // `srf_zip`).
         let mut srf_columns: Vec<(usize, usize)> = Vec::new();
         let items = self.expand_targets(&s.targets, &scope)?;
+        let mut srfs = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if let TargetItem::Expr(Expr::Function(call), _) = item {
                 if call.over.is_some() || !s.group_by.is_empty() {
                     continue;
                 }
                 if let Some((p, ss)) = self.try_srf_target(call, &scope)? {
-                    if !srf_columns.is_empty() {
-                        return Err(at(
-                            unsupported("several set-returning functions in a target list"),
-                            call.pos.get(),
-                        ));
-                    }
-                    srf_columns.push((i, scope.columns.len()));
-                    let schema = plan.schema.concat(&p.schema);
-                    let node = PlanNode::Join {
-                        left: Box::new(plan),
-                        right: Box::new(p),
-                        kind: JoinKind::Inner,
-                        condition: None,
-                        algorithm: JoinAlgorithm::NestedLoop,
-                        lateral: true,
-                    };
-                    plan = Plan::new(node, schema);
-                    scope = scope.concat(ss);
+                    srfs.push((i, p, ss));
                 }
             }
+        }
+        if !srfs.is_empty() {
+            let (p, ss, columns) = super::srf_zip::zip(srfs);
+            srf_columns = columns
+                .into_iter()
+                .map(|(i, c)| (i, scope.columns.len() + c))
+                .collect();
+            let schema = plan.schema.concat(&p.schema);
+            let node = PlanNode::Join {
+                left: Box::new(plan),
+                right: Box::new(p),
+                kind: JoinKind::Inner,
+                condition: None,
+                algorithm: JoinAlgorithm::NestedLoop,
+                lateral: true,
+            };
+            plan = Plan::new(node, schema);
+            scope = scope.concat(ss);
         }
         let scope = scope;
 

@@ -86,6 +86,7 @@ pub(crate) fn register(b: &mut Builder) {
         TimestampTz,
         Interval,
         AnyArray,
+        Oid,
     ] {
         b.aggregate("min", &[t], t, |_, _| {
             Box::new(Extreme {

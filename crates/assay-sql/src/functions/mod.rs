@@ -57,6 +57,7 @@ mod args;
 mod array;
 mod bit;
 mod bytea;
+mod config;
 mod context;
 mod datetime;
 mod datetime_format;
@@ -90,6 +91,7 @@ mod panic_free;
 mod tests;
 
 pub use aggregate::Accumulator;
+pub use config::SettingChange;
 pub use context::{EvalContext, Prng};
 pub use registry::{
     definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,

@@ -176,6 +176,9 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
             parse_value(s, &DataType::Array(Box::new(elem)), &settings)
                 .unwrap_or_else(|_| Value::Array(Arc::new(Array::from_items(vec![value_of(e, r)]))))
         }
+        DataType::Int2Vector | DataType::OidVector => {
+            parse_value(pick(r, &["", "1", "1 2 3"]), t, &settings).unwrap()
+        }
     }
 }
 

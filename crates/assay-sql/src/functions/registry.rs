@@ -329,6 +329,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::system::register(&mut b);
         super::advisory::register(&mut b);
         super::notify::register(&mut b);
+        super::config::register(&mut b);
         crate::system::register(&mut b);
         super::type_functions::register(&mut b);
         let mut by_name: HashMap<&'static str, Vec<FunctionDef>> = HashMap::new();

@@ -165,12 +165,15 @@ fn candidate(def: &'static FunctionDef, args: &[DataType]) -> Result<Option<Cand
             }
             Some(Param::AnyNonArray) => match a {
                 DataType::Unknown => {}
-                DataType::Array(_) => return Ok(None),
+                DataType::Array(_) | DataType::Int2Vector | DataType::OidVector => return Ok(None),
                 _ => elems.push(a.without_typmod()),
             },
             Some(Param::AnyArray) => match a {
                 DataType::Unknown => {}
                 DataType::Array(e) => elems.push(e.without_typmod()),
+                DataType::Int2Vector | DataType::OidVector => {
+                    elems.extend(a.element().cloned());
+                }
                 _ => return Ok(None),
             },
             Some(Param::Any) => {}

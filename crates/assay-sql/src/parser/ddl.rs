@@ -19,10 +19,16 @@ impl Tr<'_> {
             || t.on_commit.is_some()
             || t.global.is_some()
             || t.comment.is_some()
-            || !matches!(t.table_options, sp::CreateTableOptions::None)
+            || !matches!(
+                t.table_options,
+                sp::CreateTableOptions::None | sp::CreateTableOptions::With(_)
+            )
             || (t.unlogged && t.query.is_some())
         {
             return Err(unsupported("this CREATE TABLE syntax"));
+        }
+        if let sp::CreateTableOptions::With(options) = &t.table_options {
+            super::storage_params::check(options)?;
         }
         let name = self.src.relation_name(&t.name)?;
         if let Some(q) = &t.query {

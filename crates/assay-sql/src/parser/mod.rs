@@ -16,6 +16,7 @@ mod query;
 mod roles;
 mod source;
 mod stmt;
+mod storage_params;
 mod subscript_assign;
 mod types;
 mod utility;

@@ -262,7 +262,7 @@ impl Session {
                     params.len() + 1
                 ));
             }
-            let params = read_text_params(params, &types, env.settings)?.into_owned();
+            let params = read_text_params(params, &types, env.settings, env.system)?.into_owned();
             Ok((plan, params))
         })
     }
@@ -442,6 +442,7 @@ impl Session {
             backend_start: self.started,
             backend: Some(&self.backend),
             portals: Some(&portals),
+            setting_changes: None,
         };
         let settings = &self.settings.types;
         let mut binder = ExprBinder {

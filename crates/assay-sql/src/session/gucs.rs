@@ -29,6 +29,13 @@ pub(super) enum Kind {
 /// name (lower case), default, kind, PostgreSQL's spelling.
 pub(super) const EXTRA: &[(&str, &str, Kind, &str)] = &[
     ("array_nulls", "on", Kind::Bool, "array_nulls"),
+    // SQLAlchemy reads it when reflecting a table's options.
+    (
+        "default_table_access_method",
+        "heap",
+        Kind::Enum(&["heap"]),
+        "default_table_access_method",
+    ),
     (
         "backslash_quote",
         "safe_encoding",

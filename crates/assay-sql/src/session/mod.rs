@@ -41,6 +41,7 @@ mod prepared;
 mod result;
 mod roles;
 mod run;
+mod set_config;
 mod settings;
 mod txn;
 mod txn_modes;

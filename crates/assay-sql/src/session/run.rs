@@ -619,6 +619,7 @@ impl Session {
             prepared: &self.prepared,
             cursors: &self.cursors,
         };
+        let setting_changes = std::cell::RefCell::new(Vec::new());
         let system = crate::system::SystemContext {
             catalog: &catalog,
             path: &path,
@@ -630,6 +631,7 @@ impl Session {
             backend_start: self.started,
             backend: Some(&self.backend),
             portals: Some(&portals),
+            setting_changes: Some(&setting_changes),
         };
         let mut env = Env {
             catalog: &catalog,
@@ -641,7 +643,9 @@ impl Session {
             system: Some(&system),
             interrupt: Some(&self.interrupt),
         };
-        f(&mut env, &mut block.txn, &mut self.plans)
+        let result = f(&mut env, &mut block.txn, &mut self.plans);
+        self.apply_setting_changes(setting_changes.into_inner(), result.is_ok())?;
+        result
     }
 
     fn run_query_typed(
@@ -667,7 +671,7 @@ impl Session {
                     params.len() + 1
                 ));
             }
-            let params = read_text_params(params, &param_types, env.settings)?;
+            let params = read_text_params(params, &param_types, env.settings, env.system)?;
             env.run_to_result(txn, &plan, &params)
         })
     }
@@ -753,6 +757,7 @@ pub(super) fn read_text_params<'a>(
     params: &'a [Value],
     types: &[DataType],
     settings: &Settings,
+    system: Option<&crate::system::SystemContext<'_>>,
 ) -> Result<std::borrow::Cow<'a, [Value]>> {
     let needs_input = |v: &Value, ty: &DataType| {
         matches!(v, Value::Text(_)) && !matches!(ty, DataType::Text | DataType::Unknown)
@@ -763,6 +768,11 @@ pub(super) fn read_text_params<'a>(
     let mut read = params.to_vec();
     for (v, ty) in read.iter_mut().zip(types) {
         if let (true, Value::Text(text)) = (needs_input(v, ty), &*v) {
+            // An object name (`$1::regclass`) is looked up in the catalog.
+            if let (DataType::Reg(kind), Some(sys)) = (ty, system) {
+                *v = Value::Int8(i64::from(sys.reg_in(*kind, text)?));
+                continue;
+            }
             let base = ty.without_typmod();
             let parsed = crate::types::parse_value(text, &base, settings)?;
             *v = crate::types::assign(&parsed, &base, ty, settings)?;

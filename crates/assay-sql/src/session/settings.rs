@@ -337,7 +337,14 @@ impl SessionSettings {
                 Ok(self.types.interval_style.name().into())
             }
             "client_encoding" => {
-                match value.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
+                // Encoding names compare on their letters and digits only,
+                // as PostgreSQL's: asyncpg sends `'utf-8'`, quotes included.
+                let letters: String = value
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
+                match letters.as_str() {
                     "UTF8" | "UNICODE" => Ok("UTF8".into()),
                     "SQLASCII" => Ok("SQL_ASCII".into()),
                     _ => Err(err!(

@@ -122,6 +122,27 @@ fn parameters_bind_inside_an_implicit_transaction() {
 }
 
 #[test]
+fn object_name_parameters_are_looked_up() {
+    // SQLAlchemy's reflection sends `CAST($1 AS REGCLASS)` with a name.
+    let mut s = session();
+    s.execute("CREATE TABLE named (x int)").unwrap();
+    let select = &parser::parse(
+        "SELECT CAST($1 AS regclass)::oid = 'named'::regclass::oid, $2::regclass::oid",
+    )
+    .unwrap()[0];
+    let params = [
+        Value::text("public.named"),
+        Value::text("pg_catalog.pg_constraint"),
+    ];
+    let r = s.execute_with_params(select, &[], &params).unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Bool(true), Value::Int8(2606)]]);
+    let e = s
+        .execute_with_params(select, &[], &[Value::text("nope"), Value::text("pg_class")])
+        .unwrap_err();
+    assert_eq!(e.code().as_str(), "42P01");
+}
+
+#[test]
 fn cached_plans_follow_ddl_and_search_path() {
     let mut s = session();
     s.execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1)")

@@ -31,6 +31,9 @@ pub struct SystemContext<'a> {
     pub backend: Option<&'a crate::session::Backend>,
     /// The session's prepared statements and cursors.
     pub portals: Option<&'a dyn super::SessionPortals>,
+    /// Where `set_config` leaves changes for the session to apply after
+    /// the statement; absent where settings cannot change.
+    pub setting_changes: Option<&'a std::cell::RefCell<Vec<crate::functions::SettingChange>>>,
 }
 
 /// Where a relation OID points.
@@ -121,6 +124,7 @@ impl<'a> SystemContext<'a> {
             backend_start: 0,
             backend: None,
             portals: None,
+            setting_changes: None,
         }
     }
 

@@ -42,6 +42,9 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("pg_function_is_visible", &[Oid], Bool, type_is_visible)
         .stable();
+    // Collations are all pg_catalog's too (SQLAlchemy's column reflection).
+    b.scalar("pg_collation_is_visible", &[Oid], Bool, type_is_visible)
+        .stable();
     b.scalar("format_type", &[Oid, Int4], Text, format_type_fn)
         .lenient()
         .stable();
@@ -202,7 +205,8 @@ fn table_is_visible(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Res
     })
 }
 
-/// Built-in types and functions live in `pg_catalog`, always searched.
+/// Built-in types, functions and collations live in `pg_catalog`, always
+/// searched.
 fn type_is_visible(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
     Ok(Value::Bool(true))
 }

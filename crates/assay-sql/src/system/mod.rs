@@ -40,6 +40,7 @@ mod information_schema;
 mod pg_class;
 mod pg_constraint;
 mod pg_locks;
+mod pg_opclass;
 mod pg_portals;
 mod pg_proc;
 mod pg_server;
@@ -83,22 +84,22 @@ impl SystemRelation {
 /// Every system relation: (OID, schema, name, relkind, columns as
 /// `name type, …` in PostgreSQL 15's order). Types Assay does not model
 /// are given the nearest it has: `aclitem[]` and `text[]`, `pg_node_tree`
-/// and `text`, `int2vector` and `int2[]`, `oidvector` and `oid[]`, `xid` and
-/// `oid`, `inet` and `text`; the information schema's domains are their
-/// base types.
+/// and `text`, `xid` and `oid`, `inet` and `text`; the information
+/// schema's domains are their base types.
 const RELATIONS: &[(Oid, Oid, &str, char, &str)] = &[
     (2615, PG_CATALOG_OID, "pg_namespace", 'r', "oid oid, nspname name, nspowner oid, nspacl text[]"),
     (1259, PG_CATALOG_OID, "pg_class", 'r', "oid oid, relname name, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid, relfilenode oid, reltablespace oid, relpages integer, reltuples real, relallvisible integer, reltoastrelid oid, relhasindex boolean, relisshared boolean, relpersistence \"char\", relkind \"char\", relnatts smallint, relchecks smallint, relhasrules boolean, relhastriggers boolean, relhassubclass boolean, relrowsecurity boolean, relforcerowsecurity boolean, relispopulated boolean, relreplident \"char\", relispartition boolean, relrewrite oid, relfrozenxid oid, relminmxid oid, relacl text[], reloptions text[], relpartbound text"),
     (1249, PG_CATALOG_OID, "pg_attribute", 'r', "attrelid oid, attname name, atttypid oid, attstattarget integer, attlen smallint, attnum smallint, attndims integer, attcacheoff integer, atttypmod integer, attbyval boolean, attalign \"char\", attstorage \"char\", attcompression \"char\", attnotnull boolean, atthasdef boolean, atthasmissing boolean, attidentity \"char\", attgenerated \"char\", attisdropped boolean, attislocal boolean, attinhcount integer, attcollation oid, attacl text[], attoptions text[], attfdwoptions text[], attmissingval text"),
     (1247, PG_CATALOG_OID, "pg_type", 'r', "oid oid, typname name, typnamespace oid, typowner oid, typlen smallint, typbyval boolean, typtype \"char\", typcategory \"char\", typispreferred boolean, typisdefined boolean, typdelim \"char\", typrelid oid, typsubscript regproc, typelem oid, typarray oid, typinput regproc, typoutput regproc, typreceive regproc, typsend regproc, typmodin regproc, typmodout regproc, typanalyze regproc, typalign \"char\", typstorage \"char\", typnotnull boolean, typbasetype oid, typtypmod integer, typndims integer, typcollation oid, typdefaultbin text, typdefault text, typacl text[]"),
-    (2610, PG_CATALOG_OID, "pg_index", 'r', "indexrelid oid, indrelid oid, indnatts smallint, indnkeyatts smallint, indisunique boolean, indnullsnotdistinct boolean, indisprimary boolean, indisexclusion boolean, indimmediate boolean, indisclustered boolean, indisvalid boolean, indcheckxmin boolean, indisready boolean, indislive boolean, indisreplident boolean, indkey int2[], indcollation oid[], indclass oid[], indoption int2[], indexprs text, indpred text"),
+    (2610, PG_CATALOG_OID, "pg_index", 'r', "indexrelid oid, indrelid oid, indnatts smallint, indnkeyatts smallint, indisunique boolean, indnullsnotdistinct boolean, indisprimary boolean, indisexclusion boolean, indimmediate boolean, indisclustered boolean, indisvalid boolean, indcheckxmin boolean, indisready boolean, indislive boolean, indisreplident boolean, indkey int2vector, indcollation oidvector, indclass oidvector, indoption int2vector, indexprs text, indpred text"),
     (2606, PG_CATALOG_OID, "pg_constraint", 'r', "oid oid, conname name, connamespace oid, contype \"char\", condeferrable boolean, condeferred boolean, convalidated boolean, conrelid oid, contypid oid, conindid oid, conparentid oid, confrelid oid, confupdtype \"char\", confdeltype \"char\", confmatchtype \"char\", conislocal boolean, coninhcount integer, connoinherit boolean, conkey smallint[], confkey smallint[], conpfeqop oid[], conppeqop oid[], conffeqop oid[], confdelsetcols smallint[], conexclop oid[], conbin text"),
     (2604, PG_CATALOG_OID, "pg_attrdef", 'r', "oid oid, adrelid oid, adnum smallint, adbin text"),
     (2609, PG_CATALOG_OID, "pg_description", 'r', "objoid oid, classoid oid, objsubid integer, description text"),
     (1262, PG_CATALOG_OID, "pg_database", 'r', "oid oid, datname name, datdba oid, encoding integer, datlocprovider \"char\", datistemplate boolean, datallowconn boolean, datconnlimit integer, datfrozenxid oid, datminmxid oid, dattablespace oid, datcollate text, datctype text, daticulocale text, datcollversion text, datacl text[]"),
     (1260, PG_CATALOG_OID, "pg_authid", 'r', "oid oid, rolname name, rolsuper boolean, rolinherit boolean, rolcreaterole boolean, rolcreatedb boolean, rolcanlogin boolean, rolreplication boolean, rolbypassrls boolean, rolconnlimit integer, rolpassword text, rolvaliduntil timestamp with time zone"),
     (2601, PG_CATALOG_OID, "pg_am", 'r', "oid oid, amname name, amhandler regproc, amtype \"char\""),
-    (1255, PG_CATALOG_OID, "pg_proc", 'r', "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost real, prorows real, provariadic oid, prosupport regproc, prokind \"char\", prosecdef boolean, proleakproof boolean, proisstrict boolean, proretset boolean, provolatile \"char\", proparallel \"char\", pronargs smallint, pronargdefaults smallint, prorettype oid, proargtypes oid[], proallargtypes oid[], proargmodes \"char\"[], proargnames text[], proargdefaults text, protrftypes oid[], prosrc text, probin text, prosqlbody text, proconfig text[], proacl text[]"),
+    (2616, PG_CATALOG_OID, "pg_opclass", 'r', "oid oid, opcmethod oid, opcname name, opcnamespace oid, opcowner oid, opcfamily oid, opcintype oid, opcdefault boolean, opckeytype oid"),
+    (1255, PG_CATALOG_OID, "pg_proc", 'r', "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost real, prorows real, provariadic oid, prosupport regproc, prokind \"char\", prosecdef boolean, proleakproof boolean, proisstrict boolean, proretset boolean, provolatile \"char\", proparallel \"char\", pronargs smallint, pronargdefaults smallint, prorettype oid, proargtypes oidvector, proallargtypes oid[], proargmodes \"char\"[], proargnames text[], proargdefaults text, protrftypes oid[], prosrc text, probin text, prosqlbody text, proconfig text[], proacl text[]"),
     (2224, PG_CATALOG_OID, "pg_sequence", 'r', "seqrelid oid, seqtypid oid, seqstart bigint, seqincrement bigint, seqmax bigint, seqmin bigint, seqcache bigint, seqcycle boolean"),
     (3456, PG_CATALOG_OID, "pg_collation", 'r', "oid oid, collname name, collnamespace oid, collowner oid, collprovider \"char\", collisdeterministic boolean, collencoding integer, collcollate text, collctype text, colliculocale text, collversion text"),
     (2611, PG_CATALOG_OID, "pg_inherits", 'r', "inhrelid oid, inhparent oid, inhseqno integer, inhdetachpending boolean"),
@@ -234,6 +235,7 @@ pub fn scan(rel: &'static SystemRelation, sys: &SystemContext<'_>) -> Result<Vec
         "pg_constraint" => pg_constraint::pg_constraint(sys, &mut out),
         "pg_type" => pg_type::pg_type(sys, &mut out),
         "pg_am" => pg_type::pg_am(&mut out),
+        "pg_opclass" => pg_opclass::pg_opclass(&mut out),
         "pg_collation" => pg_type::pg_collation(&mut out),
         "pg_proc" => pg_proc::pg_proc(&mut out),
         "pg_database" => pg_server::pg_database(sys, &mut out),

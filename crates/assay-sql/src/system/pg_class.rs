@@ -2,8 +2,9 @@
 //! `pg_attrdef`, `pg_index`, `pg_sequence`, `pg_description`.
 
 use super::context::{DATABASE_OWNER_ROLE, SUPERUSER_OID};
+use super::pg_opclass::default_opclass;
 use super::pg_type::{collation_of, type_props};
-use super::rows::{array, Rows};
+use super::rows::{vector, Rows};
 use super::SystemContext;
 use crate::catalog::{ConstraintKind, Index, IndexExpr, Oid, Table, TableKind};
 use crate::types::{DataType, Value};
@@ -249,6 +250,7 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
             let mut keys = Vec::new();
             let mut colls = Vec::new();
             let mut options = Vec::new();
+            let mut classes = Vec::new();
             let mut exprs = Vec::new();
             for p in &i.parts {
                 match &p.expr {
@@ -258,10 +260,14 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                         colls.push(Value::Int8(i64::from(
                             col.map_or(0, |c| collation_of(&c.ty)),
                         )));
+                        classes.push(Value::Int8(i64::from(
+                            col.map_or(0, |c| default_opclass(&c.ty)),
+                        )));
                     }
                     IndexExpr::Expression { sql, ty } => {
                         keys.push(Value::Int2(0));
                         colls.push(Value::Int8(i64::from(collation_of(ty))));
+                        classes.push(Value::Int8(i64::from(default_opclass(ty))));
                         exprs.push(sql.clone());
                     }
                 }
@@ -283,10 +289,10 @@ pub(super) fn pg_index(sys: &SystemContext<'_>, out: &mut Rows) {
                 .bool("indisvalid", true)
                 .bool("indisready", true)
                 .bool("indislive", true)
-                .set("indkey", array(keys))
-                .set("indcollation", array(colls))
-                .set("indclass", array(vec![Value::Int8(0); i.parts.len()]))
-                .set("indoption", array(options));
+                .set("indkey", vector(keys))
+                .set("indcollation", vector(colls))
+                .set("indclass", vector(classes))
+                .set("indoption", vector(options));
             if !exprs.is_empty() {
                 r.text("indexprs", &exprs.join(", "));
             }

@@ -5,7 +5,7 @@ use assay_storage::{err, Result, SqlState};
 
 use super::context::SUPERUSER_OID;
 use super::pg_type::type_name_of_oid;
-use super::rows::{array, Rows};
+use super::rows::{vector, Rows};
 use crate::catalog::{Oid, PG_CATALOG_OID};
 use crate::functions::{definitions, FunctionDef, FunctionKind, Param, Ret, Volatility};
 use crate::types::{DataType, RegKind, Value};
@@ -122,7 +122,7 @@ pub(super) fn pg_proc(out: &mut Rows) {
             .text("proparallel", "s")
             .i2("pronargs", def.params.len() as i16)
             .oid("prorettype", ret_oid(def))
-            .set("proargtypes", array(args))
+            .set("proargtypes", vector(args))
             .text("prosrc", def.name);
     }
 }

@@ -57,6 +57,7 @@ pub(crate) fn type_props(ty: &DataType) -> (i16, bool, char, char) {
         T::Name => (64, false, 'c', 'p'),
         T::Numeric(_) => (-1, false, 'i', 'm'),
         T::Unknown => (-2, false, 'c', 'p'),
+        T::Int2Vector | T::OidVector => (-1, false, 'i', 'p'),
         T::Array(e) => {
             let align = type_props(e).2;
             (-1, false, if align == 'd' { 'd' } else { 'i' }, 'x')

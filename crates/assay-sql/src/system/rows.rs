@@ -106,6 +106,18 @@ impl RowRef<'_> {
 
 /// A one-dimensional array value.
 pub(crate) fn array(items: Vec<Value>) -> Value {
+    array_from(items, 1)
+}
+
+/// An `int2vector` or `oidvector` (`pg_index.indkey`, `pg_proc.proargtypes`),
+/// modelled as an array whose subscripts start at 0, as theirs do: drivers
+/// pair `unnest(indkey)` with `generate_subscripts(indkey, 1)` and read
+/// `indoption[ord]`.
+pub(crate) fn vector(items: Vec<Value>) -> Value {
+    array_from(items, 0)
+}
+
+fn array_from(items: Vec<Value>, lower: i32) -> Value {
     if items.is_empty() {
         return Value::Array(std::sync::Arc::new(crate::types::Array {
             dims: Vec::new(),
@@ -115,7 +127,7 @@ pub(crate) fn array(items: Vec<Value>) -> Value {
     Value::Array(std::sync::Arc::new(crate::types::Array {
         dims: vec![crate::types::ArrayDim {
             len: items.len(),
-            lower: 1,
+            lower,
         }],
         items,
     }))

@@ -150,7 +150,12 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         DataType::Timestamp(_) => or_null(r.read_timestamp(order)?, Value::Timestamp),
         DataType::TimestampTz(_) => or_null(r.read_timestamp(order)?, Value::TimestampTz),
         DataType::Uuid => or_null(r.read_uuid(order)?, Value::Uuid),
-        DataType::Interval(_) | DataType::Json | DataType::Jsonb | DataType::Array(_) => {
+        DataType::Interval(_)
+        | DataType::Json
+        | DataType::Jsonb
+        | DataType::Array(_)
+        | DataType::Int2Vector
+        | DataType::OidVector => {
             return Err(err!(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "cannot decode a {ty} value from an index key"

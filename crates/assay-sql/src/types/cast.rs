@@ -18,7 +18,7 @@ use super::json::format_jsonb;
 use super::numeric::Numeric;
 use super::scalar::parse_float8;
 use super::settings::Settings;
-use super::text_io::{format_value, parse_value};
+use super::text_io::parse_value;
 use super::value::{Array, Value};
 
 /// When a cast may be applied (`pg_cast.castcontext`).
@@ -184,6 +184,13 @@ pub fn cast_context(from: &DataType, to: &DataType) -> Option<CastContext> {
     }
     if let (DataType::Array(fe), DataType::Array(te)) = (&f, &t) {
         return cast_context(fe, te);
+    }
+    // int2vector and oidvector are arrays of their elements to functions
+    // taking arrays (`unnest(indkey)`), as in PostgreSQL.
+    if matches!(f, DataType::Int2Vector | DataType::OidVector) {
+        if let (Some(fe), DataType::Array(te)) = (f.element(), &t) {
+            return cast_context(fe, te);
+        }
     }
     if let Some(row) = PG_CAST.iter().find(|r| r.0 == f.oid() && r.1 == t.oid()) {
         return Some(row.2);
@@ -382,7 +389,7 @@ fn convert(
                 s.trim_end_matches(' ').to_string()
             }
             (V::Bool(b), _) => (if *b { "true" } else { "false" }).to_string(),
-            _ => format_value(value, settings).unwrap_or_default(),
+            _ => super::format_typed(value, from, settings).unwrap_or_default(),
         };
         return coerce_length(&text, to, explicit);
     }
@@ -390,6 +397,12 @@ fn convert(
         let s = value.as_str().unwrap_or_default();
         let parsed = parse_value(s, to, settings)?;
         return coerce_typmod(parsed, to, explicit);
+    }
+    if matches!(from, T::Int2Vector | T::OidVector) {
+        if let (Some(fe), V::Array(_), T::Array(_)) = (from.element(), value, to) {
+            let elems = T::Array(Box::new(fe.clone()));
+            return convert(value, &elems, to, settings, explicit);
+        }
     }
     let converted = match (value, to) {
         // OIDs and their aliases share one representation (Value::Int8).
@@ -635,7 +648,7 @@ mod tests {
         let (from, to) = (DataType::parse(from).unwrap(), DataType::parse(to).unwrap());
         let v = parse_value(input, &from, &s)?;
         let v = coerce_typmod(v, &from, true)?;
-        Ok(format_value(&cast(&v, &from, &to, &s)?, &s).unwrap_or_default())
+        Ok(super::super::format_value(&cast(&v, &from, &to, &s)?, &s).unwrap_or_default())
     }
 
     // Expected outputs verified on PostgreSQL 15 (TimeZone = UTC).

@@ -111,6 +111,11 @@ pub enum DataType {
     Name,
     /// `"char"`: a single byte, as in `pg_class.relkind` (`Value::Text`).
     Char,
+    /// `int2vector` (`pg_index.indkey`): an `int2[]` whose subscripts start
+    /// at 0, printed as its elements separated by spaces (`Value::Array`).
+    Int2Vector,
+    /// `oidvector` (`pg_proc.proargtypes`): the same over `oid`.
+    OidVector,
 }
 
 /// Which catalog an OID alias type names objects of.
@@ -175,12 +180,14 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
     (DataType::Bytea, 17, 1001, "bytea"),
     (DataType::Char, 18, 1002, "char"),
     (DataType::Name, 19, 1003, "name"),
+    (DataType::Int2Vector, 22, 1006, "int2vector"),
     (DataType::Int8, 20, 1016, "int8"),
     (DataType::Int2, 21, 1005, "int2"),
     (DataType::Int4, 23, 1007, "int4"),
     (DataType::Reg(RegKind::Proc), 24, 1008, "regproc"),
     (DataType::Text, 25, 1009, "text"),
     (DataType::Oid, 26, 1028, "oid"),
+    (DataType::OidVector, 30, 1013, "oidvector"),
     (DataType::Json, 114, 199, "json"),
     (DataType::Float4, 700, 1021, "float4"),
     (DataType::Float8, 701, 1022, "float8"),
@@ -301,6 +308,8 @@ impl DataType {
     pub fn element(&self) -> Option<&DataType> {
         match self {
             DataType::Array(e) => Some(e),
+            DataType::Int2Vector => Some(&DataType::Int2),
+            DataType::OidVector => Some(&DataType::Oid),
             _ => None,
         }
     }
@@ -317,7 +326,7 @@ impl DataType {
             Interval(_) => TypeCategory::Timespan,
             Bytea | Uuid | Json | Jsonb => TypeCategory::User,
             Bit(_) | VarBit(_) => TypeCategory::BitString,
-            Array(_) => TypeCategory::Array,
+            Array(_) | Int2Vector | OidVector => TypeCategory::Array,
             Unknown => TypeCategory::Unknown,
         }
     }
@@ -447,6 +456,8 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
         "int2" | "smallint" => no_args(DataType::Int2)?,
         "int" | "int4" | "integer" => no_args(DataType::Int4)?,
         "int8" | "bigint" => no_args(DataType::Int8)?,
+        "int2vector" => no_args(DataType::Int2Vector)?,
+        "oidvector" => no_args(DataType::OidVector)?,
         "float4" | "real" => no_args(DataType::Float4)?,
         "float8" | "double precision" => no_args(DataType::Float8)?,
         "float" => match args.as_slice() {
@@ -616,6 +627,8 @@ impl fmt::Display for DataType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataType::Bool => f.write_str("boolean"),
+            DataType::Int2Vector => f.write_str("int2vector"),
+            DataType::OidVector => f.write_str("oidvector"),
             DataType::Int2 => f.write_str("smallint"),
             DataType::Int4 => f.write_str("integer"),
             DataType::Int8 => f.write_str("bigint"),

@@ -25,5 +25,5 @@ pub(crate) use numeric::pow10 as numeric_pow10;
 pub use numeric::Numeric;
 pub use ops::{binary_op, negate, BinaryOp};
 pub use settings::{parse_date_style, ByteaOutput, DateOrder, DateStyle, IntervalStyle, Settings};
-pub use text_io::{format_value, parse_value};
+pub use text_io::{format_typed, format_value, parse_value};
 pub use value::{Array, ArrayDim, Interval, Value};

@@ -52,18 +52,56 @@ pub fn send(value: &Value, out: &mut Vec<u8>) -> Result<()> {
             out.extend_from_slice(&i.months.to_be_bytes());
         }
         Value::Uuid(u) => out.extend_from_slice(u),
-        Value::Array(a) => send_array(a, out)?,
+        Value::Array(a) => send_array(a, None, out)?,
     }
     Ok(())
 }
 
-fn send_array(a: &Array, out: &mut Vec<u8>) -> Result<()> {
-    let elem = a
-        .items
-        .iter()
-        .find(|v| !v.is_null())
-        .map(value_oid)
-        .unwrap_or(25);
+/// Appends the binary form of a non-NULL `value` of the column type `ty`.
+/// As [`send`], except where the value alone does not say its type's form:
+/// an array names `ty`'s element type (a `varchar[]` holds text items but
+/// says 1043, an empty `int4[]` says 23), an OID goes out in four bytes and
+/// a bit string packed.
+pub fn send_as(value: &Value, ty: &DataType, out: &mut Vec<u8>) -> Result<()> {
+    match (value, ty) {
+        (Value::Array(a), DataType::Array(elem)) => send_array(a, Some(elem), out),
+        (Value::Array(a), DataType::Int2Vector | DataType::OidVector) => {
+            send_array(a, ty.element(), out)
+        }
+        (Value::Int8(v), DataType::Oid | DataType::Reg(_)) => {
+            out.extend_from_slice(&(*v as u32).to_be_bytes());
+            Ok(())
+        }
+        (Value::Text(bits), DataType::Bit(_) | DataType::VarBit(_)) => {
+            send_bits(bits, out);
+            Ok(())
+        }
+        _ => send(value, out),
+    }
+}
+
+/// A bit string: its length in bits, then the bits packed high-first.
+fn send_bits(bits: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(bits.len() as i32).to_be_bytes());
+    for chunk in bits.as_bytes().chunks(8) {
+        let byte = chunk
+            .iter()
+            .enumerate()
+            .fold(0u8, |acc, (i, b)| acc | (u8::from(*b == b'1') << (7 - i)));
+        out.push(byte);
+    }
+}
+
+fn send_array(a: &Array, elem_type: Option<&DataType>, out: &mut Vec<u8>) -> Result<()> {
+    let elem = match elem_type {
+        Some(ty) => ty.oid(),
+        None => a
+            .items
+            .iter()
+            .find(|v| !v.is_null())
+            .map(value_oid)
+            .unwrap_or(25),
+    };
     let has_nulls = a.items.iter().any(Value::is_null);
     out.extend_from_slice(&(a.dims.len() as i32).to_be_bytes());
     out.extend_from_slice(&i32::from(has_nulls).to_be_bytes());
@@ -79,7 +117,10 @@ fn send_array(a: &Array, out: &mut Vec<u8>) -> Result<()> {
         }
         let at = out.len();
         out.extend_from_slice(&[0; 4]);
-        send(v, out)?;
+        match elem_type {
+            Some(ty) => send_as(v, ty, out)?,
+            None => send(v, out)?,
+        }
         let len = (out.len() - at - 4) as i32;
         out[at..at + 4].copy_from_slice(&len.to_be_bytes());
     }
@@ -271,6 +312,8 @@ pub fn recv(bytes: &[u8], ty: &DataType) -> Result<Value> {
         }
         DataType::Uuid => Value::Uuid(r.take()?),
         DataType::Array(elem) => recv_array(&mut r, elem)?,
+        DataType::Int2Vector => recv_array(&mut r, &DataType::Int2)?,
+        DataType::OidVector => recv_array(&mut r, &DataType::Oid)?,
     };
     r.end()?;
     Ok(value)

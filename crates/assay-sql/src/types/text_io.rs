@@ -73,6 +73,7 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
             let array = parse_array(input, &mut |s| parse_value(s, elem, settings))?;
             Value::Array(Arc::new(array))
         }
+        DataType::Int2Vector | DataType::OidVector => parse_vector(input, ty, settings)?,
     })
 }
 
@@ -98,6 +99,40 @@ pub fn format_value(value: &Value, settings: &Settings) -> Option<String> {
         Value::Jsonb(j) => format_jsonb(j),
         Value::Array(a) => format_array(a, &mut |v| format_value(v, settings).unwrap_or_default()),
     })
+}
+
+/// `int2vector` and `oidvector` input: elements separated by spaces,
+/// subscripted from 0.
+fn parse_vector(input: &str, ty: &DataType, settings: &Settings) -> Result<Value> {
+    let elem = ty.element().unwrap_or(&DataType::Int2);
+    let items = input
+        .split_ascii_whitespace()
+        .map(|word| parse_value(word, elem, settings))
+        .collect::<Result<Vec<_>>>()?;
+    let dims = if items.is_empty() {
+        Vec::new()
+    } else {
+        vec![super::value::ArrayDim {
+            len: items.len(),
+            lower: 0,
+        }]
+    };
+    Ok(Value::Array(Arc::new(super::value::Array { dims, items })))
+}
+
+/// The text of a value of type `ty`: as [`format_value`], except that an
+/// `int2vector` or `oidvector` prints its elements separated by spaces.
+pub fn format_typed(value: &Value, ty: &DataType, settings: &Settings) -> Option<String> {
+    match (value, ty) {
+        (Value::Array(a), DataType::Int2Vector | DataType::OidVector) => Some(
+            a.items
+                .iter()
+                .map(|v| format_value(v, settings).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => format_value(value, settings),
+    }
 }
 
 #[cfg(test)]

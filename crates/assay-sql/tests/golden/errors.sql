@@ -42,4 +42,4 @@ SELECT a.b.c.d.e FROM t
 SELECT 1;\nSELECT 2 +;
 CREATE TABLE t (a int PRIMARY KEY) INHERITS (u)
 CREATE TEMP TABLE t (a int) ON COMMIT DROP
-CREATE TABLE t (a int) WITH (fillfactor = 50)
+CREATE TABLE t (a int) WITH (fillfactor = 5)
