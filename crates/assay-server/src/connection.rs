@@ -192,6 +192,9 @@ impl Connection {
     }
 
     fn ready(&mut self) {
+        for name in self.session.take_dropped_protocol_statements() {
+            self.statements.remove(&name);
+        }
         let mut out = std::mem::take(&mut self.out);
         self.report_parameters(&mut out, false);
         self.send_notifications(&mut out);

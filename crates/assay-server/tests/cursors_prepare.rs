@@ -191,3 +191,33 @@ async fn a_portal_with_a_row_limit_streams() {
     assert_eq!(tx.query_portal(&portal, 2).await.unwrap().len(), 0);
     tx.commit().await.unwrap();
 }
+
+#[tokio::test]
+async fn deallocate_reaches_protocol_statements() {
+    let server = TestServer::start();
+    let client = connect(&server).await;
+    let kept = client.prepare("SELECT 1").await.unwrap();
+    let dropped = client.prepare("SELECT 2").await.unwrap();
+    let (names, _) = texts(
+        &client
+            .simple_query("SELECT name FROM pg_prepared_statements ORDER BY name")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(names.len(), 2, "{names:?}");
+    // One namespace, as in PostgreSQL: DEALLOCATE names a protocol statement.
+    client
+        .batch_execute(&format!("DEALLOCATE {}", names[1]))
+        .await
+        .unwrap();
+    let e = client.query(&dropped, &[]).await.unwrap_err();
+    assert_eq!(e.code().unwrap().code(), "26000");
+    assert_eq!(
+        client.query_one(&kept, &[]).await.unwrap().get::<_, i32>(0),
+        1
+    );
+    // DEALLOCATE ALL drops the rest.
+    client.batch_execute("DEALLOCATE ALL").await.unwrap();
+    let e = client.query(&kept, &[]).await.unwrap_err();
+    assert_eq!(e.code().unwrap().code(), "26000");
+}

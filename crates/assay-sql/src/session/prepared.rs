@@ -52,6 +52,9 @@ pub(super) struct PreparedStatements {
     sql: BTreeMap<String, PreparedStatement>,
     /// The wire protocol's named statements, as the view shows them.
     protocol: BTreeMap<String, PreparedInfo>,
+    /// Protocol statements `DEALLOCATE` dropped, for the server to forget
+    /// (SQL and protocol statements share one namespace, as in PostgreSQL).
+    dropped_protocol: Vec<String>,
 }
 
 impl PreparedStatements {
@@ -121,7 +124,7 @@ impl Session {
                 Ok((plan, env.plan_key(statement, types.clone()), types))
             })
         })?;
-        if self.prepared.sql.contains_key(name) {
+        if self.prepared.sql.contains_key(name) || self.prepared.protocol.contains_key(name) {
             return Err(err!(
                 DUPLICATE_PREPARED_STATEMENT,
                 "prepared statement \"{name}\" already exists"
@@ -191,12 +194,18 @@ impl Session {
     pub(super) fn deallocate(&mut self, name: Option<&str>) -> Result<StatementResult> {
         match name {
             Some(name) => {
+                if self.prepared.protocol.remove(name).is_some() {
+                    self.prepared.dropped_protocol.push(name.to_string());
+                    return Ok(StatementResult::command("DEALLOCATE"));
+                }
                 self.prepared.get(name)?;
                 self.prepared.sql.remove(name);
                 Ok(StatementResult::command("DEALLOCATE"))
             }
             None => {
                 self.prepared.sql.clear();
+                let protocol = std::mem::take(&mut self.prepared.protocol);
+                self.prepared.dropped_protocol.extend(protocol.into_keys());
                 Ok(StatementResult::command("DEALLOCATE ALL"))
             }
         }
@@ -218,6 +227,12 @@ impl Session {
             custom_plans: 0,
         };
         self.prepared.protocol.insert(name.to_string(), info);
+    }
+
+    /// The protocol statements `DEALLOCATE` (or `DISCARD ALL`) dropped since
+    /// the last call: the server forgets them.
+    pub fn take_dropped_protocol_statements(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.prepared.dropped_protocol)
     }
 
     /// Takes a closed protocol statement off the list.
