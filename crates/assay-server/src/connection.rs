@@ -198,7 +198,11 @@ impl Connection {
         let mut out = std::mem::take(&mut self.out);
         self.report_parameters(&mut out, false);
         self.send_notifications(&mut out);
-        out.ready(self.session.transaction_status());
+        let status = self.session.transaction_status();
+        let idle_ms = self.session.settings.idle_in_transaction_timeout_ms();
+        out.idle_timeout =
+            (status != 'I' && idle_ms > 0).then(|| std::time::Duration::from_millis(idle_ms));
+        out.ready(status);
         self.out = out;
     }
 

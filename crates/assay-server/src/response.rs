@@ -25,6 +25,10 @@ pub(crate) struct Output {
     /// Not an answer to the client's messages (notifications sent while
     /// idle): write it and go on waiting for whatever was awaited.
     pub unsolicited: bool,
+    /// Ready for a query inside a transaction block with
+    /// `idle_in_transaction_session_timeout` set: how long the client may
+    /// take to send its next message before the connection is ended.
+    pub idle_timeout: Option<std::time::Duration>,
 }
 
 impl Output {

@@ -254,6 +254,10 @@ async fn connection(
         if out.more || out.unsolicited {
             continue;
         }
+        // Idle in a transaction block: the client has until then.
+        let idle_deadline = out
+            .idle_timeout
+            .map(|limit| tokio::time::Instant::now() + limit);
         let frames = loop {
             match frame::messages(&mut buf) {
                 Ok(frames) if !frames.is_empty() => break frames,
@@ -290,6 +294,18 @@ async fn connection(
                     let _ = stream.flush().await;
                     break 'connection;
                 }
+                _ = idle_expiry(idle_deadline) => {
+                    // Ending the connection ends the session, which rolls
+                    // its transaction back.
+                    let mut out = Output::default();
+                    out.fatal(&Error::new(
+                        SqlState::new(b"25P03"),
+                        "terminating connection due to idle-in-transaction timeout",
+                    ));
+                    let _ = stream.write_all(&out.buf).await;
+                    let _ = stream.flush().await;
+                    break 'connection;
+                }
             }
         };
         if to_worker.send(Inbox::Frames(frames)).is_err() {
@@ -302,6 +318,14 @@ async fn connection(
     // shutdown that waits for connections finds every session gone.
     drop(to_worker);
     while from_worker.recv().await.is_some() {}
+}
+
+/// Completes at `deadline`; never without one.
+async fn idle_expiry(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// How the connection's thread talks to its reactor task.

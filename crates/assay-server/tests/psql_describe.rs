@@ -21,6 +21,30 @@ const SCHEMA: &[&str] = &[
 /// (psql command, PostgreSQL 15's output).
 const CASES: &[(&str, &str)] = &[
     (
+        r"\df",
+        r#"                       List of functions
+ Schema | Name | Result data type | Argument data types | Type 
+--------+------+------------------+---------------------+------
+(0 rows)
+
+"#,
+    ),
+    (
+        r"\df abs",
+        r#"                         List of functions
+   Schema   | Name | Result data type | Argument data types | Type 
+------------+------+------------------+---------------------+------
+ pg_catalog | abs  | bigint           | bigint              | func
+ pg_catalog | abs  | double precision | double precision    | func
+ pg_catalog | abs  | integer          | integer             | func
+ pg_catalog | abs  | numeric          | numeric             | func
+ pg_catalog | abs  | real             | real                | func
+ pg_catalog | abs  | smallint         | smallint            | func
+(6 rows)
+
+"#,
+    ),
+    (
         r"\l",
         r#"                                             List of databases
    Name    |  Owner   | Encoding | Collate |  Ctype  | ICU Locale | Locale Provider |   Access privileges   

@@ -62,3 +62,36 @@ async fn shutdown_rolls_back_open_transactions_and_checkpoints() {
     assert_eq!(format!("{:?}", rows[0]), "[Int8(500), Int4(1)]");
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_in_transaction_timeout_ends_the_session_and_rolls_back() {
+    let server = TestServer::start();
+    let connect = || async {
+        let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+    };
+    let idle = connect().await;
+    idle.batch_execute(
+        "CREATE TABLE t (n int); SET idle_in_transaction_session_timeout = '300ms'; \
+         BEGIN; INSERT INTO t VALUES (1)",
+    )
+    .await
+    .unwrap();
+    // Outside a block the timeout does not apply.
+    let patient = connect().await;
+    patient
+        .batch_execute("SET idle_in_transaction_session_timeout = '300ms'")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    let e = idle.simple_query("SELECT 1").await.unwrap_err();
+    assert!(idle.is_closed(), "{e}");
+    let rows = patient
+        .query_one("SELECT count(*) FROM t", &[])
+        .await
+        .unwrap();
+    assert_eq!(rows.get::<_, i64>(0), 0, "the idle transaction rolled back");
+}

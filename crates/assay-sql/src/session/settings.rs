@@ -378,6 +378,14 @@ impl SessionSettings {
             .unwrap_or(0)
     }
 
+    /// `idle_in_transaction_session_timeout` in milliseconds (0: none).
+    pub fn idle_in_transaction_timeout_ms(&self) -> u64 {
+        self.values
+            .get("idle_in_transaction_session_timeout")
+            .and_then(|v| parse_duration_ms("", v).ok())
+            .unwrap_or(0)
+    }
+
     /// `lock_timeout` in milliseconds (0: none).
     pub fn lock_timeout_ms(&self) -> u64 {
         self.values
