@@ -216,7 +216,19 @@ impl<'a> SystemContext<'a> {
             RegKind::Type => super::pg_type::type_by_oid(oid).map(|t| t.to_string()),
             RegKind::Namespace => self.schema_name(oid).map(quote_ident),
             RegKind::Role => self.role_name(oid),
-            RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| d.name.to_string()),
+            // An overloaded name is shown qualified, as `regprocout` does.
+            RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| {
+                let overloaded = crate::functions::definitions()
+                    .iter()
+                    .filter(|other| other.name == d.name)
+                    .nth(1)
+                    .is_some();
+                if overloaded {
+                    format!("pg_catalog.{}", d.name)
+                } else {
+                    d.name.to_string()
+                }
+            }),
             RegKind::Procedure => super::pg_proc::proc_by_oid(oid).map(|d| {
                 let args: Vec<String> = super::pg_proc::arg_type_oids(d)
                     .iter()

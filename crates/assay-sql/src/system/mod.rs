@@ -46,6 +46,7 @@ mod pg_proc;
 mod pg_server;
 mod pg_type;
 mod pg_views;
+mod proc_oids;
 mod rows;
 
 #[cfg(test)]

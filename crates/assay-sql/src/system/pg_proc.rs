@@ -1,6 +1,9 @@
 //! `pg_proc`: the built-in functions of the registry, and the `regproc`
 //! and `regprocedure` names of them.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use assay_storage::{err, Result, SqlState};
 
 use super::context::SUPERUSER_OID;
@@ -10,19 +13,46 @@ use crate::catalog::{Oid, PG_CATALOG_OID};
 use crate::functions::{definitions, FunctionDef, FunctionKind, Param, Ret, Volatility};
 use crate::types::{DataType, RegKind, Value};
 
-/// Built-in functions take OIDs from here up, in registry order (below
-/// the first user OID; PostgreSQL's own function OIDs are not kept).
-const FIRST_PROC_OID: Oid = 10_000;
+/// Built-in functions PostgreSQL does not have under the same signature
+/// take OIDs from here up, in registry order: above every OID PostgreSQL
+/// 15 gives a built-in, below the first user OID.
+const FIRST_PROC_OID: Oid = 14_000;
 /// `pg_language` OID of `internal`.
 const INTERNAL_LANGUAGE: Oid = 12;
 
+/// PostgreSQL's OIDs by (name, argument type OIDs as `proargtypes` prints
+/// them).
+fn canonical_oids() -> &'static HashMap<(&'static str, &'static str), Oid> {
+    static OIDS: OnceLock<HashMap<(&'static str, &'static str), Oid>> = OnceLock::new();
+    OIDS.get_or_init(|| {
+        super::proc_oids::PG_PROC_OIDS
+            .iter()
+            .map(|&(name, args, oid)| ((name, args), oid))
+            .collect()
+    })
+}
+
+/// The function's OID: PostgreSQL's where it has the same function.
 pub(crate) fn proc_oid(def: &FunctionDef) -> Oid {
-    FIRST_PROC_OID + def.id
+    let args: Vec<String> = arg_type_oids(def).iter().map(Oid::to_string).collect();
+    let args = args.join(" ");
+    match canonical_oids().get(&(def.name, args.as_str())) {
+        Some(&oid) => oid,
+        None => FIRST_PROC_OID + def.id,
+    }
 }
 
 pub(crate) fn proc_by_oid(oid: Oid) -> Option<&'static FunctionDef> {
-    let id = oid.checked_sub(FIRST_PROC_OID)?;
-    definitions().into_iter().find(|d| d.id == id)
+    static BY_OID: OnceLock<HashMap<Oid, &'static FunctionDef>> = OnceLock::new();
+    BY_OID
+        .get_or_init(|| {
+            definitions()
+                .into_iter()
+                .map(|d| (proc_oid(d), d))
+                .collect()
+        })
+        .get(&oid)
+        .copied()
 }
 
 fn param_oid(p: &Param) -> Oid {
