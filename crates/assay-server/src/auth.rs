@@ -174,33 +174,31 @@ impl Exchange<'_> {
     /// A stored password no exchange can check: ask for one (so the
     /// client's answer looks like any failure), then fail.
     async fn refuse(&mut self) -> Result<Option<bool>, Error> {
-        let mut salt = [0u8; 4];
-        password::random_bytes(&mut salt);
-        if !self
-            .send(Authentication::MD5Password(salt.to_vec()))
-            .await?
-        {
-            return Ok(None);
-        }
-        Ok(self.receive("password").await?.map(|_| false))
+        Ok(self.md5_challenge().await?.map(|_| false))
     }
 
     async fn md5(&mut self, stored_hex: &str) -> Result<Option<bool>, Error> {
-        let mut salt = [0u8; 4];
-        password::random_bytes(&mut salt);
-        if !self
-            .send(Authentication::MD5Password(salt.to_vec()))
-            .await?
-        {
-            return Ok(None);
-        }
-        let Some(body) = self.receive("password").await? else {
+        let Some((salt, body)) = self.md5_challenge().await? else {
             return Ok(None);
         };
         let response = cstring(&body).ok_or_else(|| protocol("invalid password packet size"))?;
         Ok(Some(password::verify_md5_response(
             stored_hex, &salt, response,
         )))
+    }
+
+    /// Asks for an md5-hashed password with a fresh salt; the salt and the
+    /// client's answer, or `None` if the client went away.
+    async fn md5_challenge(&mut self) -> Result<Option<([u8; 4], bytes::Bytes)>, Error> {
+        let mut salt = [0u8; 4];
+        password::random_bytes(&mut salt);
+        if !self
+            .send(Authentication::MD5Password(salt.to_vec()))
+            .await?
+        {
+            return Ok(None);
+        }
+        Ok(self.receive("password").await?.map(|body| (salt, body)))
     }
 
     async fn scram(&mut self, secret: &password::ScramSecret) -> Result<Option<bool>, Error> {

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{psql, run_psql, TestServer};
+use common::{connect, psql, run_psql, TestServer};
 use futures_util::{pin_mut, SinkExt, StreamExt};
 use tokio_postgres::binary_copy::{BinaryCopyInWriter, BinaryCopyOutStream};
 use tokio_postgres::error::SqlState;
@@ -27,16 +27,6 @@ fn raw_session(port: u16) -> TcpStream {
     packet.extend_from_slice(&startup);
     s.write_all(&packet).unwrap();
     s
-}
-
-async fn connect(server: &TestServer) -> Client {
-    let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
 }
 
 async fn count(client: &Client, table: &str) -> i64 {

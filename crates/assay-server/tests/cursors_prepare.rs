@@ -4,18 +4,8 @@
 
 mod common;
 
-use common::TestServer;
-use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
-
-async fn connect(server: &TestServer) -> Client {
-    let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
-}
+use common::{connect, TestServer};
+use tokio_postgres::SimpleQueryMessage;
 
 /// The first column of each row, and the last command tag's count.
 fn texts(messages: &[SimpleQueryMessage]) -> (Vec<String>, Option<u64>) {

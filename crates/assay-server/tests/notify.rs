@@ -7,22 +7,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::{psql, run_psql, TestServer};
+use common::{connect, psql, run_psql, TestServer};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, Client, NoTls};
 
 /// Bounds every wait here, so a bug fails the test instead of hanging it.
 const GUARD: Duration = Duration::from_secs(20);
-
-async fn connect(server: &TestServer) -> Client {
-    let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
-}
 
 /// A connection whose notifications come out of the returned channel as
 /// (pid, channel, payload).

@@ -6,7 +6,7 @@ mod common;
 use assay_sql::session::Engine;
 use assay_storage::vfs::OsVfs;
 use assay_storage::PagerOptions;
-use common::TestServer;
+use common::{connect, TestServer};
 use tokio_postgres::NoTls;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,14 +66,7 @@ async fn shutdown_rolls_back_open_transactions_and_checkpoints() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_in_transaction_timeout_ends_the_session_and_rolls_back() {
     let server = TestServer::start();
-    let connect = || async {
-        let (client, connection) = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        client
-    };
-    let idle = connect().await;
+    let idle = connect(&server).await;
     idle.batch_execute(
         "CREATE TABLE t (n int); SET idle_in_transaction_session_timeout = '300ms'; \
          BEGIN; INSERT INTO t VALUES (1)",
@@ -81,7 +74,7 @@ async fn idle_in_transaction_timeout_ends_the_session_and_rolls_back() {
     .await
     .unwrap();
     // Outside a block the timeout does not apply.
-    let patient = connect().await;
+    let patient = connect(&server).await;
     patient
         .batch_execute("SET idle_in_transaction_session_timeout = '300ms'")
         .await

@@ -8,19 +8,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::TestServer;
+use common::{connect_to as connect, TestServer};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
-
-async fn connect(server: &TestServer, database: &str) -> Client {
-    let (client, connection) = tokio_postgres::connect(&server.conninfo(database), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
-}
+use tokio_postgres::{NoTls, SimpleQueryMessage};
 
 #[tokio::test]
 async fn simple_and_extended_queries() {

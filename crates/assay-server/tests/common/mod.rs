@@ -117,3 +117,21 @@ pub fn run_psql(psql: &str, port: u16, args: &[&str]) -> (String, String, bool) 
         output.status.success(),
     )
 }
+
+/// A tokio-postgres client of `database` as `postgres`, its connection
+/// driven on the current runtime.
+pub async fn connect_to(server: &TestServer, database: &str) -> tokio_postgres::Client {
+    let (client, connection) =
+        tokio_postgres::connect(&server.conninfo(database), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    client
+}
+
+/// A client of the `postgres` database (see [`connect_to`]).
+pub async fn connect(server: &TestServer) -> tokio_postgres::Client {
+    connect_to(server, "postgres").await
+}

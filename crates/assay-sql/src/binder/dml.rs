@@ -424,18 +424,7 @@ impl Binder<'_> {
                 }
             };
             for (path, value) in a.columns.iter().zip(values) {
-                let name = path.first().map(String::as_str).unwrap_or("");
-                if path.len() > 1 {
-                    return Err(unsupported("assigning to a field or subscript"));
-                }
-                let col = Self::column_position(table, name, &table.name)?;
-                if out.iter().any(|x| x.column == col) {
-                    return Err(err!(
-                        SqlState::SYNTAX_ERROR,
-                        "multiple assignments to same column \"{}\"",
-                        name
-                    ));
-                }
+                let col = Self::target_column(table, path, &out)?;
                 let c = &table.columns[col];
                 let value = if matches!(value, Expr::Default) {
                     self.column_default(table, col)?
@@ -486,6 +475,24 @@ impl Binder<'_> {
             .collect())
     }
 
+    /// The column an assignment names: a plain column of the table, not
+    /// assigned already in this SET list.
+    fn target_column(table: &TableInfo, path: &[String], out: &[Assignment]) -> Result<usize> {
+        let name = path.first().map(String::as_str).unwrap_or("");
+        if path.len() > 1 {
+            return Err(unsupported("assigning to a field or subscript"));
+        }
+        let col = Self::column_position(table, name, &table.name)?;
+        if out.iter().any(|x| x.column == col) {
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "multiple assignments to same column \"{}\"",
+                name
+            ));
+        }
+        Ok(col)
+    }
+
     /// Assigns already bound values to the named columns.
     fn assign_fields(
         &mut self,
@@ -495,18 +502,7 @@ impl Binder<'_> {
         out: &mut Vec<Assignment>,
     ) -> Result<()> {
         for (path, (expr, ty)) in columns.iter().zip(fields) {
-            let name = path.first().map(String::as_str).unwrap_or("");
-            if path.len() > 1 {
-                return Err(unsupported("assigning to a field or subscript"));
-            }
-            let col = Self::column_position(table, name, &table.name)?;
-            if out.iter().any(|x| x.column == col) {
-                return Err(err!(
-                    SqlState::SYNTAX_ERROR,
-                    "multiple assignments to same column \"{}\"",
-                    name
-                ));
-            }
+            let col = Self::target_column(table, path, out)?;
             let c = &table.columns[col];
             let typed = Typed::new(expr, ty, None);
             let value = self.coerce_assign(typed, &c.data_type, &c.name)?.expr;

@@ -143,6 +143,17 @@ pub struct Index {
 }
 
 impl Index {
+    /// The table column of each key part, `usize::MAX` for an expression.
+    pub fn part_columns(&self) -> Vec<usize> {
+        self.parts
+            .iter()
+            .map(|p| match p.expr {
+                IndexExpr::Column(c) => c,
+                _ => usize::MAX,
+            })
+            .collect()
+    }
+
     /// Whether every part is a plain column and there is no predicate, so
     /// the store can compute entries without the executor.
     pub fn is_simple(&self) -> bool {

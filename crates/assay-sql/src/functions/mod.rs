@@ -94,7 +94,7 @@ pub use aggregate::Accumulator;
 pub use config::SettingChange;
 pub use context::{EvalContext, Prng};
 pub use registry::{
-    definitions, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
+    definitions, is_overloaded, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
 };
 pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
 pub use sequence::is_sequence_function;

@@ -297,6 +297,14 @@ pub fn definitions() -> Vec<&'static FunctionDef> {
     defs
 }
 
+/// Whether several built-ins share this name.
+pub fn is_overloaded(name: &str) -> bool {
+    catalog()
+        .by_name
+        .get(name)
+        .is_some_and(|defs| defs.len() > 1)
+}
+
 pub(crate) struct Catalog {
     pub(crate) by_name: HashMap<&'static str, Vec<FunctionDef>>,
 }

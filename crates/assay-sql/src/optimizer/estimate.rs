@@ -630,15 +630,7 @@ impl<'a, 'b> Estimator<'a, 'b> {
             Access::Index { index, ranges, .. } => {
                 let cols = table
                     .index(*index)
-                    .map(|ix| {
-                        ix.parts
-                            .iter()
-                            .map(|p| match p.expr {
-                                IndexExpr::Column(c) => c,
-                                _ => usize::MAX,
-                            })
-                            .collect()
-                    })
+                    .map(|ix| ix.part_columns())
                     .unwrap_or_default();
                 (cols, ranges)
             }

@@ -78,20 +78,7 @@ fn list(items: &[ScalarExpr], s: Option<&Schema>) -> String {
 fn keys(items: &[SortKey], s: Option<&Schema>) -> String {
     items
         .iter()
-        .map(|k| {
-            let mut out = expr(&k.expr, s);
-            if k.descending {
-                out.push_str(" DESC");
-            }
-            if k.nulls_first != k.descending {
-                out.push_str(if k.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                });
-            }
-            out
-        })
+        .map(|k| expr(&k.expr, s) + k.direction_text())
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -31,7 +31,7 @@ use super::{
     Access, AggCall, CmpOp, JoinAlgorithm, JoinKind, KeyRange, LikeKind, OnConflict, Plan,
     PlanNode, ScalarExpr, Schema, SetOpKind, SortKey, SubqueryKind,
 };
-use crate::catalog::{Catalog, IndexExpr};
+use crate::catalog::Catalog;
 use crate::exec::NodeStats;
 use crate::types::{format_value, DataType, Settings, Value};
 
@@ -293,15 +293,7 @@ impl<'a> Builder<'a> {
                     } => {
                         let cols = t
                             .and_then(|t| t.index(*index))
-                            .map(|ix| {
-                                ix.parts
-                                    .iter()
-                                    .map(|p| match p.expr {
-                                        IndexExpr::Column(c) => c,
-                                        _ => usize::MAX,
-                                    })
-                                    .collect()
-                            })
+                            .map(|ix| ix.part_columns())
                             .unwrap_or_default();
                         let kind = if *only {
                             "Index Only Scan"
@@ -721,20 +713,7 @@ impl<'a> Builder<'a> {
 
     fn sort_keys(&mut self, keys: &[SortKey], names: &[String], n: &mut Node) -> String {
         keys.iter()
-            .map(|k| {
-                let mut out = self.expr(&k.expr, names, n);
-                if k.descending {
-                    out.push_str(" DESC");
-                }
-                if k.nulls_first != k.descending {
-                    out.push_str(if k.nulls_first {
-                        " NULLS FIRST"
-                    } else {
-                        " NULLS LAST"
-                    });
-                }
-                out
-            })
+            .map(|k| self.expr(&k.expr, names, n) + k.direction_text())
             .collect::<Vec<_>>()
             .join(", ")
     }

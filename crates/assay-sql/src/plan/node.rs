@@ -157,6 +157,19 @@ pub struct SortKey {
     pub nulls_first: bool,
 }
 
+impl SortKey {
+    /// What follows the expression when the key is printed: ` DESC`, and
+    /// the NULLS placement when it is not the direction's default.
+    pub fn direction_text(&self) -> &'static str {
+        match (self.descending, self.nulls_first) {
+            (false, false) => "",
+            (false, true) => " NULLS FIRST",
+            (true, true) => " DESC",
+            (true, false) => " DESC NULLS LAST",
+        }
+    }
+}
+
 /// `SET col = expr` of an UPDATE or `ON CONFLICT DO UPDATE`: the table
 /// column's position and the new value, over the update's input row.
 #[derive(Clone, Debug)]

@@ -23,7 +23,7 @@ use crate::ast::{Copy, CopySource, CopyTarget, Statement};
 use crate::catalog::Table;
 use crate::copy::record::{display, Record, RecordReader};
 use crate::copy::{CopyColumn, CopyInShape, CopyOptions, CopySink, Format, RowReader, RowWriter};
-use crate::exec::{self, ExecContext, StoreAccess};
+use crate::exec;
 use crate::plan::Plan;
 use crate::types::{DataType, Value};
 
@@ -469,23 +469,15 @@ fn for_each_row(
     plan: &Plan,
     f: &mut dyn FnMut(&[Value]) -> Result<()>,
 ) -> Result<u64> {
-    let mut binder = super::run::ExprBinder {
-        catalog: env.catalog,
-        path: env.path,
-        settings: env.settings,
-    };
-    let mut access = StoreAccess::new(txn, env.catalog, env.store, &mut binder);
-    access.sequences = Some((env.sequences, env.path));
-    let clock = super::run::now_micros;
-    let mut ctx = ExecContext::new(&mut access, env.settings, &[], &clock, env.rng);
-    ctx.cancel = env.interrupt;
-    let mut op = exec::execute(plan, &mut ctx)?;
-    let mut count = 0;
-    while let Some(row) = op.next(&mut ctx)? {
-        f(&row)?;
-        count += 1;
-    }
-    Ok(count)
+    env.with_exec(txn, &[], |ctx| {
+        let mut op = exec::execute(plan, ctx)?;
+        let mut count = 0;
+        while let Some(row) = op.next(ctx)? {
+            f(&row)?;
+            count += 1;
+        }
+        Ok(count)
+    })
 }
 
 /// FORCE_… lists may name only the COPY's columns.

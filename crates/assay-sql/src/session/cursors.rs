@@ -41,7 +41,7 @@ use std::sync::Arc;
 use assay_storage::{err, Error, Result, SqlState};
 
 use super::cursor_position::{Position, RowSource};
-use super::run::{now_micros, read_text_params, value_type, ExprBinder};
+use super::run::{now_micros, ExprBinder};
 use super::{no_block, Session, StatementResult};
 use crate::ast::{DeclareCursor, FetchDirection, Query, SetExpr, Statement};
 use crate::catalog::Catalog;
@@ -244,26 +244,10 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<(Arc<Plan>, Vec<Value>)> {
-        let types: Vec<DataType> = params
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match param_types.get(i) {
-                Some(t) if *t != DataType::Unknown => t.clone(),
-                _ => value_type(v),
-            })
-            .collect();
         let stmt = Statement::Query(Box::new(query.clone()));
         self.with_env(|env, _, cache| {
-            let (plan, types) = env.plan_cached(cache, &stmt, types)?;
-            if types.len() > params.len() {
-                return Err(err!(
-                    SqlState::UNDEFINED_PARAMETER,
-                    "there is no parameter ${}",
-                    params.len() + 1
-                ));
-            }
-            let params = read_text_params(params, &types, env.settings, env.system)?.into_owned();
-            Ok((plan, params))
+            let (plan, params) = env.plan_with_values(cache, &stmt, param_types, params)?;
+            Ok((plan, params.into_owned()))
         })
     }
 

@@ -28,7 +28,9 @@ pub struct Engine {
     /// cluster's roles (see `catalog/roles.rs`); unset: this file's own.
     roles_home: OnceLock<Arc<Engine>>,
     /// This file's roles as last read, by catalog version.
-    roles_cache: Mutex<Option<(CatalogVersion, Arc<RoleSet>)>>,
+    /// Keyed by the last commit it was checked at (nothing to read while
+    /// no one committed since) and the catalog version it was read at.
+    roles_cache: Mutex<Option<(u64, CatalogVersion, Arc<RoleSet>)>>,
 }
 
 impl Engine {
@@ -118,16 +120,24 @@ impl Engine {
     }
 
     fn own_roles(&self) -> Result<Arc<RoleSet>> {
-        let txn = self.pager.begin(TxnMode::ReadOnly)?;
-        let version = Catalog::stored_version(&txn)?;
         let mut cache = self.roles_cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((v, roles)) = cache.as_ref() {
+        let last_commit = self.pager.last_commit();
+        if let Some((at, _, roles)) = cache.as_ref() {
+            if *at == last_commit {
+                return Ok(roles.clone());
+            }
+        }
+        let txn = self.pager.begin(TxnMode::ReadOnly)?;
+        let commit = txn.snapshot().frame;
+        let version = Catalog::stored_version(&txn)?;
+        if let Some((at, v, roles)) = cache.as_mut() {
             if *v == version {
+                *at = commit;
                 return Ok(roles.clone());
             }
         }
         let roles = Catalog::load(&txn)?.roles().clone();
-        *cache = Some((version, roles.clone()));
+        *cache = Some((commit, version, roles.clone()));
         Ok(roles)
     }
 }

@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use assay_storage::{err, Result, SqlState, Transaction};
 
-use super::run::{now_micros, Env, ExprBinder};
+use super::run::Env;
 use super::{Session, StatementResult};
 use crate::ast::{ExplainOption, Statement};
-use crate::exec::{self, ExecContext, NodeStats, StoreAccess};
+use crate::exec::{self, NodeStats};
 use crate::plan::{explain_lines, ExplainOptions, Plan};
 use crate::types::{DataType, Value};
 
@@ -145,22 +145,13 @@ impl Env<'_> {
         txn: &mut Transaction,
         plan: &Plan,
     ) -> Result<Vec<NodeStats>> {
-        let mut binder = ExprBinder {
-            catalog: self.catalog,
-            path: self.path,
-            settings: self.settings,
-        };
-        let mut access = StoreAccess::new(txn, self.catalog, self.store, &mut binder);
-        access.sequences = Some((self.sequences, self.path));
-        let clock = now_micros;
-        let mut ctx = ExecContext::new(&mut access, self.settings, &[], &clock, self.rng);
-        ctx.system = self.system;
-        ctx.cancel = self.interrupt;
-        ctx.analyze = true;
-        let mut op = exec::execute(plan, &mut ctx)?;
-        while op.next(&mut ctx)?.is_some() {}
-        drop(op);
-        Ok(std::mem::take(&mut ctx.stats))
+        self.with_exec(txn, &[], |ctx| {
+            ctx.analyze = true;
+            let mut op = exec::execute(plan, ctx)?;
+            while op.next(ctx)?.is_some() {}
+            drop(op);
+            Ok(std::mem::take(&mut ctx.stats))
+        })
     }
 }
 

@@ -21,11 +21,11 @@ use std::sync::Arc;
 
 use assay_storage::{err, Result, SqlState, Transaction};
 
-use super::run::{returns_rows, Env, ExprBinder, PlanKey};
+use super::run::{returns_rows, Env, PlanKey};
 use super::{txn_modes, Session, StatementResult};
 use crate::ast::{Expr, Statement, TypeName};
 use crate::binder::{declared_param_types, Binder, SessionCatalog};
-use crate::exec::{self, ExecContext, StoreAccess};
+use crate::exec;
 use crate::plan::{Field, Plan};
 use crate::system::PreparedInfo;
 use crate::types::{DataType, Value};
@@ -174,10 +174,14 @@ impl Session {
             }
             s.with_env(|env, txn, _| {
                 let values = env.eval_args(txn, args, &types)?;
-                let key = env.plan_key(&statement, types.clone());
-                let plan = match kept {
-                    Some((k, plan)) if k == key => plan,
-                    _ => Arc::new(replan(env, &statement, &types, &columns)?),
+                // The kept plan while its key holds (checked without
+                // printing the statement); else plan again under a new key.
+                let (key, plan) = match kept {
+                    Some((k, plan)) if env.key_holds(&k) => (k, plan),
+                    _ => (
+                        env.plan_key(&statement, types.clone()),
+                        Arc::new(replan(env, &statement, &types, &columns)?),
+                    ),
                 };
                 let result = env.run_to_result(txn, &plan, &values)?;
                 Ok((result, (key, plan)))
@@ -281,17 +285,8 @@ impl Env<'_> {
             path: self.path,
         };
         let exprs = Binder::new(&view, self.settings.clone()).bind_execute_args(args, types)?;
-        let mut binder = ExprBinder {
-            catalog: self.catalog,
-            path: self.path,
-            settings: self.settings,
-        };
-        let mut access = StoreAccess::new(txn, self.catalog, self.store, &mut binder);
-        access.sequences = Some((&mut *self.sequences, self.path));
-        let clock = super::run::now_micros;
-        let mut ctx = ExecContext::new(&mut access, self.settings, &[], &clock, self.rng);
-        ctx.system = self.system;
-        ctx.cancel = self.interrupt;
-        exprs.iter().map(|e| exec::eval(e, &[], &mut ctx)).collect()
+        self.with_exec(txn, &[], |ctx| {
+            exprs.iter().map(|e| exec::eval(e, &[], ctx)).collect()
+        })
     }
 }

@@ -152,7 +152,7 @@ impl Env<'_> {
     }
 
     /// Whether a plan made under `key` still holds here (no allocation).
-    fn key_holds(&self, key: &PlanKey) -> bool {
+    pub(super) fn key_holds(&self, key: &PlanKey) -> bool {
         key.version == self.catalog.version()
             && key.search_path == self.path.schemas
             && key.temp_schema == self.path.temp_schema
@@ -179,6 +179,36 @@ impl Env<'_> {
         let plan = Arc::new(plan);
         cache.insert(stmt, types, self, plan.clone(), param_types.clone());
         Ok((plan, param_types))
+    }
+
+    /// The cached plan of `stmt` run with `params`, and the parameter values
+    /// read as the types it settled on. A parameter's type is the declared
+    /// one (`param_types`), else the value's own.
+    pub(super) fn plan_with_values<'v>(
+        &self,
+        cache: &mut PlanCache,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &'v [Value],
+    ) -> Result<(Arc<Plan>, std::borrow::Cow<'v, [Value]>)> {
+        let types: Vec<DataType> = params
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match param_types.get(i) {
+                Some(t) if *t != DataType::Unknown => t.clone(),
+                _ => value_type(v),
+            })
+            .collect();
+        let (plan, types) = self.plan_cached(cache, stmt, types)?;
+        if types.len() > params.len() {
+            return Err(err!(
+                SqlState::UNDEFINED_PARAMETER,
+                "there is no parameter ${}",
+                params.len() + 1
+            ));
+        }
+        let params = read_text_params(params, &types, self.settings, self.system)?;
+        Ok((plan, params))
     }
 
     /// Runs a plan to completion; returns its rows and the rows it changed.
@@ -227,6 +257,29 @@ impl Env<'_> {
         params: &[Value],
         sink: &mut dyn FnMut(&mut Transaction, &[Value]) -> Result<()>,
     ) -> Result<(Vec<Vec<Value>>, u64)> {
+        let (rows, affected) = self.with_exec(txn, params, |ctx| {
+            let mut op = exec::execute(plan, ctx)?;
+            let mut rows = Vec::new();
+            while let Some(row) = op.next(ctx)? {
+                rows.push(row);
+            }
+            Ok((rows, ctx.rows_affected))
+        })?;
+        for row in &rows {
+            sink(txn, row)?;
+        }
+        Ok((rows, affected))
+    }
+
+    /// Runs `f` with an executor context over `txn`: storage through the
+    /// session's table store, constraints bound by an [`ExprBinder`], the
+    /// session's sequences, system context and interrupt.
+    pub(super) fn with_exec<R>(
+        &mut self,
+        txn: &mut Transaction,
+        params: &[Value],
+        f: impl FnOnce(&mut ExecContext<'_>) -> Result<R>,
+    ) -> Result<R> {
         let mut binder = ExprBinder {
             catalog: self.catalog,
             path: self.path,
@@ -238,18 +291,7 @@ impl Env<'_> {
         let mut ctx = ExecContext::new(&mut access, self.settings, params, &clock, self.rng);
         ctx.system = self.system;
         ctx.cancel = self.interrupt;
-        let mut op = exec::execute(plan, &mut ctx)?;
-        let mut rows = Vec::new();
-        while let Some(row) = op.next(&mut ctx)? {
-            rows.push(row);
-        }
-        let affected = ctx.rows_affected;
-        drop(op);
-        drop(ctx);
-        for row in &rows {
-            sink(access.txn, row)?;
-        }
-        Ok((rows, affected))
+        f(&mut ctx)
     }
 }
 
@@ -654,24 +696,8 @@ impl Session {
         param_types: &[DataType],
         params: &[Value],
     ) -> Result<StatementResult> {
-        let types: Vec<DataType> = params
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match param_types.get(i) {
-                Some(t) if *t != DataType::Unknown => t.clone(),
-                _ => value_type(v),
-            })
-            .collect();
         self.with_env(|env, txn, cache| {
-            let (plan, param_types) = env.plan_cached(cache, stmt, types)?;
-            if param_types.len() > params.len() {
-                return Err(err!(
-                    SqlState::UNDEFINED_PARAMETER,
-                    "there is no parameter ${}",
-                    params.len() + 1
-                ));
-            }
-            let params = read_text_params(params, &param_types, env.settings, env.system)?;
+            let (plan, params) = env.plan_with_values(cache, stmt, param_types, params)?;
             env.run_to_result(txn, &plan, &params)
         })
     }
@@ -753,7 +779,7 @@ impl Session {
 /// stored into a date column) are read with that type's input function and
 /// its typmod (`numeric(10,2)`, `varchar(3)`), as PostgreSQL reads a
 /// text-format parameter of an inferred type.
-pub(super) fn read_text_params<'a>(
+fn read_text_params<'a>(
     params: &'a [Value],
     types: &[DataType],
     settings: &Settings,
@@ -796,8 +822,8 @@ pub(super) struct PlanCache {
     len: usize,
 }
 
-/// What a plan was made under (see [`PlanCache`]); two keys are equal when
-/// a plan made under one holds under the other.
+/// What a plan was made under (see [`PlanCache`]); `Env::key_holds` tells
+/// whether a plan made under it still holds.
 #[derive(Clone, Debug)]
 pub(super) struct PlanKey {
     param_types: Vec<DataType>,
@@ -807,17 +833,6 @@ pub(super) struct PlanKey {
     settings: Settings,
     /// Whether the statement reads the clock when bound.
     reads_clock: bool,
-}
-
-impl PartialEq for PlanKey {
-    fn eq(&self, other: &PlanKey) -> bool {
-        self.param_types == other.param_types
-            && self.version == other.version
-            && self.search_path == other.search_path
-            && self.temp_schema == other.temp_schema
-            && self.reads_clock == other.reads_clock
-            && same_settings(&self.settings, &other.settings, self.reads_clock)
-    }
 }
 
 struct CachedPlan {
@@ -892,6 +907,6 @@ fn same_settings(a: &Settings, b: &Settings, reads_clock: bool) -> bool {
 }
 
 /// The type a parameter value was given as.
-pub(super) fn value_type(v: &Value) -> DataType {
+fn value_type(v: &Value) -> DataType {
     v.own_type().unwrap_or(DataType::Unknown)
 }

@@ -218,12 +218,7 @@ impl<'a> SystemContext<'a> {
             RegKind::Role => self.role_name(oid),
             // An overloaded name is shown qualified, as `regprocout` does.
             RegKind::Proc => super::pg_proc::proc_by_oid(oid).map(|d| {
-                let overloaded = crate::functions::definitions()
-                    .iter()
-                    .filter(|other| other.name == d.name)
-                    .nth(1)
-                    .is_some();
-                if overloaded {
+                if crate::functions::is_overloaded(d.name) {
                     format!("pg_catalog.{}", d.name)
                 } else {
                     d.name.to_string()

@@ -884,6 +884,16 @@ fn named_zone(name: &str) -> Option<Zone> {
     Zone::named(name)
 }
 
+/// A word of date/time input: a zone abbreviation (its kind, offset and
+/// zone), else `UNKNOWN` and the keyword it is, if any. Abbreviations take
+/// precedence over keywords.
+fn classify_word(word: &str) -> (u32, i32, Option<Zone>, Option<Tok>) {
+    match abbrev_zone(word) {
+        Some((ty, off, zone)) => (ty, off, zone, None),
+        None => (UNKNOWN, 0, None, special_word(word)),
+    }
+}
+
 fn abbrev_zone(word: &str) -> Option<(u32, i32, Option<Zone>)> {
     match lookup_abbrev(word)? {
         Abbrev::Fixed(off, dst) => Some((if dst { DTZ } else { TZ }, off, None)),
@@ -1000,15 +1010,7 @@ pub(crate) fn decode_date_time(
             }
             Ft::String | Ft::Special => {
                 // Zone abbreviations take precedence over keywords.
-                let (ty, val_off, dynzone) = match abbrev_zone(&field) {
-                    Some(z) => z,
-                    None => (UNKNOWN, 0, None),
-                };
-                let tok = if ty == UNKNOWN {
-                    special_word(&field)
-                } else {
-                    None
-                };
+                let (ty, val_off, dynzone, tok) = classify_word(&field);
                 if matches!(tok, Some(Tok::Ignore)) {
                     continue;
                 }
@@ -1243,15 +1245,7 @@ pub(crate) fn decode_time_only(
                 }
             }
             Ft::String | Ft::Special => {
-                let (ty, val_off, dynzone) = match abbrev_zone(&field) {
-                    Some(z) => z,
-                    None => (UNKNOWN, 0, None),
-                };
-                let tok = if ty == UNKNOWN {
-                    special_word(&field)
-                } else {
-                    None
-                };
+                let (ty, val_off, dynzone, tok) = classify_word(&field);
                 if matches!(tok, Some(Tok::Ignore)) {
                     continue;
                 }
