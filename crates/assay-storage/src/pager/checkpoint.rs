@@ -17,7 +17,9 @@
 //!    starts too early, so recovery ignores the old frames.
 //!
 //! With `synchronous = normal` the WAL is synced before the backfill, so the
-//! file never gets ahead of the log it came from.
+//! file never gets ahead of the log it came from. Checkpoints start only when
+//! every written commit is durable (see `group_commit.rs`), so the last
+//! commit they work up to is also the WAL's tip.
 
 use std::sync::Arc;
 
@@ -42,24 +44,25 @@ impl Pager {
     /// Runs a checkpoint now, waiting for the write lock like a writer.
     pub fn checkpoint(&self) -> Result<CheckpointInfo> {
         self.lock_writer()?;
-        let result = self.checkpoint_locked();
+        let result = self.settle().and_then(|()| self.checkpoint_locked());
         self.unlock_writer();
         result
     }
 
-    /// Checkpoints if the WAL has grown by the configured frame count since
-    /// the last attempt. Called by a committing writer, lock held.
-    pub(super) fn autocheckpoint(&self) -> Result<()> {
+    /// Whether the WAL has grown by the configured frame count since the
+    /// last automatic checkpoint.
+    pub(super) fn autocheckpoint_due(&self) -> bool {
         let every = self.options.autocheckpoint;
-        if every == 0 {
-            return Ok(());
-        }
+        let st = self.shared();
+        every != 0 && st.tip.frame >= st.last_autocheckpoint + every
+    }
+
+    /// The automatic checkpoint, run by a committing writer with the lock
+    /// held and every written commit durable ([`Pager::settle`]).
+    pub(super) fn autocheckpoint(&self) -> Result<()> {
         {
             let mut st = self.shared_mut();
-            if st.last_commit < st.last_autocheckpoint + every {
-                return Ok(());
-            }
-            st.last_autocheckpoint = st.last_commit;
+            st.last_autocheckpoint = st.tip.frame;
         }
         self.checkpoint_locked().map(|_| ())
     }
@@ -104,6 +107,7 @@ impl Pager {
         }
         let mut st = self.shared_mut();
         let restartable = st.backfilled == st.last_commit
+            && st.tip.frame == st.last_commit
             && st
                 .readers
                 .keys()

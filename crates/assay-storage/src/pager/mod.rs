@@ -10,9 +10,11 @@
 //! **Writing.** One transaction at a time holds the write lock (others wait
 //! up to the busy timeout). It changes pages copy-on-write in a private dirty
 //! set; `commit` appends them to the WAL as frames, the last one marked as a
-//! commit, syncs as `synchronous` says, and only then publishes the new last
-//! frame, so readers never see half a transaction and never wait for the
-//! writer. A transaction that changes more pages than the cache holds spills
+//! commit, releases the write lock, and waits for a WAL flush as
+//! `synchronous` says — one flush serves every commit written before it
+//! ([`group_commit`]). Only then does it publish the new last frame, so
+//! readers never see half a transaction, nor one that is not yet durable,
+//! and never wait for the writer. A transaction that changes more pages than the cache holds spills
 //! them to the WAL early, as frames without a commit marker that no snapshot
 //! can see.
 //!
@@ -28,6 +30,7 @@
 mod cache;
 mod checkpoint;
 mod freelist;
+mod group_commit;
 mod options;
 mod recovery;
 mod savepoint;
@@ -35,7 +38,7 @@ mod txn;
 mod wal_append;
 mod writer_wait;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::header::DbHeader;
@@ -64,16 +67,23 @@ pub struct Pager {
     state: RwLock<Shared>,
     writer: Mutex<bool>,
     writer_released: Condvar,
+    /// Flushes shared by committers (see `group_commit.rs`).
+    durability: group_commit::Durability,
 }
 
 /// What readers and the writer share, under `Pager::state`.
 struct Shared {
     index: WalIndex,
-    /// The last committed frame: new snapshots start here.
+    /// The last durable commit: new read snapshots start here.
     last_commit: FrameNo,
     /// Database size in pages as of `last_commit`.
     db_pages: u32,
-    /// Where the next commit appends, and the checksum chain so far.
+    /// The last commit written to the WAL, durable or not: writers build on
+    /// it. Ahead of `last_commit` only while commits wait for a flush.
+    tip: Snapshot,
+    /// Commits written but not yet durable, oldest first.
+    pending: VecDeque<Snapshot>,
+    /// Where the next commit appends (after `tip`), and the checksum chain.
     wal: WalCursor,
     /// Frames up to here have been copied home to the database file.
     backfilled: FrameNo,
@@ -165,12 +175,17 @@ impl Pager {
         self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Registers a snapshot of the last commit; it must be released.
-    fn take_snapshot(&self) -> Snapshot {
+    /// Registers a snapshot, which must be released: of the last durable
+    /// commit for a reader, of the tip for a writer holding the write lock.
+    fn take_snapshot(&self, writer: bool) -> Snapshot {
         let mut st = self.shared_mut();
-        let snap = Snapshot {
-            frame: st.last_commit,
-            db_pages: st.db_pages,
+        let snap = if writer {
+            st.tip
+        } else {
+            Snapshot {
+                frame: st.last_commit,
+                db_pages: st.db_pages,
+            }
         };
         *st.readers.entry(snap.frame).or_default() += 1;
         snap
@@ -256,5 +271,7 @@ fn locked() -> crate::Error {
         .with_detail("Another transaction holds the write lock.")
 }
 
+#[cfg(test)]
+mod group_commit_tests;
 #[cfg(test)]
 mod tests;

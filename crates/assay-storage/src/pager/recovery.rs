@@ -12,11 +12,12 @@
 //!    damage. Every frame up to the last valid commit goes into the index;
 //!    frames after it belong to a transaction that never committed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Condvar, Mutex, RwLock};
 
-use super::{PageCache, Pager, PagerOptions, Shared, WalCursor};
+use super::group_commit::Durability;
+use super::{PageCache, Pager, PagerOptions, Shared, Snapshot, WalCursor};
 use crate::header::{valid_page_size, DbHeader, HEADER_SIZE};
 use crate::page::{seal_page, verify_page, PageBuf};
 use crate::vfs::{LockMode, Vfs, VfsFile};
@@ -87,6 +88,11 @@ fn open_locked(
             index,
             last_commit,
             db_pages,
+            tip: Snapshot {
+                frame: last_commit,
+                db_pages,
+            },
+            pending: VecDeque::new(),
             wal: cursor,
             backfilled: header.checkpoint_frame,
             last_autocheckpoint: last_commit,
@@ -95,6 +101,7 @@ fn open_locked(
         }),
         writer: Mutex::new(false),
         writer_released: Condvar::new(),
+        durability: Durability::new(last_commit),
         options,
     })
 }

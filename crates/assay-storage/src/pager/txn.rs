@@ -21,7 +21,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::savepoint::{Savepoint, UndoEntry};
-use super::{Pager, Snapshot, Synchronous, WalCursor};
+use super::{Pager, Snapshot, WalCursor};
 use crate::header::DbHeader;
 use crate::page::{verify_page, PageBuf, PageNo, PageRead, PageRef, PageWrite};
 use crate::wal::{FrameNo, FRAME_HEADER_SIZE};
@@ -57,6 +57,9 @@ pub(super) struct WriteState {
     /// Every frame spilled, so a rollback can drop them from the cache
     /// (their numbers will be reused by the next writer).
     spill_log: Vec<(PageNo, FrameNo)>,
+    /// The lowest spilled frame rewritten in place: the checksum chain must
+    /// be recomputed from it before the commit.
+    rechain_from: Option<FrameNo>,
     pub wal: WalCursor,
     pub generation: u64,
 }
@@ -77,7 +80,7 @@ impl Transaction {
         if eager {
             pager.lock_writer_waiting(wait)?;
         }
-        let snapshot = pager.take_snapshot();
+        let snapshot = pager.take_snapshot(eager);
         let mut txn = Transaction {
             pager,
             mode,
@@ -181,12 +184,12 @@ impl Transaction {
     /// Called with the write lock held: checks the snapshot is current and
     /// sets up the private write state.
     fn start_writing(&mut self) -> Result<()> {
-        let (last_commit, wal) = {
+        let (tip, wal) = {
             let st = self.pager.shared();
             Pager::check_poisoned(&st)?;
-            (st.last_commit, st.wal)
+            (st.tip.frame, st.wal)
         };
-        if last_commit != self.snapshot.frame {
+        if tip != self.snapshot.frame {
             return Err(err!(
                 SqlState::SERIALIZATION_FAILURE,
                 "could not serialize access due to concurrent update"
@@ -200,6 +203,7 @@ impl Transaction {
             dirty: FxHashMap::default(),
             spilled: FxHashMap::default(),
             spill_log: Vec::new(),
+            rechain_from: None,
             wal,
             generation: 0,
         });
@@ -208,23 +212,35 @@ impl Transaction {
 
     /// Makes the transaction's changes durable and visible; returns the
     /// commit frame (the new replication index), or the snapshot's frame if
-    /// nothing changed.
+    /// nothing changed. The write lock is released once the frames are
+    /// written, before the wait for the flush (see `group_commit.rs`).
     pub fn commit(mut self) -> Result<FrameNo> {
         let Some(mut w) = self.write.take() else {
             return Ok(self.snapshot.frame);
         };
-        let result = self.commit_writes(&mut w);
-        if result.is_err() {
+        let written = self.commit_writes(&mut w);
+        if written.is_err() {
             self.forget_spill(&w);
         }
         self.release_snapshot();
-        if result.is_ok() {
-            // A failed automatic checkpoint is retried later; the commit
-            // itself is already durable.
-            let _ = self.pager.autocheckpoint();
-        }
-        self.pager.unlock_writer();
-        result
+        let Ok(frame) = written else {
+            self.pager.unlock_writer();
+            return written;
+        };
+        // A checkpoint is due: it needs every written commit durable, and
+        // runs before the lock goes. A failed one is retried later.
+        let durable = if self.pager.autocheckpoint_due() {
+            let settled = self.pager.settle();
+            if settled.is_ok() {
+                let _ = self.pager.autocheckpoint();
+            }
+            self.pager.unlock_writer();
+            settled
+        } else {
+            self.pager.unlock_writer();
+            self.pager.wait_durable(frame)
+        };
+        durable.map(|()| frame)
     }
 
     fn commit_writes(&mut self, w: &mut WriteState) -> Result<FrameNo> {
@@ -240,17 +256,17 @@ impl Transaction {
         }
 
         let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
+        self.relog_stale_spills(w, &mut pages)?;
         pages.sort_unstable_by_key(|(no, _)| *no);
         let pager = self.pager.clone();
         let mut cursor = w.wal;
-        let written = cursor
-            .append(pager.wal.as_ref(), &mut pages, Some(w.header.page_count))
-            .and_then(|frames| {
-                if pager.options.synchronous == Synchronous::Full {
-                    pager.wal.sync()?;
-                }
-                Ok(frames)
-            });
+        let rechained = match w.rechain_from {
+            Some(from) => cursor.rechain(pager.wal.as_ref(), from),
+            None => Ok(()),
+        };
+        let written = rechained.and_then(|()| {
+            cursor.append(pager.wal.as_ref(), &mut pages, Some(w.header.page_count))
+        });
         let frames = match written {
             Ok(frames) => frames,
             Err(e) => return Err(pager.undo_append(e)),
@@ -275,10 +291,35 @@ impl Transaction {
             st.index.insert(page, frame);
             pager.cache.insert(page, frame, data);
         }
-        st.last_commit = commit_frame;
-        st.db_pages = w.header.page_count;
         st.wal = cursor;
+        drop(st);
+        pager.note_written(Snapshot {
+            frame: commit_frame,
+            db_pages: w.header.page_count,
+        });
         Ok(commit_frame)
+    }
+
+    /// Adds to the commit every page whose committed version is a spilled
+    /// frame followed, later in the WAL, by another frame of the same page
+    /// that a savepoint rollback abandoned: recovery takes the newest frame
+    /// of each page, so the committed version must be logged again after it.
+    fn relog_stale_spills(&self, w: &WriteState, pages: &mut Vec<(PageNo, PageRef)>) -> Result<()> {
+        if w.spill_log.is_empty() {
+            return Ok(());
+        }
+        let mut newest: FxHashMap<PageNo, FrameNo> = FxHashMap::default();
+        for &(page, frame) in &w.spill_log {
+            let slot = newest.entry(page).or_insert(frame);
+            *slot = (*slot).max(frame);
+        }
+        for (&page, &frame) in &w.spilled {
+            let stale = newest.get(&page).is_some_and(|&last| last > frame);
+            if stale && !w.dirty.contains_key(&page) {
+                pages.push((page, self.read_spilled(w, page, frame)?));
+            }
+        }
+        Ok(())
     }
 
     /// Drops every change and releases the locks.
@@ -330,10 +371,18 @@ impl Transaction {
     }
 
     /// Writes every dirty page but page 0 to the WAL as uncommitted frames,
-    /// so that a huge transaction's memory stays bounded. On failure the
-    /// pages stay dirty: nothing is lost.
+    /// so that a huge transaction's memory stays bounded. A page spilled
+    /// before is rewritten in its frame unless a savepoint may return to the
+    /// version that frame holds; others get new frames. On failure the pages
+    /// stay dirty: nothing is lost.
     fn spill(&mut self) -> Result<()> {
         let pager = self.pager.clone();
+        let savepoints = &self.savepoints;
+        let pinned = |no: PageNo, frame: FrameNo| {
+            savepoints
+                .iter()
+                .any(|sp| sp.undo.get(&no).is_some_and(|e| e.spilled == Some(frame)))
+        };
         let w = self.write.as_mut().ok_or_else(no_writer)?;
         let page0 = w.dirty.remove(&0);
         let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
@@ -341,6 +390,30 @@ impl Transaction {
             w.dirty.insert(0, p);
         }
         pages.sort_unstable_by_key(|(no, _)| *no);
+        let mut appended = Vec::with_capacity(pages.len());
+        let mut pages = pages.into_iter();
+        while let Some((no, mut page)) = pages.next() {
+            let frame = match w.spilled.get(&no) {
+                Some(&frame) if !pinned(no, frame) => frame,
+                _ => {
+                    appended.push((no, page));
+                    continue;
+                }
+            };
+            if let Err(e) = w.wal.overwrite(pager.wal.as_ref(), frame, no, &mut page) {
+                // The frame may be torn: the page stays dirty, so the commit
+                // logs it again after that frame.
+                w.dirty.insert(no, page);
+                w.dirty.extend(pages);
+                w.dirty.extend(appended);
+                w.rechain_from = Some(w.rechain_from.map_or(frame, |f| f.min(frame)));
+                w.spill_log.push((no, frame));
+                return Err(e);
+            }
+            w.rechain_from = Some(w.rechain_from.map_or(frame, |f| f.min(frame)));
+            pager.cache.insert(no, frame, page);
+        }
+        let mut pages = appended;
         let mut cursor = w.wal;
         match cursor.append(pager.wal.as_ref(), &mut pages, None) {
             Ok(frames) => {

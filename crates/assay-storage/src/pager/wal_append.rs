@@ -7,6 +7,13 @@
 //! works on its own copy and publishes it only when the commit is durable,
 //! so a failed or rolled-back transaction leaves the shared position alone
 //! and the next writer simply overwrites its frames.
+//!
+//! A transaction that spills the same page twice may rewrite its own
+//! uncommitted frame in place ([`WalCursor::overwrite`]) instead of
+//! appending another one, as SQLite does, so that a transaction larger than
+//! the cache writes each page about once. That breaks the checksum chain
+//! from the rewritten frame on; [`WalCursor::rechain`] mends it before the
+//! commit frame is appended.
 
 use std::sync::Arc;
 
@@ -97,5 +104,61 @@ impl WalCursor {
             wal.write_at(&batch, batch_offset)?;
         }
         Ok(frames)
+    }
+
+    /// Rewrites `frame`, an uncommitted frame of the current transaction,
+    /// with a new image of page `no`. Its checksum is left stale: call
+    /// [`WalCursor::rechain`] from the lowest rewritten frame before
+    /// committing.
+    pub fn overwrite(
+        &self,
+        wal: &dyn VfsFile,
+        frame: FrameNo,
+        no: PageNo,
+        page: &mut PageRef,
+    ) -> Result<()> {
+        let image: &mut PageBuf = Arc::make_mut(page);
+        seal_page(no, image);
+        let mut header = FrameHeader {
+            frame,
+            page: no,
+            commit_size: 0,
+            generation: self.header.generation,
+            checksum: 0,
+        };
+        let raw = header.encode(0, image);
+        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + image.len());
+        buf.extend_from_slice(&raw);
+        buf.extend_from_slice(image);
+        wal.write_at(&buf, self.header.frame_offset(frame))
+    }
+
+    /// Recomputes the checksum chain from frame `from` to the last frame
+    /// appended, reading and rewriting the frames in large batches.
+    pub fn rechain(&mut self, wal: &dyn VfsFile, from: FrameNo) -> Result<()> {
+        let mut prev = if from == self.header.start_frame {
+            self.header.encode().1
+        } else {
+            let mut raw = [0u8; FRAME_HEADER_SIZE];
+            wal.read_exact_at(&mut raw, self.header.frame_offset(from - 1))?;
+            FrameHeader::decode(&raw).checksum
+        };
+        let frame_size = self.header.frame_size() as usize;
+        let per_batch = (WRITE_BATCH / frame_size).max(1);
+        let mut buf = vec![0u8; per_batch * frame_size];
+        let mut frame = from;
+        while frame < self.next_frame {
+            let n = ((self.next_frame - frame) as usize).min(per_batch);
+            let batch = &mut buf[..n * frame_size];
+            let offset = self.header.frame_offset(frame);
+            wal.read_exact_at(batch, offset)?;
+            for raw in batch.chunks_exact_mut(frame_size) {
+                prev = FrameHeader::reseal(raw, prev);
+            }
+            wal.write_at(batch, offset)?;
+            frame += n as u64;
+        }
+        self.checksum = prev;
+        Ok(())
     }
 }

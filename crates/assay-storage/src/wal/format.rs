@@ -129,6 +129,15 @@ impl FrameHeader {
         buf
     }
 
+    /// Recomputes the chained checksum of a whole encoded frame (header and
+    /// page image) in place, after the frame before it changed; returns it.
+    pub fn reseal(raw_frame: &mut [u8], prev_checksum: u32) -> u32 {
+        let (header, page) = raw_frame.split_at_mut(FRAME_HEADER_SIZE);
+        let checksum = chain_checksum(prev_checksum, &header[..24], page);
+        put_u32(header, 24, checksum);
+        checksum
+    }
+
     /// Decodes a frame header without validating it.
     pub fn decode(buf: &[u8]) -> FrameHeader {
         FrameHeader {
