@@ -26,6 +26,7 @@ mod auth;
 mod cancel;
 mod connection;
 mod copy;
+mod database_options;
 mod databases;
 mod extended;
 mod frame;
