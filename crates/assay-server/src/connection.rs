@@ -442,7 +442,11 @@ impl Connection {
             return Ok(StatementResult::command("ALTER DATABASE"));
         }
         if let AlterDatabase::Options(options) = action {
-            if !self.superuser && *options != Default::default() {
+            // The databases belong to the bootstrap superuser: only
+            // superusers (as the current role, after SET ROLE) own them.
+            let roles = self.session.engine().roles()?;
+            let current = roles.by_name(self.session.current_user());
+            if !current.is_some_and(|r| r.superuser) && *options != Default::default() {
                 return Err(err!(
                     SqlState::new(b"42501"),
                     "must be owner of database {name}"
