@@ -92,6 +92,9 @@ impl Display for Update {
         if let Some(w) = &self.where_clause {
             write!(f, " WHERE {w}")?;
         }
+        if let Some(c) = &self.current_of {
+            write!(f, " WHERE CURRENT OF {}", Ident(c))?;
+        }
         returning(f, &self.returning)
     }
 }
@@ -106,6 +109,9 @@ impl Display for Delete {
         }
         if let Some(w) = &self.where_clause {
             write!(f, " WHERE {w}")?;
+        }
+        if let Some(c) = &self.current_of {
+            write!(f, " WHERE CURRENT OF {}", Ident(c))?;
         }
         returning(f, &self.returning)
     }

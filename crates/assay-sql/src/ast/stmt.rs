@@ -189,6 +189,8 @@ pub struct Update {
     pub assignments: Vec<Assignment>,
     pub from: Vec<TableRef>,
     pub where_clause: Option<Expr>,
+    /// `WHERE CURRENT OF cursor` (then `where_clause` is `None`).
+    pub current_of: Option<String>,
     pub returning: Vec<SelectItem>,
 }
 
@@ -199,6 +201,8 @@ pub struct Delete {
     pub alias: Option<String>,
     pub using: Vec<TableRef>,
     pub where_clause: Option<Expr>,
+    /// `WHERE CURRENT OF cursor` (then `where_clause` is `None`).
+    pub current_of: Option<String>,
     pub returning: Vec<SelectItem>,
 }
 

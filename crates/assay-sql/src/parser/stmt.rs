@@ -452,6 +452,7 @@ impl Tr<'_> {
             assignments: self.assignments(&u.assignments)?,
             from,
             where_clause: u.selection.as_ref().map(|e| self.expr(e)).transpose()?,
+            current_of: None,
             returning: self.returning(&u.returning)?,
         })
     }
@@ -478,6 +479,7 @@ impl Tr<'_> {
                 None => Vec::new(),
             },
             where_clause: d.selection.as_ref().map(|e| self.expr(e)).transpose()?,
+            current_of: None,
             returning: self.returning(&d.returning)?,
         })
     }

@@ -31,6 +31,7 @@ mod authorization;
 mod backend;
 mod cluster;
 mod copy;
+mod current_of;
 mod cursor_position;
 mod cursors;
 mod database;

@@ -540,6 +540,12 @@ impl Session {
             return self.run_ddl(stmt);
         }
         match stmt {
+            Statement::Update(u) if u.current_of.is_some() => {
+                self.run_current_of(stmt, param_types, params)
+            }
+            Statement::Delete(d) if d.current_of.is_some() => {
+                self.run_current_of(stmt, param_types, params)
+            }
             Statement::Query(_)
             | Statement::Insert(_)
             | Statement::Update(_)
