@@ -23,7 +23,11 @@
 //! (`notify.rs`) and advisory locks (`advisory.rs`) — lives on the
 //! [`Engine`]; each session reaches it through its [`Backend`]
 //! (`backend.rs`), which settles notifications and transaction locks when
-//! a transaction ends.
+//! a transaction ends. In a server, every session of every database is
+//! also in one [`ActivityRegistry`] (`activity.rs`: `pg_stat_activity`,
+//! signals between sessions). Who the session acts as — `SET ROLE`, `SET
+//! SESSION AUTHORIZATION` — is `authorization.rs`; `WHERE CURRENT OF` a
+//! cursor is `current_of.rs`.
 
 mod activity;
 mod advisory;
