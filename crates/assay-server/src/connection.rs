@@ -37,6 +37,10 @@ pub(crate) struct Login {
     /// The server accepts TLS (`SHOW ssl`).
     pub tls_enabled: bool,
     pub max_connections: usize,
+    /// Where the client is (`pg_stat_activity`, `pg_stat_ssl`).
+    pub client: assay_sql::session::ClientInfo,
+    /// Woken by `pg_terminate_backend`: the reactor ends the connection.
+    pub terminate: Arc<tokio::sync::Notify>,
 }
 
 pub(crate) struct Connection {
@@ -82,7 +86,7 @@ impl Connection {
             .filter(|d| !d.is_empty())
             .unwrap_or(user)
             .clone();
-        let engine = match databases.connect(&database) {
+        let engine = match databases.login(&database, login.superuser) {
             Ok(engine) => engine,
             Err(e) => {
                 out.fatal(&e);
@@ -154,6 +158,11 @@ impl Connection {
             key.0,
             SecretKey::I32(key.1),
         )));
+        let terminate = login.terminate.clone();
+        connection.session.register_activity(
+            login.client.clone(),
+            Some(Box::new(move || terminate.notify_one())),
+        );
         out.ready('I');
         Some(connection)
     }
@@ -199,6 +208,7 @@ impl Connection {
         self.report_parameters(&mut out, false);
         self.send_notifications(&mut out);
         let status = self.session.transaction_status();
+        self.session.report_idle();
         let idle_ms = self.session.settings.idle_in_transaction_timeout_ms();
         out.idle_timeout =
             (status != 'I' && idle_ms > 0).then(|| std::time::Duration::from_millis(idle_ms));
@@ -381,11 +391,12 @@ impl Connection {
                 name,
                 if_not_exists,
                 template,
+                options,
             } => {
                 self.outside_block("CREATE DATABASE")?;
                 let mut result = StatementResult::command("CREATE DATABASE");
                 match self.databases.create_from(name, template.as_deref()) {
-                    Ok(()) => {}
+                    Ok(()) => self.databases.set_options(name, options)?,
                     Err(e) if *if_not_exists && e.code() == SqlState::new(b"42P04") => {
                         result.notices.push(Notice {
                             severity: "NOTICE",
@@ -428,6 +439,20 @@ impl Connection {
         if let AlterDatabase::RenameTo(new) = action {
             self.outside_block("ALTER DATABASE RENAME")?;
             self.databases.rename(name, new, &self.database)?;
+            return Ok(StatementResult::command("ALTER DATABASE"));
+        }
+        if let AlterDatabase::Options(options) = action {
+            // The databases belong to the bootstrap superuser: only
+            // superusers (as the current role, after SET ROLE) own them.
+            let roles = self.session.engine().roles()?;
+            let current = roles.by_name(self.session.current_user());
+            if !current.is_some_and(|r| r.superuser) && *options != Default::default() {
+                return Err(err!(
+                    SqlState::new(b"42501"),
+                    "must be owner of database {name}"
+                ));
+            }
+            self.databases.set_options(name, options)?;
             return Ok(StatementResult::command("ALTER DATABASE"));
         }
         let statement = Statement::AlterDatabase {

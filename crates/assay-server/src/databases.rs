@@ -17,10 +17,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use assay_sql::ast::DatabaseOptions;
 use assay_sql::catalog::RoleSet;
-use assay_sql::session::{Cluster, DatabaseEntry, Engine, Notice};
+use assay_sql::session::{ActivityRegistry, Cluster, DatabaseEntry, Engine, Notice};
 use assay_storage::vfs::OsVfs;
 use assay_storage::{err, Error, PagerOptions, Result, SqlState};
+
+use crate::database_options::OptionsFile;
 
 /// The database every server has from the start.
 pub(crate) const DEFAULT_DATABASE: &str = "postgres";
@@ -37,6 +40,11 @@ pub(crate) struct Databases {
     open: Mutex<HashMap<String, OpenDatabase>>,
     /// The `postgres` database: the roles home.
     home: OnceLock<Arc<Engine>>,
+    /// Every session of the server, whatever its database
+    /// (`pg_stat_activity`).
+    activity: Arc<ActivityRegistry>,
+    /// `CONNECTION LIMIT` and `ALLOW_CONNECTIONS` of each database.
+    options: Arc<OptionsFile>,
 }
 
 struct OpenDatabase {
@@ -59,6 +67,8 @@ impl Databases {
             dir: dir.to_path_buf(),
             open: Mutex::new(HashMap::new()),
             home: OnceLock::new(),
+            activity: ActivityRegistry::new(),
+            options: Arc::new(OptionsFile::load(dir)?),
         };
         for name in [DEFAULT_DATABASE, DEFAULT_TEMPLATE] {
             if !databases.file(name).exists() {
@@ -81,6 +91,7 @@ impl Databases {
 
     /// A newly opened engine of database `name` reads the cluster's roles.
     fn adopt(&self, name: &str, engine: &Arc<Engine>) {
+        engine.set_activity(self.activity.clone());
         if name != DEFAULT_DATABASE {
             if let Some(home) = self.home.get() {
                 engine.set_roles_home(home.clone());
@@ -116,6 +127,51 @@ impl Databases {
             .ok_or_else(|| err!(SqlState::new(b"58030"), "data directory path is not UTF-8"))
     }
 
+    /// The listing engines see (`pg_database`).
+    fn data_dir(&self) -> Arc<DataDir> {
+        Arc::new(DataDir {
+            dir: self.dir.clone(),
+            options: self.options.clone(),
+        })
+    }
+
+    /// A client logs in to `name`: its engine, once the database accepts
+    /// connections and (unless `superuser`) has room under its
+    /// `CONNECTION LIMIT`, as PostgreSQL checks them.
+    pub fn login(&self, name: &str, superuser: bool) -> Result<Arc<Engine>> {
+        let options = self.options.get(name);
+        if !options.allow_connections && self.exists(name) {
+            return Err(err!(
+                SqlState::new(b"55000"),
+                "database \"{name}\" is not currently accepting connections"
+            ));
+        }
+        let engine = self.connect(name)?;
+        let limit = options.connection_limit;
+        if limit >= 0 && !superuser {
+            let n = self.lock().get(name).map_or(0, |db| db.connections);
+            if n > limit as usize {
+                self.disconnect(name);
+                return Err(err!(
+                    SqlState::new(b"53300"),
+                    "too many connections for database \"{name}\""
+                ));
+            }
+        }
+        Ok(engine)
+    }
+
+    /// `CREATE`/`ALTER DATABASE … CONNECTION LIMIT n ALLOW_CONNECTIONS b`.
+    pub fn set_options(&self, name: &str, options: &DatabaseOptions) -> Result<()> {
+        if !self.exists(name) {
+            return Err(err!(
+                SqlState::new(b"3D000"),
+                "database \"{name}\" does not exist"
+            ));
+        }
+        self.options.update(name, options)
+    }
+
     /// A connection to `name` begins: its engine, opened if needed.
     pub fn connect(&self, name: &str) -> Result<Arc<Engine>> {
         let mut open = self.lock();
@@ -140,7 +196,7 @@ impl Databases {
             ..PagerOptions::default()
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
-        engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
+        engine.set_cluster(self.data_dir());
         self.adopt(name, &engine);
         open.insert(
             name.to_string(),
@@ -251,7 +307,8 @@ impl Databases {
         }
         open.remove(old);
         rename_file(&self.file(old), &self.file(new))?;
-        rename_file(&wal_path(&self.file(old)), &wal_path(&self.file(new)))
+        rename_file(&wal_path(&self.file(old)), &wal_path(&self.file(new)))?;
+        self.options.rename(old, new)
     }
 
     /// Whether a database of this name exists.
@@ -279,7 +336,7 @@ impl Databases {
             ..PagerOptions::default()
         };
         let engine = Engine::open(&OsVfs, &self.path_text(name)?, options)?;
-        engine.set_cluster(Arc::new(DataDir(self.dir.clone())));
+        engine.set_cluster(self.data_dir());
         self.adopt(name, &engine);
         open.insert(
             name.to_string(),
@@ -339,18 +396,22 @@ impl Databases {
         let file = self.file(name);
         remove_file(&file)?;
         remove_file(&wal_path(&file))?;
+        self.options.remove(name)?;
         Ok(None)
     }
 }
 
 /// The data directory as the engines see it: each `NAME.assay` file is a
 /// database, and `template0` is always there.
-struct DataDir(PathBuf);
+struct DataDir {
+    dir: PathBuf,
+    options: Arc<OptionsFile>,
+}
 
 impl Cluster for DataDir {
     fn databases(&self) -> Vec<DatabaseEntry> {
         let mut names = vec![EMPTY_TEMPLATE.to_string()];
-        if let Ok(entries) = std::fs::read_dir(&self.0) {
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for entry in entries.flatten() {
                 let file = entry.file_name();
                 let Some(file) = file.to_str() else { continue };
@@ -361,7 +422,16 @@ impl Cluster for DataDir {
                 }
             }
         }
-        names.iter().map(|n| DatabaseEntry::named(n)).collect()
+        names
+            .iter()
+            .map(|n| {
+                let mut entry = DatabaseEntry::named(n);
+                let options = self.options.get(n);
+                entry.connection_limit = options.connection_limit;
+                entry.allow_connections &= options.allow_connections;
+                entry
+            })
+            .collect()
     }
 }
 

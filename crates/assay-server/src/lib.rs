@@ -20,12 +20,19 @@
 //!    ([`wire_value`]) and errors into ErrorResponse ([`response`]).
 //! 4. Each database is a file `<data_dir>/<name>.assay`, opened once and
 //!    shared by its connections ([`databases`]); `CREATE DATABASE` and
-//!    `DROP DATABASE` are the server's, since an engine is one file.
+//!    `DROP DATABASE` are the server's, since an engine is one file, and so
+//!    are each database's `CONNECTION LIMIT` and `ALLOW_CONNECTIONS`
+//!    ([`database_options`]), checked when a client logs in.
+//! 5. Every session registers in one registry shared by all databases
+//!    (`assay_sql::session::ActivityRegistry`): `pg_stat_activity` and
+//!    `pg_stat_ssl` list them all, and `pg_terminate_backend` wakes the
+//!    reactor task of the session it ends, which sends FATAL 57P01.
 
 mod auth;
 mod cancel;
 mod connection;
 mod copy;
+mod database_options;
 mod databases;
 mod extended;
 mod frame;

@@ -10,11 +10,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{mpsc, Arc};
 
+use assay_sql::session::ClientInfo;
 use assay_storage::{err, Error, SqlState};
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc as async_mpsc, watch};
+use tokio::sync::{mpsc as async_mpsc, watch, Notify};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
@@ -172,6 +173,7 @@ async fn connection(
     let Negotiated {
         mut stream,
         encrypted,
+        ssl,
         outcome,
     } = tokio::select! {
         s = negotiate(stream, admission.tls.as_ref(), &mut buf) => s,
@@ -193,7 +195,7 @@ async fn connection(
         a = admit(&mut stream, &mut buf, peer, encrypted, &admission, &databases, &parameters) => a,
         _ = stopped.changed() => return,
     };
-    let (login, _slot) = match admitted {
+    let (mut login, _slot) = match admitted {
         Ok(Some(admitted)) => admitted,
         Ok(None) => return,
         Err(e) => {
@@ -201,6 +203,13 @@ async fn connection(
             return;
         }
     };
+    login.client = ClientInfo {
+        addr: Some(peer.ip()),
+        port: Some(i32::from(peer.port())),
+        ssl,
+    };
+    // pg_terminate_backend from another session.
+    let terminated = login.terminate.clone();
     let (to_worker, inbox) = mpsc::channel::<Inbox>();
     // The session's notification waker holds this weakly (see notify.rs).
     let to_worker = Arc::new(to_worker);
@@ -245,6 +254,10 @@ async fn connection(
                 }
                 Ok(_) => continue,
             },
+            _ = terminated.notified() => {
+                fatal(&mut stream, &administrator_command()).await;
+                break 'connection;
+            }
         };
         // A TLS stream buffers: flush every answer.
         let written = stream.write_all(&out.buf).await.is_ok() && stream.flush().await.is_ok();
@@ -285,13 +298,11 @@ async fn connection(
                     None => break 'connection,
                 },
                 _ = stopped.changed() => {
-                    let mut out = Output::default();
-                    out.fatal(&Error::new(
-                        SqlState::new(b"57P01"),
-                        "terminating connection due to administrator command",
-                    ));
-                    let _ = stream.write_all(&out.buf).await;
-                    let _ = stream.flush().await;
+                    fatal(&mut stream, &administrator_command()).await;
+                    break 'connection;
+                }
+                _ = terminated.notified() => {
+                    fatal(&mut stream, &administrator_command()).await;
                     break 'connection;
                 }
                 _ = idle_expiry(idle_deadline) => {
@@ -398,6 +409,14 @@ fn worker(
     }
 }
 
+/// FATAL 57P01: the server shuts down, or `pg_terminate_backend`.
+fn administrator_command() -> Error {
+    Error::new(
+        SqlState::new(b"57P01"),
+        "terminating connection due to administrator command",
+    )
+}
+
 async fn fatal(stream: &mut Box<dyn Stream>, e: &Error) {
     let mut out = Output::default();
     out.fatal(e);
@@ -435,6 +454,8 @@ async fn admit(
         superuser: true,
         tls_enabled: admission.tls.is_some(),
         max_connections: admission.limits.max(),
+        client: ClientInfo::default(),
+        terminate: Arc::new(Notify::new()),
     };
     if user.is_empty() {
         // The session's start reports the missing user name.

@@ -37,6 +37,8 @@ pub(crate) enum Startup {
 pub(crate) struct Negotiated {
     pub stream: Box<dyn Stream>,
     pub encrypted: bool,
+    /// The TLS session's parameters, once encrypted.
+    pub ssl: Option<assay_sql::session::SslInfo>,
     pub outcome: Result<Startup, Error>,
 }
 
@@ -49,6 +51,7 @@ pub(crate) async fn negotiate(
     buf: &mut BytesMut,
 ) -> Negotiated {
     let mut encrypted = false;
+    let mut ssl = None;
     loop {
         let step = next_packet(&mut stream, buf, !encrypted && tls.is_some()).await;
         let outcome = match step {
@@ -66,6 +69,7 @@ pub(crate) async fn negotiate(
                 } else {
                     match acceptor.accept(stream).await {
                         Ok(tls_stream) => {
+                            ssl = crate::tls::session_info(tls_stream.get_ref().1);
                             stream = Box::new(tls_stream);
                             encrypted = true;
                             continue;
@@ -74,6 +78,7 @@ pub(crate) async fn negotiate(
                             return Negotiated {
                                 stream: Box::new(tokio::io::empty()),
                                 encrypted,
+                                ssl,
                                 outcome: Ok(Startup::Closed),
                             }
                         }
@@ -86,6 +91,7 @@ pub(crate) async fn negotiate(
         return Negotiated {
             stream,
             encrypted,
+            ssl,
             outcome,
         };
     }

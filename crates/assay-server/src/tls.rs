@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use assay_sql::session::SslInfo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -73,4 +74,67 @@ fn bad_file(path: &Path, what: &str, e: impl std::fmt::Display) -> io::Error {
         io::ErrorKind::InvalidData,
         format!("could not read {what} file \"{}\": {e}", path.display()),
     )
+}
+
+/// What `pg_stat_ssl` shows of an established TLS session: the protocol
+/// and cipher under the names PostgreSQL's OpenSSL build reports
+/// (`TLSv1.3`, `TLS_AES_256_GCM_SHA384`, `ECDHE-RSA-AES256-GCM-SHA384`),
+/// and the cipher's key size.
+pub(crate) fn session_info(conn: &rustls::ServerConnection) -> Option<SslInfo> {
+    let version = match conn.protocol_version()? {
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_string(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_string(),
+        other => format!("{other:?}"),
+    };
+    let iana = conn.negotiated_cipher_suite()?.suite();
+    let iana = iana
+        .as_str()
+        .map_or_else(|| format!("{iana:?}"), str::to_string);
+    let bits = if iana.contains("AES_128") { 128 } else { 256 };
+    Some(SslInfo {
+        version,
+        cipher: openssl_name(&iana),
+        bits,
+    })
+}
+
+/// OpenSSL's name of a cipher suite rustls names as IANA does.
+fn openssl_name(iana: &str) -> String {
+    if let Some(rest) = iana.strip_prefix("TLS13_") {
+        return format!("TLS_{rest}");
+    }
+    let Some(rest) = iana.strip_prefix("TLS_") else {
+        return iana.to_string();
+    };
+    let Some((kx, cipher)) = rest.split_once("_WITH_") else {
+        return iana.to_string();
+    };
+    let cipher = match cipher {
+        "AES_256_GCM_SHA384" => "AES256-GCM-SHA384",
+        "AES_128_GCM_SHA256" => "AES128-GCM-SHA256",
+        "CHACHA20_POLY1305_SHA256" => "CHACHA20-POLY1305",
+        other => other,
+    };
+    format!("{}-{cipher}", kx.replace('_', "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openssl_name;
+
+    #[test]
+    fn cipher_names_as_openssl_gives_them() {
+        assert_eq!(
+            openssl_name("TLS13_AES_256_GCM_SHA384"),
+            "TLS_AES_256_GCM_SHA384"
+        );
+        assert_eq!(
+            openssl_name("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+            "ECDHE-RSA-AES128-GCM-SHA256"
+        );
+        assert_eq!(
+            openssl_name("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"),
+            "ECDHE-ECDSA-CHACHA20-POLY1305"
+        );
+    }
 }

@@ -196,8 +196,11 @@ async fn deallocate_reaches_protocol_statements() {
     );
     assert_eq!(names.len(), 2, "{names:?}");
     // One namespace, as in PostgreSQL: DEALLOCATE names a protocol statement.
+    // (tokio-postgres numbers statements across the process, so the name is
+    // looked up by the statement's text.)
+    let name = protocol_name(&client, "SELECT 2").await;
     client
-        .batch_execute(&format!("DEALLOCATE {}", names[1]))
+        .batch_execute(&format!("DEALLOCATE {name}"))
         .await
         .unwrap();
     let e = client.query(&dropped, &[]).await.unwrap_err();
@@ -210,4 +213,66 @@ async fn deallocate_reaches_protocol_statements() {
     client.batch_execute("DEALLOCATE ALL").await.unwrap();
     let e = client.query(&kept, &[]).await.unwrap_err();
     assert_eq!(e.code().unwrap().code(), "26000");
+}
+
+/// The name the client gave the protocol statement parsed from `text`.
+async fn protocol_name(client: &tokio_postgres::Client, text: &str) -> String {
+    let row = client
+        .query_one(
+            "SELECT name FROM pg_prepared_statements WHERE statement = $1 AND NOT from_sql",
+            &[&text],
+        )
+        .await
+        .unwrap();
+    row.get(0)
+}
+
+#[tokio::test]
+async fn execute_runs_a_statement_parsed_through_the_protocol() {
+    let server = TestServer::start();
+    let client = connect(&server).await;
+    client
+        .batch_execute("CREATE TABLE e (a int, b text)")
+        .await
+        .unwrap();
+    let insert_text = "INSERT INTO e VALUES ($1, $2)";
+    let pick_text = "SELECT b FROM e WHERE a >= $1 ORDER BY a";
+    let _insert = client.prepare(insert_text).await.unwrap();
+    let pick = client.prepare(pick_text).await.unwrap();
+    let insert = protocol_name(&client, insert_text).await;
+    let name = protocol_name(&client, pick_text).await;
+    for (a, b) in [(1, "x"), (2, "y"), (3, "z")] {
+        let sql = format!("EXECUTE {insert}({a}, '{b}')");
+        let (_, count) = texts(&client.simple_query(&sql).await.unwrap());
+        assert_eq!(count, Some(1));
+    }
+    let sql = format!("EXECUTE {name}(2)");
+    let (rows, count) = texts(&client.simple_query(&sql).await.unwrap());
+    assert_eq!(
+        (rows, count),
+        (vec!["y".to_string(), "z".to_string()], Some(2))
+    );
+    // The argument is converted to the parameter's type, as for PREPARE.
+    let sql = format!("EXECUTE {name}('3')");
+    let (rows, _) = texts(&client.simple_query(&sql).await.unwrap());
+    assert_eq!(rows, vec!["z".to_string()]);
+    let sql = format!("EXECUTE {name}(1, 2)");
+    let e = client.simple_query(&sql).await.unwrap_err();
+    assert_eq!(e.as_db_error().unwrap().code().code(), "42601");
+    let executions = client
+        .query_one(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE name = $1",
+            &[&name],
+        )
+        .await
+        .unwrap();
+    assert_eq!(executions.get::<_, i64>(0), 2);
+    // Once closed, the name is gone.
+    drop(pick);
+    client.simple_query("SELECT 1").await.unwrap();
+    let e = client
+        .simple_query(&format!("EXECUTE {name}(1)"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.as_db_error().unwrap().code().code(), "26000");
 }

@@ -92,6 +92,9 @@ impl Display for Update {
         if let Some(w) = &self.where_clause {
             write!(f, " WHERE {w}")?;
         }
+        if let Some(c) = &self.current_of {
+            write!(f, " WHERE CURRENT OF {}", Ident(c))?;
+        }
         returning(f, &self.returning)
     }
 }
@@ -106,6 +109,9 @@ impl Display for Delete {
         }
         if let Some(w) = &self.where_clause {
             write!(f, " WHERE {w}")?;
+        }
+        if let Some(c) = &self.current_of {
+            write!(f, " WHERE CURRENT OF {}", Ident(c))?;
         }
         returning(f, &self.returning)
     }
@@ -299,13 +305,14 @@ impl Display for Statement {
                 name,
                 if_not_exists,
                 template,
+                options,
             } => {
                 let ine = if *if_not_exists { "IF NOT EXISTS " } else { "" };
                 write!(f, "CREATE DATABASE {ine}{}", Ident(name))?;
                 if let Some(t) = template {
                     write!(f, " TEMPLATE {}", Ident(t))?;
                 }
-                Ok(())
+                database_options(f, options)
             }
             S::AlterDatabase { name, action } => {
                 write!(f, "ALTER DATABASE {} ", Ident(name))?;
@@ -520,6 +527,17 @@ impl Display for Statement {
 }
 
 /// `SET name TO value`, `RESET name`, … of ALTER DATABASE and ALTER ROLE.
+/// ` CONNECTION LIMIT n ALLOW_CONNECTIONS b`, for the options given.
+fn database_options(f: &mut Formatter<'_>, o: &DatabaseOptions) -> fmt::Result {
+    if let Some(n) = o.connection_limit {
+        write!(f, " CONNECTION LIMIT {n}")?;
+    }
+    if let Some(b) = o.allow_connections {
+        write!(f, " ALLOW_CONNECTIONS {b}")?;
+    }
+    Ok(())
+}
+
 fn alter_database_action(f: &mut Formatter<'_>, action: &AlterDatabase) -> fmt::Result {
     match action {
         AlterDatabase::Set { name, values } => {
@@ -542,6 +560,12 @@ fn alter_database_action(f: &mut Formatter<'_>, action: &AlterDatabase) -> fmt::
         AlterDatabase::Reset(Some(n)) => write!(f, "RESET {n}"),
         AlterDatabase::Reset(None) => write!(f, "RESET ALL"),
         AlterDatabase::RenameTo(n) => write!(f, "RENAME TO {}", Ident(n)),
-        AlterDatabase::Options => write!(f, "OWNER TO CURRENT_USER"),
+        AlterDatabase::Options(o) if *o == DatabaseOptions::default() => {
+            write!(f, "OWNER TO CURRENT_USER")
+        }
+        AlterDatabase::Options(o) => {
+            write!(f, "WITH")?;
+            database_options(f, o)
+        }
     }
 }

@@ -32,6 +32,8 @@ pub enum Statement {
         /// `TEMPLATE name`; other options (encoding, locale, owner, …)
         /// are checked by the parser and have nothing to change.
         template: Option<String>,
+        /// `CONNECTION LIMIT`, `ALLOW_CONNECTIONS`.
+        options: DatabaseOptions,
     },
     AlterDatabase {
         name: String,
@@ -187,6 +189,8 @@ pub struct Update {
     pub assignments: Vec<Assignment>,
     pub from: Vec<TableRef>,
     pub where_clause: Option<Expr>,
+    /// `WHERE CURRENT OF cursor` (then `where_clause` is `None`).
+    pub current_of: Option<String>,
     pub returning: Vec<SelectItem>,
 }
 
@@ -197,6 +201,8 @@ pub struct Delete {
     pub alias: Option<String>,
     pub using: Vec<TableRef>,
     pub where_clause: Option<Expr>,
+    /// `WHERE CURRENT OF cursor` (then `where_clause` is `None`).
+    pub current_of: Option<String>,
     pub returning: Vec<SelectItem>,
 }
 
@@ -270,9 +276,19 @@ pub enum AlterDatabase {
     /// `RESET name`, or `RESET ALL` as `None`.
     Reset(Option<String>),
     RenameTo(String),
-    /// `OWNER TO`, `CONNECTION LIMIT`, `ALLOW_CONNECTIONS`, `IS_TEMPLATE`:
-    /// accepted; a single-role server has nothing to record.
-    Options,
+    /// `CONNECTION LIMIT` and `ALLOW_CONNECTIONS` (a server records them);
+    /// `OWNER TO` and `IS_TEMPLATE` are accepted and change nothing.
+    Options(DatabaseOptions),
+}
+
+/// The options of `CREATE DATABASE` and `ALTER DATABASE` that a server
+/// keeps for `pg_database` and enforces at login; `None`: not given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DatabaseOptions {
+    /// `CONNECTION LIMIT n` (-1: none).
+    pub connection_limit: Option<i32>,
+    /// `ALLOW_CONNECTIONS b`.
+    pub allow_connections: Option<bool>,
 }
 
 /// A value of `SET`: a word, a string or a number, as written.

@@ -574,6 +574,7 @@ impl Binder<'_> {
             if let Some(w) = &u.with {
                 self.bind_with_clause(w)?;
             }
+            current_of_here(u.current_of.as_deref())?;
             let table = self.target_table(&u.table)?;
             let relation = u.alias.clone().unwrap_or_else(|| table.name.clone());
             let (input, scope) =
@@ -601,6 +602,7 @@ impl Binder<'_> {
             if let Some(w) = &d.with {
                 self.bind_with_clause(w)?;
             }
+            current_of_here(d.current_of.as_deref())?;
             let table = self.target_table(&d.table)?;
             let relation = d.alias.clone().unwrap_or_else(|| table.name.clone());
             let (input, scope) =
@@ -628,4 +630,17 @@ fn table_schema(t: &TableInfo) -> Schema {
             .map(|c| Field::new(c.name.clone(), c.data_type.clone()))
             .collect(),
     )
+}
+
+/// `WHERE CURRENT OF` is the session's to run (it knows the cursors); a
+/// statement reaching the binder with it is one the session does not run
+/// (in `PREPARE`, `EXPLAIN`, a `WITH` query).
+fn current_of_here(cursor: Option<&str>) -> Result<()> {
+    match cursor {
+        Some(_) => Err(err!(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "WHERE CURRENT OF is not supported here"
+        )),
+        None => Ok(()),
+    }
 }

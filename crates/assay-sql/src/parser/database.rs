@@ -6,7 +6,7 @@ use assay_storage::{err, Result, SqlState};
 use sqlparser::tokenizer::Token;
 
 use super::utility::{reparse, Cursor};
-use crate::ast::{AlterDatabase, Statement};
+use crate::ast::{AlterDatabase, DatabaseOptions, Statement};
 
 /// `CREATE DATABASE name [WITH] [option [=] value] …`.
 pub(super) fn create(c: &mut Cursor) -> Result<Statement> {
@@ -20,6 +20,7 @@ pub(super) fn create(c: &mut Cursor) -> Result<Statement> {
     let name = c.ident()?;
     c.eat("with");
     let mut template = None;
+    let mut options = DatabaseOptions::default();
     while !c.done() {
         let option = match c.peek_kw(0) {
             Some(word) => word,
@@ -34,9 +35,12 @@ pub(super) fn create(c: &mut Cursor) -> Result<Statement> {
         match option.as_str() {
             "template" => template = value,
             "encoding" => check_encoding(value.as_deref())?,
+            "connection" | "allow_connections" => {
+                set_option(&mut options, &option, value.as_deref())?
+            }
             "owner" | "tablespace" | "locale" | "lc_collate" | "lc_ctype" | "icu_locale"
-            | "icu_rules" | "locale_provider" | "collation_version" | "connection"
-            | "allow_connections" | "is_template" | "strategy" | "oid" => {}
+            | "icu_rules" | "locale_provider" | "collation_version" | "is_template"
+            | "strategy" | "oid" => {}
             _ => {
                 return Err(err!(
                     SqlState::SYNTAX_ERROR,
@@ -49,7 +53,40 @@ pub(super) fn create(c: &mut Cursor) -> Result<Statement> {
         name,
         if_not_exists,
         template,
+        options,
     })
+}
+
+/// Records `CONNECTION LIMIT` or `ALLOW_CONNECTIONS` (`option` is
+/// `connection` or `allow_connections`) with PostgreSQL's checks.
+fn set_option(options: &mut DatabaseOptions, option: &str, value: Option<&str>) -> Result<()> {
+    let Some(value) = value else { return Ok(()) };
+    if option == "connection" {
+        let n = value
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= -1)
+            .ok_or_else(|| {
+                err!(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "invalid connection limit: {value}"
+                )
+            })?;
+        options.connection_limit = Some(n);
+        return Ok(());
+    }
+    let b = match value.to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" | "t" => true,
+        "false" | "off" | "no" | "0" | "f" => false,
+        _ => {
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "{option} requires a Boolean value"
+            ))
+        }
+    };
+    options.allow_connections = Some(b);
+    Ok(())
 }
 
 /// An option's value: a word, a string or a number; `DEFAULT` is `None`.
@@ -115,21 +152,34 @@ pub(super) fn alter(c: &mut Cursor) -> Result<Statement> {
             }
             c.ident()?;
             c.expect_end()?;
-            AlterDatabase::Options
+            AlterDatabase::Options(DatabaseOptions::default())
         }
         Some("with" | "connection" | "allow_connections" | "is_template") => {
             c.eat("with");
+            let mut options = DatabaseOptions::default();
             while !c.done() {
-                if c.eat("connection") && !c.eat("limit") {
+                let option = match c.peek_kw(0) {
+                    Some(word)
+                        if matches!(
+                            word.as_str(),
+                            "connection" | "allow_connections" | "is_template"
+                        ) =>
+                    {
+                        word
+                    }
+                    _ => return Err(c.error()),
+                };
+                c.at += 1;
+                if option == "connection" && !c.eat("limit") {
                     return Err(c.error());
                 }
-                if !c.eat("allow_connections") && !c.eat("is_template") {
-                    c.eat("limit");
-                }
                 c.eat_token(&Token::Eq);
-                option_value(c)?;
+                let value = option_value(c)?;
+                if option != "is_template" {
+                    set_option(&mut options, &option, value.as_deref())?;
+                }
             }
-            AlterDatabase::Options
+            AlterDatabase::Options(options)
         }
         _ => return Err(c.error()),
     };

@@ -112,6 +112,7 @@ impl Tr<'_> {
                 name: single_name(db_name)?,
                 if_not_exists: *if_not_exists,
                 template: None,
+                options: Default::default(),
             },
             S::CreateRole(r) => {
                 let [name] = r.names.as_slice() else {
@@ -451,6 +452,7 @@ impl Tr<'_> {
             assignments: self.assignments(&u.assignments)?,
             from,
             where_clause: u.selection.as_ref().map(|e| self.expr(e)).transpose()?,
+            current_of: None,
             returning: self.returning(&u.returning)?,
         })
     }
@@ -477,6 +479,7 @@ impl Tr<'_> {
                 None => Vec::new(),
             },
             where_clause: d.selection.as_ref().map(|e| self.expr(e)).transpose()?,
+            current_of: None,
             returning: self.returning(&d.returning)?,
         })
     }
@@ -521,6 +524,28 @@ impl Tr<'_> {
                     values,
                 }
             }
+            // Kept as the parameters `role` and `session_authorization`
+            // (see `session/authorization.rs`).
+            sp::Set::SetRole {
+                context_modifier,
+                role_name,
+            } => Statement::Set {
+                local: matches!(context_modifier, Some(sp::ContextModifier::Local)),
+                name: "role".into(),
+                values: vec![SetValue::Ident(
+                    role_name.as_ref().map_or_else(|| "none".into(), fold),
+                )],
+            },
+            sp::Set::SetSessionAuthorization(param) => Statement::Set {
+                local: matches!(param.scope, sp::ContextModifier::Local),
+                name: "session_authorization".into(),
+                values: match &param.kind {
+                    sp::SetSessionAuthorizationParamKind::Default => Vec::new(),
+                    sp::SetSessionAuthorizationParamKind::User(name) => {
+                        vec![SetValue::Ident(fold(name))]
+                    }
+                },
+            },
             sp::Set::SetTransaction {
                 modes,
                 snapshot: None,

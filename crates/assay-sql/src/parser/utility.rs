@@ -4,7 +4,7 @@
 //! `FETCH cursor`, and `DEFERRABLE` in `BEGIN`. Statements it does not
 //! recognise are left to sqlparser (it returns `None`).
 
-use assay_storage::{err, Error, Result, SqlState};
+use assay_storage::{Error, Result};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::source::syntax_error_at_end;
@@ -130,7 +130,9 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
     let first = c.peek_kw(0).unwrap_or_default();
     let second = c.peek_kw(1).unwrap_or_default();
     if matches!(first.as_str(), "update" | "delete") {
-        current_of(tr, toks)?;
+        if let Some(stmt) = current_of(tr, toks)? {
+            return Ok(Some(stmt));
+        }
     }
     Ok(Some(match (first.as_str(), second.as_str()) {
         ("copy", _) => match super::copy::with_generic_options(tr, toks)? {
@@ -246,29 +248,39 @@ pub(super) fn reparse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
     tr.statement(&stmt)
 }
 
-/// `UPDATE/DELETE … WHERE CURRENT OF cursor`: refused plainly, since
-/// cursors do not yet track the row they stand on.
-fn current_of(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<()> {
+/// `UPDATE/DELETE … WHERE CURRENT OF cursor [RETURNING …]`: the
+/// statement without its WHERE, parsed by sqlparser, with the cursor's
+/// name beside it (the session finds the row; see `session/current_of.rs`).
+fn current_of(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement>> {
     let at = toks.windows(3).position(|w| {
         keyword(w[0]).as_deref() == Some("where")
             && keyword(w[1]).as_deref() == Some("current")
             && keyword(w[2]).as_deref() == Some("of")
     });
-    match at {
-        Some(i) => {
-            let t = toks[i + 1];
-            let pos = tr.src.syntax_error_at(t.span.start, t.span.end).position();
-            let e = err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "WHERE CURRENT OF is not supported"
-            );
-            Err(match pos {
-                Some(p) => e.with_position(p),
-                None => e,
-            })
-        }
-        None => Ok(()),
+    let Some(at) = at else {
+        return Ok(None);
+    };
+    let mut c = Cursor {
+        tr,
+        toks,
+        at: at + 3,
+    };
+    let cursor = c.ident()?;
+    if !c.done() && c.peek_kw(0).as_deref() != Some("returning") {
+        return Err(c.error());
     }
+    let rest: Vec<&TokenWithSpan> = toks[..at].iter().chain(&toks[c.at..]).copied().collect();
+    Ok(Some(match reparse(tr, &rest)? {
+        Statement::Update(mut u) => {
+            u.current_of = Some(cursor);
+            Statement::Update(u)
+        }
+        Statement::Delete(mut d) => {
+            d.current_of = Some(cursor);
+            Statement::Delete(d)
+        }
+        _ => return Err(c.error()),
+    }))
 }
 
 /// FETCH/MOVE `[direction] [FROM|IN] cursor`.

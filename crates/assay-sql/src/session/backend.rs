@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use assay_storage::{Result, SqlState};
 
+use super::activity::{ActivityRegistry, BackendActivity};
 use super::advisory::{AdvisoryKey, LockLevel, LockMode, LockOwner, LockRow, WaitLimits};
 use super::notify::{check_notification, ListenAction, Notification, NotifyMark, PendingNotify};
 use super::{Engine, Notice};
@@ -37,6 +38,10 @@ pub struct Backend {
     transaction: Mutex<TransactionState>,
     /// Warnings raised by functions, for the statement's result.
     notices: Mutex<Vec<Notice>>,
+    /// What `pg_stat_activity` shows of this session (`activity.rs`).
+    activity: Arc<BackendActivity>,
+    /// The server's registry, once the session registered in it.
+    registry: Mutex<Option<Arc<ActivityRegistry>>>,
 }
 
 /// What the current transaction did that its end settles.
@@ -51,14 +56,48 @@ struct TransactionState {
 
 impl Backend {
     pub(super) fn new(engine: Arc<Engine>, session: u32, interrupt: Arc<Interrupt>) -> Backend {
+        let owner = Arc::new(LockOwner::new(session));
+        let activity =
+            BackendActivity::new(owner.clone(), interrupt.clone(), super::run::now_micros());
         Backend {
             engine,
-            owner: Arc::new(LockOwner::new(session)),
+            owner,
             interrupt,
             lock_timeout_ms: AtomicU64::new(0),
             transaction: Mutex::new(TransactionState::default()),
             notices: Mutex::new(Vec::new()),
+            activity: Arc::new(activity),
+            registry: Mutex::new(None),
         }
+    }
+
+    /// This session's `pg_stat_activity` entry.
+    pub fn activity(&self) -> &Arc<BackendActivity> {
+        &self.activity
+    }
+
+    /// The server's session registry, once this session is in it.
+    pub(super) fn registry(&self) -> Option<Arc<ActivityRegistry>> {
+        self.registry
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Enters the session in `registry` (at most once).
+    pub(super) fn join_registry(&self, registry: Arc<ActivityRegistry>) {
+        let mut slot = self.registry.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            registry.add(self.activity.clone());
+            *slot = Some(registry);
+        }
+    }
+
+    pub(super) fn push_notice(&self, notice: Notice) {
+        self.notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(notice);
     }
 
     fn transaction(&self) -> MutexGuard<'_, TransactionState> {
@@ -143,10 +182,17 @@ impl Backend {
             clock: &clock,
         };
         let limits = (!try_only).then_some(&limits);
+        if !try_only {
+            self.activity.set_wait(Some(("Lock", "advisory")));
+        }
         let granted = self
             .engine
             .locks()
-            .acquire(&self.owner, key, mode, level, limits)?;
+            .acquire(&self.owner, key, mode, level, limits);
+        if !try_only {
+            self.activity.set_wait(None);
+        }
+        let granted = granted?;
         if granted && level == LockLevel::Transaction {
             self.transaction().locks.push((key, mode));
         }
@@ -252,6 +298,9 @@ impl Backend {
 
 impl Drop for Backend {
     fn drop(&mut self) {
+        if let Some(registry) = self.registry() {
+            registry.remove(self.pid());
+        }
         self.engine.locks().release_all(self.session(), None);
         self.engine.notifications().leave(self.session());
     }
@@ -286,6 +335,7 @@ impl super::Session {
     /// backend (notifications, transaction locks).
     pub(super) fn end_transaction(&mut self, committed: bool) {
         self.settings.end_transaction(committed);
+        self.end_authorization(committed);
         self.backend.end_transaction(committed);
     }
 

@@ -20,8 +20,11 @@ pub struct DatabaseEntry {
     pub name: String,
     /// `datistemplate`: `template0` and `template1`.
     pub is_template: bool,
-    /// `datallowconn`: false for `template0`.
+    /// `datallowconn`: false for `template0` (and what `ALLOW_CONNECTIONS`
+    /// says).
     pub allow_connections: bool,
+    /// `datconnlimit` (-1: none).
+    pub connection_limit: i32,
 }
 
 impl DatabaseEntry {
@@ -33,6 +36,7 @@ impl DatabaseEntry {
             name: name.to_string(),
             is_template: matches!(name, "template0" | "template1"),
             allow_connections: name != "template0",
+            connection_limit: -1,
         }
     }
 }

@@ -38,7 +38,7 @@ impl Position {
     }
 
     /// On a row.
-    fn on_row(&self) -> bool {
+    pub(super) fn on_row(&self) -> bool {
         self.cur > 0 && !self.at_end()
     }
 

@@ -40,6 +40,7 @@ use std::sync::Arc;
 
 use assay_storage::{err, Error, Result, SqlState};
 
+use super::current_of::{with_row_key, CursorKey};
 use super::cursor_position::{Position, RowSource};
 use super::run::{now_micros, ExprBinder};
 use super::{no_block, Session, StatementResult};
@@ -52,6 +53,7 @@ use crate::types::{DataType, Value};
 
 const INVALID_CURSOR_NAME: SqlState = SqlState::new(b"34000");
 const DUPLICATE_CURSOR: SqlState = SqlState::new(b"42P03");
+const INVALID_CURSOR_STATE: SqlState = SqlState::new(b"24000");
 
 /// An open cursor.
 pub(super) struct Cursor {
@@ -69,6 +71,9 @@ pub(super) struct Cursor {
     failed: bool,
     pos: Position,
     rows: CursorRows,
+    /// For a simply updatable cursor, whose rows end with a hidden key
+    /// column: the table and the current row's key (`current_of.rs`).
+    key: Option<CursorKey>,
 }
 
 enum CursorRows {
@@ -146,6 +151,25 @@ impl Cursors {
     }
 }
 
+impl Cursor {
+    /// After a FETCH (or MOVE, `moved`) of `rows`: a keyed cursor notes
+    /// the key of the row it now stands on — the last one read — and the
+    /// key column leaves the rows.
+    fn note_current(&mut self, mut rows: Vec<Row>, moved: bool) -> Vec<Row> {
+        let Some(key) = &mut self.key else {
+            return rows;
+        };
+        key.current = match rows.last().and_then(|r| r.last()) {
+            Some(Value::Bytea(k)) if self.pos.on_row() && !moved => Some(k.to_vec()),
+            _ => None,
+        };
+        for row in &mut rows {
+            row.pop();
+        }
+        rows
+    }
+}
+
 fn no_cursor(name: &str) -> Error {
     err!(INVALID_CURSOR_NAME, "cursor \"{name}\" does not exist")
 }
@@ -198,7 +222,19 @@ impl Session {
             let scroll = decl
                 .scroll
                 .unwrap_or_else(|| !locks && supports_backward(&plan));
-            let cursor = s.new_cursor(plan, params, scroll, decl.hold);
+            let keyed = with_row_key(&plan, &s.catalog);
+            let cursor = match keyed {
+                Some((keyed, table)) => {
+                    let mut cursor = s.new_cursor(Arc::new(keyed), params, scroll, decl.hold);
+                    cursor.columns.pop();
+                    cursor.key = Some(CursorKey {
+                        table,
+                        current: None,
+                    });
+                    cursor
+                }
+                None => s.new_cursor(plan, params, scroll, decl.hold),
+            };
             s.cursors.sql.insert(decl.name.clone(), cursor);
             Ok(StatementResult::command("DECLARE CURSOR"))
         })
@@ -222,6 +258,7 @@ impl Session {
             depth: Some(depth),
             failed: false,
             pos: Position::default(),
+            key: None,
             rows: CursorRows::Live(Box::new(LiveRows {
                 plan,
                 catalog: self.catalog.clone(),
@@ -269,6 +306,7 @@ impl Session {
                 s.fetch_from(&mut cursor, direction, !is_move)
             };
             cursor.failed |= outcome.is_err();
+            let outcome = outcome.map(|(count, rows)| (count, cursor.note_current(rows, is_move)));
             let columns = cursor.columns.clone();
             let catalog = match &cursor.rows {
                 CursorRows::Live(live) => live.catalog.clone(),
@@ -383,6 +421,59 @@ impl Session {
         }
     }
 
+    /// The key of the row cursor `name` stands on, for `WHERE CURRENT OF`
+    /// on `table` (called `table_name`).
+    pub(super) fn current_row_key(
+        &mut self,
+        name: &str,
+        table: crate::catalog::Oid,
+        table_name: &str,
+    ) -> Result<Vec<u8>> {
+        let cursor = self.cursors.sql.get(name).ok_or_else(|| no_cursor(name))?;
+        let not_on_row = || {
+            err!(
+                INVALID_CURSOR_STATE,
+                "cursor \"{name}\" is not positioned on a row"
+            )
+        };
+        if cursor.depth.is_none() {
+            return Err(err!(
+                INVALID_CURSOR_STATE,
+                "cursor \"{name}\" is held from a previous transaction"
+            ));
+        }
+        let Some(key) = cursor.key.as_ref().filter(|k| k.table == table) else {
+            return Err(err!(
+                INVALID_CURSOR_STATE,
+                "cursor \"{name}\" is not a simply updatable scan of table \"{table_name}\""
+            ));
+        };
+        if let Some(current) = &key.current {
+            return Ok(current.clone());
+        }
+        if !cursor.pos.on_row() {
+            return Err(not_on_row());
+        }
+        if !cursor.scroll {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "WHERE CURRENT OF a cursor moved by MOVE needs a SCROLL cursor"
+            ));
+        }
+        // Read the current row again (FETCH RELATIVE 0) for its key.
+        let mut cursor = self
+            .cursors
+            .sql
+            .remove(name)
+            .ok_or_else(|| no_cursor(name))?;
+        let read = self.fetch_from(&mut cursor, &FetchDirection::Relative(0), true);
+        let read = read.map(|(_, rows)| cursor.note_current(rows, false));
+        let current = cursor.key.as_ref().and_then(|k| k.current.clone());
+        self.cursors.sql.insert(name.to_string(), cursor);
+        read?;
+        current.ok_or_else(not_on_row)
+    }
+
     /// `CLOSE name | ALL`.
     pub(super) fn close_cursor(&mut self, name: Option<&str>) -> Result<StatementResult> {
         self.in_block(false, |s| match name {
@@ -421,7 +512,8 @@ impl Session {
             settings: Some(&self.settings),
             database: &self.database,
             engine: Some(&self.engine),
-            user: "postgres",
+            user: self.authorization.current_user(&self.user),
+            session_user: self.authorization.session_user(&self.user),
             pid: self.backend.pid(),
             backend_start: self.started,
             backend: Some(&self.backend),

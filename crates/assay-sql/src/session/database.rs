@@ -23,7 +23,7 @@ impl Session {
                     "renaming a database is done by the server"
                 ))
             }
-            AlterDatabase::Options => return Ok(StatementResult::command("ALTER DATABASE")),
+            AlterDatabase::Options(_) => return Ok(StatementResult::command("ALTER DATABASE")),
         };
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
         let catalog = std::sync::Arc::make_mut(&mut self.catalog);

@@ -28,6 +28,7 @@ impl Session {
                 // transaction state.
                 self.cursors.clear();
                 self.settings.reset_all(false)?;
+                self.reset_authorization();
                 self.deallocate(None)?;
                 // UNLISTEN *, at once: there is no transaction to wait for.
                 self.engine

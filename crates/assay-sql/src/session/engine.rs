@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use assay_storage::vfs::{MemoryVfs, Vfs};
 use assay_storage::{Pager, PagerOptions, Result, TxnMode};
 
+use super::activity::ActivityRegistry;
 use super::advisory::LockTable;
 use super::cluster::{Cluster, DatabaseEntry};
 use super::notify::NotificationHub;
@@ -31,6 +32,8 @@ pub struct Engine {
     /// Keyed by the last commit it was checked at (nothing to read while
     /// no one committed since) and the catalog version it was read at.
     roles_cache: Mutex<Option<(u64, CatalogVersion, Arc<RoleSet>)>>,
+    /// In a server, the registry of every session (`activity.rs`).
+    activity: OnceLock<Arc<ActivityRegistry>>,
 }
 
 impl Engine {
@@ -47,6 +50,7 @@ impl Engine {
             locks: LockTable::default(),
             roles_home: OnceLock::new(),
             roles_cache: Mutex::new(None),
+            activity: OnceLock::new(),
         }))
     }
 
@@ -75,6 +79,17 @@ impl Engine {
             Some(c) => c.databases(),
             None => vec![DatabaseEntry::named(current)],
         }
+    }
+
+    /// Makes `registry` the one this engine's sessions register in (a
+    /// server gives all its engines one). Only the first call counts.
+    pub fn set_activity(&self, registry: Arc<ActivityRegistry>) {
+        let _ = self.activity.set(registry);
+    }
+
+    /// The server's session registry, if there is one.
+    pub fn activity(&self) -> Option<&Arc<ActivityRegistry>> {
+        self.activity.get()
     }
 
     pub fn notifications(&self) -> &NotificationHub {

@@ -23,12 +23,19 @@
 //! (`notify.rs`) and advisory locks (`advisory.rs`) — lives on the
 //! [`Engine`]; each session reaches it through its [`Backend`]
 //! (`backend.rs`), which settles notifications and transaction locks when
-//! a transaction ends.
+//! a transaction ends. In a server, every session of every database is
+//! also in one [`ActivityRegistry`] (`activity.rs`: `pg_stat_activity`,
+//! signals between sessions). Who the session acts as — `SET ROLE`, `SET
+//! SESSION AUTHORIZATION` — is `authorization.rs`; `WHERE CURRENT OF` a
+//! cursor is `current_of.rs`.
 
+mod activity;
 mod advisory;
+mod authorization;
 mod backend;
 mod cluster;
 mod copy;
+mod current_of;
 mod cursor_position;
 mod cursors;
 mod database;
@@ -56,6 +63,10 @@ use crate::parser;
 use crate::plan::Field;
 use crate::types::{DataType, Value};
 
+pub use activity::{
+    ActivityRegistry, ActivityRow, BackendActivity, BackendState, ClientInfo, Signal, SslInfo,
+    Terminator,
+};
 pub use advisory::{advisory_key, AdvisoryKey, LockLevel, LockMode, LockRow};
 pub use backend::Backend;
 pub use cluster::{database_oid, Cluster, DatabaseEntry};
@@ -87,8 +98,11 @@ pub struct Session {
     plans: run::PlanCache,
     /// The database's name as clients know it (`current_database()`).
     pub database: String,
-    /// The role the session runs as (`current_user`, `session_user`).
+    /// The role the client logged in as (see `authorization.rs` for
+    /// `session_user` and `current_user`).
     pub user: String,
+    /// `SET SESSION AUTHORIZATION` and `SET ROLE`.
+    authorization: authorization::Authorization,
     /// When the session started (µs since 2000-01-01 UTC).
     started: i64,
     /// Cancel requests and the statement timeout, shared with whoever may
@@ -154,6 +168,7 @@ impl Session {
             rng: crate::functions::Prng::new(run::now_micros() as u64 ^ u64::from(id)),
             database: "postgres".to_string(),
             user: crate::catalog::BOOTSTRAP_SUPERUSER_NAME.to_string(),
+            authorization: Default::default(),
             started: run::now_micros(),
         }
     }
@@ -215,6 +230,7 @@ impl Session {
     pub fn set_query_text(&mut self, text: &str) {
         self.query_text.clear();
         self.query_text.push_str(text);
+        self.report_query(text);
     }
 
     /// Runs every statement of `sql`, stopping at the first error. Returns
@@ -238,6 +254,7 @@ impl Session {
         }
         // Statements run later without text must not show this one's.
         self.query_text.clear();
+        self.report_idle();
         (results, failed)
     }
 
@@ -426,6 +443,7 @@ impl Session {
             if let Err(e) = self.cursors_before_commit() {
                 self.block = None;
                 self.settings.end_transaction(false);
+                self.end_authorization(false);
                 self.cursors_after_rollback();
                 return Err(e);
             }
@@ -506,6 +524,7 @@ impl Session {
             if let Err(e) = self.cursors_before_commit() {
                 self.block = None;
                 self.settings.end_transaction(false);
+                self.end_authorization(false);
                 self.cursors_after_rollback();
                 return Err(e);
             }
@@ -616,6 +635,9 @@ impl Session {
     // ---- settings ---------------------------------------------------------
 
     fn set(&mut self, name: &str, values: &[SetValue], local: bool) -> Result<StatementResult> {
+        if Session::is_authorization_parameter(name) {
+            return self.set_authorization(name, values, local, "SET");
+        }
         let text = database::set_text(values);
         let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
         if local && !in_block {
@@ -632,6 +654,9 @@ impl Session {
     fn reset(&mut self, name: Option<&str>) -> Result<StatementResult> {
         let in_block = self.block.as_ref().is_some_and(|b| b.explicit);
         match name {
+            Some(name) if Session::is_authorization_parameter(name) => {
+                return self.set_authorization(name, &[], false, "RESET");
+            }
             Some(name) => self.settings.set(name, None, false, in_block)?,
             None => self.settings.reset_all(in_block)?,
         }
@@ -663,6 +688,9 @@ impl Session {
                 notices: Vec::new(),
                 returns_rows: true,
             });
+        }
+        if Session::is_authorization_parameter(name) {
+            return Ok(self.show_authorization(name));
         }
         let value = self.settings.show(name)?;
         let header = SessionSettings::display_name(name)?;

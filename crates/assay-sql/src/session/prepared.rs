@@ -150,6 +150,12 @@ impl Session {
 
     /// `EXECUTE name [(arg, …)]`: the statement's own result and tag.
     pub(super) fn execute_named(&mut self, name: &str, args: &[Expr]) -> Result<StatementResult> {
+        if !self.prepared.sql.contains_key(name) {
+            if let Some(info) = self.prepared.protocol.get(name) {
+                let (text, types) = (info.statement.clone(), info.param_types.clone());
+                return self.execute_protocol(name, &text, &types, args);
+            }
+        }
         let p = self.prepared.get(name)?;
         if args.len() != p.param_types.len() {
             return Err(err!(
@@ -190,6 +196,55 @@ impl Session {
         if let Some(p) = self.prepared.sql.get_mut(name) {
             p.executions += 1;
             p.plan = Some(plan);
+        }
+        Ok(result)
+    }
+
+    /// `EXECUTE name (arg, …)` of a statement the wire protocol's Parse
+    /// made (the two share one namespace, as in PostgreSQL): the server
+    /// keeps that statement, so it is parsed again from its text and
+    /// planned for this execution.
+    fn execute_protocol(
+        &mut self,
+        name: &str,
+        text: &str,
+        types: &[DataType],
+        args: &[Expr],
+    ) -> Result<StatementResult> {
+        if args.len() != types.len() {
+            return Err(err!(
+                SqlState::SYNTAX_ERROR,
+                "wrong number of parameters for prepared statement \"{name}\""
+            )
+            .with_detail(format!(
+                "Expected {} parameters but got {}.",
+                types.len(),
+                args.len()
+            )));
+        }
+        let statement = match crate::parser::parse(text)?.pop() {
+            Some(statement) => statement,
+            None => return Ok(StatementResult::command("")),
+        };
+        let writes = super::statement_writes(&statement);
+        let result = self.in_block(writes, |s| {
+            if writes {
+                let block = s.block.as_ref().ok_or_else(super::no_block)?;
+                txn_modes::check_read_only(block, &statement)?;
+            }
+            s.with_env(|env, txn, _| {
+                let values = env.eval_args(txn, args, types)?;
+                let Some((plan, _)) = env.plan(&statement, types)? else {
+                    return Err(err!(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "EXECUTE of this statement is not supported"
+                    ));
+                };
+                env.run_to_result(txn, &plan, &values)
+            })
+        })?;
+        if let Some(info) = self.prepared.protocol.get_mut(name) {
+            info.generic_plans += 1;
         }
         Ok(result)
     }

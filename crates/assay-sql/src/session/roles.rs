@@ -123,12 +123,13 @@ impl Session {
     /// Runs `f` over the catalog that holds the roles: this session's,
     /// in its transaction, or the roles home's, in one committed here.
     fn edit_roles<R>(&mut self, f: impl FnOnce(&mut RoleEdit<'_>) -> Result<R>) -> Result<R> {
-        let user = self.user.clone();
+        let actor = self.current_user().to_string();
+        let user = self.session_user().to_string();
         match self.engine.roles_home().cloned() {
             None => {
                 let block = self.block.as_mut().ok_or_else(super::no_block)?;
                 let catalog = Arc::make_mut(&mut self.catalog);
-                let actor = lookup(catalog.roles(), &user)?.clone();
+                let actor = lookup(catalog.roles(), &actor)?.clone();
                 let mut edit = RoleEdit {
                     catalog,
                     txn: &mut block.txn,
@@ -142,7 +143,7 @@ impl Session {
             Some(home) => {
                 let mut txn = home.pager().begin(TxnMode::Immediate)?;
                 let mut catalog = Catalog::load(&txn)?;
-                let actor = lookup(catalog.roles(), &user)?.clone();
+                let actor = lookup(catalog.roles(), &actor)?.clone();
                 let mut edit = RoleEdit {
                     catalog: &mut catalog,
                     txn: &mut txn,
@@ -425,7 +426,7 @@ impl RoleEdit<'_> {
                     .retain(|c| c.split_once('=').is_none_or(|(n, _)| n != lower));
             }
             AlterDatabase::Reset(None) => role.config.clear(),
-            AlterDatabase::RenameTo(_) | AlterDatabase::Options => {}
+            AlterDatabase::RenameTo(_) | AlterDatabase::Options(_) => {}
         }
         self.catalog.save_role(self.txn, role)?;
         Ok(())

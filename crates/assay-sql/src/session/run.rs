@@ -506,7 +506,7 @@ impl Session {
             .collect();
         SearchPath {
             schemas,
-            user: self.user.clone(),
+            user: self.current_user().to_string(),
             temp_schema: self.temp_schema,
         }
     }
@@ -540,6 +540,12 @@ impl Session {
             return self.run_ddl(stmt);
         }
         match stmt {
+            Statement::Update(u) if u.current_of.is_some() => {
+                self.run_current_of(stmt, param_types, params)
+            }
+            Statement::Delete(d) if d.current_of.is_some() => {
+                self.run_current_of(stmt, param_types, params)
+            }
             Statement::Query(_)
             | Statement::Insert(_)
             | Statement::Update(_)
@@ -668,7 +674,8 @@ impl Session {
             settings: Some(&self.settings),
             database: &self.database,
             engine: Some(&self.engine),
-            user: &self.user,
+            user: self.authorization.current_user(&self.user),
+            session_user: self.authorization.session_user(&self.user),
             pid: self.backend.pid(),
             backend_start: self.started,
             backend: Some(&self.backend),

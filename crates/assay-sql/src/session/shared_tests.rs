@@ -174,7 +174,10 @@ fn transaction_locks_end_with_the_transaction_and_session_locks_with_the_session
         Value::Bool(true)
     );
     assert_eq!(
-        one_value(&mut b, "SELECT count(*) FROM pg_locks"),
+        one_value(
+            &mut b,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        ),
         Value::Int8(0)
     );
 }
@@ -199,7 +202,10 @@ fn lock_timeout_and_statement_timeout_end_a_wait() {
         ("57014", "canceling statement due to statement timeout")
     );
     assert_eq!(
-        one_value(&mut a, "SELECT count(*) FROM pg_locks"),
+        one_value(
+            &mut a,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        ),
         Value::Int8(1)
     );
 }
@@ -216,7 +222,10 @@ fn a_cancel_wakes_a_waiter() {
     let e = r.unwrap_err();
     assert_eq!(e.message(), "canceling statement due to user request");
     assert_eq!(
-        one_value(&mut a, "SELECT count(*) FROM pg_locks"),
+        one_value(
+            &mut a,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        ),
         Value::Int8(1)
     );
 }

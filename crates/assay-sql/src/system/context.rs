@@ -21,7 +21,10 @@ pub struct SystemContext<'a> {
     pub database: &'a str,
     /// The engine, which knows the databases beside this one.
     pub engine: Option<&'a crate::session::Engine>,
+    /// `current_user`.
     pub user: &'a str,
+    /// `session_user`.
+    pub session_user: &'a str,
     /// `pg_backend_pid()`.
     pub pid: i32,
     /// When the session started (µs since 2000-01-01 UTC).
@@ -120,6 +123,7 @@ impl<'a> SystemContext<'a> {
             database: "postgres",
             engine: None,
             user: "postgres",
+            session_user: "postgres",
             pid: 0,
             backend_start: 0,
             backend: None,
@@ -149,11 +153,17 @@ impl<'a> SystemContext<'a> {
         self.catalog.roles().get(oid).map(|r| r.name.clone())
     }
 
-    /// The OID of the session's role.
+    /// The OID of the current role.
     pub(crate) fn user_oid(&self) -> Oid {
+        self.role_oid(self.user)
+    }
+
+    /// The OID of the role called `name` (the bootstrap superuser's when
+    /// there is none: a catalog without roles).
+    pub(crate) fn role_oid(&self, name: &str) -> Oid {
         self.catalog
             .roles()
-            .by_name(self.user)
+            .by_name(name)
             .map_or(SUPERUSER_OID, |r| r.oid)
     }
 

@@ -16,7 +16,7 @@ use crate::functions::{EvalContext, Resolved, RowIter};
 use crate::types::oid::{oid_value, value_oid};
 use crate::types::{DataType, RegKind, Value};
 
-fn system<'c>(ctx: &'c EvalContext<'_>, what: &str) -> Result<&'c SystemContext<'c>> {
+pub(super) fn system<'c>(ctx: &'c EvalContext<'_>, what: &str) -> Result<&'c SystemContext<'c>> {
     ctx.system.ok_or_else(|| {
         err!(
             SqlState::FEATURE_NOT_SUPPORTED,
@@ -152,9 +152,11 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("pg_has_role", &[Name, Name, Text], Bool, has_role)
         .stable();
-    for name in ["current_user", "user", "session_user", "current_role"] {
+    for name in ["current_user", "user", "current_role"] {
         b.scalar(name, &[], Name, current_user).stable();
     }
+    b.scalar("session_user", &[], Name, session_user).stable();
+    super::pg_stat_activity::register(b);
     b.scalar("current_catalog", &[], Name, current_database)
         .stable();
     b.scalar("current_database", &[], Name, current_database)
@@ -470,6 +472,12 @@ fn has_role(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Valu
 
 fn current_user(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
     Ok(Value::text(ctx.system.map_or("postgres", |s| s.user)))
+}
+
+fn session_user(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
+    Ok(Value::text(
+        ctx.system.map_or("postgres", |s| s.session_user),
+    ))
 }
 
 fn current_database(_: &Resolved, _: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {

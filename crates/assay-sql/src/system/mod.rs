@@ -44,6 +44,7 @@ mod pg_opclass;
 mod pg_portals;
 mod pg_proc;
 mod pg_server;
+mod pg_stat_activity;
 mod pg_type;
 mod pg_views;
 mod proc_oids;
@@ -117,6 +118,7 @@ const RELATIONS: &[(Oid, Oid, &str, char, &str)] = &[
     (1213, PG_CATALOG_OID, "pg_tablespace", 'r', "oid oid, spcname name, spcowner oid, spcacl text[], spcoptions text[]"),
     (12104, PG_CATALOG_OID, "pg_settings", 'v', "name text, setting text, unit text, category text, short_desc text, extra_desc text, context text, vartype text, source text, min_val text, max_val text, enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer, pending_restart boolean"),
     (12222, PG_CATALOG_OID, "pg_stat_activity", 'v', "datid oid, datname name, pid integer, leader_pid integer, usesysid oid, usename name, application_name text, client_addr text, client_hostname text, client_port integer, backend_start timestamp with time zone, xact_start timestamp with time zone, query_start timestamp with time zone, state_change timestamp with time zone, wait_event_type text, wait_event text, state text, backend_xid oid, backend_xmin oid, query_id bigint, query text, backend_type text"),
+    (12249, PG_CATALOG_OID, "pg_stat_ssl", 'v', "pid integer, ssl boolean, version text, cipher text, bits integer, client_dn text, client_serial numeric, issuer_dn text"),
     (12073, PG_CATALOG_OID, "pg_locks", 'v', "locktype text, database oid, relation oid, page integer, tuple smallint, virtualxid text, transactionid oid, classid oid, objid oid, objsubid smallint, virtualtransaction text, pid integer, mode text, granted boolean, fastpath boolean, waitstart timestamp with time zone"),
     (12000, PG_CATALOG_OID, "pg_roles", 'v', "rolname name, rolsuper boolean, rolinherit boolean, rolcreaterole boolean, rolcreatedb boolean, rolcanlogin boolean, rolreplication boolean, rolconnlimit integer, rolpassword text, rolvaliduntil timestamp with time zone, rolbypassrls boolean, rolconfig text[], oid oid"),
     (12014, PG_CATALOG_OID, "pg_user", 'v', "usename name, usesysid oid, usecreatedb boolean, usesuper boolean, userepl boolean, usebypassrls boolean, passwd text, valuntil timestamp with time zone, useconfig text[]"),
@@ -246,7 +248,8 @@ pub fn scan(rel: &'static SystemRelation, sys: &SystemContext<'_>) -> Result<Vec
         "pg_auth_members" => pg_server::pg_auth_members(sys, &mut out),
         "pg_tablespace" => pg_server::pg_tablespace(&mut out),
         "pg_settings" => pg_server::pg_settings(sys, &mut out),
-        "pg_stat_activity" => pg_server::pg_stat_activity(sys, &mut out),
+        "pg_stat_activity" => pg_stat_activity::pg_stat_activity(sys, &mut out),
+        "pg_stat_ssl" => pg_stat_activity::pg_stat_ssl(sys, &mut out),
         "pg_locks" => pg_locks::pg_locks(sys, &mut out),
         "pg_language" => pg_server::pg_language(&mut out),
         "pg_tables" => pg_views::pg_tables(sys, &mut out),

@@ -1,6 +1,5 @@
 //! The server and the session: `pg_database`, `pg_authid`, `pg_roles`,
-//! `pg_user`, `pg_auth_members` (from the catalog's roles), `pg_tablespace`, `pg_language`, `pg_settings`,
-//! `pg_stat_activity`.
+//! `pg_user`, `pg_auth_members` (from the catalog's roles), `pg_tablespace`, `pg_language`, `pg_settings`.
 
 use super::context::SUPERUSER_OID;
 use super::rows::{array, Rows};
@@ -25,7 +24,7 @@ pub(super) fn pg_database(sys: &SystemContext<'_>, out: &mut Rows) {
             .text("datlocprovider", "c")
             .bool("datistemplate", db.is_template)
             .bool("datallowconn", db.allow_connections)
-            .i4("datconnlimit", -1)
+            .i4("datconnlimit", db.connection_limit)
             .oid("dattablespace", DEFAULT_TABLESPACE)
             .text("datcollate", "C.UTF-8")
             .text("datctype", "C.UTF-8");
@@ -151,21 +150,4 @@ pub(super) fn pg_settings(sys: &SystemContext<'_>, out: &mut Rows) {
             .text("reset_val", &value)
             .bool("pending_restart", false);
     }
-}
-
-pub(super) fn pg_stat_activity(sys: &SystemContext<'_>, out: &mut Rows) {
-    let app = sys
-        .settings
-        .and_then(|s| s.show("application_name").ok())
-        .unwrap_or_default();
-    out.add()
-        .oid("datid", sys.database_oid())
-        .text("datname", sys.database)
-        .i4("pid", sys.pid)
-        .oid("usesysid", sys.user_oid())
-        .text("usename", sys.user)
-        .text("application_name", &app)
-        .set("backend_start", Value::TimestampTz(sys.backend_start))
-        .text("state", "active")
-        .text("backend_type", "client backend");
 }
