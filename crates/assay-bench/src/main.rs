@@ -22,7 +22,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rows = flag(&args, "--rows").unwrap_or(1_000_000);
     let result = match args.first().map(String::as_str) {
-        Some("storage") => storage::run(rows),
+        Some("storage") => storage::run(rows, text_flag(&args, "--only")),
         Some("sql") => sql::run(rows, text_flag(&args, "--only")),
         Some("server") => server::run(server::Options {
             scale: flag(&args, "--scale").unwrap_or(10),

@@ -42,12 +42,27 @@ fn permutation(n: usize, mut seed: u64) -> Vec<i64> {
     keys
 }
 
-pub fn run(rows: usize) -> std::result::Result<(), String> {
+/// Runs every workload, or with `only` the one named (the random insert,
+/// the only workload that needs no table built by another).
+pub fn run(rows: usize, only: Option<&str>) -> std::result::Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let mut report = Report::default();
     println!("# {rows} rows, {VALUE_LEN}-byte values, synchronous=full, WAL mode");
     report.header("sqlite");
+    match only {
+        None => {}
+        Some("random_insert_1txn") => {
+            random_insert(rows, &path, &mut report)?;
+            report.finish();
+            return Ok(());
+        }
+        Some(other) => {
+            return Err(format!(
+                "--only {other}: only random_insert_1txn runs alone"
+            ))
+        }
+    }
 
     let assay = open_assay(&path("seq.assay")).map_err(|e| e.to_string())?;
     let sqlite = open_sqlite(&path("seq.sqlite")).map_err(|e| e.to_string())?;
@@ -55,19 +70,7 @@ pub fn run(rows: usize) -> std::result::Result<(), String> {
     let (_, s) = time(|| sqlite_insert(&sqlite, (0..rows as i64).collect()));
     report.add("seq_insert_1txn", a, s);
 
-    let shuffled = permutation(rows, 0x9e3779b97f4a7c15);
-    {
-        let assay = open_assay(&path("rand.assay")).map_err(|e| e.to_string())?;
-        let sqlite = open_sqlite(&path("rand.sqlite")).map_err(|e| e.to_string())?;
-        let (_, a) = time(|| assay_insert(&assay, shuffled.clone()));
-        let (_, s) = time(|| sqlite_insert(&sqlite, shuffled.clone()));
-        report.add("random_insert_1txn", a, s);
-        let stats = assay.stats();
-        println!(
-            "# random insert: {} WAL frames written for {} pages",
-            stats.last_commit, stats.db_pages
-        );
-    }
+    random_insert(rows, &path, &mut report)?;
 
     let probes = permutation(rows, 42);
     let (sum_a, a) = time(|| assay_point_reads(&assay, &probes));
@@ -94,6 +97,25 @@ pub fn run(rows: usize) -> std::result::Result<(), String> {
     report.finish();
     println!(
         "# full scan grew Assay's resident memory by {scan_rss} KiB (page cache bound: 65536 KiB)"
+    );
+    Ok(())
+}
+
+fn random_insert(
+    rows: usize,
+    path: &dyn Fn(&str) -> String,
+    report: &mut Report,
+) -> std::result::Result<(), String> {
+    let shuffled = permutation(rows, 0x9e3779b97f4a7c15);
+    let assay = open_assay(&path("rand.assay")).map_err(|e| e.to_string())?;
+    let sqlite = open_sqlite(&path("rand.sqlite")).map_err(|e| e.to_string())?;
+    let (_, a) = time(|| assay_insert(&assay, shuffled.clone()));
+    let (_, s) = time(|| sqlite_insert(&sqlite, shuffled.clone()));
+    report.add("random_insert_1txn", a, s);
+    let stats = assay.stats();
+    println!(
+        "# random insert: {} WAL frames written for {} pages",
+        stats.last_commit, stats.db_pages
     );
     Ok(())
 }
