@@ -11,6 +11,11 @@
 //! The cache is split into shards (by page number) each under its own mutex,
 //! and evicts with the CLOCK algorithm: a hand sweeps the slots, sparing and
 //! clearing recently used ones, and replaces the first that was not used.
+//!
+//! An evicted page that no one else holds is kept as a spare buffer (a few
+//! per shard), and the next read from disk fills it instead of allocating:
+//! a workload larger than the cache evicts and reads a page for nearly every
+//! access, and the allocator's work was a tenth of its time.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -20,6 +25,9 @@ use crate::page::{PageNo, PageRef};
 use crate::wal::FrameNo;
 
 const SHARDS: usize = 16;
+
+/// Spare buffers kept per shard.
+const SPARES: usize = 32;
 
 type Key = (PageNo, FrameNo);
 
@@ -33,6 +41,8 @@ struct Shard {
     map: FxHashMap<Key, usize>,
     slots: Vec<Slot>,
     hand: usize,
+    /// Evicted pages no one else held, ready to be filled again.
+    spares: Vec<PageRef>,
 }
 
 struct Slot {
@@ -52,6 +62,7 @@ impl PageCache {
                     map: FxHashMap::default(),
                     slots: Vec::new(),
                     hand: 0,
+                    spares: Vec::new(),
                 })
             })
             .collect();
@@ -72,6 +83,12 @@ impl PageCache {
         let slot = &mut shard.slots[slot];
         slot.referenced = true;
         Some(slot.page.clone())
+    }
+
+    /// A page buffer no one else holds (its contents are stale) to read
+    /// page `page` into, if an evicted one is spare.
+    pub fn spare(&self, page: PageNo) -> Option<PageRef> {
+        self.shard(page).spares.pop()
     }
 
     /// Caches a version, replacing any entry with the same key.
@@ -142,6 +159,10 @@ impl Shard {
         );
         self.map.remove(&old.key);
         self.map.insert(key, victim);
+        let mut evicted = old.page;
+        if self.spares.len() < SPARES && std::sync::Arc::get_mut(&mut evicted).is_some() {
+            self.spares.push(evicted);
+        }
     }
 
     /// Advances the clock hand to a slot not used since the last sweep.

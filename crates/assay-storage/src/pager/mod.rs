@@ -216,15 +216,16 @@ impl Pager {
         if let Some(page) = self.cache.get(no, frame) {
             return Ok(page);
         }
-        let mut buf = PageBuf::zeroed(self.page_size);
+        let mut page = self.page_buffer(no);
+        let buf = Arc::make_mut(&mut page);
         if frame == 0 {
             let offset = no as u64 * self.page_size as u64;
-            self.db.read_exact_at(&mut buf, offset).map_err(|e| {
+            self.db.read_exact_at(buf, offset).map_err(|e| {
                 e.context(format!("could not read block {no} of \"{}\"", self.path))
             })?;
         } else {
             let offset = st.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
-            self.wal.read_exact_at(&mut buf, offset).map_err(|e| {
+            self.wal.read_exact_at(buf, offset).map_err(|e| {
                 e.context(format!(
                     "could not read WAL frame {frame} of \"{}\"",
                     self.path
@@ -232,10 +233,16 @@ impl Pager {
             })?;
         }
         drop(st);
-        verify_page(no, &buf)?;
-        let page = Arc::new(buf);
+        verify_page(no, buf)?;
         self.cache.insert(no, frame, page.clone());
         Ok(page)
+    }
+
+    /// A buffer to read page `no` into: a spare from the cache, or new.
+    fn page_buffer(&self, no: PageNo) -> PageRef {
+        self.cache
+            .spare(no)
+            .unwrap_or_else(|| Arc::new(PageBuf::zeroed(self.page_size)))
     }
 
     /// Takes the write lock, waiting up to the busy timeout.

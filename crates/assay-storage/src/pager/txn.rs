@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 use super::savepoint::{Savepoint, UndoEntry};
 use super::{Pager, Snapshot, WalCursor};
 use crate::header::DbHeader;
-use crate::page::{verify_page, PageBuf, PageNo, PageRead, PageRef, PageWrite};
+use crate::page::{verify_page, PageNo, PageRead, PageRef, PageWrite};
 use crate::wal::{FrameNo, FRAME_HEADER_SIZE};
 use crate::{corrupt, err, Error, Result, SqlState};
 
@@ -353,11 +353,11 @@ impl Transaction {
         if let Some(page) = self.pager.cache.get(no, frame) {
             return Ok(page);
         }
-        let mut buf = PageBuf::zeroed(self.pager.page_size);
+        let mut page = self.pager.page_buffer(no);
+        let buf = Arc::make_mut(&mut page);
         let offset = w.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
-        self.pager.wal.read_exact_at(&mut buf, offset)?;
-        verify_page(no, &buf)?;
-        let page = Arc::new(buf);
+        self.pager.wal.read_exact_at(buf, offset)?;
+        verify_page(no, buf)?;
         self.pager.cache.insert(no, frame, page.clone());
         Ok(page)
     }
@@ -391,27 +391,27 @@ impl Transaction {
         }
         pages.sort_unstable_by_key(|(no, _)| *no);
         let mut appended = Vec::with_capacity(pages.len());
-        let mut pages = pages.into_iter();
-        while let Some((no, mut page)) = pages.next() {
-            let frame = match w.spilled.get(&no) {
-                Some(&frame) if !pinned(no, frame) => frame,
-                _ => {
-                    appended.push((no, page));
-                    continue;
-                }
-            };
-            if let Err(e) = w.wal.overwrite(pager.wal.as_ref(), frame, no, &mut page) {
-                // The frame may be torn: the page stays dirty, so the commit
-                // logs it again after that frame.
-                w.dirty.insert(no, page);
-                w.dirty.extend(pages);
+        let mut rewrites = Vec::new();
+        for (no, page) in pages {
+            match w.spilled.get(&no) {
+                Some(&frame) if !pinned(no, frame) => rewrites.push((frame, no, page)),
+                _ => appended.push((no, page)),
+            }
+        }
+        if let Some(lowest) = rewrites.iter().map(|r| r.0).min() {
+            // Even a failed rewrite may have changed a frame's bytes.
+            w.rechain_from = Some(w.rechain_from.map_or(lowest, |f| f.min(lowest)));
+            if let Err(e) = w.wal.overwrite(pager.wal.as_ref(), &mut rewrites) {
+                // The pages stay dirty, so the commit logs them again after
+                // whatever their frames now hold.
+                w.dirty
+                    .extend(rewrites.into_iter().map(|(_, no, page)| (no, page)));
                 w.dirty.extend(appended);
-                w.rechain_from = Some(w.rechain_from.map_or(frame, |f| f.min(frame)));
-                w.spill_log.push((no, frame));
                 return Err(e);
             }
-            w.rechain_from = Some(w.rechain_from.map_or(frame, |f| f.min(frame)));
-            pager.cache.insert(no, frame, page);
+            for (frame, no, page) in rewrites {
+                pager.cache.insert(no, frame, page);
+            }
         }
         let mut pages = appended;
         let mut cursor = w.wal;

@@ -106,31 +106,47 @@ impl WalCursor {
         Ok(frames)
     }
 
-    /// Rewrites `frame`, an uncommitted frame of the current transaction,
-    /// with a new image of page `no`. Its checksum is left stale: call
+    /// Rewrites uncommitted frames of the current transaction, each
+    /// `(frame, page number, new image)`, in place; runs of consecutive
+    /// frames go out as one write. Their checksums are left stale: call
     /// [`WalCursor::rechain`] from the lowest rewritten frame before
     /// committing.
     pub fn overwrite(
         &self,
         wal: &dyn VfsFile,
-        frame: FrameNo,
-        no: PageNo,
-        page: &mut PageRef,
+        rewrites: &mut [(FrameNo, PageNo, PageRef)],
     ) -> Result<()> {
-        let image: &mut PageBuf = Arc::make_mut(page);
-        seal_page(no, image);
-        let mut header = FrameHeader {
-            frame,
-            page: no,
-            commit_size: 0,
-            generation: self.header.generation,
-            checksum: 0,
-        };
-        let raw = header.encode(0, image);
-        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + image.len());
-        buf.extend_from_slice(&raw);
-        buf.extend_from_slice(image);
-        wal.write_at(&buf, self.header.frame_offset(frame))
+        rewrites.sort_unstable_by_key(|r| r.0);
+        let frame_size = self.header.frame_size() as usize;
+        let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH.max(frame_size));
+        let mut batch_start = 0;
+        let mut next = 0;
+        for (frame, no, page) in rewrites.iter_mut() {
+            let contiguous = *frame == next && batch.len() + frame_size <= WRITE_BATCH;
+            if !contiguous && !batch.is_empty() {
+                wal.write_at(&batch, self.header.frame_offset(batch_start))?;
+                batch.clear();
+            }
+            if batch.is_empty() {
+                batch_start = *frame;
+            }
+            let image: &mut PageBuf = Arc::make_mut(page);
+            seal_page(*no, image);
+            let header = FrameHeader {
+                frame: *frame,
+                page: *no,
+                commit_size: 0,
+                generation: self.header.generation,
+                checksum: 0,
+            };
+            batch.extend_from_slice(&header.encode_unsummed());
+            batch.extend_from_slice(image);
+            next = *frame + 1;
+        }
+        if !batch.is_empty() {
+            wal.write_at(&batch, self.header.frame_offset(batch_start))?;
+        }
+        Ok(())
     }
 
     /// Recomputes the checksum chain from frame `from` to the last frame

@@ -119,13 +119,20 @@ pub struct FrameHeader {
 impl FrameHeader {
     /// Encodes the header, computing its chained checksum over the page.
     pub fn encode(&mut self, prev_checksum: u32, page: &[u8]) -> [u8; FRAME_HEADER_SIZE] {
+        let mut buf = self.encode_unsummed();
+        self.checksum = chain_checksum(prev_checksum, &buf[..24], page);
+        put_u32(&mut buf, 24, self.checksum);
+        buf
+    }
+
+    /// Encodes the header with a zero checksum, for a frame whose chain
+    /// [`FrameHeader::reseal`] completes later.
+    pub fn encode_unsummed(&self) -> [u8; FRAME_HEADER_SIZE] {
         let mut buf = [0u8; FRAME_HEADER_SIZE];
         put_u64(&mut buf, 0, self.frame);
         put_u32(&mut buf, 8, self.page);
         put_u32(&mut buf, 12, self.commit_size);
         put_u64(&mut buf, 16, self.generation);
-        self.checksum = chain_checksum(prev_checksum, &buf[..24], page);
-        put_u32(&mut buf, 24, self.checksum);
         buf
     }
 
