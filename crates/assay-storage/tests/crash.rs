@@ -5,6 +5,12 @@
 //! check passes. The database persists across runs, so later runs recover
 //! from earlier crashes (including crashes during checkpoints).
 //!
+//! A second test runs the same with four threads committing at once on a
+//! small page cache, so that commits share WAL flushes (group commit) and
+//! large transactions spill and rewrite their frames; each thread keeps its
+//! own counter and key space, and every thread's acknowledged commits must
+//! survive.
+//!
 //! `ASSAY_CRASH_RUNS=N` sets the number of kills (default 12; a full run is
 //! several hundred: `ASSAY_CRASH_RUNS=300 cargo test --release -p
 //! assay-storage --test crash`). The seed is printed so a failure can be replayed with
@@ -18,19 +24,30 @@ use std::time::Duration;
 use assay_storage::vfs::OsVfs;
 use assay_storage::{integrity_check, BTree, Pager, PagerOptions, Transaction, TxnMode};
 
-/// Keys written by transaction `t`.
-fn keys_of(t: u64) -> u64 {
-    (t * 7919 % 40) + 1
+/// Keys written by transaction `t`; every 25th transaction of a concurrent
+/// run is large enough to spill on the small cache.
+fn keys_of(t: u64, big: bool) -> u64 {
+    if big && t.is_multiple_of(25) {
+        120
+    } else {
+        (t * 7919 % 40) + 1
+    }
 }
 
-fn key(t: u64, j: u64) -> Vec<u8> {
-    format!("k{t:08}-{j:03}").into_bytes()
+fn key(th: u64, t: u64, j: u64) -> Vec<u8> {
+    format!("k{th}-{t:08}-{j:03}").into_bytes()
+}
+
+fn counter_key(th: u64) -> Vec<u8> {
+    format!("counter{th}").into_bytes()
 }
 
 /// The value of key j of transaction t: every 10th transaction's first value
-/// spans several overflow pages.
-fn value(t: u64, j: u64) -> Vec<u8> {
-    let len = if t.is_multiple_of(10) && j == 0 {
+/// spans several overflow pages, and a big transaction's values span two.
+fn value(t: u64, j: u64, big: bool) -> Vec<u8> {
+    let len = if big && t.is_multiple_of(25) {
+        6_000
+    } else if t.is_multiple_of(10) && j == 0 {
         20_000
     } else {
         20 + (t + j) as usize % 90
@@ -45,95 +62,150 @@ fn deletes(t: u64) -> Option<u64> {
     (t.is_multiple_of(3) && t > 5).then(|| t - 5)
 }
 
-fn counter(txn: &Transaction, tree: BTree) -> u64 {
-    tree.get(txn, b"counter")
+fn counter(txn: &Transaction, tree: BTree, th: u64) -> u64 {
+    tree.get(txn, &counter_key(th))
         .unwrap()
         .map(|v| u64::from_le_bytes(v[..8].try_into().unwrap()))
         .unwrap_or(0)
 }
 
+/// How a run is set up: committing threads, and the pager's options.
+fn child_options(threads: u64) -> PagerOptions {
+    if threads == 1 {
+        PagerOptions::default()
+    } else {
+        PagerOptions {
+            cache_size: 64 * 4096,
+            busy_timeout: Duration::from_secs(60),
+            ..PagerOptions::default()
+        }
+    }
+}
+
 #[test]
-#[ignore = "the child process of crash_recovery_keeps_every_acknowledged_commit"]
+#[ignore = "the child process of the crash tests"]
 fn crash_child() {
     let Ok(path) = std::env::var("ASSAY_CRASH_DB") else {
         return;
     };
-    let pager = Pager::open(&OsVfs, &path, PagerOptions::default()).unwrap();
+    let threads: u64 = std::env::var("ASSAY_CRASH_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let pager = Pager::open(&OsVfs, &path, child_options(threads)).unwrap();
     let mut setup = pager.begin(TxnMode::Immediate).unwrap();
     if setup.open_tree(b"t").unwrap().is_none() {
         setup.create_tree(b"t").unwrap();
     }
     setup.commit().unwrap();
-    loop {
-        let mut txn = pager.begin(TxnMode::Immediate).unwrap();
-        let tree = txn.open_tree(b"t").unwrap().unwrap();
-        let t = counter(&txn, tree) + 1;
-        for j in 0..keys_of(t) {
-            tree.insert(&mut txn, &key(t, j), &value(t, j)).unwrap();
-        }
-        if let Some(old) = deletes(t) {
-            for j in 0..keys_of(old) {
-                assert!(tree.delete(&mut txn, &key(old, j)).unwrap());
-            }
-        }
-        tree.insert(&mut txn, b"counter", &t.to_le_bytes()).unwrap();
-        txn.commit().unwrap();
-        println!("committed {t}");
-        if t.is_multiple_of(37) {
-            pager.checkpoint().unwrap();
-        }
+    let big = threads > 1;
+    let workers: Vec<_> = (0..threads)
+        .map(|th| {
+            let pager = pager.clone();
+            std::thread::spawn(move || loop {
+                let mut txn = pager.begin(TxnMode::Immediate).unwrap();
+                let tree = txn.open_tree(b"t").unwrap().unwrap();
+                let t = counter(&txn, tree, th) + 1;
+                for j in 0..keys_of(t, big) {
+                    tree.insert(&mut txn, &key(th, t, j), &value(t, j, big))
+                        .unwrap();
+                }
+                if let Some(old) = deletes(t) {
+                    for j in 0..keys_of(old, big) {
+                        assert!(tree.delete(&mut txn, &key(th, old, j)).unwrap());
+                    }
+                }
+                tree.insert(&mut txn, &counter_key(th), &t.to_le_bytes())
+                    .unwrap();
+                txn.commit().unwrap();
+                println!("committed {th} {t}");
+                if th == 0 && t.is_multiple_of(37) {
+                    pager.checkpoint().unwrap();
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
     }
 }
 
-/// Checks the reopened database; returns its last transaction. Checks the
-/// keys of every transaction when `full`, else of the last 60 (the database
-/// grows with every run, and a full check each time would be quadratic).
-fn verify(path: &str, acknowledged: u64, full: bool) -> u64 {
-    let pager = Pager::open(&OsVfs, path, PagerOptions::default()).unwrap();
+/// Checks the reopened database; returns each thread's last transaction.
+/// Checks the keys of every transaction when `full`, else of the last 60 per
+/// thread (the database grows with every run, and a full check each time
+/// would be quadratic).
+fn verify(path: &str, acknowledged: &[u64], full: bool) -> Vec<u64> {
+    let threads = acknowledged.len() as u64;
+    let big = threads > 1;
+    let pager = Pager::open(&OsVfs, path, child_options(threads)).unwrap();
     let report = integrity_check(&pager).unwrap();
     assert!(report.is_ok(), "integrity: {:?}", report.problems);
     let txn = pager.begin(TxnMode::ReadOnly).unwrap();
     let Some(tree) = txn.open_tree(b"t").unwrap() else {
-        assert_eq!(acknowledged, 0);
-        return 0;
+        assert!(acknowledged.iter().all(|&a| a == 0));
+        return acknowledged.to_vec();
     };
-    let last = counter(&txn, tree);
-    assert!(
-        last >= acknowledged,
-        "acknowledged commit {acknowledged} lost (found {last})"
-    );
-    // A commit may be durable and not yet reported, but only one.
-    assert!(
-        last <= acknowledged + 1,
-        "found {last}, acknowledged only {acknowledged}"
-    );
-    let mut expected = 1; // the counter key
-    let from = if full {
-        1
-    } else {
-        last.saturating_sub(60).max(1)
-    };
-    for t in from..=last + 1 {
-        let deleted = (t + 5 <= last) && deletes(t + 5) == Some(t);
-        let visible = t <= last && !deleted;
-        for j in 0..keys_of(t) {
-            let got = tree.get(&txn, &key(t, j)).unwrap();
-            if visible {
-                assert_eq!(got.as_deref(), Some(&value(t, j)[..]), "txn {t} key {j}");
-                expected += 1;
-            } else {
-                assert!(got.is_none(), "txn {t} key {j} visible (last {last})");
+    let mut expected = 0;
+    let mut lasts = Vec::new();
+    for th in 0..threads {
+        let ack = acknowledged[th as usize];
+        let last = counter(&txn, tree, th);
+        assert!(
+            last >= ack,
+            "thread {th}: acknowledged commit {ack} lost (found {last})"
+        );
+        // A commit may be durable and not yet reported, but only one.
+        assert!(
+            last <= ack + 1,
+            "thread {th}: found {last}, acknowledged only {ack}"
+        );
+        if last > 0 {
+            expected += 1; // the counter key
+        }
+        let from = if full {
+            1
+        } else {
+            last.saturating_sub(60).max(1)
+        };
+        for t in from..=last + 1 {
+            let deleted = (t + 5 <= last) && deletes(t + 5) == Some(t);
+            let visible = t <= last && !deleted;
+            for j in 0..keys_of(t, big) {
+                let got = tree.get(&txn, &key(th, t, j)).unwrap();
+                if visible {
+                    assert_eq!(
+                        got.as_deref(),
+                        Some(&value(t, j, big)[..]),
+                        "thread {th} txn {t} key {j}"
+                    );
+                    expected += 1;
+                } else {
+                    assert!(
+                        got.is_none(),
+                        "thread {th} txn {t} key {j} visible (last {last})"
+                    );
+                }
             }
         }
+        lasts.push(last);
     }
     if full {
         assert_eq!(tree.len(&txn).unwrap(), expected);
     }
-    last
+    lasts
 }
 
 #[test]
 fn crash_recovery_keeps_every_acknowledged_commit() {
+    crash_runs(1);
+}
+
+#[test]
+fn crash_recovery_keeps_every_acknowledged_concurrent_commit() {
+    crash_runs(4);
+}
+
+fn crash_runs(threads: u64) {
     let runs: u64 = std::env::var("ASSAY_CRASH_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -147,7 +219,7 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
                 .unwrap()
                 .as_nanos() as u64
         });
-    println!("crash test: {runs} runs, ASSAY_CRASH_SEED={seed}");
+    println!("crash test: {runs} runs, {threads} threads, ASSAY_CRASH_SEED={seed}");
     let mut rng = seed;
     let mut next = move || {
         rng = rng
@@ -158,7 +230,7 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db").to_string_lossy().into_owned();
     let exe = std::env::current_exe().unwrap();
-    let mut acknowledged = 0;
+    let mut acknowledged = vec![0u64; threads as usize];
     let mut total_seen = 0;
     for run in 0..runs {
         let mut child = Command::new(&exe)
@@ -170,6 +242,7 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
                 "--test-threads=1",
             ])
             .env("ASSAY_CRASH_DB", &path)
+            .env("ASSAY_CRASH_THREADS", threads.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -178,26 +251,33 @@ fn crash_recovery_keeps_every_acknowledged_commit() {
         let (tx, rx) = mpsc::channel();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(n) = line.strip_prefix("committed ") {
-                    let _ = tx.send(n.parse::<u64>().unwrap());
+                // The harness's "test crash_child ... " has no newline, so
+                // the first report shares its line.
+                if let Some(at) = line.find("committed ") {
+                    let rest = &line[at + "committed ".len()..];
+                    let mut parts = rest.split(' ').map(|n| n.parse::<u64>().ok());
+                    if let (Some(Some(th)), Some(Some(n))) = (parts.next(), parts.next()) {
+                        let _ = tx.send((th, n));
+                    }
                 }
             }
         });
         // Wait for at least one commit of this run, then kill at random.
-        if let Ok(n) = rx.recv_timeout(Duration::from_secs(30)) {
-            acknowledged = acknowledged.max(n);
+        if let Ok((th, n)) = rx.recv_timeout(Duration::from_secs(30)) {
+            let ack = &mut acknowledged[th as usize];
+            *ack = (*ack).max(n);
         }
         std::thread::sleep(Duration::from_millis(next() % 150));
         child.kill().unwrap();
         child.wait().unwrap();
         reader.join().unwrap();
-        while let Ok(n) = rx.try_recv() {
-            acknowledged = acknowledged.max(n);
+        while let Ok((th, n)) = rx.try_recv() {
+            let ack = &mut acknowledged[th as usize];
+            *ack = (*ack).max(n);
         }
-        let last = verify(&path, acknowledged, run % 25 == 24 || run + 1 == runs);
-        total_seen = total_seen.max(last);
-        acknowledged = last;
-        let _ = run;
+        let lasts = verify(&path, &acknowledged, run % 25 == 24 || run + 1 == runs);
+        total_seen = total_seen.max(lasts.iter().sum());
+        acknowledged = lasts;
     }
     println!("crash test: {runs} kills, {total_seen} transactions committed, all verified");
     assert!(
