@@ -34,6 +34,8 @@ type Key = (PageNo, FrameNo);
 /// A bounded cache of committed page versions.
 pub struct PageCache {
     shards: Box<[Mutex<Shard>]>,
+    /// Pages held at most, over all shards.
+    capacity: usize,
 }
 
 struct Shard {
@@ -66,7 +68,10 @@ impl PageCache {
                 })
             })
             .collect();
-        PageCache { shards }
+        PageCache {
+            shards,
+            capacity: per_shard * SHARDS,
+        }
     }
 
     fn shard(&self, page: PageNo) -> MutexGuard<'_, Shard> {
@@ -125,7 +130,7 @@ impl PageCache {
 
     /// Pages the cache may hold.
     pub fn capacity(&self) -> usize {
-        self.shards.len() * self.shard(0).capacity
+        self.capacity
     }
 }
 
