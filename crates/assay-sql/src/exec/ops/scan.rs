@@ -186,6 +186,25 @@ impl Operator for ScanOp {
 /// instead of once per row. A part whose evaluation fails is left as it
 /// is, so that its error comes exactly when, and if, a row needs it.
 fn fold_row_free_parts(expr: &mut ScalarExpr, ctx: &mut ExecContext<'_>) {
+    // Most filters (`id = $1`) compute nothing: leave them at one look.
+    let mut computes = false;
+    expr.visit(&mut |e| {
+        computes |= !matches!(
+            e,
+            ScalarExpr::Const { .. }
+                | ScalarExpr::Param { .. }
+                | ScalarExpr::Column(_)
+                | ScalarExpr::Outer { .. }
+                | ScalarExpr::And(_)
+                | ScalarExpr::Or(_)
+                | ScalarExpr::Not(_)
+                | ScalarExpr::Compare { .. }
+                | ScalarExpr::IsNull { .. }
+        )
+    });
+    if !computes {
+        return;
+    }
     expr.visit_mut(&mut |e| {
         if matches!(
             e,
