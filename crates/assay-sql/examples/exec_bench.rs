@@ -89,6 +89,7 @@ fn run_all(tables: &mut dyn TableAccess, oid: u32) {
             access: Access::Full,
             filter: None,
             projection: None,
+            columns: None,
         };
         plan(node, 2)
     };

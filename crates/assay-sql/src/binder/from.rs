@@ -58,6 +58,7 @@ pub fn scan_plan(t: &TableInfo, relation: &str) -> Plan {
         access: Access::Full,
         filter: None,
         projection: None,
+        columns: None,
     };
     Plan::new(node, schema)
 }

@@ -13,6 +13,9 @@ use crate::types::{Settings, Value};
 /// Rows between two looks at the cancellation flag.
 pub const CANCEL_CHECK_INTERVAL: u32 = 1024;
 
+/// Emptied row buffers kept for reuse (see [`ExecContext::recycle`]).
+const SPARE_ROWS: usize = 8;
+
 /// What EXPLAIN ANALYZE prints for one plan node.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeStats {
@@ -76,6 +79,8 @@ pub struct ExecContext<'a> {
     /// and `reg*` casts (see `crate::system`); `None` outside a session.
     pub system: Option<&'a crate::system::SystemContext<'a>>,
     ticks: u32,
+    /// Row buffers consumers gave back, for scans to fill again.
+    spare_rows: Vec<Row>,
 }
 
 /// The statement-wide state of a suspended execution: its clocks, the
@@ -136,7 +141,23 @@ impl<'a> ExecContext<'a> {
             deferred_fk: Vec::new(),
             system: None,
             ticks: 0,
+            spare_rows: Vec::new(),
         }
+    }
+
+    /// Gives back a row the caller is done with: its buffer (emptied) is
+    /// kept for [`ExecContext::spare_row`], so a scan feeding an
+    /// aggregate or a projection does not allocate a row per row.
+    pub(crate) fn recycle(&mut self, mut row: Row) {
+        if self.spare_rows.len() < SPARE_ROWS && row.capacity() > 0 {
+            row.clear();
+            self.spare_rows.push(row);
+        }
+    }
+
+    /// An empty row buffer, recycled when one is at hand.
+    pub(crate) fn spare_row(&mut self) -> Row {
+        self.spare_rows.pop().unwrap_or_default()
     }
 
     /// The context functions are called with.

@@ -269,7 +269,13 @@ impl TableAccess for MemoryTables {
         Ok(key_of(id))
     }
 
-    fn update(&mut self, table: u32, key: &[u8], row: &[Value]) -> Result<RowKey> {
+    fn update(
+        &mut self,
+        table: u32,
+        key: &[u8],
+        _old: Option<&[Value]>,
+        row: &[Value],
+    ) -> Result<RowKey> {
         let id = id_of(key)?;
         let t = self.get_table_mut(table)?;
         t.check_unique(row, Some(id))?;

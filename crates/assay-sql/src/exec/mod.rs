@@ -23,6 +23,16 @@
 //! the input of UPDATE, DELETE and of an INSERT that reads its own target
 //! (read whole before writing).
 //!
+//! Per-row costs: a scan decodes only the columns the plan reads (the
+//! optimizer's `prune_columns` lists them in the plan; the others come out
+//! NULL) and builds a row key only for a `ctid` output; its filter's
+//! row-free parts are computed once per scan. Row buffers that a
+//! projection, an aggregate or a filter is done with go back to the
+//! context ([`ExecContext`]'s spare rows) for the scan to fill again, and
+//! aggregation and hash-join probes evaluate keys and arguments into
+//! buffers kept from row to row. An UPDATE hands storage the old row it
+//! read when no referential action can have changed it since.
+//!
 //! A statement that fails leaves its earlier writes in place: the caller
 //! runs each statement inside a savepoint and rolls back to it on error.
 

@@ -111,11 +111,13 @@ impl Builder {
                 access,
                 filter,
                 projection,
+                columns,
             } => Box::new(ops::scan::ScanOp::new(
                 table.oid,
                 access.clone(),
                 filter.clone(),
                 projection.clone(),
+                columns.clone(),
             )),
             P::FunctionScan {
                 func,

@@ -102,6 +102,15 @@ pub struct ScanState {
     /// The storage key of the last row returned, if any.
     pub position: Option<Vec<u8>>,
     pub done: bool,
+    /// The columns the plan reads (`None`: all): storage may leave the
+    /// others NULL instead of decoding them.
+    pub columns: Option<Vec<bool>>,
+    /// Whether the plan reads the row keys `scan_next` returns; when not,
+    /// storage may return empty keys.
+    pub want_key: bool,
+    /// An empty buffer storage may fill with the next row instead of
+    /// allocating one.
+    pub spare: Row,
     /// Storage's own cursor, if it keeps one (it must not borrow the
     /// transaction and must survive writes between steps).
     pub cursor: Option<Box<dyn std::any::Any + Send>>,
@@ -115,6 +124,9 @@ impl ScanState {
             range: 0,
             position: None,
             done: false,
+            columns: None,
+            want_key: true,
+            spare: Vec::new(),
             cursor: None,
         }
     }
@@ -139,8 +151,16 @@ pub trait TableAccess {
     /// Inserts a row, maintaining indexes; a duplicate in a unique index
     /// fails with 23505 and changes nothing.
     fn insert(&mut self, table: u32, row: &[Value]) -> Result<RowKey>;
-    /// Replaces the row at `key`; returns its (possibly new) key.
-    fn update(&mut self, table: u32, key: &[u8], row: &[Value]) -> Result<RowKey>;
+    /// Replaces the row at `key`; returns its (possibly new) key. `old` is
+    /// the row as stored, when the caller knows it has not changed since
+    /// it was read (storage then need not read it again).
+    fn update(
+        &mut self,
+        table: u32,
+        key: &[u8],
+        old: Option<&[Value]>,
+        row: &[Value],
+    ) -> Result<RowKey>;
     fn delete(&mut self, table: u32, key: &[u8]) -> Result<()>;
     /// The existing row that `row` would collide with in the given unique
     /// index (or any unique index), for `ON CONFLICT`.

@@ -145,6 +145,8 @@ enum Cursor {
 
 /// A scan over one value range.
 struct RangeScan {
+    /// The scanned table, looked up once per range rather than per row.
+    table: Arc<Table>,
     cursor: Cursor,
     /// The range when the key range is wider than it.
     recheck: Option<ValueRange>,
@@ -326,12 +328,13 @@ impl<'a> StoreAccess<'a> {
     }
 
     /// Opens the scan of `state`'s current range, or `None` past the last.
-    fn open_range(&self, table: &Table, state: &ScanState) -> Result<Option<RangeScan>> {
+    fn open_range(&self, table: Arc<Table>, state: &ScanState) -> Result<Option<RangeScan>> {
         let (index, ranges) = match &state.access {
             ScanAccess::Full => {
                 return Ok((state.range == 0).then(|| RangeScan {
-                    cursor: Cursor::Table(TableScan::new(table)),
+                    cursor: Cursor::Table(TableScan::new(&table)),
                     recheck: None,
+                    table,
                 }))
             }
             ScanAccess::PrimaryKey(ranges) => (None, ranges),
@@ -354,38 +357,51 @@ impl<'a> StoreAccess<'a> {
         };
         let (range, exact) = key_range(r, &orders)?;
         let recheck = (!exact).then(|| r.clone());
-        Ok(Some(match index {
-            Some(ix) => RangeScan {
-                cursor: Cursor::Index(IndexScan::new(ix, range, false)),
-                recheck,
-            },
-            None => RangeScan {
-                cursor: Cursor::Table(TableScan::range(table, range, false)),
-                recheck,
-            },
+        let cursor = match index {
+            Some(ix) => Cursor::Index(IndexScan::new(ix, range, false)),
+            None => Cursor::Table(TableScan::range(&table, range, false)),
+        };
+        Ok(Some(RangeScan {
+            table,
+            cursor,
+            recheck,
         }))
     }
 
-    /// The next row of one range scan, with the values its range speaks of.
+    /// The next row of one range scan (its key empty unless the scan
+    /// wants keys; only the columns it reads decoded).
     fn step(
         &mut self,
-        table: &Table,
-        state: &ScanState,
+        state: &mut ScanState,
         scan: &mut RangeScan,
     ) -> Result<Option<(RowKey, Row)>> {
+        let table = &*scan.table;
+        // A recheck compares key column values: decode those too.
+        let wanted = match scan.recheck {
+            None => state.columns.as_deref(),
+            Some(_) => None,
+        };
         loop {
-            let (key, row, keyvals) = match &mut scan.cursor {
+            let mut keyvals = Vec::new();
+            let (key, row) = match &mut scan.cursor {
                 Cursor::Table(ts) => {
                     if !ts.next(self.txn)? {
                         return Ok(None);
                     }
-                    let mut row = Vec::with_capacity(table.columns.len());
-                    ts.row_into(self.txn, &mut row)?;
-                    let keyvals: Vec<Value> = match (&state.access, &table.primary_key) {
-                        (ScanAccess::Full, _) | (_, None) => Vec::new(),
-                        (_, Some(pk)) => pk.iter().map(|&c| row[c].clone()).collect(),
+                    let mut row = std::mem::take(&mut state.spare);
+                    ts.some_of_row_into(self.txn, wanted, &mut row)?;
+                    if scan.recheck.is_some() {
+                        if let (ScanAccess::PrimaryKey(_), Some(pk)) =
+                            (&state.access, &table.primary_key)
+                        {
+                            keyvals = pk.iter().map(|&c| row[c].clone()).collect();
+                        }
+                    }
+                    let key = match state.want_key {
+                        true => ts.key().to_vec(),
+                        false => Vec::new(),
                     };
-                    (ts.key().to_vec(), row, keyvals)
+                    (key, row)
                 }
                 Cursor::Index(is) => {
                     if !is.next(self.txn)? {
@@ -400,9 +416,9 @@ impl<'a> StoreAccess<'a> {
                     let ix = table.index(*index).ok_or_else(|| {
                         err!(SqlState::UNDEFINED_OBJECT, "index {} does not exist", index)
                     })?;
-                    let mut keyvals = Vec::new();
-                    is.values_into(table, ix, &mut keyvals)?;
-                    let key = is.row_key().to_vec();
+                    if *only || scan.recheck.is_some() {
+                        is.values_into(table, ix, &mut keyvals)?;
+                    }
                     let row = if *only {
                         let mut row = vec![Value::Null; table.columns.len()];
                         for (p, v) in ix.parts.iter().zip(&keyvals) {
@@ -412,15 +428,27 @@ impl<'a> StoreAccess<'a> {
                         }
                         row
                     } else {
-                        self.store.get(self.txn, table, &key)?.ok_or_else(|| {
-                            err!(
+                        let mut row = std::mem::take(&mut state.spare);
+                        if !self.store.get_some_into(
+                            self.txn,
+                            table,
+                            is.row_key(),
+                            wanted,
+                            &mut row,
+                        )? {
+                            return Err(err!(
                                 SqlState::INDEX_CORRUPTED,
                                 "index \"{}\" points at a missing row",
                                 ix.name
-                            )
-                        })?
+                            ));
+                        }
+                        row
                     };
-                    (key, row, keyvals)
+                    let key = match state.want_key {
+                        true => is.row_key().to_vec(),
+                        false => Vec::new(),
+                    };
+                    (key, row)
                 }
             };
             if scan
@@ -568,21 +596,25 @@ impl TableAccess for StoreAccess<'_> {
         if state.done {
             return Ok(None);
         }
-        let table = self.catalog_table(state.table)?;
         loop {
-            let mut scan = match state.cursor.take().map(|c| c.downcast::<RangeScan>()) {
-                Some(Ok(s)) => *s,
-                _ => match self.open_range(&table, state)? {
-                    Some(s) => s,
-                    None => {
-                        state.done = true;
-                        return Ok(None);
+            // The scan stays in its box from row to row.
+            let mut scan: Box<RangeScan> =
+                match state.cursor.take().map(|c| c.downcast::<RangeScan>()) {
+                    Some(Ok(s)) => s,
+                    _ => {
+                        let table = self.catalog_table(state.table)?;
+                        match self.open_range(table, state)? {
+                            Some(s) => Box::new(s),
+                            None => {
+                                state.done = true;
+                                return Ok(None);
+                            }
+                        }
                     }
-                },
-            };
-            match self.step(&table, state, &mut scan)? {
+                };
+            match self.step(state, &mut scan)? {
                 Some(found) => {
-                    state.cursor = Some(Box::new(scan));
+                    state.cursor = Some(scan);
                     return Ok(Some(found));
                 }
                 None => state.range += 1,
@@ -618,9 +650,16 @@ impl TableAccess for StoreAccess<'_> {
         self.store.insert_with(self.txn, &t, row, self.binder)
     }
 
-    fn update(&mut self, table: u32, key: &[u8], row: &[Value]) -> Result<RowKey> {
+    fn update(
+        &mut self,
+        table: u32,
+        key: &[u8],
+        old: Option<&[Value]>,
+        row: &[Value],
+    ) -> Result<RowKey> {
         let t = self.catalog_table(table)?;
-        self.store.update_with(self.txn, &t, key, row, self.binder)
+        self.store
+            .update_with(self.txn, &t, key, old, row, self.binder)
     }
 
     fn delete(&mut self, table: u32, key: &[u8]) -> Result<()> {

@@ -614,6 +614,7 @@ impl<'a, 'b> Estimator<'a, 'b> {
                 access: Access::Full,
                 filter: None,
                 projection: None,
+                columns: None,
             },
             plan.schema.clone(),
         );

@@ -369,6 +369,7 @@ fn leaf_rows(plan: &Plan, ctx: &OptContext<'_>) -> f64 {
                     access: crate::plan::Access::Full,
                     filter: None,
                     projection: None,
+                    columns: None,
                 },
                 plan.schema.clone(),
             );

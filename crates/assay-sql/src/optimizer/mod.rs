@@ -18,7 +18,9 @@
 //! 5. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
 //! 6. [`subqueries`]: the plans of subqueries inside expressions go
 //!    through the same rules.
-//! 7. [`estimate`]: every node gets its estimated rows, costs and width
+//! 7. [`prune_columns`]: each scan learns which table columns the plan
+//!    reads, so the executor decodes only those.
+//! 8. [`estimate`]: every node gets its estimated rows, costs and width
 //!    (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
@@ -29,6 +31,7 @@ pub mod estimate;
 mod expr_util;
 mod hash_join;
 mod join_order;
+mod prune_columns;
 mod pushdown_filter;
 mod select_access;
 mod subqueries;
@@ -58,6 +61,7 @@ pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = hash_join::apply(plan);
     let plan = top_n::apply(plan);
     let plan = subqueries::apply(plan, ctx)?;
+    let plan = prune_columns::apply(plan);
     Ok(estimate::apply(plan, ctx))
 }
 

@@ -91,6 +91,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
             access,
             filter,
             projection,
+            columns,
         } => {
             // A scan's filter reads the table row; with a projection, the
             // conditions' columns map through it (the row key, `ctid`, is not
@@ -122,6 +123,7 @@ fn push_into(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
                 access,
                 filter: conjoin(all),
                 projection,
+                columns,
             };
             wrap_filter(
                 Plan {

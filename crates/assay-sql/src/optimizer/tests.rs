@@ -67,6 +67,7 @@ fn scan(oid: u32, name: &str, fields: &[(&str, DataType)]) -> Plan {
             access: Access::Full,
             filter: None,
             projection: None,
+            columns: None,
         },
         schema,
     )
@@ -474,4 +475,85 @@ fn correlated_exists_becomes_a_hashed_semi_join() {
     };
     assert!(matches!(**left, ScalarExpr::Column(3)));
     assert!(matches!(**right, ScalarExpr::Outer { depth: 1, index: 1 }));
+}
+
+fn scan_columns(plan: &Plan) -> Option<Vec<usize>> {
+    match &plan.node {
+        PlanNode::Scan { columns, .. } => columns.clone(),
+        _ => panic!("not a scan: {plan:?}"),
+    }
+}
+
+fn project(input: Plan, exprs: Vec<ScalarExpr>) -> Plan {
+    let fields = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, _)| Field::new(format!("c{i}"), DataType::Int8))
+        .collect();
+    Plan::new(
+        PlanNode::Project {
+            input: Box::new(input),
+            exprs,
+        },
+        Schema::new(fields),
+    )
+}
+
+#[test]
+fn scans_decode_only_the_columns_read_above_them() {
+    let (_, a, b) = catalog();
+    // SELECT b.y FROM a JOIN b ON a.k = b.x WHERE a.id > 1
+    let mut a_scan = scan_a(a);
+    if let PlanNode::Scan { filter, .. } = &mut a_scan.node {
+        *filter = Some(cmp(CmpOp::Gt, col(0), big(1)));
+    }
+    let mut j = join(a_scan, scan_b(b), None);
+    if let PlanNode::Join { algorithm, .. } = &mut j.node {
+        *algorithm = JoinAlgorithm::Hash {
+            left_keys: vec![col(1)],
+            right_keys: vec![col(0)],
+        };
+    }
+    let before = project(j, vec![col(4)]);
+    let after = prune_columns::apply(before);
+    let PlanNode::Project { input, .. } = &after.node else {
+        panic!("{after:?}")
+    };
+    let PlanNode::Join { left, right, .. } = &input.node else {
+        panic!("{input:?}")
+    };
+    // a: the filter's id and the key k, not name; b: the key x and y.
+    assert_eq!(scan_columns(left), Some(vec![0, 1]));
+    assert_eq!(scan_columns(right), Some(vec![0, 1]));
+}
+
+#[test]
+fn whole_rows_and_subqueries_keep_every_column() {
+    let (_, a, b) = catalog();
+    // The plan's own output needs all of a scan's columns.
+    assert_eq!(
+        scan_columns(&prune_columns::apply(scan_a(a))),
+        Some(vec![0, 1, 2])
+    );
+    // A projection with a subquery may read any column through it.
+    let sub = exists(scan_b(b));
+    let after = prune_columns::apply(project(scan_a(a), vec![col(1), sub]));
+    let PlanNode::Project { input, .. } = &after.node else {
+        panic!("{after:?}")
+    };
+    assert_eq!(scan_columns(input), Some(vec![0, 1, 2]));
+    // A projected scan maps output columns to table columns.
+    let mut narrow = scan_a(a);
+    if let PlanNode::Scan { projection, .. } = &mut narrow.node {
+        *projection = Some(vec![2, 1]);
+    }
+    narrow.schema = Schema::new(vec![
+        Field::new("name", DataType::Text),
+        Field::new("k", DataType::Int4),
+    ]);
+    let after = prune_columns::apply(project(narrow, vec![col(1)]));
+    let PlanNode::Project { input, .. } = &after.node else {
+        panic!("{after:?}")
+    };
+    assert_eq!(scan_columns(input), Some(vec![1]));
 }

@@ -305,6 +305,7 @@ fn render(plan: &Plan, depth: usize, out: &mut String) {
             access,
             filter,
             projection,
+            ..
         } => {
             let mut l = format!("Scan {}", table.name);
             match access {

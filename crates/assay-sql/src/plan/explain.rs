@@ -263,6 +263,7 @@ impl<'a> Builder<'a> {
                 access,
                 filter,
                 projection,
+                ..
             } => {
                 let names = self.table_names(plan, table.oid);
                 let alias = plan.schema.fields.first().and_then(|f| f.relation.clone());

@@ -205,12 +205,16 @@ pub enum PlanNode {
     /// (`projection` narrows it when set); `filter` is applied to each row.
     /// A projection entry equal to the table's column count stands for the
     /// row's key (PostgreSQL's ctid; name its field `ctid`), a `bytea` value
-    /// that UPDATE and DELETE use to find the row again.
+    /// that UPDATE and DELETE use to find the row again. `columns` lists
+    /// the table columns the plan reads (the filter's and those above the
+    /// scan, set by the optimizer's `prune_columns`); the executor decodes
+    /// only those and yields NULL in the others. `None`: every column.
     Scan {
         table: TableRef,
         access: Access,
         filter: Option<ScalarExpr>,
         projection: Option<Vec<usize>>,
+        columns: Option<Vec<usize>>,
     },
     /// A set-returning function in FROM (`generate_series`, `unnest`):
     /// `func` is the resolved function (its arguments already cast to

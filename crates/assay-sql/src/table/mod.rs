@@ -45,7 +45,11 @@
 //! like `BTreeCursor` they do not borrow the transaction, and they re-seek
 //! by themselves when the transaction wrote in between two steps.
 //! [`KeyRange::between`] turns equality on leading columns plus a range on
-//! the next one into key bounds (NULLs excluded). [`check_table`] verifies
+//! the next one into key bounds (NULLs excluded). Scans and point reads
+//! can decode just the columns a caller marks
+//! ([`RowView::decode_some_into`]); an update decodes from the stored old
+//! row only the columns its indexes use, or takes the old row from the
+//! caller, and builds each index's old and new entries once. [`check_table`] verifies
 //! that a table and its indexes agree entry for entry. [`analyze`] samples a
 //! table for the optimizer's statistics.
 

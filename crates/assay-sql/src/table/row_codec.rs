@@ -8,7 +8,9 @@
 //! The header lists every column's tag (and, for variable-length tags, its
 //! payload length) before any payload, so column `i` is found by walking
 //! `i` descriptors — usually one byte each — without touching a payload:
-//! [`RowView::column`] decodes one column that way. A NULL is tag 0 with no
+//! [`RowView::column`] decodes one column that way, and
+//! [`RowView::decode_some_into`] decodes only the columns a scan's plan
+//! reads (a skipped text column costs no allocation). A NULL is tag 0 with no
 //! payload, so the descriptors double as the null bitmap. Rows written
 //! before an `ADD COLUMN` are shorter than the table: missing trailing
 //! columns read as NULL.
@@ -286,7 +288,16 @@ impl<'a> RowView<'a> {
     /// Decodes every column into `out` (cleared first).
     pub fn decode_into(&self, out: &mut Vec<Value>) -> Result<()> {
         out.clear();
-        decode_items(self.buf, self.header, self.count, out, 0).map(|_| ())
+        decode_items(self.buf, self.header, self.count, None, out, 0).map(|_| ())
+    }
+
+    /// Decodes the columns `wanted` marks into `out` (cleared first), with
+    /// NULL in the others, which are skipped without being read (a column
+    /// past `wanted`'s end counts as wanted). Every descriptor is still
+    /// checked.
+    pub fn decode_some_into(&self, wanted: &[bool], out: &mut Vec<Value>) -> Result<()> {
+        out.clear();
+        decode_items(self.buf, self.header, self.count, Some(wanted), out, 0).map(|_| ())
     }
 }
 
@@ -316,29 +327,50 @@ fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
         .ok_or_else(|| corrupt!("row ends inside a column"))
 }
 
-/// Decodes `count` items whose descriptors start at `pos`; returns the
-/// offset just past the last payload.
+/// Decodes `count` items whose descriptors start at `pos` (NULL for those
+/// `wanted` leaves out); returns the offset just past the last payload.
 fn decode_items(
     buf: &[u8],
     mut pos: usize,
     count: usize,
+    wanted: Option<&[bool]>,
     out: &mut Vec<Value>,
     depth: usize,
 ) -> Result<usize> {
-    let header = pos;
-    for _ in 0..count {
-        descriptor(buf, &mut pos)?;
+    // Payloads start after the last descriptor: read the descriptors
+    // once, keeping those of a row of ordinary width on the stack (the
+    // others are read again in the second loop, from `rest`).
+    let mut kept = [(0u8, 0u32); KEPT_DESCRIPTORS];
+    let mut rest = pos;
+    for i in 0..count {
+        let (tag, len) = descriptor(buf, &mut pos)?;
+        if let Some(k) = kept.get_mut(i) {
+            let len = u32::try_from(len).map_err(|_| corrupt!("row column too long"))?;
+            *k = (tag, len);
+            rest = pos;
+        }
     }
     let mut payload = pos;
-    let mut pos = header;
     out.reserve(count);
-    for _ in 0..count {
-        let (tag, len) = descriptor(buf, &mut pos)?;
-        out.push(decode_payload(tag, slice(buf, payload, len)?, depth)?);
+    for i in 0..count {
+        let (tag, len) = match kept.get(i) {
+            Some(&(tag, len)) => (tag, len as usize),
+            None => descriptor(buf, &mut rest)?,
+        };
+        let bytes = slice(buf, payload, len)?;
+        let skip = wanted.is_some_and(|w| w.get(i) == Some(&false));
+        out.push(if skip {
+            Value::Null
+        } else {
+            decode_payload(tag, bytes, depth)?
+        });
         payload += len;
     }
     Ok(payload)
 }
+
+/// Descriptors a row decode keeps on the stack rather than reading twice.
+const KEPT_DESCRIPTORS: usize = 16;
 
 fn fixed<const N: usize>(b: &[u8]) -> [u8; N] {
     let mut a = [0; N];
@@ -429,7 +461,7 @@ fn decode_array(b: &[u8], depth: usize) -> Result<Value> {
         ));
     }
     let mut items = Vec::new();
-    let end = decode_items(b, pos, count as usize, &mut items, depth + 1)?;
+    let end = decode_items(b, pos, count as usize, None, &mut items, depth + 1)?;
     if end != b.len() {
         return Err(corrupt!("row holds an array with trailing bytes"));
     }

@@ -203,7 +203,21 @@ impl TableScan {
 
     /// Decodes the current row into `out`.
     pub fn row_into(&self, txn: &Transaction, out: &mut Vec<Value>) -> Result<()> {
-        self.with_row(txn, |r| r.decode_into(out))?;
+        self.some_of_row_into(txn, None, out)
+    }
+
+    /// Decodes the current row's columns that `wanted` marks (all when
+    /// `None`) into `out`, with NULL in the others.
+    pub fn some_of_row_into(
+        &self,
+        txn: &Transaction,
+        wanted: Option<&[bool]>,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        self.with_row(txn, |r| match wanted {
+            Some(w) => r.decode_some_into(w, out),
+            None => r.decode_into(out),
+        })?;
         if out.len() < self.width {
             out.resize(self.width, Value::Null);
         }

@@ -12,7 +12,7 @@ use super::index::{
 };
 use super::key_codec::encode_key_value;
 use super::row_codec::{RowEncoder, RowView};
-use crate::catalog::{Index, Oid, Table};
+use crate::catalog::{Index, IndexExpr, Oid, Table};
 use crate::types::Value;
 
 /// The key of a row in its table's tree: the keycode of its primary key,
@@ -30,6 +30,11 @@ pub struct TableStore {
     value_buf: Vec<u8>,
     vals: Vec<Value>,
     old_vals: Vec<Value>,
+    /// An UPDATE's index entries that change: (old entry, new entry and
+    /// its value), reused between rows.
+    changed_entries: Vec<ChangedEntry>,
+    /// The columns an UPDATE reads from the old row, reused between rows.
+    old_mask: Vec<bool>,
     /// Next row id per table, valid for one (pager, snapshot) pair.
     rowids: FxHashMap<Oid, u64>,
     rowid_epoch: (usize, u64),
@@ -257,21 +262,38 @@ impl TableStore {
         key: &[u8],
         new_row: &[Value],
     ) -> Result<RowKey> {
-        self.update_with(txn, table, key, new_row, &mut ColumnsOnly)
+        self.update_with(txn, table, key, None, new_row, &mut ColumnsOnly)
     }
 
+    /// [`TableStore::update`] for tables with expression or partial
+    /// indexes; `old`, when given, is the row as stored (it is then not
+    /// read again).
     pub fn update_with(
         &mut self,
         txn: &mut Transaction,
         table: &Table,
         key: &[u8],
+        old: Option<&[Value]>,
         new_row: &[Value],
         eval: &mut dyn IndexEval,
     ) -> Result<RowKey> {
         check_width(table, new_row)?;
+        if let Some(old) = old {
+            return self.update_found(txn, table, key, old, new_row, eval);
+        }
         let tree = BTree::open(table.root);
         let mut old = std::mem::take(&mut self.old_vals);
-        let found = tree.get_with(txn, key, |b| RowView::new(b)?.decode_into(&mut old))?;
+        // Only the index entries need the old row: decode just the
+        // columns plain indexes use (all when an index computes its
+        // values from the row).
+        let mask = indexed_columns(table, &mut self.old_mask);
+        let found = tree.get_with(txn, key, |b| {
+            let row = RowView::new(b)?;
+            match mask {
+                true => row.decode_some_into(&self.old_mask, &mut old),
+                false => row.decode_into(&mut old),
+            }
+        })?;
         let result = match found {
             None => Err(err!(
                 SqlState::INTERNAL_ERROR,
@@ -312,51 +334,68 @@ impl TableStore {
         // Checking before any write keeps a failed update from changing
         // anything.
         self.check_unique(txn, table, new_row, Some(key), eval)?;
-        self.remove_changed(txn, table, key, old, &new_key, new_row, eval, true)?;
-        if moved {
-            tree.delete(txn, key)?;
-        }
-        self.row_buf.clear();
-        self.encoder.encode(new_row, &mut self.row_buf);
-        tree.insert(txn, &new_key, &self.row_buf)?;
-        self.remove_changed(txn, table, key, old, &new_key, new_row, eval, false)?;
-        Ok(new_key)
+        let mut changed = std::mem::take(&mut self.changed_entries);
+        let result = self
+            .changed_entries(table, key, old, &new_key, new_row, eval, &mut changed)
+            .and_then(|n| {
+                let changed = &changed[..n];
+                for c in changed {
+                    if let (Some(index), Some(old_entry)) = (c.index, &c.old) {
+                        BTree::open(index).delete(txn, old_entry)?;
+                    }
+                }
+                if moved {
+                    tree.delete(txn, key)?;
+                }
+                self.row_buf.clear();
+                self.encoder.encode(new_row, &mut self.row_buf);
+                tree.insert(txn, &new_key, &self.row_buf)?;
+                for c in changed {
+                    if let (Some(index), Some((entry, value))) = (c.index, &c.new) {
+                        BTree::open(index).insert(txn, entry, value)?;
+                    }
+                }
+                Ok(())
+            });
+        self.changed_entries = changed;
+        result.map(|_| new_key)
     }
 
-    /// For each index whose entry differs between the old and new row:
-    /// deletes the old entry (`remove`) or inserts the new one.
+    /// Fills `out` with the entries of the indexes whose entry differs
+    /// between the old and the new row (buffers reused); returns how many.
     #[allow(clippy::too_many_arguments)]
-    fn remove_changed(
+    fn changed_entries(
         &mut self,
-        txn: &mut Transaction,
         table: &Table,
         old_key: &[u8],
         old: &[Value],
         new_key: &[u8],
         new_row: &[Value],
         eval: &mut dyn IndexEval,
-        remove: bool,
-    ) -> Result<()> {
+        out: &mut Vec<ChangedEntry>,
+    ) -> Result<usize> {
+        let mut n = 0;
         for index in table.indexes.iter().filter(|i| !i.primary) {
+            if out.len() == n {
+                out.push(ChangedEntry::default());
+            }
+            let c = &mut out[n];
             let had = self.entry_key(table, index, old, old_key, eval)?;
-            let old_entry = had.then(|| self.entry_buf.clone());
+            let old_entry = c.old.get_or_insert_with(Vec::new);
+            old_entry.clear();
+            old_entry.extend_from_slice(&self.entry_buf);
             let has = self.entry_key(table, index, new_row, new_key, eval)?;
-            let new_entry = has.then_some(&self.entry_buf);
-            if old_entry.as_ref() == new_entry {
+            if had == has && (!had || *old_entry == self.entry_buf) {
                 continue;
             }
-            let t = BTree::open(index.root);
-            match (remove, old_entry, new_entry) {
-                (true, Some(e), _) => {
-                    t.delete(txn, &e)?;
-                }
-                (false, _, Some(e)) => {
-                    t.insert(txn, e, &self.value_buf)?;
-                }
-                _ => {}
+            if !had {
+                c.old = None;
             }
+            c.new = has.then(|| (self.entry_buf.clone(), self.value_buf.clone()));
+            c.index = Some(index.root);
+            n += 1;
         }
-        Ok(())
+        Ok(n)
     }
 
     /// Deletes the row at `key` and its index entries; false if absent.
@@ -403,7 +442,27 @@ impl TableStore {
         key: &[u8],
         out: &mut Vec<Value>,
     ) -> Result<bool> {
-        match BTree::open(table.root).get_with(txn, key, |b| RowView::new(b)?.decode_into(out))? {
+        self.get_some_into(txn, table, key, None, out)
+    }
+
+    /// Like [`TableStore::get_into`], decoding only the columns `wanted`
+    /// marks (all when `None`); the others read NULL.
+    pub fn get_some_into(
+        &self,
+        txn: &Transaction,
+        table: &Table,
+        key: &[u8],
+        wanted: Option<&[bool]>,
+        out: &mut Vec<Value>,
+    ) -> Result<bool> {
+        let decode = |b: &[u8]| {
+            let row = RowView::new(b)?;
+            match wanted {
+                Some(w) => row.decode_some_into(w, out),
+                None => row.decode_into(out),
+            }
+        };
+        match BTree::open(table.root).get_with(txn, key, decode)? {
             Some(r) => {
                 r?;
                 // Rows stored before ADD COLUMN read NULL in the new columns.
@@ -465,6 +524,35 @@ impl TableStore {
         }
         conflicting_entry(txn, BTree::open(index.root), &self.entry_buf, None)
     }
+}
+
+/// One index's change in an UPDATE: the entry to delete, the entry (and
+/// value) to insert.
+#[derive(Default)]
+struct ChangedEntry {
+    index: Option<assay_storage::PageNo>,
+    old: Option<Vec<u8>>,
+    new: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Marks in `mask` the columns `table`'s plain secondary indexes use and
+/// returns true; false (the whole row is needed) when an index computes
+/// its values from the row.
+fn indexed_columns(table: &Table, mask: &mut Vec<bool>) -> bool {
+    mask.clear();
+    mask.resize(table.columns.len(), false);
+    for index in table.indexes.iter().filter(|i| !i.primary) {
+        if !index.is_simple() {
+            return false;
+        }
+        for p in &index.parts {
+            match p.expr {
+                IndexExpr::Column(c) if c < mask.len() => mask[c] = true,
+                _ => return false,
+            }
+        }
+    }
+    true
 }
 
 fn check_width(table: &Table, row: &[Value]) -> Result<()> {

@@ -82,6 +82,9 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
         (V::Null, _) => Ordering::Greater,
         (_, V::Null) => Ordering::Less,
         (V::Bool(x), V::Bool(y)) => x.cmp(y),
+        // Same-width integers first: the commonest keys of joins and groups.
+        (V::Int4(x), V::Int4(y)) => x.cmp(y),
+        (V::Int8(x), V::Int8(y)) => x.cmp(y),
         (V::Numeric(x), V::Numeric(y)) => x.cmp(y),
         (V::Text(x), V::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
         (V::Bytea(x), V::Bytea(y)) => x.cmp(y),

@@ -222,6 +222,21 @@ const SCALARS: &[(DataType, u32, u32, &str)] = &[
 ];
 
 impl DataType {
+    /// Whether the type carries a modifier (`varchar(10)`, `numeric(8,2)`,
+    /// an array of such): what [`DataType::without_typmod`] would strip.
+    pub fn has_typmod(&self) -> bool {
+        match self {
+            DataType::Numeric(m) => m.is_some(),
+            DataType::Varchar(m) | DataType::Bpchar(m) | DataType::Bit(m) | DataType::VarBit(m) => {
+                m.is_some()
+            }
+            DataType::Time(m) | DataType::Timestamp(m) | DataType::TimestampTz(m) => m.is_some(),
+            DataType::Interval(m) => m.is_some(),
+            DataType::Array(e) => e.has_typmod(),
+            _ => false,
+        }
+    }
+
     /// The type without its modifier: `varchar(10)` → `varchar`.
     pub fn without_typmod(&self) -> DataType {
         match self {

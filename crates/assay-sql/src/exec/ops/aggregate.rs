@@ -23,9 +23,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use assay_storage::Result;
 
 use super::hashkey::HashKey;
-use super::sort::{compare_keys, eval_keys, row_size, ExternalSorter, SortedRows};
+use super::sort::{compare_keys, row_size, ExternalSorter, SortedRows};
 use crate::exec::context::ExecContext;
-use crate::exec::eval::{eval_predicate, eval_row};
+use crate::exec::eval::{eval, eval_predicate};
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::functions::Accumulator;
@@ -48,9 +48,31 @@ struct Group {
     aggs: Vec<AggState>,
 }
 
-/// Each call's (arguments, ORDER BY keys) for one row; `None` when its
-/// FILTER rejects the row.
-type RowArgs = Vec<Option<(Vec<Value>, Vec<Value>)>>;
+/// One call's arguments and ORDER BY keys over one row; `pass` is false
+/// when its FILTER rejects the row. The buffers are reused from row to row.
+#[derive(Default)]
+struct CallArgs {
+    pass: bool,
+    values: Vec<Value>,
+    order: Vec<Value>,
+}
+
+/// Every call's [`CallArgs`] for one row.
+type RowArgs = Vec<CallArgs>;
+
+/// Evaluates `exprs` over `row` into `out` (cleared first).
+fn eval_into(
+    exprs: impl IntoIterator<Item = impl std::borrow::Borrow<ScalarExpr>>,
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+    out: &mut Vec<Value>,
+) -> Result<()> {
+    out.clear();
+    for e in exprs {
+        out.push(eval(e.borrow(), row, ctx)?);
+    }
+    Ok(())
+}
 
 pub(crate) struct AggregateOp {
     input: Option<BoxOp>,
@@ -103,22 +125,20 @@ impl AggregateOp {
     }
 
     /// Arguments of every call over one input row, computed once per row
-    /// (not once per grouping set).
-    fn row_args(&self, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<RowArgs> {
-        let mut args = Vec::with_capacity(self.calls.len());
-        for c in &self.calls {
-            let pass = match &c.filter {
+    /// (not once per grouping set) into `args`.
+    fn row_args(&self, row: &[Value], ctx: &mut ExecContext<'_>, args: &mut RowArgs) -> Result<()> {
+        args.resize_with(self.calls.len(), CallArgs::default);
+        for (c, a) in self.calls.iter().zip(args.iter_mut()) {
+            a.pass = match &c.filter {
                 Some(f) => eval_predicate(f, row, ctx)?,
                 None => true,
             };
-            if pass {
-                let order = eval_keys(&c.order_by, row, ctx)?;
-                args.push(Some((eval_row(&c.args, row, ctx)?, order)));
-            } else {
-                args.push(None);
+            if a.pass {
+                eval_into(c.order_by.iter().map(|k| &k.expr), row, ctx, &mut a.order)?;
+                eval_into(&c.args, row, ctx, &mut a.values)?;
             }
         }
-        Ok(args)
+        Ok(())
     }
 
     /// The key of `set`: the group keys it holds, NULL for the others.
@@ -141,10 +161,14 @@ impl AggregateOp {
         let mut groups: Vec<Group> = Vec::new();
         let mut bytes = 0usize;
         let mut sorter: Option<ExternalSorter> = None;
+        // Per-row buffers, reused: a row of an existing group allocates
+        // nothing here.
+        let mut keys = HashKey(Vec::with_capacity(self.group_by.len()));
+        let mut args = RowArgs::new();
         while let Some(row) = input.next(ctx)? {
             ctx.tick()?;
-            let keys = HashKey(eval_row(&self.group_by, &row, ctx)?);
-            let args = self.row_args(&row, ctx)?;
+            eval_into(&self.group_by, &row, ctx, &mut keys.0)?;
+            self.row_args(&row, ctx, &mut args)?;
             for (s, index) in index.iter_mut().enumerate() {
                 let key = if full_set {
                     None
@@ -174,6 +198,7 @@ impl AggregateOp {
                 };
                 bytes += feed(&mut groups[gi], &args)?;
             }
+            ctx.recycle(row);
         }
         for (s, set) in self.sets.iter().enumerate() {
             if set.is_empty() && index[s].is_empty() && sorter.is_none() {
@@ -247,7 +272,8 @@ impl AggregateOp {
                     finished = sp.current.replace(g);
                 }
             }
-            let args = self.row_args(&tagged[1 + nkeys..], ctx)?;
+            let mut args = RowArgs::new();
+            self.row_args(&tagged[1 + nkeys..], ctx, &mut args)?;
             if let Some(g) = self.spilled.as_mut().and_then(|sp| sp.current.as_mut()) {
                 feed(g, &args)?;
             }
@@ -262,7 +288,10 @@ impl AggregateOp {
 fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
     let mut bytes = 0;
     for (state, a) in group.aggs.iter_mut().zip(args) {
-        let Some((values, order)) = a else { continue };
+        if !a.pass {
+            continue;
+        }
+        let (values, order) = (&a.values, &a.order);
         if let Some(buf) = &mut state.ordered {
             bytes += row_size(values) + row_size(order);
             buf.push((order.clone(), values.clone()));

@@ -69,7 +69,11 @@ pub(crate) struct ProjectOp {
 impl Operator for ProjectOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         match self.input.next(ctx)? {
-            Some(row) => Ok(Some(eval_row(&self.exprs, &row, ctx)?)),
+            Some(row) => {
+                let out = eval_row(&self.exprs, &row, ctx)?;
+                ctx.recycle(row);
+                Ok(Some(out))
+            }
             None => Ok(None),
         }
     }

@@ -248,8 +248,8 @@ pub(crate) fn delete_row(
 /// assignment cast does: the binder cast values to the base types only.
 fn apply_typmods(meta: &TableMeta, row: &mut [Value], ctx: &ExecContext<'_>) -> Result<()> {
     for (col, v) in meta.columns.iter().zip(row.iter_mut()) {
-        let base = col.data_type.without_typmod();
-        if base != col.data_type && !v.is_null() {
+        if col.data_type.has_typmod() && !v.is_null() {
+            let base = col.data_type.without_typmod();
             *v = crate::types::assign(v, &base, &col.data_type, ctx.settings)?;
         }
     }
@@ -257,6 +257,11 @@ fn apply_typmods(meta: &TableMeta, row: &mut [Value], ctx: &ExecContext<'_>) -> 
 }
 
 /// Replaces `old` by `new` at `key`, enforcing every constraint.
+///
+/// `old` was read in this statement. Only referential actions write rows
+/// a statement has already read, and they start from tables that other
+/// tables reference: for a table nothing references, `old` is still what
+/// is stored, and storage is spared reading it again.
 pub(crate) fn update_row(
     meta: &TableMeta,
     key: &[u8],
@@ -266,7 +271,8 @@ pub(crate) fn update_row(
 ) -> Result<Row> {
     apply_typmods(meta, &mut new, ctx)?;
     check_row(meta, &new, ctx)?;
-    ctx.tables.update(meta.oid, key, &new)?;
+    let stored = meta.referenced_by.is_empty().then_some(old);
+    ctx.tables.update(meta.oid, key, stored, &new)?;
     referencing_actions(meta, old, Some(&new), ctx)?;
     check_references(meta, &new, Some(old), ctx)?;
     Ok(new)

@@ -22,7 +22,7 @@ use super::hashkey::HashKey;
 use super::join::JoinCore;
 use super::sort::row_size;
 use crate::exec::context::ExecContext;
-use crate::exec::eval::eval_row;
+use crate::exec::eval::{eval, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::plan::{JoinKind, ScalarExpr};
@@ -39,6 +39,8 @@ pub(crate) struct HashJoin {
     left_keys: Vec<ScalarExpr>,
     right_keys: Vec<ScalarExpr>,
     table: HashMap<HashKey, Vec<usize>>,
+    /// The current left row's key (its buffer reused from row to row).
+    probe_key: HashKey,
     core: JoinCore,
     left_done: bool,
     /// Whether output may leave left order (a merge join's may not).
@@ -149,6 +151,7 @@ impl HashJoin {
             left_keys,
             right_keys,
             table: HashMap::default(),
+            probe_key: HashKey(Vec::new()),
             core: JoinCore::new(kind, condition, left_width, right_width),
             left_done: false,
             may_spill: true,
@@ -238,11 +241,14 @@ impl HashJoin {
     }
 
     fn probe(&mut self, l: Row, ctx: &mut ExecContext<'_>) -> Result<()> {
-        let key = eval_row(&self.left_keys, &l, ctx)?;
-        let key = HashKey(key);
-        let candidates = match key.0.iter().any(Value::is_null) {
+        let key = &mut self.probe_key.0;
+        key.clear();
+        for e in &self.left_keys {
+            key.push(eval(e, &l, ctx)?);
+        }
+        let candidates = match key.iter().any(Value::is_null) {
             true => None,
-            false => self.table.get(&key),
+            false => self.table.get(&self.probe_key),
         };
         self.core
             .start_left(l, candidates.into_iter().flatten().copied());

@@ -2,15 +2,22 @@
 //!
 //! The scan keeps only a [`ScanState`] between calls (the last key it
 //! returned), so the table may be written between two rows.
+//!
+//! Per row, the scan decodes only the table columns the plan reads (the
+//! optimizer's `prune_columns` lists them; the others are NULL), asks for
+//! the row key only when its projection outputs it (`ctid`), and
+//! evaluates a filter whose row-free parts (`$1 + 99`) were computed once
+//! when the scan started.
 
 use std::sync::Arc;
 
 use assay_storage::Result;
 
 use crate::exec::context::ExecContext;
-use crate::exec::eval::{eval_predicate, eval_row};
+use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::Operator;
 use crate::exec::storage::{Row, ScanAccess, ScanState, ValueRange};
+use crate::functions::Volatility;
 use crate::plan::{Access, KeyRange, ScalarExpr};
 use crate::types::{compare, Value};
 
@@ -19,6 +26,8 @@ pub(crate) struct ScanOp {
     access: Access,
     filter: Option<ScalarExpr>,
     projection: Option<Vec<usize>>,
+    /// The table columns the plan reads (`None`: all).
+    columns: Option<Vec<usize>>,
     state: Option<ScanState>,
     /// Number of table columns: a projection entry equal to it is the key.
     width: usize,
@@ -33,12 +42,14 @@ impl ScanOp {
         access: Access,
         filter: Option<ScalarExpr>,
         projection: Option<Vec<usize>>,
+        columns: Option<Vec<usize>>,
     ) -> ScanOp {
         ScanOp {
             table,
             access,
             filter,
             projection,
+            columns,
             state: None,
             width: 0,
             system_rows: None,
@@ -57,6 +68,9 @@ impl ScanOp {
             return Ok(());
         }
         self.width = ctx.tables.width(self.table)?;
+        if let Some(f) = &mut self.filter {
+            fold_row_free_parts(f, ctx);
+        }
         let ranges = |ranges: &[KeyRange], ctx: &mut ExecContext<'_>| -> Result<Vec<ValueRange>> {
             let mut out = Vec::with_capacity(ranges.len());
             for r in ranges {
@@ -101,7 +115,19 @@ impl ScanOp {
                 only: *only,
             },
         };
-        self.state = Some(ScanState::new(self.table, access));
+        let mut state = ScanState::new(self.table, access);
+        let width = self.width;
+        state.want_key = self.projection.as_ref().is_some_and(|p| p.contains(&width));
+        state.columns = self.columns.as_ref().and_then(|cols| {
+            let mut mask = vec![false; width];
+            for &c in cols {
+                if let Some(m) = mask.get_mut(c) {
+                    *m = true;
+                }
+            }
+            mask.contains(&false).then_some(mask)
+        });
+        self.state = Some(state);
         Ok(())
     }
 }
@@ -115,6 +141,9 @@ impl Operator for ScanOp {
             return Ok(None);
         };
         loop {
+            if state.spare.capacity() == 0 {
+                state.spare = ctx.spare_row();
+            }
             let next = match &mut self.system_rows {
                 Some(rows) => rows.next().map(|r| (Vec::new(), r)),
                 None => ctx.tables.scan_next(state)?,
@@ -126,24 +155,80 @@ impl Operator for ScanOp {
             if let Some(f) = &self.filter {
                 if !eval_predicate(f, &row, ctx)? {
                     ctx.note_removed();
+                    state.spare = row;
+                    state.spare.clear();
                     continue;
                 }
             }
             return Ok(Some(match &self.projection {
                 None => row,
-                Some(cols) => cols
-                    .iter()
-                    .map(|&c| {
-                        if c == self.width {
-                            Value::Bytea(Arc::from(key.as_slice()))
-                        } else {
-                            row.get(c).cloned().unwrap_or(Value::Null)
-                        }
-                    })
-                    .collect(),
+                Some(cols) => {
+                    let out = cols
+                        .iter()
+                        .map(|&c| {
+                            if c == self.width {
+                                Value::Bytea(Arc::from(key.as_slice()))
+                            } else {
+                                row.get(c).cloned().unwrap_or(Value::Null)
+                            }
+                        })
+                        .collect();
+                    ctx.recycle(row);
+                    out
+                }
             }));
         }
     }
+}
+
+/// Replaces each compound part of a filter that reads no row and calls
+/// no volatile function (`$1 + 99`) by its value, computed once per scan
+/// instead of once per row. A part whose evaluation fails is left as it
+/// is, so that its error comes exactly when, and if, a row needs it.
+fn fold_row_free_parts(expr: &mut ScalarExpr, ctx: &mut ExecContext<'_>) {
+    // Most filters (`id = $1`) compute nothing: leave them at one look.
+    let mut computes = false;
+    expr.visit(&mut |e| {
+        computes |= !matches!(
+            e,
+            ScalarExpr::Const { .. }
+                | ScalarExpr::Param { .. }
+                | ScalarExpr::Column(_)
+                | ScalarExpr::Outer { .. }
+                | ScalarExpr::And(_)
+                | ScalarExpr::Or(_)
+                | ScalarExpr::Not(_)
+                | ScalarExpr::Compare { .. }
+                | ScalarExpr::IsNull { .. }
+        )
+    });
+    if !computes {
+        return;
+    }
+    expr.visit_mut(&mut |e| {
+        if matches!(
+            e,
+            ScalarExpr::Const { .. } | ScalarExpr::Param { .. } | ScalarExpr::Column(_)
+        ) || !e.is_constant()
+        {
+            return;
+        }
+        let mut volatile = false;
+        e.visit(&mut |x| {
+            if let ScalarExpr::Function { func, .. } = x {
+                volatile |= func.def.volatility == Volatility::Volatile;
+            }
+        });
+        let Some(data_type) = e.data_type(&|_| None) else {
+            return;
+        };
+        if volatile {
+            return;
+        }
+        if let Ok(value) = eval(e, &[], ctx) {
+            *e = ScalarExpr::Const { value, data_type };
+        }
+    });
 }
 
 /// Whether two ranges have equal bounds.

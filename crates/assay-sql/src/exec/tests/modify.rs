@@ -86,6 +86,7 @@ fn scan_with_key(oid: u32, filter: Option<ScalarExpr>) -> Plan {
             access: Access::Full,
             filter,
             projection: Some(vec![0, 1, 2]),
+            columns: None,
         },
         3,
     )
@@ -284,6 +285,7 @@ fn insert_select_from_the_same_table_sees_no_own_rows() {
             access: Access::Full,
             filter: None,
             projection: None,
+            columns: None,
         },
         2,
     );
@@ -321,6 +323,7 @@ fn primary_key_range_scan() {
             },
             filter: None,
             projection: Some(vec![1]),
+            columns: None,
         },
         1,
     );
@@ -377,6 +380,7 @@ fn no_action_is_checked_at_the_end_of_the_statement() {
                 access: Access::Full,
                 filter,
                 projection: Some(vec![0, 1, 2]),
+                columns: None,
             },
             3,
         );

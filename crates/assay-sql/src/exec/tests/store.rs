@@ -148,6 +148,7 @@ fn scan(oid: u32, access: Access, projection: Option<Vec<usize>>) -> Plan {
             access,
             filter: None,
             projection,
+            columns: None,
         },
         w,
     )
@@ -324,6 +325,7 @@ fn foreign_keys_through_the_catalog() {
                 access: Access::Full,
                 filter,
                 projection: Some(vec![0, 1, 2]),
+                columns: None,
             },
             3,
         );
@@ -351,6 +353,7 @@ fn foreign_keys_through_the_catalog() {
                 access: Access::Full,
                 filter,
                 projection: Some(vec![0, 1, 2]),
+                columns: None,
             },
             3,
         );
