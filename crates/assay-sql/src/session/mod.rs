@@ -43,6 +43,7 @@ mod roles;
 mod run;
 mod set_config;
 mod settings;
+mod shapes;
 mod txn;
 mod txn_modes;
 
