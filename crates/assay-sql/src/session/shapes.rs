@@ -52,50 +52,55 @@ pub(super) fn shape_of(stmt: &Statement) -> Option<Shape> {
     if !eligible(stmt) {
         return None;
     }
-    let mut shape = Shape {
-        statement: stmt.clone(),
-        values: Vec::new(),
-        types: Vec::new(),
-    };
+    let mut statement = stmt.clone();
     let mut taken = Taken::default();
-    match &mut shape.statement {
+    for_each_slot(&mut statement, &mut |e| taken.take(e))?;
+    if taken.values.is_empty() || taken.failed {
+        return None;
+    }
+    Some(Shape {
+        statement,
+        values: taken.values,
+        types: taken.types,
+    })
+}
+
+/// Calls `f` on each place of an eligible statement where a literal may
+/// be taken out, in the order of the text (`None`: not a kind of
+/// statement that is shaped).
+pub(super) fn for_each_slot(stmt: &mut Statement, f: &mut dyn FnMut(&mut Expr)) -> Option<()> {
+    let mut slots = Slots { f };
+    match stmt {
         Statement::Query(q) => {
             let SetExpr::Select(s) = &mut q.body else {
                 return None;
             };
             if let Some(w) = &mut s.where_clause {
-                taken.in_condition(w);
+                slots.in_condition(w);
             }
         }
         Statement::Update(u) => {
             for a in &mut u.assignments {
-                taken.in_assignment(&mut a.value);
+                slots.in_assignment(&mut a.value);
             }
             if let Some(w) = &mut u.where_clause {
-                taken.in_condition(w);
+                slots.in_condition(w);
             }
         }
         Statement::Delete(d) => {
             if let Some(w) = &mut d.where_clause {
-                taken.in_condition(w);
+                slots.in_condition(w);
             }
         }
         Statement::Insert(i) => {
             let SetExpr::Values(rows) = &mut i.source.as_mut()?.body else {
                 return None;
             };
-            for value in rows.iter_mut().flatten() {
-                taken.take(value);
-            }
+            rows.iter_mut().flatten().for_each(&mut *slots.f);
         }
         _ => return None,
     }
-    if taken.values.is_empty() || taken.failed {
-        return None;
-    }
-    shape.values = taken.values;
-    shape.types = taken.types;
-    Some(shape)
+    Some(())
 }
 
 /// Whether a plan made from a shape whose parameters have `types` treats
@@ -213,19 +218,14 @@ fn plain(e: &Expr) -> bool {
     ok
 }
 
-/// The literals taken out so far, numbered from `$1`.
-#[derive(Default)]
-struct Taken {
-    values: Vec<Value>,
-    types: Vec<DataType>,
-    /// A literal that does not read as a number: leave the statement to
-    /// the binder, which reports it.
-    failed: bool,
+/// The places literals may be taken from (see [`for_each_slot`]).
+struct Slots<'f> {
+    f: &'f mut dyn FnMut(&mut Expr),
 }
 
-impl Taken {
-    /// Takes literals out of a search condition: through AND, OR and NOT
-    /// to comparisons of a column with a number.
+impl Slots<'_> {
+    /// A search condition: through AND, OR and NOT to comparisons of a
+    /// column with a value.
     fn in_condition(&mut self, e: &mut Expr) {
         match e {
             Expr::Binary {
@@ -255,8 +255,8 @@ impl Taken {
         }
     }
 
-    /// Takes literals out of a SET value: the whole value, or an operand
-    /// of `+`, `-` or `*` beside a column.
+    /// A SET value: the whole value, or an operand of `+`, `-` or `*`
+    /// beside a column.
     fn in_assignment(&mut self, e: &mut Expr) {
         match e {
             Expr::Binary {
@@ -264,23 +264,33 @@ impl Taken {
                 left,
                 right,
             } => self.beside_column(left, right),
-            other => {
-                self.take(other);
-            }
+            other => (self.f)(other),
         }
     }
 
     fn beside_column(&mut self, left: &mut Expr, right: &mut Expr) {
         if matches!(left, Expr::Column { .. }) {
-            self.take(right);
+            (self.f)(right);
         } else if matches!(right, Expr::Column { .. }) {
-            self.take(left);
+            (self.f)(left);
         }
     }
+}
 
+/// The literals taken out so far, numbered from `$1`.
+#[derive(Default)]
+struct Taken {
+    values: Vec<Value>,
+    types: Vec<DataType>,
+    /// A literal that does not read as a number: leave the statement to
+    /// the binder, which reports it.
+    failed: bool,
+}
+
+impl Taken {
     /// Replaces `e` by the next parameter if it is a number, signed or
     /// not (`-5` is one literal to the binder, as to PostgreSQL).
-    fn take(&mut self, e: &mut Expr) -> bool {
+    fn take(&mut self, e: &mut Expr) {
         let (text, pos) = match e {
             Expr::Literal {
                 value: Literal::Number(n),
@@ -294,13 +304,13 @@ impl Taken {
                     value: Literal::Number(n),
                     pos,
                 } => (std::borrow::Cow::Owned(format!("-{n}")), *pos),
-                _ => return false,
+                _ => return,
             },
-            _ => return false,
+            _ => return,
         };
         let Ok((value, ty)) = number_literal(&text) else {
             self.failed = true;
-            return false;
+            return;
         };
         self.values.push(value);
         self.types.push(ty);
@@ -308,7 +318,6 @@ impl Taken {
             index: self.values.len() as u32,
             pos,
         };
-        true
     }
 }
 

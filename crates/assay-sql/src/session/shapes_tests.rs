@@ -170,3 +170,43 @@ fn literals_keep_their_types_and_errors() {
         ("42P02", "there is no parameter $1")
     );
 }
+
+#[test]
+fn pgbench_statements_share_their_plans() {
+    let mut s = Engine::open_memory().unwrap().session();
+    s.execute(
+        "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
+         CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int, filler char(84));
+         CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
+         INSERT INTO pgbench_accounts VALUES (1, 1, 0, ''), (2, 1, 0, '');
+         INSERT INTO pgbench_tellers VALUES (1, 1, 0, '')",
+    )
+    .unwrap();
+    let transaction = |aid: i32, delta: i32| {
+        format!(
+            "BEGIN;
+             UPDATE pgbench_accounts SET abalance = abalance + {delta} WHERE aid = {aid};
+             SELECT abalance FROM pgbench_accounts WHERE aid = {aid};
+             UPDATE pgbench_tellers SET tbalance = tbalance + {delta} WHERE tid = 1;
+             INSERT INTO pgbench_history (tid, bid, aid, delta, mtime)
+                 VALUES (1, 1, {aid}, {delta}, CURRENT_TIMESTAMP);
+             END"
+        )
+    };
+    s.plans.clear();
+    s.execute(&transaction(1, -5)).unwrap();
+    let plans = s.plans.len();
+    assert_eq!(plans, 4);
+    let results = s.execute(&transaction(2, 7)).unwrap();
+    assert_eq!(results[2].rows, vec![vec![Value::Int4(7)]]);
+    s.execute(&transaction(1, 3000)).unwrap();
+    assert_eq!(s.plans.len(), plans);
+    assert_eq!(
+        rows(&mut s, "SELECT sum(abalance) FROM pgbench_accounts"),
+        vec![vec![Value::Int8(3002)]]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT count(*), sum(delta) FROM pgbench_history"),
+        vec![vec![Value::Int8(3), Value::Int8(3002)]]
+    );
+}
