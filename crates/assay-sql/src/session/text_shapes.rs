@@ -8,8 +8,9 @@
 //! [`shapes::for_each_slot`], filled with the new text's number) or the
 //! exact number it must be (any other number, such as `LIMIT 5`).
 //!
-//! The key is the text with every number replaced by a marker, read by a
-//! scanner that gives up on anything it does not fully understand:
+//! The key is the text with every digit of a number replaced by a mark
+//! (so numbers of one key have the same lengths, and everything after
+//! them the same source positions), read by a scanner that gives up on anything it does not fully understand:
 //! quotes of any kind, `$`, backslashes, comments, non-ASCII text, more
 //! than one statement, a number run into a word (`1e`, `5x`). So two
 //! texts with one key tokenize alike but for their numbers.
@@ -25,8 +26,10 @@ use super::shapes;
 use crate::ast::{Expr, Literal, Statement};
 use crate::parser::{self, ParsedStatement};
 
-/// Texts a session keeps templates for, at most, before starting over.
-const TEMPLATES: usize = 256;
+/// Texts a session keeps templates for, at most, before starting over
+/// (pgbench's TPC-B-like INSERT alone takes a hundred or so: one per
+/// combination of its numbers' lengths).
+const TEMPLATES: usize = 512;
 
 /// Marks a number in a key (the scanner refuses control characters in
 /// the text, so the mark cannot be confused with the text's own).
@@ -240,7 +243,10 @@ fn scan(sql: &str) -> Option<Scanned<'_>> {
             b'0'..=b'9' => {
                 let end = number_end(bytes, i)?;
                 numbers.push((i, &sql[i..end]));
-                key.push(MARK);
+                // One mark per character: texts of one key have their
+                // numbers at the same places, so the template's source
+                // positions (for errors) are theirs too.
+                key.extend(std::iter::repeat_n(MARK, end - i));
                 i = end;
                 continue;
             }

@@ -34,27 +34,29 @@ fn numbers_fill_a_template() {
     let mut shapes = TextShapes::default();
     for sql in [
         "SELECT abalance FROM pgbench_accounts WHERE aid = 12345;",
+        "SELECT abalance FROM pgbench_accounts WHERE aid = 54321;",
+        "SELECT abalance FROM pgbench_accounts WHERE aid = 1.5e3;",
         "SELECT abalance FROM pgbench_accounts WHERE aid = 7;",
         "SELECT abalance FROM pgbench_accounts WHERE aid = 3000000000;",
-        "SELECT abalance FROM pgbench_accounts WHERE aid = 1.5e3;",
     ] {
         same(&mut shapes, sql);
     }
-    assert_eq!(templates(&shapes), 1);
+    // One template per length of number.
+    assert_eq!(templates(&shapes), 3);
     for sql in [
-        "UPDATE t SET v = v + -5 WHERE id = 3",
+        "UPDATE t SET v = v + -15 WHERE id = 3",
         "UPDATE t SET v = v + -17 WHERE id = 4",
         "UPDATE t SET v = v + - -17 WHERE id = 4",
-        "UPDATE t SET v = v + - -2 WHERE id = 1",
+        "UPDATE t SET v = v + - -21 WHERE id = 1",
         "INSERT INTO h (a, b, c) VALUES (1, 2, CURRENT_TIMESTAMP)",
-        "INSERT INTO h (a, b, c) VALUES (10, -20, CURRENT_TIMESTAMP)",
+        "INSERT INTO h (a, b, c) VALUES (3, 4, CURRENT_TIMESTAMP)",
         "  DELETE FROM t WHERE a > 1 AND NOT b <= 2.5 ;  ",
-        "  DELETE FROM t WHERE a > 10 AND NOT b <= 2 ;  ",
+        "  DELETE FROM t WHERE a > 7 AND NOT b <= 123 ;  ",
     ] {
         same(&mut shapes, sql);
     }
-    // `-20` and `2` are two keys, as are `-17` and `- -17`.
-    assert_eq!(templates(&shapes), 6);
+    // `-17` and `- -17` are two keys.
+    assert_eq!(templates(&shapes), 7);
 }
 
 #[test]
@@ -95,6 +97,26 @@ fn texts_the_scanner_refuses() {
     let s = scan("SELECT t1.v FROM t1 WHERE id = 12 AND x < 1.5E-3;").unwrap();
     let numbers: Vec<&str> = s.numbers.iter().map(|n| n.1).collect();
     assert_eq!(numbers, vec!["12", "1.5E-3"]);
+}
+
+#[test]
+fn positions_after_the_numbers_are_the_texts() {
+    let mut shapes = TextShapes::default();
+    same(&mut shapes, "INSERT INTO h (a) VALUES (1) RETURNING nosuch");
+    let got = shapes
+        .parse("INSERT INTO h (a) VALUES (2) RETURNING nosuch")
+        .unwrap();
+    let crate::ast::Statement::Insert(insert) = &got[0].statement else {
+        panic!("not an INSERT");
+    };
+    let crate::ast::SelectItem::Expr {
+        expr: crate::ast::Expr::Column { pos, .. },
+        ..
+    } = &insert.returning[0]
+    else {
+        panic!("not a column");
+    };
+    assert_eq!(pos.get(), Some(40));
 }
 
 #[test]
