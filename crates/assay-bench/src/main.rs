@@ -8,10 +8,10 @@
 //! SQLite; `--only` keeps the workloads whose names contain WORKLOAD, and
 //! `--only memory` measures only memory during scans).
 //!
-//! `assay-bench server [--scale N] [--seconds S] [--clients C] [--threads J]
-//! [--pg CONNINFO] [--assay PATH]` runs pgbench against `assay serve` and a
-//! PostgreSQL 15 and prints both servers' transactions per second (see
-//! [`server`]).
+//! `assay-bench server [--scale N] [--seconds S] [--clients 1,4,16]
+//! [--threads J] [--pg CONNINFO] [--assay PATH]` runs pgbench against
+//! `assay serve` and a PostgreSQL 15 and prints both servers' transactions
+//! per second (see [`server`]).
 
 mod report;
 mod server;
@@ -24,21 +24,24 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("storage") => storage::run(rows, text_flag(&args, "--only")),
         Some("sql") => sql::run(rows, text_flag(&args, "--only")),
-        Some("server") => server::run(server::Options {
-            scale: flag(&args, "--scale").unwrap_or(10),
-            seconds: flag(&args, "--seconds").unwrap_or(30),
-            clients: flag(&args, "--clients").unwrap_or(8),
-            threads: flag(&args, "--threads").unwrap_or(2),
-            pg: text_flag(&args, "--pg")
-                .map(str::to_string)
-                .or_else(|| std::env::var("ASSAY_BENCH_PG").ok())
-                .unwrap_or_else(|| "host=/tmp/pg15 port=5433 user=postgres".into()),
-            assay: text_flag(&args, "--assay").map(std::path::PathBuf::from),
-        }),
+        Some("server") => server::parse_clients(text_flag(&args, "--clients").unwrap_or("1,4,16"))
+            .and_then(|clients| {
+                server::run(server::Options {
+                    scale: flag(&args, "--scale").unwrap_or(10),
+                    seconds: flag(&args, "--seconds").unwrap_or(30),
+                    clients,
+                    threads: flag(&args, "--threads"),
+                    pg: text_flag(&args, "--pg")
+                        .map(str::to_string)
+                        .or_else(|| std::env::var("ASSAY_BENCH_PG").ok())
+                        .unwrap_or_else(|| "host=/tmp/pg15 port=5433 user=postgres".into()),
+                    assay: text_flag(&args, "--assay").map(std::path::PathBuf::from),
+                })
+            }),
         _ => {
             eprintln!(
                 "usage: assay-bench storage|sql [--rows N] [--only WORKLOAD]\n       \
-                 assay-bench server [--scale N] [--seconds S] [--clients C] [--threads J] \
+                 assay-bench server [--scale N] [--seconds S] [--clients 1,4,16] [--threads J] \
                  [--pg CONNINFO] [--assay PATH]"
             );
             std::process::exit(2);

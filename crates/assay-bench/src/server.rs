@@ -8,11 +8,16 @@
 //! serving a temporary data directory on a free loopback port. PostgreSQL
 //! is reached with a libpq connection string, `--pg` or `ASSAY_BENCH_PG`
 //! (default `host=/tmp/pg15 port=5433 user=postgres`); a scratch database
-//! is created there and dropped at the end.
+//! is created there and dropped at the end. Both run with their default
+//! durability: a commit is flushed to disk before it is acknowledged.
 //!
-//! For each server: `pgbench -i -s SCALE` (timed), then the select-only
-//! (`-S`) and the TPC-B-like workloads for `--seconds` each with
-//! `--clients` clients on `--threads` threads. A run with failed
+//! For each server: `pgbench -i -s SCALE` (timed), then for each client
+//! count of `--clients` (default 1, 4 and 16) the select-only (`-S`) and
+//! the TPC-B-like workloads for `--seconds` each, on `--threads` threads
+//! (default: as many as clients, at most 2, the machine's cores). The
+//! output is one `workload assay postgres ratio` line per run, the load
+//! included (its ratio is PostgreSQL's seconds over Assay's, so it too is
+//! a speed ratio), and a last line `worst ratio X`. A run with failed
 //! transactions is reported as an error, never as a figure.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,10 +29,30 @@ use std::time::{Duration, Instant};
 pub struct Options {
     pub scale: usize,
     pub seconds: usize,
-    pub clients: usize,
-    pub threads: usize,
+    /// One pair of runs (select-only, TPC-B-like) per client count.
+    pub clients: Vec<usize>,
+    /// pgbench's `-j`; `None`: as many as clients, at most 2.
+    pub threads: Option<usize>,
     pub pg: String,
     pub assay: Option<PathBuf>,
+}
+
+impl Options {
+    fn threads_for(&self, clients: usize) -> usize {
+        self.threads
+            .unwrap_or(clients.min(2))
+            .clamp(1, clients.max(1))
+    }
+}
+
+/// `--clients 1,4,16`: client counts, each at least 1.
+pub fn parse_clients(text: &str) -> Result<Vec<usize>, String> {
+    text.split(',')
+        .map(|c| match c.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("--clients: {c:?} is not a client count")),
+        })
+        .collect()
 }
 
 /// `assay serve` on a temporary directory, stopped when dropped.
@@ -83,11 +108,25 @@ impl Drop for AssayServer {
     }
 }
 
-/// Figures of one server.
+/// The two workloads, by pgbench's switches.
+const WORKLOADS: [(&str, &[&str]); 2] = [("select-only", &["-S"]), ("tpcb-like", &[])];
+
+/// Figures of one server: the load's seconds, then each run's tps in
+/// [`runs`] order.
 struct Figures {
     init_s: f64,
-    select_tps: f64,
-    tpcb_tps: f64,
+    tps: Vec<f64>,
+}
+
+/// The runs' names, in the order [`measure`] makes them.
+fn runs(options: &Options) -> Vec<String> {
+    let mut names = Vec::new();
+    for &clients in &options.clients {
+        for (workload, _) in WORKLOADS {
+            names.push(format!("{workload} -c {clients}"));
+        }
+    }
+    names
 }
 
 pub fn run(options: Options) -> Result<(), String> {
@@ -98,12 +137,13 @@ pub fn run(options: Options) -> Result<(), String> {
             .with_file_name("assay"),
     };
     let database = format!("assay_bench_{}", std::process::id());
+    let clients: Vec<String> = options.clients.iter().map(usize::to_string).collect();
     println!(
-        "# pgbench -s {} -c {} -j {} -T {} against assay serve ({}) and PostgreSQL ({})",
+        "# pgbench -s {} -T {} with {} clients (-j min(clients, 2) unless --threads) \
+         against assay serve ({}) and PostgreSQL ({})",
         options.scale,
-        options.clients,
-        options.threads,
         options.seconds,
+        clients.join(", "),
         binary.display(),
         options.pg
     );
@@ -125,55 +165,55 @@ pub fn run(options: Options) -> Result<(), String> {
 
     println!(
         "{:<28} {:>12} {:>12} {:>7}",
-        "workload", "assay", "postgres", "ratio"
+        "workload", "assay_tps", "postgres_tps", "ratio"
     );
-    let lines = [
-        (
-            "pgbench -i (seconds)",
-            assay_figures.init_s,
-            pg_figures.init_s,
-            pg_figures.init_s / assay_figures.init_s.max(1e-9),
-        ),
-        (
-            "select-only -S (tps)",
-            assay_figures.select_tps,
-            pg_figures.select_tps,
-            assay_figures.select_tps / pg_figures.select_tps.max(1e-9),
-        ),
-        (
-            "TPC-B-like (tps)",
-            assay_figures.tpcb_tps,
-            pg_figures.tpcb_tps,
-            assay_figures.tpcb_tps / pg_figures.tpcb_tps.max(1e-9),
-        ),
-    ];
-    for (name, a, p, ratio) in lines {
+    let mut lines = vec![(
+        format!("load -i -s {} (seconds)", options.scale),
+        assay_figures.init_s,
+        pg_figures.init_s,
+        pg_figures.init_s / assay_figures.init_s.max(1e-9),
+    )];
+    for ((name, a), p) in runs(&options)
+        .into_iter()
+        .zip(&assay_figures.tps)
+        .zip(&pg_figures.tps)
+    {
+        lines.push((name, *a, *p, a / p.max(1e-9)));
+    }
+    for (name, a, p, ratio) in &lines {
         println!("{name:<28} {a:>12.1} {p:>12.1} {ratio:>7.2}");
     }
     println!("# ratio: Assay's speed over PostgreSQL's (higher is better, target >= 1.0)");
+    let worst = lines.iter().map(|l| l.3).fold(f64::INFINITY, f64::min);
+    println!("worst ratio {worst:.2}");
     Ok(())
 }
 
-/// Initialises and runs both workloads against one server.
+/// Initialises one server, then makes every run against it.
 fn measure(conninfo: &str, options: &Options) -> Result<Figures, String> {
     let started = Instant::now();
     pgbench(conninfo, &["-i", "-q", "-s", &options.scale.to_string()])?;
     let init_s = started.elapsed().as_secs_f64();
-    let load = [
-        "-c".to_string(),
-        options.clients.to_string(),
-        "-j".to_string(),
-        options.threads.to_string(),
-        "-T".to_string(),
-        options.seconds.to_string(),
-    ];
-    let load: Vec<&str> = load.iter().map(String::as_str).collect();
-    let select_tps = tps(&pgbench(conninfo, &[&["-n", "-S"], &load[..]].concat())?)?;
-    let tpcb_tps = tps(&pgbench(conninfo, &load)?)?;
+    let mut tps_figures = Vec::new();
+    for &clients in &options.clients {
+        let load = [
+            "-n".to_string(),
+            "-c".to_string(),
+            clients.to_string(),
+            "-j".to_string(),
+            options.threads_for(clients).to_string(),
+            "-T".to_string(),
+            options.seconds.to_string(),
+        ];
+        let load: Vec<&str> = load.iter().map(String::as_str).collect();
+        for (_, switches) in WORKLOADS {
+            let report = pgbench(conninfo, &[switches, &load[..]].concat())?;
+            tps_figures.push(tps(&report)?);
+        }
+    }
     Ok(Figures {
         init_s,
-        select_tps,
-        tpcb_tps,
+        tps: tps_figures,
     })
 }
 
@@ -254,6 +294,9 @@ mod tests {
             "number of failed transactions: 3 (0.100%)\n"
         ));
         assert!(tps("no figures").is_err());
+        assert_eq!(parse_clients("1, 4,16").unwrap(), vec![1, 4, 16]);
+        assert!(parse_clients("1,0").is_err());
+        assert!(parse_clients("x").is_err());
         assert_eq!(
             with_dbname("host=/tmp/pg15 port=5433 dbname=x user=postgres", "y"),
             "host=/tmp/pg15 port=5433 user=postgres dbname=y"

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use assay_sql::ast::{AlterDatabase, ObjectKind, Statement};
-use assay_sql::parser::{self, ParsedStatement};
+use assay_sql::parser::ParsedStatement;
 use assay_sql::session::{Notice, Session, StatementResult};
 use assay_sql::types::{DataType, Value};
 use assay_storage::{err, Error, Result, SqlState};
@@ -58,8 +58,10 @@ pub(crate) struct Connection {
     pub copy: Option<CopyWait>,
     /// Where output goes mid-batch (a COPY TO streaming).
     pub outbox: Option<tokio::sync::mpsc::Sender<Output>>,
-    /// The reported parameters as the client last heard them.
+    /// The reported parameters as the client last heard them, and the
+    /// settings' change count then.
     reported: Vec<(&'static str, String)>,
+    reported_changes: u64,
     pub out: Output,
 }
 
@@ -116,6 +118,7 @@ impl Connection {
             copy: None,
             outbox: None,
             reported: Vec::new(),
+            reported_changes: 0,
             out: Output::default(),
         };
         // `options` carries `-c name=value` (and `--name=value`) switches,
@@ -170,6 +173,11 @@ impl Connection {
     /// Sends ParameterStatus for reported parameters that changed (all of
     /// them at startup).
     fn report_parameters(&mut self, out: &mut Output, all: bool) {
+        let changes = self.session.settings.changes();
+        if !all && changes == self.reported_changes {
+            return;
+        }
+        self.reported_changes = changes;
         let mut now = self.session.settings.reported();
         if all {
             let superuser = if self.superuser { "on" } else { "off" };
@@ -292,7 +300,7 @@ impl Connection {
         self.statements.remove("");
         self.portals.remove("");
         self.session.set_query_text(sql);
-        let parsed = match parser::parse_with_text(sql) {
+        let parsed = match self.session.parse(sql) {
             Ok(p) => p,
             Err(e) => {
                 self.out.error(&e);

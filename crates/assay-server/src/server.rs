@@ -402,8 +402,10 @@ fn worker(
             }
         }
         let out = std::mem::take(&mut connection.out);
+        // Room for a typical answer, so filling it rarely reallocates.
+        connection.out.buf.reserve(ANSWER_CAPACITY);
         let close = out.close;
-        if outbox.blocking_send(out).is_err() || close {
+        if send_answer(&outbox, out).is_err() || close {
             break;
         }
     }
@@ -415,6 +417,21 @@ fn administrator_command() -> Error {
         SqlState::new(b"57P01"),
         "terminating connection due to administrator command",
     )
+}
+
+/// Bytes reserved for each batch's answer.
+const ANSWER_CAPACITY: usize = 512;
+
+/// Hands an answer to the reactor: at once while the channel has room
+/// (the usual case: the reactor waits for each answer), else waiting.
+fn send_answer(outbox: &async_mpsc::Sender<Output>, out: Output) -> Result<(), ()> {
+    match outbox.try_send(out) {
+        Ok(()) => Ok(()),
+        Err(async_mpsc::error::TrySendError::Full(out)) => {
+            outbox.blocking_send(out).map_err(|_| ())
+        }
+        Err(async_mpsc::error::TrySendError::Closed(_)) => Err(()),
+    }
 }
 
 async fn fatal(stream: &mut Box<dyn Stream>, e: &Error) {

@@ -45,6 +45,7 @@ mod tests;
 pub use catalog::{
     table_info, CatalogView, ColumnInfo, MemoryCatalog, SessionCatalog, TableInfo, UniqueIndexInfo,
 };
+pub(crate) use expr::number_literal;
 pub use params::declared_param_types;
 pub use scope::{Scope, ScopeColumn};
 

@@ -50,6 +50,8 @@ mod roles;
 mod run;
 mod set_config;
 mod settings;
+mod shapes;
+mod text_shapes;
 mod txn;
 mod txn_modes;
 
@@ -96,6 +98,9 @@ pub struct Session {
     /// Plans of statements run before, reused while nothing they depend on
     /// changed (see `run::PlanKey`).
     plans: run::PlanCache,
+    /// Parsed texts kept as templates for texts that differ only in their
+    /// numbers (see `text_shapes.rs`).
+    texts: text_shapes::TextShapes,
     /// The database's name as clients know it (`current_database()`).
     pub database: String,
     /// The role the client logged in as (see `authorization.rs` for
@@ -158,6 +163,7 @@ impl Session {
             sequences: crate::catalog::SequenceSession::new(),
             store: crate::table::TableStore::new(),
             plans: run::PlanCache::default(),
+            texts: text_shapes::TextShapes::default(),
             interrupt,
             copy_in: None,
             path_cache: None,
@@ -233,10 +239,17 @@ impl Session {
         self.report_query(text);
     }
 
+    /// Parses `sql` as [`parser::parse_with_text`] does; a text that
+    /// differs from one parsed before only in its numbers is made from
+    /// that one's statement without parsing (see `text_shapes.rs`).
+    pub fn parse(&mut self, sql: &str) -> Result<Vec<parser::ParsedStatement>> {
+        self.texts.parse(sql)
+    }
+
     /// Runs every statement of `sql`, stopping at the first error. Returns
     /// the results of the statements that ran, and the error if one failed.
     pub fn run(&mut self, sql: &str) -> (Vec<StatementResult>, Option<Error>) {
-        let statements = match parser::parse_with_text(sql) {
+        let statements = match self.parse(sql) {
             Ok(s) => s,
             Err(e) => return (Vec::new(), Some(e)),
         };

@@ -211,6 +211,29 @@ impl Env<'_> {
         Ok((plan, params))
     }
 
+    /// The plan `stmt`'s shape shares with every statement that differs
+    /// from it only in its numeric literals, and those literals' values
+    /// (see `shapes.rs`); `None` when the statement must be planned as
+    /// written: it has no shape, or its shape does not bind (the statement
+    /// itself then reports the error) or binds its literals otherwise than
+    /// as constants.
+    pub(super) fn plan_shaped(
+        &self,
+        cache: &mut PlanCache,
+        stmt: &Statement,
+    ) -> Option<(Arc<Plan>, Vec<Value>)> {
+        let shape = super::shapes::shape_of(stmt)?;
+        if let Some(found) = cache.find(&shape.statement, &shape.types, self) {
+            return found
+                .literals_alike
+                .then(|| (found.plan.clone(), shape.values));
+        }
+        let (plan, settled) = self.plan(&shape.statement, &shape.types).ok()??;
+        let plan = Arc::new(plan);
+        let alike = cache.insert(&shape.statement, shape.types, self, plan.clone(), settled);
+        alike.then_some((plan, shape.values))
+    }
+
     /// Runs a plan to completion; returns its rows and the rows it changed.
     pub fn run(
         &mut self,
@@ -704,6 +727,11 @@ impl Session {
         params: &[Value],
     ) -> Result<StatementResult> {
         self.with_env(|env, txn, cache| {
+            if params.is_empty() && param_types.is_empty() {
+                if let Some((plan, values)) = env.plan_shaped(cache, stmt) {
+                    return env.run_to_result(txn, &plan, &values);
+                }
+            }
             let (plan, params) = env.plan_with_values(cache, stmt, param_types, params)?;
             env.run_to_result(txn, &plan, &params)
         })
@@ -848,6 +876,10 @@ struct CachedPlan {
     plan: Arc<Plan>,
     /// The parameter types the plan settled on.
     param_types: Vec<DataType>,
+    /// The plan binds each parameter as it would bind a literal of the
+    /// parameter's type, so statements of this shape may share it (see
+    /// `shapes.rs`).
+    literals_alike: bool,
 }
 
 /// Plans a session keeps, at most, before starting the cache over.
@@ -868,21 +900,31 @@ impl PlanCache {
         env: &Env<'_>,
         plan: Arc<Plan>,
         param_types: Vec<DataType>,
-    ) {
+    ) -> bool {
         if self.len >= PLAN_CACHE_ENTRIES {
             self.plans.clear();
             self.len = 0;
         }
+        let literals_alike =
+            param_types == types && super::shapes::literals_bind_as_constants(&plan, &types);
         let entry = CachedPlan {
             key: env.plan_key(stmt, types),
             plan,
             param_types,
+            literals_alike,
         };
         let list = self.plans.entry(stmt.clone()).or_default();
         // An entry that no longer holds is replaced, not kept beside.
         list.retain(|p| p.key.param_types != entry.key.param_types);
         list.push(entry);
         self.len += 1;
+        literals_alike
+    }
+
+    /// How many plans the cache holds.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.len
     }
 
     /// Forgets every plan (`DISCARD PLANS`).

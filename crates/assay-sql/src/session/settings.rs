@@ -160,6 +160,9 @@ pub struct SessionSettings {
     startup: BTreeMap<&'static str, String>,
     /// What the executor reads.
     pub types: types::Settings,
+    /// Counts changes to `values`, so a server can tell cheaply whether
+    /// a reported parameter may have changed.
+    changes: u64,
 }
 
 impl Default for SessionSettings {
@@ -170,6 +173,7 @@ impl Default for SessionSettings {
             saved: Vec::new(),
             startup: BTreeMap::new(),
             types: types::Settings::default(),
+            changes: 0,
         }
     }
 }
@@ -263,6 +267,7 @@ impl SessionSettings {
             let old = self.values.get(p.name).cloned().unwrap_or_default();
             self.saved.push((p.name, old, local));
         }
+        self.changes += 1;
         self.values.insert(p.name, value);
         Ok(())
     }
@@ -271,6 +276,7 @@ impl SessionSettings {
     /// reports it, SET cannot change it.
     pub fn set_server(&mut self, name: &str, value: &str) -> Result<()> {
         let p = lookup(name)?;
+        self.changes += 1;
         self.values.insert(p.name, value.to_string());
         Ok(())
     }
@@ -414,6 +420,7 @@ impl SessionSettings {
         for (name, old, local) in saved.into_iter().rev() {
             if local || !committed {
                 let _ = self.apply(name, &old);
+                self.changes += 1;
                 self.values.insert(name, old);
             } else if !local {
                 // Committed plain SET: keep; earlier SET LOCAL of the same name
@@ -434,6 +441,11 @@ impl SessionSettings {
             .collect();
         all.sort_by_key(|(name, _)| name.to_ascii_lowercase());
         all
+    }
+
+    /// How many times a value was set: unchanged, no parameter changed.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// Parameters a server reports to clients in `ParameterStatus`.
