@@ -307,6 +307,15 @@ async fn database_connection_limits_and_allow_connections() {
     let root = client(&server, "user=postgres dbname=lim").await;
     assert_eq!(one(&root, "SELECT 1").await.as_deref(), Some("1"));
     drop(root);
+    // As in PostgreSQL, a superuser's session still counts while it lasts:
+    // wait until the server has seen this one end.
+    let sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'lim'";
+    for _ in 0..500 {
+        if one(&admin, sessions).await.as_deref() == Some("1") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 
     // alice may not change it; a superuser may.
     let (code, message) = failure(
