@@ -278,13 +278,15 @@ pub(crate) fn update_row(
     Ok(new)
 }
 
-/// Inserts a row, enforcing every constraint.
-pub(crate) fn insert_row(meta: &TableMeta, row: &[Value], ctx: &mut ExecContext<'_>) -> Result<()> {
-    let mut row = row.to_vec();
+/// Inserts a row, enforcing every constraint; returns it as stored (with
+/// the columns' length and precision limits applied), what RETURNING
+/// shows.
+pub(crate) fn insert_row(meta: &TableMeta, mut row: Row, ctx: &mut ExecContext<'_>) -> Result<Row> {
     apply_typmods(meta, &mut row, ctx)?;
     check_row(meta, &row, ctx)?;
     ctx.tables.insert(meta.oid, &row)?;
-    check_references(meta, &row, None, ctx)
+    check_references(meta, &row, None, ctx)?;
+    Ok(row)
 }
 
 pub(crate) type Meta = Arc<TableMeta>;

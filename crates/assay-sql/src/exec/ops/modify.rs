@@ -156,26 +156,19 @@ impl Operator for InsertOp {
         let wants = !returning.is_empty();
         let out = drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
             let written = match on_conflict {
-                None => {
-                    insert_row(meta, &row, ctx)?;
-                    row
-                }
+                None => insert_row(meta, row, ctx)?,
                 Some(OnConflict::Nothing { index }) => {
                     if ctx.tables.find_conflict(meta.oid, &row, *index)?.is_some() {
                         return Ok(None);
                     }
-                    insert_row(meta, &row, ctx)?;
-                    row
+                    insert_row(meta, row, ctx)?
                 }
                 Some(OnConflict::Update {
                     index,
                     assignments,
                     predicate,
                 }) => match ctx.tables.find_conflict(meta.oid, &row, Some(*index))? {
-                    None => {
-                        insert_row(meta, &row, ctx)?;
-                        row
-                    }
+                    None => insert_row(meta, row, ctx)?,
                     Some((key, existing)) => {
                         if !updated.insert(key.clone()) {
                             return Err(err!(
