@@ -353,16 +353,41 @@ impl Session {
         }
         self.statement(|s| {
             s.in_block(false, |s| {
-                let (plan, params) = s.plan_cursor(query, param_types, params)?;
-                let cursor = s.new_cursor(plan, params, false, false);
-                let old = s.cursors.protocol.insert(name.to_string(), cursor);
-                if let Some(old) = old {
-                    s.close_one(old)?;
-                }
+                s.open_portal_in_block(name, query, param_types, params)?;
                 Ok(StatementResult::default())
             })
         })?;
         Ok(true)
+    }
+
+    /// Plans `query` and opens the forward-only portal `name` over it in
+    /// the current block (replacing one of that name); returns its columns.
+    pub(super) fn open_portal_in_block(
+        &mut self,
+        name: &str,
+        query: &Query,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<Vec<Field>> {
+        let (plan, params) = self.plan_cursor(query, param_types, params)?;
+        let cursor = self.new_cursor(plan, params, false, false);
+        let columns = cursor.columns.clone();
+        let old = self.cursors.protocol.insert(name.to_string(), cursor);
+        if let Some(old) = old {
+            self.close_one(old)?;
+        }
+        Ok(columns)
+    }
+
+    /// Whether the portal `name` that [`Session::open_portal`] opened is
+    /// still open (a transaction's end closes its portals).
+    pub(super) fn has_portal(&self, name: &str) -> bool {
+        self.cursors.protocol.contains_key(name)
+    }
+
+    /// Whether any portal is open.
+    pub(super) fn has_portals(&self) -> bool {
+        !self.cursors.protocol.is_empty()
     }
 
     /// Up to `max` more rows of a portal [`Session::open_portal`] opened
@@ -371,25 +396,42 @@ impl Session {
         let mut fetched = (Vec::new(), false);
         self.statement(|s| {
             s.in_block(false, |s| {
-                let mut cursor =
-                    s.cursors.protocol.remove(name).ok_or_else(|| {
-                        err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist")
-                    })?;
-                let direction = match max {
-                    0 => FetchDirection::ForwardAll,
-                    n => FetchDirection::Forward(i64::from(n)),
-                };
-                let (count, mut rows) = s.fetch_from(&mut cursor, &direction, true)?;
-                let path = s.search_path();
-                let catalog = s.catalog.clone();
-                let system = SystemContext::new(&catalog, &path);
-                crate::system::present_rows(&cursor.columns, &mut rows, &system);
-                s.cursors.protocol.insert(name.to_string(), cursor);
-                fetched = (rows, max > 0 && count == u64::from(max));
+                fetched = s.fetch_portal_in_block(name, max)?;
                 Ok(StatementResult::default())
             })
         })?;
         Ok(fetched)
+    }
+
+    /// [`Session::fetch_portal`]'s work, inside the current block. A portal
+    /// whose FETCH fails is closed.
+    pub(super) fn fetch_portal_in_block(
+        &mut self,
+        name: &str,
+        max: u32,
+    ) -> Result<(Vec<Vec<Value>>, bool)> {
+        let mut cursor = self
+            .cursors
+            .protocol
+            .remove(name)
+            .ok_or_else(|| err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist"))?;
+        let direction = match max {
+            0 => FetchDirection::ForwardAll,
+            n => FetchDirection::Forward(i64::from(n)),
+        };
+        let (count, mut rows) = match self.fetch_from(&mut cursor, &direction, true) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                let _ = self.close_one(cursor);
+                return Err(e);
+            }
+        };
+        let path = self.search_path();
+        let catalog = self.catalog.clone();
+        let system = SystemContext::new(&catalog, &path);
+        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        self.cursors.protocol.insert(name.to_string(), cursor);
+        Ok((rows, max > 0 && count == u64::from(max)))
     }
 
     /// Closes a portal [`Session::open_portal`] opened, if it is open.
