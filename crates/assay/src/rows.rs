@@ -57,8 +57,16 @@ pub(crate) const FIRST_BATCH: u32 = 64;
 /// Rows each later batch reads.
 pub(crate) const BATCH: u32 = 256;
 
-/// The rows of a query, in order, read as they are iterated (see the
-/// [module docs](self) for the transaction they keep open).
+/// The rows of a query, in order, read from the engine a batch at a time
+/// as they are iterated, so memory does not grow with the result.
+///
+/// Outside a transaction, the query's transaction (and the snapshot the
+/// rows come from) stays open until the last row is read or the `Rows` is
+/// dropped; meanwhile the connection refuses other statements with 55006.
+/// Inside a transaction, statements and several `Rows` may interleave, and
+/// the transaction's end closes its `Rows` (reading on fails with 34000).
+/// Statements that write (`… RETURNING`) run whole before returning. An
+/// error yields once, then the rows end.
 ///
 /// ```
 /// # fn main() -> assay::Result<()> {
