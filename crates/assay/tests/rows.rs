@@ -231,3 +231,45 @@ fn dropping_rows_early_releases_their_snapshot() {
         .unwrap();
     assert_eq!(max, 20000);
 }
+
+#[test]
+fn a_streamed_query_may_advance_a_sequence() {
+    let (_db, conn) = setup(10);
+    conn.execute_batch("CREATE SEQUENCE s").unwrap();
+    let mut rows = conn
+        .query("SELECT nextval('s') FROM generate_series(1, 1000)", &[])
+        .unwrap();
+    assert!(rows.is_streaming());
+    let first: i64 = rows.next().unwrap().unwrap().get(0).unwrap();
+    assert_eq!(first, 1);
+    let last: i64 = rows.last().unwrap().unwrap().get(0).unwrap();
+    assert_eq!(last, 1000);
+    let next: i64 = conn
+        .query_one("SELECT nextval('s')", &[])
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(next, 1001);
+}
+
+#[test]
+fn ddl_on_a_table_open_rows_read_fails_inside_a_transaction() {
+    let (_db, conn) = setup(5000);
+    conn.begin().unwrap();
+    let mut rows = conn.query("SELECT id FROM t", &[]).unwrap();
+    rows.next().unwrap().unwrap();
+    let e = conn.execute("DROP TABLE t", &[]).unwrap_err();
+    assert_eq!(e.code().as_str(), "55006", "{e}");
+    assert_eq!(conn.transaction_status(), 'E');
+    drop(rows);
+    conn.rollback().unwrap();
+    // Once the rows are gone the table may go.
+    conn.transaction(|tx| -> assay::Result<()> {
+        let mut rows = tx.query("SELECT id FROM t", &[])?;
+        rows.next().unwrap()?;
+        drop(rows);
+        tx.execute("DROP TABLE t", &[])?;
+        Ok(())
+    })
+    .unwrap();
+}

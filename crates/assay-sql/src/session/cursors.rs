@@ -390,6 +390,65 @@ impl Session {
         !self.cursors.protocol.is_empty()
     }
 
+    /// DDL (of command tag `tag`) that changed a table which an open
+    /// cursor or portal still reads fails with 55006, as PostgreSQL's
+    /// `CheckTableNotInUse` refuses it: the cursor's scan would go on over
+    /// a dropped or rewritten tree. Called once the DDL ran, with the
+    /// catalog from before it; the error fails the statement, so the block
+    /// rolls its changes back. TRUNCATE empties its tables' trees in place,
+    /// so the tables it names count as changed.
+    pub(super) fn check_tables_not_in_use(
+        &self,
+        before: &Catalog,
+        stmt: &Statement,
+        tag: &str,
+    ) -> Result<()> {
+        let live: Vec<&Plan> = self
+            .cursors
+            .sql
+            .values()
+            .chain(self.cursors.protocol.values())
+            .filter_map(|c| match &c.rows {
+                CursorRows::Live(live) => Some(&*live.plan),
+                CursorRows::Held { .. } => None,
+            })
+            .collect();
+        if live.is_empty() {
+            return Ok(());
+        }
+        let path = self.search_path();
+        let truncated: Vec<u32> = match stmt {
+            Statement::Truncate(t) => t
+                .tables
+                .iter()
+                .filter_map(|name| match name.0.as_slice() {
+                    [n] => before.lookup_table(None, n, &path).ok(),
+                    [s, n] => before.lookup_table(Some(s), n, &path).ok(),
+                    _ => None,
+                })
+                .map(|t| t.oid)
+                .collect(),
+            _ => Vec::new(),
+        };
+        for table in before.tables() {
+            let same = !truncated.contains(&table.oid)
+                && self
+                    .catalog
+                    .table(table.oid)
+                    .is_some_and(|now| Arc::ptr_eq(now, table) || now == table);
+            if !same && live.iter().any(|p| exec::walk::reads_table(p, table.oid)) {
+                let verb = tag.strip_suffix(" TABLE").filter(|v| *v == "TRUNCATE");
+                return Err(err!(
+                    SqlState::OBJECT_IN_USE,
+                    "cannot {} \"{}\" because it is being used by active queries in this session",
+                    verb.unwrap_or(tag),
+                    table.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Up to `max` more rows of a portal [`Session::open_portal`] opened
     /// (all of them when `max` is 0), and whether it may have more.
     pub fn fetch_portal(&mut self, name: &str, max: u32) -> Result<(Vec<Vec<Value>>, bool)> {

@@ -745,6 +745,7 @@ impl Session {
         let mut path = self.search_path();
         let settings = self.settings.types.clone();
         let snapshot = self.catalog.clone();
+        let before = snapshot.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
         let mut services = Services {
             path: path.clone(),
@@ -765,6 +766,7 @@ impl Session {
         };
         let outcome = ddl::execute(stmt, &mut ctx)?;
         self.temp_schema = path.temp_schema;
+        self.check_tables_not_in_use(&before, stmt, &outcome.tag)?;
         let notices = outcome
             .notices
             .into_iter()
