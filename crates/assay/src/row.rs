@@ -109,7 +109,8 @@ impl Row {
 impl Row {
     /// The value of a column (by position or name) as `T`. Errors name the
     /// column: `column "age": value 70000 is out of range for i16`.
-    pub fn get<T: FromValue>(&self, index: impl RowIndex) -> Result<T> {
+    /// Text and bytea read without a copy as `&str` and `&[u8]`.
+    pub fn get<'a, T: FromValue<'a>>(&'a self, index: impl RowIndex) -> Result<T> {
         let at = index.position(&self.columns)?;
         T::from_value(&self.values[at])
             .map_err(|e| e.context(format_args!("column \"{}\"", self.columns[at].name)))

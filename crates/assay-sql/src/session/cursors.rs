@@ -379,6 +379,53 @@ impl Session {
         Ok(columns)
     }
 
+    /// Plans `stmt` (a query), opens a forward-only portal over it in the
+    /// current block and reads up to `first` (at least one) rows; the
+    /// portal is kept as `name` only if more may follow (the last value).
+    /// A result that fits never enters the portal map.
+    pub(super) fn open_portal_reading(
+        &mut self,
+        name: &str,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+        first: u32,
+    ) -> Result<(Vec<Field>, Vec<Row>, bool)> {
+        let (plan, params) = self.with_env(|env, _, cache| {
+            let (plan, params) = env.plan_with_values(cache, stmt, param_types, params)?;
+            Ok((plan, params.into_owned()))
+        })?;
+        let mut cursor = self.new_cursor(plan, params, false, false);
+        let first = first.max(1);
+        let read = self.fetch_from(
+            &mut cursor,
+            &FetchDirection::Forward(i64::from(first)),
+            true,
+        );
+        let (count, mut rows) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                let _ = self.close_one(cursor);
+                return Err(e);
+            }
+        };
+        let path = self.shared_search_path();
+        let catalog = self.catalog.clone();
+        let system = SystemContext::new(&catalog, &path);
+        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        let more = count == u64::from(first);
+        if !more {
+            let columns = std::mem::take(&mut cursor.columns);
+            self.close_one(cursor)?;
+            return Ok((columns, rows, false));
+        }
+        let columns = cursor.columns.clone();
+        if let Some(old) = self.cursors.protocol.insert(name.to_string(), cursor) {
+            self.close_one(old)?;
+        }
+        Ok((columns, rows, true))
+    }
+
     /// Whether the portal `name` that [`Session::open_portal`] opened is
     /// still open (a transaction's end closes its portals).
     pub(super) fn has_portal(&self, name: &str) -> bool {
@@ -485,7 +532,7 @@ impl Session {
                 return Err(e);
             }
         };
-        let path = self.search_path();
+        let path = self.shared_search_path();
         let catalog = self.catalog.clone();
         let system = SystemContext::new(&catalog, &path);
         crate::system::present_rows(&cursor.columns, &mut rows, &system);
@@ -599,7 +646,7 @@ impl Session {
         live: &mut LiveRows,
         f: impl FnOnce(&mut LiveReader<'_, '_>) -> Result<R>,
     ) -> Result<R> {
-        let path = self.search_path();
+        let path = self.shared_search_path();
         let block = self.block.as_mut().ok_or_else(no_block)?;
         let txn = &mut block.txn;
         let catalog = live.catalog.clone();

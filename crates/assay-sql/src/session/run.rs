@@ -513,7 +513,7 @@ impl Session {
 
     /// The search path, parsed again only when the setting or the
     /// temporary schema changed.
-    fn shared_search_path(&mut self) -> Arc<SearchPath> {
+    pub(super) fn shared_search_path(&mut self) -> Arc<SearchPath> {
         let raw = self.settings.raw("search_path").unwrap_or_default();
         if let Some((r, temp, path)) = &self.path_cache {
             if r == raw && *temp == self.temp_schema {

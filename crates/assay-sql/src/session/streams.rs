@@ -5,7 +5,8 @@
 //! also live outside a transaction block. [`Session::open_stream`] plans
 //! the query, opens a forward-only portal over it and reads the first
 //! batch, all as one statement. A result that fits in that batch ends
-//! there, and costs what running the statement whole costs. Otherwise:
+//! there without entering the session's portals, costing little more than
+//! running the statement whole. Otherwise:
 //!
 //! - **Inside a block**, the portal belongs to the block like any other
 //!   (the block keeps its snapshot while it is open; COMMIT and ROLLBACK
@@ -72,11 +73,8 @@ impl Session {
         self.statement(|s| {
             let implicit = s.begin_implicit()?;
             let opened = s.prepare(false).and_then(|()| {
-                let columns = s.open_portal_in_block(name, query, param_types, params)?;
-                let (rows, more) = s.fetch_portal_in_block(name, first)?;
-                if !more {
-                    s.close_portal(name)?;
-                }
+                let (columns, rows, more) =
+                    s.open_portal_reading(name, stmt, param_types, params, first)?;
                 Ok(StreamStart {
                     columns,
                     rows,
