@@ -49,7 +49,8 @@
 //! - **Parameters** are `$1`, `$2`, … bound from `&[&dyn ToValue]`, most
 //!   easily written with [`params!`]. See [`ToValue`] for the types.
 //! - **Results**: [`Row::get`] reads a column, by position or by name, as
-//!   any [`FromValue`] type; `Option<T>` reads NULL.
+//!   any [`FromValue`] type; `Option<T>` reads NULL, and `&str` and
+//!   `&[u8]` borrow text and bytea from the row.
 //! - **Transactions**: [`Connection::transaction`] with a closure (nested
 //!   calls use savepoints), or [`Connection::begin`], [`commit`] and
 //!   [`rollback`].
