@@ -8,6 +8,7 @@ use assay_sql::session::{Notification, Session, StatementResult};
 use assay_sql::types::Value;
 use assay_storage::{err, Result, SqlState};
 
+use crate::rows::FIRST_BATCH;
 use crate::{Row, Rows, Statement, ToValue};
 
 /// A connection to a [`Database`](crate::Database): its own settings and
@@ -16,10 +17,17 @@ use crate::{Row, Rows, Statement, ToValue};
 ///
 /// A connection can move to another thread (`Send`) but is used by one
 /// thread at a time; open one per thread.
+///
+/// While a [`Rows`] read outside a transaction is alive, its query's
+/// transaction is open and the connection runs no other statement (55006);
+/// inside a transaction, statements and `Rows` interleave freely. See
+/// [`Rows`].
 pub struct Connection {
     session: RefCell<Session>,
     /// Depth of nested [`Connection::transaction`] savepoints.
     pub(crate) nesting: Cell<u32>,
+    /// Streams opened so far, which name the next one's portal.
+    streams: Cell<u64>,
 }
 
 impl Connection {
@@ -27,6 +35,7 @@ impl Connection {
         Connection {
             session: RefCell::new(session),
             nesting: Cell::new(0),
+            streams: Cell::new(0),
         }
     }
 
@@ -45,21 +54,22 @@ impl Connection {
         Ok(())
     }
 
-    /// Runs one statement and returns its rows.
-    pub fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Rows> {
-        self.query_parsed(&parse_one(sql)?, params)
+    /// Runs one statement and returns its rows, which are read from the
+    /// engine as they are iterated (see [`Rows`]).
+    pub fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Rows<'_>> {
+        self.query_parsed(&parse_one(sql)?, params, FIRST_BATCH)
     }
 
     /// Runs one statement that must return exactly one row: no row fails
     /// with P0002 ("query returned no rows"), several with P0003, as
     /// PL/pgSQL's `SELECT INTO STRICT` does.
     pub fn query_one(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Row> {
-        exactly_one(self.query(sql, params)?)
+        exactly_one(self.query_parsed(&parse_one(sql)?, params, 2)?)
     }
 
     /// Runs one statement that returns at most one row (several: P0003).
     pub fn query_opt(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Option<Row>> {
-        at_most_one(self.query(sql, params)?)
+        at_most_one(self.query_parsed(&parse_one(sql)?, params, 2)?)
     }
 
     /// Runs one statement and maps its first row with `f`; no row fails
@@ -70,7 +80,7 @@ impl Connection {
         params: &[&dyn ToValue],
         f: impl FnOnce(&Row) -> Result<T>,
     ) -> Result<T> {
-        match self.query(sql, params)?.next() {
+        match self.query_parsed(&parse_one(sql)?, params, 1)?.next() {
             Some(row) => f(&row?),
             None => Err(no_rows()),
         }
@@ -140,7 +150,7 @@ impl Connection {
     /// `LISTEN`s on, by any connection to the same database (this one
     /// included), once the sending transaction committed.
     pub fn notifications(&self) -> Result<Vec<Notification>> {
-        Ok(self.session()?.take_notifications())
+        Ok(self.borrow_session()?.take_notifications())
     }
 
     /// Runs `f` with the session underneath, for what this API does not
@@ -160,13 +170,39 @@ impl Connection {
         self.session()?.execute_with_params(stmt, &[], &values)
     }
 
+    /// Runs a statement for its rows: a query streams, reading `first`
+    /// rows now; any other statement runs whole.
     pub(crate) fn query_parsed(
         &self,
         stmt: &ast::Statement,
         params: &[&dyn ToValue],
-    ) -> Result<Rows> {
-        let result = self.run(stmt, params)?;
-        Ok(Rows::new(&result.columns, result.rows))
+        first: u32,
+    ) -> Result<Rows<'_>> {
+        let values: Vec<Value> = params.iter().map(|p| p.to_value()).collect();
+        let mut session = self.session()?;
+        let number = self.streams.get() + 1;
+        self.streams.set(number);
+        let portal = format!("assay_rows_{number}");
+        match session.open_stream(&portal, stmt, &[], &values, first)? {
+            Some(start) => Ok(Rows::streamed(self, portal, start)),
+            None => {
+                let result = session.execute_with_params(stmt, &[], &values)?;
+                Ok(Rows::whole(&result.columns, result.rows))
+            }
+        }
+    }
+
+    /// The next rows of a [`Rows`]' stream.
+    pub(crate) fn fetch_stream(&self, portal: &str, max: u32) -> Result<(Vec<Vec<Value>>, bool)> {
+        self.borrow_session()?.fetch_stream(portal, max)
+    }
+
+    /// Closes a [`Rows`]' stream (from its `Drop`, which cannot report an
+    /// error).
+    pub(crate) fn close_stream(&self, portal: &str) {
+        if let Ok(mut session) = self.borrow_session() {
+            let _ = session.close_stream(portal);
+        }
     }
 
     /// Runs a transaction-control statement.
@@ -175,7 +211,24 @@ impl Connection {
         Ok(())
     }
 
+    /// The session, to run a statement on: not while a [`Rows`] holds the
+    /// implicit transaction of its query (see [`Rows`]).
     fn session(&self) -> Result<RefMut<'_, Session>> {
+        let session = self.borrow_session()?;
+        if session.stream_holds_transaction() {
+            return Err(err!(
+                SqlState::OBJECT_IN_USE,
+                "another query's rows are still being read on this connection"
+            )
+            .with_hint(
+                "Finish or drop those Rows first, collect them, or run both statements \
+                 in a transaction, where they may interleave.",
+            ));
+        }
+        Ok(session)
+    }
+
+    fn borrow_session(&self) -> Result<RefMut<'_, Session>> {
         // Only a callback run by the engine could get here re-entrantly.
         self.session.try_borrow_mut().map_err(|_| {
             err!(
@@ -200,11 +253,11 @@ pub(crate) fn parse_one(sql: &str) -> Result<ast::Statement> {
     }
 }
 
-pub(crate) fn exactly_one(rows: Rows) -> Result<Row> {
+pub(crate) fn exactly_one(rows: Rows<'_>) -> Result<Row> {
     at_most_one(rows)?.ok_or_else(no_rows)
 }
 
-pub(crate) fn at_most_one(mut rows: Rows) -> Result<Option<Row>> {
+pub(crate) fn at_most_one(mut rows: Rows<'_>) -> Result<Option<Row>> {
     let first = rows.next().transpose()?;
     if rows.next().is_some() {
         return Err(err!(

@@ -13,10 +13,11 @@ use assay_storage::{err, Error, Result, SqlState};
 use crate::datetime;
 use crate::Uuid;
 
-/// A Rust type a result value can be read as.
-pub trait FromValue: Sized {
+/// A Rust type a result value can be read as. `'a` is the row's borrow:
+/// `&'a str` and `&'a [u8]` read text and bytea without copying them.
+pub trait FromValue<'a>: Sized {
     /// Converts `value`; SQL NULL is `Value::Null`.
-    fn from_value(value: &Value) -> Result<Self>;
+    fn from_value(value: &'a Value) -> Result<Self>;
 }
 
 /// What a value is, in SQL's words, for error messages.
@@ -89,7 +90,7 @@ fn integer(value: &Value, rust: &str) -> Result<i128> {
 
 macro_rules! from_integer {
     ($($ty:ty),+) => {
-        $(impl FromValue for $ty {
+        $(impl FromValue<'_> for $ty {
             fn from_value(value: &Value) -> Result<$ty> {
                 let rust = stringify!($ty);
                 let v = integer(value, rust)?;
@@ -101,7 +102,7 @@ macro_rules! from_integer {
 
 from_integer!(i16, i32, i64, u32, u64);
 
-impl FromValue for f64 {
+impl FromValue<'_> for f64 {
     fn from_value(value: &Value) -> Result<f64> {
         match value {
             Value::Float8(v) => Ok(*v),
@@ -116,7 +117,7 @@ impl FromValue for f64 {
     }
 }
 
-impl FromValue for f32 {
+impl FromValue<'_> for f32 {
     fn from_value(value: &Value) -> Result<f32> {
         match value {
             Value::Float4(v) => Ok(*v),
@@ -133,7 +134,7 @@ impl FromValue for f32 {
     }
 }
 
-impl FromValue for bool {
+impl FromValue<'_> for bool {
     fn from_value(value: &Value) -> Result<bool> {
         match value {
             Value::Bool(v) => Ok(*v),
@@ -142,7 +143,7 @@ impl FromValue for bool {
     }
 }
 
-impl FromValue for String {
+impl FromValue<'_> for String {
     fn from_value(value: &Value) -> Result<String> {
         match value {
             Value::Text(s) | Value::Json(s) => Ok(s.to_string()),
@@ -153,7 +154,25 @@ impl FromValue for String {
     }
 }
 
-impl FromValue for Vec<u8> {
+impl<'a> FromValue<'a> for &'a str {
+    fn from_value(value: &'a Value) -> Result<&'a str> {
+        match value {
+            Value::Text(s) | Value::Json(s) => Ok(s),
+            other => Err(mismatch(other, "&str")),
+        }
+    }
+}
+
+impl<'a> FromValue<'a> for &'a [u8] {
+    fn from_value(value: &'a Value) -> Result<&'a [u8]> {
+        match value {
+            Value::Bytea(b) => Ok(b),
+            other => Err(mismatch(other, "&[u8]")),
+        }
+    }
+}
+
+impl FromValue<'_> for Vec<u8> {
     fn from_value(value: &Value) -> Result<Vec<u8>> {
         match value {
             Value::Bytea(b) => Ok(b.to_vec()),
@@ -162,7 +181,7 @@ impl FromValue for Vec<u8> {
     }
 }
 
-impl FromValue for Uuid {
+impl FromValue<'_> for Uuid {
     fn from_value(value: &Value) -> Result<Uuid> {
         match value {
             Value::Uuid(u) => Ok(Uuid(*u)),
@@ -171,7 +190,7 @@ impl FromValue for Uuid {
     }
 }
 
-impl FromValue for Numeric {
+impl FromValue<'_> for Numeric {
     fn from_value(value: &Value) -> Result<Numeric> {
         match value {
             Value::Numeric(n) => Ok(n.as_ref().clone()),
@@ -183,7 +202,7 @@ impl FromValue for Numeric {
     }
 }
 
-impl FromValue for Interval {
+impl FromValue<'_> for Interval {
     fn from_value(value: &Value) -> Result<Interval> {
         match value {
             Value::Interval(v) => Ok(*v),
@@ -192,7 +211,7 @@ impl FromValue for Interval {
     }
 }
 
-impl FromValue for serde_json::Value {
+impl FromValue<'_> for serde_json::Value {
     fn from_value(value: &Value) -> Result<serde_json::Value> {
         match value {
             Value::Jsonb(v) => Ok(v.as_ref().clone()),
@@ -207,7 +226,7 @@ impl FromValue for serde_json::Value {
     }
 }
 
-impl FromValue for jiff::civil::Date {
+impl FromValue<'_> for jiff::civil::Date {
     fn from_value(value: &Value) -> Result<jiff::civil::Date> {
         match value {
             Value::Date(days) => datetime::days_to_date(*days),
@@ -216,7 +235,7 @@ impl FromValue for jiff::civil::Date {
     }
 }
 
-impl FromValue for jiff::civil::Time {
+impl FromValue<'_> for jiff::civil::Time {
     fn from_value(value: &Value) -> Result<jiff::civil::Time> {
         match value {
             Value::Time(micros) => datetime::micros_to_time(*micros),
@@ -225,7 +244,7 @@ impl FromValue for jiff::civil::Time {
     }
 }
 
-impl FromValue for jiff::civil::DateTime {
+impl FromValue<'_> for jiff::civil::DateTime {
     fn from_value(value: &Value) -> Result<jiff::civil::DateTime> {
         match value {
             Value::Timestamp(micros) => datetime::micros_to_datetime(*micros),
@@ -234,7 +253,7 @@ impl FromValue for jiff::civil::DateTime {
     }
 }
 
-impl FromValue for jiff::Timestamp {
+impl FromValue<'_> for jiff::Timestamp {
     fn from_value(value: &Value) -> Result<jiff::Timestamp> {
         match value {
             Value::TimestampTz(micros) => datetime::micros_to_timestamp(*micros),
@@ -243,14 +262,14 @@ impl FromValue for jiff::Timestamp {
     }
 }
 
-impl FromValue for Value {
+impl FromValue<'_> for Value {
     fn from_value(value: &Value) -> Result<Value> {
         Ok(value.clone())
     }
 }
 
-impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(value: &Value) -> Result<Option<T>> {
+impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
+    fn from_value(value: &'a Value) -> Result<Option<T>> {
         match value {
             Value::Null => Ok(None),
             other => T::from_value(other).map(Some),

@@ -49,16 +49,20 @@
 //! - **Parameters** are `$1`, `$2`, … bound from `&[&dyn ToValue]`, most
 //!   easily written with [`params!`]. See [`ToValue`] for the types.
 //! - **Results**: [`Row::get`] reads a column, by position or by name, as
-//!   any [`FromValue`] type; `Option<T>` reads NULL.
+//!   any [`FromValue`] type; `Option<T>` reads NULL, and `&str` and
+//!   `&[u8]` borrow text and bytea from the row.
 //! - **Transactions**: [`Connection::transaction`] with a closure (nested
 //!   calls use savepoints), or [`Connection::begin`], [`commit`] and
 //!   [`rollback`].
 //! - **Errors** are [`Error`]: PostgreSQL's SQLSTATE ([`Error::code`]),
 //!   message, detail and hint.
 //!
-//! For now a query runs to completion before returning (a [`Rows`] holds
-//! its rows in memory), and a prepared statement is parsed once but bound
-//! and planned at every run.
+//! A query's [`Rows`] are read from the engine as they are iterated: a
+//! scan of any size holds one batch of rows in memory. Outside a
+//! transaction they keep their query's transaction (and snapshot) open
+//! until they are read to the end or dropped; see [`Rows`] for what that
+//! means for other statements on the connection. A prepared statement is
+//! parsed once, and its plan is kept in the session's plan cache.
 //!
 //! [`commit`]: Connection::commit
 //! [`rollback`]: Connection::rollback
@@ -68,6 +72,7 @@ mod database;
 mod datetime;
 mod from_value;
 mod row;
+mod rows;
 mod statement;
 mod to_value;
 mod transaction;
@@ -78,7 +83,8 @@ pub use assay_storage::{Error, Result, SqlState, Synchronous};
 pub use connection::Connection;
 pub use database::{Database, Options};
 pub use from_value::FromValue;
-pub use row::{Column, Row, RowIndex, Rows};
+pub use row::{Column, Row, RowIndex};
+pub use rows::Rows;
 pub use statement::Statement;
 pub use to_value::{ToValue, Uuid};
 pub use transaction::Transaction;

@@ -1,8 +1,6 @@
-//! Query results: [`Rows`], [`Row`] and [`Column`].
-//!
-//! The engine runs a statement to completion before returning, so a
-//! [`Rows`] holds every row in memory; it iterates `Result<Row>` so that
-//! true streaming from storage, a later step, keeps the same signature.
+//! One result row ([`Row`]), its columns ([`Column`]) and how a column is
+//! named ([`RowIndex`]). The rows of a query come as [`Rows`](crate::Rows)
+//! (`rows.rs`).
 
 use std::sync::Arc;
 
@@ -103,9 +101,16 @@ pub struct Row {
 }
 
 impl Row {
+    pub(crate) fn new(columns: Arc<[Column]>, values: Vec<Value>) -> Row {
+        Row { columns, values }
+    }
+}
+
+impl Row {
     /// The value of a column (by position or name) as `T`. Errors name the
     /// column: `column "age": value 70000 is out of range for i16`.
-    pub fn get<T: FromValue>(&self, index: impl RowIndex) -> Result<T> {
+    /// Text and bytea read without a copy as `&str` and `&[u8]`.
+    pub fn get<'a, T: FromValue<'a>>(&'a self, index: impl RowIndex) -> Result<T> {
         let at = index.position(&self.columns)?;
         T::from_value(&self.values[at])
             .map_err(|e| e.context(format_args!("column \"{}\"", self.columns[at].name)))
@@ -134,47 +139,5 @@ impl Row {
 
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
-    }
-}
-
-/// The rows of a query, in order.
-#[derive(Debug)]
-pub struct Rows {
-    columns: Arc<[Column]>,
-    rows: std::vec::IntoIter<Vec<Value>>,
-}
-
-impl Rows {
-    pub(crate) fn new(fields: &[Field], rows: Vec<Vec<Value>>) -> Rows {
-        Rows {
-            columns: fields.iter().map(Column::from_field).collect(),
-            rows: rows.into_iter(),
-        }
-    }
-
-    /// The result's columns (known even when there are no rows).
-    pub fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-
-    /// Maps every remaining row with `f`, stopping at the first error.
-    pub fn map_rows<T>(self, mut f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
-        self.map(|row| f(&row?)).collect()
-    }
-}
-
-impl Iterator for Rows {
-    type Item = Result<Row>;
-
-    fn next(&mut self) -> Option<Result<Row>> {
-        let values = self.rows.next()?;
-        Some(Ok(Row {
-            columns: self.columns.clone(),
-            values,
-        }))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.rows.size_hint()
     }
 }

@@ -4,13 +4,15 @@ use assay_sql::ast;
 use assay_storage::Result;
 
 use crate::connection::{at_most_one, exactly_one};
+use crate::rows::FIRST_BATCH;
 use crate::{Connection, Row, Rows, ToValue};
 
 /// A statement parsed once by [`Connection::prepare`].
 ///
-/// Each run binds and plans the statement again with that run's parameter
-/// types; it saves the parsing only. Keeping the plan between runs is a
-/// later step of the engine, and will not change this API.
+/// It saves the parsing; the plan is kept by the session's plan cache,
+/// keyed by the statement and its parameters' types, and made again only
+/// when what it depends on changes (the catalog, the search path, the
+/// settings constant folding reads).
 pub struct Statement<'c> {
     conn: &'c Connection,
     sql: String,
@@ -33,18 +35,19 @@ impl<'c> Statement<'c> {
         Ok(self.conn.run(&self.parsed, params)?.rows_affected())
     }
 
-    /// Runs the statement and returns its rows.
-    pub fn query(&self, params: &[&dyn ToValue]) -> Result<Rows> {
-        self.conn.query_parsed(&self.parsed, params)
+    /// Runs the statement and returns its rows, read as they are iterated
+    /// (see [`Rows`]).
+    pub fn query(&self, params: &[&dyn ToValue]) -> Result<Rows<'c>> {
+        self.conn.query_parsed(&self.parsed, params, FIRST_BATCH)
     }
 
     /// Runs the statement; exactly one row (see [`Connection::query_one`]).
     pub fn query_one(&self, params: &[&dyn ToValue]) -> Result<Row> {
-        exactly_one(self.query(params)?)
+        exactly_one(self.conn.query_parsed(&self.parsed, params, 2)?)
     }
 
     /// Runs the statement; at most one row.
     pub fn query_opt(&self, params: &[&dyn ToValue]) -> Result<Option<Row>> {
-        at_most_one(self.query(params)?)
+        at_most_one(self.conn.query_parsed(&self.parsed, params, 2)?)
     }
 }

@@ -64,6 +64,12 @@ fn options_reach_the_pager() {
         .cache_size(1 << 20)
         .page_size(8192);
     let db = Database::open(&path, options).unwrap();
+    let pager = db.engine().pager();
+    let seen = pager.options();
+    assert_eq!(seen.synchronous, Synchronous::Off);
+    assert_eq!(seen.busy_timeout, Duration::from_millis(50));
+    assert_eq!(seen.cache_size, 1 << 20);
+    assert_eq!(pager.page_size(), 8192);
     let conn = db.connect();
     conn.execute_batch("CREATE TABLE t (x int); INSERT INTO t VALUES (1)")
         .unwrap();

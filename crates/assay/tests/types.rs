@@ -263,3 +263,24 @@ fn unknown_columns_are_42703() {
         )
     );
 }
+
+#[test]
+fn text_and_bytea_read_borrowed_from_the_row() {
+    let conn = conn();
+    let row = conn
+        .query_one(
+            "SELECT 'héllo'::text, '\\x0102ff'::bytea, NULL::text, 5, '{\"a\": 1}'::json",
+            &[],
+        )
+        .unwrap();
+    let text: &str = row.get(0).unwrap();
+    assert_eq!(text, "héllo");
+    let bytes: &[u8] = row.get(1).unwrap();
+    assert_eq!(bytes, [1, 2, 255]);
+    assert_eq!(row.get::<Option<&str>>(2).unwrap(), None);
+    assert_eq!(row.get::<&str>(4).unwrap(), "{\"a\": 1}");
+    let e = row.get::<&str>(3).unwrap_err();
+    assert_eq!(e.code().as_str(), "42804", "{e}");
+    let e = row.get::<&str>(2).unwrap_err();
+    assert_eq!(e.code().as_str(), "22004", "{e}");
+}

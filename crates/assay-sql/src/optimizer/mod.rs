@@ -16,11 +16,13 @@
 //! 4. [`hash_join`]: joins with equality conjuncts between the two sides
 //!    hash the right side instead of looping over it.
 //! 5. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
-//! 6. [`subqueries`]: the plans of subqueries inside expressions go
+//! 6. [`index_only`]: an index scan whose query reads only the index's
+//!    columns takes them from the index, not the table.
+//! 7. [`subqueries`]: the plans of subqueries inside expressions go
 //!    through the same rules.
-//! 7. [`prune_columns`]: each scan learns which table columns the plan
+//! 8. [`prune_columns`]: each scan learns which table columns the plan
 //!    reads, so the executor decodes only those.
-//! 8. [`estimate`]: every node gets its estimated rows, costs and width
+//! 9. [`estimate`]: every node gets its estimated rows, costs and width
 //!    (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
@@ -30,6 +32,7 @@ mod decorrelate;
 pub mod estimate;
 mod expr_util;
 mod hash_join;
+mod index_only;
 mod join_order;
 mod prune_columns;
 mod pushdown_filter;
@@ -60,6 +63,7 @@ pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = join_order::apply(plan, ctx);
     let plan = hash_join::apply(plan);
     let plan = top_n::apply(plan);
+    let plan = index_only::apply(plan, ctx.catalog);
     let plan = subqueries::apply(plan, ctx)?;
     let plan = prune_columns::apply(plan);
     Ok(estimate::apply(plan, ctx))

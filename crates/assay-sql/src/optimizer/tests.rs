@@ -557,3 +557,48 @@ fn whole_rows_and_subqueries_keep_every_column() {
     };
     assert_eq!(scan_columns(input), Some(vec![1]));
 }
+
+fn index_only(p: &Plan) -> Option<bool> {
+    let PlanNode::Project { input, .. } = &p.node else {
+        panic!("{p:?}")
+    };
+    match &input.node {
+        PlanNode::Scan {
+            access: Access::Index { only, .. },
+            ..
+        } => Some(*only),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_query_of_indexed_columns_only_reads_the_index() {
+    let (c, a, _) = catalog();
+    let ctx = OptContext { catalog: &c };
+    let k_between = || {
+        ScalarExpr::And(vec![
+            cmp(CmpOp::GtEq, col(1), int(3)),
+            cmp(CmpOp::LtEq, col(1), int(5)),
+        ])
+    };
+    // SELECT k FROM a WHERE k BETWEEN 3 AND 5: before the rule, an index
+    // scan that fetches each row; after it, only k, which the index holds.
+    let plan = project(filter(scan_a(a), k_between()), vec![col(1)]);
+    let before = select_access::apply(pushdown_filter::apply(plan), &ctx);
+    assert_eq!(index_only(&before), Some(false));
+    let after = index_only::apply(before, &c);
+    assert_eq!(index_only(&after), Some(true));
+    let p = optimize(project(filter(scan_a(a), k_between()), vec![col(1)]), &ctx).unwrap();
+    assert_eq!(index_only(&p), Some(true));
+    // SELECT name …: the row is needed.
+    let p = optimize(project(filter(scan_a(a), k_between()), vec![col(2)]), &ctx).unwrap();
+    assert_eq!(index_only(&p), Some(false));
+    // SELECT k … WHERE k BETWEEN 3 AND 5 AND name = 'x': the filter reads name.
+    let text = ScalarExpr::constant(Value::Text("x".into()), DataType::Text);
+    let pred = ScalarExpr::And(vec![k_between(), cmp(CmpOp::Eq, col(2), text)]);
+    let p = optimize(project(filter(scan_a(a), pred), vec![col(1)]), &ctx).unwrap();
+    assert_eq!(index_only(&p), Some(false));
+    // SELECT id …: the primary key is not among the index's parts.
+    let p = optimize(project(filter(scan_a(a), k_between()), vec![col(0)]), &ctx).unwrap();
+    assert_eq!(index_only(&p), Some(false));
+}

@@ -353,16 +353,147 @@ impl Session {
         }
         self.statement(|s| {
             s.in_block(false, |s| {
-                let (plan, params) = s.plan_cursor(query, param_types, params)?;
-                let cursor = s.new_cursor(plan, params, false, false);
-                let old = s.cursors.protocol.insert(name.to_string(), cursor);
-                if let Some(old) = old {
-                    s.close_one(old)?;
-                }
+                s.open_portal_in_block(name, query, param_types, params)?;
                 Ok(StatementResult::default())
             })
         })?;
         Ok(true)
+    }
+
+    /// Plans `query` and opens the forward-only portal `name` over it in
+    /// the current block (replacing one of that name); returns its columns.
+    pub(super) fn open_portal_in_block(
+        &mut self,
+        name: &str,
+        query: &Query,
+        param_types: &[DataType],
+        params: &[Value],
+    ) -> Result<Vec<Field>> {
+        let (plan, params) = self.plan_cursor(query, param_types, params)?;
+        let cursor = self.new_cursor(plan, params, false, false);
+        let columns = cursor.columns.clone();
+        let old = self.cursors.protocol.insert(name.to_string(), cursor);
+        if let Some(old) = old {
+            self.close_one(old)?;
+        }
+        Ok(columns)
+    }
+
+    /// Plans `stmt` (a query), opens a forward-only portal over it in the
+    /// current block and reads up to `first` (at least one) rows; the
+    /// portal is kept as `name` only if more may follow (the last value).
+    /// A result that fits never enters the portal map.
+    pub(super) fn open_portal_reading(
+        &mut self,
+        name: &str,
+        stmt: &Statement,
+        param_types: &[DataType],
+        params: &[Value],
+        first: u32,
+    ) -> Result<(Vec<Field>, Vec<Row>, bool)> {
+        let (plan, params) = self.with_env(|env, _, cache| {
+            let (plan, params) = env.plan_with_values(cache, stmt, param_types, params)?;
+            Ok((plan, params.into_owned()))
+        })?;
+        let mut cursor = self.new_cursor(plan, params, false, false);
+        let first = first.max(1);
+        let read = self.fetch_from(
+            &mut cursor,
+            &FetchDirection::Forward(i64::from(first)),
+            true,
+        );
+        let (count, mut rows) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                let _ = self.close_one(cursor);
+                return Err(e);
+            }
+        };
+        let path = self.shared_search_path();
+        let catalog = self.catalog.clone();
+        let system = SystemContext::new(&catalog, &path);
+        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        let more = count == u64::from(first);
+        if !more {
+            let columns = std::mem::take(&mut cursor.columns);
+            self.close_one(cursor)?;
+            return Ok((columns, rows, false));
+        }
+        let columns = cursor.columns.clone();
+        if let Some(old) = self.cursors.protocol.insert(name.to_string(), cursor) {
+            self.close_one(old)?;
+        }
+        Ok((columns, rows, true))
+    }
+
+    /// Whether the portal `name` that [`Session::open_portal`] opened is
+    /// still open (a transaction's end closes its portals).
+    pub(super) fn has_portal(&self, name: &str) -> bool {
+        self.cursors.protocol.contains_key(name)
+    }
+
+    /// Whether any portal is open.
+    pub(super) fn has_portals(&self) -> bool {
+        !self.cursors.protocol.is_empty()
+    }
+
+    /// DDL (of command tag `tag`) that changed a table which an open
+    /// cursor or portal still reads fails with 55006, as PostgreSQL's
+    /// `CheckTableNotInUse` refuses it: the cursor's scan would go on over
+    /// a dropped or rewritten tree. Called once the DDL ran, with the
+    /// catalog from before it; the error fails the statement, so the block
+    /// rolls its changes back. TRUNCATE empties its tables' trees in place,
+    /// so the tables it names count as changed.
+    pub(super) fn check_tables_not_in_use(
+        &self,
+        before: &Catalog,
+        stmt: &Statement,
+        tag: &str,
+    ) -> Result<()> {
+        let live: Vec<&Plan> = self
+            .cursors
+            .sql
+            .values()
+            .chain(self.cursors.protocol.values())
+            .filter_map(|c| match &c.rows {
+                CursorRows::Live(live) => Some(&*live.plan),
+                CursorRows::Held { .. } => None,
+            })
+            .collect();
+        if live.is_empty() {
+            return Ok(());
+        }
+        let path = self.search_path();
+        let truncated: Vec<u32> = match stmt {
+            Statement::Truncate(t) => t
+                .tables
+                .iter()
+                .filter_map(|name| match name.0.as_slice() {
+                    [n] => before.lookup_table(None, n, &path).ok(),
+                    [s, n] => before.lookup_table(Some(s), n, &path).ok(),
+                    _ => None,
+                })
+                .map(|t| t.oid)
+                .collect(),
+            _ => Vec::new(),
+        };
+        for table in before.tables() {
+            let same = !truncated.contains(&table.oid)
+                && self
+                    .catalog
+                    .table(table.oid)
+                    .is_some_and(|now| Arc::ptr_eq(now, table) || now == table);
+            if !same && live.iter().any(|p| exec::walk::reads_table(p, table.oid)) {
+                let verb = tag.strip_suffix(" TABLE").filter(|v| *v == "TRUNCATE");
+                return Err(err!(
+                    SqlState::OBJECT_IN_USE,
+                    "cannot {} \"{}\" because it is being used by active queries in this session",
+                    verb.unwrap_or(tag),
+                    table.name
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Up to `max` more rows of a portal [`Session::open_portal`] opened
@@ -371,25 +502,42 @@ impl Session {
         let mut fetched = (Vec::new(), false);
         self.statement(|s| {
             s.in_block(false, |s| {
-                let mut cursor =
-                    s.cursors.protocol.remove(name).ok_or_else(|| {
-                        err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist")
-                    })?;
-                let direction = match max {
-                    0 => FetchDirection::ForwardAll,
-                    n => FetchDirection::Forward(i64::from(n)),
-                };
-                let (count, mut rows) = s.fetch_from(&mut cursor, &direction, true)?;
-                let path = s.search_path();
-                let catalog = s.catalog.clone();
-                let system = SystemContext::new(&catalog, &path);
-                crate::system::present_rows(&cursor.columns, &mut rows, &system);
-                s.cursors.protocol.insert(name.to_string(), cursor);
-                fetched = (rows, max > 0 && count == u64::from(max));
+                fetched = s.fetch_portal_in_block(name, max)?;
                 Ok(StatementResult::default())
             })
         })?;
         Ok(fetched)
+    }
+
+    /// [`Session::fetch_portal`]'s work, inside the current block. A portal
+    /// whose FETCH fails is closed.
+    pub(super) fn fetch_portal_in_block(
+        &mut self,
+        name: &str,
+        max: u32,
+    ) -> Result<(Vec<Vec<Value>>, bool)> {
+        let mut cursor = self
+            .cursors
+            .protocol
+            .remove(name)
+            .ok_or_else(|| err!(INVALID_CURSOR_NAME, "portal \"{name}\" does not exist"))?;
+        let direction = match max {
+            0 => FetchDirection::ForwardAll,
+            n => FetchDirection::Forward(i64::from(n)),
+        };
+        let (count, mut rows) = match self.fetch_from(&mut cursor, &direction, true) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                let _ = self.close_one(cursor);
+                return Err(e);
+            }
+        };
+        let path = self.shared_search_path();
+        let catalog = self.catalog.clone();
+        let system = SystemContext::new(&catalog, &path);
+        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        self.cursors.protocol.insert(name.to_string(), cursor);
+        Ok((rows, max > 0 && count == u64::from(max)))
     }
 
     /// Closes a portal [`Session::open_portal`] opened, if it is open.
@@ -498,7 +646,7 @@ impl Session {
         live: &mut LiveRows,
         f: impl FnOnce(&mut LiveReader<'_, '_>) -> Result<R>,
     ) -> Result<R> {
-        let path = self.search_path();
+        let path = self.shared_search_path();
         let block = self.block.as_mut().ok_or_else(no_block)?;
         let txn = &mut block.txn;
         let catalog = live.catalog.clone();

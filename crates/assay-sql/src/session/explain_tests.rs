@@ -283,3 +283,55 @@ fn bad_options_fail_as_in_postgresql() {
         "unrecognized value for EXPLAIN option \"format\": \"bogus\""
     );
 }
+
+#[test]
+fn a_query_of_indexed_columns_is_an_index_only_scan() {
+    let mut s = Engine::open_memory().unwrap().session();
+    s.execute(
+        "CREATE TABLE io (id int PRIMARY KEY, k int, name text);
+         CREATE INDEX io_k ON io (k);
+         INSERT INTO io SELECT g, g % 100, 'n' || g FROM generate_series(1, 10000) g;
+         ANALYZE io",
+    )
+    .unwrap();
+    // As PostgreSQL 15 plans them once the table is vacuumed.
+    assert_eq!(
+        plan(&mut s, "EXPLAIN (COSTS OFF) SELECT k FROM io WHERE k = 3"),
+        ["Index Only Scan using io_k on io", "  Index Cond: (k = 3)"]
+    );
+    assert_eq!(
+        plan(
+            &mut s,
+            "EXPLAIN (COSTS OFF) SELECT count(*) FROM io WHERE k = 3"
+        ),
+        [
+            "Aggregate",
+            "  ->  Index Only Scan using io_k on io",
+            "        Index Cond: (k = 3)"
+        ]
+    );
+    // The rows read from the index alone are the table's.
+    let r = s
+        .execute("SELECT count(*), sum(k) FROM io WHERE k = 3")
+        .unwrap();
+    assert_eq!(r[0].rows, [vec![Value::Int8(100), Value::Int8(300)]]);
+    let r = s
+        .execute("SELECT k FROM io WHERE k BETWEEN 3 AND 4 ORDER BY k LIMIT 3 OFFSET 99")
+        .unwrap();
+    assert_eq!(
+        r[0].rows,
+        [
+            vec![Value::Int4(3)],
+            vec![Value::Int4(4)],
+            vec![Value::Int4(4)]
+        ]
+    );
+    // A column outside the index needs the row.
+    let lines = plan(
+        &mut s,
+        "EXPLAIN (COSTS OFF) SELECT name FROM io WHERE k = 3",
+    );
+    assert_eq!(lines[0], "Index Scan using io_k on io");
+    let r = s.execute("SELECT min(name) FROM io WHERE k = 3").unwrap();
+    assert_eq!(r[0].rows, [vec![Value::Text("n1003".into())]]);
+}

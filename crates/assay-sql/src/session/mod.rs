@@ -9,7 +9,8 @@
 //!    `SET`, `SHOW`, …) are handled here, in `txn.rs` and `settings.rs`;
 //!    the session's own objects in `prepared.rs` (`PREPARE`, `EXECUTE`,
 //!    `DEALLOCATE`), `cursors.rs` (`DECLARE`, `FETCH`, `MOVE`, `CLOSE`, and
-//!    the wire protocol's streaming portals) and `discard.rs` (`DISCARD`).
+//!    the wire protocol's streaming portals), `streams.rs` (the embedded
+//!    API's streamed rows) and `discard.rs` (`DISCARD`).
 //! 3. Any other statement runs inside a transaction [`Block`]: the explicit
 //!    one opened by `BEGIN`, or an implicit one around the statement alone.
 //!    Before it runs, the session checks that its catalog copy is current
@@ -51,6 +52,7 @@ mod run;
 mod set_config;
 mod settings;
 mod shapes;
+mod streams;
 mod text_shapes;
 mod txn;
 mod txn_modes;
@@ -76,6 +78,7 @@ pub use engine::Engine;
 pub use notify::{ListenAction, Notification, Waker};
 pub use result::{Description, Notice, StatementResult};
 pub use settings::SessionSettings;
+pub use streams::StreamStart;
 pub use txn::Block;
 
 /// A connection's state.

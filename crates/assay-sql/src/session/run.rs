@@ -536,7 +536,7 @@ impl Session {
 
     /// The search path, parsed again only when the setting or the
     /// temporary schema changed.
-    fn shared_search_path(&mut self) -> Arc<SearchPath> {
+    pub(super) fn shared_search_path(&mut self) -> Arc<SearchPath> {
         let raw = self.settings.raw("search_path").unwrap_or_default();
         if let Some((r, temp, path)) = &self.path_cache {
             if r == raw && *temp == self.temp_schema {
@@ -773,6 +773,7 @@ impl Session {
         let mut path = self.search_path();
         let settings = self.settings.types.clone();
         let snapshot = self.catalog.clone();
+        let before = snapshot.clone();
         let block = self.block.as_mut().ok_or_else(super::no_block)?;
         let mut services = Services {
             path: path.clone(),
@@ -793,6 +794,7 @@ impl Session {
         };
         let outcome = ddl::execute(stmt, &mut ctx)?;
         self.temp_schema = path.temp_schema;
+        self.check_tables_not_in_use(&before, stmt, &outcome.tag)?;
         let notices = outcome
             .notices
             .into_iter()
