@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::TestServer;
+use common::{self_signed, TestServer};
 use tokio_postgres::{Client, NoTls};
 
 async fn connect_as(server: &TestServer, conninfo: &str) -> Result<Client, tokio_postgres::Error> {
@@ -243,32 +242,6 @@ fn psql_with_scram_and_md5_passwords() {
     let (_, err, ok) = psql_with_password(&psql, &conninfo("sam"), None, "SELECT 1");
     assert!(!ok);
     assert!(err.contains("no password supplied"), "{err}");
-}
-
-/// A self-signed certificate and key made with the openssl command.
-fn self_signed(dir: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
-    let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output();
-    match made {
-        Ok(out) if out.status.success() => Some((cert, key)),
-        _ => {
-            eprintln!("SKIPPED: the openssl command is not available");
-            None
-        }
-    }
 }
 
 #[test]

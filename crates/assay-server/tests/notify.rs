@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{connect, psql, run_psql, TestServer};
+use common::{connect, pid, psql, run_psql, TestServer};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, Client, NoTls};
 
@@ -43,14 +43,6 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<(i32, String, String)>) -> (i32, 
         .await
         .expect("no notification arrived")
         .expect("the listener's connection ended")
-}
-
-async fn pid(client: &Client) -> i32 {
-    client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::TestServer;
+use common::{pid, self_signed, TestServer};
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
@@ -45,14 +44,6 @@ async fn one(client: &Client, sql: &str) -> Option<String> {
     let mut values = column(client, sql).await;
     assert_eq!(values.len(), 1, "{sql}: {values:?}");
     values.remove(0)
-}
-
-async fn pid(client: &Client) -> i32 {
-    client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0)
 }
 
 /// The SQLSTATE and message of a failed statement.
@@ -506,32 +497,6 @@ async fn set_role_and_session_authorization() {
         one(&admin, "SELECT session_user").await.as_deref(),
         Some("postgres")
     );
-}
-
-/// A self-signed certificate and key made with the openssl command.
-fn self_signed(dir: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
-    let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output();
-    match made {
-        Ok(out) if out.status.success() => Some((cert, key)),
-        _ => {
-            eprintln!("SKIPPED: the openssl command is not available");
-            None
-        }
-    }
 }
 
 fn psql(psql: &str, conninfo: &str, sql: &str) -> (String, String, bool) {

@@ -135,3 +135,38 @@ pub async fn connect_to(server: &TestServer, database: &str) -> tokio_postgres::
 pub async fn connect(server: &TestServer) -> tokio_postgres::Client {
     connect_to(server, "postgres").await
 }
+
+/// A self-signed certificate and key made with the openssl command.
+pub fn self_signed(dir: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    match made {
+        Ok(out) if out.status.success() => Some((cert, key)),
+        _ => {
+            eprintln!("SKIPPED: the openssl command is not available");
+            None
+        }
+    }
+}
+
+/// The server process id of `client`'s session.
+pub async fn pid(client: &tokio_postgres::Client) -> i32 {
+    client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get(0)
+}

@@ -395,24 +395,10 @@ impl Session {
             let (plan, params) = env.plan_with_values(cache, stmt, param_types, params)?;
             Ok((plan, params.into_owned()))
         })?;
-        let mut cursor = self.new_cursor(plan, params, false, false);
+        let cursor = self.new_cursor(plan, params, false, false);
         let first = first.max(1);
-        let read = self.fetch_from(
-            &mut cursor,
-            &FetchDirection::Forward(i64::from(first)),
-            true,
-        );
-        let (count, mut rows) = match read {
-            Ok(read) => read,
-            Err(e) => {
-                let _ = self.close_one(cursor);
-                return Err(e);
-            }
-        };
-        let path = self.shared_search_path();
-        let catalog = self.catalog.clone();
-        let system = SystemContext::new(&catalog, &path);
-        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        let (mut cursor, count, rows) =
+            self.fetch_portal_rows(cursor, &FetchDirection::Forward(i64::from(first)))?;
         let more = count == u64::from(first);
         if !more {
             let columns = std::mem::take(&mut cursor.columns);
@@ -516,7 +502,7 @@ impl Session {
         name: &str,
         max: u32,
     ) -> Result<(Vec<Vec<Value>>, bool)> {
-        let mut cursor = self
+        let cursor = self
             .cursors
             .protocol
             .remove(name)
@@ -525,17 +511,7 @@ impl Session {
             0 => FetchDirection::ForwardAll,
             n => FetchDirection::Forward(i64::from(n)),
         };
-        let (count, mut rows) = match self.fetch_from(&mut cursor, &direction, true) {
-            Ok(fetched) => fetched,
-            Err(e) => {
-                let _ = self.close_one(cursor);
-                return Err(e);
-            }
-        };
-        let path = self.shared_search_path();
-        let catalog = self.catalog.clone();
-        let system = SystemContext::new(&catalog, &path);
-        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        let (cursor, count, rows) = self.fetch_portal_rows(cursor, &direction)?;
         self.cursors.protocol.insert(name.to_string(), cursor);
         Ok((rows, max > 0 && count == u64::from(max)))
     }
@@ -546,6 +522,27 @@ impl Session {
             Some(portal) => self.close_one(portal),
             None => Ok(()),
         }
+    }
+
+    /// Reads from a portal's cursor, rows in their output form. A failed
+    /// read closes the portal (it cannot go on); else the cursor comes back.
+    fn fetch_portal_rows(
+        &mut self,
+        mut cursor: Cursor,
+        direction: &FetchDirection,
+    ) -> Result<(Cursor, u64, Vec<Row>)> {
+        let (count, mut rows) = match self.fetch_from(&mut cursor, direction, true) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                let _ = self.close_one(cursor);
+                return Err(e);
+            }
+        };
+        let path = self.shared_search_path();
+        let catalog = self.catalog.clone();
+        let system = SystemContext::new(&catalog, &path);
+        crate::system::present_rows(&cursor.columns, &mut rows, &system);
+        Ok((cursor, count, rows))
     }
 
     fn fetch_from(

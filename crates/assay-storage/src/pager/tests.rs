@@ -486,15 +486,20 @@ fn a_full_disk_fails_the_commit_cleanly() {
     assert_eq!(state(&vfs), (2, 4));
 }
 
-#[test]
-fn a_page_rolled_back_to_an_older_spill_reopens_as_committed() {
-    // No checkpoint: the reopened database must come from the WAL alone.
-    let vfs = MemoryVfs::new();
-    let options = PagerOptions {
+/// A 64-page cache, so transactions spill, and no automatic checkpoint, so
+/// a reopened database comes from the WAL alone.
+fn spilling_without_checkpoints() -> PagerOptions {
+    PagerOptions {
         cache_size: 64 * 4096,
         autocheckpoint: 0,
         ..opts()
-    };
+    }
+}
+
+#[test]
+fn a_page_rolled_back_to_an_older_spill_reopens_as_committed() {
+    let vfs = MemoryVfs::new();
+    let options = spilling_without_checkpoints();
     let pager = Pager::open(&vfs, "db", options.clone()).unwrap();
     let mut txn = pager.begin(TxnMode::Immediate).unwrap();
     let pages: Vec<PageNo> = (0..300).map(|_| txn.allocate().unwrap()).collect();
@@ -526,11 +531,7 @@ fn a_page_rolled_back_to_an_older_spill_reopens_as_committed() {
 #[test]
 fn a_page_spilled_again_is_rewritten_in_its_frame() {
     let vfs = MemoryVfs::new();
-    let options = PagerOptions {
-        cache_size: 64 * 4096,
-        autocheckpoint: 0,
-        ..opts()
-    };
+    let options = spilling_without_checkpoints();
     let pager = Pager::open(&vfs, "db", options.clone()).unwrap();
     let before = pager.last_commit();
     let mut txn = pager.begin(TxnMode::Immediate).unwrap();
