@@ -10,6 +10,10 @@
 //! lower half's last key (suffix truncation keeps interior nodes wide); an
 //! interior node's middle key moves up whole.
 //!
+//! **Sharing.** Before a leaf splits, it tries to spread its cells and the
+//! new one evenly over itself and a sibling with room (see `share.rs`), so
+//! random inserts leave pages fuller than half.
+//!
 //! **Sorted input.** When the new cell lands after the last key of the
 //! right-most leaf, the split leaves every old cell in the lower page and
 //! only the new one in the upper page, so ascending loads fill pages
@@ -35,6 +39,7 @@ use crate::{corrupt, PageNo, PageWrite, Result};
 use super::node::{
     self, cell_child, cell_key, encode_interior_cell, Node, NodeMut, KIND_INTERIOR, SLOT_SIZE,
 };
+use super::share::share_on_insert;
 use super::tree::Path;
 
 /// Inserts the leaf cell `cell` at the leaf position recorded last in
@@ -52,6 +57,9 @@ pub fn insert_cell<W: PageWrite>(w: &mut W, path: &Path, cell: Vec<u8>) -> Resul
             return Ok(());
         }
         let append = *append.get_or_insert(is_right_edge_append(w, path)?);
+        if !append && share_on_insert(w, path, depth, &cell)? {
+            return Ok(());
+        }
         let page = if depth == 0 {
             move_root_down(w, level.page)?
         } else {

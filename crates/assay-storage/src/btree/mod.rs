@@ -26,6 +26,7 @@ mod check;
 mod cursor;
 mod node;
 mod overflow;
+mod share;
 mod tree;
 
 #[cfg(test)]

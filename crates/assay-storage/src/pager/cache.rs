@@ -106,6 +106,13 @@ impl PageCache {
         self.shard(page).remove((page, frame));
     }
 
+    /// Removes the entry for (page, frame) and hands its page over: a
+    /// writer about to change a version no one else needs takes it instead
+    /// of copying it.
+    pub fn take(&self, page: PageNo, frame: FrameNo) -> Option<PageRef> {
+        self.shard(page).remove((page, frame))
+    }
+
     /// Drops every entry.
     pub fn clear(&self) {
         for shard in self.shards.iter() {
@@ -183,12 +190,10 @@ impl Shard {
         }
     }
 
-    fn remove(&mut self, key: Key) {
-        let Some(i) = self.map.remove(&key) else {
-            return;
-        };
+    fn remove(&mut self, key: Key) -> Option<PageRef> {
+        let i = self.map.remove(&key)?;
         let last = self.slots.len() - 1;
-        self.slots.swap_remove(i);
+        let removed = self.slots.swap_remove(i);
         if i != last {
             let moved = self.slots[i].key;
             self.map.insert(moved, i);
@@ -196,6 +201,7 @@ impl Shard {
         if self.hand >= self.slots.len() {
             self.hand = 0;
         }
+        Some(removed.page)
     }
 }
 

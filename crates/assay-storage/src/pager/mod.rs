@@ -29,6 +29,7 @@
 
 mod cache;
 mod checkpoint;
+mod dirty;
 mod freelist;
 mod group_commit;
 mod options;

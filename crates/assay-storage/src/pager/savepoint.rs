@@ -72,8 +72,8 @@ impl Transaction {
             for (no, entry) in sp.undo {
                 match entry.dirty {
                     Some(page) => w.dirty.insert(no, page),
-                    None => w.dirty.remove(&no),
-                };
+                    None => drop(w.dirty.remove(no)),
+                }
                 match entry.spilled {
                     Some(frame) => w.spilled.insert(no, frame),
                     None => w.spilled.remove(&no),

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::dirty::{DirtyPages, SPILL_FRACTION};
 use super::savepoint::{Savepoint, UndoEntry};
 use super::{Pager, Snapshot, WalCursor};
 use crate::header::DbHeader;
@@ -51,7 +52,7 @@ pub struct Transaction {
 pub(super) struct WriteState {
     pub header: DbHeader,
     pub header_dirty: bool,
-    pub dirty: FxHashMap<PageNo, PageRef>,
+    pub dirty: DirtyPages,
     /// Pages written to the WAL early, and the frame holding each.
     pub spilled: FxHashMap<PageNo, FrameNo>,
     /// Every frame spilled, so a rollback can drop them from the cache
@@ -200,7 +201,7 @@ impl Transaction {
         self.write = Some(WriteState {
             header,
             header_dirty: false,
-            dirty: FxHashMap::default(),
+            dirty: DirtyPages::default(),
             spilled: FxHashMap::default(),
             spill_log: Vec::new(),
             rechain_from: None,
@@ -255,7 +256,7 @@ impl Transaction {
             w.dirty.insert(0, page0);
         }
 
-        let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
+        let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain();
         self.relog_stale_spills(w, &mut pages)?;
         pages.sort_unstable_by_key(|(no, _)| *no);
         let pager = self.pager.clone();
@@ -315,7 +316,7 @@ impl Transaction {
         }
         for (&page, &frame) in &w.spilled {
             let stale = newest.get(&page).is_some_and(|&last| last > frame);
-            if stale && !w.dirty.contains_key(&page) {
+            if stale && !w.dirty.contains(page) {
                 pages.push((page, self.read_spilled(w, page, frame)?));
             }
         }
@@ -334,7 +335,7 @@ impl Transaction {
 
     /// The current version of `no` for a writer: dirty, spilled or committed.
     pub(super) fn page_for_write(&self, w: &WriteState, no: PageNo) -> Result<PageRef> {
-        if let Some(page) = w.dirty.get(&no) {
+        if let Some(page) = w.dirty.get(no) {
             return Ok(page.clone());
         }
         if no >= w.header.page_count {
@@ -353,13 +354,35 @@ impl Transaction {
         if let Some(page) = self.pager.cache.get(no, frame) {
             return Ok(page);
         }
+        let page = self.read_spilled_frame(w, no, frame)?;
+        self.pager.cache.insert(no, frame, page.clone());
+        Ok(page)
+    }
+
+    fn read_spilled_frame(&self, w: &WriteState, no: PageNo, frame: FrameNo) -> Result<PageRef> {
         let mut page = self.pager.page_buffer(no);
         let buf = Arc::make_mut(&mut page);
         let offset = w.wal.header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
         self.pager.wal.read_exact_at(buf, offset)?;
         verify_page(no, buf)?;
-        self.pager.cache.insert(no, frame, page.clone());
         Ok(page)
+    }
+
+    /// The current version of `no` for a writer about to change it. A
+    /// spilled version is taken out of the cache rather than shared: only
+    /// this transaction can see it, and once changed it will be spilled or
+    /// committed again, so the cached copy would only force a copy of the
+    /// page (the frame on disk still holds it, should a savepoint need it).
+    fn page_to_change(&self, w: &WriteState, no: PageNo) -> Result<PageRef> {
+        if !w.dirty.contains(no) && no < w.header.page_count {
+            if let Some(&frame) = w.spilled.get(&no) {
+                return match self.pager.cache.take(no, frame) {
+                    Some(page) => Ok(page),
+                    None => self.read_spilled_frame(w, no, frame),
+                };
+            }
+        }
+        self.page_for_write(w, no)
     }
 
     /// Drops this transaction's spilled frames from the shared cache: they
@@ -370,12 +393,13 @@ impl Transaction {
         }
     }
 
-    /// Writes every dirty page but page 0 to the WAL as uncommitted frames,
-    /// so that a huge transaction's memory stays bounded. A page spilled
+    /// Writes the `count` least recently used dirty pages (never page 0) to
+    /// the WAL as uncommitted frames, so that a huge transaction's memory
+    /// stays bounded (see `dirty.rs`). A page spilled
     /// before is rewritten in its frame unless a savepoint may return to the
     /// version that frame holds; others get new frames. On failure the pages
     /// stay dirty: nothing is lost.
-    fn spill(&mut self) -> Result<()> {
+    fn spill(&mut self, count: usize) -> Result<()> {
         let pager = self.pager.clone();
         let savepoints = &self.savepoints;
         let pinned = |no: PageNo, frame: FrameNo| {
@@ -384,11 +408,7 @@ impl Transaction {
                 .any(|sp| sp.undo.get(&no).is_some_and(|e| e.spilled == Some(frame)))
         };
         let w = self.write.as_mut().ok_or_else(no_writer)?;
-        let page0 = w.dirty.remove(&0);
-        let mut pages: Vec<(PageNo, PageRef)> = w.dirty.drain().collect();
-        if let Some(p) = page0 {
-            w.dirty.insert(0, p);
-        }
+        let mut pages = w.dirty.take_coldest(count);
         pages.sort_unstable_by_key(|(no, _)| *no);
         let mut appended = Vec::with_capacity(pages.len());
         let mut rewrites = Vec::new();
@@ -438,7 +458,7 @@ impl Transaction {
         let Some(w) = self.write.as_ref() else { return };
         if let Some(sp) = self.savepoints.last_mut() {
             sp.undo.entry(no).or_insert_with(|| UndoEntry {
-                dirty: w.dirty.get(&no).cloned(),
+                dirty: w.dirty.peek(no).cloned(),
                 spilled: w.spilled.get(&no).copied(),
             });
         }
@@ -460,15 +480,15 @@ impl Transaction {
         let threshold = self.pager.cache.capacity().max(64);
         let w = self.write.as_mut().ok_or_else(no_writer)?;
         w.generation += 1;
-        let over = w.dirty.len() >= threshold && !w.dirty.contains_key(&no);
+        let over = w.dirty.len() >= threshold && !w.dirty.contains(no);
         if over && page.is_some() {
-            self.spill()?;
+            self.spill((threshold / SPILL_FRACTION).max(1))?;
         }
         let w = self.write.as_mut().ok_or_else(no_writer)?;
         match page {
             Some(page) => w.dirty.insert(no, page),
-            None => w.dirty.remove(&no),
-        };
+            None => drop(w.dirty.remove(no)),
+        }
         Ok(())
     }
 }
@@ -500,19 +520,19 @@ impl PageWrite for Transaction {
     fn page_mut(&mut self, no: PageNo) -> Result<&mut [u8]> {
         let usable = self.pager.usable_size();
         let w = self.writer()?;
-        let tracked = w.dirty.contains_key(&no)
+        let tracked = w.dirty.contains(no)
             && self
                 .savepoints
                 .last()
                 .is_none_or(|sp| sp.undo.contains_key(&no));
         if !tracked {
             let w = self.write.as_ref().ok_or_else(no_writer)?;
-            let page = self.page_for_write(w, no)?;
+            let page = self.page_to_change(w, no)?;
             self.set_dirty(no, Some(page))?;
         }
         let w = self.write.as_mut().ok_or_else(no_writer)?;
         w.generation += 1;
-        let page = w.dirty.get_mut(&no).ok_or_else(no_writer)?;
+        let page = w.dirty.get_mut(no).ok_or_else(no_writer)?;
         Ok(&mut Arc::make_mut(page)[..usable])
     }
 
