@@ -204,7 +204,7 @@ impl Builder {
                             right_keys.clone(),
                             left_width,
                             right_width,
-                        )?)
+                        ))
                     }
                 };
                 op

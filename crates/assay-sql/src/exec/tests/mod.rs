@@ -3,6 +3,7 @@
 
 mod eval;
 mod fixtures;
+mod merge;
 mod modify;
 mod query;
 mod store;
