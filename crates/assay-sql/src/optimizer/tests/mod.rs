@@ -13,7 +13,17 @@ use crate::plan::{
 use crate::table::ColumnsOnly;
 use crate::types::{DataType, Value};
 
+mod merge_join;
+
 fn catalog() -> (Catalog, u32, u32) {
+    catalog_with(|_, _, _, _| {})
+}
+
+/// The test catalog, with `extra` run in its creating transaction (to add
+/// statistics or tables).
+fn catalog_with(
+    extra: impl FnOnce(&mut Catalog, &mut assay_storage::Transaction, u32, u32),
+) -> (Catalog, u32, u32) {
     let pager = Pager::open(&MemoryVfs::new(), "db", PagerOptions::default()).unwrap();
     let mut txn = pager.begin(TxnMode::Immediate).unwrap();
     let mut c = Catalog::bootstrap();
@@ -47,6 +57,7 @@ fn catalog() -> (Catalog, u32, u32) {
         .create_table(&mut txn, PUBLIC_OID, "b", cols, false)
         .unwrap()
         .oid;
+    extra(&mut c, &mut txn, a, b);
     (c, a, b)
 }
 
