@@ -4,28 +4,31 @@
 //! whole tables, filters above them, joins as nested loops in FROM order.
 //! [`optimize`] applies, in order:
 //!
-//! 0. [`decorrelate`]: `EXISTS`, `NOT EXISTS` and `IN` subqueries in
+//! 0. [`fold_constants`]: operators and immutable functions over
+//!    constants become their values, boolean logic simplifies, and a
+//!    filter that is constant false leaves an empty node (nothing read).
+//! 1. [`decorrelate`]: `EXISTS`, `NOT EXISTS` and `IN` subqueries in
 //!    filters become semi and anti joins.
-//! 1. [`pushdown_filter`]: conjuncts move down to the lowest node whose
+//! 2. [`pushdown_filter`]: conjuncts move down to the lowest node whose
 //!    columns they use — into scans, below or into joins.
-//! 2. [`select_access`]: a scan with `=`, range and `IN` conjuncts on a
+//! 3. [`select_access`]: a scan with `=`, range and `IN` conjuncts on a
 //!    prefix of its primary key or of an index reads only those key ranges.
-//! 3. [`join_order`]: a tree of inner joins is rebuilt left-deep, starting
+//! 4. [`join_order`]: a tree of inner joins is rebuilt left-deep, starting
 //!    from its smallest input and adding inputs connected by a join
 //!    conjunct, so FROM order no longer makes cross products.
-//! 4. [`hash_join`]: joins with equality conjuncts between the two sides
+//! 5. [`hash_join`]: joins with equality conjuncts between the two sides
 //!    hash the right side instead of looping over it.
-//! 5. [`merge_join`]: a hash join whose inputs already come sorted on the
+//! 6. [`merge_join`]: a hash join whose inputs already come sorted on the
 //!    keys ([`ordering`]), or whose hash table would not fit in memory,
 //!    merges the sorted inputs instead.
-//! 6. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
-//! 7. [`index_only`]: an index scan whose query reads only the index's
+//! 7. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
+//! 8. [`index_only`]: an index scan whose query reads only the index's
 //!    columns takes them from the index, not the table.
-//! 8. [`subqueries`]: the plans of subqueries inside expressions go
+//! 9. [`subqueries`]: the plans of subqueries inside expressions go
 //!    through the same rules.
-//! 9. [`prune_columns`]: each scan learns which table columns the plan
+//! 10. [`prune_columns`]: each scan learns which table columns the plan
 //!    reads, so the executor decodes only those.
-//! 10. [`estimate`]: every node gets its estimated rows, costs and width
+//! 11. [`estimate`]: every node gets its estimated rows, costs and width
 //!    (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
@@ -34,6 +37,7 @@
 mod decorrelate;
 pub mod estimate;
 mod expr_util;
+mod fold_constants;
 mod hash_join;
 mod index_only;
 mod join_order;
@@ -62,6 +66,7 @@ pub struct OptContext<'a> {
 
 /// Applies every rule to `plan`.
 pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
+    let plan = fold_constants::apply(plan)?;
     let plan = decorrelate::apply(plan);
     let plan = pushdown_filter::apply(plan);
     let plan = select_access::apply(plan, ctx);

@@ -13,6 +13,7 @@ use crate::plan::{
 use crate::table::ColumnsOnly;
 use crate::types::{DataType, Value};
 
+mod fold_constants;
 mod merge_join;
 
 fn catalog() -> (Catalog, u32, u32) {
