@@ -13,22 +13,27 @@
 //!    columns they use — into scans, below or into joins.
 //! 3. [`select_access`]: a scan with `=`, range and `IN` conjuncts on a
 //!    prefix of its primary key or of an index reads only those key ranges.
-//! 4. [`join_order`]: a tree of inner joins is rebuilt left-deep, starting
-//!    from its smallest input and adding inputs connected by a join
-//!    conjunct, so FROM order no longer makes cross products.
+//! 4. [`join_order`]: a tree of inner joins is rebuilt left-deep in the
+//!    order [`join_search`] finds cheapest from the statistics (every
+//!    connected order for up to ten inputs, greedy beyond), so FROM order
+//!    no longer makes cross products.
 //! 5. [`hash_join`]: joins with equality conjuncts between the two sides
 //!    hash the right side instead of looping over it.
 //! 6. [`merge_join`]: a hash join whose inputs already come sorted on the
 //!    keys ([`ordering`]), or whose hash table would not fit in memory,
 //!    merges the sorted inputs instead.
-//! 7. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
-//! 8. [`index_only`]: an index scan whose query reads only the index's
+//! 7. [`group_aggregate`]: grouping over input sorted on the group keys,
+//!    or with more groups than memory holds (then sorting it first),
+//!    streams sorted groups instead of hashing.
+//! 8. [`redundant_sort`]: a Sort over rows already in its order goes.
+//! 9. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
+//! 10. [`index_only`]: an index scan whose query reads only the index's
 //!    columns takes them from the index, not the table.
-//! 9. [`subqueries`]: the plans of subqueries inside expressions go
+//! 11. [`subqueries`]: the plans of subqueries inside expressions go
 //!    through the same rules.
-//! 10. [`prune_columns`]: each scan learns which table columns the plan
+//! 12. [`prune_columns`]: each scan learns which table columns the plan
 //!    reads, so the executor decodes only those.
-//! 11. [`estimate`]: every node gets its estimated rows, costs and width
+//! 13. [`estimate`]: every node gets its estimated rows, costs and width
 //!    (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
@@ -38,13 +43,16 @@ mod decorrelate;
 pub mod estimate;
 mod expr_util;
 mod fold_constants;
+mod group_aggregate;
 mod hash_join;
 mod index_only;
 mod join_order;
+mod join_search;
 mod merge_join;
 mod ordering;
 mod prune_columns;
 mod pushdown_filter;
+mod redundant_sort;
 mod select_access;
 mod subqueries;
 mod top_n;
@@ -73,6 +81,8 @@ pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = join_order::apply(plan, ctx);
     let plan = hash_join::apply(plan);
     let plan = merge_join::apply(plan, ctx);
+    let plan = group_aggregate::apply(plan, ctx);
+    let plan = redundant_sort::apply(plan, ctx);
     let plan = top_n::apply(plan);
     let plan = index_only::apply(plan, ctx.catalog);
     let plan = subqueries::apply(plan, ctx)?;

@@ -2,8 +2,9 @@
 //! it: the output columns the rows are sorted on, ascending.
 //!
 //! [`sorted_on`] returns a list of output columns `[c1, c2, …]` such that
-//! the rows are ordered by `c1`, then `c2`, … ascending, with rows of equal
-//! values (NULLs included) next to each other. Sources of order:
+//! the rows are ordered by `c1`, then `c2`, … ascending with NULLs last
+//! (`ORDER BY c1, c2, …`'s order), rows of equal values next to each
+//! other. Sources of order:
 //!
 //! - a scan of a table with a primary key in full or over one key range
 //!   reads the row tree in key order; an index scan over one range reads
@@ -11,9 +12,10 @@
 //!   key order is the order `=` and `<` use are trusted (integers, numeric,
 //!   text, bytea, dates and times, uuid, bool); floats, bpchar and the
 //!   rest are not, so no merge relies on an encoding detail;
-//! - a Sort on ascending plain columns;
+//! - a Sort on plain columns, ascending with NULLs last;
 //! - Filter and Limit keep their input's order, a Project keeps it for the
 //!   columns it passes through;
+//! - a sorted (group) aggregate yields its groups in its input's order;
 //! - a nested-loop or merge join that keeps the left rows' order (inner,
 //!   left, semi, anti) keeps the left side's columns' order. A hash join
 //!   may partition and so promises nothing; RIGHT and FULL joins add rows.
@@ -39,7 +41,7 @@ pub fn sorted_on(plan: &Plan, catalog: &Catalog) -> Vec<usize> {
         PlanNode::Sort { keys, .. } => keys
             .iter()
             .map_while(|k| match k.expr {
-                ScalarExpr::Column(c) if !k.descending => Some(c),
+                ScalarExpr::Column(c) if !k.descending && !k.nulls_first => Some(c),
                 _ => None,
             })
             .collect(),
@@ -49,6 +51,19 @@ pub fn sorted_on(plan: &Plan, catalog: &Catalog) -> Vec<usize> {
                 exprs
                     .iter()
                     .position(|e| matches!(e, ScalarExpr::Column(i) if *i == c))
+            })
+            .collect(),
+        PlanNode::Aggregate {
+            input,
+            group_by,
+            sorted: true,
+            ..
+        } => sorted_on(input, catalog)
+            .into_iter()
+            .map_while(|c| {
+                group_by
+                    .iter()
+                    .position(|g| matches!(g, ScalarExpr::Column(i) if *i == c))
             })
             .collect(),
         PlanNode::Join {
@@ -102,7 +117,9 @@ fn scan_order(
                 ix.parts
                     .iter()
                     .map_while(|p| match p.expr {
-                        IndexExpr::Column(c) if !p.order.descending => Some(c),
+                        IndexExpr::Column(c) if !p.order.descending && !p.order.nulls_first => {
+                            Some(c)
+                        }
                         _ => None,
                     })
                     .collect()
