@@ -13,10 +13,12 @@ use crate::plan::{
 use crate::table::ColumnsOnly;
 use crate::types::{DataType, Value};
 
+mod decorrelate_scalar;
 mod fold_constants;
 mod group_aggregate;
 mod join_order_stats;
 mod merge_join;
+mod not_in;
 
 fn catalog() -> (Catalog, u32, u32) {
     catalog_with(|_, _, _, _| {})
