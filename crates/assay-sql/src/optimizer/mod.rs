@@ -32,13 +32,13 @@
 //! 10. [`redundant_sort`]: a Sort over rows already in its order goes.
 //! 11. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
 //! 12. [`index_only`]: an index scan whose query reads only the index's
-//!    columns takes them from the index, not the table.
+//!     columns takes them from the index, not the table.
 //! 13. [`subqueries`]: the plans of subqueries inside expressions go
-//!    through the same rules.
+//!     through the same rules.
 //! 14. [`prune_columns`]: each scan learns which table columns the plan
-//!    reads, so the executor decodes only those.
+//!     reads, so the executor decodes only those.
 //! 15. [`estimate`]: every node gets its estimated rows, costs and width
-//!    (what EXPLAIN prints); the plan itself is unchanged.
+//!     (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
 //! each rule's plan before and after.
