@@ -21,8 +21,9 @@
 //!   condition is a constant false or NULL and stops at one that is
 //!   constant true; COALESCE stops at its first non-null constant;
 //! - a Filter (or a scan's filter, or an inner join's condition) that is
-//!   constant false or NULL becomes an empty node: nothing is read; one
-//!   that is constant true disappears.
+//!   constant false or NULL becomes an empty node: nothing is read (unless
+//!   a data-modifying WITH below must run); one that is constant true
+//!   disappears.
 //!
 //! Errors follow PostgreSQL, which folds while planning: computing a
 //! constant that fails (`1/0`, `2147483647 + 1`) fails the statement
@@ -135,32 +136,52 @@ fn boolean(b: Option<bool>) -> ScalarExpr {
     }
 }
 
+/// Whether `plan` writes (a data-modifying WITH runs to completion even
+/// when nothing reads its rows, so it is never pruned away).
+fn writes(plan: &Plan) -> bool {
+    matches!(
+        plan.node,
+        PlanNode::Insert { .. } | PlanNode::Update { .. } | PlanNode::Delete { .. }
+    ) || plan.inputs().into_iter().any(writes)
+}
+
 /// Removes filters that are constant; a node that can yield no row
-/// becomes an empty one.
+/// becomes an empty one (unless something below it writes).
 fn prune(mut p: Plan) -> Plan {
-    let empty = |p: &Plan| Plan::new(PlanNode::Empty, p.schema.clone());
-    let placeholder = empty(&p);
-    match &mut p.node {
-        PlanNode::Filter { input, predicate } => match const_bool(predicate) {
-            Some(Some(true)) => return std::mem::replace(&mut **input, placeholder),
-            Some(_) => return placeholder,
-            None => {}
-        },
-        PlanNode::Scan { filter, .. } => match filter.as_ref().and_then(const_bool) {
-            Some(Some(true)) => *filter = None,
-            Some(_) => return placeholder,
-            None => {}
-        },
+    let verdict = match &p.node {
+        PlanNode::Filter { predicate, .. } => const_bool(predicate),
+        PlanNode::Scan { filter, .. } => filter.as_ref().and_then(const_bool),
         PlanNode::Join {
-            kind, condition, ..
-        } => match condition.as_ref().and_then(const_bool) {
-            Some(Some(true)) => *condition = None,
-            Some(_) if matches!(kind, JoinKind::Inner | JoinKind::Semi) => return placeholder,
-            _ => {}
+            kind: JoinKind::Inner | JoinKind::Semi,
+            condition,
+            ..
+        } => condition.as_ref().and_then(const_bool),
+        PlanNode::Join { condition, .. } => match condition.as_ref().and_then(const_bool) {
+            Some(Some(true)) => Some(Some(true)),
+            _ => None,
         },
-        _ => {}
+        _ => None,
+    };
+    match verdict {
+        None => p,
+        Some(Some(true)) => match &mut p.node {
+            PlanNode::Filter { input, .. } => {
+                std::mem::replace(&mut **input, Plan::new(PlanNode::Empty, Default::default()))
+            }
+            PlanNode::Scan { filter, .. } => {
+                *filter = None;
+                p
+            }
+            PlanNode::Join { condition, .. } => {
+                *condition = None;
+                p
+            }
+            _ => p,
+        },
+        // Constant false or NULL: no row, unless a write below must run.
+        Some(_) if writes(&p) => p,
+        Some(_) => Plan::new(PlanNode::Empty, p.schema.clone()),
     }
-    p
 }
 
 /// Computes constant expressions; holds what evaluation needs.

@@ -257,3 +257,34 @@ fn settings_dependent_casts_wait_for_the_executor() {
     assert!(matches!(e[0], ScalarExpr::Cast { .. }));
     assert!(matches!(e[1], ScalarExpr::Cast { .. }));
 }
+
+#[test]
+fn a_false_filter_over_a_write_keeps_the_write() {
+    // WITH x AS (INSERT INTO b VALUES (1, 2) RETURNING x) SELECT * FROM x
+    // WHERE false: the INSERT runs to completion all the same.
+    let (c, _, b) = catalog();
+    let ctx = OptContext { catalog: &c };
+    let values = Plan::new(
+        PlanNode::Values {
+            rows: vec![vec![int(1), int(2)]],
+        },
+        Schema::new(vec![
+            Field::new("x", DataType::Int4),
+            Field::new("y", DataType::Int4),
+        ]),
+    );
+    let insert = Plan::new(
+        PlanNode::Insert {
+            table: TableRef {
+                oid: b,
+                name: "b".into(),
+            },
+            input: Box::new(values),
+            on_conflict: None,
+            returning: vec![col(0)],
+        },
+        Schema::new(vec![Field::new("x", DataType::Int4)]),
+    );
+    let p = optimize(filter(insert, boolean(false)), &ctx).unwrap();
+    assert!(matches!(p.node, PlanNode::Filter { .. }), "{p:?}");
+}
