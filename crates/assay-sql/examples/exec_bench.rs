@@ -123,6 +123,7 @@ fn run_all(tables: &mut dyn TableAccess, oid: u32) {
         group_by: vec![group_key],
         grouping_sets: None,
         aggregates: vec![agg(&count, vec![]), agg(&count, vec![col(1)])],
+        sorted: false,
     };
     time("hash aggregate (count)", tables, &plan(group, 3));
     let total = PlanNode::Aggregate {
@@ -130,6 +131,7 @@ fn run_all(tables: &mut dyn TableAccess, oid: u32) {
         group_by: vec![],
         grouping_sets: None,
         aggregates: vec![agg(&sum, vec![col(1)])],
+        sorted: false,
     };
     time("sum(int8) (numeric)", tables, &plan(total, 1));
     let key = SortKey {

@@ -293,6 +293,7 @@ impl Binder<'_> {
                 group_by: keys.clone(),
                 grouping_sets: sets.clone(),
                 aggregates: std::mem::take(&mut cx.aggs),
+                sorted: false,
             };
             plan = Plan::new(node, Schema::new(fields));
             if let Some(h) = having {

@@ -204,7 +204,7 @@ impl Builder {
                             right_keys.clone(),
                             left_width,
                             right_width,
-                        )?)
+                        ))
                     }
                 };
                 op
@@ -212,8 +212,20 @@ impl Builder {
             P::Aggregate {
                 input,
                 group_by,
+                aggregates,
+                sorted: true,
+                ..
+            } => Box::new(ops::group_aggregate::GroupAggregateOp::new(
+                self.build(input)?,
+                group_by.clone(),
+                aggregates.clone(),
+            )),
+            P::Aggregate {
+                input,
+                group_by,
                 grouping_sets,
                 aggregates,
+                sorted: false,
             } => Box::new(ops::aggregate::AggregateOp::new(
                 self.build(input)?,
                 group_by.clone(),

@@ -465,12 +465,15 @@ impl<'a, 'b> Estimator<'a, 'b> {
                 group_by,
                 grouping_sets,
                 aggregates,
+                sorted,
             } => {
                 let n = input.rows;
                 let per_row = (group_by.len() + aggregates.len()) as f64 * CPU_OPERATOR_COST;
-                let startup = input.cost + n * per_row;
+                let run = input.cost + n * per_row;
+                // Sorted groups stream: the first comes after its rows only.
+                let startup = if *sorted { input.startup_cost } else { run };
                 if group_by.is_empty() {
-                    return (1.0, startup, startup + CPU_TUPLE_COST);
+                    return (1.0, startup, run + CPU_TUPLE_COST);
                 }
                 let group_count = |keys: &mut dyn Iterator<Item = &ScalarExpr>| -> f64 {
                     let mut groups = 1.0;
@@ -489,7 +492,7 @@ impl<'a, 'b> Estimator<'a, 'b> {
                         .map(|s| group_count(&mut s.iter().map(|&i| &group_by[i])))
                         .sum(),
                 };
-                (groups, startup, startup + groups * CPU_TUPLE_COST)
+                (groups, startup, run + groups * CPU_TUPLE_COST)
             }
             P::Window { input, calls } => {
                 let n = input.rows;

@@ -1,22 +1,22 @@
-//! Rule: rebuild a tree of inner joins left-deep in a connected order.
+//! Rule: rebuild a tree of inner joins left-deep in the cheapest order.
 //!
 //! The binder joins FROM items in the order written, so
 //! `FROM t1, t2, t3 WHERE a1 = b3 AND a2 = b3` first crosses t1 with t2.
 //! This rule flattens a tree of inner (and cross) joins into its inputs
-//! ("leaves") and the conjuncts of its conditions, then joins the leaves
-//! greedily: it starts from the leaf with the smallest row estimate and
-//! repeatedly adds the leaf, among those tied to the joined ones by a
-//! conjunct, that gives the smallest estimated result; only when no leaf is
-//! connected does it add the smallest one as a cross product. Each conjunct
-//! goes to the lowest join where all its columns are present, and a
-//! `Project` on top restores the original column order, so parents see the
-//! same output.
+//! ("leaves") and the conjuncts of its conditions, estimates each leaf's
+//! rows and each conjunct's selectivity, and lets
+//! [`join_search`](super::join_search) pick the order: an exhaustive
+//! search over connected subsets for up to ten leaves, a greedy walk
+//! beyond. Each conjunct goes to the lowest join where all its columns are
+//! present, and a `Project` on top restores the original column order, so
+//! parents see the same output.
 //!
 //! Estimates: a scan has the table's analyzed row count (1000 when the
 //! table was never analyzed), narrowed by its filter (`=` on a unique column
 //! keeps one row; other equalities keep 1/n_distinct, 1/200 without
 //! statistics; anything else a third). A join conjunct `a = b` keeps
-//! 1/max(n_distinct(a), n_distinct(b)) of the cross product.
+//! 1/max(n_distinct(a), n_distinct(b)) of the cross product. So the order
+//! follows ANALYZE's statistics.
 //!
 //! Conjuncts with subqueries stay above the rebuilt tree (their plans
 //! address the row by position); a join holding one anywhere but at the
@@ -27,6 +27,7 @@
 //! product, and keeping it keeps their rows in the order written.
 
 use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns};
+use super::join_search::{best_order, Edge};
 use super::{map_inputs, OptContext};
 use crate::catalog::IndexExpr;
 use crate::plan::{CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr};
@@ -172,53 +173,17 @@ fn reorder(plan: Plan, ctx: &OptContext<'_>) -> Plan {
         .iter()
         .map(|c| join_selectivity(&c.expr, &leaves, &leaf_of, ctx))
         .collect();
-    let (order, estimates) = greedy_order(&leaves, &conds, &sel);
+    let rows: Vec<f64> = leaves.iter().map(|l| l.rows).collect();
+    let edges: Vec<Edge> = conds
+        .iter()
+        .zip(&sel)
+        .map(|(c, &selectivity)| Edge {
+            inputs: c.leaves.clone(),
+            selectivity,
+        })
+        .collect();
+    let (order, estimates) = best_order(&rows, &edges);
     build(leaves, conds, &order, &estimates, schema, flat.fixed)
-}
-
-/// The greedy left-deep order of the leaves (see the module comment), and
-/// the estimated rows after each step.
-fn greedy_order(leaves: &[Leaf], conds: &[Conjunct], sel: &[f64]) -> (Vec<usize>, Vec<f64>) {
-    let n = leaves.len();
-    let mut joined = vec![false; n];
-    let start = (0..n)
-        .min_by(|&a, &b| leaves[a].rows.total_cmp(&leaves[b].rows))
-        .expect("at least one leaf");
-    let mut order = vec![start];
-    joined[start] = true;
-    let mut rows = leaves[start].rows;
-    let mut estimates = vec![rows];
-    while order.len() < n {
-        // (leaf, estimated rows after joining it, connected)
-        let mut best: Option<(usize, f64, bool)> = None;
-        for cand in (0..n).filter(|&c| !joined[c]) {
-            let mut est = rows * leaves[cand].rows;
-            let mut connected = false;
-            for (c, s) in conds.iter().zip(sel) {
-                let applies =
-                    c.leaves.contains(&cand) && c.leaves.iter().all(|&l| l == cand || joined[l]);
-                if applies {
-                    est *= s;
-                    connected |= c.leaves.len() > 1;
-                }
-            }
-            let better = match best {
-                None => true,
-                Some((_, best_est, best_conn)) => {
-                    (connected && !best_conn) || (connected == best_conn && est < best_est)
-                }
-            };
-            if better {
-                best = Some((cand, est, connected));
-            }
-        }
-        let (next, est, _) = best.expect("a leaf remains");
-        joined[next] = true;
-        order.push(next);
-        rows = est.max(1.0);
-        estimates.push(rows);
-    }
-    (order, estimates)
 }
 
 /// Joins the leaves in `order`, each conjunct at the lowest join that has

@@ -529,6 +529,7 @@ impl<'a> Builder<'a> {
                 group_by,
                 grouping_sets,
                 aggregates,
+                sorted,
                 ..
             } => {
                 let names = input_names(self, 0);
@@ -538,6 +539,7 @@ impl<'a> Builder<'a> {
                     .collect();
                 let name = match (group_by.is_empty(), grouping_sets) {
                     (true, _) => "Aggregate",
+                    (false, None) if *sorted => "GroupAggregate",
                     (false, Some(sets)) if sets.iter().any(Vec::is_empty) => "MixedAggregate",
                     _ => "HashAggregate",
                 };

@@ -366,6 +366,25 @@ impl ScalarExpr {
         visit_children!(self, f, visit, iter)
     }
 
+    /// Calls `f` on each direct sub-expression (not on their own
+    /// sub-expressions, nor inside subquery plans).
+    pub fn children_mut(&mut self, f: &mut dyn FnMut(&mut ScalarExpr)) {
+        visit_children!(self, f, call_mut, iter_mut)
+    }
+
+    fn call_mut(&mut self, f: &mut dyn FnMut(&mut ScalarExpr)) {
+        f(self)
+    }
+
+    /// Calls `f` on each direct sub-expression.
+    pub fn children(&self, f: &mut dyn FnMut(&ScalarExpr)) {
+        visit_children!(self, f, call, iter)
+    }
+
+    fn call(&self, f: &mut dyn FnMut(&ScalarExpr)) {
+        f(self)
+    }
+
     /// Like [`ScalarExpr::visit`], with each expression mutable (`f` sees a
     /// node before its sub-expressions).
     pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut ScalarExpr)) {

@@ -254,6 +254,10 @@ pub enum PlanNode {
         group_by: Vec<ScalarExpr>,
         grouping_sets: Option<Vec<Vec<usize>>>,
         aggregates: Vec<AggCall>,
+        /// The input arrives sorted on the group keys (plain columns, no
+        /// grouping sets): groups stream out one at a time, in key order
+        /// (PostgreSQL's GroupAggregate) instead of being hashed.
+        sorted: bool,
     },
     /// Output: the input columns then one column per call.
     Window {

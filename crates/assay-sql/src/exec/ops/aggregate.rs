@@ -35,33 +35,33 @@ use crate::types::Value;
 /// Estimated bytes of a group besides its key.
 const GROUP_OVERHEAD: usize = 64;
 
-struct AggState {
+pub(super) struct AggState {
     acc: Box<dyn Accumulator>,
     seen: Option<HashSet<HashKey>>,
     /// (ORDER BY keys, arguments) waiting to be fed in order.
     ordered: Option<Vec<(Vec<Value>, Vec<Value>)>>,
 }
 
-struct Group {
+pub(super) struct Group {
     set: usize,
-    key: Vec<Value>,
+    pub(super) key: Vec<Value>,
     aggs: Vec<AggState>,
 }
 
 /// One call's arguments and ORDER BY keys over one row; `pass` is false
 /// when its FILTER rejects the row. The buffers are reused from row to row.
 #[derive(Default)]
-struct CallArgs {
+pub(super) struct CallArgs {
     pass: bool,
     values: Vec<Value>,
     order: Vec<Value>,
 }
 
 /// Every call's [`CallArgs`] for one row.
-type RowArgs = Vec<CallArgs>;
+pub(super) type RowArgs = Vec<CallArgs>;
 
 /// Evaluates `exprs` over `row` into `out` (cleared first).
-fn eval_into(
+pub(super) fn eval_into(
     exprs: impl IntoIterator<Item = impl std::borrow::Borrow<ScalarExpr>>,
     row: &[Value],
     ctx: &mut ExecContext<'_>,
@@ -113,32 +113,11 @@ impl AggregateOp {
     }
 
     fn new_group(&self, set: usize, key: Vec<Value>, ctx: &ExecContext<'_>) -> Result<Group> {
-        let mut aggs = Vec::with_capacity(self.calls.len());
-        for c in &self.calls {
-            aggs.push(AggState {
-                acc: c.func.accumulator(ctx.settings)?,
-                seen: c.distinct.then(HashSet::default),
-                ordered: (!c.order_by.is_empty()).then(Vec::new),
-            });
-        }
-        Ok(Group { set, key, aggs })
+        new_group(&self.calls, set, key, ctx)
     }
 
-    /// Arguments of every call over one input row, computed once per row
-    /// (not once per grouping set) into `args`.
     fn row_args(&self, row: &[Value], ctx: &mut ExecContext<'_>, args: &mut RowArgs) -> Result<()> {
-        args.resize_with(self.calls.len(), CallArgs::default);
-        for (c, a) in self.calls.iter().zip(args.iter_mut()) {
-            a.pass = match &c.filter {
-                Some(f) => eval_predicate(f, row, ctx)?,
-                None => true,
-            };
-            if a.pass {
-                eval_into(c.order_by.iter().map(|k| &k.expr), row, ctx, &mut a.order)?;
-                eval_into(&c.args, row, ctx, &mut a.values)?;
-            }
-        }
-        Ok(())
+        row_args(&self.calls, row, ctx, args)
     }
 
     /// The key of `set`: the group keys it holds, NULL for the others.
@@ -231,12 +210,10 @@ impl AggregateOp {
     }
 
     fn finish_group(&self, g: Group) -> Result<Row> {
-        let mut row = g.key;
-        for (state, call) in g.aggs.into_iter().zip(&self.calls) {
-            row.push(finish(state, call)?);
-        }
+        let set = g.set;
+        let mut row = finish_group(&self.calls, g)?;
         if self.tag_sets {
-            row.push(Value::Int4(g.set as i32));
+            row.push(Value::Int4(set as i32));
         }
         Ok(row)
     }
@@ -284,8 +261,57 @@ impl AggregateOp {
     }
 }
 
+/// A new group's state: one accumulator per call.
+pub(super) fn new_group(
+    calls: &[AggCall],
+    set: usize,
+    key: Vec<Value>,
+    ctx: &ExecContext<'_>,
+) -> Result<Group> {
+    let mut aggs = Vec::with_capacity(calls.len());
+    for c in calls {
+        aggs.push(AggState {
+            acc: c.func.accumulator(ctx.settings)?,
+            seen: c.distinct.then(HashSet::default),
+            ordered: (!c.order_by.is_empty()).then(Vec::new),
+        });
+    }
+    Ok(Group { set, key, aggs })
+}
+
+/// Arguments of every call over one input row, computed once per row
+/// (not once per grouping set) into `args`.
+pub(super) fn row_args(
+    calls: &[AggCall],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+    args: &mut RowArgs,
+) -> Result<()> {
+    args.resize_with(calls.len(), CallArgs::default);
+    for (c, a) in calls.iter().zip(args.iter_mut()) {
+        a.pass = match &c.filter {
+            Some(f) => eval_predicate(f, row, ctx)?,
+            None => true,
+        };
+        if a.pass {
+            eval_into(c.order_by.iter().map(|k| &k.expr), row, ctx, &mut a.order)?;
+            eval_into(&c.args, row, ctx, &mut a.values)?;
+        }
+    }
+    Ok(())
+}
+
+/// A finished group's row: its key, then each call's value.
+pub(super) fn finish_group(calls: &[AggCall], g: Group) -> Result<Row> {
+    let mut row = g.key;
+    for (state, call) in g.aggs.into_iter().zip(calls) {
+        row.push(finish(state, call)?);
+    }
+    Ok(row)
+}
+
 /// Feeds one row's arguments to a group; returns the bytes it buffered.
-fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
+pub(super) fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
     let mut bytes = 0;
     for (state, a) in group.aggs.iter_mut().zip(args) {
         if !a.pass {

@@ -3,9 +3,8 @@
 //! The right side is read into a hash table on its keys; left rows probe
 //! it. A NULL key never matches (its rows are kept only to be
 //! NULL-extended by LEFT, RIGHT, FULL and ANTI joins). If the right side's
-//! estimated size passes `ctx.work_mem` (and the join may reorder its
-//! output), both sides are split into partitions by a hash of their keys,
-//! written out as runs through
+//! estimated size passes `ctx.work_mem`, both sides are split into
+//! partitions by a hash of their keys, written out as runs through
 //! [`TableAccess::spill_write`](crate::exec::TableAccess::spill_write), and
 //! joined one partition at a time: matching rows always share a partition,
 //! so each partition is an independent, smaller join (Grace hash join).
@@ -43,8 +42,6 @@ pub(crate) struct HashJoin {
     probe_key: HashKey,
     core: JoinCore,
     left_done: bool,
-    /// Whether output may leave left order (a merge join's may not).
-    may_spill: bool,
     spilled: Option<Spill>,
 }
 
@@ -154,15 +151,8 @@ impl HashJoin {
             probe_key: HashKey(Vec::new()),
             core: JoinCore::new(kind, condition, left_width, right_width),
             left_done: false,
-            may_spill: true,
             spilled: None,
         }
-    }
-
-    /// Keeps the output in left order: never partitions.
-    pub(crate) fn ordered(mut self) -> HashJoin {
-        self.may_spill = false;
-        self
     }
 
     /// Hashes `rows` on the right keys into the table and makes them the
@@ -186,7 +176,7 @@ impl HashJoin {
             ctx.tick()?;
             bytes += row_size(&r);
             rows.push(r);
-            if self.may_spill && bytes > ctx.work_mem {
+            if bytes > ctx.work_mem {
                 return self.partition(rows, right, ctx);
             }
         }

@@ -89,6 +89,11 @@ impl JoinCore {
         self.tail = None;
     }
 
+    /// How many right rows the core holds.
+    pub(crate) fn group_len(&self) -> usize {
+        self.right.len()
+    }
+
     /// Starts a left row against the given right rows (the buffer of
     /// candidates is reused from row to row).
     pub(crate) fn start_left(&mut self, left: Row, candidates: impl IntoIterator<Item = usize>) {

@@ -4,6 +4,7 @@ pub(crate) mod aggregate;
 pub(crate) mod basic;
 pub(crate) mod constraints;
 pub(crate) mod dedup;
+pub(crate) mod group_aggregate;
 pub(crate) mod hashjoin;
 pub(crate) mod hashkey;
 pub(crate) mod join;

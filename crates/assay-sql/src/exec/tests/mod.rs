@@ -3,6 +3,8 @@
 
 mod eval;
 mod fixtures;
+mod group_aggregate;
+mod merge;
 mod modify;
 mod query;
 mod store;
