@@ -534,18 +534,18 @@ impl Session {
         }
     }
 
-    /// The search path, parsed again only when the setting or the
-    /// temporary schema changed.
+    /// The search path, parsed again only when a setting, the temporary
+    /// schema or the current user changed (the settings' change counter
+    /// tells the first without reading the setting).
     pub(super) fn shared_search_path(&mut self) -> Arc<SearchPath> {
-        let raw = self.settings.raw("search_path").unwrap_or_default();
-        if let Some((r, temp, path)) = &self.path_cache {
-            if r == raw && *temp == self.temp_schema {
+        let changes = self.settings.changes();
+        if let Some((seen, temp, path)) = &self.path_cache {
+            if *seen == changes && *temp == self.temp_schema && path.user == self.current_user() {
                 return path.clone();
             }
         }
-        let raw = raw.to_string();
         let path = Arc::new(self.search_path());
-        self.path_cache = Some((raw, self.temp_schema, path.clone()));
+        self.path_cache = Some((changes, self.temp_schema, path.clone()));
         path
     }
 
