@@ -657,7 +657,10 @@ impl TableAccess for StoreAccess<'_> {
                             state.range += 1;
                             let mut row = std::mem::take(&mut state.spare);
                             let wanted = state.columns.as_deref();
-                            if self.store.get_some_into(self.txn, &table, &key, wanted, &mut row)? {
+                            if self
+                                .store
+                                .get_some_into(self.txn, &table, &key, wanted, &mut row)?
+                            {
                                 let key = if state.want_key { key } else { Vec::new() };
                                 return Ok(Some((key, row)));
                             }
