@@ -68,7 +68,7 @@ fn trimmed(table: &Table, access: &Access, filter: ScalarExpr) -> Option<ScalarE
     let exact = |at: &usize| {
         conds
             .get(*at)
-            .and_then(|c| compared_column(c))
+            .and_then(compared_column)
             .and_then(|col| table.columns.get(col))
             .is_some_and(|c| exact_key_type(&c.ty))
     };

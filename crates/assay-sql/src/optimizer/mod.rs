@@ -26,7 +26,7 @@
 //! 9. [`prune_columns`]: each scan learns which table columns the plan
 //!    reads, so the executor decodes only those.
 //! 10. [`estimate`]: every node gets its estimated rows, costs and width
-//!    (what EXPLAIN prints); the plan itself is unchanged.
+//!     (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
 //! each rule's plan before and after.
