@@ -7,8 +7,11 @@
 //! not read the scanned row (constants, parameters, outer references).
 //! The key with the most fixed columns wins (a range counts for half a
 //! column; the primary key wins ties, as it needs no second lookup). The
-//! filter is kept whole, so the access path only narrows what is read and
-//! can never change the result.
+//! filter is kept whole here, so the access path only narrows what is read
+//! and the rules after this one still estimate rows from the filter;
+//! [`key_conditions`](super::key_conditions) drops the conjuncts the
+//! ranges guarantee once they are done, using [`ranges_for`]'s account of
+//! which conjuncts made the ranges.
 //!
 //! A value is used only when its type matches the column's (integers of
 //! any width match each other: their key encoding is the same); otherwise
