@@ -9,12 +9,14 @@
 //! both engines hold the same data; `value` is a multiple of 0.25, so sums
 //! are exact and compare equal whatever order an engine adds them in.
 //!
-//! Statements with parameters are parsed once and run through
-//! `Session::run_query` (the path every statement takes: block, catalog
-//! check, then the session's plan cache, so a repeated statement is bound
-//! and planned once), and through rusqlite's cached prepared statements on
-//! SQLite. Each workload runs in
+//! Statements with parameters are parsed once, kept in an `Arc` and run
+//! through `Session::run_prepared` (the path every statement takes: block,
+//! catalog check, then the session's plan cache, where a kept statement is
+//! found by address, so a repeated statement is bound and planned once),
+//! and through rusqlite's cached prepared statements on SQLite. Each workload runs in
 //! one transaction on both engines.
+
+use std::sync::Arc;
 
 use assay_sql::ast::Statement;
 use assay_sql::session::{Engine, Session};
@@ -222,12 +224,12 @@ struct AssayBench {
     session: Session,
 }
 
-fn parse_one(sql: &str) -> Result<Statement> {
+fn parse_one(sql: &str) -> Result<Arc<Statement>> {
     let mut stmts = assay_sql::parser::parse(sql).map_err(|e| e.to_string())?;
     if stmts.len() != 1 {
         return Err(format!("expected one statement: {sql}"));
     }
-    Ok(stmts.remove(0))
+    Ok(Arc::new(stmts.remove(0)))
 }
 
 fn int(v: &Value) -> i64 {
@@ -271,9 +273,9 @@ impl AssayBench {
         out
     }
 
-    fn query(&mut self, stmt: &Statement, params: &[Value]) -> Result<Vec<Vec<Value>>> {
+    fn query(&mut self, stmt: &Arc<Statement>, params: &[Value]) -> Result<Vec<Vec<Value>>> {
         self.session
-            .run_query(stmt, params)
+            .run_prepared(stmt, params)
             .map(|r| r.rows)
             .map_err(|e| e.to_string())
     }

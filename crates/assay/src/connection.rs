@@ -170,6 +170,17 @@ impl Connection {
         self.session()?.execute_with_params(stmt, &[], &values)
     }
 
+    /// Runs a prepared statement (its plan found by address, see
+    /// `Session::run_prepared`).
+    pub(crate) fn run_prepared(
+        &self,
+        stmt: &std::sync::Arc<ast::Statement>,
+        params: &[&dyn ToValue],
+    ) -> Result<StatementResult> {
+        let values: Vec<Value> = params.iter().map(|p| p.to_value()).collect();
+        self.session()?.run_prepared(stmt, &values)
+    }
+
     /// Runs a statement for its rows: a query streams, reading `first`
     /// rows now; any other statement runs whole.
     pub(crate) fn query_parsed(

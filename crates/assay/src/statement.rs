@@ -1,5 +1,7 @@
 //! Prepared statements: parse once, run many times.
 
+use std::sync::Arc;
+
 use assay_sql::ast;
 use assay_storage::Result;
 
@@ -12,16 +14,22 @@ use crate::{Connection, Row, Rows, ToValue};
 /// It saves the parsing; the plan is kept by the session's plan cache,
 /// keyed by the statement and its parameters' types, and made again only
 /// when what it depends on changes (the catalog, the search path, the
-/// settings constant folding reads).
+/// settings constant folding reads). `execute` finds the plan by the
+/// statement's address (`Session::run_prepared`) rather than by hashing
+/// and comparing it.
 pub struct Statement<'c> {
     conn: &'c Connection,
     sql: String,
-    parsed: ast::Statement,
+    parsed: Arc<ast::Statement>,
 }
 
 impl<'c> Statement<'c> {
     pub(crate) fn new(conn: &'c Connection, sql: String, parsed: ast::Statement) -> Self {
-        Statement { conn, sql, parsed }
+        Statement {
+            conn,
+            sql,
+            parsed: Arc::new(parsed),
+        }
     }
 
     /// The statement's text as given to `prepare`.
@@ -32,7 +40,10 @@ impl<'c> Statement<'c> {
     /// Runs the statement; returns the rows it changed (see
     /// [`Connection::execute`]).
     pub fn execute(&self, params: &[&dyn ToValue]) -> Result<u64> {
-        Ok(self.conn.run(&self.parsed, params)?.rows_affected())
+        Ok(self
+            .conn
+            .run_prepared(&self.parsed, params)?
+            .rows_affected())
     }
 
     /// Runs the statement and returns its rows, read as they are iterated

@@ -31,7 +31,10 @@
 //! context ([`ExecContext`]'s spare rows) for the scan to fill again, and
 //! aggregation and hash-join probes evaluate keys and arguments into
 //! buffers kept from row to row. An UPDATE hands storage the old row it
-//! read when no referential action can have changed it since.
+//! read when no referential action can have changed it since. A scan of
+//! one point on the whole primary key is one B+tree lookup (no cursor);
+//! a scan's filter no longer holds the conditions its key ranges
+//! guarantee (the optimizer's `key_conditions`).
 //!
 //! A statement that fails leaves its earlier writes in place: the caller
 //! runs each statement inside a savepoint and rolls back to it on error.

@@ -5,7 +5,10 @@
 //!   re-seek by themselves after writes. A value range that is "equal on
 //!   leading columns, then a range on the next one" becomes one key range
 //!   ([`KeyRange::between`], or a key prefix for pure equality); any other
-//!   shape scans wider and tests each row's key values.
+//!   shape scans wider and tests each row's key values. A primary-key
+//!   range that is one point on the whole key (`id = $1`) is read with one
+//!   lookup instead: no cursor to build, and no second step to learn that
+//!   the range has ended.
 //! * An index-only scan yields a row of the table's width with only the
 //!   indexed columns filled in (the plan projects just those).
 //! * CHECK constraints and column defaults are SQL text in the catalog;
@@ -188,6 +191,53 @@ fn bound(v: &Value, inclusive: bool) -> Bound<&Value> {
     } else {
         Bound::Excluded(v)
     }
+}
+
+/// The row key of the scan's current range when that range is one point
+/// on the table's whole primary key (read with one lookup).
+fn point_key(table: &Table, state: &ScanState) -> Result<Option<Vec<u8>>> {
+    let (ScanAccess::PrimaryKey(ranges), Some(pk)) = (&state.access, &table.primary_key) else {
+        return Ok(None);
+    };
+    let Some(ValueRange {
+        low: Some((low, true)),
+        high: Some((high, true)),
+    }) = ranges.get(state.range)
+    else {
+        return Ok(None);
+    };
+    let point = low.len() == pk.len()
+        && high.len() == pk.len()
+        && low
+            .iter()
+            .zip(high)
+            .all(|(l, h)| one_key(l) && crate::types::compare(l, h).is_eq());
+    if !point {
+        return Ok(None);
+    }
+    let mut key = Vec::new();
+    TableStore::encode_primary_key(table, low, &mut key)?;
+    Ok(Some(key))
+}
+
+/// Whether every key equal to `v` as SQL compares is `v`'s own encoding,
+/// so that a lookup finds what a scan of the key prefix would (not so for
+/// floats, `-0` and `0`, or numerics, `1.0` and `1.00`).
+fn one_key(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Bool(_)
+            | Value::Int2(_)
+            | Value::Int4(_)
+            | Value::Int8(_)
+            | Value::Text(_)
+            | Value::Bytea(_)
+            | Value::Date(_)
+            | Value::Time(_)
+            | Value::Timestamp(_)
+            | Value::TimestampTz(_)
+            | Value::Uuid(_)
+    )
 }
 
 /// The key range covering `r` on keys ordered by `orders`, and whether it
@@ -603,6 +653,20 @@ impl TableAccess for StoreAccess<'_> {
                     Some(Ok(s)) => s,
                     _ => {
                         let table = self.catalog_table(state.table)?;
+                        if let Some(key) = point_key(&table, state)? {
+                            state.range += 1;
+                            let mut row = std::mem::take(&mut state.spare);
+                            let wanted = state.columns.as_deref();
+                            if self
+                                .store
+                                .get_some_into(self.txn, &table, &key, wanted, &mut row)?
+                            {
+                                let key = if state.want_key { key } else { Vec::new() };
+                                return Ok(Some((key, row)));
+                            }
+                            state.spare = row;
+                            continue;
+                        }
                         match self.open_range(table, state)? {
                             Some(s) => Box::new(s),
                             None => {

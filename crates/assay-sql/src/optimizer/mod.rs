@@ -31,13 +31,16 @@
 //!    streams sorted groups instead of hashing.
 //! 10. [`redundant_sort`]: a Sort over rows already in its order goes.
 //! 11. [`top_n`]: `ORDER BY … LIMIT n` keeps only n rows while sorting.
-//! 12. [`index_only`]: an index scan whose query reads only the index's
+//! 12. [`key_conditions`]: a scan's filter loses the conjuncts its key
+//!     ranges already guarantee (after the rules that estimate rows from
+//!     filters).
+//! 13. [`index_only`]: an index scan whose query reads only the index's
 //!     columns takes them from the index, not the table.
-//! 13. [`subqueries`]: the plans of subqueries inside expressions go
+//! 14. [`subqueries`]: the plans of subqueries inside expressions go
 //!     through the same rules.
-//! 14. [`prune_columns`]: each scan learns which table columns the plan
+//! 15. [`prune_columns`]: each scan learns which table columns the plan
 //!     reads, so the executor decodes only those.
-//! 15. [`estimate`]: every node gets its estimated rows, costs and width
+//! 16. [`estimate`]: every node gets its estimated rows, costs and width
 //!     (what EXPLAIN prints); the plan itself is unchanged.
 //!
 //! Every rule preserves the plan's output (columns and rows); tests show
@@ -53,6 +56,7 @@ mod hash_join;
 mod index_only;
 mod join_order;
 mod join_search;
+mod key_conditions;
 mod merge_join;
 mod not_in;
 mod ordering;
@@ -92,6 +96,7 @@ pub fn optimize(plan: Plan, ctx: &OptContext<'_>) -> Result<Plan> {
     let plan = group_aggregate::apply(plan, ctx);
     let plan = redundant_sort::apply(plan, ctx);
     let plan = top_n::apply(plan);
+    let plan = key_conditions::apply(plan, ctx);
     let plan = index_only::apply(plan, ctx.catalog);
     let plan = subqueries::apply(plan, ctx)?;
     let plan = prune_columns::apply(plan);

@@ -7,8 +7,11 @@
 //! not read the scanned row (constants, parameters, outer references).
 //! The key with the most fixed columns wins (a range counts for half a
 //! column; the primary key wins ties, as it needs no second lookup). The
-//! filter is kept whole, so the access path only narrows what is read and
-//! can never change the result.
+//! filter is kept whole here, so the access path only narrows what is read
+//! and the rules after this one still estimate rows from the filter;
+//! [`key_conditions`](super::key_conditions) drops the conjuncts the
+//! ranges guarantee once they are done, using [`ranges_for`]'s account of
+//! which conjuncts made the ranges.
 //!
 //! A value is used only when its type matches the column's (integers of
 //! any width match each other: their key encoding is the same); otherwise
@@ -49,6 +52,14 @@ enum Bound {
     Range { op: CmpOp, value: ScalarExpr },
 }
 
+/// Ranges over a key, the conjuncts (by position) they were made from,
+/// and a score.
+pub(super) struct KeyAccess {
+    pub ranges: Vec<KeyRange>,
+    pub used: Vec<usize>,
+    score: f64,
+}
+
 fn usable_value(e: &ScalarExpr) -> bool {
     let mut ok = true;
     e.visit(&mut |x| ok &= !matches!(x, ScalarExpr::Column(_) | ScalarExpr::Subquery { .. }));
@@ -73,14 +84,15 @@ fn mirror(op: CmpOp) -> CmpOp {
     }
 }
 
-/// The bounds the conjuncts put on table column `col`.
-fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<Bound> {
+/// The bounds the conjuncts put on table column `col`, each with the
+/// position of its conjunct.
+fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<(usize, Bound)> {
     let Some(column) = table.columns.get(col) else {
         return Vec::new();
     };
     let schema_type = |e: &ScalarExpr| expr_type(e, &crate::plan::Schema::default());
     let mut out = Vec::new();
-    for c in conds {
+    for (at, c) in conds.iter().enumerate() {
         match c {
             ScalarExpr::Compare { op, left, right } => {
                 let (op, value) = match (&**left, &**right) {
@@ -92,12 +104,15 @@ fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<Bound> {
                     continue;
                 }
                 match op {
-                    CmpOp::Eq => out.push(Bound::Eq(value.clone())),
+                    CmpOp::Eq => out.push((at, Bound::Eq(value.clone()))),
                     CmpOp::NotEq => {}
-                    op => out.push(Bound::Range {
-                        op,
-                        value: value.clone(),
-                    }),
+                    op => out.push((
+                        at,
+                        Bound::Range {
+                            op,
+                            value: value.clone(),
+                        },
+                    )),
                 }
             }
             ScalarExpr::InList {
@@ -110,7 +125,7 @@ fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<Bound> {
                     .iter()
                     .all(|v| usable_value(v) && types_match(&column.ty, schema_type(v))) =>
             {
-                out.push(Bound::In(list.clone()));
+                out.push((at, Bound::In(list.clone())));
             }
             _ => {}
         }
@@ -118,19 +133,23 @@ fn bounds_on(table: &Table, col: usize, conds: &[ScalarExpr]) -> Vec<Bound> {
     out
 }
 
-/// Ranges over a key (its column positions) and a score; None if the
-/// conjuncts do not constrain the key's first column.
-fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<(Vec<KeyRange>, f64)> {
+/// Ranges over a key (its column positions), the conjuncts they came
+/// from and a score; None if the conjuncts do not constrain the key's
+/// first column.
+pub(super) fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<KeyAccess> {
     let mut prefixes: Vec<Vec<ScalarExpr>> = vec![Vec::new()];
+    let mut used = Vec::new();
     let mut score = 0.0;
     for &col in key {
         let bounds = bounds_on(table, col, conds);
-        if let Some(Bound::Eq(v)) = bounds.iter().find(|b| matches!(b, Bound::Eq(_))) {
+        if let Some((at, Bound::Eq(v))) = bounds.iter().find(|(_, b)| matches!(b, Bound::Eq(_))) {
             prefixes.iter_mut().for_each(|p| p.push(v.clone()));
+            used.push(*at);
             score += 1.0;
             continue;
         }
-        if let Some(Bound::In(list)) = bounds.iter().find(|b| matches!(b, Bound::In(_))) {
+        if let Some((at, Bound::In(list))) = bounds.iter().find(|(_, b)| matches!(b, Bound::In(_)))
+        {
             if prefixes.len() * list.len() <= MAX_POINTS {
                 prefixes = prefixes
                     .iter()
@@ -142,6 +161,7 @@ fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<(Vec
                         })
                     })
                     .collect();
+                used.push(*at);
                 score += 0.9;
                 continue;
             }
@@ -149,14 +169,16 @@ fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<(Vec
         // A range on this column ends the key prefix.
         let mut low: Option<(ScalarExpr, bool)> = None;
         let mut high: Option<(ScalarExpr, bool)> = None;
-        for b in bounds {
+        for (at, b) in bounds {
             if let Bound::Range { op, value } = b {
                 match op {
                     CmpOp::Gt | CmpOp::GtEq if low.is_none() => {
-                        low = Some((value, op == CmpOp::GtEq))
+                        low = Some((value, op == CmpOp::GtEq));
+                        used.push(at);
                     }
                     CmpOp::Lt | CmpOp::LtEq if high.is_none() => {
-                        high = Some((value, op == CmpOp::LtEq))
+                        high = Some((value, op == CmpOp::LtEq));
+                        used.push(at);
                     }
                     _ => {}
                 }
@@ -182,7 +204,11 @@ fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<(Vec
                     }
                 })
                 .collect();
-            return Some((ranges, score));
+            return Some(KeyAccess {
+                ranges,
+                used,
+                score,
+            });
         }
         break;
     }
@@ -196,14 +222,38 @@ fn ranges_for(table: &Table, key: &[usize], conds: &[ScalarExpr]) -> Option<(Vec
             high: Some((p, true)),
         })
         .collect();
-    Some((ranges, score))
+    Some(KeyAccess {
+        ranges,
+        used,
+        score,
+    })
+}
+
+/// The key columns of the access path `access` of `table` (the primary
+/// key, or an index whose parts are all plain columns).
+pub(super) fn key_columns(table: &Table, access: &Access) -> Option<Vec<usize>> {
+    match access {
+        Access::Full => None,
+        Access::PrimaryKey { .. } => table.primary_key.clone(),
+        Access::Index { index, .. } => table
+            .indexes
+            .iter()
+            .find(|i| i.oid == *index)?
+            .parts
+            .iter()
+            .map(|p| match p.expr {
+                IndexExpr::Column(c) => Some(c),
+                IndexExpr::Expression { .. } => None,
+            })
+            .collect(),
+    }
 }
 
 fn choose(table: &Table, filter: &ScalarExpr) -> Option<Access> {
     let conds = conjuncts(filter.clone());
     let mut best: Option<(f64, Access)> = None;
     if let Some(pk) = &table.primary_key {
-        if let Some((ranges, score)) = ranges_for(table, pk, &conds) {
+        if let Some(KeyAccess { ranges, score, .. }) = ranges_for(table, pk, &conds) {
             // The primary key reads rows directly: a small bonus on ties.
             best = Some((score + 0.01, Access::PrimaryKey { ranges }));
         }
@@ -222,7 +272,7 @@ fn choose(table: &Table, filter: &ScalarExpr) -> Option<Access> {
             })
             .collect();
         let Some(key) = key else { continue };
-        if let Some((ranges, score)) = ranges_for(table, &key, &conds) {
+        if let Some(KeyAccess { ranges, score, .. }) = ranges_for(table, &key, &conds) {
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 let access = Access::Index {
                     index: index.oid,

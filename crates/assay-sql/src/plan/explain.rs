@@ -735,8 +735,12 @@ impl<'a> Builder<'a> {
                 .and_then(|&c| names.get(c).cloned())
                 .unwrap_or_else(|| "?".into())
         };
+        // A point has equal bounds (compared as printed: plan expressions
+        // have no equality of their own).
         let point = |r: &KeyRange| match (&r.low, &r.high) {
-            (Some((lo, true)), Some((hi, true))) => lo.len() == hi.len(),
+            (Some((lo, true)), Some((hi, true))) => {
+                lo.len() == hi.len() && format!("{lo:?}") == format!("{hi:?}")
+            }
             _ => false,
         };
         if ranges.len() > 1 && ranges.iter().all(point) {

@@ -116,9 +116,9 @@ pub struct Session {
     /// Cancel requests and the statement timeout, shared with whoever may
     /// cancel this session's statements.
     interrupt: Arc<crate::exec::Interrupt>,
-    /// The parsed search path and what it was parsed from (the setting's
-    /// text, the temporary schema).
-    path_cache: Option<(String, Option<u32>, Arc<crate::catalog::SearchPath>)>,
+    /// The parsed search path and when it was parsed (the settings'
+    /// change count, the temporary schema).
+    path_cache: Option<(u64, Option<u32>, Arc<crate::catalog::SearchPath>)>,
     /// The snapshot and catalog version at which the catalog copy was last
     /// found current (see `prepare`).
     catalog_checked: Option<(u64, crate::catalog::CatalogVersion)>,

@@ -167,8 +167,14 @@ impl Env<'_> {
         stmt: &Statement,
         types: Vec<DataType>,
     ) -> Result<(Arc<Plan>, Vec<DataType>)> {
-        if let Some(found) = cache.find(stmt, &types, self) {
+        if let Some(found) = cache.find_shared(stmt, &types, self) {
             return Ok((found.plan.clone(), found.param_types.clone()));
+        }
+        if let Some(found) = cache.find(stmt, &types, self) {
+            let found = found.clone();
+            let out = (found.plan.clone(), found.param_types.clone());
+            cache.remember_shared(stmt, found);
+            return Ok(out);
         }
         let Some((plan, param_types)) = self.plan(stmt, &types)? else {
             return Err(err!(
@@ -534,18 +540,18 @@ impl Session {
         }
     }
 
-    /// The search path, parsed again only when the setting or the
-    /// temporary schema changed.
+    /// The search path, parsed again only when a setting, the temporary
+    /// schema or the current user changed (the settings' change counter
+    /// tells the first without reading the setting).
     pub(super) fn shared_search_path(&mut self) -> Arc<SearchPath> {
-        let raw = self.settings.raw("search_path").unwrap_or_default();
-        if let Some((r, temp, path)) = &self.path_cache {
-            if r == raw && *temp == self.temp_schema {
+        let changes = self.settings.changes();
+        if let Some((seen, temp, path)) = &self.path_cache {
+            if *seen == changes && *temp == self.temp_schema && path.user == self.current_user() {
                 return path.clone();
             }
         }
-        let raw = raw.to_string();
         let path = Arc::new(self.search_path());
-        self.path_cache = Some((raw, self.temp_schema, path.clone()));
+        self.path_cache = Some((changes, self.temp_schema, path.clone()));
         path
     }
 
@@ -593,6 +599,21 @@ impl Session {
     /// an implicit one, with the catalog and snapshot brought up to date.
     pub fn run_query(&mut self, stmt: &Statement, params: &[Value]) -> Result<StatementResult> {
         self.execute_with_params(stmt, &[], params)
+    }
+
+    /// [`Session::run_query`] for a statement the caller keeps and runs
+    /// again (a prepared statement): its plan is found by the `Arc`'s
+    /// address, without hashing or comparing the statement (see
+    /// [`PlanCache`]). Everything else is as for any statement.
+    pub fn run_prepared(
+        &mut self,
+        stmt: &Arc<Statement>,
+        params: &[Value],
+    ) -> Result<StatementResult> {
+        self.plans.shared = Some(stmt.clone());
+        let result = self.execute_with_params(stmt, &[], params);
+        self.plans.shared = None;
+        result
     }
 
     /// The result columns and parameter types of a statement, without
@@ -853,11 +874,24 @@ fn read_text_params<'a>(
 /// plans also depend on the transaction's timestamp. Any change plans
 /// afresh. The statement itself is the key (hashed and compared as a tree,
 /// never printed), so a statement run again costs a lookup, not a bind.
+///
+/// A statement the caller keeps in an [`Arc`] ([`Session::run_prepared`])
+/// is also found by its address, without hashing or comparing the tree:
+/// the cache holds a clone of the `Arc` beside the plan, so the address
+/// stays that statement's for as long as the entry lives.
 #[derive(Default)]
 pub(super) struct PlanCache {
     plans: rustc_hash::FxHashMap<Statement, Vec<CachedPlan>>,
     len: usize,
+    /// The statement [`Session::run_prepared`] is running, if any.
+    pub(super) shared: Option<Arc<Statement>>,
+    /// Plans of shared statements, by the statement's address (a few,
+    /// the most recent last).
+    by_address: Vec<(Arc<Statement>, CachedPlan)>,
 }
+
+/// Shared statements whose plans are found by address, at most.
+const SHARED_ENTRIES: usize = 16;
 
 /// What a plan was made under (see [`PlanCache`]); `Env::key_holds` tells
 /// whether a plan made under it still holds.
@@ -872,6 +906,7 @@ pub(super) struct PlanKey {
     reads_clock: bool,
 }
 
+#[derive(Clone)]
 struct CachedPlan {
     /// The parameter types the statement was run with, and the context.
     key: PlanKey,
@@ -895,6 +930,45 @@ impl PlanCache {
             .find(|p| p.key.param_types == types && env.key_holds(&p.key))
     }
 
+    /// The plan of the shared statement at `stmt`'s address (see
+    /// [`PlanCache`]).
+    fn find_shared(
+        &self,
+        stmt: &Statement,
+        types: &[DataType],
+        env: &Env<'_>,
+    ) -> Option<&CachedPlan> {
+        self.by_address
+            .iter()
+            .rev()
+            .find(|(s, p)| {
+                std::ptr::eq(Arc::as_ptr(s), stmt)
+                    && p.key.param_types == types
+                    && env.key_holds(&p.key)
+            })
+            .map(|(_, p)| p)
+    }
+
+    /// Keeps `plan` by address when `stmt` is the shared statement being
+    /// run.
+    fn remember_shared(&mut self, stmt: &Statement, plan: CachedPlan) {
+        let Some(shared) = self
+            .shared
+            .as_ref()
+            .filter(|s| std::ptr::eq(Arc::as_ptr(s), stmt))
+        else {
+            return;
+        };
+        let shared = shared.clone();
+        self.by_address.retain(|(s, p)| {
+            !(Arc::ptr_eq(s, &shared) && p.key.param_types == plan.key.param_types)
+        });
+        if self.by_address.len() >= SHARED_ENTRIES {
+            self.by_address.remove(0);
+        }
+        self.by_address.push((shared, plan));
+    }
+
     fn insert(
         &mut self,
         stmt: &Statement,
@@ -905,6 +979,7 @@ impl PlanCache {
     ) -> bool {
         if self.len >= PLAN_CACHE_ENTRIES {
             self.plans.clear();
+            self.by_address.clear();
             self.len = 0;
         }
         let literals_alike =
@@ -915,12 +990,19 @@ impl PlanCache {
             param_types,
             literals_alike,
         };
+        self.remember_shared(stmt, entry.clone());
         let list = self.plans.entry(stmt.clone()).or_default();
         // An entry that no longer holds is replaced, not kept beside.
         list.retain(|p| p.key.param_types != entry.key.param_types);
         list.push(entry);
         self.len += 1;
         literals_alike
+    }
+
+    /// How many statements' plans the cache finds by address.
+    #[cfg(test)]
+    pub(super) fn shared_len(&self) -> usize {
+        self.by_address.len()
     }
 
     /// How many plans the cache holds.
@@ -932,6 +1014,7 @@ impl PlanCache {
     /// Forgets every plan (`DISCARD PLANS`).
     pub(super) fn clear(&mut self) {
         self.plans.clear();
+        self.by_address.clear();
         self.len = 0;
     }
 }

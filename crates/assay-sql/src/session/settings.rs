@@ -8,6 +8,11 @@
 //! executor reads. `SET LOCAL` values are undone at the end of the
 //! transaction; a plain `SET` inside a transaction that rolls back is undone
 //! too, as in PostgreSQL.
+//!
+//! The timeouts every statement consults (`statement_timeout`,
+//! `lock_timeout`, `idle_in_transaction_session_timeout`) are kept parsed
+//! beside their text, updated whenever a value is stored, so a statement
+//! reads three numbers instead of parsing durations.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +20,13 @@ use assay_storage::{err, Result, SqlState};
 
 use super::gucs::{self, Kind};
 use crate::types;
+
+/// The parameters kept parsed in [`Timeouts`].
+const TIMEOUTS: [&str; 3] = [
+    "statement_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+];
 
 /// Whether a parameter can be changed by a session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +175,17 @@ pub struct SessionSettings {
     /// Counts changes to `values`, so a server can tell cheaply whether
     /// a reported parameter may have changed.
     changes: u64,
+    /// The timeouts in milliseconds, as `values` says them.
+    timeouts: Timeouts,
+}
+
+/// `statement_timeout`, `lock_timeout` and
+/// `idle_in_transaction_session_timeout` in milliseconds (0: none).
+#[derive(Clone, Copy, Debug, Default)]
+struct Timeouts {
+    statement: u64,
+    lock: u64,
+    idle_in_transaction: u64,
 }
 
 impl Default for SessionSettings {
@@ -174,7 +197,9 @@ impl Default for SessionSettings {
             startup: BTreeMap::new(),
             types: types::Settings::default(),
             changes: 0,
+            timeouts: Timeouts::default(),
         }
+        .with_timeouts_read()
     }
 }
 
@@ -267,8 +292,7 @@ impl SessionSettings {
             let old = self.values.get(p.name).cloned().unwrap_or_default();
             self.saved.push((p.name, old, local));
         }
-        self.changes += 1;
-        self.values.insert(p.name, value);
+        self.store(p.name, value);
         Ok(())
     }
 
@@ -276,8 +300,7 @@ impl SessionSettings {
     /// reports it, SET cannot change it.
     pub fn set_server(&mut self, name: &str, value: &str) -> Result<()> {
         let p = lookup(name)?;
-        self.changes += 1;
-        self.values.insert(p.name, value.to_string());
+        self.store(p.name, value.to_string());
         Ok(())
     }
 
@@ -376,28 +399,49 @@ impl SessionSettings {
         }
     }
 
+    /// Stores a parameter's text (counted in `changes`), and its parsed
+    /// form when it is a timeout.
+    fn store(&mut self, name: &'static str, value: String) {
+        self.changes += 1;
+        let timeout = TIMEOUTS.contains(&name);
+        self.values.insert(name, value);
+        if timeout {
+            self.timeouts = self.read_timeouts();
+        }
+    }
+
+    fn with_timeouts_read(mut self) -> SessionSettings {
+        self.timeouts = self.read_timeouts();
+        self
+    }
+
+    fn read_timeouts(&self) -> Timeouts {
+        let ms = |name: &str| {
+            self.values
+                .get(name)
+                .and_then(|v| parse_duration_ms("", v).ok())
+                .unwrap_or(0)
+        };
+        Timeouts {
+            statement: ms("statement_timeout"),
+            lock: ms("lock_timeout"),
+            idle_in_transaction: ms("idle_in_transaction_session_timeout"),
+        }
+    }
+
     /// The statement timeout in milliseconds (0: none).
     pub fn statement_timeout_ms(&self) -> u64 {
-        self.values
-            .get("statement_timeout")
-            .and_then(|v| parse_duration_ms("", v).ok())
-            .unwrap_or(0)
+        self.timeouts.statement
     }
 
     /// `idle_in_transaction_session_timeout` in milliseconds (0: none).
     pub fn idle_in_transaction_timeout_ms(&self) -> u64 {
-        self.values
-            .get("idle_in_transaction_session_timeout")
-            .and_then(|v| parse_duration_ms("", v).ok())
-            .unwrap_or(0)
+        self.timeouts.idle_in_transaction
     }
 
     /// `lock_timeout` in milliseconds (0: none).
     pub fn lock_timeout_ms(&self) -> u64 {
-        self.values
-            .get("lock_timeout")
-            .and_then(|v| parse_duration_ms("", v).ok())
-            .unwrap_or(0)
+        self.timeouts.lock
     }
 
     /// The schemas of `search_path`, `$user` dropped, quotes removed.
@@ -420,8 +464,7 @@ impl SessionSettings {
         for (name, old, local) in saved.into_iter().rev() {
             if local || !committed {
                 let _ = self.apply(name, &old);
-                self.changes += 1;
-                self.values.insert(name, old);
+                self.store(name, old);
             } else if !local {
                 // Committed plain SET: keep; earlier SET LOCAL of the same name
                 // already restored above in reverse order.

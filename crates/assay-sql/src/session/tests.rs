@@ -169,6 +169,39 @@ fn cached_plans_follow_ddl_and_search_path() {
 }
 
 #[test]
+fn prepared_statements_find_their_plans_by_address_while_they_hold() {
+    let mut s = session();
+    s.execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)")
+        .unwrap();
+    let parse = |sql: &str| std::sync::Arc::new(crate::parser::parse(sql).unwrap().remove(0));
+    let q = parse("SELECT a FROM t WHERE a = $1");
+    let one = s.run_prepared(&q, &[Value::Int4(1)]).unwrap();
+    assert_eq!(one.rows, vec![vec![Value::Int4(1)]]);
+    assert_eq!(s.plans.shared_len(), 1);
+    // Found by address: the same plan with another value.
+    let two = s.run_prepared(&q, &[Value::Int4(2)]).unwrap();
+    assert_eq!(two.rows, vec![vec![Value::Int4(2)]]);
+    assert_eq!(s.plans.shared_len(), 1);
+    // Another statement of the same text has its own address.
+    let other = parse("SELECT a FROM t WHERE a = $1");
+    let r = s.run_prepared(&other, &[Value::Int4(2)]).unwrap();
+    assert_eq!(r.rows, two.rows);
+    assert_eq!(s.plans.shared_len(), 2);
+    // A parameter of another type is planned for that type.
+    let r = s.run_prepared(&q, &[Value::Int8(1)]).unwrap();
+    assert_eq!(r.rows, one.rows);
+    // DDL makes the kept plan stale: it is planned again.
+    let all = parse("SELECT * FROM t");
+    assert_eq!(s.run_prepared(&all, &[]).unwrap().columns.len(), 1);
+    s.execute("ALTER TABLE t ADD COLUMN b int").unwrap();
+    let r = s.run_prepared(&all, &[]).unwrap();
+    assert_eq!(r.columns.len(), 2, "a stale plan survived ALTER TABLE");
+    assert!(s.plans.shared.is_none());
+    s.execute("DISCARD PLANS").unwrap();
+    assert_eq!(s.plans.shared_len(), 0);
+}
+
+#[test]
 fn analyze_records_statistics_the_optimizer_reads() {
     let mut s = session();
     s.execute("CREATE TABLE t (a int PRIMARY KEY, b int)")

@@ -197,6 +197,11 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 
 /// Reads a varint at `*pos`, advancing it.
 pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
+    // Most varints (every column descriptor of a short value) are one byte.
+    if let Some(&b) = buf.get(*pos).filter(|&&b| b & 0x80 == 0) {
+        *pos += 1;
+        return Ok(u64::from(b));
+    }
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *buf

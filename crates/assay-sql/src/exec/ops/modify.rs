@@ -228,7 +228,7 @@ pub(crate) struct UpdateOp {
     assignments: Vec<Assignment>,
     returning: Vec<ScalarExpr>,
     pending: Option<Pending>,
-    seen: HashSet<Vec<u8>>,
+    seen: SeenKeys,
 }
 
 impl UpdateOp {
@@ -246,7 +246,7 @@ impl UpdateOp {
             assignments,
             returning,
             pending: None,
-            seen: HashSet::new(),
+            seen: SeenKeys::default(),
         }
     }
 }
@@ -266,13 +266,14 @@ impl Operator for UpdateOp {
         drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
             let key = row_key(&row, key_pos, meta, ctx)?;
             // UPDATE … FROM joining one row to several: the first wins.
-            if !seen.insert(key.clone()) {
+            if seen.contains(&key) {
                 return Ok(None);
             }
             let width = meta.columns.len();
             let old = &row[..width.min(row.len())];
             let new = assign(old, assignments, &row, ctx)?;
             let new = update_row(meta, &key, old, new, ctx)?;
+            seen.insert(key);
             if !wants {
                 return Ok(Some(Vec::new()));
             }
@@ -289,7 +290,7 @@ pub(crate) struct DeleteOp {
     input: Option<BoxOp>,
     returning: Vec<ScalarExpr>,
     pending: Option<Pending>,
-    seen: HashSet<Vec<u8>>,
+    seen: SeenKeys,
 }
 
 impl DeleteOp {
@@ -305,7 +306,7 @@ impl DeleteOp {
             input: Some(input),
             returning,
             pending: None,
-            seen: HashSet::new(),
+            seen: SeenKeys::default(),
         }
     }
 }
@@ -319,20 +320,45 @@ impl Operator for DeleteOp {
         let wants = !returning.is_empty();
         drive(&mut self.pending, wants, ctx, |meta, row, ctx| {
             let key = row_key(&row, key_pos, meta, ctx)?;
-            if !seen.insert(key.clone()) {
+            if seen.contains(&key) {
                 return Ok(None);
             }
             // A cascade earlier in this statement may have removed it.
             if ctx.tables.get(meta.oid, &key)?.is_none() {
+                seen.insert(key);
                 return Ok(None);
             }
             let width = meta.columns.len().min(row.len());
             delete_row(meta, &key, &row[..width], ctx)?;
+            seen.insert(key);
             Ok(Some(if wants {
                 eval_row(returning, &row, ctx)?
             } else {
                 Vec::new()
             }))
         })
+    }
+}
+
+/// The row keys an UPDATE or DELETE has handled, so that a row its input
+/// holds twice (a join) changes once. The first key is kept apart: a
+/// statement that changes one row hashes and allocates nothing for it.
+#[derive(Default)]
+struct SeenKeys {
+    first: Option<Vec<u8>>,
+    rest: rustc_hash::FxHashSet<Vec<u8>>,
+}
+
+impl SeenKeys {
+    fn contains(&self, key: &[u8]) -> bool {
+        self.first.as_deref() == Some(key) || (!self.rest.is_empty() && self.rest.contains(key))
+    }
+
+    fn insert(&mut self, key: Vec<u8>) {
+        if self.first.is_none() {
+            self.first = Some(key);
+        } else {
+            self.rest.insert(key);
+        }
     }
 }
