@@ -13,7 +13,8 @@
 //! 2. The connection then gets its own OS thread, which owns the engine's
 //!    [`Session`](assay_sql::session::Session) (blocking work never runs on
 //!    the reactor). The reactor task reads whole frames ([`frame`]) and hands
-//!    them to the thread; the thread answers with the bytes to write.
+//!    them to the thread; the thread answers with the bytes to write, and
+//!    on a plain TCP socket writes them itself first ([`outbox`]).
 //! 3. On that thread, [`connection`] runs the protocol: simple queries,
 //!    and the extended protocol's statements and portals ([`extended`]),
 //!    turning values into the wire's text and binary formats
@@ -38,6 +39,7 @@ mod extended;
 mod frame;
 mod limits;
 mod notify;
+mod outbox;
 mod response;
 mod server;
 mod startup;

@@ -15,7 +15,7 @@ use assay_storage::{err, Error, SqlState};
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc as async_mpsc, watch, Notify};
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
@@ -26,6 +26,7 @@ use crate::databases::Databases;
 use crate::frame;
 use crate::limits::{Limits, Slot};
 use crate::notify::{wake_through, Inbox};
+use crate::outbox::{outbox, DirectSocket, Outbox};
 use crate::response::Output;
 use crate::startup::{negotiate, Negotiated, Startup};
 use crate::tls::{self, Stream, TlsFiles};
@@ -133,8 +134,10 @@ impl Server {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
                         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
+                        let direct = DirectSocket::duplicate(&stream);
                         connections.spawn(connection(
                             Box::new(stream),
+                            direct,
                             peer,
                             self.admission.clone(),
                             self.databases.clone(),
@@ -160,8 +163,10 @@ impl Server {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn connection(
     stream: Box<dyn Stream>,
+    direct: Option<DirectSocket>,
     peer: SocketAddr,
     admission: Arc<Admission>,
     databases: Arc<Databases>,
@@ -215,7 +220,9 @@ async fn connection(
     let to_worker = Arc::new(to_worker);
     let wake = Arc::downgrade(&to_worker);
     // Bounded: a COPY TO streaming faster than the client reads waits.
-    let (outbox, mut from_worker) = async_mpsc::channel::<Output>(4);
+    let (outbox, mut from_worker) = outbox(4);
+    // A TLS stream is written by the reactor only.
+    let direct = if encrypted { None } else { direct };
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
         .spawn({
@@ -225,6 +232,7 @@ async fn connection(
                     inbox,
                     wake,
                     outbox,
+                    direct,
                 };
                 worker(databases, parameters, minor, login, pid, cancels, channels)
             }
@@ -261,6 +269,7 @@ async fn connection(
         };
         // A TLS stream buffers: flush every answer.
         let written = stream.write_all(&out.buf).await.is_ok() && stream.flush().await.is_ok();
+        from_worker.written();
         if !written || out.close {
             break;
         }
@@ -291,7 +300,9 @@ async fn connection(
                 // Notifications while idle.
                 out = from_worker.recv() => match out {
                     Some(out) => {
-                        if stream.write_all(&out.buf).await.is_err() || out.close {
+                        let written = stream.write_all(&out.buf).await.is_ok();
+                        from_worker.written();
+                        if !written || out.close {
                             break 'connection;
                         }
                     }
@@ -344,7 +355,9 @@ struct WorkerChannels {
     inbox: mpsc::Receiver<Inbox>,
     /// The inbox's sender, for the notification waker.
     wake: std::sync::Weak<mpsc::Sender<Inbox>>,
-    outbox: async_mpsc::Sender<Output>,
+    outbox: Outbox,
+    /// The plain TCP socket, for writing answers without a hand-off.
+    direct: Option<DirectSocket>,
 }
 
 /// The connection's thread: owns the session, answers message batches,
@@ -362,6 +375,7 @@ fn worker(
         inbox,
         wake,
         outbox,
+        mut direct,
     } = channels;
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
@@ -401,11 +415,16 @@ fn worker(
                 break;
             }
         }
-        let out = std::mem::take(&mut connection.out);
+        let mut out = std::mem::take(&mut connection.out);
         // Room for a typical answer, so filling it rarely reallocates.
         connection.out.buf.reserve(ANSWER_CAPACITY);
         let close = out.close;
-        if send_answer(&outbox, out).is_err() || close {
+        // The client has its answer before the reactor hears of it (see
+        // outbox.rs); the reactor writes whatever the socket did not take.
+        if let Some(socket) = direct.as_mut().filter(|_| !close && outbox.drained()) {
+            socket.write_some(&mut out);
+        }
+        if outbox.send_answer(out).is_err() || close {
             break;
         }
     }
@@ -421,18 +440,6 @@ fn administrator_command() -> Error {
 
 /// Bytes reserved for each batch's answer.
 const ANSWER_CAPACITY: usize = 512;
-
-/// Hands an answer to the reactor: at once while the channel has room
-/// (the usual case: the reactor waits for each answer), else waiting.
-fn send_answer(outbox: &async_mpsc::Sender<Output>, out: Output) -> Result<(), ()> {
-    match outbox.try_send(out) {
-        Ok(()) => Ok(()),
-        Err(async_mpsc::error::TrySendError::Full(out)) => {
-            outbox.blocking_send(out).map_err(|_| ())
-        }
-        Err(async_mpsc::error::TrySendError::Closed(_)) => Err(()),
-    }
-}
 
 async fn fatal(stream: &mut Box<dyn Stream>, e: &Error) {
     let mut out = Output::default();
