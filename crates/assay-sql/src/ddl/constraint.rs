@@ -118,7 +118,8 @@ pub(crate) fn add_primary_key(
         Some(n) => n.to_string(),
         None => choose_relation_name(ctx.catalog, t.schema, &t.name, None, "pkey", true, &[]),
     };
-    check_no_nulls(ctx, &t, &idx)?;
+    // The re-keying pass that adds the key checks for NULLs as
+    // `check_no_nulls` would (see `table::rewrite_table`).
     ctx.catalog
         .add_primary_key(ctx.txn, oid, Some(&name), &idx)
         .map_err(|e| build_error(e, &name))?;

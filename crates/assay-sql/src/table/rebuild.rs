@@ -14,7 +14,10 @@
 //! Duplicates are reported as the entry-by-entry path reported them: a
 //! primary key or unique index violation (23505) naming the index and the
 //! key (the smallest duplicated one); NULL keys of a primary key are
-//! 23502; NULLs never conflict in a unique index.
+//! 23502 (when the rows are re-keyed as they are, after the whole pass:
+//! `column "a" of relation "t" contains null values`, naming the first key
+//! column with a NULL, as ADD PRIMARY KEY's check of the rows does); NULLs
+//! never conflict in a unique index.
 
 use assay_storage::keycode::SortOrder;
 use assay_storage::{err, BTree, Result, SqlState, Transaction};
@@ -238,6 +241,8 @@ pub(crate) fn rewrite_table(
     let mut key = Vec::new();
     let mut value = Vec::new();
     let mut rowid = 0u64;
+    let key_columns = table.primary_key.as_deref().unwrap_or_default();
+    let mut null_in = vec![false; key_columns.len()];
     let mut scan = TableScan::new(table);
     while scan.next(txn)? {
         // The stored bytes serve as they are when nothing changes and the
@@ -263,9 +268,15 @@ pub(crate) fn rewrite_table(
         key.clear();
         match &table.primary_key {
             Some(cols) => {
-                for &c in cols {
+                for (k, &c) in cols.iter().enumerate() {
                     let v = &row[c];
                     if v.is_null() {
+                        // Re-keying rows as they are (ADD PRIMARY KEY)
+                        // reads them all first, as a NOT NULL check would.
+                        if change.is_none() {
+                            null_in[k] = true;
+                            continue;
+                        }
                         let name = &table.columns[c].name;
                         return Err(err!(
                             SqlState::NOT_NULL_VIOLATION,
@@ -285,6 +296,14 @@ pub(crate) fn rewrite_table(
         for (index, entries) in secondary.iter().zip(&mut index_entries) {
             maker.add(table, index, &row, &key, eval, entries)?;
         }
+    }
+    if let Some(k) = null_in.iter().position(|&n| n) {
+        return Err(err!(
+            SqlState::NOT_NULL_VIOLATION,
+            "column \"{}\" of relation \"{}\" contains null values",
+            table.columns[key_columns[k]].name,
+            table.name
+        ));
     }
     rows.sort();
     if let Some(at) = rows.first_duplicate_key() {
