@@ -13,8 +13,9 @@
 //! 2. The connection then gets its own OS thread, which owns the engine's
 //!    [`Session`](assay_sql::session::Session) (blocking work never runs on
 //!    the reactor). The reactor task reads whole frames ([`frame`]) and hands
-//!    them to the thread; the thread answers with the bytes to write, and
-//!    on a plain TCP socket writes them itself first ([`outbox`]).
+//!    them to the thread; the thread answers with the bytes to write. On a
+//!    plain TCP socket the thread then reads and writes the socket itself
+//!    while its client keeps it busy ([`direct`]).
 //! 3. On that thread, [`connection`] runs the protocol: simple queries,
 //!    and the extended protocol's statements and portals ([`extended`]),
 //!    turning values into the wire's text and binary formats
@@ -35,6 +36,7 @@ mod connection;
 mod copy;
 mod database_options;
 mod databases;
+mod direct;
 mod extended;
 mod frame;
 mod limits;

@@ -1,25 +1,11 @@
-//! How a connection's thread gets its answers to the client.
-//!
-//! The reactor task owns the socket: it reads the client's messages and
-//! writes whatever the thread sends it through a channel ([`Outbox`]).
-//! Each answer handed over that way costs a thread hand-off before the
-//! client sees it, on the path of every query. So when the connection is a
-//! plain TCP socket, the thread also holds a duplicate of it
-//! ([`DirectSocket`]) and writes an answer itself — as far as the socket
-//! takes it without waiting — before handing the (usually empty) rest to
-//! the reactor, which then only writes what is left and goes back to
-//! reading. Bytes stay in order because the thread writes directly only
-//! when the reactor has written everything handed to it before
-//! ([`Outbox::unwritten`] counts what is still on its way), and the
-//! reactor writes nothing of its own meanwhile but a FATAL error, after
-//! which the connection ends. TLS connections always go through the
-//! reactor (the TLS stream's state lives there).
+//! The channel from a connection's thread to its reactor task: outputs
+//! for the reactor to write, and a count of those not yet written, so the
+//! thread writes to the socket itself (`direct.rs`) only when nothing it
+//! handed over earlier is still on its way ([`Outbox::drained`]).
 
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use bytes::Buf;
 use tokio::sync::mpsc;
 
 use crate::response::Output;
@@ -88,41 +74,5 @@ impl OutboxReceiver {
     /// Called once an output from [`OutboxReceiver::recv`] is written.
     pub fn written(&self) {
         self.unwritten.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// A duplicate of the connection's plain TCP socket, for the thread's own
-/// writes. The socket is non-blocking (the reactor's): a write that would
-/// wait is left to the reactor.
-pub(crate) struct DirectSocket(std::net::TcpStream);
-
-impl DirectSocket {
-    /// Duplicates `stream`'s descriptor (`None` where that is not possible).
-    pub fn duplicate(stream: &tokio::net::TcpStream) -> Option<DirectSocket> {
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsFd;
-            let fd = stream.as_fd().try_clone_to_owned().ok()?;
-            Some(DirectSocket(std::net::TcpStream::from(fd)))
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = stream;
-            None
-        }
-    }
-
-    /// Writes as much of `out`'s bytes as the socket takes without waiting
-    /// and removes them from `out`. An error is left for the reactor to
-    /// meet on its own write.
-    pub fn write_some(&mut self, out: &mut Output) {
-        while !out.buf.is_empty() {
-            match self.0.write(&out.buf) {
-                Ok(0) => return,
-                Ok(n) => out.buf.advance(n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return,
-            }
-        }
     }
 }

@@ -23,10 +23,11 @@ use crate::auth::{authenticate, AuthPolicy};
 use crate::cancel::{secret_key, CancelKeys};
 use crate::connection::{Connection, Login};
 use crate::databases::Databases;
+use crate::direct::{DirectSocket, Next, Ownership, PEER_CHECK};
 use crate::frame;
 use crate::limits::{Limits, Slot};
 use crate::notify::{wake_through, Inbox};
-use crate::outbox::{outbox, DirectSocket, Outbox};
+use crate::outbox::{outbox, Outbox};
 use crate::response::Output;
 use crate::startup::{negotiate, Negotiated, Startup};
 use crate::tls::{self, Stream, TlsFiles};
@@ -221,18 +222,24 @@ async fn connection(
     let wake = Arc::downgrade(&to_worker);
     // Bounded: a COPY TO streaming faster than the client reads waits.
     let (outbox, mut from_worker) = outbox(4);
-    // A TLS stream is written by the reactor only.
+    // A TLS stream is read and written by the reactor only.
     let direct = if encrypted { None } else { direct };
+    // The reactor's look at the socket while the thread owns it.
+    let watch = direct.as_ref().and_then(DirectSocket::try_clone);
+    let direct = direct.filter(|_| watch.is_some());
+    let ownership = Ownership::new();
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
         .spawn({
             let cancels = cancels.clone();
+            let ownership = ownership.clone();
             move || {
                 let channels = WorkerChannels {
                     inbox,
                     wake,
                     outbox,
                     direct,
+                    ownership,
                 };
                 worker(databases, parameters, minor, login, pid, cancels, channels)
             }
@@ -248,23 +255,44 @@ async fn connection(
     }
     // Lock step: the thread answers every batch of messages (and the
     // startup) with one Output. While it works, the socket is still read,
-    // so a client that goes away stops its statement.
+    // so a client that goes away stops its statement. On a plain TCP socket
+    // the thread reads and writes the socket itself after a batch, until it
+    // hands it back (`worker_reads`; see direct.rs).
+    let mut worker_reads = false;
+    let mut terminate = false;
+    let mut stop = false;
     'connection: loop {
         let out = tokio::select! {
             out = from_worker.recv() => match out {
                 Some(out) => out,
                 None => break,
             },
-            read = stream.read_buf(&mut buf) => match read {
+            read = stream.read_buf(&mut buf), if !worker_reads => match read {
                 Ok(0) | Err(_) => {
                     cancels.client_gone(pid);
                     break 'connection;
                 }
                 Ok(_) => continue,
             },
-            _ = terminated.notified() => {
+            _ = terminated.notified(), if !terminate => {
+                if worker_reads {
+                    terminate = true;
+                    ownership.reclaim();
+                    continue;
+                }
                 fatal(&mut stream, &administrator_command()).await;
                 break 'connection;
+            }
+            _ = stopped.changed(), if worker_reads && !stop => {
+                stop = true;
+                ownership.reclaim();
+                continue;
+            }
+            _ = tokio::time::sleep(PEER_CHECK), if worker_reads => {
+                if watch.as_ref().is_some_and(DirectSocket::peer_closed) {
+                    cancels.client_gone(pid);
+                }
+                continue;
             }
         };
         // A TLS stream buffers: flush every answer.
@@ -273,8 +301,19 @@ async fn connection(
         if !written || out.close {
             break;
         }
-        if out.more || out.unsolicited {
-            continue;
+        match out.hand_back {
+            Some(unread) => {
+                // The reactor reads again (`worker_reads` is set anew when
+                // the next frames go to the thread).
+                ownership.returned();
+                buf.unsplit(unread);
+            }
+            None if worker_reads || out.more || out.unsolicited => continue,
+            None => {}
+        }
+        if terminate || stop || *stopped.borrow() {
+            fatal(&mut stream, &administrator_command()).await;
+            break 'connection;
         }
         // Idle in a transaction block: the client has until then.
         let idle_deadline = out
@@ -330,7 +369,10 @@ async fn connection(
                 }
             }
         };
-        if to_worker.send(Inbox::Frames(frames)).is_err() {
+        // The thread takes the socket, with the bytes read past the frames.
+        let rest = watch.is_some().then(|| std::mem::take(&mut buf));
+        worker_reads = rest.is_some();
+        if to_worker.send(Inbox::Frames(frames, rest)).is_err() {
             break;
         }
     }
@@ -356,8 +398,9 @@ struct WorkerChannels {
     /// The inbox's sender, for the notification waker.
     wake: std::sync::Weak<mpsc::Sender<Inbox>>,
     outbox: Outbox,
-    /// The plain TCP socket, for writing answers without a hand-off.
+    /// The plain TCP socket, for reading and writing without hand-offs.
     direct: Option<DirectSocket>,
+    ownership: Arc<Ownership>,
 }
 
 /// The connection's thread: owns the session, answers message batches,
@@ -376,6 +419,7 @@ fn worker(
         wake,
         outbox,
         mut direct,
+        ownership,
     } = channels;
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
@@ -389,17 +433,51 @@ fn worker(
     let _registration = cancels.register(pid, key.1, connection.session.interrupt_handle());
     connection.outbox = Some(outbox.clone());
     wake_through(&connection, wake);
-    while let Ok(message) = inbox.recv() {
-        let frames = match message {
-            Inbox::Frames(frames) => frames,
-            Inbox::Notifications => {
-                if let Some(out) = connection.idle_notifications() {
-                    if outbox.blocking_send(out).is_err() {
+    // The bytes read past the last whole message while the thread reads
+    // the socket itself (see direct.rs); `None` while the reactor does.
+    let mut own: Option<BytesMut> = None;
+    let mut idle_timeout = None;
+    loop {
+        let frames = match (own.as_mut(), direct.as_mut()) {
+            (Some(unread), Some(socket)) => match socket.next_frames(unread, &ownership) {
+                Next::Frames(frames) => frames,
+                Next::HandBack => {
+                    let out = Output {
+                        hand_back: own.take(),
+                        idle_timeout,
+                        ..Output::default()
+                    };
+                    if outbox.send_answer(out).is_err() {
                         break;
                     }
+                    continue;
                 }
-                continue;
-            }
+                Next::Closed => {
+                    // Nobody reads: nothing to write (the session ends).
+                    break;
+                }
+                Next::Fatal(e) => {
+                    let mut out = Output::default();
+                    out.fatal(&e);
+                    let _ = outbox.send_answer(out);
+                    break;
+                }
+            },
+            _ => match inbox.recv() {
+                Ok(Inbox::Frames(frames, rest)) => {
+                    own = rest;
+                    frames
+                }
+                Ok(Inbox::Notifications) => {
+                    if let Some(out) = connection.idle_notifications() {
+                        if outbox.blocking_send(out).is_err() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                Err(_) => break,
+            },
         };
         for frame in frames {
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -419,9 +497,17 @@ fn worker(
         // Room for a typical answer, so filling it rarely reallocates.
         connection.out.buf.reserve(ANSWER_CAPACITY);
         let close = out.close;
-        // The client has its answer before the reactor hears of it (see
-        // outbox.rs); the reactor writes whatever the socket did not take.
+        idle_timeout = out.idle_timeout;
         if let Some(socket) = direct.as_mut().filter(|_| !close && outbox.drained()) {
+            if own.is_some() {
+                // The thread owns the socket: the answer goes out whole.
+                if socket.write_all(&out.buf).is_err() {
+                    break;
+                }
+                continue;
+            }
+            // The client has its answer before the reactor hears of it;
+            // the reactor writes whatever the socket did not take.
             socket.write_some(&mut out);
         }
         if outbox.send_answer(out).is_err() || close {
