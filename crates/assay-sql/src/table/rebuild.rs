@@ -206,6 +206,9 @@ pub(crate) fn build_index(
     entries.load(txn, BTree::open(index.root))
 }
 
+/// A change a rewrite applies to each row.
+pub(crate) type RowChange<'a> = &'a mut dyn FnMut(&mut Vec<Value>) -> Result<()>;
+
 /// Rewrites every row of `table` through `change` (rows are first widened
 /// to the table's column count; `None` keeps them as they are) and builds
 /// the row tree and every index again, re-keying rows by the table's
@@ -214,7 +217,7 @@ pub(crate) fn build_index(
 pub(crate) fn rewrite_table(
     txn: &mut Transaction,
     table: &Table,
-    mut change: Option<&mut dyn FnMut(&mut Vec<Value>) -> Result<()>>,
+    mut change: Option<RowChange<'_>>,
     eval: &mut dyn IndexEval,
 ) -> Result<()> {
     let width = table.columns.len();
