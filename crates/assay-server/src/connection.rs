@@ -57,7 +57,7 @@ pub(crate) struct Connection {
     /// A COPY FROM STDIN in progress.
     pub copy: Option<CopyWait>,
     /// Where output goes mid-batch (a COPY TO streaming).
-    pub outbox: Option<tokio::sync::mpsc::Sender<Output>>,
+    pub outbox: Option<crate::outbox::Outbox>,
     /// The reported parameters as the client last heard them, and the
     /// settings' change count then.
     reported: Vec<(&'static str, String)>,

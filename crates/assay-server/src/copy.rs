@@ -21,9 +21,9 @@ use assay_storage::{err, Error, Result, SqlState};
 use bytes::Bytes;
 use pgwire::messages::copy::{CopyData, CopyDone, CopyInResponse, CopyOutResponse};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
-use tokio::sync::mpsc::Sender;
 
 use crate::connection::Connection;
+use crate::outbox::Outbox;
 use crate::response::Output;
 
 /// Output gathered before it is handed to the socket mid-COPY.
@@ -55,7 +55,7 @@ fn format_code(format: Format) -> i8 {
 /// COPY TO STDOUT's output as CopyData messages.
 struct WireSink<'a> {
     out: &'a mut Output,
-    outbox: Option<&'a Sender<Output>>,
+    outbox: Option<&'a Outbox>,
 }
 
 impl CopySink for WireSink<'_> {
@@ -86,7 +86,7 @@ impl CopySink for WireSink<'_> {
         chunk.more = true;
         outbox
             .blocking_send(chunk)
-            .map_err(|_| Error::new(SqlState::CONNECTION_FAILURE, "connection to client lost"))
+            .map_err(|()| Error::new(SqlState::CONNECTION_FAILURE, "connection to client lost"))
     }
 }
 

@@ -13,7 +13,9 @@
 //! 2. The connection then gets its own OS thread, which owns the engine's
 //!    [`Session`](assay_sql::session::Session) (blocking work never runs on
 //!    the reactor). The reactor task reads whole frames ([`frame`]) and hands
-//!    them to the thread; the thread answers with the bytes to write.
+//!    them to the thread; the thread answers with the bytes to write. On a
+//!    plain TCP socket the thread then reads and writes the socket itself
+//!    while its client keeps it busy ([`direct`]).
 //! 3. On that thread, [`connection`] runs the protocol: simple queries,
 //!    and the extended protocol's statements and portals ([`extended`]),
 //!    turning values into the wire's text and binary formats
@@ -34,10 +36,12 @@ mod connection;
 mod copy;
 mod database_options;
 mod databases;
+mod direct;
 mod extended;
 mod frame;
 mod limits;
 mod notify;
+mod outbox;
 mod response;
 mod server;
 mod startup;

@@ -22,8 +22,10 @@ use crate::response::Output;
 
 /// What the connection's thread receives.
 pub(crate) enum Inbox {
-    /// Whole frontend messages from the client.
-    Frames(Vec<BytesMut>),
+    /// Whole frontend messages from the client, and when the thread is to
+    /// read the socket itself from now on, the bytes read past them (see
+    /// direct.rs).
+    Frames(Vec<BytesMut>, Option<BytesMut>),
     /// Notifications arrived for the session.
     Notifications,
 }

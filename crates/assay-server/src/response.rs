@@ -29,6 +29,9 @@ pub(crate) struct Output {
     /// `idle_in_transaction_session_timeout` set: how long the client may
     /// take to send its next message before the connection is ended.
     pub idle_timeout: Option<std::time::Duration>,
+    /// The thread hands the socket back to the reactor (see direct.rs),
+    /// with the bytes it read past the last whole message.
+    pub hand_back: Option<BytesMut>,
 }
 
 impl Output {

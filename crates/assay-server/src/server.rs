@@ -15,7 +15,7 @@ use assay_storage::{err, Error, SqlState};
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc as async_mpsc, watch, Notify};
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
@@ -23,9 +23,11 @@ use crate::auth::{authenticate, AuthPolicy};
 use crate::cancel::{secret_key, CancelKeys};
 use crate::connection::{Connection, Login};
 use crate::databases::Databases;
+use crate::direct::{DirectSocket, Next, Ownership, PEER_CHECK};
 use crate::frame;
 use crate::limits::{Limits, Slot};
 use crate::notify::{wake_through, Inbox};
+use crate::outbox::{outbox, Outbox};
 use crate::response::Output;
 use crate::startup::{negotiate, Negotiated, Startup};
 use crate::tls::{self, Stream, TlsFiles};
@@ -133,8 +135,10 @@ impl Server {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
                         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
+                        let direct = DirectSocket::duplicate(&stream);
                         connections.spawn(connection(
                             Box::new(stream),
+                            direct,
                             peer,
                             self.admission.clone(),
                             self.databases.clone(),
@@ -160,8 +164,10 @@ impl Server {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn connection(
     stream: Box<dyn Stream>,
+    direct: Option<DirectSocket>,
     peer: SocketAddr,
     admission: Arc<Admission>,
     databases: Arc<Databases>,
@@ -215,16 +221,25 @@ async fn connection(
     let to_worker = Arc::new(to_worker);
     let wake = Arc::downgrade(&to_worker);
     // Bounded: a COPY TO streaming faster than the client reads waits.
-    let (outbox, mut from_worker) = async_mpsc::channel::<Output>(4);
+    let (outbox, mut from_worker) = outbox(4);
+    // A TLS stream is read and written by the reactor only.
+    let direct = if encrypted { None } else { direct };
+    // The reactor's look at the socket while the thread owns it.
+    let watch = direct.as_ref().and_then(DirectSocket::try_clone);
+    let direct = direct.filter(|_| watch.is_some());
+    let ownership = Ownership::new();
     let spawned = std::thread::Builder::new()
         .name(format!("assay-conn-{pid}"))
         .spawn({
             let cancels = cancels.clone();
+            let ownership = ownership.clone();
             move || {
                 let channels = WorkerChannels {
                     inbox,
                     wake,
                     outbox,
+                    direct,
+                    ownership,
                 };
                 worker(databases, parameters, minor, login, pid, cancels, channels)
             }
@@ -240,32 +255,65 @@ async fn connection(
     }
     // Lock step: the thread answers every batch of messages (and the
     // startup) with one Output. While it works, the socket is still read,
-    // so a client that goes away stops its statement.
+    // so a client that goes away stops its statement. On a plain TCP socket
+    // the thread reads and writes the socket itself after a batch, until it
+    // hands it back (`worker_reads`; see direct.rs).
+    let mut worker_reads = false;
+    let mut terminate = false;
+    let mut stop = false;
     'connection: loop {
         let out = tokio::select! {
             out = from_worker.recv() => match out {
                 Some(out) => out,
                 None => break,
             },
-            read = stream.read_buf(&mut buf) => match read {
+            read = stream.read_buf(&mut buf), if !worker_reads => match read {
                 Ok(0) | Err(_) => {
                     cancels.client_gone(pid);
                     break 'connection;
                 }
                 Ok(_) => continue,
             },
-            _ = terminated.notified() => {
+            _ = terminated.notified(), if !terminate => {
+                if worker_reads {
+                    terminate = true;
+                    ownership.reclaim();
+                    continue;
+                }
                 fatal(&mut stream, &administrator_command()).await;
                 break 'connection;
+            }
+            _ = stopped.changed(), if worker_reads && !stop => {
+                stop = true;
+                ownership.reclaim();
+                continue;
+            }
+            _ = tokio::time::sleep(PEER_CHECK), if worker_reads => {
+                if watch.as_ref().is_some_and(DirectSocket::peer_closed) {
+                    cancels.client_gone(pid);
+                }
+                continue;
             }
         };
         // A TLS stream buffers: flush every answer.
         let written = stream.write_all(&out.buf).await.is_ok() && stream.flush().await.is_ok();
+        from_worker.written();
         if !written || out.close {
             break;
         }
-        if out.more || out.unsolicited {
-            continue;
+        match out.hand_back {
+            Some(unread) => {
+                // The reactor reads again (`worker_reads` is set anew when
+                // the next frames go to the thread).
+                ownership.returned();
+                buf.unsplit(unread);
+            }
+            None if worker_reads || out.more || out.unsolicited => continue,
+            None => {}
+        }
+        if terminate || stop || *stopped.borrow() {
+            fatal(&mut stream, &administrator_command()).await;
+            break 'connection;
         }
         // Idle in a transaction block: the client has until then.
         let idle_deadline = out
@@ -291,7 +339,9 @@ async fn connection(
                 // Notifications while idle.
                 out = from_worker.recv() => match out {
                     Some(out) => {
-                        if stream.write_all(&out.buf).await.is_err() || out.close {
+                        let written = stream.write_all(&out.buf).await.is_ok();
+                        from_worker.written();
+                        if !written || out.close {
                             break 'connection;
                         }
                     }
@@ -319,7 +369,10 @@ async fn connection(
                 }
             }
         };
-        if to_worker.send(Inbox::Frames(frames)).is_err() {
+        // The thread takes the socket, with the bytes read past the frames.
+        let rest = watch.is_some().then(|| std::mem::take(&mut buf));
+        worker_reads = rest.is_some();
+        if to_worker.send(Inbox::Frames(frames, rest)).is_err() {
             break;
         }
     }
@@ -344,7 +397,10 @@ struct WorkerChannels {
     inbox: mpsc::Receiver<Inbox>,
     /// The inbox's sender, for the notification waker.
     wake: std::sync::Weak<mpsc::Sender<Inbox>>,
-    outbox: async_mpsc::Sender<Output>,
+    outbox: Outbox,
+    /// The plain TCP socket, for reading and writing without hand-offs.
+    direct: Option<DirectSocket>,
+    ownership: Arc<Ownership>,
 }
 
 /// The connection's thread: owns the session, answers message batches,
@@ -362,6 +418,8 @@ fn worker(
         inbox,
         wake,
         outbox,
+        mut direct,
+        ownership,
     } = channels;
     let mut out = Output::default();
     let key = (pid, secret_key(pid));
@@ -375,17 +433,51 @@ fn worker(
     let _registration = cancels.register(pid, key.1, connection.session.interrupt_handle());
     connection.outbox = Some(outbox.clone());
     wake_through(&connection, wake);
-    while let Ok(message) = inbox.recv() {
-        let frames = match message {
-            Inbox::Frames(frames) => frames,
-            Inbox::Notifications => {
-                if let Some(out) = connection.idle_notifications() {
-                    if outbox.blocking_send(out).is_err() {
+    // The bytes read past the last whole message while the thread reads
+    // the socket itself (see direct.rs); `None` while the reactor does.
+    let mut own: Option<BytesMut> = None;
+    let mut idle_timeout = None;
+    loop {
+        let frames = match (own.as_mut(), direct.as_mut()) {
+            (Some(unread), Some(socket)) => match socket.next_frames(unread, &ownership) {
+                Next::Frames(frames) => frames,
+                Next::HandBack => {
+                    let out = Output {
+                        hand_back: own.take(),
+                        idle_timeout,
+                        ..Output::default()
+                    };
+                    if outbox.send_answer(out).is_err() {
                         break;
                     }
+                    continue;
                 }
-                continue;
-            }
+                Next::Closed => {
+                    // Nobody reads: nothing to write (the session ends).
+                    break;
+                }
+                Next::Fatal(e) => {
+                    let mut out = Output::default();
+                    out.fatal(&e);
+                    let _ = outbox.send_answer(out);
+                    break;
+                }
+            },
+            _ => match inbox.recv() {
+                Ok(Inbox::Frames(frames, rest)) => {
+                    own = rest;
+                    frames
+                }
+                Ok(Inbox::Notifications) => {
+                    if let Some(out) = connection.idle_notifications() {
+                        if outbox.blocking_send(out).is_err() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                Err(_) => break,
+            },
         };
         for frame in frames {
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -401,11 +493,24 @@ fn worker(
                 break;
             }
         }
-        let out = std::mem::take(&mut connection.out);
+        let mut out = std::mem::take(&mut connection.out);
         // Room for a typical answer, so filling it rarely reallocates.
         connection.out.buf.reserve(ANSWER_CAPACITY);
         let close = out.close;
-        if send_answer(&outbox, out).is_err() || close {
+        idle_timeout = out.idle_timeout;
+        if let Some(socket) = direct.as_mut().filter(|_| !close && outbox.drained()) {
+            if own.is_some() {
+                // The thread owns the socket: the answer goes out whole.
+                if socket.write_all(&out.buf).is_err() {
+                    break;
+                }
+                continue;
+            }
+            // The client has its answer before the reactor hears of it;
+            // the reactor writes whatever the socket did not take.
+            socket.write_some(&mut out);
+        }
+        if outbox.send_answer(out).is_err() || close {
             break;
         }
     }
@@ -421,18 +526,6 @@ fn administrator_command() -> Error {
 
 /// Bytes reserved for each batch's answer.
 const ANSWER_CAPACITY: usize = 512;
-
-/// Hands an answer to the reactor: at once while the channel has room
-/// (the usual case: the reactor waits for each answer), else waiting.
-fn send_answer(outbox: &async_mpsc::Sender<Output>, out: Output) -> Result<(), ()> {
-    match outbox.try_send(out) {
-        Ok(()) => Ok(()),
-        Err(async_mpsc::error::TrySendError::Full(out)) => {
-            outbox.blocking_send(out).map_err(|_| ())
-        }
-        Err(async_mpsc::error::TrySendError::Closed(_)) => Err(()),
-    }
-}
 
 async fn fatal(stream: &mut Box<dyn Stream>, e: &Error) {
     let mut out = Output::default();

@@ -177,7 +177,7 @@ impl Catalog {
             Ok(())
         })?;
         if had_rows {
-            self.rewrite_rows(txn, &t, &mut |_| Ok(()), &mut crate::table::ColumnsOnly)?;
+            crate::table::rewrite_table(txn, &t, None, &mut crate::table::ColumnsOnly)?;
         }
         Ok(t)
     }
@@ -307,7 +307,7 @@ impl Catalog {
                     t.constraints.retain(|k| k.oid != c.oid);
                     Ok(())
                 })?;
-                self.rewrite_rows(txn, &t, &mut |_| Ok(()), &mut crate::table::ColumnsOnly)?;
+                crate::table::rewrite_table(txn, &t, None, &mut crate::table::ColumnsOnly)?;
                 return Ok(t);
             }
             _ => {}

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use assay_storage::{bail, err, BTree, Result, SqlState, Transaction};
+use assay_storage::{bail, err, Result, SqlState, Transaction};
 
 use super::model::*;
 use super::sequence::{apply_options, delete_state, write_state, SequenceOptions};
 use super::store::{Catalog, RelRef};
-use crate::table::{IndexEval, TableStore};
+use crate::table::IndexEval;
 use crate::types::Value;
 
 /// What a DROP removed besides its target, as PostgreSQL's NOTICE lists
@@ -565,37 +565,7 @@ impl Catalog {
         f: &mut dyn FnMut(&mut Vec<Value>) -> Result<()>,
         eval: &mut dyn IndexEval,
     ) -> Result<()> {
-        let mut rows = Vec::new();
-        let mut scan = crate::table::TableScan::new(table);
-        while scan.next(txn)? {
-            let mut row = Vec::new();
-            scan.row_into(txn, &mut row)?;
-            row.resize(table.columns.len(), Value::Null);
-            rows.push(row);
-        }
-        // Empty the row tree and every index, then insert again.
-        let mut bare = table.clone();
-        bare.indexes.retain(|i| i.primary);
-        let root = BTree::open(table.root);
-        let mut c = root.cursor();
-        while c.first(txn)? {
-            let k = c.key().unwrap_or_default().to_vec();
-            root.delete(txn, &k)?;
-        }
-        for i in table.indexes.iter().filter(|i| !i.primary) {
-            let t = BTree::open(i.root);
-            let mut c = t.cursor();
-            while c.first(txn)? {
-                let k = c.key().unwrap_or_default().to_vec();
-                t.delete(txn, &k)?;
-            }
-        }
-        let mut store = TableStore::new();
-        for mut row in rows {
-            f(&mut row)?;
-            store.insert_with(txn, table, &row, eval)?;
-        }
-        Ok(())
+        crate::table::rewrite_table(txn, table, Some(f), eval)
     }
 
     // ---- sequences ----

@@ -73,9 +73,16 @@ pub(crate) fn check_no_nulls(ctx: &DdlContext<'_>, t: &Table, cols: &[usize]) ->
     let mut found = vec![false; cols.len()];
     let mut scan = crate::table::TableScan::new(t);
     let mut row = Vec::new();
+    // Only the key columns are decoded.
+    let mut wanted = vec![false; t.columns.len()];
+    for &c in cols {
+        if let Some(w) = wanted.get_mut(c) {
+            *w = true;
+        }
+    }
     while !found.first().copied().unwrap_or(true) && scan.next(ctx.txn)? {
         row.clear();
-        scan.row_into(ctx.txn, &mut row)?;
+        scan.some_of_row_into(ctx.txn, Some(&wanted), &mut row)?;
         for (seen, &c) in found.iter_mut().zip(cols) {
             *seen |= row.get(c).is_none_or(|v| v.is_null());
         }
@@ -111,7 +118,8 @@ pub(crate) fn add_primary_key(
         Some(n) => n.to_string(),
         None => choose_relation_name(ctx.catalog, t.schema, &t.name, None, "pkey", true, &[]),
     };
-    check_no_nulls(ctx, &t, &idx)?;
+    // The re-keying pass that adds the key checks for NULLs as
+    // `check_no_nulls` would (see `table::rewrite_table`).
     ctx.catalog
         .add_primary_key(ctx.txn, oid, Some(&name), &idx)
         .map_err(|e| build_error(e, &name))?;

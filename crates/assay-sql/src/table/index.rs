@@ -5,7 +5,7 @@
 //! of the index-column part as a varint, so the row key is found without
 //! decoding the columns.
 
-use assay_storage::{err, BTree, Error, PageRead, Result, SqlState, Transaction};
+use assay_storage::{err, BTree, Error, PageRead, Result, SqlState};
 
 use super::key_codec::encode_key_value;
 use super::row_codec::put_varint;
@@ -141,49 +141,4 @@ pub fn unique_violation(table: &Table, index: &Index, vals: &[Value]) -> Error {
         names.join(", "),
         values.join(", ")
     ))
-}
-
-/// Inserts every entry of an existing table into a new index (CREATE
-/// INDEX), checking uniqueness.
-pub(crate) fn build_index(
-    txn: &mut Transaction,
-    table: &Table,
-    index: &Index,
-    eval: &mut dyn IndexEval,
-) -> Result<()> {
-    let tree = BTree::open(index.root);
-    let mut cursor = BTree::open(table.root).cursor();
-    let mut row = Vec::new();
-    let mut vals = Vec::new();
-    let mut key = Vec::new();
-    let mut value = Vec::new();
-    let mut more = cursor.first(txn)?;
-    while more {
-        let row_key = cursor.key().unwrap_or_default().to_vec();
-        let bytes = cursor.value(txn)?.unwrap_or_default().into_owned();
-        super::row_codec::RowView::new(&bytes)?.decode_into(&mut row)?;
-        if index_values(table, index, &row, eval, &mut vals)? {
-            key.clear();
-            encode_index_prefix(index, &vals, &mut key)?;
-            if index.unique && !has_null(&vals) && conflicting_entry(txn, tree, &key, None)? {
-                return Err(err!(
-                    SqlState::UNIQUE_VIOLATION,
-                    "could not create unique index \"{}\"",
-                    index.name
-                )
-                .with_detail(
-                    unique_violation(table, index, &vals)
-                        .detail()
-                        .unwrap_or_default()
-                        .replace("already exists.", "is duplicated."),
-                ));
-            }
-            entry_value(key.len(), &mut value);
-            key.extend_from_slice(&row_key);
-            // Only the index tree changes: the row cursor stays valid.
-            tree.insert(txn, &key, &value)?;
-        }
-        more = cursor.next(txn)?;
-    }
-    Ok(())
 }

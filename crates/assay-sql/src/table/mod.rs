@@ -49,7 +49,9 @@
 //! can decode just the columns a caller marks
 //! ([`RowView::decode_some_into`]); an update decodes from the stored old
 //! row only the columns its indexes use, or takes the old row from the
-//! caller, and builds each index's old and new entries once. [`check_table`] verifies
+//! caller, and builds each index's old and new entries once. A new index
+//! over existing rows, and a table rewritten whole, are built with one sort
+//! and a bottom-up load of each tree (`rebuild.rs`). [`check_table`] verifies
 //! that a table and its indexes agree entry for entry. [`analyze`] samples a
 //! table for the optimizer's statistics.
 
@@ -57,6 +59,7 @@ mod analyze;
 mod check;
 mod index;
 mod key_codec;
+mod rebuild;
 mod row_codec;
 mod scan;
 mod store;
@@ -66,9 +69,9 @@ mod tests;
 
 pub use analyze::analyze;
 pub use check::check_table;
-pub(crate) use index::build_index;
 pub use index::{unique_violation, ColumnsOnly, IndexEval};
 pub use key_codec::{decode_key_value, encode_key_value, index_only_capable};
+pub(crate) use rebuild::{build_index, rewrite_table};
 pub use row_codec::{decode_row, encode_row, RowEncoder, RowView};
 pub use scan::{IndexScan, KeyRange, TableScan};
 pub use store::{RowKey, TableStore};

@@ -265,6 +265,11 @@ impl<'a> RowView<'a> {
         self.count == 0
     }
 
+    /// The encoded row, as stored.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
     /// Decodes column `i` only; NULL if the row has fewer columns.
     pub fn column(&self, i: usize) -> Result<Value> {
         if i >= self.count {

@@ -319,6 +319,9 @@ fn float8_to_float4(f: f64) -> Result<f32> {
 
 /// Number of characters, and the byte offset after the first `n`.
 fn char_prefix(s: &str, n: usize) -> (usize, usize) {
+    if s.is_ascii() {
+        return (s.len(), s.len().min(n));
+    }
     let mut count = 0;
     for (i, _) in s.char_indices() {
         if count == n {
@@ -328,6 +331,9 @@ fn char_prefix(s: &str, n: usize) -> (usize, usize) {
     }
     (count, s.len())
 }
+
+/// Blanks that pad `char(n)`, appended a slice at a time.
+const SPACES: &str = "                                                                ";
 
 /// Applies `varchar(n)`/`char(n)`: truncates (explicit cast) or rejects
 /// (assignment) strings that are too long — unless only spaces are cut —
@@ -354,10 +360,29 @@ fn coerce_length(s: &str, to: &DataType, explicit: bool) -> Result<Value> {
     if pad && len < limit {
         let mut padded = String::with_capacity(s.len() + limit - len);
         padded.push_str(s);
-        padded.extend(std::iter::repeat_n(' ', limit - len));
+        let mut missing = limit - len;
+        while missing > 0 {
+            let n = missing.min(SPACES.len());
+            padded.push_str(&SPACES[..n]);
+            missing -= n;
+        }
         return Ok(Value::text(&padded));
     }
     Ok(Value::text(s))
+}
+
+/// Whether a text value stored into a `varchar(n)` or `char(n)` column
+/// (of type `to`) is already what assigning it would give: no longer than
+/// `n` characters, and for `char(n)` exactly `n` (so already padded).
+pub fn fits_length(value: &Value, to: &DataType) -> bool {
+    let Value::Text(s) = value else {
+        return false;
+    };
+    match to {
+        DataType::Varchar(Some(n)) => char_prefix(s, *n as usize).0 <= *n as usize,
+        DataType::Bpchar(Some(n)) => char_prefix(s, *n as usize).0 == *n as usize,
+        _ => false,
+    }
 }
 
 /// `CAST(value AS to)` for a value of type `from`.

@@ -18,7 +18,9 @@ mod settings;
 mod text_io;
 mod value;
 
-pub use cast::{assign, can_coerce_implicitly, cast, cast_context, common_type, CastContext};
+pub use cast::{
+    assign, can_coerce_implicitly, cast, cast_context, common_type, fits_length, CastContext,
+};
 pub use compare::{compare, compare_bpchar, values_equal};
 pub use datatype::{DataType, IntervalTypmod, NumericTypmod, RegKind, TypeCategory};
 pub(crate) use numeric::pow10 as numeric_pow10;

@@ -12,7 +12,8 @@
 //! loads fill pages), merges and redistribution on delete, with the root's
 //! page number fixed for life. [`BTreeCursor`] (`cursor.rs`) walks entries in
 //! both directions without borrowing the transaction. [`check`] (`check.rs`)
-//! verifies a whole tree and reports every page it uses.
+//! verifies a whole tree and reports every page it uses. [`BTree::load_sorted`]
+//! (`bulk.rs`) builds a tree bottom-up from entries already in key order.
 //!
 //! The code is generic over [`PageRead`](crate::PageRead) for reads and
 //! [`PageWrite`](crate::PageWrite) for writes, and assumes of them only what
@@ -22,6 +23,7 @@
 //! constants in `node.rs` and `overflow.rs`; all integers are little-endian.
 
 mod balance;
+mod bulk;
 mod check;
 mod cursor;
 mod node;

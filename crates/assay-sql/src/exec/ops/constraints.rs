@@ -248,7 +248,12 @@ pub(crate) fn delete_row(
 /// assignment cast does: the binder cast values to the base types only.
 fn apply_typmods(meta: &TableMeta, row: &mut [Value], ctx: &ExecContext<'_>) -> Result<()> {
     for (col, v) in meta.columns.iter().zip(row.iter_mut()) {
-        if col.data_type.has_typmod() && !v.is_null() {
+        // Text already of the right length (COPY's input functions
+        // applied it) is kept as it is.
+        if col.data_type.has_typmod()
+            && !v.is_null()
+            && !crate::types::fits_length(v, &col.data_type)
+        {
             let base = col.data_type.without_typmod();
             *v = crate::types::assign(v, &base, &col.data_type, ctx.settings)?;
         }
