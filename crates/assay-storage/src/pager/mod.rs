@@ -204,6 +204,19 @@ impl Pager {
 
     /// Reads page `no` as of `snap`: from the cache, the WAL or the file.
     fn read_page(&self, snap: Snapshot, no: PageNo) -> Result<PageRef> {
+        self.fetch_page(snap, no, false)
+    }
+
+    /// Reads page `no` as of `snap` for a writer about to change it: a
+    /// cached version no one else holds is taken out of the cache rather
+    /// than shared, so that changing it copies nothing (the next version is
+    /// cached when it commits; a reader still on this one reads it again
+    /// from disk), and one read from disk is not cached.
+    pub(super) fn read_page_to_change(&self, snap: Snapshot, no: PageNo) -> Result<PageRef> {
+        self.fetch_page(snap, no, true)
+    }
+
+    fn fetch_page(&self, snap: Snapshot, no: PageNo, to_change: bool) -> Result<PageRef> {
         if no >= snap.db_pages {
             return Err(corrupt!(
                 "page {no} is beyond the end of the database ({} pages)",
@@ -214,7 +227,15 @@ impl Pager {
         // which reuses frame offsets, cannot happen between lookup and read.
         let st = self.shared();
         let frame = st.index.lookup(no, snap.frame).unwrap_or(0);
-        if let Some(page) = self.cache.get(no, frame) {
+        if to_change {
+            if let Some(mut page) = self.cache.take(no, frame) {
+                if Arc::get_mut(&mut page).is_none() {
+                    // Someone is reading it: it stays cached, and shared.
+                    self.cache.insert(no, frame, page.clone());
+                }
+                return Ok(page);
+            }
+        } else if let Some(page) = self.cache.get(no, frame) {
             return Ok(page);
         }
         let mut page = self.page_buffer(no);
@@ -235,7 +256,9 @@ impl Pager {
         }
         drop(st);
         verify_page(no, buf)?;
-        self.cache.insert(no, frame, page.clone());
+        if !to_change {
+            self.cache.insert(no, frame, page.clone());
+        }
         Ok(page)
     }
 

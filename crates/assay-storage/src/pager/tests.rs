@@ -73,6 +73,35 @@ fn readers_keep_their_snapshot_while_a_writer_commits() {
 }
 
 #[test]
+fn a_writer_takes_a_cached_page_only_when_no_reader_holds_it() {
+    let pager = open(&MemoryVfs::new());
+    fill(&pager, 1);
+    // A reader holds page 1: the writer must copy it, not change it.
+    let reader = pager.begin(TxnMode::ReadOnly).unwrap();
+    let held = reader.page(1).unwrap();
+    let mut writer = pager.begin(TxnMode::Immediate).unwrap();
+    put(&mut writer, 1, 99);
+    writer.commit().unwrap();
+    assert_eq!(get_u64(&held, 0), 1, "a held page changed under its reader");
+    assert_eq!(get(&reader, 1), 1);
+    drop((held, reader));
+    // No one holds it: the writer takes it out of the cache; a reader that
+    // began before the commit reads its version again from disk.
+    let before = pager.begin(TxnMode::ReadOnly).unwrap();
+    let mut writer = pager.begin(TxnMode::Immediate).unwrap();
+    put(&mut writer, 1, 7);
+    assert_eq!(get(&before, 1), 99);
+    writer.commit().unwrap();
+    assert_eq!(get(&before, 1), 99);
+    assert_eq!(get(&pager.begin(TxnMode::ReadOnly).unwrap(), 1), 7);
+    // A rolled-back change leaves the committed version readable.
+    let mut writer = pager.begin(TxnMode::Immediate).unwrap();
+    put(&mut writer, 1, 5);
+    writer.rollback();
+    assert_eq!(get(&pager.begin(TxnMode::ReadOnly).unwrap(), 1), 7);
+}
+
+#[test]
 fn one_writer_at_a_time() {
     let pager = open(&MemoryVfs::new());
     fill(&pager, 1);

@@ -373,16 +373,19 @@ impl Transaction {
     /// this transaction can see it, and once changed it will be spilled or
     /// committed again, so the cached copy would only force a copy of the
     /// page (the frame on disk still holds it, should a savepoint need it).
+    /// A committed version is taken too when no reader holds it (see
+    /// `Pager::read_page_to_change`).
     fn page_to_change(&self, w: &WriteState, no: PageNo) -> Result<PageRef> {
-        if !w.dirty.contains(no) && no < w.header.page_count {
-            if let Some(&frame) = w.spilled.get(&no) {
-                return match self.pager.cache.take(no, frame) {
-                    Some(page) => Ok(page),
-                    None => self.read_spilled_frame(w, no, frame),
-                };
-            }
+        if w.dirty.contains(no) || no >= w.header.page_count {
+            return self.page_for_write(w, no);
         }
-        self.page_for_write(w, no)
+        match w.spilled.get(&no) {
+            Some(&frame) => match self.pager.cache.take(no, frame) {
+                Some(page) => Ok(page),
+                None => self.read_spilled_frame(w, no, frame),
+            },
+            None => self.pager.read_page_to_change(self.snapshot, no),
+        }
     }
 
     /// Drops this transaction's spilled frames from the shared cache: they
