@@ -98,19 +98,23 @@ pub struct KeyRange {
 }
 
 /// How a scan reaches its rows.
+///
+/// The key ranges are shared (`Arc`): every execution's scan operator
+/// holds the plan's ranges, not a copy of their expressions. A rule that
+/// rewrites them gets its own copy (`Arc::make_mut`).
 #[derive(Clone, Debug)]
 pub enum Access {
     /// Every row in primary-key (or row-id) order.
     Full,
     /// Rows whose primary key lies in one of the ranges (`=` and `IN` are
     /// single-point ranges).
-    PrimaryKey { ranges: Vec<KeyRange> },
+    PrimaryKey { ranges: Arc<[KeyRange]> },
     /// Rows found through a secondary index; `only` when every needed column
     /// is in the index (an index-only scan).
     Index {
         index: u32,
         name: String,
-        ranges: Vec<KeyRange>,
+        ranges: Arc<[KeyRange]>,
         only: bool,
     },
 }

@@ -319,7 +319,7 @@ fn primary_key_range_scan() {
         PlanNode::Scan {
             table: table(P),
             access: Access::PrimaryKey {
-                ranges: vec![range, point],
+                ranges: vec![range, point].into(),
             },
             filter: None,
             projection: Some(vec![1]),
