@@ -166,7 +166,7 @@ impl Env<'_> {
         cache: &mut PlanCache,
         stmt: &Statement,
         types: Vec<DataType>,
-    ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+    ) -> Result<(Arc<Plan>, Arc<[DataType]>)> {
         if let Some(found) = cache.find_shared(stmt, &types, self) {
             return Ok((found.plan.clone(), found.param_types.clone()));
         }
@@ -183,6 +183,7 @@ impl Env<'_> {
             ));
         };
         let plan = Arc::new(plan);
+        let param_types: Arc<[DataType]> = param_types.into();
         cache.insert(stmt, types, self, plan.clone(), param_types.clone());
         Ok((plan, param_types))
     }
@@ -236,7 +237,7 @@ impl Env<'_> {
         }
         let (plan, settled) = self.plan(&shape.statement, &shape.types).ok()??;
         let plan = Arc::new(plan);
-        let alike = cache.insert(&shape.statement, shape.types, self, plan.clone(), settled);
+        let alike = cache.insert(&shape.statement, shape.types, self, plan.clone(), settled.into());
         alike.then_some((plan, shape.values))
     }
 
@@ -931,8 +932,9 @@ struct CachedPlan {
     /// The parameter types the statement was run with, and the context.
     key: PlanKey,
     plan: Arc<Plan>,
-    /// The parameter types the plan settled on.
-    param_types: Vec<DataType>,
+    /// The parameter types the plan settled on (shared: every execution
+    /// reads them).
+    param_types: Arc<[DataType]>,
     /// The plan binds each parameter as it would bind a literal of the
     /// parameter's type, so statements of this shape may share it (see
     /// `shapes.rs`).
@@ -995,7 +997,7 @@ impl PlanCache {
         types: Vec<DataType>,
         env: &Env<'_>,
         plan: Arc<Plan>,
-        param_types: Vec<DataType>,
+        param_types: Arc<[DataType]>,
     ) -> bool {
         if self.len >= PLAN_CACHE_ENTRIES {
             self.plans.clear();
@@ -1003,7 +1005,7 @@ impl PlanCache {
             self.len = 0;
         }
         let literals_alike =
-            param_types == types && super::shapes::literals_bind_as_constants(&plan, &types);
+            *param_types == *types && super::shapes::literals_bind_as_constants(&plan, &types);
         let entry = CachedPlan {
             key: env.plan_key(stmt, types),
             plan,
