@@ -313,11 +313,12 @@ pub enum PlanNode {
     },
     /// The input yields rows of the table (every column, in order) followed
     /// by any columns the assignments need (UPDATE … FROM); the assignments
-    /// compute new values over that row.
+    /// compute new values over that row. The assignments are shared with
+    /// every execution's operator (as a scan's key ranges are).
     Update {
         table: TableRef,
         input: Box<Plan>,
-        assignments: Vec<Assignment>,
+        assignments: Arc<[Assignment]>,
         returning: Vec<ScalarExpr>,
     },
     /// The input yields rows of the table (every column, in order) first.

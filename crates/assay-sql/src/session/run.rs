@@ -237,7 +237,13 @@ impl Env<'_> {
         }
         let (plan, settled) = self.plan(&shape.statement, &shape.types).ok()??;
         let plan = Arc::new(plan);
-        let alike = cache.insert(&shape.statement, shape.types, self, plan.clone(), settled.into());
+        let alike = cache.insert(
+            &shape.statement,
+            shape.types,
+            self,
+            plan.clone(),
+            settled.into(),
+        );
         alike.then_some((plan, shape.values))
     }
 

@@ -199,7 +199,8 @@ fn cascade_set_null_and_update_cascade() {
             assignments: vec![Assignment {
                 column: 0,
                 value: lit(i(3)),
-            }],
+            }]
+            .into(),
             returning: vec![col(0), col(1)],
         },
         2,

@@ -182,7 +182,8 @@ fn scans_by_primary_key_and_index() {
             ranges: vec![
                 range(Some((3, true)), Some((5, false))),
                 range(Some((18, false)), None),
-            ].into(),
+            ]
+            .into(),
         };
         let got = exec(db, txn, &scan(db.p, pk, Some(vec![0])), 1 << 20).unwrap();
         assert_eq!(got, vec![vec![i(3)], vec![i(4)], vec![i(19)], vec![i(20)]]);
@@ -271,7 +272,8 @@ fn update_moving_keys_ahead_of_the_scan_touches_each_row_once() {
                         right: Box::new(lit(i(1000))),
                         data_type: DataType::Int8,
                     },
-                }],
+                }]
+                .into(),
                 returning: vec![col(0)],
             },
             1,
