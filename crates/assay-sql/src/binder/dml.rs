@@ -587,7 +587,7 @@ impl Binder<'_> {
                     name: table.name.clone(),
                 },
                 input: Box::new(input),
-                assignments,
+                assignments: assignments.into(),
                 returning,
             };
             Ok(Plan::new(node, schema))

@@ -3,8 +3,10 @@
 //!
 //! Operators are pull-based: the consumer calls [`Operator::next`] with the
 //! [`ExecContext`] until it returns `Ok(None)`. An operator owns what it
-//! needs from the plan (expressions are cloned at build time), so an
-//! operator tree lives independently of the plan that made it, and it holds
+//! needs from the plan (expressions are cloned at build time, except the
+//! parts the plan keeps behind an `Arc` — a scan's key ranges, UPDATE's
+//! assignments — which are shared, as they never change once planned), so
+//! an operator tree lives independently of the plan that made it, and it holds
 //! no borrow of the transaction between calls: storage is reached only
 //! through the context passed to each call. Operators are `Send`, so that a
 //! cursor's tree can stay in a session between statements while the

@@ -1,12 +1,15 @@
 //! Walking the expressions of a plan tree.
 
+use std::sync::Arc;
+
 use crate::plan::{Access, JoinAlgorithm, OnConflict, Plan, PlanNode, ScalarExpr, SubqueryKind};
 
 /// The shape of a walk over the expressions a plan node holds directly,
 /// for [`node_exprs`] and [`node_exprs_mut`] alike (`$m` is `mut` or
-/// nothing, `$iter` the matching iterator method).
+/// nothing, `$iter` the matching iterator method, `$shared` the function
+/// iterating a list the plan shares with its operators).
 macro_rules! walk_node_exprs {
-    ($node:expr, $f:ident, $iter:ident $(, $m:tt)?) => {{
+    ($node:expr, $f:ident, $iter:ident, $shared:ident $(, $m:tt)?) => {{
         use PlanNode::*;
         let f = $f;
         match $node {
@@ -16,7 +19,7 @@ macro_rules! walk_node_exprs {
                 match access {
                     Access::Full => {}
                     Access::PrimaryKey { ranges } | Access::Index { ranges, .. } => {
-                        for r in ranges.$iter() {
+                        for r in $shared(ranges) {
                             for (list, _) in r.low.$iter().chain(r.high.$iter()) {
                                 list.$iter().for_each(&mut *f);
                             }
@@ -102,7 +105,7 @@ macro_rules! walk_node_exprs {
                 returning,
                 ..
             } => {
-                assignments.$iter().for_each(|a| f(&$($m)? a.value));
+                $shared(assignments).for_each(|a| f(&$($m)? a.value));
                 returning.$iter().for_each(f);
             }
             Delete { returning, .. } => returning.$iter().for_each(f),
@@ -112,12 +115,21 @@ macro_rules! walk_node_exprs {
 
 /// Calls `f` on every expression held directly by `node` (not its inputs).
 pub(crate) fn node_exprs(node: &PlanNode, f: &mut dyn FnMut(&ScalarExpr)) {
-    walk_node_exprs!(node, f, iter)
+    walk_node_exprs!(node, f, iter, shared)
 }
 
 /// Calls `f` on every expression held directly by `node`, mutably.
 pub(crate) fn node_exprs_mut(node: &mut PlanNode, f: &mut dyn FnMut(&mut ScalarExpr)) {
-    walk_node_exprs!(node, f, iter_mut, mut)
+    walk_node_exprs!(node, f, iter_mut, shared_mut, mut)
+}
+
+fn shared<T>(list: &Arc<[T]>) -> std::slice::Iter<'_, T> {
+    list.iter()
+}
+
+/// A shared list to rewrite: the plan's own copy if others hold it.
+fn shared_mut<T: Clone>(list: &mut Arc<[T]>) -> std::slice::IterMut<'_, T> {
+    Arc::make_mut(list).iter_mut()
 }
 
 /// Whether `plan` refers to a row outside itself (an `Outer` reference

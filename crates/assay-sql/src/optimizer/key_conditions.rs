@@ -277,7 +277,8 @@ mod tests {
             ranges: vec![KeyRange {
                 low: Some((vec![big(1)], true)),
                 high: Some((vec![big(1)], true)),
-            }],
+            }]
+            .into(),
         };
         let filter = cmp(CmpOp::Eq, ScalarExpr::Column(0), big(2));
         assert!(trimmed(table, &access, filter).is_some());

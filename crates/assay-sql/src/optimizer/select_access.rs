@@ -255,7 +255,12 @@ fn choose(table: &Table, filter: &ScalarExpr) -> Option<Access> {
     if let Some(pk) = &table.primary_key {
         if let Some(KeyAccess { ranges, score, .. }) = ranges_for(table, pk, &conds) {
             // The primary key reads rows directly: a small bonus on ties.
-            best = Some((score + 0.01, Access::PrimaryKey { ranges }));
+            best = Some((
+                score + 0.01,
+                Access::PrimaryKey {
+                    ranges: ranges.into(),
+                },
+            ));
         }
     }
     for index in table
@@ -277,7 +282,7 @@ fn choose(table: &Table, filter: &ScalarExpr) -> Option<Access> {
                 let access = Access::Index {
                     index: index.oid,
                     name: index.name.clone(),
-                    ranges,
+                    ranges: ranges.into(),
                     only: false,
                 };
                 best = Some((score, access));

@@ -98,19 +98,23 @@ pub struct KeyRange {
 }
 
 /// How a scan reaches its rows.
+///
+/// The key ranges are shared (`Arc`): every execution's scan operator
+/// holds the plan's ranges, not a copy of their expressions. A rule that
+/// rewrites them gets its own copy (`Arc::make_mut`).
 #[derive(Clone, Debug)]
 pub enum Access {
     /// Every row in primary-key (or row-id) order.
     Full,
     /// Rows whose primary key lies in one of the ranges (`=` and `IN` are
     /// single-point ranges).
-    PrimaryKey { ranges: Vec<KeyRange> },
+    PrimaryKey { ranges: Arc<[KeyRange]> },
     /// Rows found through a secondary index; `only` when every needed column
     /// is in the index (an index-only scan).
     Index {
         index: u32,
         name: String,
-        ranges: Vec<KeyRange>,
+        ranges: Arc<[KeyRange]>,
         only: bool,
     },
 }
@@ -309,11 +313,12 @@ pub enum PlanNode {
     },
     /// The input yields rows of the table (every column, in order) followed
     /// by any columns the assignments need (UPDATE … FROM); the assignments
-    /// compute new values over that row.
+    /// compute new values over that row. The assignments are shared with
+    /// every execution's operator (as a scan's key ranges are).
     Update {
         table: TableRef,
         input: Box<Plan>,
-        assignments: Vec<Assignment>,
+        assignments: Arc<[Assignment]>,
         returning: Vec<ScalarExpr>,
     },
     /// The input yields rows of the table (every column, in order) first.

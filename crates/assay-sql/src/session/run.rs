@@ -166,7 +166,7 @@ impl Env<'_> {
         cache: &mut PlanCache,
         stmt: &Statement,
         types: Vec<DataType>,
-    ) -> Result<(Arc<Plan>, Vec<DataType>)> {
+    ) -> Result<(Arc<Plan>, Arc<[DataType]>)> {
         if let Some(found) = cache.find_shared(stmt, &types, self) {
             return Ok((found.plan.clone(), found.param_types.clone()));
         }
@@ -183,6 +183,7 @@ impl Env<'_> {
             ));
         };
         let plan = Arc::new(plan);
+        let param_types: Arc<[DataType]> = param_types.into();
         cache.insert(stmt, types, self, plan.clone(), param_types.clone());
         Ok((plan, param_types))
     }
@@ -236,7 +237,13 @@ impl Env<'_> {
         }
         let (plan, settled) = self.plan(&shape.statement, &shape.types).ok()??;
         let plan = Arc::new(plan);
-        let alike = cache.insert(&shape.statement, shape.types, self, plan.clone(), settled);
+        let alike = cache.insert(
+            &shape.statement,
+            shape.types,
+            self,
+            plan.clone(),
+            settled.into(),
+        );
         alike.then_some((plan, shape.values))
     }
 
@@ -327,11 +334,31 @@ impl Env<'_> {
 /// The command tag of a plan's statement, PostgreSQL's way.
 fn tag_for(plan: &Plan, rows: usize, affected: u64) -> String {
     match &plan.node {
-        PlanNode::Insert { .. } => format!("INSERT 0 {affected}"),
-        PlanNode::Update { .. } => format!("UPDATE {affected}"),
-        PlanNode::Delete { .. } => format!("DELETE {affected}"),
-        _ => format!("SELECT {rows}"),
+        PlanNode::Insert { .. } => tag_with_count("INSERT 0 ", affected),
+        PlanNode::Update { .. } => tag_with_count("UPDATE ", affected),
+        PlanNode::Delete { .. } => tag_with_count("DELETE ", affected),
+        _ => tag_with_count("SELECT ", rows as u64),
     }
+}
+
+/// `prefix` followed by `count` in decimal. Every statement makes a tag,
+/// so this writes the digits itself rather than through `format!`, which
+/// costs several times as much for a one-row statement.
+fn tag_with_count(prefix: &str, mut count: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (count % 10) as u8;
+        count /= 10;
+        if count == 0 {
+            break;
+        }
+    }
+    let mut tag = String::with_capacity(prefix.len() + digits.len() - start);
+    tag.push_str(prefix);
+    tag.extend(digits[start..].iter().map(|&d| char::from(d)));
+    tag
 }
 
 pub(super) fn returns_rows(plan: &Plan) -> bool {
@@ -911,8 +938,9 @@ struct CachedPlan {
     /// The parameter types the statement was run with, and the context.
     key: PlanKey,
     plan: Arc<Plan>,
-    /// The parameter types the plan settled on.
-    param_types: Vec<DataType>,
+    /// The parameter types the plan settled on (shared: every execution
+    /// reads them).
+    param_types: Arc<[DataType]>,
     /// The plan binds each parameter as it would bind a literal of the
     /// parameter's type, so statements of this shape may share it (see
     /// `shapes.rs`).
@@ -975,7 +1003,7 @@ impl PlanCache {
         types: Vec<DataType>,
         env: &Env<'_>,
         plan: Arc<Plan>,
-        param_types: Vec<DataType>,
+        param_types: Arc<[DataType]>,
     ) -> bool {
         if self.len >= PLAN_CACHE_ENTRIES {
             self.plans.clear();
@@ -983,7 +1011,7 @@ impl PlanCache {
             self.len = 0;
         }
         let literals_alike =
-            param_types == types && super::shapes::literals_bind_as_constants(&plan, &types);
+            *param_types == *types && super::shapes::literals_bind_as_constants(&plan, &types);
         let entry = CachedPlan {
             key: env.plan_key(stmt, types),
             plan,
@@ -1043,4 +1071,17 @@ fn same_settings(a: &Settings, b: &Settings, reads_clock: bool) -> bool {
 /// The type a parameter value was given as.
 fn value_type(v: &Value) -> DataType {
     v.own_type().unwrap_or(DataType::Unknown)
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::tag_with_count;
+
+    #[test]
+    fn tags_count_in_decimal() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u64::MAX] {
+            assert_eq!(tag_with_count("UPDATE ", n), format!("UPDATE {n}"));
+        }
+        assert_eq!(tag_with_count("INSERT 0 ", 3), "INSERT 0 3");
+    }
 }

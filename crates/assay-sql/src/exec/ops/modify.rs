@@ -9,6 +9,7 @@
 //! changed rows.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use assay_storage::{bail, err, Result, SqlState};
 
@@ -225,7 +226,8 @@ pub(crate) struct UpdateOp {
     table: u32,
     key_pos: Option<usize>,
     input: Option<BoxOp>,
-    assignments: Vec<Assignment>,
+    /// The plan's assignments, shared with it.
+    assignments: Arc<[Assignment]>,
     returning: Vec<ScalarExpr>,
     pending: Option<Pending>,
     seen: SeenKeys,
@@ -236,7 +238,7 @@ impl UpdateOp {
         table: u32,
         key_pos: Option<usize>,
         input: BoxOp,
-        assignments: Vec<Assignment>,
+        assignments: Arc<[Assignment]>,
         returning: Vec<ScalarExpr>,
     ) -> UpdateOp {
         UpdateOp {

@@ -23,6 +23,7 @@ use crate::types::{compare, Value};
 
 pub(crate) struct ScanOp {
     table: u32,
+    /// The plan's access; its key ranges are shared with the plan.
     access: Access,
     filter: Option<ScalarExpr>,
     projection: Option<Vec<usize>>,

@@ -199,7 +199,8 @@ fn cascade_set_null_and_update_cascade() {
             assignments: vec![Assignment {
                 column: 0,
                 value: lit(i(3)),
-            }],
+            }]
+            .into(),
             returning: vec![col(0), col(1)],
         },
         2,
@@ -319,7 +320,7 @@ fn primary_key_range_scan() {
         PlanNode::Scan {
             table: table(P),
             access: Access::PrimaryKey {
-                ranges: vec![range, point],
+                ranges: vec![range, point].into(),
             },
             filter: None,
             projection: Some(vec![1]),

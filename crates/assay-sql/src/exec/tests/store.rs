@@ -182,7 +182,8 @@ fn scans_by_primary_key_and_index() {
             ranges: vec![
                 range(Some((3, true)), Some((5, false))),
                 range(Some((18, false)), None),
-            ],
+            ]
+            .into(),
         };
         let got = exec(db, txn, &scan(db.p, pk, Some(vec![0])), 1 << 20).unwrap();
         assert_eq!(got, vec![vec![i(3)], vec![i(4)], vec![i(19)], vec![i(20)]]);
@@ -190,7 +191,7 @@ fn scans_by_primary_key_and_index() {
         let ix = Access::Index {
             index: db.index,
             name: "p_v".into(),
-            ranges: vec![range(Some((90, true)), Some((93, true)))],
+            ranges: vec![range(Some((90, true)), Some((93, true)))].into(),
             only: false,
         };
         let got = exec(db, txn, &scan(db.p, ix, None), 1 << 20).unwrap();
@@ -202,7 +203,7 @@ fn scans_by_primary_key_and_index() {
         let only = Access::Index {
             index: db.index,
             name: "p_v".into(),
-            ranges: vec![range(Some((81, true)), Some((81, true)))],
+            ranges: vec![range(Some((81, true)), Some((81, true)))].into(),
             only: true,
         };
         assert_eq!(
@@ -213,7 +214,7 @@ fn scans_by_primary_key_and_index() {
         let lt = Access::Index {
             index: db.index,
             name: "p_v".into(),
-            ranges: vec![range(None, Some((82, false)))],
+            ranges: vec![range(None, Some((82, false)))].into(),
             only: false,
         };
         assert_eq!(
@@ -231,7 +232,7 @@ fn repeated_points_read_their_rows_once() {
         let point = |v| range(Some((v, true)), Some((v, true)));
         // id IN (2, 2, 4) by the primary key.
         let pk = Access::PrimaryKey {
-            ranges: vec![point(2), point(2), point(4)],
+            ranges: vec![point(2), point(2), point(4)].into(),
         };
         let got = exec(db, txn, &scan(db.p, pk, Some(vec![0])), 1 << 20).unwrap();
         assert_eq!(got, vec![vec![i(2)], vec![i(4)]]);
@@ -239,7 +240,7 @@ fn repeated_points_read_their_rows_once() {
         let ix = Access::Index {
             index: db.index,
             name: "p_v".into(),
-            ranges: vec![point(30), point(30)],
+            ranges: vec![point(30), point(30)].into(),
             only: false,
         };
         let got = exec(db, txn, &scan(db.p, ix, Some(vec![0])), 1 << 20).unwrap();
@@ -271,7 +272,8 @@ fn update_moving_keys_ahead_of_the_scan_touches_each_row_once() {
                         right: Box::new(lit(i(1000))),
                         data_type: DataType::Int8,
                     },
-                }],
+                }]
+                .into(),
                 returning: vec![col(0)],
             },
             1,
