@@ -14,7 +14,8 @@
 //! `ASSAY_CRASH_RUNS=N` sets the number of kills (default 12; a full run is
 //! several hundred: `ASSAY_CRASH_RUNS=300 cargo test --release -p
 //! assay-storage --test crash`). The seed is printed so a failure can be replayed with
-//! `ASSAY_CRASH_SEED`.
+//! `ASSAY_CRASH_SEED`; a database that fails verification is copied to
+//! `/tmp/assay-crash-failure-SEED-THREADS/` before the test fails.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -275,7 +276,10 @@ fn crash_runs(threads: u64) {
             let ack = &mut acknowledged[th as usize];
             *ack = (*ack).max(n);
         }
-        let lasts = verify(&path, &acknowledged, run % 25 == 24 || run + 1 == runs);
+        let full = run % 25 == 24 || run + 1 == runs;
+        let checked = std::panic::catch_unwind(|| verify(&path, &acknowledged, full))
+            .inspect_err(|_| keep_for_inspection(&path, seed, threads));
+        let lasts = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         total_seen = total_seen.max(lasts.iter().sum());
         acknowledged = lasts;
     }
@@ -283,5 +287,23 @@ fn crash_runs(threads: u64) {
     assert!(
         total_seen > runs,
         "the child committed too little to test anything"
+    );
+}
+
+/// Copies a database that failed verification (and its WAL) out of the
+/// temporary directory, which is removed when the test unwinds, so that it
+/// can be examined: `/tmp/assay-crash-failure-SEED-THREADS/`.
+fn keep_for_inspection(path: &str, seed: u64, threads: u64) {
+    let keep = std::env::temp_dir().join(format!("assay-crash-failure-{seed}-{threads}"));
+    if std::fs::create_dir_all(&keep).is_err() {
+        return;
+    }
+    for suffix in ["", "-wal"] {
+        let from = format!("{path}{suffix}");
+        let _ = std::fs::copy(&from, keep.join(format!("crash.db{suffix}")));
+    }
+    eprintln!(
+        "crash test: the failing database is kept in {}",
+        keep.display()
     );
 }
