@@ -14,7 +14,9 @@
 //! `ASSAY_CRASH_RUNS=N` sets the number of kills (default 12; a full run is
 //! several hundred: `ASSAY_CRASH_RUNS=300 cargo test --release -p
 //! assay-storage --test crash`). The seed is printed so a failure can be replayed with
-//! `ASSAY_CRASH_SEED`; a database that fails verification is copied to
+//! `ASSAY_CRASH_SEED`. Thread 0 runs a checkpoint every 37th transaction
+//! (`ASSAY_CRASH_CHECKPOINT_EVERY=N` makes that every Nth, to aim the kills
+//! at checkpoints). A database that fails verification is copied to
 //! `/tmp/assay-crash-failure-SEED-THREADS/` before the test fails.
 
 use std::io::{BufRead, BufReader};
@@ -100,6 +102,11 @@ fn crash_child() {
     }
     setup.commit().unwrap();
     let big = threads > 1;
+    let checkpoint_every: u64 = std::env::var("ASSAY_CRASH_CHECKPOINT_EVERY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(37);
     let workers: Vec<_> = (0..threads)
         .map(|th| {
             let pager = pager.clone();
@@ -120,7 +127,7 @@ fn crash_child() {
                     .unwrap();
                 txn.commit().unwrap();
                 println!("committed {th} {t}");
-                if th == 0 && t.is_multiple_of(37) {
+                if th == 0 && t.is_multiple_of(checkpoint_every) {
                     pager.checkpoint().unwrap();
                 }
             })
