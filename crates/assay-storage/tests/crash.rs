@@ -314,3 +314,55 @@ fn keep_for_inspection(path: &str, seed: u64, threads: u64) {
         keep.display()
     );
 }
+
+/// The crash child's workload without kills: thread 0's transactions with a
+/// checkpoint after every other commit and a reopen after every seventh,
+/// each commit read back at once from a new snapshot. A lost update shows
+/// here without a crash.
+#[test]
+fn frequent_checkpoints_keep_every_commit_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ckpt.db").to_string_lossy().into_owned();
+    let mut pager = Pager::open(&OsVfs, &path, child_options(1)).unwrap();
+    let mut setup = pager.begin(TxnMode::Immediate).unwrap();
+    setup.create_tree(b"t").unwrap();
+    setup.commit().unwrap();
+    // `ASSAY_CKPT_TXNS=N` for a longer run (40,000 passed in 50 s, release).
+    let txns: u64 = std::env::var("ASSAY_CKPT_TXNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(400);
+    for t in 1..=txns {
+        let mut txn = pager.begin(TxnMode::Immediate).unwrap();
+        let tree = txn.open_tree(b"t").unwrap().unwrap();
+        assert_eq!(
+            counter(&txn, tree, 0) + 1,
+            t,
+            "a writer saw a stale counter"
+        );
+        for j in 0..keys_of(t, false) {
+            tree.insert(&mut txn, &key(0, t, j), &value(t, j, false))
+                .unwrap();
+        }
+        if let Some(old) = deletes(t) {
+            for j in 0..keys_of(old, false) {
+                assert!(tree.delete(&mut txn, &key(0, old, j)).unwrap());
+            }
+        }
+        tree.insert(&mut txn, &counter_key(0), &t.to_le_bytes())
+            .unwrap();
+        txn.commit().unwrap();
+        let reader = pager.begin(TxnMode::ReadOnly).unwrap();
+        let tree = reader.open_tree(b"t").unwrap().unwrap();
+        assert_eq!(counter(&reader, tree, 0), t, "commit {t} not visible");
+        drop(reader);
+        if t.is_multiple_of(2) {
+            pager.checkpoint().unwrap();
+        }
+        if t.is_multiple_of(7) {
+            // Reopen, as each crash run's child does (recovery, cold cache).
+            drop(pager);
+            pager = Pager::open(&OsVfs, &path, child_options(1)).unwrap();
+        }
+    }
+}
