@@ -28,11 +28,11 @@ use crate::{corrupt, err, PageNo, PageWrite, Result, SqlState};
 
 use super::balance::shortest_separator;
 use super::node::{
-    self, encode_interior_cell, encode_leaf_cell, Node, NodeMut, ValueRef, INTERIOR_CELL_HEADER,
+    self, encode_interior_cell, encode_leaf_cell, NodeMut, ValueRef, INTERIOR_CELL_HEADER,
     KIND_INTERIOR, KIND_LEAF, SLOT_SIZE,
 };
 use super::overflow;
-use super::tree::{read_node, BTree, MAX_DEPTH};
+use super::tree::{read_node, BTree};
 
 /// A node written during the load: its page and the separator that bounds
 /// its keys from below (empty for the left-most node of a level).
@@ -45,32 +45,8 @@ impl BTree {
     /// Frees every page of the tree but its root, which becomes an empty
     /// leaf again.
     pub fn clear<W: PageWrite>(&self, w: &mut W) -> Result<()> {
-        let usable = w.usable_size();
+        self.free_pages(w, true)?;
         let root = self.root();
-        let mut stack = vec![(root, 0usize)];
-        while let Some((no, depth)) = stack.pop() {
-            if depth >= MAX_DEPTH {
-                return Err(corrupt!("B-tree {root} deeper than {MAX_DEPTH} levels"));
-            }
-            let page = read_node(w, no)?;
-            let node = Node::new(&page[..usable], no)?;
-            for i in 0..node.len() {
-                if node.is_leaf() {
-                    if let ValueRef::Overflow { len, first } = node.leaf_entry(i)?.1 {
-                        overflow::free_chain(w, first, len)?;
-                    }
-                } else {
-                    stack.push((node.child(i)?, depth + 1));
-                }
-            }
-            if !node.is_leaf() {
-                stack.push((node.right(), depth + 1));
-            }
-            drop(page);
-            if no != root {
-                w.free(no)?;
-            }
-        }
         NodeMut::init(w.page_mut(root)?, KIND_LEAF);
         Ok(())
     }

@@ -294,6 +294,12 @@ impl BTree {
 
     /// Frees every page of the tree, its root and overflow chains included.
     pub fn destroy<W: PageWrite>(self, w: &mut W) -> Result<()> {
+        self.free_pages(w, false)
+    }
+
+    /// Frees every page of the tree and its overflow chains; the root too
+    /// unless `keep_root` (then the caller reuses it).
+    pub(super) fn free_pages<W: PageWrite>(&self, w: &mut W, keep_root: bool) -> Result<()> {
         let usable = w.usable_size();
         let mut stack = vec![(self.root, 0usize)];
         while let Some((no, depth)) = stack.pop() {
@@ -318,7 +324,9 @@ impl BTree {
                 stack.push((node.right(), depth + 1));
             }
             drop(page);
-            w.free(no)?;
+            if !(keep_root && no == self.root) {
+                w.free(no)?;
+            }
         }
         Ok(())
     }
