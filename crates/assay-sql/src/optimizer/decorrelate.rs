@@ -16,7 +16,7 @@
 //! subquery's: an outer reference one level up becomes an input column, a
 //! subquery column moves past the input's width.
 
-use super::expr_util::{conjoin, conjuncts, has_subquery};
+use super::expr_util::{conjoin, conjuncts, has_subquery, wrap_filter};
 use super::transform_up;
 use crate::exec::walk::{expr_refers_outside, node_exprs_mut, refers_outside};
 use crate::plan::{CmpOp, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SubqueryKind};
@@ -26,22 +26,12 @@ pub fn apply(plan: Plan) -> Plan {
         let PlanNode::Filter { predicate, input } = p.node else {
             return p;
         };
-        let schema = p.schema;
         let mut input = *input;
         let mut kept = Vec::new();
         for c in conjuncts(predicate) {
             input = attach(input, c, &mut kept);
         }
-        match conjoin(kept) {
-            Some(predicate) => Plan::new(
-                PlanNode::Filter {
-                    predicate,
-                    input: Box::new(input),
-                },
-                schema,
-            ),
-            None => input,
-        }
+        wrap_filter(input, kept)
     })
 }
 
@@ -170,16 +160,7 @@ fn exists_join(
     if linked.is_empty() {
         return None;
     }
-    let right = match conjoin(local) {
-        Some(predicate) => Plan::new(
-            PlanNode::Filter {
-                predicate,
-                input: input.clone(),
-            },
-            input.schema.clone(),
-        ),
-        None => (**input).clone(),
-    };
+    let right = wrap_filter((**input).clone(), local);
     if refers_outside(&right) {
         return None;
     }

@@ -22,7 +22,7 @@
 //! Only Project nodes are rewritten, and only subqueries whose inner part
 //! refers to no other outer row (no deeper correlation).
 
-use super::expr_util::{conjoin, conjuncts};
+use super::expr_util::{conjoin, conjuncts, wrap_filter};
 use super::transform_up;
 use crate::exec::walk::{expr_refers_outside, refers_outside};
 use crate::plan::{
@@ -120,16 +120,7 @@ fn rewrite(e: &ScalarExpr, input: &Plan) -> Option<(Plan, ScalarExpr)> {
             return None;
         }
     }
-    let filtered = match conjoin(local) {
-        Some(predicate) => Plan::new(
-            PlanNode::Filter {
-                predicate,
-                input: source.clone(),
-            },
-            source.schema.clone(),
-        ),
-        None => (**source).clone(),
-    };
+    let filtered = wrap_filter((**source).clone(), local);
     // The grouped side: keys, then the aggregates.
     let mut fields: Vec<Field> = keys
         .iter()

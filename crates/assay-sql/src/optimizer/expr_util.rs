@@ -1,6 +1,6 @@
 //! Helpers the rules share: conjuncts, column sets, remapping, types.
 
-use crate::plan::{ScalarExpr, Schema};
+use crate::plan::{Plan, PlanNode, ScalarExpr, Schema};
 use crate::types::DataType;
 
 /// The conjuncts of a predicate (`a AND (b AND c)` → `[a, b, c]`).
@@ -17,6 +17,23 @@ pub fn conjoin(mut list: Vec<ScalarExpr>) -> Option<ScalarExpr> {
         0 => None,
         1 => list.pop(),
         _ => Some(ScalarExpr::And(list)),
+    }
+}
+
+/// Adds a Filter with `conds` above `plan` (nothing if none).
+pub fn wrap_filter(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
+    match conjoin(conds) {
+        None => plan,
+        Some(predicate) => {
+            let schema = plan.schema.clone();
+            Plan::new(
+                PlanNode::Filter {
+                    input: Box::new(plan),
+                    predicate,
+                },
+                schema,
+            )
+        }
     }
 }
 

@@ -26,7 +26,7 @@
 //! are left as written: the order of two inputs never makes a cross
 //! product, and keeping it keeps their rows in the order written.
 
-use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns};
+use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns, wrap_filter};
 use super::join_search::{best_order, Edge};
 use super::{map_inputs, OptContext};
 use crate::catalog::IndexExpr;
@@ -253,16 +253,7 @@ fn build(
         },
         schema.clone(),
     );
-    match conjoin(fixed) {
-        None => project,
-        Some(predicate) => Plan::new(
-            PlanNode::Filter {
-                input: Box::new(project),
-                predicate,
-            },
-            schema,
-        ),
-    }
+    wrap_filter(project, fixed)
 }
 
 /// What a leaf's column is in its table, when the leaf is a scan.

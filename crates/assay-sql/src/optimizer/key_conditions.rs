@@ -27,6 +27,7 @@
 //! row, and an open bound stops short of a column's NULL keys.
 
 use super::expr_util::{conjoin, conjuncts};
+use super::ordering::mergeable_type;
 use super::select_access::{key_columns, ranges_for};
 use super::{transform_up, OptContext};
 use crate::catalog::Table;
@@ -101,23 +102,12 @@ fn compared_column(cond: &ScalarExpr) -> Option<usize> {
 }
 
 /// Whether values of `ty` compare as their key encoding orders them, so
-/// that a key range and the comparison that made it accept the same rows.
+/// that a key range and the comparison that made it accept the same rows:
+/// the types whose keys sort as `<` does ([`mergeable_type`]), but not
+/// numeric, where equal values of different scales (1.0, 1.00) have
+/// different keys.
 fn exact_key_type(ty: &DataType) -> bool {
-    matches!(
-        ty,
-        DataType::Bool
-            | DataType::Int2
-            | DataType::Int4
-            | DataType::Int8
-            | DataType::Text
-            | DataType::Varchar(_)
-            | DataType::Bytea
-            | DataType::Date
-            | DataType::Time(_)
-            | DataType::Timestamp(_)
-            | DataType::TimestampTz(_)
-            | DataType::Uuid
-    )
+    !matches!(ty, DataType::Numeric(_)) && mergeable_type(ty)
 }
 
 /// Whether two lists of key ranges are the same. Plan expressions have no

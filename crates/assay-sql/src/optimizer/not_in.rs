@@ -12,7 +12,7 @@
 //! then run once, hashed by [`hash_join`](super::hash_join)); otherwise
 //! the conjunct stays a subquery, evaluated per row.
 
-use super::expr_util::{conjoin, conjuncts, has_subquery};
+use super::expr_util::{conjuncts, has_subquery, wrap_filter};
 use super::{transform_up, OptContext};
 use crate::catalog::Catalog;
 use crate::exec::walk::{expr_refers_outside, refers_outside};
@@ -24,7 +24,6 @@ pub fn apply(plan: Plan, ctx: &OptContext<'_>) -> Plan {
         let PlanNode::Filter { predicate, input } = p.node else {
             return p;
         };
-        let schema = p.schema;
         let mut input = *input;
         let mut kept = Vec::new();
         for c in conjuncts(predicate) {
@@ -46,16 +45,7 @@ pub fn apply(plan: Plan, ctx: &OptContext<'_>) -> Plan {
                 Err(c) => kept.push(c),
             }
         }
-        match conjoin(kept) {
-            Some(predicate) => Plan::new(
-                PlanNode::Filter {
-                    predicate,
-                    input: Box::new(input),
-                },
-                schema,
-            ),
-            None => input,
-        }
+        wrap_filter(input, kept)
     })
 }
 

@@ -13,7 +13,7 @@
 //! Conjuncts with subqueries stay where they are (their outer references
 //! would need rewriting), as do filters over anything else.
 
-use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns};
+use super::expr_util::{column_span, conjoin, conjuncts, has_subquery, map_columns, wrap_filter};
 use super::transform_up;
 use crate::plan::{JoinKind, Plan, PlanNode, ScalarExpr, Schema};
 
@@ -54,23 +54,6 @@ fn push_filter(plan: Plan) -> Plan {
         .partition(|c| !has_subquery(c));
     let rest = push_into(input, movable);
     wrap_filter(rest, fixed)
-}
-
-/// Adds a Filter with `conds` above `plan` (nothing if none).
-fn wrap_filter(plan: Plan, conds: Vec<ScalarExpr>) -> Plan {
-    match conjoin(conds) {
-        None => plan,
-        Some(predicate) => {
-            let schema = plan.schema.clone();
-            Plan::new(
-                PlanNode::Filter {
-                    input: Box::new(plan),
-                    predicate,
-                },
-                schema,
-            )
-        }
-    }
 }
 
 /// Pushes `conds` (each over `plan`'s output columns) as deep as possible.
