@@ -179,11 +179,18 @@ pub fn seal_page(no: PageNo, page: &mut [u8]) {
     page[body..].copy_from_slice(&sum.to_le_bytes());
 }
 
+/// Whether the trailer written by [`seal_page`] matches the page.
+pub fn page_seal_matches(no: PageNo, page: &[u8]) -> bool {
+    let Some(body) = page.len().checked_sub(PAGE_TRAILER_SIZE) else {
+        return false;
+    };
+    let stored = u32::from_le_bytes(page[body..].try_into().unwrap_or([0; 4]));
+    stored == page_checksum(no, &page[..body])
+}
+
 /// Checks the trailer written by [`seal_page`]; XX001 if it does not match.
 pub fn verify_page(no: PageNo, page: &[u8]) -> Result<()> {
-    let body = page.len() - PAGE_TRAILER_SIZE;
-    let stored = u32::from_le_bytes(page[body..].try_into().unwrap_or([0; 4]));
-    if stored != page_checksum(no, &page[..body]) {
+    if !page_seal_matches(no, page) {
         return Err(crate::corrupt!(
             "invalid page in block {no}: checksum mismatch"
         ));

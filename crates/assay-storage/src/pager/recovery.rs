@@ -10,7 +10,8 @@
 //!    over from before the last restart (all of it is home already) and is
 //!    ignored; one that starts later means frames are missing, which is
 //!    damage. Every frame up to the last valid commit goes into the index;
-//!    frames after it belong to a transaction that never committed.
+//!    frames after it belong to a transaction that never committed. A WAL
+//!    with a valid header and no commit starts over under a new header.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
@@ -64,17 +65,17 @@ fn open_locked(
         for &(page, frame) in &scan.frames {
             index.insert(page, frame);
         }
-        cursor.header = *reader.header();
-        cursor.header_written = true;
         if scan.last_commit > 0 {
+            cursor.header = *reader.header();
+            cursor.header_written = true;
             last_commit = scan.last_commit;
             db_pages = scan.commit_size;
             cursor.next_frame = scan.last_commit + 1;
             cursor.checksum = scan.commit_checksum;
-        } else {
-            // A valid header and no commit: start the generation over.
-            cursor.header_written = false;
         }
+        // A valid header and no commit: the generation starts over, under
+        // a header with a new salt (the fresh cursor's), so that frames
+        // left from the abandoned start can never continue its chain.
     }
 
     let capacity = (options.cache_size / page_size).max(16);
@@ -150,9 +151,20 @@ fn usable_wal(
         return Ok(None);
     }
     // A damaged or torn WAL header means no frame after it was ever
-    // acknowledged (the header is synced with the first commit).
-    let Ok(reader) = WalReader::open(wal) else {
-        return Ok(None);
+    // acknowledged (the header is synced with the first commit). An intact
+    // header of another format version matters only if it is the live one.
+    let reader = match WalReader::open(wal.clone()) {
+        Ok(reader) => reader,
+        Err(e) if e.code() == SqlState::FEATURE_NOT_SUPPORTED => {
+            let mut raw = [0u8; 40];
+            wal.read_exact_at(&mut raw, 0)?;
+            let start = u64::from_le_bytes(raw[32..40].try_into().unwrap_or_default());
+            if start != header.checkpoint_frame + 1 {
+                return Ok(None);
+            }
+            return Err(e.context(format!("could not open database \"{path}\"")));
+        }
+        Err(_) => return Ok(None),
     };
     let wal_header = *reader.header();
     if wal_header.database_id != header.database_id {

@@ -496,6 +496,41 @@ fn every_fault_during_a_checkpoint_keeps_the_data() {
     every_fault(step, (1, 3), (1, 3));
 }
 
+/// The WAL header's salt and start frame, read from the file.
+fn wal_salt_and_start(vfs: &FaultVfs) -> (u64, u64) {
+    let wal = vfs.open("test.db-wal", false).unwrap();
+    let mut raw = [0u8; 64];
+    wal.read_exact_at(&mut raw, 0).unwrap();
+    (get_u64(&raw, 40), get_u64(&raw, 32))
+}
+
+/// A WAL generation whose header was written but whose first commit was
+/// torn off starts over on reopening under a header with a new salt, so the
+/// frames of the abandoned start can never continue the new chain.
+#[test]
+fn a_generation_started_over_gets_a_new_salt() {
+    let vfs = FaultVfs::memory();
+    let pager = setup(&vfs);
+    assert!(pager.checkpoint().unwrap().restarted);
+    // Write 1 is the new WAL header, write 2 the commit's frames: keep the
+    // first frame whole and tear the rest off.
+    let frame = FRAME_HEADER_SIZE + 4096;
+    vfs.inject(Fault::write(2).torn_silently(frame + 10).power_off());
+    assert!(commit_step(&pager).is_err());
+    drop(pager);
+    vfs.crash_with(Crash::KeepUnsynced).unwrap();
+    let (abandoned, start) = wal_salt_and_start(&vfs);
+
+    let pager = open(&vfs);
+    assert_eq!(pager.stats().wal_frames, 0, "a torn commit was indexed");
+    commit_step(&pager).unwrap();
+    drop(pager);
+    let (salt, again) = wal_salt_and_start(&vfs);
+    assert_eq!(again, start, "the generation starts at the same frame");
+    assert_ne!(salt, abandoned, "the restarted header reused the salt");
+    assert_eq!(state(&vfs), (2, 4));
+}
+
 #[test]
 fn a_full_disk_fails_the_commit_cleanly() {
     let vfs = FaultVfs::memory();

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use crate::page::{seal_page, PageBuf, PageNo, PageRef};
 use crate::vfs::VfsFile;
+use crate::wal::format::new_salt;
 use crate::wal::{FrameHeader, FrameNo, WalHeader, FRAME_HEADER_SIZE};
 use crate::Result;
 
@@ -35,13 +36,15 @@ pub(crate) struct WalCursor {
 }
 
 impl WalCursor {
-    /// A cursor for a new, empty WAL generation starting at `start_frame`.
+    /// A cursor for a new, empty WAL generation starting at `start_frame`,
+    /// under a header with a new salt.
     pub fn fresh(page_size: u32, database_id: u64, generation: u64, start: FrameNo) -> WalCursor {
         let header = WalHeader {
             page_size,
             database_id,
             generation,
             start_frame: start,
+            salt: new_salt(),
         };
         WalCursor {
             header,

@@ -9,8 +9,10 @@
 //! clients reason about.
 //!
 //! Each frame's checksum chains over the previous one's, starting from the
-//! WAL header's checksum, so a reader accepts frames only up to the first
-//! damaged, torn or stale one, and a transaction only up to its commit frame.
+//! WAL header's checksum (which covers a salt new for every header), and
+//! each page image carries its own seal, so a reader accepts frames only up
+//! to the first damaged, torn or stale one, and a transaction only up to its
+//! commit frame.
 //!
 //! - [`format`]: byte layouts of the WAL header and frame header.
 //! - [`WalReader`]: walks and validates frames; recovery and replicas use it.

@@ -2,8 +2,8 @@
 //!
 //! [`WalReader`] is usable on its own (recovery, `assay check`, and later
 //! replicas pulling frames): it validates the header, then yields frames in
-//! order while each one has the expected number and generation and its
-//! checksum continues the chain. The first frame that fails any test ends the
+//! order while each one has the expected number and generation, its
+//! checksum continues the chain and its page image matches its seal. The first frame that fails any test ends the
 //! valid log; nothing after it is trusted, even if it looks well formed.
 
 use std::sync::Arc;
