@@ -129,7 +129,7 @@ impl<'a> ExecContext<'a> {
             clock,
             rng,
             cancel: None,
-            work_mem: 4 << 20,
+            work_mem: settings.work_mem,
             analyze: false,
             stats: Vec::new(),
             current_node: usize::MAX,

@@ -22,6 +22,8 @@ pub(super) enum Kind {
     Real(f64, f64),
     /// One of a fixed set of lower-case words.
     Enum(&'static [&'static str]),
+    /// A memory size in kB, at least this many (see [`memory_kb`]).
+    Memory(i64),
     /// Any text.
     Text,
 }
@@ -203,7 +205,7 @@ pub(super) const EXTRA: &[(&str, &str, Kind, &str)] = &[
     (
         "maintenance_work_mem",
         "64MB",
-        Kind::Text,
+        Kind::Memory(1024),
         "maintenance_work_mem",
     ),
     (
@@ -307,6 +309,7 @@ pub(super) const EXTRA: &[(&str, &str, Kind, &str)] = &[
 pub(super) fn check(name: &str, kind: Kind, value: &str) -> Result<String> {
     let v = value.trim();
     match kind {
+        Kind::Memory(min) => memory_kb(name, value, min).map(format_memory_kb),
         Kind::Bool => parse_bool(v)
             .map(|b| if b { "on" } else { "off" }.to_string())
             .ok_or_else(|| {
@@ -380,6 +383,61 @@ pub(super) fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// Parses a memory parameter as PostgreSQL does: a number (fractions
+/// allowed, rounded to whole kB) with an optional unit, `B`, `kB`, `MB`,
+/// `GB` or `TB` (kB when omitted); kB from `min` to `i32::MAX`.
+pub(super) fn memory_kb(name: &str, value: &str, min: i64) -> Result<i64> {
+    let text = value.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let invalid = || {
+        err!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "invalid value for parameter \"{name}\": \"{value}\""
+        )
+    };
+    let number: f64 = number.trim().parse().map_err(|_| invalid())?;
+    let per_unit = match unit.trim() {
+        "" | "kB" => 1.0,
+        "B" => 1.0 / 1024.0,
+        "MB" => 1024.0,
+        "GB" => 1024.0 * 1024.0,
+        "TB" => 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(invalid().with_hint(
+                "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".",
+            ))
+        }
+    };
+    let kb = (number * per_unit).round_ties_even();
+    if !kb.is_finite() || kb.abs() > i32::MAX as f64 {
+        return Err(invalid().with_hint("Value exceeds integer range."));
+    }
+    let kb = kb as i64;
+    if kb < min {
+        return Err(err!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "{kb} kB is outside the valid range for parameter \"{name}\" ({min} .. {})",
+            i32::MAX
+        ));
+    }
+    Ok(kb)
+}
+
+/// A memory size in kB as SHOW prints it: in the largest unit that divides
+/// it exactly.
+pub(super) fn format_memory_kb(kb: i64) -> String {
+    let units = [("TB", 1 << 30), ("GB", 1 << 20), ("MB", 1 << 10)];
+    for (unit, size) in units {
+        if kb != 0 && kb % size == 0 {
+            return format!("{}{unit}", kb / size);
+        }
+    }
+    format!("{kb}kB")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +458,41 @@ mod tests {
             "0"
         );
         assert!(check("plan_cache_mode", Kind::Enum(&["auto"]), "x").is_err());
+    }
+
+    /// Memory sizes as PostgreSQL 15 takes and shows them.
+    #[test]
+    fn memory_sizes_round_to_kb_and_show_in_the_largest_exact_unit() {
+        let shown =
+            |v: &str| check("work_mem", Kind::Memory(64), v).map_err(|e| e.message().to_string());
+        for (given, expected) in [
+            ("4MB", "4MB"),
+            ("64kB", "64kB"),
+            ("1.5MB", "1536kB"),
+            ("100000B", "98kB"),
+            ("1024", "1MB"),
+            ("0.5GB", "512MB"),
+            (" 8 MB ", "8MB"),
+            ("1e3", "1000kB"),
+            ("1TB", "1TB"),
+        ] {
+            assert_eq!(shown(given).as_deref(), Ok(expected), "{given}");
+        }
+        let e = check("work_mem", Kind::Memory(64), "4mb").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "invalid value for parameter \"work_mem\": \"4mb\""
+        );
+        assert_eq!(e.code().as_str(), "22023");
+        assert_eq!(
+            shown("12.7").unwrap_err(),
+            "13 kB is outside the valid range for parameter \"work_mem\" (64 .. 2147483647)"
+        );
+        assert_eq!(
+            check("work_mem", Kind::Memory(64), "3TB")
+                .unwrap_err()
+                .hint(),
+            Some("Value exceeds integer range.")
+        );
     }
 }

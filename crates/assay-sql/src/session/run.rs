@@ -1058,6 +1058,8 @@ fn same_settings(a: &Settings, b: &Settings, reads_clock: bool) -> bool {
         extra_float_digits,
         bytea_output,
         now,
+        // Read by the executor when it runs, never folded into a plan.
+        work_mem: _,
     } = a;
     *date_style == b.date_style
         && *date_order == b.date_order

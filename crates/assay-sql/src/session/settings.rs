@@ -382,6 +382,11 @@ impl SessionSettings {
                     )),
                 }
             }
+            "work_mem" => {
+                let kb = gucs::memory_kb(name, value, 64)?;
+                self.types.work_mem = kb as usize * 1024;
+                Ok(gucs::format_memory_kb(kb))
+            }
             "statement_timeout" | "lock_timeout" | "idle_in_transaction_session_timeout" => {
                 parse_duration_ms(name, value).map(format_duration_ms)
             }

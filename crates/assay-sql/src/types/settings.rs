@@ -234,6 +234,9 @@ pub struct Settings {
     /// The current transaction's timestamp (microseconds since 2000-01-01
     /// UTC), which `'now'`, `'today'`, … read. `None` rejects them.
     pub now: Option<i64>,
+    /// `work_mem` in bytes: what a sort, hash or aggregate may hold before
+    /// it spills.
+    pub work_mem: usize,
 }
 
 impl Default for Settings {
@@ -246,6 +249,7 @@ impl Default for Settings {
             extra_float_digits: 1,
             bytea_output: ByteaOutput::Hex,
             now: None,
+            work_mem: 4 << 20,
         }
     }
 }
