@@ -3,7 +3,9 @@
 //! `PREPARE name [(type, …)] AS statement` binds the statement at once, so
 //! that its errors show there and the types of parameters it did not
 //! declare are inferred; the statement, its parameter types, its result
-//! columns and its plan are kept in the session. `EXECUTE name (arg, …)`
+//! columns and its plan are kept in the session. Planning errors (those
+//! constant folding raises, such as a division by zero) wait for EXECUTE,
+//! where PostgreSQL plans. `EXECUTE name (arg, …)`
 //! converts each argument to its parameter's type as an assignment would,
 //! then runs the kept plan — or a new one when the catalog, search path or
 //! a setting the plan read has changed since (the plan key of
@@ -116,12 +118,24 @@ impl Session {
             ));
         }
         let declared = declared_param_types(declared)?;
-        let (plan, key, param_types) = self.in_block(false, |s| {
+        let (columns, plan, param_types) = self.in_block(false, |s| {
             s.with_env(|env, _, _| {
-                let Some((plan, types)) = env.plan(statement, &declared)? else {
+                let Some((bound, types)) = env.bind(statement, &declared)? else {
                     return Err(err!(SqlState::INTERNAL_ERROR, "statement has no plan"));
                 };
-                Ok((plan, env.plan_key(statement, types.clone()), types))
+                let columns = if returns_rows(&bound) {
+                    bound.schema.fields.clone()
+                } else {
+                    Vec::new()
+                };
+                // PostgreSQL plans at EXECUTE, so a planning error (one
+                // constant folding raises) shows there: without a plan
+                // kept, EXECUTE plans again and reports it.
+                let plan = env
+                    .optimize(bound)
+                    .ok()
+                    .map(|plan| (env.plan_key(statement, types.clone()), Arc::new(plan)));
+                Ok((columns, plan, types))
             })
         })?;
         if self.prepared.sql.contains_key(name) || self.prepared.protocol.contains_key(name) {
@@ -130,11 +144,6 @@ impl Session {
                 "prepared statement \"{name}\" already exists"
             ));
         }
-        let columns = if returns_rows(&plan) {
-            plan.schema.fields.clone()
-        } else {
-            Vec::new()
-        };
         let prepared = PreparedStatement {
             statement: Arc::new(statement.clone()),
             text: self.query_text.clone(),
@@ -142,7 +151,7 @@ impl Session {
             columns,
             prepared_at: super::run::now_micros(),
             executions: 0,
-            plan: Some((key, Arc::new(plan))),
+            plan,
         };
         self.prepared.sql.insert(name.to_string(), prepared);
         Ok(StatementResult::command("PREPARE"))

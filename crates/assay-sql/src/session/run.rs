@@ -119,22 +119,39 @@ impl Env<'_> {
         stmt: &Statement,
         params: &[DataType],
     ) -> Result<Option<(Plan, Vec<DataType>)>> {
+        let Some((bound, types)) = self.bind(stmt, params)? else {
+            return Ok(None);
+        };
+        Ok(Some((self.optimize(bound)?, types)))
+    }
+
+    /// Binds a statement (names, types, parameter types) without
+    /// optimizing it; `None` for statements without a plan.
+    pub fn bind(
+        &self,
+        stmt: &Statement,
+        params: &[DataType],
+    ) -> Result<Option<(Plan, Vec<DataType>)>> {
         let view = SessionCatalog {
             catalog: self.catalog,
             path: self.path,
         };
         let mut binder =
             Binder::new(&view, self.settings.clone()).with_param_types(params.to_vec());
-        let Some(bound) = binder.bind_statement(stmt)? else {
-            return Ok(None);
-        };
-        let plan = optimizer::optimize(
-            bound.plan,
+        Ok(binder
+            .bind_statement(stmt)?
+            .map(|bound| (bound.plan, bound.param_types)))
+    }
+
+    /// Optimizes a bound plan (constant folding may raise the errors
+    /// PostgreSQL's planner raises).
+    pub fn optimize(&self, bound: Plan) -> Result<Plan> {
+        optimizer::optimize(
+            bound,
             &OptContext {
                 catalog: self.catalog,
             },
-        )?;
-        Ok(Some((plan, bound.param_types)))
+        )
     }
 
     /// What a plan of `stmt` for parameters of `types` depends on.
