@@ -45,10 +45,8 @@ pub(crate) struct Login {
 
 pub(crate) struct Connection {
     pub session: Session,
-    superuser: bool,
     databases: Arc<Databases>,
     database: String,
-    user: String,
     pub statements: HashMap<String, Arc<Prepared>>,
     pub portals: HashMap<String, Portal>,
     /// After an error in the extended protocol, messages up to the next
@@ -98,7 +96,7 @@ impl Connection {
         let mut session = engine.session();
         session.database = database.clone();
         session.set_pid(key.0);
-        session.user = user.clone();
+        session.set_login_user(user);
         // The role's defaults come after the database's, before the
         // client's own parameters.
         let _ = session.apply_role_settings();
@@ -107,11 +105,9 @@ impl Connection {
         let max = login.max_connections.to_string();
         let _ = session.settings.set_server("max_connections", &max);
         let mut connection = Connection {
-            superuser: login.superuser,
             session,
             databases,
             database,
-            user: user.clone(),
             statements: HashMap::new(),
             portals: HashMap::new(),
             skipping: false,
@@ -180,9 +176,6 @@ impl Connection {
         self.reported_changes = changes;
         let mut now = self.session.settings.reported();
         if all {
-            let superuser = if self.superuser { "on" } else { "off" };
-            now.push(("is_superuser", superuser.into()));
-            now.push(("session_authorization", self.user.clone()));
             now.push(("default_transaction_read_only", "off".into()));
             now.push(("in_hot_standby", "off".into()));
         }

@@ -16,6 +16,11 @@
 //! is undone, `SET LOCAL` lasts until the transaction ends, `DISCARD ALL`
 //! resets both. `RESET ALL` leaves them, as PostgreSQL's does (they are
 //! `GUC_NO_RESET_ALL` there). Savepoints do not undo them.
+//!
+//! After every change the parameters `role`, `session_authorization` and
+//! `is_superuser` (of the current user) are brought up to date in the
+//! session's settings, so `current_setting`, `SHOW ALL`, `pg_settings` and
+//! the server's ParameterStatus messages see them like any other.
 
 use assay_storage::{err, Result, SqlState};
 
@@ -163,6 +168,7 @@ impl Session {
             (user, None)
         };
         self.authorization.change(to, local, in_block);
+        self.sync_authorization_settings();
         Ok(StatementResult::command(tag))
     }
 
@@ -185,9 +191,36 @@ impl Session {
     /// `DISCARD ALL`: back to the login user.
     pub(super) fn reset_authorization(&mut self) {
         self.authorization = Authorization::default();
+        self.sync_authorization_settings();
     }
 
     pub(super) fn end_authorization(&mut self, committed: bool) {
-        self.authorization.end_transaction(committed);
+        if self.authorization.start.is_some() {
+            self.authorization.end_transaction(committed);
+            self.sync_authorization_settings();
+        }
+    }
+
+    /// Sets the role the client logged in as.
+    pub fn set_login_user(&mut self, user: &str) {
+        self.user = user.to_string();
+        self.sync_authorization_settings();
+    }
+
+    /// Mirrors who the session acts as into its settings (see the module
+    /// documentation).
+    pub(super) fn sync_authorization_settings(&mut self) {
+        let superuser = self
+            .engine
+            .roles()
+            .ok()
+            .and_then(|roles| roles.by_name(self.current_user()).map(|r| r.superuser))
+            .unwrap_or(false);
+        let role = self.authorization.role.clone();
+        let session_user = self.session_user().to_string();
+        let settings = &mut self.settings;
+        let _ = settings.set_server("role", role.as_deref().unwrap_or("none"));
+        let _ = settings.set_server("session_authorization", &session_user);
+        let _ = settings.set_server("is_superuser", if superuser { "on" } else { "off" });
     }
 }

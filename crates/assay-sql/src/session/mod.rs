@@ -154,7 +154,7 @@ impl crate::system::SessionPortals for SessionView<'_> {
 impl Session {
     fn new(engine: Arc<Engine>, id: u32) -> Session {
         let interrupt = Arc::new(crate::exec::Interrupt::new());
-        Session {
+        let mut session = Session {
             backend: Backend::new(engine.clone(), id, interrupt.clone()),
             engine,
             id,
@@ -179,7 +179,9 @@ impl Session {
             user: crate::catalog::BOOTSTRAP_SUPERUSER_NAME.to_string(),
             authorization: Default::default(),
             started: run::now_micros(),
-        }
+        };
+        session.sync_authorization_settings();
+        session
     }
 
     pub fn engine(&self) -> &Arc<Engine> {

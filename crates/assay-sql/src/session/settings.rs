@@ -125,6 +125,16 @@ const PARAMETERS: &[(&str, &str, Context, &str)] = &[
         "server_version_num",
     ),
     ("ssl", "off", Context::Internal, "ssl"),
+    // Who the session acts as, kept by `authorization.rs` (SET ROLE and
+    // SET SESSION AUTHORIZATION change them; RESET ALL leaves them).
+    ("role", "none", Context::Internal, "role"),
+    (
+        "session_authorization",
+        "",
+        Context::Internal,
+        "session_authorization",
+    ),
+    ("is_superuser", "off", Context::Internal, "is_superuser"),
     (
         "standard_conforming_strings",
         "on",
@@ -300,7 +310,9 @@ impl SessionSettings {
     /// reports it, SET cannot change it.
     pub fn set_server(&mut self, name: &str, value: &str) -> Result<()> {
         let p = lookup(name)?;
-        self.store(p.name, value.to_string());
+        if self.values.get(p.name).map(String::as_str) != Some(value) {
+            self.store(p.name, value.to_string());
+        }
         Ok(())
     }
 
@@ -504,8 +516,10 @@ impl SessionSettings {
             "datestyle",
             "integer_datetimes",
             "intervalstyle",
+            "is_superuser",
             "server_encoding",
             "server_version",
+            "session_authorization",
             "standard_conforming_strings",
             "timezone",
         ];
