@@ -10,6 +10,11 @@
 //! its row even over no input. With GROUPING SETS each output row ends with
 //! the number of its set (int4): `grouping(…)` is computed from it.
 //!
+//! Per row, when every call is plain (no FILTER, DISTINCT or ORDER BY;
+//! one input column as argument, or none: `count(*)`), each is fed its
+//! column's value in place, with nothing evaluated or copied; without
+//! GROUP BY, a row goes straight to the one group once it exists.
+//!
 //! Memory: once the groups' estimated size passes `ctx.work_mem`, no new
 //! group is created. A row whose group is not in memory goes, tagged with
 //! its set and key, to an [`ExternalSorter`] (which spills sorted runs);
