@@ -135,10 +135,10 @@ impl Builder {
                 input: self.build(input)?,
                 predicate: predicate.clone(),
             }),
-            P::Project { input, exprs } => Box::new(ops::basic::ProjectOp {
-                input: self.build(input)?,
-                exprs: exprs.clone(),
-            }),
+            P::Project { input, exprs } => Box::new(ops::basic::ProjectOp::new(
+                self.build(input)?,
+                exprs.clone(),
+            )),
             P::Limit {
                 input,
                 limit,

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use assay_storage::{bail, err, Result, SqlState};
+use bigdecimal::num_bigint::BigInt;
 use bigdecimal::{BigDecimal, Zero};
 
 use super::args::{boolean, float, int, numeric, text};
@@ -231,25 +232,88 @@ impl Accumulator for SumInt {
     }
 }
 
+/// `sum` (and `avg`'s sum) of integers or numerics, as numeric.
+///
+/// Most arguments are added as 128-bit integers: an integer, or a finite
+/// numeric whose unscaled digits fit, joins `exact` (unscaled, at the
+/// largest scale seen so far), so no numeric is built per row. A value
+/// that does not fit, or whose alignment would overflow, and NaN or the
+/// infinities, go to `rest`, a numeric. The two parts meet at the end:
+/// numeric addition is exact and its scale is the largest of its terms',
+/// so the sum equals adding every row as numeric.
 #[derive(Default)]
 struct SumNumeric {
-    sum: Option<Numeric>,
+    exact: Option<(i128, i64)>,
+    rest: Option<Numeric>,
+}
+
+impl SumNumeric {
+    fn total(&self) -> Option<Numeric> {
+        let exact = self
+            .exact
+            .map(|(v, scale)| Numeric::Finite(BigDecimal::new(BigInt::from(v), scale)));
+        match (&self.rest, exact) {
+            (Some(r), Some(e)) => Some(r.add(&e)),
+            (Some(r), None) => Some(r.clone()),
+            (None, e) => e,
+        }
+    }
+
+    /// Adds `v` at `scale` (0 ≤ scale) to `exact`; false if it does not fit.
+    fn add_exact(&mut self, v: i128, scale: i64) -> bool {
+        let (sum, at) = self.exact.unwrap_or((0, scale));
+        let raise = |x: i128, by: i64| {
+            u32::try_from(by)
+                .ok()
+                .and_then(|by| 10i128.checked_pow(by))
+                .and_then(|m| x.checked_mul(m))
+        };
+        let added = if scale <= at {
+            raise(v, at - scale)
+                .and_then(|v| sum.checked_add(v))
+                .map(|s| (s, at))
+        } else {
+            raise(sum, scale - at)
+                .and_then(|sum| sum.checked_add(v))
+                .map(|s| (s, scale))
+        };
+        match added {
+            Some(e) => {
+                self.exact = Some(e);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Accumulator for SumNumeric {
     fn update(&mut self, args: &[Value]) -> Result<()> {
-        if args[0].is_null() {
-            return Ok(());
+        let fits = match &args[0] {
+            Value::Null => return Ok(()),
+            Value::Int2(i) => self.add_exact(i128::from(*i), 0),
+            Value::Int4(i) => self.add_exact(i128::from(*i), 0),
+            Value::Int8(i) => self.add_exact(i128::from(*i), 0),
+            Value::Numeric(n) => match &**n {
+                Numeric::Finite(d) => {
+                    let (digits, scale) = d.as_bigint_and_scale();
+                    scale >= 0 && i128::try_from(&*digits).is_ok_and(|v| self.add_exact(v, scale))
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !fits {
+            let v = numeric(&args[0])?;
+            self.rest = Some(match &self.rest {
+                Some(s) => s.add(&v),
+                None => v,
+            });
         }
-        let v = numeric(&args[0])?;
-        self.sum = Some(match &self.sum {
-            Some(s) => s.add(&v),
-            None => v,
-        });
         Ok(())
     }
     fn finish(&self) -> Result<Value> {
-        Ok(self.sum.clone().map_or(Value::Null, Value::numeric))
+        Ok(self.total().map_or(Value::Null, Value::numeric))
     }
 }
 
@@ -341,7 +405,7 @@ impl Accumulator for AvgNumeric {
         self.sum.update(args)
     }
     fn finish(&self) -> Result<Value> {
-        match &self.sum.sum {
+        match self.sum.total() {
             None => Ok(Value::Null),
             Some(s) => Ok(Value::numeric(s.div(&Numeric::from_i64(self.n))?)),
         }

@@ -196,12 +196,26 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads a varint at `*pos`, advancing it.
+#[inline]
 pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
-    // Most varints (every column descriptor of a short value) are one byte.
-    if let Some(&b) = buf.get(*pos).filter(|&&b| b & 0x80 == 0) {
-        *pos += 1;
-        return Ok(u64::from(b));
+    // Most varints are one byte (every column descriptor of a fixed-size
+    // value) or two (a text of up to 511 bytes).
+    match buf.get(*pos..) {
+        Some(&[b, ..]) if b & 0x80 == 0 => {
+            *pos += 1;
+            Ok(u64::from(b))
+        }
+        Some(&[b0, b1, ..]) if b1 & 0x80 == 0 => {
+            *pos += 2;
+            Ok(u64::from(b0 & 0x7F) | u64::from(b1) << 7)
+        }
+        _ => get_long_varint(buf, pos),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn get_long_varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *buf
@@ -318,15 +332,53 @@ pub fn decode_row(buf: &[u8]) -> Result<Vec<Value>> {
     Ok(out)
 }
 
+/// Payload size of each tag as a table for the decoder: a fixed size,
+/// [`VARIABLE`] or [`UNKNOWN`].
+const PAYLOAD_SIZE: [u8; 32] = {
+    let mut t = [UNKNOWN; 32];
+    let mut tag = 0;
+    while tag <= ARRAY {
+        t[tag as usize] = match tag {
+            NULL | FALSE | TRUE => 0,
+            INT2 => 2,
+            INT4 | FLOAT4 | DATE => 4,
+            INT8 | FLOAT8 | TIME | TIMESTAMP | TIMESTAMPTZ => 8,
+            INTERVAL | UUID => 16,
+            _ => VARIABLE,
+        };
+        tag += 1;
+    }
+    t
+};
+const VARIABLE: u8 = 0xFE;
+const UNKNOWN: u8 = 0xFF;
+
+/// Reads one descriptor: (tag, payload length); errors in
+/// [`bad_descriptor`], out of the way of the loop.
+#[inline(always)]
 fn descriptor(buf: &[u8], pos: &mut usize) -> Result<(u8, usize)> {
     let d = get_varint(buf, pos)?;
     let tag = (d & TAG_MASK) as u8;
-    let len = usize::try_from(d >> TAG_BITS).map_err(|_| corrupt!("row column too long"))?;
-    match fixed_size(tag) {
-        Some(_) if len != 0 => Err(corrupt!("row column of tag {tag} has a length")),
-        Some(n) => Ok((tag, n)),
-        None if tag <= ARRAY => Ok((tag, len)),
-        None => Err(corrupt!("row has unknown column tag {tag}")),
+    let len = d >> TAG_BITS;
+    match PAYLOAD_SIZE[usize::from(tag)] {
+        VARIABLE => usize::try_from(len)
+            .map(|len| (tag, len))
+            .map_err(|_| bad_descriptor(tag, len)),
+        UNKNOWN => Err(bad_descriptor(tag, len)),
+        n if len == 0 => Ok((tag, usize::from(n))),
+        _ => Err(bad_descriptor(tag, len)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_descriptor(tag: u8, len: u64) -> assay_storage::Error {
+    if PAYLOAD_SIZE[usize::from(tag)] == UNKNOWN {
+        corrupt!("row has unknown column tag {tag}")
+    } else if PAYLOAD_SIZE[usize::from(tag)] == VARIABLE {
+        corrupt!("row column too long ({len} bytes)")
+    } else {
+        corrupt!("row column of tag {tag} has a length")
     }
 }
 
@@ -339,6 +391,11 @@ fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
 
 /// Decodes `count` items whose descriptors start at `pos` (NULL for those
 /// `wanted` leaves out); returns the offset just past the last payload.
+///
+/// The descriptors are read once (those of a row of ordinary width kept on
+/// the stack; the others read again in the second loop, from `rest`) and
+/// the payloads' total checked against the buffer before any is decoded,
+/// so a skipped column costs one push of NULL.
 fn decode_items(
     buf: &[u8],
     mut pos: usize,
@@ -347,19 +404,24 @@ fn decode_items(
     out: &mut Vec<Value>,
     depth: usize,
 ) -> Result<usize> {
-    // Payloads start after the last descriptor: read the descriptors
-    // once, keeping those of a row of ordinary width on the stack (the
-    // others are read again in the second loop, from `rest`).
     let mut kept = [(0u8, 0u32); KEPT_DESCRIPTORS];
     let mut rest = pos;
+    let mut total = 0usize;
     for i in 0..count {
         let (tag, len) = descriptor(buf, &mut pos)?;
+        total = total
+            .checked_add(len)
+            .ok_or_else(|| corrupt!("row payload sizes overflow"))?;
         if let Some(k) = kept.get_mut(i) {
             let len = u32::try_from(len).map_err(|_| corrupt!("row column too long"))?;
             *k = (tag, len);
             rest = pos;
         }
     }
+    let end = pos
+        .checked_add(total)
+        .filter(|&end| end <= buf.len())
+        .ok_or_else(|| corrupt!("row ends inside a column"))?;
     let mut payload = pos;
     out.reserve(count);
     for i in 0..count {
@@ -367,16 +429,18 @@ fn decode_items(
             Some(&(tag, len)) => (tag, len as usize),
             None => descriptor(buf, &mut rest)?,
         };
-        let bytes = slice(buf, payload, len)?;
-        let skip = wanted.is_some_and(|w| w.get(i) == Some(&false));
-        out.push(if skip {
-            Value::Null
-        } else {
-            decode_payload(tag, bytes, depth)?
-        });
-        payload += len;
+        // In bounds: the payloads' total fits the buffer.
+        let next = payload + len;
+        out.push(
+            if tag == NULL || wanted.is_some_and(|w| w.get(i) == Some(&false)) {
+                Value::Null
+            } else {
+                decode_payload(tag, &buf[payload..next], depth)?
+            },
+        );
+        payload = next;
     }
-    Ok(payload)
+    Ok(end)
 }
 
 /// Descriptors a row decode keeps on the stack rather than reading twice.
@@ -394,6 +458,9 @@ fn utf8(b: &[u8]) -> Result<Arc<str>> {
         .map_err(|_| corrupt!("row holds text that is not UTF-8"))
 }
 
+/// Decodes one payload; the fixed-size scalars inline, the others in
+/// [`decode_payload_boxed`].
+#[inline(always)]
 fn decode_payload(tag: u8, b: &[u8], depth: usize) -> Result<Value> {
     // `descriptor` has checked fixed-size payload lengths.
     Ok(match tag {
@@ -405,13 +472,21 @@ fn decode_payload(tag: u8, b: &[u8], depth: usize) -> Result<Value> {
         INT8 => Value::Int8(i64::from_le_bytes(fixed(b))),
         FLOAT4 => Value::Float4(f32::from_bits(u32::from_le_bytes(fixed(b)))),
         FLOAT8 => Value::Float8(f64::from_bits(u64::from_le_bytes(fixed(b)))),
-        NUMERIC => Value::Numeric(Box::new(decode_numeric(b)?)),
-        TEXT => Value::Text(utf8(b)?),
-        BYTEA => Value::Bytea(Arc::from(b)),
         DATE => Value::Date(i32::from_le_bytes(fixed(b))),
         TIME => Value::Time(i64::from_le_bytes(fixed(b))),
         TIMESTAMP => Value::Timestamp(i64::from_le_bytes(fixed(b))),
         TIMESTAMPTZ => Value::TimestampTz(i64::from_le_bytes(fixed(b))),
+        _ => return decode_payload_boxed(tag, b, depth),
+    })
+}
+
+/// Payloads that allocate (or are rare): numeric, text, bytea, interval,
+/// uuid, json, jsonb, arrays.
+fn decode_payload_boxed(tag: u8, b: &[u8], depth: usize) -> Result<Value> {
+    Ok(match tag {
+        NUMERIC => Value::Numeric(Box::new(decode_numeric(b)?)),
+        TEXT => Value::Text(utf8(b)?),
+        BYTEA => Value::Bytea(Arc::from(b)),
         INTERVAL => Value::Interval(Interval::new(
             i32::from_le_bytes(fixed(b)),
             i32::from_le_bytes(fixed(&b[4..])),

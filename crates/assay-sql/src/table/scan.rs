@@ -154,12 +154,12 @@ impl RangeCursor {
             }
         };
         self.generation = txn.generation();
-        let key = self.cursor.key().unwrap_or_default();
+        // An open end (a full scan) needs no look at the key.
         let inside = found
-            && if self.reverse {
-                self.range.above_lower(key)
-            } else {
-                self.range.below_upper(key)
+            && match (self.reverse, &self.range.lower, &self.range.upper) {
+                (false, _, Bound::Unbounded) | (true, Bound::Unbounded, _) => true,
+                (false, ..) => self.range.below_upper(self.key()),
+                (true, ..) => self.range.above_lower(self.key()),
             };
         self.done = !inside;
         Ok(inside)

@@ -10,6 +10,11 @@
 //! its row even over no input. With GROUPING SETS each output row ends with
 //! the number of its set (int4): `grouping(…)` is computed from it.
 //!
+//! Per row, when every call is plain (no FILTER, DISTINCT or ORDER BY;
+//! one input column as argument, or none: `count(*)`), each is fed its
+//! column's value in place, with nothing evaluated or copied; without
+//! GROUP BY, a row goes straight to the one group once it exists.
+//!
 //! Memory: once the groups' estimated size passes `ctx.work_mem`, no new
 //! group is created. A row whose group is not in memory goes, tagged with
 //! its set and key, to an [`ExternalSorter`] (which spills sorted runs);
@@ -144,10 +149,27 @@ impl AggregateOp {
         // nothing here.
         let mut keys = HashKey(Vec::with_capacity(self.group_by.len()));
         let mut args = RowArgs::new();
+        let direct = direct_args(&self.calls);
+        // Without GROUP BY there is one group: once it exists, a row goes
+        // straight to it (no key to evaluate, hash or look up).
+        let ungrouped = self.sets.len() == 1 && self.group_by.is_empty();
         while let Some(row) = input.next(ctx)? {
             ctx.tick()?;
+            if ungrouped && !groups.is_empty() {
+                match &direct {
+                    Some(cols) => feed_direct(&mut groups[0], cols, &row)?,
+                    None => {
+                        self.row_args(&row, ctx, &mut args)?;
+                        bytes += feed(&mut groups[0], &args)?;
+                    }
+                }
+                ctx.recycle(row);
+                continue;
+            }
             eval_into(&self.group_by, &row, ctx, &mut keys.0)?;
-            self.row_args(&row, ctx, &mut args)?;
+            if direct.is_none() {
+                self.row_args(&row, ctx, &mut args)?;
+            }
             for (s, index) in index.iter_mut().enumerate() {
                 let key = if full_set {
                     None
@@ -175,7 +197,10 @@ impl AggregateOp {
                         groups.len() - 1
                     }
                 };
-                bytes += feed(&mut groups[gi], &args)?;
+                match &direct {
+                    Some(cols) => feed_direct(&mut groups[gi], cols, &row)?,
+                    None => bytes += feed(&mut groups[gi], &args)?,
+                }
             }
             ctx.recycle(row);
         }
@@ -332,6 +357,49 @@ pub(super) fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
         state.acc.update(values)?;
     }
     Ok(bytes)
+}
+
+/// Where each call finds its argument in the input row, when every call
+/// is a plain one (no FILTER, DISTINCT or ORDER BY) over one column or
+/// none (`count(*)`): such calls are fed the row's own value, without
+/// evaluating or copying it ([`feed_direct`]).
+pub(super) fn direct_args(calls: &[AggCall]) -> Option<Vec<Option<usize>>> {
+    calls
+        .iter()
+        .map(|c| {
+            if c.filter.is_some() || c.distinct || !c.order_by.is_empty() {
+                return None;
+            }
+            match c.args.as_slice() {
+                [] => Some(None),
+                [ScalarExpr::Column(i)] => Some(Some(*i)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Feeds one row to a group whose calls all take their argument straight
+/// from the row (see [`direct_args`]); such calls buffer nothing.
+pub(super) fn feed_direct(group: &mut Group, cols: &[Option<usize>], row: &[Value]) -> Result<()> {
+    for (state, col) in group.aggs.iter_mut().zip(cols) {
+        let args = match col {
+            None => &[][..],
+            Some(i) => match row.get(*i) {
+                Some(v) => std::slice::from_ref(v),
+                None => {
+                    return Err(assay_storage::err!(
+                        assay_storage::SqlState::INTERNAL_ERROR,
+                        "column {} out of range of a row of {}",
+                        i,
+                        row.len()
+                    ))
+                }
+            },
+        };
+        state.acc.update(args)?;
+    }
+    Ok(())
 }
 
 fn finish(mut state: AggState, call: &AggCall) -> Result<Value> {

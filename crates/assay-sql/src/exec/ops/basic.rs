@@ -62,20 +62,56 @@ impl Operator for FilterOp {
 }
 
 pub(crate) struct ProjectOp {
-    pub input: BoxOp,
-    pub exprs: Vec<ScalarExpr>,
+    input: BoxOp,
+    exprs: Vec<ScalarExpr>,
+    /// Whether every expression is a different input column (`SELECT id,
+    /// value`): their values then move out of the input row instead of
+    /// being evaluated and copied.
+    moves: bool,
+}
+
+impl ProjectOp {
+    pub(crate) fn new(input: BoxOp, exprs: Vec<ScalarExpr>) -> ProjectOp {
+        let column = |e: &ScalarExpr| match e {
+            ScalarExpr::Column(i) => Some(*i),
+            _ => None,
+        };
+        let moves = exprs.iter().enumerate().all(|(n, e)| {
+            column(e).is_some_and(|i| !exprs[..n].iter().any(|p| column(p) == Some(i)))
+        });
+        ProjectOp {
+            input,
+            exprs,
+            moves,
+        }
+    }
+
+    /// The projected row made of the input's own values (see `moves`);
+    /// `None` if a column is out of the row's range.
+    fn moved(&self, row: &mut [Value]) -> Option<Row> {
+        let mut out = Vec::with_capacity(self.exprs.len());
+        for e in &self.exprs {
+            let ScalarExpr::Column(i) = e else {
+                return None;
+            };
+            out.push(std::mem::replace(row.get_mut(*i)?, Value::Null));
+        }
+        Some(out)
+    }
 }
 
 impl Operator for ProjectOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
-        match self.input.next(ctx)? {
-            Some(row) => {
-                let out = eval_row(&self.exprs, &row, ctx)?;
-                ctx.recycle(row);
-                Ok(Some(out))
-            }
-            None => Ok(None),
-        }
+        let Some(mut row) = self.input.next(ctx)? else {
+            return Ok(None);
+        };
+        let out = match self.moves.then(|| self.moved(&mut row)).flatten() {
+            Some(out) => out,
+            // (An out-of-range column reports its error from `eval`.)
+            None => eval_row(&self.exprs, &row, ctx)?,
+        };
+        ctx.recycle(row);
+        Ok(Some(out))
     }
 }
 

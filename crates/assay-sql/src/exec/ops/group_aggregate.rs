@@ -15,7 +15,9 @@
 
 use assay_storage::Result;
 
-use super::aggregate::{eval_into, feed, finish_group, new_group, row_args, Group, RowArgs};
+use super::aggregate::{
+    direct_args, eval_into, feed, feed_direct, finish_group, new_group, row_args, Group, RowArgs,
+};
 use crate::exec::context::ExecContext;
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
@@ -26,6 +28,8 @@ pub(crate) struct GroupAggregateOp {
     input: BoxOp,
     group_by: Vec<ScalarExpr>,
     calls: Vec<AggCall>,
+    /// Each call's input column when all are plain (see `direct_args`).
+    direct: Option<Vec<Option<usize>>>,
     current: Option<Group>,
     done: bool,
     /// Per-row buffers, reused.
@@ -42,6 +46,7 @@ impl GroupAggregateOp {
         GroupAggregateOp {
             input,
             group_by,
+            direct: direct_args(&calls),
             calls,
             current: None,
             done: false,
@@ -64,8 +69,9 @@ impl Operator for GroupAggregateOp {
             };
             ctx.tick()?;
             eval_into(&self.group_by, &row, ctx, &mut self.key)?;
-            row_args(&self.calls, &row, ctx, &mut self.args)?;
-            ctx.recycle(row);
+            if self.direct.is_none() {
+                row_args(&self.calls, &row, ctx, &mut self.args)?;
+            }
             let finished = match &self.current {
                 Some(g) if same_key(&g.key, &self.key) => None,
                 _ => {
@@ -74,8 +80,14 @@ impl Operator for GroupAggregateOp {
                 }
             };
             if let Some(g) = self.current.as_mut() {
-                feed(g, &self.args)?;
+                match &self.direct {
+                    Some(cols) => feed_direct(g, cols, &row)?,
+                    None => {
+                        feed(g, &self.args)?;
+                    }
+                }
             }
+            ctx.recycle(row);
             if let Some(g) = finished {
                 return finish_group(&self.calls, g).map(Some);
             }
