@@ -6,9 +6,11 @@
 //! still write through the same transaction between steps.
 //!
 //! The cursor keeps its current leaf page (a shared [`PageRef`]) between
-//! calls: stepping within a leaf touches no other page, and the entry read
-//! is parsed once per step into offsets, so [`BTreeCursor::key`] and an
-//! inline [`BTreeCursor::value`] are slices of that page, with no copy.
+//! calls: stepping within a leaf touches no other page, the leaf's header
+//! is checked once when the leaf is reached (the page never changes while
+//! held), and the entry read is parsed once per step into offsets, so
+//! [`BTreeCursor::key`] and an inline [`BTreeCursor::value`] are slices of
+//! that page, with no copy.
 //!
 //! **Writes while a cursor is open.** Pages are copy-on-write: a page the
 //! cursor holds is never changed under it, but it may be stale. After
@@ -58,6 +60,8 @@ pub struct BTreeCursor {
     path: Path,
     leaf: Option<PageRef>,
     leaf_no: PageNo,
+    /// Entries in `leaf`, from its header, checked when it became current.
+    leaf_len: usize,
     slot: usize,
     key_start: usize,
     key_len: usize,
@@ -82,6 +86,7 @@ impl BTreeCursor {
             path: Path::new(),
             leaf: None,
             leaf_no: 0,
+            leaf_len: 0,
             slot: 0,
             key_start: 0,
             key_len: 0,
@@ -240,8 +245,7 @@ impl BTreeCursor {
         self.path = path;
         let (leaf, found) = result?;
         let at = self.path.pop().unwrap_or_default();
-        self.leaf = Some(leaf);
-        self.leaf_no = at.page;
+        self.set_leaf(leaf, at.page, p.usable_size())?;
         match how {
             Seek::Ge => {
                 self.slot = at.slot;
@@ -276,6 +280,7 @@ impl BTreeCursor {
             let node = Node::new(&page[..usable], no)?;
             if node.is_leaf() {
                 self.slot = if rightmost { node.len() } else { 0 };
+                self.leaf_len = node.len();
                 self.leaf_no = no;
                 self.leaf = Some(page);
                 return Ok(());
@@ -291,8 +296,7 @@ impl BTreeCursor {
     fn settle_forward<P: PageRead>(&mut self, p: &P) -> Result<bool> {
         let usable = p.usable_size();
         loop {
-            let n = self.leaf_len(usable)?;
-            if self.slot < n {
+            if self.slot < self.leaf_len {
                 return self.load_entry(p);
             }
             // Climb to the first level with a child to the right.
@@ -346,12 +350,16 @@ impl BTreeCursor {
         self.load_entry(p)
     }
 
-    fn leaf_len(&self, usable: usize) -> Result<usize> {
-        let leaf = self
-            .leaf
-            .as_ref()
-            .ok_or_else(|| corrupt!("cursor has no leaf"))?;
-        Ok(Node::new(&leaf[..usable], self.leaf_no)?.len())
+    /// Makes `page` the current leaf, checking its header.
+    fn set_leaf(&mut self, page: PageRef, no: PageNo, usable: usize) -> Result<()> {
+        let node = Node::new(&page[..usable], no)?;
+        if !node.is_leaf() {
+            return Err(corrupt!("page {no}: expected a leaf"));
+        }
+        self.leaf_len = node.len();
+        self.leaf_no = no;
+        self.leaf = Some(page);
+        Ok(())
     }
 
     /// Parses the entry at `slot` of the current leaf into offsets.
@@ -363,10 +371,7 @@ impl BTreeCursor {
             .leaf
             .as_ref()
             .ok_or_else(|| corrupt!("cursor has no leaf"))?;
-        let node = Node::new(&leaf[..p.usable_size()], self.leaf_no)?;
-        if !node.is_leaf() {
-            return Err(corrupt!("page {}: expected a leaf", self.leaf_no));
-        }
+        let node = Node::checked_before(&leaf[..p.usable_size()], self.leaf_no, self.leaf_len);
         let (key, value) = node.leaf_entry(self.slot)?;
         let base = leaf.as_ptr() as usize;
         self.key_start = key.as_ptr() as usize - base;

@@ -130,6 +130,15 @@ impl<'a> Node<'a> {
         Ok(Node { buf, no, n })
     }
 
+    /// Views a node whose header [`Node::new`] checked when its page was
+    /// read, with the entry count it found then: a page read is never
+    /// changed (copy-on-write), so a cursor stepping through a leaf checks
+    /// the header once per leaf, not once per entry. Cells are still
+    /// checked as they are read.
+    pub fn checked_before(buf: &'a [u8], no: PageNo, n: usize) -> Node<'a> {
+        Node { buf, no, n }
+    }
+
     pub fn no(&self) -> PageNo {
         self.no
     }
