@@ -303,7 +303,8 @@ fn server_files_and_views() {
     // The primary key holds: a second load fails whole.
     let e = s.execute(&format!("COPY u FROM '{path}'")).unwrap_err();
     assert_eq!(e.code().as_str(), "23505");
-    assert_eq!(e.where_context(), Some("COPY u, line 1: \"1\trow 1\""));
+    // PostgreSQL buffers the rows: a duplicate key names the line alone.
+    assert_eq!(e.where_context(), Some("COPY u, line 1"));
     assert_eq!(count(&mut s, "u"), 3000);
     let e = s.execute("COPY u FROM '/nonexistent/file'").unwrap_err();
     assert_eq!(

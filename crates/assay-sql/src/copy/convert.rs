@@ -41,6 +41,9 @@ pub(crate) struct RowReader {
     null: Vec<u8>,
     force_not_null: Vec<bool>,
     force_null: Vec<bool>,
+    /// Each column's type without its modifier, what the input function
+    /// reads (`None` when the type has no modifier to apply after).
+    bases: Vec<Option<DataType>>,
 }
 
 impl RowReader {
@@ -48,6 +51,13 @@ impl RowReader {
         RowReader {
             force_not_null: flags(&options.force_not_null, &columns),
             force_null: flags(&options.force_null, &columns),
+            bases: columns
+                .iter()
+                .map(|c| {
+                    let base = c.ty.without_typmod();
+                    (base != c.ty).then_some(base)
+                })
+                .collect(),
             what,
             columns,
             format: options.format,
@@ -130,15 +140,16 @@ impl RowReader {
                 out.push(Value::Null);
                 continue;
             };
+            let base = self.bases[i].as_ref();
             let value = if self.format == Format::Binary {
-                read_binary(bytes, &col.ty, settings).map_err(|e| {
+                read_binary(bytes, &col.ty, base, settings).map_err(|e| {
                     e.with_where(format!(
                         "{}, line {}, column {}",
                         self.what, r.line, col.name
                     ))
                 })?
             } else {
-                read_text(bytes, &col.ty, settings).map_err(|e| {
+                read_text(bytes, &col.ty, base, settings).map_err(|e| {
                     e.with_where(format!(
                         "{}, line {}, column {}: \"{}\"",
                         self.what,
@@ -154,27 +165,34 @@ impl RowReader {
     }
 }
 
-/// A value from its text form, with the column's type modifier applied.
-fn read_text(bytes: &[u8], ty: &DataType, settings: &Settings) -> Result<Value> {
-    if let Some(e) = bad_utf8(bytes) {
-        return Err(e);
+/// A value from its text form, with the column's type modifier applied
+/// (`base` is the type without it, `None` when there is none).
+fn read_text(
+    bytes: &[u8],
+    ty: &DataType,
+    base: Option<&DataType>,
+    settings: &Settings,
+) -> Result<Value> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => return Err(bad_utf8(bytes).unwrap_or_else(|| bad_format("invalid UTF-8"))),
+    };
+    match base {
+        None => parse_value(text, ty, settings),
+        Some(base) => assign(&parse_value(text, base, settings)?, base, ty, settings),
     }
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
-    let base = ty.without_typmod();
-    let v = parse_value(text, &base, settings)?;
-    if base == *ty {
-        return Ok(v);
-    }
-    assign(&v, &base, ty, settings)
 }
 
-fn read_binary(bytes: &[u8], ty: &DataType, settings: &Settings) -> Result<Value> {
-    let base = ty.without_typmod();
-    let v = send_recv::recv(bytes, &base)?;
-    if base == *ty {
-        return Ok(v);
+fn read_binary(
+    bytes: &[u8],
+    ty: &DataType,
+    base: Option<&DataType>,
+    settings: &Settings,
+) -> Result<Value> {
+    match base {
+        None => send_recv::recv(bytes, ty),
+        Some(base) => assign(&send_recv::recv(bytes, base)?, base, ty, settings),
     }
-    assign(&v, &base, ty, settings)
 }
 
 /// Turns rows into output records.

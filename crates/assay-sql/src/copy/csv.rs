@@ -70,12 +70,17 @@ pub(crate) fn split_fields(
     out: &mut Vec<Field>,
     quoted: &mut Vec<bool>,
 ) -> Result<(), Unterminated> {
-    out.clear();
+    // Fields' buffers are reused from record to record.
     quoted.clear();
+    let mut n = 0;
     let mut i = 0;
     loop {
         let start = i;
-        let mut value = Vec::new();
+        if n == out.len() {
+            out.push(None);
+        }
+        let value = out[n].get_or_insert_with(Vec::new);
+        value.clear();
         let mut saw_quote = false;
         let mut in_quote = false;
         while i < record.len() {
@@ -110,13 +115,16 @@ pub(crate) fn split_fields(
             i += 1;
         }
         if in_quote {
+            out.truncate(n + 1);
             return Err(Unterminated);
         }
-        let raw = &record[start..i];
-        let is_null = !saw_quote && raw == null;
-        out.push(if is_null { None } else { Some(value) });
+        if !saw_quote && record[start..i] == *null {
+            out[n] = None;
+        }
         quoted.push(saw_quote);
+        n += 1;
         if i >= record.len() {
+            out.truncate(n);
             return Ok(());
         }
         i += 1;

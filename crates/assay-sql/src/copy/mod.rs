@@ -7,18 +7,22 @@
 //! a row through the column types' input functions. On the way out, a
 //! [`RowWriter`](convert::RowWriter) renders each row as it comes from the
 //! executor. The session (`session::copy`) drives both: it inserts rows
-//! through the same plan an `INSERT` uses, and streams output to a
+//! as the plan of an `INSERT` would — through a
+//! [`CopyInsert`](insert::CopyInsert) that computes and inserts each row
+//! without running the plan per row — and streams output to a
 //! [`CopySink`].
 
 mod binary;
 mod convert;
 mod csv;
+mod insert;
 mod options;
 pub(crate) mod record;
 mod text;
 
 pub use convert::CopyColumn;
 pub(crate) use convert::{RowReader, RowWriter};
+pub(crate) use insert::{CopyInsert, RowContext};
 pub use options::{ColumnSet, CopyOptions, Format, Header};
 
 /// Where COPY TO's output goes: told the shape first, then given the

@@ -116,6 +116,11 @@ impl RecordReader {
         self.buf.extend_from_slice(data);
     }
 
+    /// Bytes fed and not yet read as records.
+    pub fn pending(&self) -> usize {
+        self.buf.len() - self.at
+    }
+
     /// The last record's line number.
     pub fn line(&self) -> u64 {
         self.line

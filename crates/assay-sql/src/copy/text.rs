@@ -33,11 +33,17 @@ pub(crate) fn line_end(buf: &[u8], eof: bool) -> Option<(usize, usize)> {
 
 /// Splits a line into fields and undoes the escapes. A field whose raw
 /// text is the NULL string is NULL.
+/// The buffers of `out`'s fields are reused: a row of the usual kind
+/// allocates nothing.
 pub(crate) fn split_fields(line: &[u8], delimiter: u8, null: &[u8], out: &mut Vec<Field>) {
-    out.clear();
+    let mut n = 0;
     let mut start = 0;
     loop {
-        let mut value = Vec::new();
+        if n == out.len() {
+            out.push(None);
+        }
+        let value = out[n].get_or_insert_with(Vec::new);
+        value.clear();
         let mut i = start;
         while i < line.len() && line[i] != delimiter {
             let c = line[i];
@@ -83,9 +89,12 @@ pub(crate) fn split_fields(line: &[u8], delimiter: u8, null: &[u8], out: &mut Ve
                 other => value.push(other),
             }
         }
-        let raw = &line[start..i];
-        out.push(if raw == null { None } else { Some(value) });
+        if line[start..i] == *null {
+            out[n] = None;
+        }
+        n += 1;
         if i >= line.len() {
+            out.truncate(n);
             return;
         }
         start = i + 1;

@@ -58,6 +58,8 @@ pub use eval::{eval, eval_bool, eval_predicate};
 pub use interrupt::Interrupt;
 pub use memory::MemoryTables;
 pub use operator::{collect, execute, BoxOp, Operator};
+/// COPY FROM's batch path inserts rows as an INSERT does.
+pub(crate) use ops::constraints::insert_row;
 pub use storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
     TableAccess, TableMeta, ValueRange,

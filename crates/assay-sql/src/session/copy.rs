@@ -3,9 +3,12 @@
 //! `COPY t FROM …` reads records as they arrive (a file in chunks, or a
 //! client's CopyData messages through [`Session::copy_in_start`],
 //! [`Session::copy_in_data`] and [`Session::copy_in_done`]) and inserts each
-//! row through the plan of `INSERT INTO t (cols) VALUES ($1, …)`, so
-//! defaults, constraints, indexes and sequences behave as for INSERT. The
-//! whole COPY is one statement: an error rolls all of it back.
+//! row as the plan of `INSERT INTO t (cols) VALUES ($1, …)` would, so
+//! defaults, constraints, indexes and sequences behave as for INSERT: the
+//! plan's VALUES row becomes a [`CopyInsert`] that computes and inserts
+//! every row of a chunk of input under one executor context (a plan of
+//! another shape is run per row). The whole COPY is one statement: an
+//! error rolls all of it back.
 //!
 //! `COPY t TO …` and `COPY (query) TO …` run the query and render each row
 //! as the executor produces it, handing the output to a [`CopySink`] (a
@@ -22,13 +25,20 @@ use super::{Session, StatementResult};
 use crate::ast::{Copy, CopySource, CopyTarget, Statement};
 use crate::catalog::Table;
 use crate::copy::record::{display, Record, RecordReader};
-use crate::copy::{CopyColumn, CopyInShape, CopyOptions, CopySink, Format, RowReader, RowWriter};
+use crate::copy::{
+    CopyColumn, CopyInShape, CopyInsert, CopyOptions, CopySink, Format, RowContext, RowReader,
+    RowWriter,
+};
 use crate::exec;
 use crate::plan::Plan;
 use crate::types::{DataType, Value};
 
 /// Bytes read from a file at a time.
 const INPUT_CHUNK: usize = 64 * 1024;
+/// Input a `COPY … FROM STDIN` gathers before it reads records: clients
+/// send a CopyData message per row or less (pgbench, psql), and the rows
+/// at hand are inserted under one executor context.
+const INPUT_BATCH: usize = 64 * 1024;
 /// Rows inserted between two looks at the interrupt.
 const ROWS_PER_CHECK: u64 = 256;
 
@@ -38,6 +48,11 @@ pub(super) struct CopyIn {
     rows: RowReader,
     /// `INSERT INTO t (cols) VALUES ($1, …)`, planned once.
     plan: Arc<Plan>,
+    /// The plan's rows computed and inserted without running it; `None`:
+    /// run the plan per row.
+    batch: Option<CopyInsert>,
+    /// When the COPY started (µs since 2000), its `statement_timestamp()`.
+    started: i64,
     /// The COPY opened the transaction block and commits it at the end.
     implicit: bool,
     count: u64,
@@ -157,6 +172,8 @@ impl Session {
         Ok(CopyIn {
             records,
             rows: RowReader::new(&options, what, columns),
+            batch: CopyInsert::from_plan(&plan),
+            started: super::run::now_micros(),
             plan,
             implicit,
             count: 0,
@@ -167,6 +184,9 @@ impl Session {
 
     /// Inserts every whole record read so far (all of them at `eof`).
     fn copy_in_rows(&mut self, st: &mut CopyIn, eof: bool) -> Result<()> {
+        if st.batch.is_some() {
+            return self.copy_in_batch(st, eof);
+        }
         let interrupt = self.interrupt.clone();
         self.with_env(|env, txn, _| {
             while st.records.next(eof, &mut st.record)? {
@@ -174,19 +194,59 @@ impl Session {
                     continue;
                 }
                 st.rows.row(&st.record, env.settings, &mut st.values)?;
-                env.run(txn, &st.plan, &st.values).map_err(|e| {
-                    e.with_where(if st.record.raw.is_empty() {
-                        st.records.context()
-                    } else {
-                        format!("{}: \"{}\"", st.records.context(), display(&st.record.raw))
-                    })
-                })?;
+                env.run(txn, &st.plan, &st.values)
+                    .map_err(|e| e.with_where(row_context(&st.records, &st.record)))?;
                 st.count += 1;
                 if st.count.is_multiple_of(ROWS_PER_CHECK) {
                     interrupt.check(&super::run::now_micros)?;
                 }
             }
             Ok(())
+        })
+    }
+
+    /// [`Session::copy_in_rows`] through the [`CopyInsert`]: one executor
+    /// context for all the rows at hand.
+    fn copy_in_batch(&mut self, st: &mut CopyIn, eof: bool) -> Result<()> {
+        let CopyIn {
+            records,
+            rows,
+            batch: Some(batch),
+            started,
+            count,
+            record,
+            values,
+            ..
+        } = st
+        else {
+            return Ok(());
+        };
+        self.with_env(|env, txn, _| {
+            env.with_exec(txn, &[], |ctx| {
+                ctx.statement_start = *started;
+                let settings = ctx.settings;
+                let mut meta = None;
+                while records.next(eof, record)? {
+                    if rows.header(record)? {
+                        continue;
+                    }
+                    rows.row(record, settings, values)?;
+                    let meta = match &meta {
+                        Some(m) => m,
+                        None => meta.insert(batch.meta(ctx)?),
+                    };
+                    batch
+                        .insert(meta, values, ctx)
+                        .map_err(|e| match batch.context_for(&e) {
+                            RowContext::Statement => e,
+                            RowContext::Line => e.with_where(records.context()),
+                            RowContext::LineText => e.with_where(row_context(records, record)),
+                        })?;
+                    *count += 1;
+                    ctx.tick()?;
+                }
+                Ok(())
+            })
         })
     }
 
@@ -302,7 +362,8 @@ impl Session {
     }
 
     /// Takes a chunk of `COPY … FROM STDIN` data, inserting the whole rows
-    /// in it. An error ends the COPY and rolls it back.
+    /// read so far once [`INPUT_BATCH`] bytes are at hand. An error ends
+    /// the COPY and rolls it back.
     pub fn copy_in_data(&mut self, data: &[u8]) -> Result<()> {
         let Some(mut st) = self.copy_in.take() else {
             return Ok(());
@@ -311,7 +372,12 @@ impl Session {
         let done = self
             .interrupt
             .check(&super::run::now_micros)
-            .and_then(|()| self.copy_in_rows(&mut st, false));
+            .and_then(|()| {
+                if st.records.pending() < INPUT_BATCH {
+                    return Ok(());
+                }
+                self.copy_in_rows(&mut st, false)
+            });
         match done {
             Ok(()) => {
                 self.copy_in = Some(st);
@@ -360,7 +426,13 @@ impl Session {
             "COPY from stdin failed: {message}"
         );
         match self.copy_in.take() {
-            Some(st) => self.copy_in_abort(&st, e),
+            // The rows sent before come first, as if read as they came:
+            // their error is the one to report, and the CONTEXT names the
+            // last line read.
+            Some(mut st) => match self.copy_in_rows(&mut st, false) {
+                Ok(()) => self.copy_in_abort(&st, e),
+                Err(first) => self.copy_in_abort(&st, first),
+            },
             None => e,
         }
     }
@@ -478,6 +550,16 @@ fn for_each_row(
         }
         Ok(count)
     })
+}
+
+/// The CONTEXT of an error in inserting a record's row: `COPY t, line
+/// n: "…"` (without the line's text for binary data).
+fn row_context(records: &RecordReader, record: &Record) -> String {
+    if record.raw.is_empty() {
+        records.context()
+    } else {
+        format!("{}: \"{}\"", records.context(), display(&record.raw))
+    }
 }
 
 /// FORCE_… lists may name only the COPY's columns.
