@@ -196,7 +196,13 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
             name: c.name.clone(),
             data_type: c.ty.clone(),
             not_null: c.not_null,
-            default: c.default.clone(),
+            // An identity column's values come from its sequence, named by
+            // OID (the catalog keeps no DEFAULT text for it).
+            default: c.default.clone().or_else(|| {
+                c.identity
+                    .as_ref()
+                    .map(|id| format!("nextval({}::regclass)", id.sequence))
+            }),
             dropped: c.dropped,
         })
         .collect();
