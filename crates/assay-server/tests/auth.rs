@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{self_signed, TestServer};
+use common::{tls_files, TestServer};
 use tokio_postgres::{Client, NoTls};
 
 async fn connect_as(server: &TestServer, conninfo: &str) -> Result<Client, tokio_postgres::Error> {
@@ -249,11 +249,9 @@ fn tls_with_psql_and_required_encryption() {
     let Some(psql) = common::psql() else {
         return;
     };
-    let certs = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = self_signed(certs.path()) else {
+    let Some((_certs, files)) = tls_files() else {
         return;
     };
-    let files = assay_server::TlsFiles { cert, key };
     let server = TestServer::start_with(|c| c.tls = Some(files.clone()));
     let conninfo = |mode: &str| {
         format!(
@@ -298,12 +296,11 @@ fn tls_with_psql_and_required_encryption() {
 
 #[tokio::test]
 async fn tls_required_refuses_plain_tokio_postgres() {
-    let certs = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = self_signed(certs.path()) else {
+    let Some((_certs, files)) = tls_files() else {
         return;
     };
     let server = TestServer::start_with(|c| {
-        c.tls = Some(assay_server::TlsFiles { cert, key });
+        c.tls = Some(files);
         c.tls_required = true;
     });
     let plain = connect_as(&server, "user=postgres dbname=postgres sslmode=disable").await;

@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{pid, self_signed, TestServer};
+use common::{pid, tls_files, TestServer};
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
@@ -518,11 +518,9 @@ fn pg_stat_ssl_and_ssl_is_used_with_psql() {
     let Some(psql_bin) = common::psql() else {
         return;
     };
-    let certs = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = self_signed(certs.path()) else {
+    let Some((_certs, files)) = tls_files() else {
         return;
     };
-    let files = assay_server::TlsFiles { cert, key };
     let server = TestServer::start_with(|c| c.tls = Some(files.clone()));
     let conninfo = |mode: &str| {
         format!(

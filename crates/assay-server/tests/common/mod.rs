@@ -136,6 +136,15 @@ pub async fn connect(server: &TestServer) -> tokio_postgres::Client {
     connect_to(server, "postgres").await
 }
 
+/// A self-signed certificate and key in a temporary directory (kept alive
+/// by the returned `TempDir`), as the server's TLS files; `None` (the test
+/// skips, saying so) without the `openssl` command.
+pub fn tls_files() -> Option<(tempfile::TempDir, assay_server::TlsFiles)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path())?;
+    Some((dir, assay_server::TlsFiles { cert, key }))
+}
+
 /// A self-signed certificate and key made with the openssl command.
 pub fn self_signed(dir: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
