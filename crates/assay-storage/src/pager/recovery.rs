@@ -72,10 +72,13 @@ fn open_locked(
             db_pages = scan.commit_size;
             cursor.next_frame = scan.last_commit + 1;
             cursor.checksum = scan.commit_checksum;
+        } else {
+            // A valid header and no commit: the generation starts over,
+            // under a header whose salt is the abandoned one's plus one, so
+            // that frames left from the abandoned start can never continue
+            // its chain.
+            cursor.header.salt = reader.header().salt.wrapping_add(1);
         }
-        // A valid header and no commit: the generation starts over, under
-        // a header with a new salt (the fresh cursor's), so that frames
-        // left from the abandoned start can never continue its chain.
     }
 
     let capacity = (options.cache_size / page_size).max(16);

@@ -10,7 +10,8 @@
 //!     16    8 database id (must equal the database header's)
 //!     24    8 generation: incremented each time the WAL restarts
 //!     32    8 start frame: global number of the first frame in this file
-//!     40    8 salt: random, new for every header written
+//!     40    8 salt: different for every header written at the same
+//!             generation and start (see [`new_salt`])
 //!     48    4 header checksum: CRC-32 of bytes 0..48
 //!     52   12 zero
 //! ```
@@ -45,9 +46,8 @@
 //!
 //! The salt makes every header written distinct, so when recovery starts a
 //! generation over (a header was written but no commit followed), frames
-//! left from the abandoned start never continue the new chain.
-
-use std::hash::{BuildHasher, RandomState};
+//! left from the abandoned start never continue the new chain: the new
+//! header takes the abandoned one's salt plus one.
 
 use crate::header::{get_u32, get_u64, put_u32, put_u64};
 use crate::page::{page_seal_matches, PageNo, PAGE_TRAILER_SIZE};
@@ -71,12 +71,24 @@ pub struct WalHeader {
     pub salt: u64,
 }
 
-/// A fresh random salt for a WAL header.
+/// A salt for the header of a new generation: random where the platform
+/// has a clock, else 0 (WebAssembly has none; a new generation needs no
+/// particular salt, its number already differs). A generation started
+/// over takes the abandoned header's salt plus one instead (see
+/// `pager/recovery.rs`), which differs on every platform.
 pub fn new_salt() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    RandomState::new().hash_one(nanos)
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::hash::{BuildHasher, RandomState};
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        RandomState::new().hash_one(nanos)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        0
+    }
 }
 
 impl WalHeader {
