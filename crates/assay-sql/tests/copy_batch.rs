@@ -254,3 +254,24 @@ fn blocks_and_savepoints() {
     s.execute("COMMIT").unwrap();
     assert_eq!(dump(&mut s, "SELECT a FROM k ORDER BY a"), "1\n2\n3\n");
 }
+
+#[test]
+fn copy_stores_given_values_of_a_generated_always_identity() {
+    // As in PostgreSQL, COPY is not INSERT's rewriter: a column GENERATED
+    // ALWAYS takes the value COPY gives it (and its sequence stays put),
+    // while a plain INSERT of a value is refused.
+    let mut s = session();
+    s.execute("CREATE TABLE g (id int GENERATED ALWAYS AS IDENTITY, v text)")
+        .unwrap();
+    assert_eq!(
+        copy_in(&mut s, "COPY g FROM STDIN", b"5\tx\n6\ty\n", 4).unwrap(),
+        "COPY 2"
+    );
+    s.execute("INSERT INTO g (v) VALUES ('z')").unwrap();
+    assert_eq!(
+        dump(&mut s, "SELECT id, v FROM g ORDER BY id"),
+        "1\tz\n5\tx\n6\ty\n"
+    );
+    let e = s.execute("INSERT INTO g VALUES (7, 'w')").unwrap_err();
+    assert_eq!(e.code().as_str(), "428C9");
+}

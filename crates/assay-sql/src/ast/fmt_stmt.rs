@@ -55,6 +55,11 @@ impl Display for Insert {
         write!(f, "INSERT INTO {}", self.table)?;
         alias(f, &self.alias)?;
         paren_idents(f, &self.columns)?;
+        match self.overriding {
+            Some(Overriding::System) => f.write_str(" OVERRIDING SYSTEM VALUE")?,
+            Some(Overriding::User) => f.write_str(" OVERRIDING USER VALUE")?,
+            None => {}
+        }
         match &self.source {
             Some(q) => write!(f, " {q}")?,
             None => f.write_str(" DEFAULT VALUES")?,

@@ -151,6 +151,19 @@ pub struct Insert {
     pub source: Option<Box<Query>>,
     pub on_conflict: Option<OnConflict>,
     pub returning: Vec<SelectItem>,
+    /// `OVERRIDING { SYSTEM | USER } VALUE`.
+    pub overriding: Option<Overriding>,
+}
+
+/// Whose values an INSERT keeps for identity columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Overriding {
+    /// `OVERRIDING SYSTEM VALUE`: the given values, even for a column
+    /// `GENERATED ALWAYS`.
+    System,
+    /// `OVERRIDING USER VALUE`: the sequence's values; the given ones are
+    /// ignored.
+    User,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

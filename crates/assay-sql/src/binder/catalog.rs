@@ -18,6 +18,8 @@ pub struct ColumnInfo {
     pub default: Option<String>,
     /// A dropped column keeps its slot in the row (as NULL) but has no name.
     pub dropped: bool,
+    /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
+    pub identity: Option<crate::catalog::IdentityKind>,
 }
 
 /// A unique index (or primary key), for `ON CONFLICT` inference.
@@ -86,6 +88,7 @@ impl MemoryCatalog {
                 not_null: *nn,
                 default: d.map(str::to_string),
                 dropped: false,
+                identity: None,
             })
             .collect();
         self.tables.insert(
@@ -178,6 +181,7 @@ fn system_table_info(rel: &crate::system::SystemRelation) -> TableInfo {
                 not_null: false,
                 default: None,
                 dropped: false,
+                identity: None,
             })
             .collect(),
         unique_indexes: Vec::new(),
@@ -204,6 +208,7 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
                     .map(|id| format!("nextval({}::regclass)", id.sequence))
             }),
             dropped: c.dropped,
+            identity: c.identity.as_ref().map(|id| id.kind),
         })
         .collect();
     let unique_indexes = t

@@ -14,6 +14,7 @@ use super::names::column_name;
 use super::scope::{missing_relation, Scope};
 use super::{parse_expr, Binder, Typed};
 use crate::ast::{self, Expr, SelectItem, SetExpr};
+use crate::catalog::IdentityKind;
 use crate::plan::{
     Assignment, Field, JoinKind, OnConflict, Plan, PlanNode, ScalarExpr, Schema, TableRef,
 };
@@ -154,10 +155,16 @@ impl Binder<'_> {
                 &q.body,
                 q.with.is_none() && q.order_by.is_empty() && q.limit.is_none(),
             ) {
-                (SetExpr::Values(rows), true) => {
-                    self.insert_values(&table, &targets, rows, ins.columns.is_empty())?
+                (SetExpr::Values(rows), true) => self.insert_values(
+                    &table,
+                    &targets,
+                    rows,
+                    ins.columns.is_empty(),
+                    ins.overriding,
+                )?,
+                _ => {
+                    self.insert_select(&table, &targets, q, ins.columns.is_empty(), ins.overriding)?
                 }
-                _ => self.insert_select(&table, &targets, q, ins.columns.is_empty())?,
             },
         };
         let scope = table_scope(&table, &relation);
@@ -211,6 +218,7 @@ impl Binder<'_> {
         targets: &[usize],
         rows: &[Vec<Expr>],
         implicit: bool,
+        overriding: Option<ast::Overriding>,
     ) -> Result<Plan> {
         let empty = Scope::new();
         let mut out_rows = Vec::with_capacity(rows.len());
@@ -227,7 +235,8 @@ impl Binder<'_> {
             let mut full: Vec<Option<ScalarExpr>> = vec![None; table.columns.len()];
             for (e, &col) in row.iter().zip(targets) {
                 let c = &table.columns[col];
-                full[col] = Some(if matches!(e, Expr::Default) {
+                let default = matches!(e, Expr::Default) || !keeps_value(table, col, overriding)?;
+                full[col] = Some(if default {
                     self.column_default(table, col)?
                 } else {
                     let mut cx = ExprCtx::new(&empty, "VALUES");
@@ -256,6 +265,7 @@ impl Binder<'_> {
         targets: &[usize],
         q: &ast::Query,
         implicit: bool,
+        overriding: Option<ast::Overriding>,
     ) -> Result<Plan> {
         let source = self.bind_query(q, false)?;
         // Unknown literals of the source take their target column's type
@@ -289,6 +299,9 @@ impl Binder<'_> {
         let mut full: Vec<Option<ScalarExpr>> = vec![None; table.columns.len()];
         for (i, &col) in targets.iter().take(n).enumerate() {
             let c = &table.columns[col];
+            if !keeps_value(table, col, overriding)? {
+                continue;
+            }
             let t = Typed::new(
                 ScalarExpr::Column(i),
                 source.schema.fields[i].data_type.clone(),
@@ -428,6 +441,16 @@ impl Binder<'_> {
                 let c = &table.columns[col];
                 let value = if matches!(value, Expr::Default) {
                     self.column_default(table, col)?
+                } else if c.identity == Some(IdentityKind::Always) {
+                    return Err(err!(
+                        GENERATED_ALWAYS,
+                        "column \"{}\" can only be updated to DEFAULT",
+                        c.name
+                    )
+                    .with_detail(format!(
+                        "Column \"{}\" is an identity column defined as GENERATED ALWAYS.",
+                        c.name
+                    )));
                 } else {
                     let mut cx = ExprCtx::new(scope, clause);
                     let t = self.bind_expr(value, &mut cx)?;
@@ -620,6 +643,32 @@ impl Binder<'_> {
         })();
         self.ctes.truncate(saved);
         r
+    }
+}
+
+/// SQLSTATE 428C9: a value given for a column `GENERATED ALWAYS`.
+const GENERATED_ALWAYS: SqlState = SqlState::new(b"428C9");
+
+/// Whether an INSERT stores the value it gives column `col` (as
+/// PostgreSQL's rewriter decides): `OVERRIDING USER VALUE` replaces the
+/// values of identity columns by their sequence's, and a column `GENERATED
+/// ALWAYS` refuses a given value unless `OVERRIDING SYSTEM VALUE` says so.
+fn keeps_value(table: &TableInfo, col: usize, overriding: Option<ast::Overriding>) -> Result<bool> {
+    let c = &table.columns[col];
+    match (c.identity, overriding) {
+        (None, _) => Ok(true),
+        (Some(_), Some(ast::Overriding::User)) => Ok(false),
+        (Some(IdentityKind::Always), None) => Err(err!(
+            GENERATED_ALWAYS,
+            "cannot insert a non-DEFAULT value into column \"{}\"",
+            c.name
+        )
+        .with_detail(format!(
+            "Column \"{}\" is an identity column defined as GENERATED ALWAYS.",
+            c.name
+        ))
+        .with_hint("Use OVERRIDING SYSTEM VALUE to override.")),
+        (Some(_), _) => Ok(true),
     }
 }
 

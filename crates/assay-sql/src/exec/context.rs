@@ -1,6 +1,6 @@
 //! The state every operator's `next` receives.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -135,9 +135,9 @@ impl<'a> ExecContext<'a> {
             current_node: usize::MAX,
             rows_affected: 0,
             outer: Vec::new(),
-            subqueries: HashMap::new(),
-            row_fields: HashMap::new(),
-            work_tables: HashMap::new(),
+            subqueries: HashMap::default(),
+            row_fields: HashMap::default(),
+            work_tables: HashMap::default(),
             deferred_fk: Vec::new(),
             system: None,
             ticks: 0,

@@ -64,7 +64,7 @@ pub(crate) fn build(plan: &Plan) -> Result<BoxOp> {
 }
 
 fn count_nodes(plan: &Plan) -> usize {
-    1 + plan.inputs().into_iter().map(count_nodes).sum::<usize>()
+    1 + plan.input_iter().map(count_nodes).sum::<usize>()
 }
 
 /// Numbers nodes while building; operators that rebuild a child (a lateral

@@ -154,7 +154,7 @@ fn plan_reaches(plan: &Plan, level: usize) -> bool {
             plan_reaches(left, level)
                 || plan_reaches(right, if *lateral { level + 1 } else { level })
         }
-        _ => plan.inputs().into_iter().any(|p| plan_reaches(p, level)),
+        _ => plan.input_iter().any(|p| plan_reaches(p, level)),
     }
 }
 
@@ -194,5 +194,5 @@ pub(crate) fn reads_table(plan: &Plan, oid: u32) -> bool {
             }
         })
     });
-    found || plan.inputs().into_iter().any(|p| reads_table(p, oid))
+    found || plan.input_iter().any(|p| reads_table(p, oid))
 }

@@ -142,7 +142,7 @@ fn writes(plan: &Plan) -> bool {
     matches!(
         plan.node,
         PlanNode::Insert { .. } | PlanNode::Update { .. } | PlanNode::Delete { .. }
-    ) || plan.inputs().into_iter().any(writes)
+    ) || plan.input_iter().any(writes)
 }
 
 /// Removes filters that are constant; a node that can yield no row

@@ -445,3 +445,77 @@ fn referential_action(a: &sp::ReferentialAction) -> ReferentialAction {
         sp::ReferentialAction::SetDefault => ReferentialAction::SetDefault,
     }
 }
+
+/// An identity column's sequence options (`GENERATED … AS IDENTITY (START
+/// WITH 10 INCREMENT BY 5)`) put in the one order sqlparser reads them in
+/// (increment, minvalue, maxvalue, start, cache, cycle); PostgreSQL takes
+/// them in any order. `rest` follows the `IDENTITY` keyword. Returns the
+/// parenthesized options reordered and how many non-whitespace tokens they
+/// replace, or `None` to leave the tokens as they are (no options, already
+/// in order, or an option this order does not know, which sqlparser then
+/// reports).
+pub(super) fn identity_options_in_order(
+    rest: &[sqlparser::tokenizer::TokenWithSpan],
+) -> Option<(Vec<sqlparser::tokenizer::TokenWithSpan>, usize)> {
+    use sqlparser::tokenizer::{Token, Whitespace};
+    let mut tokens = rest
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)));
+    let open = tokens.next().filter(|t| t.token == Token::LParen)?;
+    // Each option: its rank in sqlparser's order and its tokens.
+    let mut options: Vec<(usize, Vec<&sqlparser::tokenizer::TokenWithSpan>)> = Vec::new();
+    let mut close = None;
+    for t in tokens.by_ref() {
+        if t.token == Token::RParen {
+            close = Some(t);
+            break;
+        }
+        let rank = match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => {
+                match w.value.to_ascii_lowercase().as_str() {
+                    "increment" => Some(0),
+                    "minvalue" => Some(1),
+                    "maxvalue" => Some(2),
+                    "start" => Some(3),
+                    "cache" => Some(4),
+                    "cycle" => Some(5),
+                    "no" => Some(usize::MAX),
+                    "by" | "with" => None,
+                    _ => return None,
+                }
+            }
+            Token::Number(..) | Token::Minus | Token::Plus => None,
+            _ => return None,
+        };
+        match (rank, options.last_mut()) {
+            // `NO MINVALUE`, `NO MAXVALUE`, `NO CYCLE`: one option.
+            (Some(r), Some(last)) if last.1.len() == 1 && last.0 == usize::MAX => {
+                last.0 = r;
+                last.1.push(t);
+            }
+            (Some(r), _) => options.push((r, vec![t])),
+            (None, Some(last)) => last.1.push(t),
+            (None, None) => return None,
+        }
+    }
+    let close = close?;
+    if options.is_sorted_by_key(|o| o.0) {
+        return None;
+    }
+    let consumed = 2 + options.iter().map(|o| o.1.len()).sum::<usize>();
+    options.sort_by_key(|o| o.0);
+    let space = |at: &sqlparser::tokenizer::TokenWithSpan| sqlparser::tokenizer::TokenWithSpan {
+        token: Token::Whitespace(Whitespace::Space),
+        span: at.span,
+    };
+    let mut out = vec![open.clone()];
+    for (_, option) in &options {
+        for t in option {
+            out.push(space(t));
+            out.push((*t).clone());
+        }
+    }
+    out.push(space(close));
+    out.push(close.clone());
+    Some((out, consumed))
+}

@@ -120,8 +120,15 @@ pub fn parse_with_text(sql: &str) -> Result<Vec<ParsedStatement>> {
 fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statement> {
     let mut symmetric = Vec::new();
     let mut exclusions = Vec::new();
+    let mut overriding = None;
     let piece = subscript_assign::rewrite(piece);
-    let piece = preprocess(src, &piece, &mut symmetric, &mut exclusions)?;
+    let piece = preprocess(
+        src,
+        &piece,
+        &mut symmetric,
+        &mut exclusions,
+        &mut overriding,
+    )?;
     let significant: Vec<&TokenWithSpan> = piece
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -131,6 +138,7 @@ fn statement(src: &Source, piece: &[TokenWithSpan], text: &str) -> Result<Statem
         text,
         symmetric,
         exclusions,
+        overriding,
         frames: std::cell::Cell::new(0),
     };
     match utility::parse(&tr, &significant)? {
@@ -182,6 +190,8 @@ pub(crate) struct Tr<'a> {
     /// Window frames' `EXCLUDE` clauses (which sqlparser lacks), by the
     /// frame's number in the statement's text.
     exclusions: Vec<(usize, crate::ast::FrameExclusion)>,
+    /// An INSERT's `OVERRIDING … VALUE` clause (which sqlparser lacks).
+    overriding: Option<crate::ast::Overriding>,
     /// Frames translated so far (frames are translated in text order).
     frames: std::cell::Cell<usize>,
 }
@@ -282,7 +292,16 @@ fn preprocess(
     piece: &[TokenWithSpan],
     symmetric: &mut Vec<Location>,
     exclusions: &mut Vec<(usize, crate::ast::FrameExclusion)>,
+    overriding: &mut Option<crate::ast::Overriding>,
 ) -> Result<Vec<TokenWithSpan>> {
+    let is_insert = matches!(
+        piece
+            .iter()
+            .find(|t| !matches!(t.token, Token::Whitespace(_)))
+            .and_then(word)
+            .as_deref(),
+        Some("insert")
+    );
     let mut out: Vec<TokenWithSpan> = Vec::with_capacity(piece.len());
     let mut prev_word: Option<String> = None;
     let mut mark_next = false;
@@ -391,6 +410,28 @@ fn preprocess(
                 exclusions.push((frames - 1, kind));
                 skip = len;
             }
+            Some("overriding") if is_insert && overriding.is_none() => {
+                let next = next_words();
+                let words: Vec<Option<&str>> = next.iter().map(|(w, _)| w.as_deref()).collect();
+                *overriding = match words.as_slice() {
+                    [Some("system"), Some("value")] => Some(crate::ast::Overriding::System),
+                    [Some("user"), Some("value")] => Some(crate::ast::Overriding::User),
+                    _ => {
+                        out.push(t.clone());
+                        prev_word = w;
+                        continue;
+                    }
+                };
+                skip = 2;
+            }
+            Some("identity") => match ddl::identity_options_in_order(&piece[i + 1..]) {
+                Some((reordered, consumed)) => {
+                    out.push(t.clone());
+                    out.extend(reordered);
+                    skip = consumed;
+                }
+                None => out.push(t.clone()),
+            },
             _ => out.push(t.clone()),
         }
         prev_word = w;

@@ -378,6 +378,7 @@ impl Tr<'_> {
                 .as_ref()
                 .map(|q| self.query(q).map(Box::new))
                 .transpose()?,
+            overriding: self.overriding,
             on_conflict,
             returning: self.returning(&i.returning)?,
         })

@@ -164,7 +164,7 @@ fn collect_relations(plan: &Plan, out: &mut Vec<String>) {
 }
 
 fn count_nodes(plan: &Plan) -> usize {
-    1 + plan.inputs().into_iter().map(count_nodes).sum::<usize>()
+    1 + plan.input_iter().map(count_nodes).sum::<usize>()
 }
 
 struct Builder<'a> {

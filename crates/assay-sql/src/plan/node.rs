@@ -34,10 +34,16 @@ impl Plan {
 
     /// The plan's inputs, in order.
     pub fn inputs(&self) -> Vec<&Plan> {
+        self.input_iter().collect()
+    }
+
+    /// The plan's inputs, in order, without allocating (for paths that run
+    /// with every execution).
+    pub fn input_iter(&self) -> impl Iterator<Item = &Plan> {
         use PlanNode::*;
-        match &self.node {
+        let pair: [Option<&Plan>; 2] = match &self.node {
             Values { .. } | Scan { .. } | WorkTable { .. } | FunctionScan { .. } | Empty => {
-                vec![]
+                [None, None]
             }
             Filter { input, .. }
             | Project { input, .. }
@@ -48,12 +54,13 @@ impl Plan {
             | Distinct { input, .. }
             | Insert { input, .. }
             | Update { input, .. }
-            | Delete { input, .. } => vec![input],
-            Join { left, right, .. } | SetOp { left, right, .. } => vec![left, right],
+            | Delete { input, .. } => [Some(input), None],
+            Join { left, right, .. } | SetOp { left, right, .. } => [Some(left), Some(right)],
             RecursiveUnion {
                 anchor, recursive, ..
-            } => vec![anchor, recursive],
-        }
+            } => [Some(anchor), Some(recursive)],
+        };
+        pair.into_iter().flatten()
     }
 
     /// The plan's inputs, in order, for rewriting in place.

@@ -156,7 +156,9 @@ impl Session {
         let list: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
         let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            // COPY stores the values it is given, even in a column
+            // GENERATED ALWAYS (it bypasses PostgreSQL's rewriter too).
+            "INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES ({})",
             self.qualified_name(&table),
             list.join(", "),
             params.join(", ")
