@@ -3,6 +3,17 @@
 //!
 //! State bytes in `sys.sequences` under the OID (u32 BE): `last_value` i64
 //! LE, then `is_called` u8.
+//!
+//! As in PostgreSQL, `nextval` and `setval` are not undone by a rollback: a
+//! value handed out is never handed out again, even if the transaction
+//! that took it rolls back. The state is written in the caller's
+//! transaction (which takes the write lock, so no one else advances the
+//! sequence meanwhile), and the session remembers what its transaction
+//! advanced ([`SequenceSession::advanced`]); after a rollback — of the
+//! transaction or to a savepoint — the session writes those states again
+//! ([`reapply`]), unless someone else moved the sequence in between. Only a
+//! crash before the next commit forgets values a rolled-back transaction
+//! took, as none of them can then be stored anywhere.
 
 use assay_storage::{bail, corrupt, err, BTree, Result, SqlState, Transaction};
 use rustc_hash::FxHashMap;
@@ -173,11 +184,50 @@ fn read_state(txn: &Transaction, seq: &Sequence) -> Result<(i64, bool)> {
     v.unwrap_or_else(|| Err(corrupt!("sequence \"{}\" has no state", seq.name)))
 }
 
+/// A sequence's stored state: `last_value` and `is_called`.
+type State = (i64, bool);
+
+/// Writes again, in `txn`, the states a rolled-back transaction gave
+/// sequences (see the module's docs). With `only_if_unchanged` (after a
+/// whole transaction rolled back), only where the stored state is still the
+/// one it had before that transaction changed it (`before`): someone else
+/// may have moved it since. After a rollback to a savepoint, every one.
+/// A sequence that no longer exists (or never committed) is skipped.
+pub fn reapply(
+    txn: &mut Transaction,
+    advanced: &[(Oid, State, State)],
+    only_if_unchanged: bool,
+) -> Result<()> {
+    let Some(tree) = txn.open_tree(SEQUENCE_TREE)? else {
+        return Ok(());
+    };
+    for &(oid, before, after) in advanced {
+        let stored = tree.get_with(txn, &state_key(oid), |v| {
+            <[u8; 9]>::try_from(v).ok().map(|b| {
+                (
+                    i64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
+                    b[8] != 0,
+                )
+            })
+        })?;
+        match stored.flatten() {
+            Some(now) if !only_if_unchanged || now == before => {
+                write_state(txn, oid, after.0, after.1)?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// A session's `currval` values and the sequence `lastval` reads.
 #[derive(Clone, Debug, Default)]
 pub struct SequenceSession {
     current: FxHashMap<Oid, i64>,
     last: Option<Oid>,
+    /// What `nextval` and `setval` changed in the open transaction: each
+    /// sequence's state before the first change and after the last.
+    advanced: FxHashMap<Oid, (State, State)>,
 }
 
 impl SequenceSession {
@@ -215,9 +265,36 @@ impl SequenceSession {
             }
         };
         write_state(txn, seq.oid, next, true)?;
+        self.note_change(seq.oid, (last, called), (next, true));
         self.current.insert(seq.oid, next);
         self.last = Some(seq.oid);
         Ok(next)
+    }
+
+    fn note_change(&mut self, oid: Oid, before: State, after: State) {
+        self.advanced.entry(oid).or_insert((before, after)).1 = after;
+    }
+
+    /// The transaction ended: a committed one stored what it advanced.
+    /// Returns, for a rolled-back one, the states to write again.
+    pub fn end_transaction(&mut self, committed: bool) -> Vec<(Oid, State, State)> {
+        let advanced = std::mem::take(&mut self.advanced);
+        if committed {
+            return Vec::new();
+        }
+        advanced
+            .into_iter()
+            .map(|(oid, (before, after))| (oid, before, after))
+            .collect()
+    }
+
+    /// The states to write again after a rollback to a savepoint (the
+    /// transaction goes on, so they stay noted).
+    pub fn advanced(&self) -> Vec<(Oid, State, State)> {
+        self.advanced
+            .iter()
+            .map(|(&oid, &(before, after))| (oid, before, after))
+            .collect()
     }
 
     /// The value `nextval` last returned for `seq` in this session.
@@ -260,7 +337,9 @@ impl SequenceSession {
                 seq.max
             );
         }
+        let before = read_state(txn, seq)?;
         write_state(txn, seq.oid, value, is_called)?;
+        self.note_change(seq.oid, before, (value, is_called));
         if is_called {
             self.current.insert(seq.oid, value);
             self.last = Some(seq.oid);

@@ -337,6 +337,36 @@ impl super::Session {
         self.settings.end_transaction(committed);
         self.end_authorization(committed);
         self.backend.end_transaction(committed);
+        let advanced = self.sequences.end_transaction(committed);
+        if !advanced.is_empty() {
+            self.keep_sequence_values(&advanced);
+        }
+    }
+
+    /// After a rollback, writes again the sequence states the transaction
+    /// advanced (sequences are not transactional; see
+    /// `catalog/sequence.rs`), in a transaction of its own. Best effort: the
+    /// rollback has happened whatever this meets (a lock it cannot get in
+    /// time, a full disk), and then only values no commit stored are
+    /// handed out again.
+    fn keep_sequence_values(&mut self, advanced: &[(u32, (i64, bool), (i64, bool))]) {
+        let interrupt = self.interrupt.clone();
+        let check = move || interrupt.check(&super::run::now_micros);
+        let wait = assay_storage::pager::WriterWait {
+            timeout: self.writer_timeout(),
+            check: &check,
+        };
+        let kept = (|| {
+            let mut txn = self
+                .engine
+                .pager()
+                .begin_waiting(assay_storage::TxnMode::Immediate, &wait)?;
+            crate::catalog::reapply_sequences(&mut txn, advanced, true)?;
+            txn.commit()
+        })();
+        // The catalog check must look again (a commit moved the snapshot).
+        self.catalog_checked = None;
+        let _ = kept;
     }
 
     /// `LISTEN`, `UNLISTEN` and `NOTIFY`: queued in the open block, or, outside

@@ -639,12 +639,17 @@ impl Session {
 
     fn rollback_to(&mut self, name: &str) -> Result<StatementResult> {
         self.catalog_checked = None;
+        let advanced = self.sequences.advanced();
         let block = self.explicit_block("ROLLBACK TO SAVEPOINT")?;
         let at = Session::find_savepoint(block, name)?;
         let id = block.savepoints[at].1;
         block.txn.rollback_to_savepoint(id)?;
         block.savepoints.truncate(at + 1);
         block.failed = false;
+        // Sequences keep what the rolled-back part took from them.
+        if !advanced.is_empty() {
+            crate::catalog::reapply_sequences(&mut block.txn, &advanced, false)?;
+        }
         self.backend.rollback_to(at);
         self.cursors_after_rollback_to(at);
         Ok(StatementResult::command("ROLLBACK"))
