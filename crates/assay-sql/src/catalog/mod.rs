@@ -67,5 +67,7 @@ pub use ddl::{DropResult, IndexDef};
 pub use lookup::{undefined_relation, undefined_schema, SearchPath};
 pub use model::*;
 pub use roles::{Membership, Role, RoleSet, BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME};
-pub use sequence::{reapply as reapply_sequences, SequenceOptions, SequenceSession};
+pub use sequence::{
+    reapply as reapply_sequences, SequenceAdvance, SequenceOptions, SequenceSession,
+};
 pub use store::{Catalog, CatalogVersion, RelRef, CATALOG_TREE};

@@ -187,6 +187,10 @@ fn read_state(txn: &Transaction, seq: &Sequence) -> Result<(i64, bool)> {
 /// A sequence's stored state: `last_value` and `is_called`.
 type State = (i64, bool);
 
+/// What a transaction did to a sequence: its OID, its state before the
+/// transaction's first change and after its last.
+pub type SequenceAdvance = (Oid, State, State);
+
 /// Writes again, in `txn`, the states a rolled-back transaction gave
 /// sequences (see the module's docs). With `only_if_unchanged` (after a
 /// whole transaction rolled back), only where the stored state is still the
@@ -195,7 +199,7 @@ type State = (i64, bool);
 /// A sequence that no longer exists (or never committed) is skipped.
 pub fn reapply(
     txn: &mut Transaction,
-    advanced: &[(Oid, State, State)],
+    advanced: &[SequenceAdvance],
     only_if_unchanged: bool,
 ) -> Result<()> {
     let Some(tree) = txn.open_tree(SEQUENCE_TREE)? else {
@@ -277,7 +281,7 @@ impl SequenceSession {
 
     /// The transaction ended: a committed one stored what it advanced.
     /// Returns, for a rolled-back one, the states to write again.
-    pub fn end_transaction(&mut self, committed: bool) -> Vec<(Oid, State, State)> {
+    pub fn end_transaction(&mut self, committed: bool) -> Vec<SequenceAdvance> {
         let advanced = std::mem::take(&mut self.advanced);
         if committed {
             return Vec::new();
@@ -290,7 +294,7 @@ impl SequenceSession {
 
     /// The states to write again after a rollback to a savepoint (the
     /// transaction goes on, so they stay noted).
-    pub fn advanced(&self) -> Vec<(Oid, State, State)> {
+    pub fn advanced(&self) -> Vec<SequenceAdvance> {
         self.advanced
             .iter()
             .map(|(&oid, &(before, after))| (oid, before, after))

@@ -349,7 +349,7 @@ impl super::Session {
     /// rollback has happened whatever this meets (a lock it cannot get in
     /// time, a full disk), and then only values no commit stored are
     /// handed out again.
-    fn keep_sequence_values(&mut self, advanced: &[(u32, (i64, bool), (i64, bool))]) {
+    fn keep_sequence_values(&mut self, advanced: &[crate::catalog::SequenceAdvance]) {
         let interrupt = self.interrupt.clone();
         let check = move || interrupt.check(&super::run::now_micros);
         let wait = assay_storage::pager::WriterWait {
