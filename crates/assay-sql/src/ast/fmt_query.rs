@@ -63,6 +63,7 @@ impl Display for SetExpr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             SetExpr::Select(s) => write!(f, "{s}"),
+            SetExpr::Modify(s) => write!(f, "{s}"),
             SetExpr::Values(rows) => {
                 f.write_str("VALUES ")?;
                 for (i, row) in rows.iter().enumerate() {

@@ -58,6 +58,8 @@ pub enum SetExpr {
     },
     /// A parenthesised query with its own ORDER BY/LIMIT/WITH.
     Query(Box<Query>),
+    /// INSERT, UPDATE or DELETE as the query of a WITH item.
+    Modify(Box<super::Statement>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -185,21 +185,9 @@ impl Binder<'_> {
         Ok(Plan::new(node, schema))
     }
 
+    /// A WITH on INSERT, UPDATE or DELETE binds as a query's does.
     fn bind_with_clause(&mut self, w: &ast::With) -> Result<()> {
-        // Reuse the query path: a WITH on DML binds like a query's.
-        let q = ast::Query {
-            with: Some(w.clone()),
-            ..ast::Query::of(SetExpr::Values(vec![vec![]]))
-        };
-        let _ = q;
-        for cte in &w.ctes {
-            let plan = self.bind_query(&cte.query, true)?;
-            self.ctes.push(super::CteBinding {
-                name: cte.name.clone(),
-                plan,
-            });
-        }
-        Ok(())
+        self.bind_with(w)
     }
 
     fn too_many(extra: Option<&Expr>) -> assay_storage::Error {

@@ -196,6 +196,13 @@ impl Binder<'_> {
             if let Some(cte) = self.ctes.iter().rev().find(|c| c.name == base) {
                 let plan = cte.plan.clone();
                 if let PlanNode::WorkTable { id } = plan.node {
+                    if self.modifying_without_returning(id) {
+                        return Err(err!(
+                            SqlState::FEATURE_NOT_SUPPORTED,
+                            "WITH query \"{}\" does not have a RETURNING clause",
+                            base
+                        ));
+                    }
                     let depth = self.recursive_terms.iter().find(|t| t.0 == id);
                     if depth.is_some_and(|&(_, depth)| self.outer.len() > depth) {
                         return Err(err!(

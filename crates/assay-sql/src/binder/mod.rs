@@ -103,6 +103,12 @@ pub struct Binder<'a> {
     recursive_terms: Vec<(usize, usize)>,
     /// Views being expanded (to stop a view referring to itself).
     view_depth: usize,
+    /// The address of the statement's own WITH clause, the one place a
+    /// data-modifying WITH item may be (0: none).
+    top_with: usize,
+    /// Data-modifying WITH items bound so far: (work table, name, plan),
+    /// in order (see `PlanNode::WithModifying`).
+    modifying: Vec<(usize, String, Plan)>,
 }
 
 impl<'a> Binder<'a> {
@@ -117,6 +123,8 @@ impl<'a> Binder<'a> {
             worktables_read: Vec::new(),
             recursive_terms: Vec::new(),
             view_depth: 0,
+            top_with: 0,
+            modifying: Vec::new(),
         }
     }
 
@@ -138,6 +146,15 @@ impl<'a> Binder<'a> {
     /// are not bound here: the answer is `None` and they go to their own
     /// executors. `EXPLAIN` binds the statement it explains.
     pub fn bind_statement(&mut self, stmt: &Statement) -> Result<Option<BoundPlan>> {
+        let top_with = match stmt {
+            Statement::Query(q) => q.with.as_ref(),
+            Statement::Insert(i) => i.with.as_ref(),
+            Statement::Update(u) => u.with.as_ref(),
+            Statement::Delete(d) => d.with.as_ref(),
+            _ => None,
+        };
+        self.top_with = top_with.map_or(0, |w| w as *const ast::With as usize);
+        self.modifying.clear();
         let plan = match stmt {
             Statement::Query(q) => self.bind_top_query(q)?,
             Statement::Insert(i) => self.bind_insert(i)?,
@@ -147,6 +164,18 @@ impl<'a> Binder<'a> {
             Statement::DeclareCursor(c) => self.bind_top_query(&c.query)?,
             _ => return Ok(None),
         };
+        // Each data-modifying WITH item runs before the statement, in order.
+        let mut plan = plan;
+        for (id, name, cte) in std::mem::take(&mut self.modifying).into_iter().rev() {
+            let schema = plan.schema.clone();
+            let node = crate::plan::PlanNode::WithModifying {
+                id,
+                name,
+                cte: Box::new(cte),
+                input: Box::new(plan),
+            };
+            plan = Plan::new(node, schema);
+        }
         let param_types = self
             .params
             .iter()

@@ -186,6 +186,7 @@ impl Binder<'_> {
             }
             SetExpr::Values(rows) => self.bind_values(rows),
             SetExpr::Query(q) => self.bind_query(q, resolve_unknowns),
+            SetExpr::Modify(_) => Err(modifying_not_at_top()),
             SetExpr::SetOp {
                 op,
                 all,
@@ -357,7 +358,7 @@ impl Binder<'_> {
         ))
     }
 
-    fn bind_with(&mut self, with: &ast::With) -> Result<()> {
+    pub(crate) fn bind_with(&mut self, with: &ast::With) -> Result<()> {
         for cte in &with.ctes {
             if self
                 .ctes
@@ -380,6 +381,14 @@ impl Binder<'_> {
                     SqlState::FEATURE_NOT_SUPPORTED,
                     "FOR UPDATE/SHARE in a recursive query is not implemented"
                 ));
+            }
+            if let SetExpr::Modify(stmt) = &cte.query.body {
+                let plan = self.bind_modifying_cte(with, cte, stmt)?;
+                self.ctes.push(CteBinding {
+                    name: cte.name.clone(),
+                    plan,
+                });
+                continue;
             }
             let plan = match (&cte.query.body, with.recursive) {
                 (
@@ -404,6 +413,50 @@ impl Binder<'_> {
             });
         }
         Ok(())
+    }
+
+    /// A data-modifying WITH item (`d AS (DELETE … RETURNING *)`): its
+    /// statement is kept to run before the statement it belongs to (see
+    /// `PlanNode::WithModifying`), and references to it read its RETURNING
+    /// rows, as a work table. Only the statement's own WITH may hold one.
+    fn bind_modifying_cte(
+        &mut self,
+        with: &ast::With,
+        cte: &ast::Cte,
+        stmt: &ast::Statement,
+    ) -> Result<Plan> {
+        if self.top_with != with as *const ast::With as usize {
+            return Err(modifying_not_at_top());
+        }
+        let plan = match stmt {
+            ast::Statement::Insert(i) => self.bind_insert(i)?,
+            ast::Statement::Update(u) => self.bind_update(u)?,
+            ast::Statement::Delete(d) => self.bind_delete(d)?,
+            _ => {
+                return Err(err!(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "this statement is not supported in WITH"
+                ))
+            }
+        };
+        let plan = if plan.schema.fields.is_empty() {
+            plan
+        } else {
+            rename_columns(plan, &cte.columns, &cte.name)?
+        };
+        let id = self.next_worktable;
+        self.next_worktable += 1;
+        let schema = plan.schema.clone();
+        self.modifying.push((id, cte.name.clone(), plan));
+        Ok(Plan::new(PlanNode::WorkTable { id }, schema))
+    }
+
+    /// The data-modifying WITH item with work table `id`, if it has no
+    /// RETURNING clause (a reference to it is an error).
+    pub(crate) fn modifying_without_returning(&self, id: usize) -> bool {
+        self.modifying
+            .iter()
+            .any(|(m, _, plan)| *m == id && plan.schema.fields.is_empty())
     }
 
     fn bind_recursive_cte(
@@ -508,5 +561,13 @@ fn target_positions(body: &SetExpr) -> Vec<Option<u32>> {
             .unwrap_or_default(),
         SetExpr::SetOp { left, .. } => target_positions(left),
         SetExpr::Query(q) => target_positions(&q.body),
+        SetExpr::Modify(_) => Vec::new(),
     }
+}
+
+fn modifying_not_at_top() -> assay_storage::Error {
+    err!(
+        SqlState::FEATURE_NOT_SUPPORTED,
+        "WITH clause containing a data-modifying statement must be at the top level"
+    )
 }

@@ -274,6 +274,14 @@ impl Builder {
                 ))
             }
             P::WorkTable { id } => Box::new(ops::setop::WorkTableOp::new(*id)),
+            P::WithModifying { id, cte, input, .. } => {
+                let cte = self.build(cte)?;
+                Box::new(ops::modifying_cte::WithModifyingOp::new(
+                    *id,
+                    cte,
+                    self.build(input)?,
+                ))
+            }
             P::Insert {
                 table,
                 input,

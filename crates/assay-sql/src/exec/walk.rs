@@ -14,7 +14,7 @@ macro_rules! walk_node_exprs {
         let f = $f;
         match $node {
             Values { rows } => rows.$iter().flatten().for_each(f),
-            Empty | WorkTable { .. } => {}
+            Empty | WorkTable { .. } | WithModifying { .. } => {}
             Scan { access, filter, .. } => {
                 match access {
                     Access::Full => {}

@@ -439,6 +439,11 @@ impl<'a, 'b> Estimator<'a, 'b> {
                 (rows, 0.0, rows * CPU_TUPLE_COST)
             }
             P::WorkTable { .. } => (10.0, 0.0, 10.0 * CPU_TUPLE_COST),
+            P::WithModifying { cte, input, .. } => (
+                input.rows,
+                cte.cost + input.startup_cost,
+                cte.cost + input.cost,
+            ),
             P::Filter { input, predicate } => {
                 let rows = clamp(input.rows * self.selectivity(predicate, input));
                 let cost = input.cost + input.rows * expr_cost(predicate);

@@ -162,6 +162,11 @@ impl Tr<'_> {
                     ..Select::default()
                 }))
             }
+            // A WITH item's INSERT/UPDATE/DELETE (the binder refuses it
+            // anywhere else).
+            sp::SetExpr::Insert(s) | sp::SetExpr::Update(s) | sp::SetExpr::Delete(s) => {
+                SetExpr::Modify(Box::new(self.statement(s)?))
+            }
             _ => return Err(unsupported("a data-modifying statement in this position")),
         })
     }

@@ -414,6 +414,7 @@ fn render(plan: &Plan, depth: usize, out: &mut String) {
         PlanNode::SetOp { kind, all, .. } => {
             format!("{:?}{}", kind, if *all { " all" } else { "" })
         }
+        PlanNode::WithModifying { id, name, .. } => format!("WithModifying {name} #{id}"),
         PlanNode::RecursiveUnion { id, all, .. } => {
             format!("RecursiveUnion #{}{}", id, if *all { " all" } else { "" })
         }

@@ -126,6 +126,7 @@ pub fn explain_lines(
         stats,
         qualify: options.verbose || relations.len() > 1,
         subplan_count: 0,
+        cte_tables: Vec::new(),
         scopes: Vec::new(),
     };
     let root = b.node(plan, 0);
@@ -176,6 +177,9 @@ struct Builder<'a> {
     /// Schemas of the rows enclosing queries' expressions see (innermost
     /// last), for outer references inside subplans.
     scopes: Vec<Names>,
+    /// Work tables holding a data-modifying WITH item's rows (read by a
+    /// `CTE Scan`, as PostgreSQL calls it).
+    cte_tables: Vec<usize>,
 }
 
 /// Column names an expression's `Column(i)` refers to.
@@ -366,14 +370,18 @@ impl<'a> Builder<'a> {
                 }
                 n
             }
-            P::WorkTable { .. } => {
+            P::WorkTable { id } => {
                 let alias = plan
                     .schema
                     .fields
                     .first()
                     .and_then(|f| f.relation.clone())
                     .unwrap_or_else(|| "worktable".into());
-                Node::new(format!("WorkTable Scan on {}", quote_ident(&alias)), plan)
+                let kind = match self.cte_tables.contains(id) {
+                    true => "CTE",
+                    false => "WorkTable",
+                };
+                Node::new(format!("{kind} Scan on {}", quote_ident(&alias)), plan)
             }
             P::Filter { input, predicate } => {
                 let names = input_names(self, 0);
@@ -651,6 +659,22 @@ impl<'a> Builder<'a> {
                 return n;
             }
             P::RecursiveUnion { .. } => Node::new("Recursive Union", plan),
+            // PostgreSQL shows a data-modifying WITH item as a `CTE name`
+            // section of the plan that reads it.
+            P::WithModifying {
+                id: table,
+                name,
+                cte,
+                input,
+            } => {
+                self.cte_tables.push(*table);
+                let mut n = self.node(input, child_ids[1]);
+                let cte = self.node(cte, child_ids[0]);
+                n.subplans
+                    .insert(0, (format!("CTE {}", quote_ident(name)), cte));
+                // Complete: its inputs are shown, and it has no line of its own.
+                return n;
+            }
             P::Insert {
                 table, on_conflict, ..
             } => {

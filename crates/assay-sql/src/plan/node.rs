@@ -56,6 +56,7 @@ impl Plan {
             | Update { input, .. }
             | Delete { input, .. } => [Some(input), None],
             Join { left, right, .. } | SetOp { left, right, .. } => [Some(left), Some(right)],
+            WithModifying { cte, input, .. } => [Some(cte), Some(input)],
             RecursiveUnion {
                 anchor, recursive, ..
             } => [Some(anchor), Some(recursive)],
@@ -81,6 +82,7 @@ impl Plan {
             | Update { input, .. }
             | Delete { input, .. } => vec![input],
             Join { left, right, .. } | SetOp { left, right, .. } => vec![left, right],
+            WithModifying { cte, input, .. } => vec![cte, input],
             RecursiveUnion {
                 anchor, recursive, ..
             } => vec![anchor, recursive],
@@ -309,6 +311,19 @@ pub enum PlanNode {
     },
     WorkTable {
         id: usize,
+    },
+    /// A data-modifying statement in WITH (`WITH moved AS (DELETE … RETURNING
+    /// *) INSERT INTO archive SELECT * FROM moved`): `cte` runs to its end
+    /// once, before `input` starts, whether or not `input` reads it; its
+    /// RETURNING rows are the rows of the `WorkTable` nodes with this id.
+    /// The rows it changes count for its own statement only, not for the
+    /// command tag.
+    WithModifying {
+        id: usize,
+        /// The WITH item's name (for EXPLAIN).
+        name: String,
+        cte: Box<Plan>,
+        input: Box<Plan>,
     },
     /// Inserts the input rows (one value per table column, defaults already
     /// filled in); outputs the RETURNING expressions over the new rows.

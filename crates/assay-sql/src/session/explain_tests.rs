@@ -174,6 +174,15 @@ fn plan_shapes_match_postgresql() {
             ],
         ),
         (
+            "EXPLAIN (COSTS OFF) WITH d AS (DELETE FROM ex_u RETURNING *) SELECT * FROM d",
+            &[
+                "CTE Scan on d",
+                "  CTE d",
+                "    ->  Delete on ex_u",
+                "          ->  Seq Scan on ex_u",
+            ],
+        ),
+        (
             "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ex_t WHERE c = 10",
             &[
                 "Seq Scan on ex_t (actual rows=1 loops=1)",

@@ -734,6 +734,16 @@ pub(super) fn no_block() -> Error {
 /// Whether a statement changes the database (so it takes the write lock
 /// before it reads, avoiding a serialization failure halfway through).
 pub(super) fn statement_writes(stmt: &Statement) -> bool {
+    if let Statement::Query(q) = stmt {
+        let modifies = |w: &crate::ast::With| {
+            w.ctes
+                .iter()
+                .any(|c| matches!(c.query.body, crate::ast::SetExpr::Modify(_)))
+        };
+        if q.with.as_ref().is_some_and(modifies) {
+            return true;
+        }
+    }
     !matches!(
         stmt,
         Statement::Query(_)

@@ -350,7 +350,7 @@ impl Env<'_> {
 
 /// The command tag of a plan's statement, PostgreSQL's way.
 fn tag_for(plan: &Plan, rows: usize, affected: u64) -> String {
-    match &plan.node {
+    match &statement_plan(plan).node {
         PlanNode::Insert { .. } => tag_with_count("INSERT 0 ", affected),
         PlanNode::Update { .. } => tag_with_count("UPDATE ", affected),
         PlanNode::Delete { .. } => tag_with_count("DELETE ", affected),
@@ -378,8 +378,16 @@ fn tag_with_count(prefix: &str, mut count: u64) -> String {
     tag
 }
 
+/// The plan of the statement itself, past its data-modifying WITH items.
+fn statement_plan(mut plan: &Plan) -> &Plan {
+    while let PlanNode::WithModifying { input, .. } = &plan.node {
+        plan = input;
+    }
+    plan
+}
+
 pub(super) fn returns_rows(plan: &Plan) -> bool {
-    match &plan.node {
+    match &statement_plan(plan).node {
         PlanNode::Insert { returning, .. }
         | PlanNode::Update { returning, .. }
         | PlanNode::Delete { returning, .. } => !returning.is_empty(),

@@ -10,6 +10,7 @@ pub(crate) mod hashkey;
 pub(crate) mod join;
 pub(crate) mod merge;
 pub(crate) mod modify;
+pub(crate) mod modifying_cte;
 pub(crate) mod scan;
 pub(crate) mod setop;
 pub(crate) mod sort;
