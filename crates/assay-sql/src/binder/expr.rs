@@ -4,6 +4,7 @@
 use assay_storage::{err, Result, SqlState};
 
 use super::errors::{at, unsupported};
+use super::rows;
 use super::scope::{missing_column, missing_relation, Found, Scope};
 use super::typename::resolve_type;
 use super::{Binder, Typed};
@@ -141,6 +142,26 @@ impl Binder<'_> {
                 "DEFAULT is not allowed in this context"
             )),
             Expr::Unary { op, expr } => self.bind_unary(*op, expr, cx),
+            Expr::Binary { op, left, right } if rows::is_row(left) || rows::is_row(right) => {
+                self.bind_row_comparison(op, left, right, cx)
+            }
+            Expr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } if rows::is_row(left) || rows::is_row(right) => {
+                self.bind_row_distinct(left, right, *negated, cx)
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } if rows::is_row(expr) => self.bind_row_in_list(expr, list, *negated, cx),
+            Expr::InSubquery {
+                expr,
+                query,
+                negated,
+            } if rows::is_row(expr) => self.bind_row_in_subquery(expr, query, *negated, cx),
             Expr::Binary { op, left, right } => self.bind_binary(op, left, right, cx),
             Expr::Like { .. }
             | Expr::IsNull { .. }

@@ -33,6 +33,7 @@ mod operators;
 mod params;
 mod query;
 mod rewrite;
+mod rows;
 mod scope;
 mod select;
 mod srf_zip;

@@ -151,6 +151,10 @@ pub fn transform(e: ScalarExpr, f: &mut Rule) -> Result<ScalarExpr> {
                     lhs: bx(lhs, f)?,
                     op,
                 },
+                SubqueryKind::RowIn { lhs, negated } => SubqueryKind::RowIn {
+                    lhs: list(lhs, f)?,
+                    negated,
+                },
                 k => k,
             };
             Subquery {

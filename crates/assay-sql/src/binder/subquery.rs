@@ -13,7 +13,7 @@ use crate::types::DataType;
 
 impl Binder<'_> {
     /// Binds a subquery with the current scope as its depth-1 outer row.
-    fn bind_correlated(&mut self, q: &Query, cx: &ExprCtx) -> Result<Plan> {
+    pub(super) fn bind_correlated(&mut self, q: &Query, cx: &ExprCtx) -> Result<Plan> {
         self.outer.push(cx.scope.clone());
         let plan = self.bind_query(q, true);
         self.outer.pop();

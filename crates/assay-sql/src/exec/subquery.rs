@@ -29,7 +29,7 @@ pub(crate) fn eval_subquery(
         Some(CachedSubquery::Value(v)) => return Ok(v.clone()),
         Some(CachedSubquery::Rows(rows)) => {
             let rows = rows.clone();
-            return quantified(kind, &rows, row, ctx);
+            return compare_with_rows(kind, &rows, row, ctx);
         }
         Some(CachedSubquery::Correlated) => return run(plan, kind, row, ctx),
         None => {}
@@ -39,11 +39,11 @@ pub(crate) fn eval_subquery(
         return run(plan, kind, row, ctx);
     }
     match kind {
-        SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
+        SubqueryKind::Any { .. } | SubqueryKind::All { .. } | SubqueryKind::RowIn { .. } => {
             let rows = Arc::new(collect(plan, None, row, ctx)?);
             ctx.subqueries
                 .insert(key, CachedSubquery::Rows(rows.clone()));
-            quantified(kind, &rows, row, ctx)
+            compare_with_rows(kind, &rows, row, ctx)
         }
         _ => {
             let v = run(plan, kind, row, ctx)?;
@@ -125,11 +125,68 @@ fn run(
             let items = rows.into_iter().map(|mut r| r.swap_remove(0)).collect();
             Ok(Value::Array(std::sync::Arc::new(Array::from_items(items))))
         }
-        SubqueryKind::Any { .. } | SubqueryKind::All { .. } => {
+        SubqueryKind::Any { .. } | SubqueryKind::All { .. } | SubqueryKind::RowIn { .. } => {
             let rows = collect(plan, None, row, ctx)?;
-            quantified(kind, &rows, row, ctx)
+            compare_with_rows(kind, &rows, row, ctx)
         }
     }
+}
+
+/// The quantified comparisons of `row` with a subquery's `rows`.
+fn compare_with_rows(
+    kind: &SubqueryKind,
+    rows: &[Row],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
+    match kind {
+        SubqueryKind::RowIn { lhs, negated } => row_in(lhs, *negated, rows, row, ctx),
+        _ => quantified(kind, rows, row, ctx),
+    }
+}
+
+/// `(a, b) IN (rows)`: true if some row equals the left row in every
+/// column, else NULL if some row could (it differs from it in no non-NULL
+/// column but has a NULL comparison), else false; `NOT IN` is its negation
+/// (NULL stays NULL).
+fn row_in(
+    lhs: &[crate::plan::ScalarExpr],
+    negated: bool,
+    rows: &[Row],
+    row: &[Value],
+    ctx: &mut ExecContext<'_>,
+) -> Result<Value> {
+    let left: Vec<Value> = lhs
+        .iter()
+        .map(|e| eval(e, row, ctx))
+        .collect::<Result<_>>()?;
+    let mut unknown = false;
+    let mut found = false;
+    for r in rows {
+        let mut equal = Some(true);
+        for (i, l) in left.iter().enumerate() {
+            let v = r.get(i).unwrap_or(&Value::Null);
+            if l.is_null() || v.is_null() {
+                equal = None;
+            } else if compare(l, v) != std::cmp::Ordering::Equal {
+                equal = Some(false);
+                break;
+            }
+        }
+        match equal {
+            Some(true) => {
+                found = true;
+                break;
+            }
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    Ok(match (found, unknown) {
+        (true, _) => Value::Bool(!negated),
+        (false, true) => Value::Null,
+        (false, false) => Value::Bool(negated),
+    })
 }
 
 /// `lhs op ANY (rows)` / `lhs op ALL (rows)`: ANY is true if some

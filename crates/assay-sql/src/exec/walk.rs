@@ -172,6 +172,9 @@ fn expr_reaches(expr: &ScalarExpr, level: usize) -> bool {
             if let SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } = kind {
                 found |= expr_reaches(lhs, level);
             }
+            if let SubqueryKind::RowIn { lhs, .. } = kind {
+                found |= lhs.iter().any(|e| expr_reaches(e, level));
+            }
             found |= plan_reaches(plan, level + 1);
         }
         _ => {}

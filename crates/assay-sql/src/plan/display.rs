@@ -228,6 +228,11 @@ pub fn expr(e: &ScalarExpr, s: Option<&Schema>) -> String {
                 SubqueryKind::All { lhs, op } => {
                     format!("({} {} ALL({inner}))", b(lhs), cmp_symbol(*op))
                 }
+                SubqueryKind::RowIn { lhs, negated } => {
+                    let items: Vec<String> = lhs.iter().map(b).collect();
+                    let op = if *negated { "NOT IN" } else { "IN" };
+                    format!("(({}) {op} ({inner}))", items.join(", "))
+                }
             }
         }
         Array { elements, .. } => format!("ARRAY[{}]", list(elements, s)),

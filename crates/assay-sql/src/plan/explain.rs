@@ -1030,6 +1030,10 @@ impl<'a> Builder<'a> {
             E::Subquery { plan, kind, .. } => {
                 let lhs = match kind {
                     SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } => Some(b(lhs)),
+                    SubqueryKind::RowIn { lhs, .. } => {
+                        let items: Vec<String> = lhs.iter().map(b).collect();
+                        Some(format!("ROW({})", items.join(", ")))
+                    }
                     _ => None,
                 };
                 self.subquery_count_bump();
@@ -1050,6 +1054,12 @@ impl<'a> Builder<'a> {
                     }
                     (SubqueryKind::All { op, .. }, Some(l)) => {
                         format!("({l} {} ALL {sp})", cmp_symbol(*op))
+                    }
+                    (SubqueryKind::RowIn { negated: false, .. }, Some(l)) => {
+                        format!("({l} = ANY {sp})")
+                    }
+                    (SubqueryKind::RowIn { negated: true, .. }, Some(l)) => {
+                        format!("({l} <> ALL {sp})")
                     }
                     _ => sp,
                 }

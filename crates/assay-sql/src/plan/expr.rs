@@ -44,6 +44,10 @@ pub enum SubqueryKind {
     Any { lhs: Box<ScalarExpr>, op: CmpOp },
     /// `lhs op ALL (…)` (`NOT IN` is `<> ALL`).
     All { lhs: Box<ScalarExpr>, op: CmpOp },
+    /// `(a, b) IN (SELECT x, y …)` (`NOT IN` when `negated`): the row
+    /// `lhs` against each row of the subquery, column by column, with
+    /// SQL's NULL rules (see `binder/rows.rs`).
+    RowIn { lhs: Vec<ScalarExpr>, negated: bool },
     /// Column `field` of the one row of a multiple-column SET's sub-SELECT
     /// (`SET (a, b) = (SELECT …)`): NULL if no row, an error if several.
     /// The columns of one sub-SELECT share `group`, so a correlated one
@@ -297,6 +301,7 @@ macro_rules! visit_children {
             | Array { elements: args, .. } => args.$iter().for_each(|e| e.$visit(f)),
             Subquery { kind, .. } => match kind {
                 SubqueryKind::Any { lhs, .. } | SubqueryKind::All { lhs, .. } => lhs.$visit(f),
+                SubqueryKind::RowIn { lhs, .. } => lhs.$iter().for_each(|e| e.$visit(f)),
                 _ => {}
             },
             Subscript { expr, index, .. } => {
