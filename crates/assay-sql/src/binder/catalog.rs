@@ -39,6 +39,8 @@ pub struct TableInfo {
     /// Every column, in storage order (the order a scan yields them).
     pub columns: Vec<ColumnInfo>,
     pub unique_indexes: Vec<UniqueIndexInfo>,
+    /// The primary key's column positions, if the table has one.
+    pub primary_key: Option<Vec<usize>>,
     /// For a view: its defining query's SQL text (bound in its place).
     pub view_sql: Option<String>,
 }
@@ -98,6 +100,7 @@ impl MemoryCatalog {
                 name: name.to_string(),
                 columns,
                 unique_indexes: Vec::new(),
+                primary_key: None,
                 view_sql: None,
             },
         );
@@ -129,6 +132,7 @@ impl MemoryCatalog {
                 name: name.to_string(),
                 columns: Vec::new(),
                 unique_indexes: Vec::new(),
+                primary_key: None,
                 view_sql: Some(sql.to_string()),
             },
         );
@@ -185,6 +189,7 @@ fn system_table_info(rel: &crate::system::SystemRelation) -> TableInfo {
             })
             .collect(),
         unique_indexes: Vec::new(),
+        primary_key: None,
         view_sql: None,
     }
 }
@@ -240,6 +245,7 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
         name: t.name.clone(),
         columns,
         unique_indexes,
+        primary_key: t.primary_key.clone(),
         view_sql,
     }
 }

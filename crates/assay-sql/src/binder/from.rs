@@ -34,6 +34,11 @@ pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
             .collect(),
         relations: vec![relation.to_string()],
         group_map: None,
+        table_keys: t
+            .primary_key
+            .iter()
+            .map(|key| (key.clone(), 0..t.columns.len()))
+            .collect(),
     }
 }
 
@@ -435,10 +440,22 @@ impl Binder<'_> {
                 ..c.clone()
             });
         }
+        // The merged columns come first.
+        let shift = merged.len();
         let scope = Scope {
             columns,
             relations: scope.relations,
             group_map: None,
+            table_keys: scope
+                .table_keys
+                .into_iter()
+                .map(|(key, range)| {
+                    (
+                        key.into_iter().map(|k| k + shift).collect(),
+                        range.start + shift..range.end + shift,
+                    )
+                })
+                .collect(),
         };
         let plan = Plan::new(
             PlanNode::Project {

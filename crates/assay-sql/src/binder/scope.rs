@@ -30,6 +30,11 @@ pub struct Scope {
     /// each column, its position among the group keys (the Aggregate's
     /// output), or `None` for a column that is not grouped.
     pub group_map: Option<Vec<Option<usize>>>,
+    /// Each base table's primary key among these columns: the key columns'
+    /// positions and the range of the table's columns. Grouped by the
+    /// whole key, a query may read the table's other columns ungrouped:
+    /// they are functionally dependent on it (PostgreSQL's rule).
+    pub table_keys: Vec<(Vec<usize>, std::ops::Range<usize>)>,
 }
 
 /// Where a name was found.
@@ -63,11 +68,20 @@ impl Scope {
             columns,
             relations: relation.map(|r| vec![r.to_string()]).unwrap_or_default(),
             group_map: None,
+            table_keys: Vec::new(),
         }
     }
 
     /// This scope followed by another (a join's).
     pub fn concat(mut self, other: Scope) -> Scope {
+        let shift = self.columns.len();
+        self.table_keys
+            .extend(other.table_keys.into_iter().map(|(key, range)| {
+                (
+                    key.into_iter().map(|k| k + shift).collect(),
+                    range.start + shift..range.end + shift,
+                )
+            }));
         self.columns.extend(other.columns);
         self.relations.extend(other.relations);
         self

@@ -131,7 +131,7 @@ impl Binder<'_> {
         let scope = scope;
 
         // GROUP BY keys.
-        let (keys, sets) = self.bind_group_by(&s.group_by, &items, &scope)?;
+        let (mut keys, sets) = self.bind_group_by(&s.group_by, &items, &scope)?;
         // Whether the query is grouped decides what its subqueries see of
         // its row, so it is settled before the targets are bound.
         let grouped_syntax = !s.group_by.is_empty()
@@ -238,6 +238,17 @@ impl Binder<'_> {
             }
             _ => None,
         };
+
+        // Columns of a table grouped by its whole primary key are grouped
+        // by too (they are functionally dependent on it): as extra keys,
+        // which make the same groups.
+        if sets.is_none() {
+            for c in dependent_columns(&scope, &keys, &cx.column_refs) {
+                let key = ScalarExpr::Column(c);
+                cx.group_keys.push(key_of(&key));
+                keys.push(key);
+            }
+        }
 
         // Aggregation.
         let grouped = !keys.is_empty()
@@ -464,6 +475,7 @@ impl Binder<'_> {
             }],
             relations: Vec::new(),
             group_map: None,
+            table_keys: Vec::new(),
         };
         Ok(Some((Plan::new(node, schema), scope)))
     }
@@ -768,4 +780,31 @@ fn has_aggregate(e: &Expr) -> bool {
         }
     });
     found
+}
+
+/// The columns `refs` reads that are not group keys but belong to a table
+/// whose whole primary key is among the plain column keys.
+fn dependent_columns(
+    scope: &Scope,
+    keys: &[ScalarExpr],
+    refs: &[(usize, Option<u32>)],
+) -> Vec<usize> {
+    let is_key = |c: usize| {
+        keys.iter()
+            .any(|k| matches!(k, ScalarExpr::Column(i) if *i == c))
+    };
+    let mut out: Vec<usize> = Vec::new();
+    for &(c, _) in refs {
+        if is_key(c) || out.contains(&c) {
+            continue;
+        }
+        let dependent = scope
+            .table_keys
+            .iter()
+            .any(|(key, range)| range.contains(&c) && key.iter().all(|&k| is_key(k)));
+        if dependent {
+            out.push(c);
+        }
+    }
+    out
 }
