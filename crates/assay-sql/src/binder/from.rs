@@ -87,7 +87,10 @@ fn apply_alias(mut scope: Scope, alias: Option<&Alias>, default: &str) -> Result
         }
     }
     for c in &mut scope.columns {
-        c.relation = Some(name.clone());
+        // A join's hidden columns (the inputs' copies of a USING column)
+        // are not columns of the alias: `j.id` is the merged one.
+        let hidden = !c.in_star && !c.unqualified;
+        c.relation = (!hidden).then(|| name.clone());
     }
     scope.relations = vec![name];
     Ok(scope)
@@ -258,7 +261,13 @@ impl Binder<'_> {
             self.view_depth -= 1;
             self.outer = outer;
             self.ctes = ctes;
-            let plan = plan?;
+            let mut plan = plan?;
+            // The view's columns are named as the catalog has them
+            // (`CREATE VIEW v (a, b) AS …`, `ALTER VIEW … RENAME COLUMN`).
+            let named = table.columns.iter().filter(|c| !c.dropped);
+            for (f, c) in plan.schema.fields.iter_mut().zip(named) {
+                f.name.clone_from(&c.name);
+            }
             let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, base)?;
             return Ok((relabel(plan, &scope), scope));
         }

@@ -113,7 +113,12 @@ impl Binder<'_> {
         let empty = Scope::new();
         let mut cx = ExprCtx::new(&empty, clause);
         let t = self.bind_expr(e, &mut cx)?;
-        if !t.expr.is_constant() {
+        // No column of the query (an uncorrelated subquery is fine).
+        let mut variables = false;
+        t.expr.visit(&mut |x| {
+            variables |= matches!(x, ScalarExpr::Column(_) | ScalarExpr::Outer { .. })
+        });
+        if variables {
             return Err(at(
                 err!(
                     INVALID_COLUMN_REFERENCE,

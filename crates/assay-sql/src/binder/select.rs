@@ -209,7 +209,8 @@ impl Binder<'_> {
         cx.clause = "ORDER BY";
         cx.allow_windows = true;
         let visible = targets.len();
-        let distinct = s.distinct.is_some();
+        // Only plain DISTINCT needs its ORDER BY among the outputs.
+        let distinct = matches!(s.distinct, Some(Distinct::Distinct));
         let mut sort = Vec::new();
         for k in order_by {
             let idx =

@@ -286,12 +286,21 @@ pub(crate) fn update_row(
 /// Inserts a row, enforcing every constraint; returns it as stored (with
 /// the columns' length and precision limits applied), what RETURNING
 /// shows.
-pub(crate) fn insert_row(meta: &TableMeta, mut row: Row, ctx: &mut ExecContext<'_>) -> Result<Row> {
+pub(crate) fn insert_row(meta: &TableMeta, row: Row, ctx: &mut ExecContext<'_>) -> Result<Row> {
+    insert_row_keyed(meta, row, ctx).map(|(_, row)| row)
+}
+
+/// [`insert_row`], also returning the new row's storage key.
+pub(crate) fn insert_row_keyed(
+    meta: &TableMeta,
+    mut row: Row,
+    ctx: &mut ExecContext<'_>,
+) -> Result<(crate::exec::storage::RowKey, Row)> {
     apply_typmods(meta, &mut row, ctx)?;
     check_row(meta, &row, ctx)?;
-    ctx.tables.insert(meta.oid, &row)?;
+    let key = ctx.tables.insert(meta.oid, &row)?;
     check_references(meta, &row, None, ctx)?;
-    Ok(row)
+    Ok((key, row))
 }
 
 pub(crate) type Meta = Arc<TableMeta>;

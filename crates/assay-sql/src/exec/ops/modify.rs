@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use assay_storage::{bail, err, Result, SqlState};
 
-use super::constraints::{check_deferred, delete_row, insert_row, update_row, Meta};
+use super::constraints::{
+    check_deferred, delete_row, insert_row, insert_row_keyed, update_row, Meta,
+};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -169,7 +171,13 @@ impl Operator for InsertOp {
                     assignments,
                     predicate,
                 }) => match ctx.tables.find_conflict(meta.oid, &row, Some(*index))? {
-                    None => insert_row(meta, row, ctx)?,
+                    // A later row of this command that conflicts with
+                    // this one would affect it a second time.
+                    None => {
+                        let (key, row) = insert_row_keyed(meta, row, ctx)?;
+                        updated.insert(key);
+                        row
+                    }
                     Some((key, existing)) => {
                         if !updated.insert(key.clone()) {
                             return Err(err!(
