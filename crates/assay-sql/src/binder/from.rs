@@ -262,6 +262,10 @@ impl Binder<'_> {
             self.outer = outer;
             self.ctes = ctes;
             let mut plan = plan?;
+            // Only the statement's own references (not those inside a view).
+            if self.view_depth == 0 && !self.views_read.contains(&table.oid) {
+                self.views_read.push(table.oid);
+            }
             // The view's columns are named as the catalog has them
             // (`CREATE VIEW v (a, b) AS …`, `ALTER VIEW … RENAME COLUMN`).
             let named = table.columns.iter().filter(|c| !c.dropped);

@@ -110,6 +110,9 @@ pub struct Binder<'a> {
     /// Data-modifying WITH items bound so far: (work table, name, plan),
     /// in order (see `PlanNode::WithModifying`).
     modifying: Vec<(usize, String, Plan)>,
+    /// Views the statement read (expanded into their queries, so the plan
+    /// no longer names them): a view over them depends on them.
+    views_read: Vec<u32>,
 }
 
 impl<'a> Binder<'a> {
@@ -126,7 +129,13 @@ impl<'a> Binder<'a> {
             view_depth: 0,
             top_with: 0,
             modifying: Vec::new(),
+            views_read: Vec::new(),
         }
+    }
+
+    /// The views the bound statements read (see `views_read`).
+    pub fn views_read(&self) -> &[u32] {
+        &self.views_read
     }
 
     /// Declares parameter types (from `PREPARE p(int, text)` or a client's

@@ -520,7 +520,8 @@ impl DdlServices for Services<'_> {
             catalog,
             path: &self.path,
         };
-        let plan = Binder::new(&view, self.settings.clone()).bind_top_query(query)?;
+        let mut binder = Binder::new(&view, self.settings.clone());
+        let plan = binder.bind_top_query(query)?;
         let columns = plan
             .schema
             .fields
@@ -529,6 +530,11 @@ impl DdlServices for Services<'_> {
             .collect();
         let mut depends_on = Vec::new();
         collect_tables(&plan, &mut depends_on);
+        for &v in binder.views_read() {
+            if !depends_on.contains(&v) {
+                depends_on.push(v);
+            }
+        }
         Ok(QueryShape {
             columns,
             depends_on,
