@@ -230,7 +230,17 @@ impl Display for LockingClause {
 impl Display for Alias {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, " AS {}", Ident(&self.name))?;
-        paren_idents(f, &self.columns)
+        if self.column_types.is_empty() {
+            return paren_idents(f, &self.columns);
+        }
+        f.write_str("(")?;
+        for (i, (c, t)) in self.columns.iter().zip(&self.column_types).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} {t}", Ident(c))?;
+        }
+        f.write_str(")")
     }
 }
 

@@ -191,6 +191,9 @@ pub enum TableRef {
 pub struct Alias {
     pub name: String,
     pub columns: Vec<String>,
+    /// A column definition list's types (`AS x(a int, b text)`), one per
+    /// column; empty without one.
+    pub column_types: Vec<super::TypeName>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -9,13 +9,14 @@ use super::catalog::TableInfo;
 use super::errors::{at, DUPLICATE_ALIAS};
 use super::expr::ExprCtx;
 use super::scope::{Found, Scope, ScopeColumn};
-use super::Binder;
+use super::typename::resolve_type;
+use super::{Binder, Typed};
 use crate::ast::{self, Alias, JoinCondition};
 use crate::functions::{lookup_kind, FunctionKind};
 use crate::plan::{
     Access, CmpOp, Field, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, Schema, TableRef,
 };
-use crate::types::DataType;
+use crate::types::{DataType, Value};
 
 /// The scope of a table's columns under a range-variable name.
 pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
@@ -71,6 +72,9 @@ pub fn scan_plan(t: &TableInfo, relation: &str) -> Plan {
 /// Applies `AS alias(c1, c2)` to a scope: the relation name and the first
 /// column names.
 fn apply_alias(mut scope: Scope, alias: Option<&Alias>, default: &str) -> Result<Scope> {
+    if alias.is_some_and(|a| !a.column_types.is_empty()) {
+        return Err(column_definitions_not_allowed());
+    }
     let name = alias.map_or(default, |a| a.name.as_str()).to_string();
     if let Some(a) = alias {
         if a.columns.len() > scope.columns.len() {
@@ -294,6 +298,31 @@ impl Binder<'_> {
             args.push(self.bind_expr(&a.value, &mut cx)?);
         }
         let name = call.name.base();
+        let record = crate::functions::json_record::RECORD_FUNCTIONS.contains(&name);
+        let definitions = alias.is_some_and(|a| !a.column_types.is_empty());
+        match (record, definitions) {
+            (true, true) if ordinality => {
+                return Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "WITH ORDINALITY cannot be used with a column definition list"
+                )
+                .with_hint("Put the column definition list inside ROWS FROM()."))
+            }
+            (true, true) => {
+                return self.bind_record_function(name, args, ordinality, alias, pos);
+            }
+            (true, false) => {
+                return Err(at(
+                    err!(
+                        SqlState::SYNTAX_ERROR,
+                        "a column definition list is required for functions returning \"record\""
+                    ),
+                    pos,
+                ))
+            }
+            (false, true) => return Err(column_definitions_not_allowed()),
+            (false, false) => {}
+        }
         let types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
         let resolved =
             lookup_kind(name, &types, FunctionKind::SetReturning).map_err(|e| at(e, pos))?;
@@ -325,6 +354,91 @@ impl Binder<'_> {
         };
         let plan = Plan::new(node, Schema::new(fields));
         let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, name)?;
+        Ok((relabel(plan, &scope), scope))
+    }
+
+    /// `json_to_record(j) AS x(a int, b text)` and the other functions of
+    /// `functions/json_record.rs`: the declared columns' names and kinds
+    /// go to the function as two more arguments, and its text columns are
+    /// cast to the declared types.
+    fn bind_record_function(
+        &mut self,
+        name: &str,
+        mut args: Vec<Typed>,
+        ordinality: bool,
+        alias: Option<&Alias>,
+        pos: Option<u32>,
+    ) -> Result<(Plan, Scope)> {
+        let alias = alias.ok_or_else(column_definitions_not_allowed)?;
+        let types = alias
+            .column_types
+            .iter()
+            .map(resolve_type)
+            .collect::<Result<Vec<_>>>()?;
+        let text_array = |items: Vec<Value>| {
+            let array = Value::Array(Arc::new(crate::types::Array::from_items(items)));
+            let ty = DataType::Array(Box::new(DataType::Text));
+            Typed::new(ScalarExpr::constant(array, ty.clone()), ty, None)
+        };
+        let names = alias.columns.iter().map(|c| Value::text(c)).collect();
+        let kinds = types
+            .iter()
+            .map(|t| {
+                Value::text(match t {
+                    DataType::Json | DataType::Jsonb => "j",
+                    DataType::Array(_) => "a",
+                    _ => "t",
+                })
+            })
+            .collect();
+        args.push(text_array(names));
+        args.push(text_array(kinds));
+        let arg_types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
+        let resolved =
+            lookup_kind(name, &arg_types, FunctionKind::SetReturning).map_err(|e| at(e, pos))?;
+        let mut bound = Vec::new();
+        for (a, t) in args.into_iter().zip(resolved.arg_types.clone()) {
+            bound.push(self.cast_to(a, &t, false)?.expr);
+        }
+        let mut fields: Vec<Field> = alias
+            .columns
+            .iter()
+            .map(|c| Field::new(c.clone(), DataType::Text))
+            .collect();
+        if ordinality {
+            fields.push(Field::new("ordinality", DataType::Int8));
+        }
+        let node = PlanNode::FunctionScan {
+            func: Arc::new(resolved),
+            name: name.to_string(),
+            args: bound,
+            ordinality,
+        };
+        let scan = Plan::new(node, Schema::new(fields.clone()));
+        let mut exprs = Vec::with_capacity(fields.len());
+        for (i, f) in fields.iter_mut().enumerate() {
+            let column = Typed::new(ScalarExpr::Column(i), f.data_type.clone(), None);
+            let expr = match types.get(i) {
+                Some(DataType::Text) | None => column.expr,
+                Some(ty) => {
+                    f.data_type = ty.clone();
+                    self.cast_explicit(column, ty, None)?.expr
+                }
+            };
+            exprs.push(expr);
+        }
+        let plan = Plan::new(
+            PlanNode::Project {
+                input: Box::new(scan),
+                exprs,
+            },
+            Schema::new(fields),
+        );
+        let untyped = Alias {
+            column_types: Vec::new(),
+            ..alias.clone()
+        };
+        let scope = apply_alias(Scope::of_schema(&plan.schema, None), Some(&untyped), name)?;
         Ok((relabel(plan, &scope), scope))
     }
 
@@ -548,4 +662,11 @@ pub(crate) fn join_plans(
         lateral,
     };
     Ok((Plan::new(node, schema), scope))
+}
+
+fn column_definitions_not_allowed() -> assay_storage::Error {
+    err!(
+        SqlState::SYNTAX_ERROR,
+        "a column definition list is only allowed for functions returning \"record\""
+    )
 }

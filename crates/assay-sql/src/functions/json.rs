@@ -106,6 +106,7 @@ pub(crate) fn register(b: &mut Builder) {
     }
     super::json_modify::register(b);
     super::jsonpath::register(b);
+    super::json_record::register(b);
     const EACH: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Json)];
     const EACH_B: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Jsonb)];
     const EACH_T: &[(&str, DataType)] = &[("key", DataType::Text), ("value", DataType::Text)];

@@ -66,6 +66,7 @@ mod format;
 mod json;
 mod json_access;
 mod json_modify;
+pub(crate) mod json_record;
 mod jsonpath;
 mod math;
 mod math_numeric;

@@ -438,12 +438,23 @@ impl Tr<'_> {
 
     fn alias(&self, a: &Option<sp::TableAlias>) -> Result<Option<Alias>> {
         let Some(a) = a else { return Ok(None) };
-        if a.at.is_some() || a.columns.iter().any(|c| c.data_type.is_some()) {
-            return Err(unsupported("column definition lists"));
+        if a.at.is_some() {
+            return Err(unsupported("this table alias"));
+        }
+        // A column definition list types every column (`AS x(a int, b text)`).
+        let typed = a.columns.iter().filter(|c| c.data_type.is_some()).count();
+        if typed != 0 && typed != a.columns.len() {
+            return Err(unsupported("a column definition list with untyped columns"));
         }
         Ok(Some(Alias {
             name: self.src.name_ident(&a.name)?,
             columns: a.columns.iter().map(|c| fold(&c.name)).collect(),
+            column_types: a
+                .columns
+                .iter()
+                .filter_map(|c| c.data_type.as_ref())
+                .map(|t| self.type_name(t))
+                .collect::<Result<_>>()?,
         }))
     }
 }
