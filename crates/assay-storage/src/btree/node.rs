@@ -335,14 +335,14 @@ pub fn compare_keys(a: &[u8], b: &[u8]) -> Ordering {
         }
         (a_rest, b_rest) = (a_next, b_next);
     }
-    // Under eight bytes left, of equal length: pad both the same way.
-    let mut x = [0u8; 8];
-    let mut y = [0u8; 8];
-    x[..a_rest.len()].copy_from_slice(a_rest);
-    y[..b_rest.len()].copy_from_slice(b_rest);
-    u64::from_be_bytes(x)
-        .cmp(&u64::from_be_bytes(y))
-        .then(a.len().cmp(&b.len()))
+    // Under eight bytes left: byte by byte (a copy into a padded word
+    // would be a `memcpy` call of variable length).
+    for (x, y) in a_rest.iter().zip(b_rest) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Size of a leaf cell with these parts.
