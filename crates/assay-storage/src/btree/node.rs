@@ -326,9 +326,10 @@ impl<'a> Node<'a> {
 pub fn compare_keys(a: &[u8], b: &[u8]) -> Ordering {
     let n = a.len().min(b.len());
     let (mut a_rest, mut b_rest) = (&a[..n], &b[..n]);
-    while let (Some((x, a_next)), Some((y, b_next))) =
-        (a_rest.split_first_chunk::<8>(), b_rest.split_first_chunk::<8>())
-    {
+    while let (Some((x, a_next)), Some((y, b_next))) = (
+        a_rest.split_first_chunk::<8>(),
+        b_rest.split_first_chunk::<8>(),
+    ) {
         let (x, y) = (u64::from_be_bytes(*x), u64::from_be_bytes(*y));
         if x != y {
             return x.cmp(&y);

@@ -89,7 +89,10 @@ pub fn rebalance_window<W: PageWrite>(
         }
         if lo + j == parent.slot {
             if level.slot > node.len() {
-                return Err(corrupt!("page {no}: insert slot {} out of range", level.slot));
+                return Err(corrupt!(
+                    "page {no}: insert slot {} out of range",
+                    level.slot
+                ));
             }
             at = Some(cells.len() + level.slot);
         }
@@ -140,7 +143,12 @@ pub fn rebalance_window<W: PageWrite>(
     }
     out_pages.extend_from_slice(&pages);
     for (q, &no) in out_pages.iter().enumerate() {
-        NodeMut::fill(w.page_mut(no)?, KIND_LEAF, &cells[bounds[q]..bounds[q + 1]], 0);
+        NodeMut::fill(
+            w.page_mut(no)?,
+            KIND_LEAF,
+            &cells[bounds[q]..bounds[q + 1]],
+            0,
+        );
     }
     let mut parent_mut = NodeMut {
         buf: w.page_mut(parent.page)?,
