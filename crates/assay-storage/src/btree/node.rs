@@ -181,6 +181,39 @@ impl<'a> Node<'a> {
         Ok(&self.buf[off..off + size])
     }
 
+    /// Appends every cell's bytes to `out`, in key order, each checked
+    /// against the page (the header read once, not per cell).
+    pub fn push_cells(&self, out: &mut Vec<&'a [u8]>) -> Result<()> {
+        let buf = self.buf;
+        let content = self.content_start();
+        let leaf = self.is_leaf();
+        for i in 0..self.n {
+            let off = self.cell_offset(i);
+            let Some(h) = buf.get(off..off + 6).filter(|_| off >= content) else {
+                return Err(corrupt!("page {}: cell offset {off} out of range", self.no));
+            };
+            let size = if leaf {
+                let word = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
+                let payload = if word & OVERFLOW_FLAG != 0 {
+                    4
+                } else {
+                    word as usize
+                };
+                LEAF_CELL_HEADER + u16::from_le_bytes([h[0], h[1]]) as usize + payload
+            } else {
+                INTERIOR_CELL_HEADER + u16::from_le_bytes([h[4], h[5]]) as usize
+            };
+            let Some(cell) = buf.get(off..off + size) else {
+                return Err(corrupt!(
+                    "page {}: cell at {off} overruns the page",
+                    self.no
+                ));
+            };
+            out.push(cell);
+        }
+        Ok(())
+    }
+
     fn cell_size_at(&self, off: usize) -> Result<usize> {
         let buf = self.buf;
         if off < self.content_start() || off + 6 > buf.len() {
@@ -550,6 +583,11 @@ mod tests {
             v.leaf_entry(0).unwrap(),
             (&b"a"[..], ValueRef::Inline(b"first"))
         );
+        let mut cells = Vec::new();
+        v.push_cells(&mut cells).unwrap();
+        assert_eq!(cells.len(), 4);
+        assert_eq!(cells[0], v.cell(0).unwrap());
+        assert_eq!(cell_key(cells[3], true), b"f");
         node.remove(1).unwrap();
         assert_eq!(node.view().key(1).unwrap(), b"d");
         assert!(node.view().frag() > 0);
@@ -658,6 +696,7 @@ mod tests {
                         let _ = node.child(i);
                         let _ = node.search(b"k");
                     }
+                    let _ = node.push_cells(&mut Vec::new());
                 }
             }
         }

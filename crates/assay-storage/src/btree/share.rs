@@ -17,8 +17,9 @@
 //! So three nearly full leaves become four leaves three quarters full, not
 //! one nearly full leaf two half-full ones. A simulation of uniform random
 //! inserts (cells of 1/36 page) gave 80% fill for a split with a one-sibling
-//! share, 87% for this window; the 1M-row random insert of `assay-bench
-//! storage` needs correspondingly fewer pages (see `BENCHMARKS.md`).
+//! share and 85% for this window with the [`SHARE_LIMIT`] below; the 1M-row
+//! random insert of `assay-bench storage` needs 6% fewer pages (see
+//! `BENCHMARKS.md`).
 //!
 //! The separators replaced in the parent must fit in its free space, else
 //! the caller splits the leaf alone; the new cell of the one-page-more case
@@ -32,8 +33,10 @@ use super::tree::Path;
 
 /// How full (in 32nds of a page) each page may be after a redistribution
 /// over the same pages. Below a full page, so that the next insert does not
-/// overflow again at once and every insert move cells.
-const SHARE_LIMIT: usize = 31;
+/// overflow again at once: at 31/32 a tenth of random inserts rebalanced a
+/// window and the 1M-row insert ran 16% more instructions than with a
+/// one-sibling share; at 30/32 (the simulation: 85% fill) fewer do.
+const SHARE_LIMIT: usize = 30;
 
 /// Widest window of siblings rebalanced together.
 const WINDOW: usize = 3;
@@ -96,9 +99,7 @@ pub fn rebalance_window<W: PageWrite>(
             }
             at = Some(cells.len() + level.slot);
         }
-        for i in 0..node.len() {
-            cells.push(node.cell(i)?);
-        }
+        node.push_cells(&mut cells)?;
     }
     let at = at.ok_or_else(|| corrupt!("page {}: child slot out of range", parent.page))?;
     cells.insert(at, cell);
