@@ -73,6 +73,15 @@ pub trait PageRead {
 
     /// The page `no` as of this snapshot. Fails with XX001 if it is damaged.
     fn page(&self, no: PageNo) -> Result<PageRef>;
+
+    /// Calls `f` with page `no` (the whole page, as [`PageRead::page`]
+    /// returns it) and returns its result. An implementation that holds
+    /// the page lends it without taking a reference: the B+tree descent
+    /// reads each interior node this way, and the atomic increment of a
+    /// page's reference count was a cache miss per level.
+    fn with_page<R>(&self, no: PageNo, f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
+        f(&self.page(no)?)
+    }
 }
 
 /// A write transaction's access to pages.

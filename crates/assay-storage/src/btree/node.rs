@@ -181,6 +181,39 @@ impl<'a> Node<'a> {
         Ok(&self.buf[off..off + size])
     }
 
+    /// Appends every cell's bytes to `out`, in key order, each checked
+    /// against the page (the header read once, not per cell).
+    pub fn push_cells(&self, out: &mut Vec<&'a [u8]>) -> Result<()> {
+        let buf = self.buf;
+        let content = self.content_start();
+        let leaf = self.is_leaf();
+        for i in 0..self.n {
+            let off = self.cell_offset(i);
+            let Some(h) = buf.get(off..off + 6).filter(|_| off >= content) else {
+                return Err(corrupt!("page {}: cell offset {off} out of range", self.no));
+            };
+            let size = if leaf {
+                let word = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
+                let payload = if word & OVERFLOW_FLAG != 0 {
+                    4
+                } else {
+                    word as usize
+                };
+                LEAF_CELL_HEADER + u16::from_le_bytes([h[0], h[1]]) as usize + payload
+            } else {
+                INTERIOR_CELL_HEADER + u16::from_le_bytes([h[4], h[5]]) as usize
+            };
+            let Some(cell) = buf.get(off..off + size) else {
+                return Err(corrupt!(
+                    "page {}: cell at {off} overruns the page",
+                    self.no
+                ));
+            };
+            out.push(cell);
+        }
+        Ok(())
+    }
+
     fn cell_size_at(&self, off: usize) -> Result<usize> {
         let buf = self.buf;
         if off < self.content_start() || off + 6 > buf.len() {
@@ -224,20 +257,35 @@ impl<'a> Node<'a> {
             .ok_or_else(|| corrupt!("page {}: key at {off} overruns the page", self.no))
     }
 
-    /// Key and value of leaf cell `i`.
+    /// Key and value of leaf cell `i`: the header, key and payload checked
+    /// against the page in one go (the step of every cursor).
+    #[inline]
     pub fn leaf_entry(&self, i: usize) -> Result<(&'a [u8], ValueRef<'a>)> {
+        let buf = self.buf;
         if !self.is_leaf() {
             return Err(corrupt!("page {}: expected a leaf", self.no));
         }
-        let cell = self.cell(i)?;
-        let klen = get_u16(cell, 0) as usize;
-        let word = get_u32(cell, 2);
-        let key = &cell[LEAF_CELL_HEADER..LEAF_CELL_HEADER + klen];
-        let rest = &cell[LEAF_CELL_HEADER + klen..];
-        let value = if word & OVERFLOW_FLAG != 0 {
+        let off = self.cell_offset(i);
+        let header = match buf.get(off..off + LEAF_CELL_HEADER) {
+            Some(h) if off >= self.content_start() => h,
+            _ => return Err(corrupt!("page {}: cell offset {off} out of range", self.no)),
+        };
+        let klen = u16::from_le_bytes([header[0], header[1]]) as usize;
+        let word = u32::from_le_bytes([header[2], header[3], header[4], header[5]]);
+        let overflow = word & OVERFLOW_FLAG != 0;
+        let payload = if overflow { 4 } else { word as usize };
+        let start = off + LEAF_CELL_HEADER;
+        let Some(body) = buf.get(start..start + klen + payload) else {
+            return Err(corrupt!(
+                "page {}: cell at {off} overruns the page",
+                self.no
+            ));
+        };
+        let (key, rest) = body.split_at(klen);
+        let value = if overflow {
             ValueRef::Overflow {
                 len: (word & !OVERFLOW_FLAG) as usize,
-                first: get_u32(rest, 0),
+                first: u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]),
             }
         } else {
             ValueRef::Inline(rest)
@@ -259,11 +307,34 @@ impl<'a> Node<'a> {
 
     /// Binary search: `Ok(i)` if cell i's key equals `key`, else `Err(i)`
     /// with i the index of the first key above `key`.
+    ///
+    /// The hot loop of every descent: each probe reads the slot, checks the
+    /// cell's key lies between the content start and the page end (one
+    /// comparison each way), and compares with [`compare_keys`], inlined.
+    #[inline]
     pub fn search(&self, key: &[u8]) -> Result<std::result::Result<usize, usize>> {
+        let buf = self.buf;
+        let content = self.content_start();
+        let (len_at, header) = if self.is_leaf() {
+            (0, LEAF_CELL_HEADER)
+        } else {
+            (4, INTERIOR_CELL_HEADER)
+        };
         let (mut lo, mut hi) = (0, self.n);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.key(mid)?.cmp(key) {
+            let off = self.cell_offset(mid);
+            let probe = match buf.get(off..off + header) {
+                Some(h) if off >= content => {
+                    let klen = u16::from_le_bytes([h[len_at], h[len_at + 1]]) as usize;
+                    buf.get(off + header..off + header + klen)
+                }
+                _ => None,
+            };
+            let Some(probe) = probe else {
+                return Err(corrupt!("page {}: cell at {off} out of range", self.no));
+            };
+            match compare_keys(probe, key) {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => return Ok(Ok(mid)),
@@ -279,6 +350,33 @@ impl<'a> Node<'a> {
             Err(i) => i,
         })
     }
+}
+
+/// Orders two keys as byte strings (as `a.cmp(b)`), eight bytes at a time
+/// as big-endian words: keys are mostly short (an encoded integer is 2 to 9
+/// bytes), and a call to `memcmp` per probe cost more than the comparison.
+#[inline(always)]
+pub fn compare_keys(a: &[u8], b: &[u8]) -> Ordering {
+    let n = a.len().min(b.len());
+    let (mut a_rest, mut b_rest) = (&a[..n], &b[..n]);
+    while let (Some((x, a_next)), Some((y, b_next))) = (
+        a_rest.split_first_chunk::<8>(),
+        b_rest.split_first_chunk::<8>(),
+    ) {
+        let (x, y) = (u64::from_be_bytes(*x), u64::from_be_bytes(*y));
+        if x != y {
+            return x.cmp(&y);
+        }
+        (a_rest, b_rest) = (a_next, b_next);
+    }
+    // Under eight bytes left: byte by byte (a copy into a padded word
+    // would be a `memcpy` call of variable length).
+    for (x, y) in a_rest.iter().zip(b_rest) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Size of a leaf cell with these parts.
@@ -485,6 +583,11 @@ mod tests {
             v.leaf_entry(0).unwrap(),
             (&b"a"[..], ValueRef::Inline(b"first"))
         );
+        let mut cells = Vec::new();
+        v.push_cells(&mut cells).unwrap();
+        assert_eq!(cells.len(), 4);
+        assert_eq!(cells[0], v.cell(0).unwrap());
+        assert_eq!(cell_key(cells[3], true), b"f");
         node.remove(1).unwrap();
         assert_eq!(node.view().key(1).unwrap(), b"d");
         assert!(node.view().frag() > 0);
@@ -514,6 +617,31 @@ mod tests {
         let v = node.view();
         let keys: Vec<u8> = (0..v.len()).map(|i| v.key(i).unwrap()[0]).collect();
         assert_eq!(keys, vec![0, 1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn compare_keys_is_byte_order() {
+        let keys: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![0],
+            vec![0, 0],
+            vec![0, 1],
+            vec![1],
+            vec![1, 0, 0, 0, 0, 0, 0, 0],
+            vec![1, 0, 0, 0, 0, 0, 0, 0, 0],
+            vec![1, 0, 0, 0, 0, 0, 0, 0, 1],
+            vec![1, 0, 0, 0, 0, 0, 0, 1],
+            vec![0xff; 7],
+            vec![0xff; 8],
+            vec![0xff; 17],
+            b"key-00000017".to_vec(),
+            b"key-00000020".to_vec(),
+        ];
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(compare_keys(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]
@@ -568,6 +696,7 @@ mod tests {
                         let _ = node.child(i);
                         let _ = node.search(b"k");
                     }
+                    let _ = node.push_cells(&mut Vec::new());
                 }
             }
         }

@@ -104,20 +104,55 @@ pub fn descend<P: PageRead>(
     let usable = p.usable_size();
     let mut no = root;
     loop {
+        // Interior nodes are only looked at; the leaf is handed out.
+        if let Some(child) = interior_step(p, no, key, path)? {
+            no = child;
+            continue;
+        }
         let page = read_node(p, no)?;
         let node = Node::new(&page[..usable], no)?;
+        if !node.is_leaf() {
+            return Err(corrupt!("page {no}: node changed kind during a descent"));
+        }
+        let (slot, found) = match node.search(key)? {
+            Ok(i) => (i, true),
+            Err(i) => (i, false),
+        };
+        path.push(no, slot)?;
+        return Ok((page, found));
+    }
+}
+
+/// If page `no` is an interior node, pushes the child slot towards `key`
+/// on `path` and returns that child; `None` for a leaf.
+#[inline]
+fn interior_step<P: PageRead>(
+    p: &P,
+    no: PageNo,
+    key: &[u8],
+    path: &mut Path,
+) -> Result<Option<PageNo>> {
+    if no == 0 {
+        return Err(corrupt!("B-tree child pointer is 0"));
+    }
+    let usable = p.usable_size();
+    p.with_page(no, |page| {
+        let node = Node::new(&page[..usable], no)?;
         if node.is_leaf() {
-            let (slot, found) = match node.search(key)? {
-                Ok(i) => (i, true),
-                Err(i) => (i, false),
-            };
-            path.push(no, slot)?;
-            return Ok((page, found));
+            return Ok(None);
         }
         let slot = node.child_slot(key)?;
         path.push(no, slot)?;
-        no = node.child(slot)?;
-    }
+        Ok(Some(node.child(slot)?))
+    })
+}
+
+/// One level of [`BTree::get_with`]'s descent.
+enum Step<R> {
+    Child(PageNo),
+    Absent,
+    Found(R),
+    Overflow(usize, PageNo),
 }
 
 /// A B+tree of byte keys and values, identified by its root page, which
@@ -166,24 +201,42 @@ impl BTree {
     ) -> Result<Option<R>> {
         let usable = p.usable_size();
         let mut no = self.root;
+        let mut f = Some(f);
         for _ in 0..MAX_DEPTH {
-            let page = read_node(p, no)?;
-            let node = Node::new(&page[..usable], no)?;
-            if !node.is_leaf() {
-                no = node.child(node.child_slot(key)?)?;
-                continue;
+            if no == 0 {
+                return Err(corrupt!("B-tree child pointer is 0"));
             }
-            let Ok(i) = node.search(key)? else {
-                return Ok(None);
-            };
-            return Ok(Some(match node.leaf_entry(i)?.1 {
-                ValueRef::Inline(v) => f(v),
-                ValueRef::Overflow { len, first } => {
+            // The leaf's inline value goes to `f` straight from the page;
+            // an overflow chain is read after the page is let go.
+            let step = p.with_page(no, |page| {
+                let node = Node::new(&page[..usable], no)?;
+                if !node.is_leaf() {
+                    return Ok(Step::Child(node.child(node.child_slot(key)?)?));
+                }
+                let Ok(i) = node.search(key)? else {
+                    return Ok(Step::Absent);
+                };
+                Ok(match node.leaf_entry(i)?.1 {
+                    ValueRef::Inline(v) => match f.take() {
+                        Some(f) => Step::Found(f(v)),
+                        None => Step::Absent,
+                    },
+                    ValueRef::Overflow { len, first } => Step::Overflow(len, first),
+                })
+            })?;
+            return match step {
+                Step::Child(child) => {
+                    no = child;
+                    continue;
+                }
+                Step::Absent => Ok(None),
+                Step::Found(r) => Ok(Some(r)),
+                Step::Overflow(len, first) => {
                     let mut buf = Vec::new();
                     overflow::read_chain(p, first, len, &mut buf)?;
-                    f(&buf)
+                    Ok(f.take().map(|f| f(&buf)))
                 }
-            }));
+            };
         }
         Err(corrupt!(
             "B-tree {} deeper than {MAX_DEPTH} levels",

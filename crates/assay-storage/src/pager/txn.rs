@@ -15,7 +15,15 @@
 //! statement or a SAVEPOINT can be rolled back without ending the
 //! transaction. Dropping a transaction without committing rolls it back: the
 //! dirty pages are dropped and the shared WAL position was never advanced.
+//!
+//! A transaction that has not (yet) written remembers the pages it read
+//! last in a small direct-mapped table (`ReadMemo`): its snapshot never
+//! changes, so page `n` stays the same page for its whole life, and the
+//! upper levels of a B-tree, read by every descent, are found there without
+//! the pager's state lock, the WAL index, the cache shard's mutex and its
+//! hash probe.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -46,6 +54,18 @@ pub struct Transaction {
     pub(super) savepoints: Vec<Savepoint>,
     /// Whether `snapshot` is still registered with the pager.
     registered: bool,
+    /// Pages read lately, while the transaction does not write.
+    memo: RefCell<ReadMemo>,
+}
+
+/// Slots of a transaction's [`ReadMemo`].
+const MEMO_SLOTS: usize = 64;
+
+/// The pages a reading transaction fetched lately, slot `no % MEMO_SLOTS`
+/// holding page `no`. Empty (no allocation) until the first read.
+#[derive(Default)]
+struct ReadMemo {
+    slots: Vec<Option<(PageNo, PageRef)>>,
 }
 
 /// The private state of a transaction holding the write lock.
@@ -89,6 +109,7 @@ impl Transaction {
             write: None,
             savepoints: Vec::new(),
             registered: true,
+            memo: RefCell::default(),
         };
         if eager {
             if let Err(e) = txn.start_writing() {
@@ -198,6 +219,8 @@ impl Transaction {
             .with_detail("Another transaction committed after this one took its snapshot."));
         }
         let header = self.pager.header_at(self.snapshot)?;
+        // A writer reads its own changes: the memo would be stale.
+        self.memo.get_mut().slots = Vec::new();
         self.write = Some(WriteState {
             header,
             header_dirty: false,
@@ -331,6 +354,27 @@ impl Transaction {
             self.pager.release_snapshot(self.snapshot.frame);
             self.registered = false;
         }
+    }
+
+    /// Page `no` of the snapshot for a transaction that does not write:
+    /// from the memo, else from the pager (and then remembered).
+    fn read_memoized(&self, no: PageNo) -> Result<PageRef> {
+        let slot = no as usize % MEMO_SLOTS;
+        if let Ok(memo) = self.memo.try_borrow() {
+            if let Some(Some((n, page))) = memo.slots.get(slot) {
+                if *n == no {
+                    return Ok(page.clone());
+                }
+            }
+        }
+        let page = self.pager.read_page(self.snapshot, no)?;
+        if let Ok(mut memo) = self.memo.try_borrow_mut() {
+            if memo.slots.is_empty() {
+                memo.slots.resize(MEMO_SLOTS, None);
+            }
+            memo.slots[slot] = Some((no, page.clone()));
+        }
+        Ok(page)
     }
 
     /// The current version of `no` for a writer: dirty, spilled or committed.
@@ -514,7 +558,27 @@ impl PageRead for Transaction {
     fn page(&self, no: PageNo) -> Result<PageRef> {
         match &self.write {
             Some(w) => self.page_for_write(w, no),
-            None => self.pager.read_page(self.snapshot, no),
+            None => self.read_memoized(no),
+        }
+    }
+
+    fn with_page<R>(&self, no: PageNo, f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
+        match &self.write {
+            Some(w) => match w.dirty.get(no) {
+                Some(page) => f(page),
+                None => f(&self.page_for_write(w, no)?),
+            },
+            None => {
+                // `f` may read pages too: then the memo is only looked at.
+                if let Ok(memo) = self.memo.try_borrow() {
+                    if let Some(Some((n, page))) = memo.slots.get(no as usize % MEMO_SLOTS) {
+                        if *n == no {
+                            return f(page);
+                        }
+                    }
+                }
+                f(&self.read_memoized(no)?)
+            }
         }
     }
 }
