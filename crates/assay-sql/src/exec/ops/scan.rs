@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use assay_storage::Result;
 
+use crate::exec::batch::{fill_by_rows, RowBatch};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::Operator;
@@ -178,6 +179,48 @@ impl Operator for ScanOp {
                     out
                 }
             }));
+        }
+    }
+
+    fn next_batch(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        if self.state.is_none() {
+            self.start(ctx)?;
+        }
+        // A projection (or a key, or a system relation) takes rows one
+        // at a time.
+        if self.projection.is_some() || self.system_rows.is_some() {
+            return fill_by_rows(ctx, batch, |ctx| self.next(ctx));
+        }
+        self.fill_in_place(ctx, batch)
+    }
+}
+
+impl ScanOp {
+    /// Fills `batch` through storage's in-place path: rows decoded into
+    /// the batch's buffers, the filter applied to each batch as it comes.
+    fn fill_in_place(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(());
+        };
+        batch.clear();
+        loop {
+            let from = batch.len();
+            ctx.tables.scan_batch(state, batch)?;
+            // Storage stops short of a full batch only at the scan's end.
+            let ended = !batch.is_full();
+            for _ in from..batch.len() {
+                ctx.tick()?;
+            }
+            if let Some(f) = &self.filter {
+                let before = batch.len();
+                batch.retain_from(from, |row| eval_predicate(f, row, ctx))?;
+                for _ in batch.len()..before {
+                    ctx.note_removed();
+                }
+            }
+            if ended || batch.is_full() {
+                return Ok(());
+            }
         }
     }
 }
