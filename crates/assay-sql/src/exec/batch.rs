@@ -80,15 +80,16 @@ impl RowBatch {
         old
     }
 
-    /// The buffer of the next row, at least `width` values long: a
-    /// producer overwrites it in place (values of an earlier batch may be
-    /// in it), then adds it with [`RowBatch::commit`].
+    /// The buffer of the next row, `width` values long: a producer
+    /// overwrites it in place (values of an earlier batch may be in it),
+    /// then adds it with [`RowBatch::commit`].
+    #[inline]
     pub fn slot(&mut self, width: usize) -> &mut Row {
         if self.len == self.rows.len() {
             self.rows.push(vec![Value::Null; width]);
         }
         let row = &mut self.rows[self.len];
-        if row.len() < width {
+        if row.len() != width {
             row.resize(width, Value::Null);
         }
         row
