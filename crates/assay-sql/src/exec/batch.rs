@@ -26,17 +26,38 @@ use crate::types::Value;
 /// Rows in a full batch.
 pub const BATCH_ROWS: usize = 64;
 
-/// Up to [`BATCH_ROWS`] rows; the buffers of rows past its length are kept
+/// Up to [`BATCH_ROWS`] rows (its capacity); the buffers of rows past its length are kept
 /// for the next batch.
-#[derive(Default)]
 pub struct RowBatch {
     rows: Vec<Row>,
     len: usize,
+    /// Rows in a full batch: [`BATCH_ROWS`], or fewer for a scan that reads
+    /// ahead of a row-at-a-time consumer (see [`RowBatch::set_capacity`]).
+    capacity: usize,
+}
+
+impl Default for RowBatch {
+    fn default() -> RowBatch {
+        RowBatch {
+            rows: Vec::new(),
+            len: 0,
+            capacity: BATCH_ROWS,
+        }
+    }
 }
 
 impl RowBatch {
     pub fn new() -> RowBatch {
         RowBatch::default()
+    }
+
+    /// Makes a full batch `n` rows (1 to [`BATCH_ROWS`]).
+    pub fn set_capacity(&mut self, n: usize) {
+        self.capacity = n.clamp(1, BATCH_ROWS);
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// The batch's rows.
@@ -58,7 +79,7 @@ impl RowBatch {
     }
 
     pub fn is_full(&self) -> bool {
-        self.len >= BATCH_ROWS
+        self.len >= self.capacity
     }
 
     /// Empties the batch, keeping its row buffers (and their values, which
@@ -90,7 +111,7 @@ impl RowBatch {
         }
         let row = &mut self.rows[self.len];
         if row.len() != width {
-            row.resize(width, Value::Null);
+            row.resize_with(width, || Value::Null);
         }
         row
     }
