@@ -20,7 +20,7 @@ use assay_storage::Result;
 use super::hashkey::HashKey;
 use super::join::JoinCore;
 use super::sort::row_size;
-use crate::exec::batch::{fill_by_rows, RowBatch};
+use crate::exec::batch::{assign_values, fill_by_rows, RowBatch};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
@@ -282,8 +282,8 @@ impl HashJoin {
                 let (l, r) = (&bp.left.rows()[bp.current], self.core.right_row(ri));
                 let slot = out.slot(lw + rw);
                 if l.len() == lw && r.len() == rw {
-                    slot[..lw].clone_from_slice(l);
-                    slot[lw..].clone_from_slice(r);
+                    assign_values(&mut slot[..lw], l);
+                    assign_values(&mut slot[lw..], r);
                 } else {
                     slot.clear();
                     slot.extend_from_slice(l);
