@@ -534,7 +534,12 @@ impl<'a> StoreAccess<'a> {
     /// Adds the rows of one range scan to `batch`, decoding each into the
     /// batch's buffer for it, until the batch is full (true) or the range
     /// ends (false).
-    fn fill(&mut self, state: &ScanState, scan: &mut RangeScan, batch: &mut RowBatch) -> Result<bool> {
+    fn fill(
+        &mut self,
+        state: &ScanState,
+        scan: &mut RangeScan,
+        batch: &mut RowBatch,
+    ) -> Result<bool> {
         let table = &*scan.table;
         let width = table.columns.len();
         let wanted = state.columns.as_deref();

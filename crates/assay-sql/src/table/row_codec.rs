@@ -477,11 +477,13 @@ fn decode_items(
 ) -> Result<usize> {
     out.reserve(count);
     walk_items(buf, pos, count, |i, tag, b| {
-        out.push(if tag == NULL || wanted.is_some_and(|w| w.get(i) == Some(&false)) {
-            Value::Null
-        } else {
-            decode_payload(tag, b, depth)?
-        });
+        out.push(
+            if tag == NULL || wanted.is_some_and(|w| w.get(i) == Some(&false)) {
+                Value::Null
+            } else {
+                decode_payload(tag, b, depth)?
+            },
+        );
         Ok(())
     })
 }

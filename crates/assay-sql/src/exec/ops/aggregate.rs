@@ -206,8 +206,7 @@ impl AggregateOp {
                                 continue;
                             }
                             None => {
-                                bytes +=
-                                    row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
+                                bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
                                 groups.push(self.new_group(s, key.0.clone(), ctx)?);
                                 index.insert(key.clone(), groups.len() - 1);
                                 groups.len() - 1
@@ -424,7 +423,11 @@ pub(super) fn feed_direct(group: &mut Group, cols: &[Option<usize>], row: &[Valu
 
 /// Feeds a batch of rows to a group whose calls all take their argument
 /// straight from the row: each call is fed the whole batch at once.
-pub(super) fn feed_direct_rows(group: &mut Group, cols: &[Option<usize>], rows: &[Row]) -> Result<()> {
+pub(super) fn feed_direct_rows(
+    group: &mut Group,
+    cols: &[Option<usize>],
+    rows: &[Row],
+) -> Result<()> {
     for (state, col) in group.aggs.iter_mut().zip(cols) {
         state.acc.update_rows(rows, *col)?;
     }
