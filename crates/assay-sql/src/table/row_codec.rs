@@ -338,6 +338,8 @@ impl<'a> RowView<'a> {
         let mut n = 0;
         let mut pos = self.header;
         let mut total = 0usize;
+        // Indexed, not iterated: the wide case hands all of `out` over.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..count {
             let (tag, len) = descriptor(buf, &mut pos)?;
             if tag != NULL && wanted.is_none_or(|w| w.get(i) != Some(&false)) {
