@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! assay shell /tmp/t.db -c "CREATE TABLE t (id bigint primary key, k int, name text, value double precision); CREATE INDEX t_k ON t (k); INSERT INTO t SELECT i, (i::bigint * 7919) % 10000, 'name-' || lpad(i::text, 8, '0'), (i % 1000) * 0.25 FROM generate_series(1, 1000000) i"
+//! assay shell /tmp/t.db -c "CREATE TABLE d (k int PRIMARY KEY, label text); INSERT INTO d SELECT g, 'd' || g FROM generate_series(0, 9999) AS g"
 //! cargo build --release -p assay-bench --example sql_profile
 //! perf record target/release/examples/sql_profile /tmp/t.db point 100000
 //! ```
@@ -29,6 +30,7 @@ fn main() {
         "index" => "SELECT id, value FROM t WHERE k = $1",
         "range" => "SELECT id, value FROM t WHERE id BETWEEN $1 AND $1 + 99",
         "scan" => "SELECT sum(value) FROM t",
+        "join" => "SELECT count(*), sum(t.value) FROM t JOIN d ON t.k = d.k",
         "insert" => "INSERT INTO t (id, k, name, value) VALUES ($1, $2, 'x', 0.5)",
         other => panic!("unknown workload {other}"),
     };
@@ -68,7 +70,7 @@ fn pass(session: &mut Session, stmt: &Arc<Statement>, workload: &str, n: i64, ro
         x ^= x >> 7;
         x ^= x << 17;
         let args = match workload {
-            "scan" => vec![],
+            "scan" | "join" => vec![],
             "index" => vec![Value::Int4((x % 10_000) as i32)],
             "insert" => vec![
                 Value::Int8(round * 2_000_000 + i),

@@ -39,6 +39,7 @@
 //! A statement that fails leaves its earlier writes in place: the caller
 //! runs each statement inside a savepoint and rolls back to it on error.
 
+mod batch;
 mod context;
 mod eval;
 mod interrupt;
@@ -53,6 +54,7 @@ pub(crate) mod walk;
 #[cfg(test)]
 mod tests;
 
+pub use batch::{RowBatch, BATCH_ROWS};
 pub use context::{ExecContext, NodeStats, SuspendedState, CANCEL_CHECK_INTERVAL};
 pub use eval::{eval, eval_bool, eval_predicate};
 pub use interrupt::Interrupt;

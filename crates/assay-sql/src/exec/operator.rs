@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use assay_storage::Result;
 
+use super::batch::RowBatch;
 use super::context::{ExecContext, NodeStats};
 use super::ops;
 use super::storage::Row;
@@ -25,6 +26,13 @@ use crate::plan::{JoinAlgorithm, Plan, PlanNode};
 pub trait Operator: Send {
     /// The next row, or `None` when the operator is exhausted.
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>>;
+
+    /// The next rows, into `batch` (cleared first): a batch that is not
+    /// full is the last (see [`RowBatch`]). Operators that can fill a
+    /// batch in place (scans) override it; by default it calls `next`.
+    fn next_batch(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        super::batch::fill_by_rows(ctx, batch, |ctx| self.next(ctx))
+    }
 }
 
 pub type BoxOp = Box<dyn Operator>;

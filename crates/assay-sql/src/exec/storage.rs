@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use assay_storage::Result;
 
+use super::batch::RowBatch;
 use crate::plan::ScalarExpr;
 use crate::types::{DataType, Value};
 
@@ -144,6 +145,23 @@ pub trait TableAccess {
     }
     /// The next row of a scan with its key, or `None` at the end.
     fn scan_next(&mut self, scan: &mut ScanState) -> Result<Option<(RowKey, Row)>>;
+    /// Adds the scan's next rows (without their keys) to `batch` until it
+    /// is full or the scan ends. Storage may decode them in place into the
+    /// batch's buffers, writing only the columns `scan.columns` marks
+    /// (NULL in the others); by default it calls `scan_next`.
+    fn scan_batch(&mut self, scan: &mut ScanState, batch: &mut RowBatch) -> Result<()> {
+        while !batch.is_full() {
+            let Some((_, row)) = self.scan_next(scan)? else {
+                break;
+            };
+            let mut old = batch.push(row);
+            if old.capacity() > 0 {
+                old.clear();
+                scan.spare = old;
+            }
+        }
+        Ok(())
+    }
     fn get(&mut self, table: u32, key: &[u8]) -> Result<Option<Row>>;
     /// The key of the stored row equal to `row` on the primary key (for
     /// UPDATE and DELETE inputs without a `ctid` column).

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use assay_storage::{err, BTree, BTreeCursor, Result, SqlState, Transaction};
 
+use super::batch::RowBatch;
 use super::memory::in_range;
 use super::storage::{
     CheckMeta, ColumnMeta, FkAction, ForeignKeyMeta, Row, RowKey, ScanAccess, ScanState,
@@ -512,6 +513,65 @@ impl<'a> StoreAccess<'a> {
         }
     }
 
+    /// Whether [`StoreAccess::fill`] can go on with the scan's range
+    /// (rows in place, no keys, no recheck, not index-only).
+    fn can_fill(state: &ScanState) -> bool {
+        let Some(scan) = state
+            .cursor
+            .as_ref()
+            .and_then(|c| c.downcast_ref::<RangeScan>())
+        else {
+            return false;
+        };
+        !state.want_key
+            && scan.recheck.is_none()
+            && match scan.cursor {
+                Cursor::Table(_) => true,
+                Cursor::Index(_) => matches!(state.access, ScanAccess::Index { only: false, .. }),
+            }
+    }
+
+    /// Adds the rows of one range scan to `batch`, decoding each into the
+    /// batch's buffer for it, until the batch is full (true) or the range
+    /// ends (false).
+    fn fill(
+        &mut self,
+        state: &ScanState,
+        scan: &mut RangeScan,
+        batch: &mut RowBatch,
+    ) -> Result<bool> {
+        let table = &*scan.table;
+        let width = table.columns.len();
+        let wanted = state.columns.as_deref();
+        match &mut scan.cursor {
+            Cursor::Table(ts) => {
+                while !batch.is_full() {
+                    if !ts.next(self.txn)? {
+                        return Ok(false);
+                    }
+                    ts.row_slots(self.txn, wanted, batch.slot(width))?;
+                    batch.commit();
+                }
+            }
+            Cursor::Index(is) => {
+                while !batch.is_full() {
+                    if !is.next(self.txn)? {
+                        return Ok(false);
+                    }
+                    let slot = batch.slot(width);
+                    let found = self.store.get_with(self.txn, table, is.row_key(), |r| {
+                        r.decode_slots(wanted, slot)
+                    })?;
+                    if found.is_none() {
+                        return Err(missing_row(table, state));
+                    }
+                    batch.commit();
+                }
+            }
+        }
+        Ok(true)
+    }
+
     fn index_for(table: &Table, columns: &[usize]) -> Option<Index> {
         table
             .indexes
@@ -523,6 +583,20 @@ impl<'a> StoreAccess<'a> {
             })
             .cloned()
     }
+}
+
+#[cold]
+#[inline(never)]
+fn missing_row(table: &Table, state: &ScanState) -> assay_storage::Error {
+    let name = match &state.access {
+        ScanAccess::Index { index, .. } => table.index(*index).map(|ix| ix.name.as_str()),
+        _ => None,
+    };
+    err!(
+        SqlState::INDEX_CORRUPTED,
+        "index \"{}\" points at a missing row",
+        name.unwrap_or("?")
+    )
 }
 
 fn fk_meta(table: u32, name: &str, fk: &catalog::ForeignKey) -> ForeignKeyMeta {
@@ -684,6 +758,34 @@ impl TableAccess for StoreAccess<'_> {
                 None => state.range += 1,
             }
         }
+    }
+
+    fn scan_batch(&mut self, state: &mut ScanState, batch: &mut RowBatch) -> Result<()> {
+        while !batch.is_full() && !state.done {
+            if !Self::can_fill(state) {
+                // Opens the next range (or reads a point, or a row that
+                // needs its key or a recheck) one row at a time.
+                let Some((_, row)) = self.scan_next(state)? else {
+                    break;
+                };
+                let mut old = batch.push(row);
+                if old.capacity() > 0 {
+                    old.clear();
+                    state.spare = old;
+                }
+                continue;
+            }
+            let Some(Ok(mut scan)) = state.cursor.take().map(|c| c.downcast::<RangeScan>()) else {
+                continue;
+            };
+            if self.fill(state, &mut scan, batch)? {
+                state.cursor = Some(scan);
+            } else {
+                // The range is over: the next step opens the next one.
+                state.range += 1;
+            }
+        }
+        Ok(())
     }
 
     fn get(&mut self, table: u32, key: &[u8]) -> Result<Option<Row>> {

@@ -5,7 +5,10 @@
 //! row's argument values with `update` (NULLs included; each accumulator
 //! ignores them as its PostgreSQL aggregate does), and reads the result
 //! with `finish`, which does not consume the state, so a window frame that
-//! only grows can read it after every row.
+//! only grows can read it after every row. A plain call over one column
+//! may be fed a batch of rows at once (`update_rows`): one dynamic call a
+//! batch rather than one a row; `count` and the float `sum` and `avg` read
+//! their column's values in a loop of their own.
 
 use std::sync::Arc;
 
@@ -27,6 +30,31 @@ pub trait Accumulator: Send {
     fn update(&mut self, args: &[Value]) -> Result<()>;
     /// The aggregate's value over the rows added so far.
     fn finish(&self) -> Result<Value>;
+    /// Adds a batch of rows' values of column `col` (each row's
+    /// arguments; no column: no argument, `count(*)`), in order. By
+    /// default, `update` for each row (a static call from here).
+    fn update_rows(&mut self, rows: &[Vec<Value>], col: Option<usize>) -> Result<()> {
+        for row in rows {
+            self.update(row_args(row, col)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// The arguments one row gives an accumulator fed a column (or nothing).
+#[inline]
+fn row_args(row: &[Value], col: Option<usize>) -> Result<&[Value]> {
+    match col {
+        None => Ok(&[]),
+        Some(i) => row.get(i).map(std::slice::from_ref).ok_or_else(|| {
+            err!(
+                SqlState::INTERNAL_ERROR,
+                "column {} out of range of a row of {}",
+                i,
+                row.len()
+            )
+        }),
+    }
 }
 
 pub(crate) fn register(b: &mut Builder) {
@@ -208,6 +236,18 @@ impl Accumulator for Count {
     fn finish(&self) -> Result<Value> {
         Ok(Value::Int8(self.n))
     }
+    fn update_rows(&mut self, rows: &[Vec<Value>], col: Option<usize>) -> Result<()> {
+        if self.star {
+            self.n += rows.len() as i64;
+            return Ok(());
+        }
+        for row in rows {
+            if !row_args(row, col)?[0].is_null() {
+                self.n += 1;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -336,6 +376,20 @@ impl Accumulator for SumFloat {
         self.any = true;
         Ok(())
     }
+    fn update_rows(&mut self, rows: &[Vec<Value>], col: Option<usize>) -> Result<()> {
+        for row in rows {
+            match row_args(row, col)? {
+                // Added in row order, as `update` does: the same sum.
+                [Value::Float8(f)] if !self.real => {
+                    self.sum += f;
+                    self.any = true;
+                }
+                [Value::Null] => {}
+                args => self.update(args)?,
+            }
+        }
+        Ok(())
+    }
     fn finish(&self) -> Result<Value> {
         Ok(match (self.any, self.real) {
             (false, _) => Value::Null,
@@ -423,6 +477,19 @@ impl Accumulator for AvgFloat {
         if !args[0].is_null() {
             self.sum += float(&args[0])?;
             self.n += 1;
+        }
+        Ok(())
+    }
+    fn update_rows(&mut self, rows: &[Vec<Value>], col: Option<usize>) -> Result<()> {
+        for row in rows {
+            match row_args(row, col)? {
+                [Value::Float8(f)] => {
+                    self.sum += f;
+                    self.n += 1;
+                }
+                [Value::Null] => {}
+                args => self.update(args)?,
+            }
         }
         Ok(())
     }

@@ -10,7 +10,9 @@
 //! `i` descriptors — usually one byte each — without touching a payload:
 //! [`RowView::column`] decodes one column that way, and
 //! [`RowView::decode_some_into`] decodes only the columns a scan's plan
-//! reads (a skipped text column costs no allocation). A NULL is tag 0 with no
+//! reads (a skipped text column costs no allocation);
+//! [`RowView::decode_slots`] does so over a row buffer reused from row to
+//! row, writing nothing for a skipped column that is already NULL. A NULL is tag 0 with no
 //! payload, so the descriptors double as the null bitmap. Rows written
 //! before an `ADD COLUMN` are shorter than the table: missing trailing
 //! columns read as NULL.
@@ -315,6 +317,82 @@ impl<'a> RowView<'a> {
         decode_items(self.buf, self.header, self.count, None, out, 0).map(|_| ())
     }
 
+    /// Decodes the columns `wanted` marks (all when `None`) over the
+    /// values already in `out` (grown to the row's width if shorter): a
+    /// wanted column's value replaces the one in its slot, and any other
+    /// slot that does not hold NULL is set to NULL. A scan that refills the
+    /// same buffers row after row (see `exec::RowBatch`) so writes only
+    /// the columns it reads: no push, and no drop of the previous row's
+    /// values besides those.
+    pub fn decode_slots(&self, wanted: Option<&[bool]>, out: &mut Vec<Value>) -> Result<()> {
+        let (buf, count) = (self.buf, self.count);
+        if out.len() < count {
+            out.resize(count, Value::Null);
+        }
+        let slots = &mut out[..];
+        // One pass over the descriptors (each checked): a slot not to be
+        // decoded is set to NULL at once; the others are noted (column,
+        // tag, payload offset and length) and decoded once the payloads
+        // are known to fit the row.
+        let mut noted = [(0usize, 0u8, 0usize, 0usize); NOTED_COLUMNS];
+        let mut n = 0;
+        let mut pos = self.header;
+        let mut total = 0usize;
+        // Indexed, not iterated: the wide case hands all of `out` over.
+        #[allow(clippy::needless_range_loop)]
+        for i in 0..count {
+            let (tag, len) = descriptor(buf, &mut pos)?;
+            if tag != NULL && wanted.is_none_or(|w| w.get(i) != Some(&false)) {
+                let Some(note) = noted.get_mut(n) else {
+                    return self.decode_slots_wide(wanted, out);
+                };
+                *note = (i, tag, total, len);
+                n += 1;
+            } else if !slots[i].is_null() {
+                slots[i] = Value::Null;
+            }
+            total = total
+                .checked_add(len)
+                .ok_or_else(|| corrupt!("row payload sizes overflow"))?;
+        }
+        if pos.checked_add(total).is_none_or(|end| end > buf.len()) {
+            return Err(corrupt!("row ends inside a column"));
+        }
+        for &(i, tag, offset, len) in &noted[..n] {
+            // In bounds: the payloads' total fits the buffer.
+            let start = pos + offset;
+            slots[i] = decode_payload(tag, &buf[start..start + len], 0)?;
+        }
+        for slot in &mut slots[count..] {
+            if !slot.is_null() {
+                *slot = Value::Null;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`RowView::decode_slots`] for rows with more than
+    /// [`NOTED_COLUMNS`] columns to decode.
+    #[cold]
+    #[inline(never)]
+    fn decode_slots_wide(&self, wanted: Option<&[bool]>, out: &mut [Value]) -> Result<()> {
+        walk_items(self.buf, self.header, self.count, |i, tag, b| {
+            let slot = &mut out[i];
+            if tag != NULL && wanted.is_none_or(|w| w.get(i) != Some(&false)) {
+                *slot = decode_payload(tag, b, 0)?;
+            } else if !slot.is_null() {
+                *slot = Value::Null;
+            }
+            Ok(())
+        })?;
+        for slot in &mut out[self.count..] {
+            if !slot.is_null() {
+                *slot = Value::Null;
+            }
+        }
+        Ok(())
+    }
+
     /// Decodes the columns `wanted` marks into `out` (cleared first), with
     /// NULL in the others, which are skipped without being read (a column
     /// past `wanted`'s end counts as wanted). Every descriptor is still
@@ -391,18 +469,41 @@ fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
 
 /// Decodes `count` items whose descriptors start at `pos` (NULL for those
 /// `wanted` leaves out); returns the offset just past the last payload.
-///
-/// The descriptors are read once (those of a row of ordinary width kept on
-/// the stack; the others read again in the second loop, from `rest`) and
-/// the payloads' total checked against the buffer before any is decoded,
-/// so a skipped column costs one push of NULL.
 fn decode_items(
     buf: &[u8],
-    mut pos: usize,
+    pos: usize,
     count: usize,
     wanted: Option<&[bool]>,
     out: &mut Vec<Value>,
     depth: usize,
+) -> Result<usize> {
+    out.reserve(count);
+    walk_items(buf, pos, count, |i, tag, b| {
+        out.push(
+            if tag == NULL || wanted.is_some_and(|w| w.get(i) == Some(&false)) {
+                Value::Null
+            } else {
+                decode_payload(tag, b, depth)?
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Calls `each` with every item's position, tag and payload, for `count`
+/// items whose descriptors start at `pos`; returns the offset just past
+/// the last payload.
+///
+/// The descriptors are read once (those of a row of ordinary width kept on
+/// the stack; the others read again in the second loop, from `rest`) and
+/// the payloads' total checked against the buffer before any is visited,
+/// so each payload is a slice without a check of its own.
+#[inline(always)]
+fn walk_items(
+    buf: &[u8],
+    mut pos: usize,
+    count: usize,
+    mut each: impl FnMut(usize, u8, &[u8]) -> Result<()>,
 ) -> Result<usize> {
     let mut kept = [(0u8, 0u32); KEPT_DESCRIPTORS];
     let mut rest = pos;
@@ -423,7 +524,6 @@ fn decode_items(
         .filter(|&end| end <= buf.len())
         .ok_or_else(|| corrupt!("row ends inside a column"))?;
     let mut payload = pos;
-    out.reserve(count);
     for i in 0..count {
         let (tag, len) = match kept.get(i) {
             Some(&(tag, len)) => (tag, len as usize),
@@ -431,17 +531,15 @@ fn decode_items(
         };
         // In bounds: the payloads' total fits the buffer.
         let next = payload + len;
-        out.push(
-            if tag == NULL || wanted.is_some_and(|w| w.get(i) == Some(&false)) {
-                Value::Null
-            } else {
-                decode_payload(tag, &buf[payload..next], depth)?
-            },
-        );
+        each(i, tag, &buf[payload..next])?;
         payload = next;
     }
     Ok(end)
 }
+
+/// Columns [`RowView::decode_slots`] notes on the stack in its one pass
+/// (more go the way of two passes).
+const NOTED_COLUMNS: usize = 6;
 
 /// Descriptors a row decode keeps on the stack rather than reading twice.
 const KEPT_DESCRIPTORS: usize = 16;

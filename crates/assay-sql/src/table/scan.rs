@@ -224,6 +224,20 @@ impl TableScan {
         Ok(())
     }
 
+    /// Decodes the current row's columns that `wanted` marks (all when
+    /// `None`) over the values in `out`, a buffer reused from row to row
+    /// (see [`RowView::decode_slots`]); `out` is at least as long as the
+    /// table is wide.
+    #[inline]
+    pub fn row_slots(
+        &self,
+        txn: &Transaction,
+        wanted: Option<&[bool]>,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        self.with_row(txn, |r| r.decode_slots(wanted, out))
+    }
+
     /// Calls `f` with the current row's bytes (to decode some columns only).
     pub fn with_row<R>(
         &self,

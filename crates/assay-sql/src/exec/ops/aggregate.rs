@@ -10,10 +10,12 @@
 //! its row even over no input. With GROUPING SETS each output row ends with
 //! the number of its set (int4): `grouping(…)` is computed from it.
 //!
-//! Per row, when every call is plain (no FILTER, DISTINCT or ORDER BY;
-//! one input column as argument, or none: `count(*)`), each is fed its
+//! The input comes a batch at a time ([`RowBatch`]), its rows read in
+//! place. When every call is plain (no FILTER, DISTINCT or ORDER BY; one
+//! input column as argument, or none: `count(*)`), each is fed its
 //! column's value in place, with nothing evaluated or copied; without
-//! GROUP BY, a row goes straight to the one group once it exists.
+//! GROUP BY, the one group exists from the start and each call is fed the
+//! whole batch at once (`Accumulator::update_rows`).
 //!
 //! Memory: once the groups' estimated size passes `ctx.work_mem`, no new
 //! group is created. A row whose group is not in memory goes, tagged with
@@ -29,6 +31,7 @@ use assay_storage::Result;
 
 use super::hashkey::HashKey;
 use super::sort::{compare_keys, row_size, ExternalSorter, SortedRows};
+use crate::exec::batch::RowBatch;
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate};
 use crate::exec::operator::{BoxOp, Operator};
@@ -153,56 +156,72 @@ impl AggregateOp {
         // Without GROUP BY there is one group: once it exists, a row goes
         // straight to it (no key to evaluate, hash or look up).
         let ungrouped = self.sets.len() == 1 && self.group_by.is_empty();
-        while let Some(row) = input.next(ctx)? {
-            ctx.tick()?;
-            if ungrouped && !groups.is_empty() {
+        if ungrouped {
+            // The one group exists from the start (over no input too).
+            groups.push(self.new_group(0, Vec::new(), ctx)?);
+            index[0].insert(HashKey(Vec::new()), 0);
+        }
+        let mut batch = RowBatch::new();
+        loop {
+            input.next_batch(ctx, &mut batch)?;
+            let rows = batch.rows();
+            for _ in rows {
+                ctx.tick()?;
+            }
+            if ungrouped {
                 match &direct {
-                    Some(cols) => feed_direct(&mut groups[0], cols, &row)?,
+                    Some(cols) => feed_direct_rows(&mut groups[0], cols, rows)?,
                     None => {
-                        self.row_args(&row, ctx, &mut args)?;
-                        bytes += feed(&mut groups[0], &args)?;
+                        for row in rows {
+                            self.row_args(row, ctx, &mut args)?;
+                            bytes += feed(&mut groups[0], &args)?;
+                        }
                     }
                 }
-                ctx.recycle(row);
-                continue;
-            }
-            eval_into(&self.group_by, &row, ctx, &mut keys.0)?;
-            if direct.is_none() {
-                self.row_args(&row, ctx, &mut args)?;
-            }
-            for (s, index) in index.iter_mut().enumerate() {
-                let key = if full_set {
-                    None
-                } else {
-                    Some(HashKey(self.set_key(s, &keys.0)))
-                };
-                let key = key.as_ref().unwrap_or(&keys);
-                let gi = match index.get(key) {
-                    Some(&g) => g,
-                    None if bytes > ctx.work_mem => {
-                        let sorter = sorter
-                            .get_or_insert_with(|| ExternalSorter::new(self.spill_keys(), None));
-                        let mut tagged = Vec::with_capacity(1 + key.0.len() + row.len());
-                        tagged.push(Value::Int8(s as i64));
-                        tagged.extend(key.0.iter().cloned());
-                        let sort_keys = tagged.clone();
-                        tagged.extend(row.iter().cloned());
-                        sorter.push(sort_keys, tagged, ctx)?;
-                        continue;
+            } else {
+                for row in rows {
+                    eval_into(&self.group_by, row, ctx, &mut keys.0)?;
+                    if direct.is_none() {
+                        self.row_args(row, ctx, &mut args)?;
                     }
-                    None => {
-                        bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
-                        groups.push(self.new_group(s, key.0.clone(), ctx)?);
-                        index.insert(key.clone(), groups.len() - 1);
-                        groups.len() - 1
+                    for (s, index) in index.iter_mut().enumerate() {
+                        let key = if full_set {
+                            None
+                        } else {
+                            Some(HashKey(self.set_key(s, &keys.0)))
+                        };
+                        let key = key.as_ref().unwrap_or(&keys);
+                        let gi = match index.get(key) {
+                            Some(&g) => g,
+                            None if bytes > ctx.work_mem => {
+                                let sorter = sorter.get_or_insert_with(|| {
+                                    ExternalSorter::new(self.spill_keys(), None)
+                                });
+                                let mut tagged = Vec::with_capacity(1 + key.0.len() + row.len());
+                                tagged.push(Value::Int8(s as i64));
+                                tagged.extend(key.0.iter().cloned());
+                                let sort_keys = tagged.clone();
+                                tagged.extend(row.iter().cloned());
+                                sorter.push(sort_keys, tagged, ctx)?;
+                                continue;
+                            }
+                            None => {
+                                bytes += row_size(&key.0) + GROUP_OVERHEAD * (1 + self.calls.len());
+                                groups.push(self.new_group(s, key.0.clone(), ctx)?);
+                                index.insert(key.clone(), groups.len() - 1);
+                                groups.len() - 1
+                            }
+                        };
+                        match &direct {
+                            Some(cols) => feed_direct(&mut groups[gi], cols, row)?,
+                            None => bytes += feed(&mut groups[gi], &args)?,
+                        }
                     }
-                };
-                match &direct {
-                    Some(cols) => feed_direct(&mut groups[gi], cols, &row)?,
-                    None => bytes += feed(&mut groups[gi], &args)?,
                 }
             }
-            ctx.recycle(row);
+            if !batch.is_full() {
+                break;
+            }
         }
         for (s, set) in self.sets.iter().enumerate() {
             if set.is_empty() && index[s].is_empty() && sorter.is_none() {
@@ -398,6 +417,19 @@ pub(super) fn feed_direct(group: &mut Group, cols: &[Option<usize>], row: &[Valu
             },
         };
         state.acc.update(args)?;
+    }
+    Ok(())
+}
+
+/// Feeds a batch of rows to a group whose calls all take their argument
+/// straight from the row: each call is fed the whole batch at once.
+pub(super) fn feed_direct_rows(
+    group: &mut Group,
+    cols: &[Option<usize>],
+    rows: &[Row],
+) -> Result<()> {
+    for (state, col) in group.aggs.iter_mut().zip(cols) {
+        state.acc.update_rows(rows, *col)?;
     }
     Ok(())
 }

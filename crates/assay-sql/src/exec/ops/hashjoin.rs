@@ -20,8 +20,9 @@ use assay_storage::Result;
 use super::hashkey::HashKey;
 use super::join::JoinCore;
 use super::sort::row_size;
+use crate::exec::batch::{assign_values, fill_by_rows, RowBatch};
 use crate::exec::context::ExecContext;
-use crate::exec::eval::{eval, eval_row};
+use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::{BoxOp, Operator};
 use crate::exec::storage::Row;
 use crate::plan::{JoinKind, ScalarExpr};
@@ -43,6 +44,23 @@ pub(crate) struct HashJoin {
     core: JoinCore,
     left_done: bool,
     spilled: Option<Spill>,
+    /// The batch path's place (inner joins in memory).
+    batched: BatchProbe,
+}
+
+/// Where a batch-at-a-time inner join stands: a batch of left rows, the
+/// one being probed and its candidate right rows.
+#[derive(Default)]
+struct BatchProbe {
+    left: RowBatch,
+    /// The next left row of the batch to probe.
+    next_left: usize,
+    /// The left row being probed, its candidates and the next of them.
+    current: usize,
+    candidates: Vec<usize>,
+    pos: usize,
+    /// Whether the left side has given its last batch.
+    left_ended: bool,
 }
 
 /// Rows of one side split by key hash; each partition is a list of runs
@@ -152,6 +170,7 @@ impl HashJoin {
             core: JoinCore::new(kind, condition, left_width, right_width),
             left_done: false,
             spilled: None,
+            batched: BatchProbe::default(),
         }
     }
 
@@ -245,6 +264,67 @@ impl HashJoin {
         Ok(())
     }
 
+    /// Fills `out` with joined rows, reading the left side a batch at a
+    /// time: each output row is written into the batch's buffer for it
+    /// (left values, then right values, cloned over the last batch's),
+    /// with no row allocated per match. Inner joins in memory only.
+    fn fill_inner(&mut self, ctx: &mut ExecContext<'_>, out: &mut RowBatch) -> Result<()> {
+        out.clear();
+        let (lw, rw) = self.core.widths();
+        let bp = &mut self.batched;
+        loop {
+            while bp.pos < bp.candidates.len() {
+                if out.is_full() {
+                    return Ok(());
+                }
+                let ri = bp.candidates[bp.pos];
+                bp.pos += 1;
+                let (l, r) = (&bp.left.rows()[bp.current], self.core.right_row(ri));
+                let slot = out.slot(lw + rw);
+                if l.len() == lw && r.len() == rw {
+                    assign_values(&mut slot[..lw], l);
+                    assign_values(&mut slot[lw..], r);
+                } else {
+                    slot.clear();
+                    slot.extend_from_slice(l);
+                    slot.extend_from_slice(r);
+                }
+                let holds = match self.core.kind().1 {
+                    Some(c) => eval_predicate(c, slot, ctx)?,
+                    None => true,
+                };
+                if holds {
+                    out.commit();
+                }
+            }
+            if bp.next_left < bp.left.len() {
+                bp.current = bp.next_left;
+                bp.next_left += 1;
+                ctx.tick()?;
+                let l = &bp.left.rows()[bp.current];
+                let key = &mut self.probe_key.0;
+                key.clear();
+                for e in &self.left_keys {
+                    key.push(eval(e, l, ctx)?);
+                }
+                bp.candidates.clear();
+                bp.pos = 0;
+                if !key.iter().any(Value::is_null) {
+                    if let Some(c) = self.table.get(&self.probe_key) {
+                        bp.candidates.extend_from_slice(c);
+                    }
+                }
+                continue;
+            }
+            if bp.left_ended {
+                return Ok(());
+            }
+            self.left.next_batch(ctx, &mut bp.left)?;
+            bp.left_ended = !bp.left.is_full();
+            bp.next_left = 0;
+        }
+    }
+
     fn next_partitioned(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         loop {
             if let Some(row) = self.core.step(ctx)? {
@@ -279,6 +359,16 @@ impl HashJoin {
 }
 
 impl Operator for HashJoin {
+    fn next_batch(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        if let Some(right) = self.right.take() {
+            self.build(right, ctx)?;
+        }
+        if self.spilled.is_none() && self.core.kind().0 == JoinKind::Inner {
+            return self.fill_inner(ctx, batch);
+        }
+        fill_by_rows(ctx, batch, |ctx| self.next(ctx))
+    }
+
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         if let Some(right) = self.right.take() {
             self.build(right, ctx)?;

@@ -89,6 +89,21 @@ impl JoinCore {
         self.tail = None;
     }
 
+    /// The join kind and condition.
+    pub(crate) fn kind(&self) -> (JoinKind, Option<&ScalarExpr>) {
+        (self.kind, self.condition.as_ref())
+    }
+
+    /// The widths of left and right rows.
+    pub(crate) fn widths(&self) -> (usize, usize) {
+        (self.left_width, self.right_width)
+    }
+
+    /// Right row `i`.
+    pub(crate) fn right_row(&self, i: usize) -> &[Value] {
+        &self.right[i]
+    }
+
     /// How many right rows the core holds.
     pub(crate) fn group_len(&self) -> usize {
         self.right.len()

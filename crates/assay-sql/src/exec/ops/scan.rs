@@ -8,11 +8,18 @@
 //! the row key only when its projection outputs it (`ctid`), and
 //! evaluates a filter whose row-free parts (`$1 + 99`) were computed once
 //! when the scan started.
+//!
+//! A scan that needs no row keys reads its rows a batch at a time
+//! (`TableAccess::scan_batch`), decoded in place into reused buffers:
+//! straight into a consumer's batch (`next_batch`: an aggregate, a hash
+//! join's probe side), or into its own batch read ahead of `next`, from
+//! which each row (or its projected values) is moved out.
 
 use std::sync::Arc;
 
 use assay_storage::Result;
 
+use crate::exec::batch::{fill_by_rows, RowBatch};
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate, eval_row};
 use crate::exec::operator::Operator;
@@ -35,6 +42,18 @@ pub(crate) struct ScanOp {
     /// The rows of a system relation (`pg_class`, …), computed when the
     /// scan starts (see `crate::system`).
     system_rows: Option<std::vec::IntoIter<Row>>,
+    /// Whether rows are read in place a batch at a time (no key wanted,
+    /// not a system relation), also when they are returned one by one.
+    in_place: bool,
+    /// Whether the projection names distinct table columns (its values
+    /// can be moved out of the row read).
+    moves: bool,
+    /// Rows read ahead for `next`, the next to return, and whether the
+    /// last fill ended the scan.
+    ahead: RowBatch,
+    ahead_pos: usize,
+    ahead_fills: u32,
+    ahead_ended: bool,
 }
 
 impl ScanOp {
@@ -54,6 +73,12 @@ impl ScanOp {
             state: None,
             width: 0,
             system_rows: None,
+            in_place: false,
+            moves: false,
+            ahead: RowBatch::new(),
+            ahead_pos: 0,
+            ahead_fills: 0,
+            ahead_ended: false,
         }
     }
 
@@ -128,8 +153,71 @@ impl ScanOp {
             }
             mask.contains(&false).then_some(mask)
         });
+        // Points (`id = $1`) are one lookup each: no batch to fill.
+        let points = match &state.access {
+            ScanAccess::PrimaryKey(ranges) => ranges.iter().all(|r| match (&r.low, &r.high) {
+                (Some((l, true)), Some((h, true))) => {
+                    l.len() == h.len() && l.iter().zip(h).all(|(a, b)| compare(a, b).is_eq())
+                }
+                _ => false,
+            }),
+            _ => false,
+        };
+        self.in_place = !state.want_key && !points;
+        self.moves = self.projection.as_ref().is_some_and(|p| {
+            p.iter()
+                .enumerate()
+                .all(|(i, c)| *c < width && !p[..i].contains(c))
+        });
         self.state = Some(state);
         Ok(())
+    }
+
+    /// The next row, from the rows read ahead in place: moved out of its
+    /// buffer (the projected values only, when there is a projection).
+    /// The scan reads 4 rows ahead, then 16, then 64, so one stopped
+    /// early (a LIMIT, EXISTS, a point) decodes few rows it does not
+    /// return.
+    fn next_ahead(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
+        loop {
+            if self.ahead_pos < self.ahead.len() {
+                let row = &mut self.ahead.rows_mut()[self.ahead_pos];
+                self.ahead_pos += 1;
+                return Ok(Some(match &self.projection {
+                    // The last rows give their buffers away; the others
+                    // keep them, full width, for the next fill.
+                    None if self.ahead_ended => std::mem::take(row),
+                    None => {
+                        let mut out = ctx.spare_row();
+                        out.extend(row.iter_mut().map(|v| std::mem::replace(v, Value::Null)));
+                        out
+                    }
+                    Some(cols) => {
+                        let mut out = ctx.spare_row();
+                        out.reserve(cols.len());
+                        for &c in cols {
+                            out.push(match row.get_mut(c) {
+                                Some(v) if self.moves => std::mem::replace(v, Value::Null),
+                                Some(v) => v.clone(),
+                                None => Value::Null,
+                            });
+                        }
+                        out
+                    }
+                }));
+            }
+            if self.ahead_ended {
+                return Ok(None);
+            }
+            let mut ahead = std::mem::take(&mut self.ahead);
+            ahead.set_capacity(if self.ahead_fills == 0 { 4 } else { 8 });
+            self.ahead_fills += 1;
+            let filled = self.fill_in_place(ctx, &mut ahead);
+            self.ahead = ahead;
+            filled?;
+            self.ahead_ended = !self.ahead.is_full();
+            self.ahead_pos = 0;
+        }
     }
 }
 
@@ -137,6 +225,9 @@ impl Operator for ScanOp {
     fn next(&mut self, ctx: &mut ExecContext<'_>) -> Result<Option<Row>> {
         if self.state.is_none() {
             self.start(ctx)?;
+        }
+        if self.in_place {
+            return self.next_ahead(ctx);
         }
         let Some(state) = self.state.as_mut() else {
             return Ok(None);
@@ -178,6 +269,48 @@ impl Operator for ScanOp {
                     out
                 }
             }));
+        }
+    }
+
+    fn next_batch(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        if self.state.is_none() {
+            self.start(ctx)?;
+        }
+        // A projection (or a key, or a system relation) takes rows one
+        // at a time.
+        if self.projection.is_some() || !self.in_place {
+            return fill_by_rows(ctx, batch, |ctx| self.next(ctx));
+        }
+        self.fill_in_place(ctx, batch)
+    }
+}
+
+impl ScanOp {
+    /// Fills `batch` through storage's in-place path: rows decoded into
+    /// the batch's buffers, the filter applied to each batch as it comes.
+    fn fill_in_place(&mut self, ctx: &mut ExecContext<'_>, batch: &mut RowBatch) -> Result<()> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(());
+        };
+        batch.clear();
+        loop {
+            let from = batch.len();
+            ctx.tables.scan_batch(state, batch)?;
+            // Storage stops short of a full batch only at the scan's end.
+            let ended = !batch.is_full();
+            for _ in from..batch.len() {
+                ctx.tick()?;
+            }
+            if let Some(f) = &self.filter {
+                let before = batch.len();
+                batch.retain_from(from, |row| eval_predicate(f, row, ctx))?;
+                for _ in batch.len()..before {
+                    ctx.note_removed();
+                }
+            }
+            if ended || batch.is_full() {
+                return Ok(());
+            }
         }
     }
 }
