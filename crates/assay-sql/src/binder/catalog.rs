@@ -20,6 +20,8 @@ pub struct ColumnInfo {
     pub dropped: bool,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
     pub identity: Option<crate::catalog::IdentityKind>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression's SQL text.
+    pub generated: Option<String>,
 }
 
 /// A unique index (or primary key), for `ON CONFLICT` inference.
@@ -91,6 +93,7 @@ impl MemoryCatalog {
                 default: d.map(str::to_string),
                 dropped: false,
                 identity: None,
+                generated: None,
             })
             .collect();
         self.tables.insert(
@@ -186,6 +189,7 @@ fn system_table_info(rel: &crate::system::SystemRelation) -> TableInfo {
                 default: None,
                 dropped: false,
                 identity: None,
+                generated: None,
             })
             .collect(),
         unique_indexes: Vec::new(),
@@ -214,6 +218,7 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
             }),
             dropped: c.dropped,
             identity: c.identity.as_ref().map(|id| id.kind),
+            generated: c.generated.clone(),
         })
         .collect();
     let unique_indexes = t

@@ -10,6 +10,7 @@ use super::errors::{
 };
 use super::expr::{expr_pos, ExprCtx};
 use super::from::{join_plans, scan_plan, table_scope};
+use super::generated::{insert_into_generated, update_generated, GENERATED_ALWAYS};
 use super::names::column_name;
 use super::scope::{missing_relation, Scope};
 use super::{parse_expr, Binder, Typed};
@@ -45,6 +46,8 @@ impl Binder<'_> {
     /// The default of column `i` (its catalog SQL text bound), or NULL.
     fn column_default(&mut self, table: &TableInfo, i: usize) -> Result<ScalarExpr> {
         let col = &table.columns[i];
+        // A generated column has no default: its value is computed once
+        // the row is built (`compute_generated`).
         let Some(sql) = &col.default else {
             return Ok(ScalarExpr::constant(Value::Null, col.data_type.clone()));
         };
@@ -167,6 +170,7 @@ impl Binder<'_> {
                 }
             },
         };
+        let input = self.compute_generated(&table, input)?;
         let scope = table_scope(&table, &relation);
         let on_conflict = match &ins.on_conflict {
             Some(oc) => Some(self.bind_on_conflict(&table, &relation, oc)?),
@@ -368,7 +372,9 @@ impl Binder<'_> {
         };
         // The existing row, then the proposed one as EXCLUDED.
         let scope = table_scope(table, relation).concat(table_scope(table, "excluded"));
-        let assignments = self.bind_assignments(table, &update.assignments, &scope, "UPDATE")?;
+        let mut assignments =
+            self.bind_assignments(table, &update.assignments, &scope, "UPDATE")?;
+        self.assign_generated(table, &mut assignments)?;
         let predicate = match &update.where_clause {
             Some(w) => {
                 let mut cx = ExprCtx::new(&scope, "WHERE");
@@ -427,7 +433,13 @@ impl Binder<'_> {
             for (path, value) in a.columns.iter().zip(values) {
                 let col = Self::target_column(table, path, &out)?;
                 let c = &table.columns[col];
-                let value = if matches!(value, Expr::Default) {
+                let value = if c.generated.is_some() {
+                    if !matches!(value, Expr::Default) {
+                        return Err(update_generated(&c.name));
+                    }
+                    // Computed below, with the new values of the others.
+                    continue;
+                } else if matches!(value, Expr::Default) {
                     self.column_default(table, col)?
                 } else if c.identity == Some(IdentityKind::Always) {
                     return Err(err!(
@@ -515,6 +527,9 @@ impl Binder<'_> {
         for (path, (expr, ty)) in columns.iter().zip(fields) {
             let col = Self::target_column(table, path, out)?;
             let c = &table.columns[col];
+            if c.generated.is_some() {
+                return Err(update_generated(&c.name));
+            }
             let typed = Typed::new(expr, ty, None);
             let value = self.coerce_assign(typed, &c.data_type, &c.name)?.expr;
             out.push(Assignment { column: col, value });
@@ -590,7 +605,10 @@ impl Binder<'_> {
             let relation = u.alias.clone().unwrap_or_else(|| table.name.clone());
             let (input, scope) =
                 self.dml_source(&table, &relation, &u.from, u.where_clause.as_ref())?;
-            let assignments = self.bind_assignments(&table, &u.assignments, &scope, "UPDATE")?;
+            let mut assignments =
+                self.bind_assignments(&table, &u.assignments, &scope, "UPDATE")?;
+            let input = self.evaluate_once(&table, input, &mut assignments);
+            self.assign_generated(&table, &mut assignments)?;
             let (returning, schema) = self.bind_returning(&u.returning, &scope)?;
             let node = PlanNode::Update {
                 table: TableRef {
@@ -634,15 +652,16 @@ impl Binder<'_> {
     }
 }
 
-/// SQLSTATE 428C9: a value given for a column `GENERATED ALWAYS`.
-const GENERATED_ALWAYS: SqlState = SqlState::new(b"428C9");
-
 /// Whether an INSERT stores the value it gives column `col` (as
 /// PostgreSQL's rewriter decides): `OVERRIDING USER VALUE` replaces the
 /// values of identity columns by their sequence's, and a column `GENERATED
 /// ALWAYS` refuses a given value unless `OVERRIDING SYSTEM VALUE` says so.
 fn keeps_value(table: &TableInfo, col: usize, overriding: Option<ast::Overriding>) -> Result<bool> {
     let c = &table.columns[col];
+    if c.generated.is_some() {
+        // Even OVERRIDING SYSTEM VALUE gives a generated column no value.
+        return Err(insert_into_generated(&c.name));
+    }
     match (c.identity, overriding) {
         (None, _) => Ok(true),
         (Some(_), Some(ast::Overriding::User)) => Ok(false),

@@ -186,6 +186,17 @@ impl Binder<'_> {
                 pos,
             } => {
                 let to = resolve_type(type_name)?;
+                // `ARRAY[]::int[]`: the cast gives the empty array its type.
+                if matches!(expr.as_ref(), Expr::Array(items) if items.is_empty())
+                    && matches!(to, DataType::Array(_))
+                {
+                    let empty = Value::Array(std::sync::Arc::new(crate::types::Array::empty()));
+                    return Ok(Typed::new(
+                        ScalarExpr::constant(empty, to.clone()),
+                        to,
+                        pos.get(),
+                    ));
+                }
                 let inner = self.bind_expr(expr, cx)?;
                 self.cast_explicit(inner, &to, pos.get())
             }

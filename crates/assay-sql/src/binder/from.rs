@@ -284,12 +284,17 @@ impl Binder<'_> {
         Ok((relabel(scan_plan(&table, relation), &scope), scope))
     }
 
-    fn bind_function_scan(
+    pub(super) fn bind_function_scan(
         &mut self,
         call: &ast::FunctionCall,
         ordinality: bool,
         alias: Option<&Alias>,
     ) -> Result<(Plan, Scope)> {
+        if call.name.base() == "unnest" && call.args.len() > 1 {
+            let plan = self.bind_multi_unnest(call, ordinality)?;
+            let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, "unnest")?;
+            return Ok((relabel(plan, &scope), scope));
+        }
         let pos = call.pos.get();
         let empty = Scope::new();
         let mut cx = ExprCtx::new(&empty, "functions in FROM");

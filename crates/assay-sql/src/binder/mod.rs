@@ -27,6 +27,7 @@ mod errors;
 mod expr;
 mod from;
 mod func;
+mod generated;
 mod jsonb_subscript;
 mod names;
 mod operators;

@@ -184,6 +184,14 @@ impl Binder<'_> {
             return self.bind_regex(l, r, *case_insensitive, *negated);
         }
         let symbol = ast_symbol(op);
+        // The array operators take `anyarray` twice: one element type.
+        if let (DataType::Array(a), DataType::Array(b)) = (&l.ty, &r.ty) {
+            if matches!(symbol.as_str(), "@>" | "<@" | "&&")
+                && a.without_typmod() != b.without_typmod()
+            {
+                return Err(operator_error(&l.ty, &symbol, &r.ty, l.pos));
+            }
+        }
         self.bind_catalog_operator(&symbol, l, r)
     }
 

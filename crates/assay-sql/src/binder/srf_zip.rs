@@ -9,11 +9,58 @@
 //! the result is sorted by that ordinal, so rows come in lockstep order.
 //! The whole stands as the right side of the lateral join the target list's
 //! functions hang from (see `Binder::bind_select`).
+//!
+//! `unnest(a, b, …)` in FROM is the same zip: one `unnest` per array,
+//! projected to their values (and the ordinal for `WITH ORDINALITY`).
 
-use crate::plan::{CmpOp, Field, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, SortKey};
+use assay_storage::Result;
+
+use crate::ast;
+use crate::plan::{
+    CmpOp, Field, JoinAlgorithm, JoinKind, Plan, PlanNode, ScalarExpr, Schema, SortKey,
+};
 use crate::types::DataType;
 
 use super::scope::{Scope, ScopeColumn};
+use super::Binder;
+
+impl Binder<'_> {
+    /// `unnest(a, b, …)` in FROM: one column per array, as many rows as
+    /// the longest, the shorter ones padded with NULLs.
+    pub(super) fn bind_multi_unnest(
+        &mut self,
+        call: &ast::FunctionCall,
+        ordinality: bool,
+    ) -> Result<Plan> {
+        let mut scans = Vec::with_capacity(call.args.len());
+        for (k, arg) in call.args.iter().enumerate() {
+            let mut one = ast::FunctionCall::new(call.name.clone(), vec![arg.value.clone()]);
+            one.pos = call.pos;
+            let (plan, scope) = self.bind_function_scan(&one, false, None)?;
+            scans.push((k, plan, scope));
+        }
+        let count = scans.len();
+        let (plan, _, columns) = zip(scans);
+        let mut exprs = Vec::with_capacity(count + 1);
+        let mut fields = Vec::with_capacity(count + 1);
+        for (_, c) in columns {
+            exprs.push(ScalarExpr::Column(c));
+            fields.push(Field::new(
+                "unnest",
+                plan.schema.fields[c].data_type.clone(),
+            ));
+        }
+        if ordinality {
+            exprs.push(first_ordinal(count));
+            fields.push(Field::new("ordinality", DataType::Int8));
+        }
+        let node = PlanNode::Project {
+            input: Box::new(plan),
+            exprs,
+        };
+        Ok(Plan::new(node, Schema::new(fields)))
+    }
+}
 
 /// Joins the target list's functions (each: its target's position, its
 /// one-column scan and scope) into one plan. Returns the plan, its scope,

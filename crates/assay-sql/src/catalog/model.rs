@@ -50,6 +50,13 @@ pub struct Column {
     /// The DEFAULT expression as SQL text; the binder parses it.
     pub default: Option<String>,
     pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the generation expression as
+    /// SQL text, computed from the row's other columns on every INSERT and
+    /// UPDATE (PostgreSQL keeps it in `pg_attrdef`, as a default). Such a
+    /// column has no `default`. Absent in files written before generated
+    /// columns existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
     pub attnum: i16,
     /// A dropped column keeps its slot (rows keep a NULL there) and its
     /// attnum; it is invisible to SQL. Its name becomes
@@ -65,6 +72,7 @@ impl Column {
             not_null: false,
             default: None,
             identity: None,
+            generated: None,
             attnum: 0,
             dropped: false,
         }

@@ -461,3 +461,19 @@ fn sequences_behave_as_postgres() {
         .clone();
     assert_eq!(SequenceSession::new().nextval(&mut txn, &s).unwrap(), 12);
 }
+
+#[test]
+fn generated_expression_is_an_optional_field_of_a_column() {
+    // A column written before generated columns existed reads back
+    // without one, and a plain column is written as it was then.
+    let old = r#"{"name":"a","ty":"integer","not_null":false,"default":null,
+        "identity":null,"attnum":1,"dropped":false}"#;
+    let c: Column = serde_json::from_str(old).unwrap();
+    assert_eq!(c.generated, None);
+    assert!(!serde_json::to_string(&c).unwrap().contains("generated"));
+    let mut g = col("s", DataType::Int4);
+    g.generated = Some("a + b".into());
+    let text = serde_json::to_string(&g).unwrap();
+    let back: Column = serde_json::from_str(&text).unwrap();
+    assert_eq!(back.generated.as_deref(), Some("a + b"));
+}

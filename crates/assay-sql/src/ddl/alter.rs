@@ -111,6 +111,13 @@ fn action(ctx: &mut DdlContext<'_>, oid: Oid, a: &A, notices: &mut Vec<Notice>) 
         A::RenameConstraint { old, new } => rename_constraint(ctx, &t, old, new),
         A::SetDefault { column, default } => {
             let c = column_of(&t, column)?;
+            if t.columns[c].generated.is_some() {
+                bail!(
+                    SqlState::SYNTAX_ERROR,
+                    "column \"{column}\" of relation \"{}\" is a generated column",
+                    t.name
+                );
+            }
             let sql = default.to_string();
             check_default(ctx, &t, c, &sql)?;
             ctx.catalog
@@ -118,7 +125,15 @@ fn action(ctx: &mut DdlContext<'_>, oid: Oid, a: &A, notices: &mut Vec<Notice>) 
                 .map(|_| ())
         }
         A::DropDefault { column } => {
-            column_of(&t, column)?;
+            let c = column_of(&t, column)?;
+            if t.columns[c].generated.is_some() {
+                return Err(err!(
+                    SqlState::SYNTAX_ERROR,
+                    "column \"{column}\" of relation \"{}\" is a generated column",
+                    t.name
+                )
+                .with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead."));
+            }
             ctx.catalog
                 .set_default(ctx.txn, oid, column, None)
                 .map(|_| ())
@@ -170,7 +185,13 @@ fn add_column(ctx: &mut DdlContext<'_>, t: &Table, def: &ast::ColumnDef) -> Resu
     let col = table.columns.len() - 1;
     add_column_extras(ctx, t.oid, col, &plan)?;
     let table = current(ctx, t.oid)?;
-    let fill = match (&table.columns[col].default, &table.columns[col].identity) {
+    let new = &table.columns[col];
+    let fill = match (&new.default, &new.identity) {
+        // Stored as the column's type, as INSERT would.
+        _ if new.generated.is_some() => new
+            .generated
+            .as_ref()
+            .map(|g| format!("CAST(({g}) AS {})", new.ty)),
         (Some(d), _) => Some(d.clone()),
         (None, Some(id)) => ctx.catalog.sequence(id.sequence).map(|q| {
             format!(
@@ -252,6 +273,9 @@ fn rename_column(ctx: &mut DdlContext<'_>, t: &Table, old: &str, new: &str) -> R
             if let Some(d) = &mut c.default {
                 *d = rename_identifier(d, &old, &new);
             }
+            if let Some(g) = &mut c.generated {
+                *g = rename_identifier(g, &old, &new);
+            }
         }
         for i in &mut t.indexes {
             for p in &mut i.parts {
@@ -316,6 +340,20 @@ fn set_type(
 ) -> Result<()> {
     let c = column_of(t, column)?;
     let ty = resolve_type(type_name)?;
+    if let Some(g) = t.columns.iter().find(|g| {
+        g.generated
+            .as_deref()
+            .is_some_and(|sql| mentions_identifier(sql, column))
+    }) {
+        return Err(err!(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "cannot alter type of a column used by a generated column"
+        )
+        .with_detail(format!(
+            "Column \"{column}\" is used by generated column \"{}\".",
+            g.name
+        )));
+    }
     let mut views: Vec<&Arc<Table>> = ctx
         .catalog
         .tables()

@@ -60,8 +60,17 @@ pub(crate) struct ColumnPlan {
     pub serial: bool,
     pub identity: Option<(IdentityKind, Vec<ast::SequenceOption>)>,
     pub default: Option<ast::Expr>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<ast::Expr>,
     /// Column constraints as table constraints on this column.
     pub constraints: Vec<TableConstraint>,
+}
+
+fn both(what: &str, table: &str, column: &str) -> assay_storage::Error {
+    err!(
+        SqlState::SYNTAX_ERROR,
+        "both {what} and generation expression specified for column \"{column}\" of table \"{table}\""
+    )
 }
 
 /// Reads one column definition with PostgreSQL's checks.
@@ -76,6 +85,7 @@ pub(crate) fn plan_column(table: &str, def: &ast::ColumnDef) -> Result<ColumnPla
         serial: serial.is_some(),
         identity: None,
         default: None,
+        generated: None,
         constraints: Vec::new(),
     };
     let mut nullness: Option<bool> = None;
@@ -95,6 +105,9 @@ pub(crate) fn plan_column(table: &str, def: &ast::ColumnDef) -> Result<ColumnPla
                 continue;
             }
             K::Default(e) => {
+                if plan.generated.is_some() {
+                    return Err(both("default", table, &def.name));
+                }
                 if plan.default.is_some() || plan.serial {
                     bail!(
                         SqlState::SYNTAX_ERROR,
@@ -106,6 +119,9 @@ pub(crate) fn plan_column(table: &str, def: &ast::ColumnDef) -> Result<ColumnPla
                 continue;
             }
             K::Identity { always, options } => {
+                if plan.generated.is_some() {
+                    return Err(both("identity", table, &def.name));
+                }
                 if plan.identity.is_some() {
                     bail!(
                         SqlState::SYNTAX_ERROR,
@@ -121,10 +137,26 @@ pub(crate) fn plan_column(table: &str, def: &ast::ColumnDef) -> Result<ColumnPla
                 plan.identity = Some((kind, options.clone()));
                 continue;
             }
-            K::Generated(_) => bail!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "generated columns are not supported"
-            ),
+            K::Generated(e) => {
+                if plan.generated.is_some() {
+                    bail!(
+                        SqlState::SYNTAX_ERROR,
+                        "multiple generation clauses specified for column \"{}\" of table \"{table}\"",
+                        def.name
+                    );
+                }
+                if plan.default.is_some() || plan.serial {
+                    return Err(both("default", table, &def.name));
+                }
+                if plan.identity.is_some() {
+                    return Err(both("identity", table, &def.name));
+                }
+                plan.generated = Some(e.clone());
+                // `add_column_extras` checks it once every column of the
+                // table exists (it may read any of them).
+                plan.column.generated = Some(e.to_string());
+                continue;
+            }
             K::Collate(_) => continue,
             K::Check(e) => TK::Check(e.clone()),
             K::PrimaryKey => TK::PrimaryKey {
@@ -260,6 +292,9 @@ pub(crate) fn add_column_extras(
         )
     })?;
     let cname = p.column.name.clone();
+    if p.generated.is_some() {
+        return check_generated(&t, col);
+    }
     if let Some(e) = &p.default {
         let sql = e.to_string();
         check_default(ctx, &t, col, &sql)?;
@@ -313,6 +348,37 @@ pub(crate) fn add_column_extras(
     Ok(())
 }
 
+/// Binds a generation expression (stored already as the column's default)
+/// with PostgreSQL's checks, and checks that its type can be stored in the
+/// column. It reads only the row and immutable functions: the binder needs
+/// no catalog beyond the table.
+fn check_generated(t: &Table, col: usize) -> Result<()> {
+    let column = &t.columns[col];
+    let info = crate::binder::table_info(t);
+    let view = crate::binder::MemoryCatalog::new();
+    let mut binder = crate::binder::Binder::new(&view, crate::types::Settings::default());
+    let ty = binder.bind_generation_expr(&info, col)?.ty;
+    assignable(column, &ty)
+}
+
+/// Whether a default (or generation) expression of type `ty` can be
+/// stored in `column`: PostgreSQL's error if not.
+fn assignable(column: &Column, ty: &DataType) -> Result<()> {
+    let ok = *ty == DataType::Unknown
+        || ty.without_typmod() == column.ty.without_typmod()
+        || cast_context(ty, &column.ty).is_some_and(|c| c != crate::types::CastContext::Explicit);
+    if !ok {
+        return Err(err!(
+            SqlState::DATATYPE_MISMATCH,
+            "column \"{}\" is of type {} but default expression is of type {ty}",
+            column.name,
+            column.ty
+        )
+        .with_hint("You will need to rewrite or cast the expression."));
+    }
+    Ok(())
+}
+
 /// Binds a DEFAULT and checks that its type can be stored in the column.
 pub(crate) fn check_default(
     ctx: &mut DdlContext<'_>,
@@ -324,17 +390,5 @@ pub(crate) fn check_default(
     let ty = ctx
         .services
         .bind_expression(ctx.catalog, t, sql, ExprRole::Default { column })?;
-    let ok = ty == DataType::Unknown
-        || ty.without_typmod() == column.ty.without_typmod()
-        || cast_context(&ty, &column.ty).is_some_and(|c| c != crate::types::CastContext::Explicit);
-    if !ok {
-        return Err(err!(
-            SqlState::DATATYPE_MISMATCH,
-            "column \"{}\" is of type {} but default expression is of type {ty}",
-            column.name,
-            column.ty
-        )
-        .with_hint("You will need to rewrite or cast the expression."));
-    }
-    Ok(())
+    assignable(column, &ty)
 }

@@ -149,6 +149,17 @@ fn direct(c: &Catalog, path: &SearchPath, o: &Obj) -> Vec<Obj> {
                     }
                 }
             }
+            // Generated columns of the table computed from this one.
+            if let Some(table) = c.table(*t) {
+                for (j, g) in table.columns.iter().enumerate() {
+                    let uses = g.generated.as_deref().is_some_and(|sql| {
+                        j != *i && !g.dropped && mentions_identifier(sql, &name)
+                    });
+                    if uses {
+                        out.push((*t, Obj::Column(*t, j)));
+                    }
+                }
+            }
             views_on(*t, &mut out, Some(&name));
         }
         Obj::Sequence(s) => out = defaults_using(c, path, *s),

@@ -55,6 +55,7 @@ mod advisory;
 mod aggregate;
 mod args;
 mod array;
+mod array_contain;
 mod bit;
 mod bytea;
 mod config;

@@ -330,6 +330,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::datetime_format::register(&mut b);
         super::json::register(&mut b);
         super::array::register(&mut b);
+        super::array_contain::register(&mut b);
         super::aggregate::register(&mut b);
         super::window::register(&mut b);
         super::setof::register(&mut b);

@@ -157,22 +157,41 @@ fn bit_length(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
 }
 
 fn lower(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    out(text(&a[0])?.to_lowercase())
+    out(text(&a[0])?.chars().map(lower_char).collect())
 }
 
 fn upper(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
-    out(text(&a[0])?.to_uppercase())
+    out(text(&a[0])?.chars().map(upper_char).collect())
+}
+
+/// PostgreSQL changes case one character at a time (`towupper`): a
+/// character whose Unicode upper case is several characters (`ß`, `ŉ`,
+/// `ﬁ`) stays as it is, and no rule looks at the neighbours (a final `Σ`
+/// lowers to `σ`). Rust's `str::to_uppercase` would give `SS`.
+fn upper_char(c: char) -> char {
+    let mut up = c.to_uppercase();
+    match (up.next(), up.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// Lower case of one character; `İ`, the one character whose lower case is
+/// two characters (`i` and a combining dot), lowers to `i` as with
+/// `towlower`.
+fn lower_char(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 fn initcap(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     let mut s = String::new();
     let mut in_word = false;
     for c in text(&a[0])?.chars() {
-        if in_word {
-            s.extend(c.to_lowercase());
+        s.push(if in_word {
+            lower_char(c)
         } else {
-            s.extend(c.to_uppercase());
-        }
+            upper_char(c)
+        });
         in_word = c.is_alphanumeric();
     }
     out(s)

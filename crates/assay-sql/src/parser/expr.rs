@@ -354,10 +354,19 @@ impl Tr<'_> {
         }
         let mut acc = self.expr(cur)?;
         for (op, right) in spine.into_iter().rev() {
-            acc = Expr::Binary {
-                op: self.binary_op(op)?,
-                left: boxed(acc),
-                right: self.bexpr(right)?,
+            acc = match like_operator(op) {
+                Some((kind, negated)) => Expr::Like {
+                    kind,
+                    negated,
+                    expr: boxed(acc),
+                    pattern: self.bexpr(right)?,
+                    escape: None,
+                },
+                None => Expr::Binary {
+                    op: self.binary_op(op)?,
+                    left: boxed(acc),
+                    right: self.bexpr(right)?,
+                },
             };
         }
         Ok(acc)
@@ -838,4 +847,16 @@ fn datetime_field(f: &sp::DateTimeField) -> String {
         sp::DateTimeField::Custom(id) => fold(id),
         other => other.to_string().to_ascii_lowercase(),
     }
+}
+
+/// `~~`, `~~*`, `!~~` and `!~~*` are how PostgreSQL spells LIKE, ILIKE and
+/// their negations as operators: they become the same predicate.
+fn like_operator(op: &BinaryOperator) -> Option<(LikeKind, bool)> {
+    Some(match op {
+        BinaryOperator::PGLikeMatch => (LikeKind::Like, false),
+        BinaryOperator::PGNotLikeMatch => (LikeKind::Like, true),
+        BinaryOperator::PGILikeMatch => (LikeKind::ILike, false),
+        BinaryOperator::PGNotILikeMatch => (LikeKind::ILike, true),
+        _ => return None,
+    })
 }

@@ -13,6 +13,22 @@ pub(crate) fn expr_text(sql: &str) -> String {
     sql.trim().to_string()
 }
 
+/// A generation expression as `pg_get_expr` prints it: PostgreSQL's
+/// plain (not pretty) form puts an operator expression in parentheses,
+/// `(a + b)`; the pretty form (psql's `\d`) leaves them out.
+pub(crate) fn generation_text(sql: &str, pretty: bool) -> String {
+    let text = expr_text(sql);
+    let operator = matches!(
+        crate::parser::parse_expr(&text),
+        Ok(crate::ast::Expr::Binary { .. })
+    );
+    if operator && !pretty {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
 /// A column default as `pg_get_expr` prints it: a string constant carries
 /// the column's type, as PostgreSQL stores the coerced constant.
 pub(crate) fn default_text(sql: &str, ty: &DataType) -> String {

@@ -258,11 +258,13 @@ fn get_expr(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Valu
     let rel = arg_oid(&a[1]);
     // A default: find the column whose default this is.
     if let Some(t) = sys.catalog.table(rel) {
-        if let Some(c) = t
-            .columns
-            .iter()
-            .find(|c| c.default.as_deref() == Some(sql) && !c.dropped)
-        {
+        if let Some(c) = t.columns.iter().find(|c| {
+            (c.default.as_deref() == Some(sql) || c.generated.as_deref() == Some(sql)) && !c.dropped
+        }) {
+            if c.generated.is_some() {
+                let pretty = matches!(a.get(2), Some(Value::Bool(true)));
+                return Ok(Value::text(&super::deparse::generation_text(sql, pretty)));
+            }
             return Ok(Value::text(&default_text(sql, &c.ty)));
         }
     }

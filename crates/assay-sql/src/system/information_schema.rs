@@ -82,10 +82,23 @@ pub(super) fn columns(sys: &SystemContext<'_>, out: &mut Rows) {
                 .text("is_self_referencing", "NO")
                 .text("is_identity", yes_no(c.identity.is_some()))
                 .text("identity_cycle", "NO")
-                .text("is_generated", "NEVER")
+                .text(
+                    "is_generated",
+                    if c.generated.is_some() {
+                        "ALWAYS"
+                    } else {
+                        "NEVER"
+                    },
+                )
                 .text("is_updatable", yes_no(!t.is_view()));
             if let (Some(d), None) = (&c.default, &c.identity) {
                 r.text("column_default", &default_text(d, ty));
+            }
+            if let Some(g) = &c.generated {
+                r.text(
+                    "generation_expression",
+                    &super::deparse::generation_text(g, false),
+                );
             }
             if let Some(id) = &c.identity {
                 r.text(

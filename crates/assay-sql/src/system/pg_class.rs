@@ -154,6 +154,7 @@ fn add_attribute(out: &mut Rows, rel: Oid, name: &str, ty: &DataType, attnum: i1
         .text("attalign", &align.to_string())
         .text("attstorage", &storage.to_string())
         .bool("attislocal", true)
+        .text("attgenerated", "")
         .oid("attcollation", collation_of(ty));
 }
 
@@ -175,6 +176,7 @@ pub(super) fn pg_attribute(sys: &SystemContext<'_>, out: &mut Rows) {
             row.bool("attnotnull", c.not_null)
                 .bool("atthasdef", has_attrdef(c))
                 .text("attidentity", identity)
+                .text("attgenerated", if c.generated.is_some() { "s" } else { "" })
                 .bool("attisdropped", c.dropped);
             if c.dropped {
                 row.oid("atttypid", 0);
@@ -191,7 +193,7 @@ pub(super) fn pg_attribute(sys: &SystemContext<'_>, out: &mut Rows) {
 /// Whether a column has a `pg_attrdef` row: a default that is not an
 /// identity's sequence.
 pub(crate) fn has_attrdef(c: &crate::catalog::Column) -> bool {
-    c.default.is_some() && c.identity.is_none()
+    (c.default.is_some() && c.identity.is_none()) || c.generated.is_some()
 }
 
 /// An index's columns as its `pg_attribute` rows name them: the table
@@ -228,7 +230,9 @@ pub(crate) fn index_columns(t: &Table, i: &Index) -> Vec<(String, DataType)> {
 pub(super) fn pg_attrdef(sys: &SystemContext<'_>, out: &mut Rows) {
     for t in sorted_tables(sys) {
         for c in t.columns.iter().filter(|c| has_attrdef(c) && !c.dropped) {
-            let Some(d) = &c.default else { continue };
+            let Some(d) = c.default.as_ref().or(c.generated.as_ref()) else {
+                continue;
+            };
             out.add()
                 .oid("oid", attrdef_oid(t.oid, c.attnum))
                 .oid("adrelid", t.oid)
