@@ -157,24 +157,35 @@ impl TableStore {
         check_width(table, row)?;
         self.row_key(txn, table, row)?;
         let tree = BTree::open(table.root);
-        if table.primary_key.is_some() && tree.contains(txn, &self.key_buf)? {
-            let pk = table.primary_index();
+        let key = std::mem::take(&mut self.key_buf);
+        let duplicate = |table: &Table| {
             let cols = table.primary_key.as_deref().unwrap_or_default();
             let vals: Vec<Value> = cols.iter().map(|&c| row[c].clone()).collect();
-            return Err(match pk {
+            match table.primary_index() {
                 Some(i) => unique_violation(table, i, &vals),
                 None => err!(SqlState::UNIQUE_VIOLATION, "duplicate key value"),
-            });
-        }
-        let key = std::mem::take(&mut self.key_buf);
-        let result = self
-            .check_unique(txn, table, row, None, eval)
-            .and_then(|_| {
-                self.row_buf.clear();
-                self.encoder.encode(row, &mut self.row_buf);
+            }
+        };
+        // The row goes in first, refused in the same descent if its key is
+        // taken (the primary key's check, as PostgreSQL's first index); a
+        // unique violation in another index takes it out again, so a
+        // refused insert changes nothing.
+        let result = (|| {
+            self.row_buf.clear();
+            self.encoder.encode(row, &mut self.row_buf);
+            if table.primary_key.is_some() {
+                if !tree.insert_new(txn, &key, &self.row_buf)? {
+                    return Err(duplicate(table));
+                }
+            } else {
                 tree.insert(txn, &key, &self.row_buf)?;
-                self.add_entries(txn, table, row, &key, eval)
-            });
+            }
+            if let Err(e) = self.check_unique(txn, table, row, Some(&key), eval) {
+                tree.delete(txn, &key)?;
+                return Err(e);
+            }
+            self.add_entries(txn, table, row, &key, eval)
+        })();
         self.key_buf = key;
         result.map(|_| self.key_buf.clone())
     }

@@ -258,6 +258,26 @@ impl BTree {
     /// whether a value was replaced. Keys longer than
     /// [`BTree::max_key_len`] fail with SQLSTATE 54000.
     pub fn insert<W: PageWrite>(&self, w: &mut W, key: &[u8], value: &[u8]) -> Result<bool> {
+        self.put(w, key, value, true)
+    }
+
+    /// Stores `value` under `key` only if the key is absent: returns
+    /// whether it did (`false`: the key exists and nothing changed). One
+    /// descent, where a lookup then an insert take two (a unique key's
+    /// insert).
+    pub fn insert_new<W: PageWrite>(&self, w: &mut W, key: &[u8], value: &[u8]) -> Result<bool> {
+        self.put(w, key, value, false).map(|found| !found)
+    }
+
+    /// [`BTree::insert`], or with `replace` false, leaving an existing key
+    /// alone; returns whether the key was found.
+    fn put<W: PageWrite>(
+        &self,
+        w: &mut W,
+        key: &[u8],
+        value: &[u8],
+        replace: bool,
+    ) -> Result<bool> {
         let usable = w.usable_size();
         let max_key = node::max_key_len(usable);
         if key.len() > max_key {
@@ -278,6 +298,9 @@ impl BTree {
         }
         let mut path = Path::new();
         let (leaf, found) = descend(w, self.root, key, &mut path)?;
+        if found && !replace {
+            return Ok(true);
+        }
         let inline = node::value_fits_inline(usable, key.len(), value.len());
         let at = path.get(path.len() - 1);
         if found {
@@ -427,6 +450,24 @@ mod tests {
         assert!(!t.delete(&mut w, b"a").unwrap());
         t.destroy(&mut w).unwrap();
         assert_eq!(w.allocated(), 0);
+    }
+
+    #[test]
+    fn insert_new_leaves_an_existing_key_alone() {
+        let mut w = MemPages::new(4096);
+        let t = BTree::create(&mut w).unwrap();
+        assert!(t.insert_new(&mut w, b"a", b"1").unwrap());
+        assert!(!t.insert_new(&mut w, b"a", b"2").unwrap());
+        assert_eq!(t.get(&w, b"a").unwrap(), Some(b"1".to_vec()));
+        // Enough keys for splits: every second one is refused.
+        for i in 0..2000u32 {
+            assert!(t.insert_new(&mut w, &i.to_be_bytes(), &[7; 40]).unwrap());
+        }
+        for i in 0..2000u32 {
+            assert!(!t.insert_new(&mut w, &i.to_be_bytes(), b"x").unwrap());
+        }
+        assert_eq!(t.len(&w).unwrap(), 2001);
+        assert_eq!(t.get(&w, &5u32.to_be_bytes()).unwrap(), Some(vec![7; 40]));
     }
 
     #[test]
