@@ -8,7 +8,7 @@ use assay_storage::{err, Result, SqlState};
 use super::catalog::TableInfo;
 use super::errors::{at, DUPLICATE_ALIAS};
 use super::expr::ExprCtx;
-use super::scope::{Found, Scope, ScopeColumn};
+use super::scope::{shift_table_keys, Found, Scope, ScopeColumn};
 use super::typename::resolve_type;
 use super::{Binder, Typed};
 use crate::ast::{self, Alias, JoinCondition};
@@ -328,13 +328,7 @@ impl Binder<'_> {
             (false, true) => return Err(column_definitions_not_allowed()),
             (false, false) => {}
         }
-        let types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
-        let resolved =
-            lookup_kind(name, &types, FunctionKind::SetReturning).map_err(|e| at(e, pos))?;
-        let mut bound = Vec::new();
-        for (a, t) in args.into_iter().zip(resolved.arg_types.clone()) {
-            bound.push(self.cast_to(a, &t, false)?.expr);
-        }
+        let (resolved, bound) = self.resolve_set_returning(name, args, pos)?;
         let mut fields: Vec<Field> = resolved
             .columns()
             .into_iter()
@@ -360,6 +354,24 @@ impl Binder<'_> {
         let plan = Plan::new(node, Schema::new(fields));
         let scope = apply_alias(Scope::of_schema(&plan.schema, None), alias, name)?;
         Ok((relabel(plan, &scope), scope))
+    }
+
+    /// The set-returning function `name` for `args`, and the arguments cast
+    /// to its parameter types.
+    fn resolve_set_returning(
+        &mut self,
+        name: &str,
+        args: Vec<Typed>,
+        pos: Option<u32>,
+    ) -> Result<(crate::functions::Resolved, Vec<ScalarExpr>)> {
+        let types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
+        let resolved =
+            lookup_kind(name, &types, FunctionKind::SetReturning).map_err(|e| at(e, pos))?;
+        let mut bound = Vec::with_capacity(args.len());
+        for (a, t) in args.into_iter().zip(resolved.arg_types.clone()) {
+            bound.push(self.cast_to(a, &t, false)?.expr);
+        }
+        Ok((resolved, bound))
     }
 
     /// `json_to_record(j) AS x(a int, b text)` and the other functions of
@@ -398,13 +410,7 @@ impl Binder<'_> {
             .collect();
         args.push(text_array(names));
         args.push(text_array(kinds));
-        let arg_types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
-        let resolved =
-            lookup_kind(name, &arg_types, FunctionKind::SetReturning).map_err(|e| at(e, pos))?;
-        let mut bound = Vec::new();
-        for (a, t) in args.into_iter().zip(resolved.arg_types.clone()) {
-            bound.push(self.cast_to(a, &t, false)?.expr);
-        }
+        let (resolved, bound) = self.resolve_set_returning(name, args, pos)?;
         let mut fields: Vec<Field> = alias
             .columns
             .iter()
@@ -572,22 +578,12 @@ impl Binder<'_> {
                 ..c.clone()
             });
         }
-        // The merged columns come first.
-        let shift = merged.len();
         let scope = Scope {
             columns,
             relations: scope.relations,
             group_map: None,
-            table_keys: scope
-                .table_keys
-                .into_iter()
-                .map(|(key, range)| {
-                    (
-                        key.into_iter().map(|k| k + shift).collect(),
-                        range.start + shift..range.end + shift,
-                    )
-                })
-                .collect(),
+            // The merged columns come first.
+            table_keys: shift_table_keys(scope.table_keys, merged.len()),
         };
         let plan = Plan::new(
             PlanNode::Project {

@@ -26,6 +26,7 @@
 use assay_storage::{err, Result, SqlState};
 
 use super::expr::{expr_pos, ExprCtx};
+use super::subquery::check_subquery_width;
 use super::{Binder, Typed};
 use crate::ast::{BinaryOp, Expr, Query};
 use crate::plan::{ScalarExpr, SubqueryKind};
@@ -113,6 +114,13 @@ fn comparison(op: &BinaryOp, left: &[Expr], right: &[Expr]) -> Result<Expr> {
 }
 
 impl Binder<'_> {
+    /// Binds the column comparisons a row form stands for, as a boolean
+    /// placed where the row form's left side is.
+    fn bind_rewritten(&mut self, expr: &Expr, at: &Expr, cx: &mut ExprCtx) -> Result<Typed> {
+        let t = self.bind_expr(expr, cx)?;
+        Ok(Typed::new(t.expr, DataType::Bool, expr_pos(at)))
+    }
+
     /// `(a, b) op (x, y)`.
     pub(super) fn bind_row_comparison(
         &mut self,
@@ -128,8 +136,7 @@ impl Binder<'_> {
             ));
         };
         let expr = comparison(op, l, r)?;
-        let t = self.bind_expr(&expr, cx)?;
-        Ok(Typed::new(t.expr, DataType::Bool, expr_pos(left)))
+        self.bind_rewritten(&expr, left, cx)
     }
 
     /// `(a, b) IS [NOT] DISTINCT FROM (x, y)`.
@@ -160,8 +167,7 @@ impl Binder<'_> {
             .collect();
         let combine = if negated { BinaryOp::And } else { BinaryOp::Or };
         let expr = join(combine, terms).ok_or_else(unequal_rows)?;
-        let t = self.bind_expr(&expr, cx)?;
-        Ok(Typed::new(t.expr, DataType::Bool, expr_pos(left)))
+        self.bind_rewritten(&expr, left, cx)
     }
 
     /// `(a, b) [NOT] IN ((1, 2), (3, 4))`.
@@ -189,8 +195,7 @@ impl Binder<'_> {
             terms.push(comparison(&op, items, other)?);
         }
         let expr = join(combine, terms).ok_or_else(unequal_rows)?;
-        let t = self.bind_expr(&expr, cx)?;
-        Ok(Typed::new(t.expr, DataType::Bool, expr_pos(row)))
+        self.bind_rewritten(&expr, row, cx)
     }
 
     /// `(a, b) [NOT] IN (SELECT x, y …)`: each column of the row against
@@ -205,14 +210,7 @@ impl Binder<'_> {
         let items = row_items(row).unwrap_or_default();
         let pos = expr_pos(row);
         let plan = self.bind_correlated(query, cx)?;
-        if plan.schema.len() != items.len() {
-            let msg = if plan.schema.len() > items.len() {
-                "subquery has too many columns"
-            } else {
-                "subquery has too few columns"
-            };
-            return Err(err!(SqlState::SYNTAX_ERROR, "{}", msg));
-        }
+        check_subquery_width(&plan, items.len())?;
         let symbol = if negated { "<>" } else { "=" };
         let mut lhs = Vec::with_capacity(items.len());
         let mut types = Vec::with_capacity(items.len());

@@ -74,14 +74,8 @@ impl Scope {
 
     /// This scope followed by another (a join's).
     pub fn concat(mut self, other: Scope) -> Scope {
-        let shift = self.columns.len();
         self.table_keys
-            .extend(other.table_keys.into_iter().map(|(key, range)| {
-                (
-                    key.into_iter().map(|k| k + shift).collect(),
-                    range.start + shift..range.end + shift,
-                )
-            }));
+            .extend(shift_table_keys(other.table_keys, self.columns.len()));
         self.columns.extend(other.columns);
         self.relations.extend(other.relations);
         self
@@ -230,4 +224,20 @@ mod tests {
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
+}
+
+/// Table keys (see [`Scope::table_keys`]) of columns that moved `shift`
+/// places right.
+pub fn shift_table_keys(
+    keys: Vec<(Vec<usize>, std::ops::Range<usize>)>,
+    shift: usize,
+) -> Vec<(Vec<usize>, std::ops::Range<usize>)> {
+    keys.into_iter()
+        .map(|(key, range)| {
+            (
+                key.into_iter().map(|k| k + shift).collect(),
+                range.start + shift..range.end + shift,
+            )
+        })
+        .collect()
 }

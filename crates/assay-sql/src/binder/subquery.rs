@@ -107,15 +107,7 @@ impl Binder<'_> {
         let lhs = self.bind_expr(left, cx)?;
         let pos = lhs.pos;
         let plan = self.bind_correlated(query, cx)?;
-        if plan.schema.len() != 1 {
-            let msg = if plan.schema.len() > 1 {
-                "subquery has too many columns"
-            } else {
-                "subquery has too few columns"
-            };
-            // PostgreSQL points at the operator, which the AST does not locate.
-            return Err(err!(SqlState::SYNTAX_ERROR, "{}", msg));
-        }
+        check_subquery_width(&plan, 1)?;
         let col_ty = plan.schema.fields[0].data_type.clone();
         let probe = Typed::new(ScalarExpr::Column(0), col_ty.clone(), None);
         let (lhs, probe) = self.unify_for_compare(lhs, probe, symbol)?;
@@ -137,4 +129,19 @@ impl Binder<'_> {
         };
         Ok(Typed::new(expr, DataType::Bool, pos))
     }
+}
+
+/// A quantified subquery must yield as many columns as its left side has:
+/// PostgreSQL's `subquery has too many (few) columns` otherwise.
+pub(super) fn check_subquery_width(plan: &crate::plan::Plan, width: usize) -> Result<()> {
+    if plan.schema.len() == width {
+        return Ok(());
+    }
+    let msg = if plan.schema.len() > width {
+        "subquery has too many columns"
+    } else {
+        "subquery has too few columns"
+    };
+    // PostgreSQL points at the operator, which the AST does not locate.
+    Err(err!(SqlState::SYNTAX_ERROR, "{}", msg))
 }

@@ -174,14 +174,19 @@ fn read_state(txn: &Transaction, seq: &Sequence) -> Result<(i64, bool)> {
     let Some(tree) = txn.open_tree(SEQUENCE_TREE)? else {
         return Err(corrupt!("sequence \"{}\" has no state", seq.name));
     };
-    let v: Option<Result<(i64, bool)>> = BTree::get_with(&tree, txn, &state_key(seq.oid), |v| {
-        let b: [u8; 9] = v
-            .try_into()
-            .map_err(|_| corrupt!("state of sequence \"{}\" is damaged", seq.name))?;
-        let last = i64::from_le_bytes(b[..8].try_into().unwrap_or_default());
-        Ok((last, b[8] != 0))
-    })?;
-    v.unwrap_or_else(|| Err(corrupt!("sequence \"{}\" has no state", seq.name)))
+    let v = BTree::get_with(&tree, txn, &state_key(seq.oid), decode_state)?;
+    match v {
+        Some(Some(state)) => Ok(state),
+        Some(None) => Err(corrupt!("state of sequence \"{}\" is damaged", seq.name)),
+        None => Err(corrupt!("sequence \"{}\" has no state", seq.name)),
+    }
+}
+
+/// A stored state's bytes (see the module's docs); `None` if damaged.
+fn decode_state(v: &[u8]) -> Option<State> {
+    let b = <[u8; 9]>::try_from(v).ok()?;
+    let last = i64::from_le_bytes(b[..8].try_into().ok()?);
+    Some((last, b[8] != 0))
 }
 
 /// A sequence's stored state: `last_value` and `is_called`.
@@ -206,14 +211,7 @@ pub fn reapply(
         return Ok(());
     };
     for &(oid, before, after) in advanced {
-        let stored = tree.get_with(txn, &state_key(oid), |v| {
-            <[u8; 9]>::try_from(v).ok().map(|b| {
-                (
-                    i64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
-                    b[8] != 0,
-                )
-            })
-        })?;
+        let stored = tree.get_with(txn, &state_key(oid), decode_state)?;
         match stored.flatten() {
             Some(now) if !only_if_unchanged || now == before => {
                 write_state(txn, oid, after.0, after.1)?

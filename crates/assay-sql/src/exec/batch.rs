@@ -88,6 +88,16 @@ impl RowBatch {
         self.len = 0;
     }
 
+    /// Adds an owned row; the buffer it replaces, if it has room, becomes
+    /// `spare` (emptied) for the producer's next row.
+    pub fn push_keeping_spare(&mut self, row: Row, spare: &mut Row) {
+        let mut old = self.push(row);
+        if old.capacity() > 0 {
+            old.clear();
+            *spare = old;
+        }
+    }
+
     /// Adds an owned row; returns the buffer it replaces (empty when none).
     pub fn push(&mut self, row: Row) -> Row {
         let old = match self.rows.get_mut(self.len) {

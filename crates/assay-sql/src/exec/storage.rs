@@ -154,11 +154,7 @@ pub trait TableAccess {
             let Some((_, row)) = self.scan_next(scan)? else {
                 break;
             };
-            let mut old = batch.push(row);
-            if old.capacity() > 0 {
-                old.clear();
-                scan.spare = old;
-            }
+            batch.push_keeping_spare(row, &mut scan.spare);
         }
         Ok(())
     }

@@ -768,11 +768,7 @@ impl TableAccess for StoreAccess<'_> {
                 let Some((_, row)) = self.scan_next(state)? else {
                     break;
                 };
-                let mut old = batch.push(row);
-                if old.capacity() > 0 {
-                    old.clear();
-                    state.spare = old;
-                }
+                batch.push_keeping_spare(row, &mut state.spare);
                 continue;
             }
             let Some(Ok(mut scan)) = state.cursor.take().map(|c| c.downcast::<RangeScan>()) else {

@@ -289,7 +289,7 @@ pub(crate) fn type_of(_: &Resolved, a: &[Value], _: Ctx) -> Result<Value> {
     }))
 }
 
-fn rows(v: Vec<Vec<Value>>) -> RowIter {
+pub(crate) fn rows(v: Vec<Vec<Value>>) -> RowIter {
     Box::new(v.into_iter().map(Ok))
 }
 

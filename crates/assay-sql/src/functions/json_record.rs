@@ -17,10 +17,11 @@ use assay_storage::{bail, Result, SqlState};
 
 use super::args::text;
 use super::context::EvalContext;
-use super::json_access::{Doc, JsonType, Sub};
+use super::json_access::{rows, Doc, JsonType, Sub};
 use super::registry::{Builder, T};
 use super::resolve::Resolved;
 use super::setof::RowIter;
+use crate::types::array::push_quoted;
 use crate::types::json::format_jsonb;
 use crate::types::Value;
 
@@ -125,22 +126,11 @@ fn array_literal(v: Sub<'_>, out: &mut String) {
                     Value::Text(s) => s.to_string(),
                     _ => json_text(item),
                 };
-                out.push('"');
-                for c in s.chars() {
-                    if c == '"' || c == '\\' {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out.push('"');
+                push_quoted(out, &s);
             }
         }
     }
     out.push('}');
-}
-
-fn rows(v: Vec<Vec<Value>>) -> RowIter {
-    Box::new(v.into_iter().map(Ok))
 }
 
 fn to_record(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<RowIter> {

@@ -308,6 +308,18 @@ pub fn format_array(array: &Array, format_elem: &mut dyn FnMut(&Value) -> String
     out
 }
 
+/// An array literal's element in double quotes, `"` and `\\` escaped.
+pub(crate) fn push_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
 fn write_level(
     out: &mut String,
     array: &Array,
@@ -329,14 +341,7 @@ fn write_level(
             Some(v) => {
                 let s = format_elem(v);
                 if needs_quotes(&s) {
-                    out.push('"');
-                    for c in s.chars() {
-                        if c == '"' || c == '\\' {
-                            out.push('\\');
-                        }
-                        out.push(c);
-                    }
-                    out.push('"');
+                    push_quoted(out, &s);
                 } else {
                     out.push_str(&s);
                 }
