@@ -314,7 +314,7 @@ impl Binder<'_> {
                 .with_hint("Put the column definition list inside ROWS FROM()."))
             }
             (true, true) => {
-                return self.bind_record_function(name, args, ordinality, alias, pos);
+                return self.bind_record_function(name, args, alias, pos);
             }
             (true, false) => {
                 return Err(at(
@@ -382,7 +382,6 @@ impl Binder<'_> {
         &mut self,
         name: &str,
         mut args: Vec<Typed>,
-        ordinality: bool,
         alias: Option<&Alias>,
         pos: Option<u32>,
     ) -> Result<(Plan, Scope)> {
@@ -416,14 +415,12 @@ impl Binder<'_> {
             .iter()
             .map(|c| Field::new(c.clone(), DataType::Text))
             .collect();
-        if ordinality {
-            fields.push(Field::new("ordinality", DataType::Int8));
-        }
+        // (WITH ORDINALITY and a column definition list are refused above.)
         let node = PlanNode::FunctionScan {
             func: Arc::new(resolved),
             name: name.to_string(),
             args: bound,
-            ordinality,
+            ordinality: false,
         };
         let scan = Plan::new(node, Schema::new(fields.clone()));
         let mut exprs = Vec::with_capacity(fields.len());

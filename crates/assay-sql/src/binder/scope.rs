@@ -214,18 +214,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::levenshtein;
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("nme", "name"), 1);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-    }
-}
-
 /// Table keys (see [`Scope::table_keys`]) of columns that moved `shift`
 /// places right.
 pub fn shift_table_keys(
@@ -240,4 +228,16 @@ pub fn shift_table_keys(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::levenshtein;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("nme", "name"), 1);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
 }
