@@ -10,6 +10,7 @@ use super::errors::{
     at, error_at, unsupported, GROUPING_ERROR, WINDOWING_ERROR, WRONG_OBJECT_TYPE,
 };
 use super::expr::{expr_pos, ExprCtx, AGG_MARK, GROUPING_MARK, WIN_MARK};
+use super::within_group::is_ordered_set;
 use super::{Binder, Typed};
 use crate::ast::{self, Expr, FunctionCall, TrimSide};
 use crate::functions::{lookup, FunctionKind, Resolved};
@@ -57,6 +58,21 @@ impl Binder<'_> {
     }
 
     pub(crate) fn bind_function(&mut self, call: &FunctionCall, cx: &mut ExprCtx) -> Result<Typed> {
+        if !call.within_group.is_empty() {
+            return self.bind_within_group(call, cx);
+        }
+        self.bind_aggregate_call(call, cx, false)
+    }
+
+    /// Binds a call (of any kind: the name decides); `within_group` says
+    /// it was written with WITHIN GROUP, now folded into its arguments and
+    /// ORDER BY.
+    pub(super) fn bind_aggregate_call(
+        &mut self,
+        call: &FunctionCall,
+        cx: &mut ExprCtx,
+        within_group: bool,
+    ) -> Result<Typed> {
         let pos = call.pos.get();
         let name = call.name.base().to_string();
         let aggs_before = cx.aggs.len();
@@ -70,6 +86,26 @@ impl Binder<'_> {
         let types: Vec<DataType> = args.iter().map(|a| a.ty.clone()).collect();
         let resolved = lookup(&name, &types).map_err(|e| at(e, pos))?;
         let kind = resolved.def.kind();
+        if within_group && !is_ordered_set(&name) {
+            return Err(at(
+                err!(
+                    WRONG_OBJECT_TYPE,
+                    "{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP",
+                    name
+                ),
+                pos,
+            ));
+        }
+        if !within_group && kind == FunctionKind::Aggregate && is_ordered_set(&name) {
+            return Err(at(
+                err!(
+                    WRONG_OBJECT_TYPE,
+                    "WITHIN GROUP is required for ordered-set aggregate {}",
+                    name
+                ),
+                pos,
+            ));
+        }
         let is_agg_syntax =
             call.distinct || !call.order_by.is_empty() || call.filter.is_some() || call.star;
         if call.over.is_some() {

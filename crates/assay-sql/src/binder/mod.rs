@@ -40,6 +40,7 @@ mod select;
 mod srf_zip;
 mod subquery;
 mod typename;
+mod within_group;
 
 #[cfg(test)]
 mod tests;

@@ -53,6 +53,8 @@
 
 mod advisory;
 mod aggregate;
+pub(crate) mod aggregate_ordered;
+mod aggregate_regression;
 mod args;
 mod array;
 mod array_contain;

@@ -128,6 +128,8 @@ pub(crate) enum T {
     VarBit,
     TextArray,
     Int4Array,
+    Float8Array,
+    IntervalArray,
     // The catalog's types (see `crate::system`).
     Oid,
     Name,
@@ -164,6 +166,8 @@ impl T {
             T::Jsonb => DataType::Jsonb,
             T::TextArray => DataType::Array(Box::new(DataType::Text)),
             T::Int4Array => DataType::Array(Box::new(DataType::Int4)),
+            T::Float8Array => DataType::Array(Box::new(DataType::Float8)),
+            T::IntervalArray => DataType::Array(Box::new(DataType::Interval(None))),
             T::Oid => DataType::Oid,
             T::Name => DataType::Name,
             T::NameArray => DataType::Array(Box::new(DataType::Name)),
@@ -332,6 +336,8 @@ pub(crate) fn catalog() -> &'static Catalog {
         super::array::register(&mut b);
         super::array_contain::register(&mut b);
         super::aggregate::register(&mut b);
+        super::aggregate_regression::register(&mut b);
+        super::aggregate_ordered::register(&mut b);
         super::window::register(&mut b);
         super::setof::register(&mut b);
         super::sequence::register(&mut b);

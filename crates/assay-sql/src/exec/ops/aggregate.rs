@@ -30,7 +30,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use assay_storage::Result;
 
 use super::hashkey::HashKey;
-use super::sort::{compare_keys, row_size, ExternalSorter, SortedRows};
+use super::sort::{compare_ascending, compare_keys, row_size, ExternalSorter, SortedRows};
 use crate::exec::batch::RowBatch;
 use crate::exec::context::ExecContext;
 use crate::exec::eval::{eval, eval_predicate};
@@ -317,7 +317,9 @@ pub(super) fn new_group(
         aggs.push(AggState {
             acc: c.func.accumulator(ctx.settings)?,
             seen: c.distinct.then(HashSet::default),
-            ordered: (!c.order_by.is_empty()).then(Vec::new),
+            // DISTINCT alone also sorts, as PostgreSQL's does: the values
+            // reach the aggregate in ascending order.
+            ordered: (!c.order_by.is_empty() || c.distinct).then(Vec::new),
         });
     }
     Ok(Group { set, key, aggs })
@@ -363,6 +365,13 @@ pub(super) fn feed(group: &mut Group, args: &RowArgs) -> Result<usize> {
         }
         let (values, order) = (&a.values, &a.order);
         if let Some(buf) = &mut state.ordered {
+            // Without ORDER BY the values are the sort key: drop repeats
+            // now rather than buffer them.
+            if let (true, Some(seen)) = (order.is_empty(), &mut state.seen) {
+                if !seen.insert(HashKey(values.clone())) {
+                    continue;
+                }
+            }
             bytes += row_size(values) + row_size(order);
             buf.push((order.clone(), values.clone()));
             continue;
@@ -436,9 +445,15 @@ pub(super) fn feed_direct_rows(
 
 fn finish(mut state: AggState, call: &AggCall) -> Result<Value> {
     if let Some(mut buf) = state.ordered.take() {
-        buf.sort_by(|a, b| compare_keys(&a.0, &b.0, &call.order_by));
+        let by_values = call.order_by.is_empty();
+        if by_values {
+            // DISTINCT alone: already unique, sorted by the values.
+            buf.sort_by(|a, b| compare_ascending(&a.1, &b.1));
+        } else {
+            buf.sort_by(|a, b| compare_keys(&a.0, &b.0, &call.order_by));
+        }
         for (_, values) in buf {
-            if let Some(seen) = &mut state.seen {
+            if let (false, Some(seen)) = (by_values, &mut state.seen) {
                 if !seen.insert(HashKey(values.clone())) {
                     continue;
                 }

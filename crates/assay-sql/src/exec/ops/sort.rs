@@ -49,6 +49,23 @@ pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Orderi
     Ordering::Equal
 }
 
+/// Orders two rows column by column, each ascending with NULLs last (the
+/// default sort order).
+pub(crate) fn compare_ascending(a: &[Value], b: &[Value]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let ord = match (x.is_null(), y.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => fast_compare(x, y),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
 /// Orders two values of one sort key.
 #[inline]
 fn compare_one(x: &Value, y: &Value, k: &SortKey) -> Ordering {
