@@ -8,13 +8,13 @@
 //! WITHIN GROUP, and they take nothing else: PostgreSQL's errors for the
 //! other combinations are given here.
 
-use assay_storage::{err, Result, SqlState};
+use assay_storage::{err, Error, Result, SqlState};
 
 use super::errors::at;
 use super::expr::ExprCtx;
 use super::{Binder, Typed};
 use crate::ast::{FunctionArg, FunctionCall};
-use crate::functions::aggregate_ordered::ORDERED_SET;
+use crate::functions::aggregate_ordered::{HYPOTHETICAL_SET, ORDERED_SET};
 
 /// Whether `name` is an ordered-set aggregate (called with WITHIN GROUP;
 /// a call of another aggregate with WITHIN GROUP is refused once its
@@ -60,6 +60,9 @@ impl Binder<'_> {
                 pos,
             ));
         }
+        if HYPOTHETICAL_SET.contains(&name) && call.args.len() != call.within_group.len() {
+            return Err(self.hypothetical_arity(call, cx)?);
+        }
         let mut plain = call.clone();
         plain
             .args
@@ -69,5 +72,35 @@ impl Binder<'_> {
             }));
         plain.order_by = std::mem::take(&mut plain.within_group);
         self.bind_aggregate_call(&plain, cx, true)
+    }
+
+    /// PostgreSQL's error for a hypothetical-set call whose direct
+    /// arguments do not pair with its ordering columns.
+    fn hypothetical_arity(&mut self, call: &FunctionCall, cx: &mut ExprCtx) -> Result<Error> {
+        let mut types = Vec::new();
+        for e in call
+            .args
+            .iter()
+            .map(|a| &a.value)
+            .chain(call.within_group.iter().map(|k| &k.expr))
+        {
+            types.push(self.bind_expr(e, cx)?.ty.to_string());
+        }
+        let name = call.name.base();
+        Ok(at(
+            err!(
+                SqlState::UNDEFINED_FUNCTION,
+                "function {}({}) does not exist",
+                name,
+                types.join(", ")
+            )
+            .with_hint(format!(
+                "To use the hypothetical-set aggregate {}, the number of hypothetical direct arguments (here {}) must match the number of ordering columns (here {}).",
+                name,
+                call.args.len(),
+                call.within_group.len()
+            )),
+            call.pos.get(),
+        ))
     }
 }

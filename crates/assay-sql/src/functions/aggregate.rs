@@ -33,6 +33,10 @@ pub trait Accumulator: Send {
     /// Adds a batch of rows' values of column `col` (each row's
     /// arguments; no column: no argument, `count(*)`), in order. By
     /// default, `update` for each row (a static call from here).
+    /// Told, before any row, the direction of each ORDER BY key of the
+    /// call (descending, NULLs first) when the call has one; only the
+    /// hypothetical-set aggregates need it.
+    fn set_order(&mut self, _keys: &[(bool, bool)]) {}
     fn update_rows(&mut self, rows: &[Vec<Value>], col: Option<usize>) -> Result<()> {
         for row in rows {
             self.update(row_args(row, col)?)?;

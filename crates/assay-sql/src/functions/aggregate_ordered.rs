@@ -1,5 +1,6 @@
-//! Ordered-set aggregates: `percentile_cont`, `percentile_disc` and
-//! `mode`, written `f(direct args) WITHIN GROUP (ORDER BY x)`.
+//! Ordered-set aggregates: `percentile_cont`, `percentile_disc`, `mode`
+//! and the hypothetical-set `rank`, `dense_rank`, `percent_rank` and
+//! `cume_dist`, written `f(direct args) WITHIN GROUP (ORDER BY x)`.
 //!
 //! The binder turns such a call into an ordinary aggregate call whose
 //! arguments are the direct arguments followed by the ordered value, with
@@ -8,6 +9,11 @@
 //! written). The accumulator keeps the non-NULL ordered values and takes
 //! the direct argument (the fraction) from the first row: PostgreSQL
 //! evaluates it once per group, and it must not vary within one.
+//!
+//! A hypothetical-set aggregate asks where a row made of its direct
+//! arguments would fall among the group's rows in the WITHIN GROUP order:
+//! it compares each row with that row (told the keys' directions by
+//! `set_order`) and counts the rows before it and its peers.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -22,7 +28,19 @@ use crate::types::{compare, Array, Value};
 
 /// Names that are ordered-set aggregates: they need WITHIN GROUP, and
 /// only they take it.
-pub(crate) const ORDERED_SET: [&str; 3] = ["percentile_cont", "percentile_disc", "mode"];
+pub(crate) const ORDERED_SET: [&str; 7] = [
+    "percentile_cont",
+    "percentile_disc",
+    "mode",
+    "rank",
+    "dense_rank",
+    "percent_rank",
+    "cume_dist",
+];
+
+/// The hypothetical-set aggregates among [`ORDERED_SET`]: as many direct
+/// arguments as ordering columns.
+pub(crate) const HYPOTHETICAL_SET: [&str; 4] = ["rank", "dense_rank", "percent_rank", "cume_dist"];
 
 pub(crate) fn register(b: &mut Builder) {
     use T::*;
@@ -51,6 +69,25 @@ pub(crate) fn register(b: &mut Builder) {
     b.aggregate("mode", &[AnyElement], AnyElement, |_, _| {
         Box::new(Mode::default())
     });
+    for (name, ret) in [
+        ("rank", Int8),
+        ("dense_rank", Int8),
+        ("percent_rank", Float8),
+        ("cume_dist", Float8),
+    ] {
+        b.aggregate(name, &[Any], ret, |r, _| {
+            Box::new(Hypothetical {
+                name: r.def.name,
+                keys: Vec::new(),
+                rows: 0,
+                before: 0,
+                distinct_before: 0,
+                last_before: None,
+                peers: 0,
+            })
+        })
+        .variadic();
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -185,5 +222,83 @@ impl Accumulator for Mode {
 
     fn finish(&self) -> Result<Value> {
         Ok(self.best.as_ref().map_or(Value::Null, |b| b.0.clone()))
+    }
+}
+
+/// `rank`, `dense_rank`, `percent_rank` and `cume_dist` of the row of
+/// direct arguments among the group's rows.
+struct Hypothetical {
+    name: &'static str,
+    /// (descending, NULLs first) of each ordering column.
+    keys: Vec<(bool, bool)>,
+    rows: u64,
+    /// Rows sorting before the hypothetical row, and how many distinct.
+    before: u64,
+    distinct_before: u64,
+    last_before: Option<Vec<Value>>,
+    /// Rows sorting equal to it.
+    peers: u64,
+}
+
+impl Hypothetical {
+    fn compare(&self, row: &[Value], hypothetical: &[Value]) -> Ordering {
+        for (i, (x, h)) in row.iter().zip(hypothetical).enumerate() {
+            let (descending, nulls_first) = self.keys.get(i).copied().unwrap_or((false, false));
+            let ord = match (x.is_null(), h.is_null()) {
+                (true, true) => Ordering::Equal,
+                (true, false) if nulls_first => Ordering::Less,
+                (true, false) => Ordering::Greater,
+                (false, true) if nulls_first => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) if descending => compare(x, h).reverse(),
+                (false, false) => compare(x, h),
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
+    }
+}
+
+impl Accumulator for Hypothetical {
+    fn set_order(&mut self, keys: &[(bool, bool)]) {
+        self.keys = keys.to_vec();
+    }
+
+    fn update(&mut self, args: &[Value]) -> Result<()> {
+        let k = args.len() / 2;
+        let (hypothetical, row) = args.split_at(k);
+        self.rows += 1;
+        match self.compare(row, hypothetical) {
+            Ordering::Less => {
+                self.before += 1;
+                // Rows arrive sorted: a new distinct value differs from
+                // the previous one.
+                let new = self.last_before.as_deref().is_none_or(|last| {
+                    last.iter().zip(row).any(|(a, b)| {
+                        a.is_null() != b.is_null()
+                            || (!a.is_null() && compare(a, b) != Ordering::Equal)
+                    })
+                });
+                if new {
+                    self.distinct_before += 1;
+                    self.last_before = Some(row.to_vec());
+                }
+            }
+            Ordering::Equal => self.peers += 1,
+            Ordering::Greater => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<Value> {
+        Ok(match self.name {
+            "rank" => Value::Int8(self.before as i64 + 1),
+            "dense_rank" => Value::Int8(self.distinct_before as i64 + 1),
+            "percent_rank" if self.rows == 0 => Value::Float8(0.0),
+            "percent_rank" => Value::Float8(self.before as f64 / self.rows as f64),
+            _ => Value::Float8((self.before + self.peers + 1) as f64 / (self.rows + 1) as f64),
+        })
     }
 }

@@ -314,8 +314,17 @@ pub(super) fn new_group(
 ) -> Result<Group> {
     let mut aggs = Vec::with_capacity(calls.len());
     for c in calls {
+        let mut acc = c.func.accumulator(ctx.settings)?;
+        if !c.order_by.is_empty() {
+            let keys: Vec<(bool, bool)> = c
+                .order_by
+                .iter()
+                .map(|k| (k.descending, k.nulls_first))
+                .collect();
+            acc.set_order(&keys);
+        }
         aggs.push(AggState {
-            acc: c.func.accumulator(ctx.settings)?,
+            acc,
             seen: c.distinct.then(HashSet::default),
             // DISTINCT alone also sorts, as PostgreSQL's does: the values
             // reach the aggregate in ascending order.
