@@ -377,6 +377,7 @@ impl Display for Statement {
                 }
             }
             S::Privileges { text, .. } => f.write_str(text),
+            S::Begin(modes) if modes.start => write!(f, "START TRANSACTION{modes}"),
             S::Begin(modes) => write!(f, "BEGIN{modes}"),
             S::SetTransaction { session, modes } => {
                 let scope = if *session {

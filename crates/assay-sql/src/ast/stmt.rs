@@ -267,6 +267,9 @@ pub struct TransactionModes {
     /// `Some(true)` for READ ONLY.
     pub read_only: Option<bool>,
     pub deferrable: Option<bool>,
+    /// Written `START TRANSACTION` rather than `BEGIN` (the command tag
+    /// says which).
+    pub start: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

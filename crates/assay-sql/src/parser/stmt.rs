@@ -160,11 +160,15 @@ impl Tr<'_> {
             },
             S::StartTransaction {
                 modes,
+                begin,
                 modifier: None,
                 statements,
                 exception: None,
                 ..
-            } if statements.is_empty() => Statement::Begin(transaction_modes(modes)?),
+            } if statements.is_empty() => Statement::Begin(TransactionModes {
+                start: !begin,
+                ..transaction_modes(modes)?
+            }),
             S::Commit {
                 chain,
                 modifier: None,

@@ -230,12 +230,15 @@ pub(super) fn parse(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement
         }
         ("create", "database") => super::database::create(&mut c)?,
         ("alter", "database") => super::database::alter(&mut c)?,
-        ("begin" | "start", _)
+        ("begin" | "start" | "set", _)
             if toks
                 .iter()
                 .any(|t| keyword(t).as_deref() == Some("deferrable")) =>
         {
-            begin_deferrable(tr, toks)?
+            match deferrable_modes(tr, toks)? {
+                Some(stmt) => stmt,
+                None => return Ok(None),
+            }
         }
         _ => return Ok(None),
     }))
@@ -465,9 +468,11 @@ fn maintenance_options(c: &mut Cursor, bare: &[&str]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// BEGIN with [NOT] DEFERRABLE, which sqlparser does not know: remove it
-/// and parse the rest.
-fn begin_deferrable(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
+/// Transaction modes with [NOT] DEFERRABLE (`BEGIN`, `START TRANSACTION`,
+/// `SET TRANSACTION`, `SET SESSION CHARACTERISTICS AS TRANSACTION`), which
+/// sqlparser does not know: remove it and parse the rest. `None` for a
+/// `SET` of something else (a parameter whose value says deferrable).
+fn deferrable_modes(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Option<Statement>> {
     let mut kept: Vec<&TokenWithSpan> = Vec::new();
     let mut deferrable = None;
     for t in toks {
@@ -486,10 +491,36 @@ fn begin_deferrable(tr: &Tr, toks: &[&TokenWithSpan]) -> Result<Statement> {
             kept.push(t);
         }
     }
+    let is_set = keyword(toks[0]).as_deref() == Some("set");
+    if is_set {
+        let second = toks.get(1).and_then(|t| keyword(t));
+        if !matches!(second.as_deref(), Some("transaction" | "session")) {
+            return Ok(None);
+        }
+        // A bare `SET TRANSACTION DEFERRABLE` names no other mode.
+        if kept.len() == 2
+            || kept
+                .last()
+                .is_some_and(|t| keyword(t).as_deref() == Some("transaction"))
+        {
+            let session = second.as_deref() == Some("session");
+            return Ok(Some(Statement::SetTransaction {
+                session,
+                modes: TransactionModes {
+                    deferrable,
+                    ..TransactionModes::default()
+                },
+            }));
+        }
+    }
     match reparse(tr, &kept)? {
         Statement::Begin(mut modes) => {
             modes.deferrable = deferrable;
-            Ok(Statement::Begin(modes))
+            Ok(Some(Statement::Begin(modes)))
+        }
+        Statement::SetTransaction { session, mut modes } => {
+            modes.deferrable = deferrable;
+            Ok(Some(Statement::SetTransaction { session, modes }))
         }
         _ => Err(tr.src.syntax_error_at(toks[0].span.start, toks[0].span.end)),
     }

@@ -61,7 +61,7 @@ use std::sync::Arc;
 
 use assay_storage::{err, Error, Result, SqlState};
 
-use crate::ast::{IsolationLevel, SetValue, Statement};
+use crate::ast::{ObjectName, SetValue, Statement};
 use crate::catalog::Catalog;
 use crate::parser;
 use crate::plan::Field;
@@ -367,7 +367,7 @@ impl Session {
             self.settings.types.now = Some(run::now_micros());
         }
         match stmt {
-            Statement::Begin(modes) => self.begin(modes.isolation, modes.read_only),
+            Statement::Begin(modes) => self.begin(modes),
             Statement::Commit { .. } => self.commit(),
             Statement::Rollback { .. } => self.rollback(),
             Statement::Savepoint(name) => self.savepoint(name),
@@ -414,12 +414,23 @@ impl Session {
         params: &[Value],
     ) -> Result<StatementResult> {
         let writes = statement_writes(stmt);
-        self.in_block(writes, |s| {
-            if writes {
-                txn_modes::check_read_only(s.block.as_ref().ok_or_else(no_block)?, stmt)?;
-            }
-            s.run_statement(stmt, param_types, params)
-        })
+        // Before the block takes locks for the write: a read-only block
+        // refuses it (a failed block reports that instead, from in_block).
+        let read_only = match &self.block {
+            Some(b) => b.read_only && !b.failed,
+            None => self.default_modes().1,
+        };
+        if writes && read_only {
+            let path = self.search_path();
+            let is_temp = |name: &ObjectName| {
+                let schema = (name.0.len() > 1).then(|| name.0[0].as_str());
+                self.catalog
+                    .lookup_table(schema, name.base(), &path)
+                    .is_ok_and(|t| t.temp)
+            };
+            txn_modes::check_read_only_with(true, stmt, is_temp)?;
+        }
+        self.in_block(writes, |s| s.run_statement(stmt, param_types, params))
     }
 
     /// Runs `f` inside the current block, or an implicit one committed when
@@ -514,27 +525,28 @@ impl Session {
 
     // ---- transaction control -------------------------------------------
 
-    fn begin(
-        &mut self,
-        isolation: Option<IsolationLevel>,
-        read_only: Option<bool>,
-    ) -> Result<StatementResult> {
+    fn begin(&mut self, modes: &crate::ast::TransactionModes) -> Result<StatementResult> {
+        let tag = if modes.start {
+            "START TRANSACTION"
+        } else {
+            "BEGIN"
+        };
         if self.block.as_ref().is_some_and(|b| b.explicit) {
             self.notice(Notice::warning(
                 SqlState::ACTIVE_SQL_TRANSACTION,
                 "there is already a transaction in progress",
             ));
-            return Ok(StatementResult::command("BEGIN"));
+            return Ok(StatementResult::command(tag));
         }
         let (default_level, default_ro) = self.default_modes();
         self.block = Some(Block::begin(
             self.engine.pager(),
             true,
-            isolation.unwrap_or(default_level),
-            read_only.unwrap_or(default_ro),
+            modes.isolation.unwrap_or(default_level),
+            modes.read_only.unwrap_or(default_ro),
         )?);
         self.show_block_modes()?;
-        Ok(StatementResult::command("BEGIN"))
+        Ok(StatementResult::command(tag))
     }
 
     fn commit(&mut self) -> Result<StatementResult> {
@@ -603,6 +615,7 @@ impl Session {
         }
         let id = block.txn.savepoint();
         block.savepoints.push((name.to_string(), id));
+        block.savepoint_read_only.push(block.read_only);
         self.backend.savepoint();
         Ok(StatementResult::command("SAVEPOINT"))
     }
@@ -632,8 +645,10 @@ impl Session {
         let id = block.savepoints[at].1;
         block.txn.release_savepoint(id)?;
         block.savepoints.truncate(at);
+        block.restore_read_only(at);
         self.backend.release_savepoint(at);
         self.cursors_after_release(at);
+        self.show_block_modes()?;
         Ok(StatementResult::command("RELEASE"))
     }
 
@@ -645,6 +660,8 @@ impl Session {
         let id = block.savepoints[at].1;
         block.txn.rollback_to_savepoint(id)?;
         block.savepoints.truncate(at + 1);
+        block.restore_read_only(at);
+        block.savepoint_read_only.push(block.read_only);
         block.failed = false;
         // Sequences keep what the rolled-back part took from them.
         if !advanced.is_empty() {
@@ -652,6 +669,7 @@ impl Session {
         }
         self.backend.rollback_to(at);
         self.cursors_after_rollback_to(at);
+        self.show_block_modes()?;
         Ok(StatementResult::command("ROLLBACK"))
     }
 

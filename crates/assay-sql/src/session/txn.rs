@@ -31,6 +31,9 @@ pub struct Block {
     pub read_only: bool,
     /// SAVEPOINT names and their storage savepoints, innermost last.
     pub savepoints: Vec<(String, SavepointId)>,
+    /// Beside each savepoint, whether the block was read-only when it was
+    /// made: RELEASE and ROLLBACK TO bring that back.
+    pub savepoint_read_only: Vec<bool>,
     /// A statement has run in the block (the isolation level is fixed).
     pub queried: bool,
 }
@@ -54,8 +57,18 @@ impl Block {
             isolation,
             read_only,
             savepoints: Vec::new(),
+            savepoint_read_only: Vec::new(),
             queried: false,
         })
+    }
+
+    /// Ends the savepoints from `depth` on, with the read-only mode the
+    /// block had when savepoint `depth` was made.
+    pub fn restore_read_only(&mut self, depth: usize) {
+        if let Some(&ro) = self.savepoint_read_only.get(depth) {
+            self.read_only = ro;
+        }
+        self.savepoint_read_only.truncate(depth);
     }
 
     fn keeps_snapshot(&self) -> bool {
@@ -75,8 +88,10 @@ impl Block {
         if !self.keeps_snapshot() || !self.explicit {
             let pager = self.txn.pager().clone();
             let mode = match (self.read_only, writes) {
-                (true, _) => TxnMode::ReadOnly,
-                (false, true) => TxnMode::Immediate,
+                // A read-only block writes only temporary tables (the
+                // session refused any other write before this).
+                (_, true) => TxnMode::Immediate,
+                (true, false) => TxnMode::ReadOnly,
                 (false, false) => TxnMode::Deferred,
             };
             if self.txn.snapshot().frame != pager.last_commit() || writes {

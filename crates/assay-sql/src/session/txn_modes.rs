@@ -4,14 +4,17 @@
 //!
 //! The isolation level may change only before a block's first query, as in
 //! PostgreSQL; READ ONLY may be set at any time, READ WRITE only before the
-//! first query of a read-only block. A statement that writes in a read-only
-//! block fails with 25006 naming the command, before touching storage.
+//! first query of a read-only block and never inside a savepoint of one.
+//! Each savepoint keeps the mode it was made in, and its RELEASE or ROLLBACK
+//! TO brings that mode back (PostgreSQL's subtransactions do). A statement
+//! that writes in a read-only block fails with 25006 naming the command,
+//! before touching storage, unless all it writes is temporary tables.
 
 use assay_storage::{err, Result, SqlState};
 
 use super::txn::Block;
 use super::{Notice, Session, StatementResult};
-use crate::ast::{IsolationLevel, Statement, TransactionModes};
+use crate::ast::{IsolationLevel, ObjectName, Statement, TransactionModes};
 
 impl Session {
     pub(super) fn set_transaction(
@@ -67,11 +70,19 @@ impl Session {
             block.isolation = level;
         }
         if let Some(ro) = modes.read_only {
-            if !ro && block.read_only && block.queried {
-                return Err(err!(
-                    SqlState::ACTIVE_SQL_TRANSACTION,
-                    "transaction read-write mode must be set before any query"
-                ));
+            if !ro && block.read_only {
+                if !block.savepoints.is_empty() {
+                    return Err(err!(
+                        SqlState::ACTIVE_SQL_TRANSACTION,
+                        "cannot set transaction read-write mode inside a read-only transaction"
+                    ));
+                }
+                if block.queried {
+                    return Err(err!(
+                        SqlState::ACTIVE_SQL_TRANSACTION,
+                        "transaction read-write mode must be set before any query"
+                    ));
+                }
             }
             block.read_only = ro;
         }
@@ -126,14 +137,28 @@ fn isolation_text(level: IsolationLevel) -> &'static str {
 /// Fails a writing statement in a read-only block, naming the command as
 /// PostgreSQL does (`cannot execute INSERT in a read-only transaction`).
 pub(super) fn check_read_only(block: &Block, stmt: &Statement) -> Result<()> {
-    if !block.read_only {
+    check_read_only_with(block.read_only, stmt, |_| false)
+}
+
+/// [`check_read_only`] where `is_temp` says whether a DML target names a
+/// temporary table, which a read-only transaction may still write.
+pub(super) fn check_read_only_with(
+    read_only: bool,
+    stmt: &Statement,
+    is_temp: impl Fn(&ObjectName) -> bool,
+) -> Result<()> {
+    if !read_only {
         return Ok(());
     }
     let name = match stmt {
         Statement::Query(_) | Statement::Explain { .. } | Statement::Show(_) => return Ok(()),
+        Statement::Insert(i) if is_temp(&i.table) => return Ok(()),
+        Statement::Update(u) if is_temp(&u.table) => return Ok(()),
+        Statement::Delete(d) if is_temp(&d.table) => return Ok(()),
         Statement::Insert(_) => "INSERT".to_string(),
         Statement::Update(_) => "UPDATE".to_string(),
         Statement::Delete(_) => "DELETE".to_string(),
+        Statement::CreateTableAs(_) => "CREATE TABLE AS".to_string(),
         other => {
             let text = other.to_string();
             let words: Vec<&str> = text
