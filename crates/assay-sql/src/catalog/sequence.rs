@@ -80,7 +80,14 @@ pub(super) fn apply_options(
                 -1
             }
         }
-        None => base.map_or(if ascending { tmax } else { -1 }, |b| b.max),
+        // A bound that was its old type's limit follows a new type's
+        // limit (PostgreSQL's ALTER SEQUENCE … AS).
+        None => base.map_or(if ascending { tmax } else { -1 }, |b| {
+            match type_range(&b.ty) {
+                Ok((_, old_max)) if b.ty != ty && b.max == old_max => tmax,
+                _ => b.max,
+            }
+        }),
     };
     let min = match o.min {
         Some(Some(v)) => v,
@@ -91,7 +98,12 @@ pub(super) fn apply_options(
                 tmin
             }
         }
-        None => base.map_or(if ascending { 1 } else { tmin }, |b| b.min),
+        None => base.map_or(if ascending { 1 } else { tmin }, |b| {
+            match type_range(&b.ty) {
+                Ok((old_min, _)) if b.ty != ty && b.min == old_min => tmin,
+                _ => b.min,
+            }
+        }),
     };
     if max < tmin || max > tmax {
         bail!(
@@ -125,6 +137,20 @@ pub(super) fn apply_options(
             SqlState::INVALID_PARAMETER_VALUE,
             "START value ({start}) cannot be greater than MAXVALUE ({max})"
         );
+    }
+    if let Some(Some(restart)) = o.restart {
+        if restart < min {
+            bail!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "RESTART value ({restart}) cannot be less than MINVALUE ({min})"
+            );
+        }
+        if restart > max {
+            bail!(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "RESTART value ({restart}) cannot be greater than MAXVALUE ({max})"
+            );
+        }
     }
     let cache = o.cache.unwrap_or(base.map_or(1, |b| b.cache));
     if cache < 1 {
