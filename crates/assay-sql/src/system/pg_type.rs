@@ -70,6 +70,7 @@ pub(crate) fn type_props(ty: &DataType) -> (i16, bool, char, char) {
         | T::Jsonb
         | T::Bit(_)
         | T::VarBit(_) => (-1, false, 'i', 'x'),
+        T::Record(_) => (-1, false, 'd', 'x'),
     }
 }
 
