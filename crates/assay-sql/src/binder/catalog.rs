@@ -48,6 +48,23 @@ pub struct TableInfo {
 }
 
 impl TableInfo {
+    /// The table's row type: its composite type, named by the table.
+    pub fn row_type(&self) -> crate::types::RecordType {
+        crate::types::RecordType {
+            oid: self.oid,
+            name: Some(self.name.clone()),
+            fields: self
+                .columns
+                .iter()
+                .filter(|c| !c.dropped)
+                .map(|c| crate::types::RecordField {
+                    name: c.name.clone(),
+                    ty: c.data_type.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()

@@ -40,6 +40,7 @@ pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
             .iter()
             .map(|key| (key.clone(), 0..t.columns.len()))
             .collect(),
+        row_types: vec![(relation.to_string(), std::sync::Arc::new(t.row_type()))],
     }
 }
 
@@ -581,6 +582,7 @@ impl Binder<'_> {
             group_map: None,
             // The merged columns come first.
             table_keys: shift_table_keys(scope.table_keys, merged.len()),
+            row_types: scope.row_types,
         };
         let plan = Plan::new(
             PlanNode::Project {

@@ -34,6 +34,7 @@ mod operators;
 mod params;
 mod query;
 mod rewrite;
+mod row_value;
 mod rows;
 mod scope;
 mod select;

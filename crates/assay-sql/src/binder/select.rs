@@ -477,6 +477,7 @@ impl Binder<'_> {
             relations: Vec::new(),
             group_map: None,
             table_keys: Vec::new(),
+            row_types: Vec::new(),
         };
         Ok(Some((Plan::new(node, schema), scope)))
     }

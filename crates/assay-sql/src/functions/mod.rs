@@ -68,6 +68,7 @@ mod json;
 mod json_access;
 mod json_modify;
 pub(crate) mod json_record;
+pub(crate) mod record;
 mod jsonpath;
 mod math;
 mod math_numeric;
@@ -98,7 +99,7 @@ pub use context::{EvalContext, Prng};
 pub use registry::{
     definitions, is_overloaded, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
 };
-pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
+pub use resolve::{internal_function, lookup, lookup_kind, lookup_operator, Resolved};
 pub use sequence::is_sequence_function;
 pub use setof::RowIter;
 pub use window::WindowRow;

@@ -88,8 +88,16 @@ struct Candidate {
     unresolved: bool,
 }
 
+/// One of the binder's own `$` functions (see `functions/record.rs`).
+pub fn internal_function(name: &str) -> &'static FunctionDef {
+    &catalog().by_name[name][0]
+}
+
 fn lookup_filtered(name: &str, args: &[DataType], kind: Option<FunctionKind>) -> Result<Resolved> {
     let lower = name.to_ascii_lowercase();
+    if lower.starts_with('$') {
+        return Err(not_found(&lower, args));
+    }
     let defs = catalog().by_name.get(lower.as_str());
     let mut cands: Vec<Candidate> = defs
         .into_iter()
