@@ -76,6 +76,11 @@ impl TableInfo {
 pub trait CatalogView {
     /// The table or view `name`, in `schema` or else through `search_path`.
     fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>>;
+
+    /// The composite type (or relation row type) `name`, if any.
+    fn type_named(&self, _schema: Option<&str>, _name: &str) -> Result<Option<DataType>> {
+        Ok(None)
+    }
 }
 
 /// An in-memory catalog for tests and for binding without a database.
@@ -186,7 +191,14 @@ impl CatalogView for SessionCatalog<'_> {
         let Some(t) = self.catalog.table(oid) else {
             return Ok(None);
         };
+        if t.is_composite() {
+            return Ok(None);
+        }
         Ok(Some(table_info(t)))
+    }
+
+    fn type_named(&self, schema: Option<&str>, name: &str) -> Result<Option<DataType>> {
+        self.catalog.type_named(schema, name, self.path)
     }
 }
 
@@ -260,7 +272,7 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
         .collect();
     let view_sql = match &t.kind {
         TableKind::View { query, .. } => Some(query.clone()),
-        TableKind::Ordinary => None,
+        TableKind::Ordinary | TableKind::Composite => None,
     };
     TableInfo {
         oid: t.oid,

@@ -6,7 +6,7 @@ use assay_storage::{err, Result, SqlState};
 use super::errors::{at, unsupported};
 use super::rows;
 use super::scope::{missing_column, missing_relation, Found, Scope};
-use super::typename::resolve_type;
+use super::typename::resolve_type_with;
 use super::{Binder, Typed};
 use crate::ast::{self, Expr, Literal, UnaryOp};
 use crate::plan::{AggCall, ScalarExpr, WindowCall};
@@ -185,7 +185,7 @@ impl Binder<'_> {
                 type_name,
                 pos,
             } => {
-                let to = resolve_type(type_name)?;
+                let to = resolve_type_with(type_name, &|s, n| self.catalog.type_named(s, n))?;
                 // `ARRAY[]::int[]`: the cast gives the empty array its type.
                 if matches!(expr.as_ref(), Expr::Array(items) if items.is_empty())
                     && matches!(to, DataType::Array(_))
@@ -600,7 +600,7 @@ fn grouped_outer_index(scope: &Scope, i: usize, pos: Option<u32>) -> Result<usiz
 /// A composite column read from a table holds records that name only
 /// their type's OID (see `types/record.rs`); a cast to the column's own
 /// type puts the fields' names back.
-fn with_full_type(e: ScalarExpr, ty: &DataType) -> ScalarExpr {
+pub(super) fn with_full_type(e: ScalarExpr, ty: &DataType) -> ScalarExpr {
     match ty {
         DataType::Record(Some(t)) if t.oid != crate::types::record::RECORD_OID => {
             ScalarExpr::Cast {

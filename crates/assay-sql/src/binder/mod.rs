@@ -50,6 +50,7 @@ pub use catalog::{
 };
 pub(crate) use expr::number_literal;
 pub use params::declared_param_types;
+pub use typename::resolve_type_with;
 pub use scope::{Scope, ScopeColumn};
 
 use assay_storage::Result;

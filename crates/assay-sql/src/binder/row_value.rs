@@ -15,7 +15,7 @@ use std::sync::Arc;
 use assay_storage::{err, Result, SqlState};
 
 use super::errors::at;
-use super::expr::ExprCtx;
+use super::expr::{with_full_type, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::Expr;
 use crate::functions::record::{FIELD, ROW};
@@ -64,7 +64,7 @@ impl Binder<'_> {
                     name: c.name.clone(),
                     ty: c.data_type.clone(),
                 });
-                exprs.push(ScalarExpr::Column(i));
+                exprs.push(with_full_type(ScalarExpr::Column(i), &c.data_type));
                 cx.column_refs.push((i, pos));
             }
         }

@@ -32,6 +32,9 @@ fn relation_obj(c: &Catalog, r: RelRef) -> (Obj, ObjectKind) {
 }
 
 pub(crate) fn drop(ctx: &mut DdlContext<'_>, s: &ast::Drop) -> Result<DdlOutcome> {
+    if s.kind == ObjectKind::Type {
+        return super::composite::drop_types(ctx, s);
+    }
     let tag = match s.kind {
         ObjectKind::Table => "DROP TABLE",
         ObjectKind::View => "DROP VIEW",

@@ -353,6 +353,6 @@ pub(super) fn pg_description(sys: &SystemContext<'_>, out: &mut Rows) {
 pub(crate) fn view_query(t: &Table) -> Option<&str> {
     match &t.kind {
         TableKind::View { query, .. } => Some(query),
-        TableKind::Ordinary => None,
+        TableKind::Ordinary | TableKind::Composite => None,
     }
 }
