@@ -329,7 +329,9 @@ impl Binder<'_> {
             (false, true) => return Err(column_definitions_not_allowed()),
             (false, false) => {}
         }
+        let name = crate::functions::json_populate::from_clause_name(name).unwrap_or(name);
         let (resolved, bound) = self.resolve_set_returning(name, args, pos)?;
+        let name = name.trim_end_matches("$rows");
         let mut fields: Vec<Field> = resolved
             .columns()
             .into_iter()

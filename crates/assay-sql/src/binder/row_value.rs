@@ -151,7 +151,7 @@ impl Binder<'_> {
 }
 
 /// A `$row` call building a record of type `ty` from `exprs`.
-fn make_row(exprs: Vec<ScalarExpr>, ty: RecordType, pos: Option<u32>) -> Typed {
+pub(super) fn make_row(exprs: Vec<ScalarExpr>, ty: RecordType, pos: Option<u32>) -> Typed {
     let data_type = DataType::Record(Some(Arc::new(ty)));
     let arg_types = match &data_type {
         DataType::Record(Some(t)) => t.fields.iter().map(|f| f.ty.clone()).collect(),

@@ -67,6 +67,7 @@ mod format;
 mod json;
 mod json_access;
 mod json_modify;
+pub(crate) mod json_populate;
 pub(crate) mod json_record;
 pub(crate) mod record;
 mod jsonpath;

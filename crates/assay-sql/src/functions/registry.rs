@@ -300,7 +300,7 @@ pub fn definitions() -> Vec<&'static FunctionDef> {
         .by_name
         .values()
         .flatten()
-        .filter(|d| !d.name.starts_with('$'))
+        .filter(|d| !d.name.contains('$'))
         .collect();
     defs.sort_by_key(|d| d.id);
     defs
@@ -325,6 +325,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         let mut b = Builder { defs: Vec::new() };
         super::string::register(&mut b);
         super::record::register(&mut b);
+        super::json_populate::register(&mut b);
         super::bytea::register(&mut b);
         super::bit::register(&mut b);
         super::unicode_escape::register(&mut b);

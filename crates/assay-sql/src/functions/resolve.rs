@@ -368,6 +368,16 @@ impl Resolved {
     /// Output columns of a set-returning function: its own list, or one
     /// column named after the function.
     pub fn columns(&self) -> Vec<(String, DataType)> {
+        // A function returning a composite type yields its fields.
+        if let DataType::Record(Some(t)) = &self.return_type {
+            if self.def.columns.is_empty() && !t.fields.is_empty() {
+                return t
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ty.clone()))
+                    .collect();
+            }
+        }
         if self.def.columns.is_empty() {
             vec![(self.def.name.to_string(), self.return_type.clone())]
         } else {
