@@ -163,6 +163,13 @@ impl Binder<'_> {
         }
         let l = self.bind_expr(left, cx)?;
         let r = self.bind_expr(right, cx)?;
+        if let (true, true, Some(rc)) = (
+            super::row_value::is_record(&l),
+            super::row_value::is_record(&r),
+            super::row_value::record_cmp_of(op),
+        ) {
+            return Ok(super::row_value::record_compare(l, r, rc));
+        }
         if let Some((cmp, symbol)) = cmp_op(op) {
             let pos = l.pos;
             let (l, r) = self.unify_for_compare(l, r, symbol)?;
@@ -467,6 +474,9 @@ impl Binder<'_> {
             }
             Expr::IsNull { expr, negated } => {
                 let t = self.bind_expr(expr, cx)?;
+                if super::row_value::is_record(&t) {
+                    return Ok(super::row_value::record_is_null(t, *negated));
+                }
                 Ok(bool_of(ScalarExpr::IsNull {
                     expr: Box::new(t.expr),
                     negated: *negated,

@@ -18,7 +18,7 @@ use super::errors::at;
 use super::expr::{with_full_type, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::Expr;
-use crate::functions::record::{FIELD, ROW};
+use crate::functions::record::{RecordCmp, COMPARE, FIELD, IS_NULL, ROW};
 use crate::functions::{internal_function, Resolved};
 use crate::plan::ScalarExpr;
 use crate::types::record::RECORD_OID;
@@ -170,4 +170,64 @@ pub(super) fn make_row(exprs: Vec<ScalarExpr>, ty: RecordType, pos: Option<u32>)
         data_type,
         pos,
     )
+}
+
+/// A call of one of the binder's own functions, typed `ty`.
+fn internal_call(name: &str, args: Vec<Typed>, ty: DataType, pos: Option<u32>) -> Typed {
+    let func = Resolved {
+        def: internal_function(name),
+        arg_types: args.iter().map(|a| a.ty.clone()).collect(),
+        return_type: ty.clone(),
+    };
+    Typed::new(
+        ScalarExpr::Function {
+            func: Arc::new(func),
+            args: args.into_iter().map(|a| a.expr).collect(),
+        },
+        ty,
+        pos,
+    )
+}
+
+fn int_const(v: i32) -> Typed {
+    Typed::new(
+        ScalarExpr::constant(Value::Int4(v), DataType::Int4),
+        DataType::Int4,
+        None,
+    )
+}
+
+/// `l op r` between two row values (see `functions/record.rs`).
+pub(super) fn record_compare(l: Typed, r: Typed, op: RecordCmp) -> Typed {
+    let pos = l.pos;
+    internal_call(COMPARE, vec![l, r, int_const(op as i32)], DataType::Bool, pos)
+}
+
+/// `r IS [NOT] NULL` of a row value.
+pub(super) fn record_is_null(r: Typed, negated: bool) -> Typed {
+    let pos = r.pos;
+    let flag = Typed::new(
+        ScalarExpr::constant(Value::Bool(negated), DataType::Bool),
+        DataType::Bool,
+        None,
+    );
+    internal_call(IS_NULL, vec![r, flag], DataType::Bool, pos)
+}
+
+/// The record comparison a binary operator stands for.
+pub(super) fn record_cmp_of(op: &crate::ast::BinaryOp) -> Option<RecordCmp> {
+    use crate::ast::BinaryOp as B;
+    Some(match op {
+        B::Eq => RecordCmp::Eq,
+        B::NotEq => RecordCmp::NotEq,
+        B::Lt => RecordCmp::Lt,
+        B::LtEq => RecordCmp::LtEq,
+        B::Gt => RecordCmp::Gt,
+        B::GtEq => RecordCmp::GtEq,
+        _ => return None,
+    })
+}
+
+pub(super) fn is_record(t: &Typed) -> bool {
+    matches!(t.ty, DataType::Record(_))
 }

@@ -26,6 +26,8 @@
 use assay_storage::{err, Result, SqlState};
 
 use super::expr::{expr_pos, ExprCtx};
+use super::row_value::{is_record, record_cmp_of, record_compare};
+use crate::functions::record::RecordCmp;
 use super::subquery::check_subquery_width;
 use super::{Binder, Typed};
 use crate::ast::{BinaryOp, Expr, Query};
@@ -38,6 +40,16 @@ pub(super) fn row_items(e: &Expr) -> Option<&[Expr]> {
         Expr::Row(items) => Some(items),
         _ => None,
     }
+}
+
+/// A row compared with a value that is not a row.
+fn not_a_row(l: &Typed, r: &Typed) -> assay_storage::Error {
+    let other = if is_record(l) { &r.ty } else { &l.ty };
+    err!(
+        SqlState::UNDEFINED_FUNCTION,
+        "operator does not exist: record = {}",
+        other
+    )
 }
 
 fn unequal_rows() -> assay_storage::Error {
@@ -130,13 +142,31 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (Some(l), Some(r)) = (row_items(left), row_items(right)) else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "comparing a row with a value that is not a row constructor is not supported yet"
-            ));
+            return self.bind_row_value_comparison(op, left, right, cx);
         };
         let expr = comparison(op, l, r)?;
         self.bind_rewritten(&expr, left, cx)
+    }
+
+    /// A row constructor compared with a row value that is not one
+    /// (`ROW(1, 'a') = t.p`): the two records, field by field at run time.
+    fn bind_row_value_comparison(
+        &mut self,
+        op: &BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        cx: &mut ExprCtx,
+    ) -> Result<Typed> {
+        let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
+        match record_cmp_of(op) {
+            Some(rc) if is_record(&l) && is_record(&r) => Ok(record_compare(l, r, rc)),
+            Some(_) => Err(not_a_row(&l, &r)),
+            None => Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "operator {} is not supported for row values",
+                op
+            )),
+        }
     }
 
     /// `(a, b) IS [NOT] DISTINCT FROM (x, y)`.
@@ -148,10 +178,16 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (Some(l), Some(r)) = (row_items(left), row_items(right)) else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "IS DISTINCT FROM between a row and a value that is not a row constructor is not supported yet"
-            ));
+            let op = if negated {
+                RecordCmp::NotDistinct
+            } else {
+                RecordCmp::Distinct
+            };
+            let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
+            if !is_record(&l) || !is_record(&r) {
+                return Err(not_a_row(&l, &r));
+            }
+            return Ok(record_compare(l, r, op));
         };
         if l.len() != r.len() {
             return Err(unequal_rows());
