@@ -328,7 +328,11 @@ impl Binder<'_> {
         if let Found::Here(i) = cx.scope.resolve(relation, name, pos)? {
             let ty = cx.scope.columns[i].data_type.clone();
             cx.column_refs.push((i, pos));
-            return Ok(Typed::new(with_full_type(ScalarExpr::Column(i), &ty), ty, pos));
+            return Ok(Typed::new(
+                with_full_type(ScalarExpr::Column(i), &ty),
+                ty,
+                pos,
+            ));
         }
         if relation.is_none() {
             if let Some(row) = self.bind_whole_row(name, pos, cx)? {

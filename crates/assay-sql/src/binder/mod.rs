@@ -50,8 +50,8 @@ pub use catalog::{
 };
 pub(crate) use expr::number_literal;
 pub use params::declared_param_types;
-pub use typename::resolve_type_with;
 pub use scope::{Scope, ScopeColumn};
+pub use typename::resolve_type_with;
 
 use assay_storage::Result;
 

@@ -163,13 +163,6 @@ impl Binder<'_> {
         }
         let l = self.bind_expr(left, cx)?;
         let r = self.bind_expr(right, cx)?;
-        if let (true, true, Some(rc)) = (
-            super::row_value::is_record(&l),
-            super::row_value::is_record(&r),
-            super::row_value::record_cmp_of(op),
-        ) {
-            return Ok(super::row_value::record_compare(l, r, rc));
-        }
         if let Some((cmp, symbol)) = cmp_op(op) {
             let pos = l.pos;
             let (l, r) = self.unify_for_compare(l, r, symbol)?;

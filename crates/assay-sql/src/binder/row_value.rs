@@ -18,7 +18,7 @@ use super::errors::at;
 use super::expr::{with_full_type, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::Expr;
-use crate::functions::record::{RecordCmp, COMPARE, FIELD, IS_NULL, ROW};
+use crate::functions::record::{DISTINCT, FIELD, IS_NULL, ROW};
 use crate::functions::{internal_function, Resolved};
 use crate::plan::ScalarExpr;
 use crate::types::record::RECORD_OID;
@@ -43,7 +43,11 @@ impl Binder<'_> {
             bound.push(t);
         }
         let ty = RecordType::anonymous(bound.iter().map(|t| t.ty.clone()).collect());
-        Ok(make_row(bound.into_iter().map(|t| t.expr).collect(), ty, pos))
+        Ok(make_row(
+            bound.into_iter().map(|t| t.expr).collect(),
+            ty,
+            pos,
+        ))
     }
 
     /// The whole row of range variable `relation`, if it is one.
@@ -189,18 +193,15 @@ fn internal_call(name: &str, args: Vec<Typed>, ty: DataType, pos: Option<u32>) -
     )
 }
 
-fn int_const(v: i32) -> Typed {
-    Typed::new(
-        ScalarExpr::constant(Value::Int4(v), DataType::Int4),
-        DataType::Int4,
-        None,
-    )
-}
-
-/// `l op r` between two row values (see `functions/record.rs`).
-pub(super) fn record_compare(l: Typed, r: Typed, op: RecordCmp) -> Typed {
+/// `l IS [NOT] DISTINCT FROM r` between two row values.
+pub(super) fn record_distinct(l: Typed, r: Typed, negated: bool) -> Typed {
     let pos = l.pos;
-    internal_call(COMPARE, vec![l, r, int_const(op as i32)], DataType::Bool, pos)
+    let flag = Typed::new(
+        ScalarExpr::constant(Value::Bool(negated), DataType::Bool),
+        DataType::Bool,
+        None,
+    );
+    internal_call(DISTINCT, vec![l, r, flag], DataType::Bool, pos)
 }
 
 /// `r IS [NOT] NULL` of a row value.
@@ -212,20 +213,6 @@ pub(super) fn record_is_null(r: Typed, negated: bool) -> Typed {
         None,
     );
     internal_call(IS_NULL, vec![r, flag], DataType::Bool, pos)
-}
-
-/// The record comparison a binary operator stands for.
-pub(super) fn record_cmp_of(op: &crate::ast::BinaryOp) -> Option<RecordCmp> {
-    use crate::ast::BinaryOp as B;
-    Some(match op {
-        B::Eq => RecordCmp::Eq,
-        B::NotEq => RecordCmp::NotEq,
-        B::Lt => RecordCmp::Lt,
-        B::LtEq => RecordCmp::LtEq,
-        B::Gt => RecordCmp::Gt,
-        B::GtEq => RecordCmp::GtEq,
-        _ => return None,
-    })
 }
 
 pub(super) fn is_record(t: &Typed) -> bool {

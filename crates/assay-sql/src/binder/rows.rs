@@ -26,8 +26,7 @@
 use assay_storage::{err, Result, SqlState};
 
 use super::expr::{expr_pos, ExprCtx};
-use super::row_value::{is_record, record_cmp_of, record_compare};
-use crate::functions::record::RecordCmp;
+use super::row_value::{is_record, record_distinct};
 use super::subquery::check_subquery_width;
 use super::{Binder, Typed};
 use crate::ast::{BinaryOp, Expr, Query};
@@ -149,7 +148,9 @@ impl Binder<'_> {
     }
 
     /// A row constructor compared with a row value that is not one
-    /// (`ROW(1, 'a') = t.p`): the two records, field by field at run time.
+    /// (`ROW(1, 'a') = t.p`): PostgreSQL's `record` operators, which —
+    /// unlike a comparison of two constructors — take two NULL fields as
+    /// equal and order NULL after any value, as sorting does.
     fn bind_row_value_comparison(
         &mut self,
         op: &BinaryOp,
@@ -158,15 +159,19 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
-        match record_cmp_of(op) {
-            Some(rc) if is_record(&l) && is_record(&r) => Ok(record_compare(l, r, rc)),
-            Some(_) => Err(not_a_row(&l, &r)),
-            None => Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "operator {} is not supported for row values",
-                op
-            )),
+        let Some((cmp, _)) = super::operators::cmp_op(op) else {
+            return Err(not_a_row(&l, &r));
+        };
+        if !is_record(&l) || !is_record(&r) {
+            return Err(not_a_row(&l, &r));
         }
+        let pos = l.pos;
+        let expr = crate::plan::ScalarExpr::Compare {
+            op: cmp,
+            left: Box::new(l.expr),
+            right: Box::new(r.expr),
+        };
+        Ok(Typed::new(expr, DataType::Bool, pos))
     }
 
     /// `(a, b) IS [NOT] DISTINCT FROM (x, y)`.
@@ -178,16 +183,11 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (Some(l), Some(r)) = (row_items(left), row_items(right)) else {
-            let op = if negated {
-                RecordCmp::NotDistinct
-            } else {
-                RecordCmp::Distinct
-            };
             let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
             if !is_record(&l) || !is_record(&r) {
                 return Err(not_a_row(&l, &r));
             }
-            return Ok(record_compare(l, r, op));
+            return Ok(record_distinct(l, r, negated));
         };
         if l.len() != r.len() {
             return Err(unequal_rows());

@@ -839,7 +839,11 @@ fn composite_srf_target(
         },
         Schema::new(fields),
     );
-    let record = super::row_value::make_row((0..width).map(ScalarExpr::Column).collect(), (*ty).clone(), None);
+    let record = super::row_value::make_row(
+        (0..width).map(ScalarExpr::Column).collect(),
+        (*ty).clone(),
+        None,
+    );
     let data_type = record.ty.clone();
     let plan = Plan::new(
         PlanNode::Project {

@@ -33,7 +33,9 @@ pub fn resolve_type_with(
     named: &dyn Fn(Option<&str>, &str) -> Result<Option<DataType>>,
 ) -> Result<DataType> {
     match resolve_type(t) {
-        Err(e) if e.code() == assay_storage::SqlState::UNDEFINED_OBJECT && t.modifiers.is_empty() => {
+        Err(e)
+            if e.code() == assay_storage::SqlState::UNDEFINED_OBJECT && t.modifiers.is_empty() =>
+        {
             let schema = match t.names.as_slice() {
                 [.., s, _] => Some(s.as_str()),
                 _ => None,

@@ -112,7 +112,11 @@ impl Catalog {
     }
 
     /// `ty` with every bare composite type replaced by the full one.
-    pub fn complete_type(&self, ty: &crate::types::DataType, depth: usize) -> crate::types::DataType {
+    pub fn complete_type(
+        &self,
+        ty: &crate::types::DataType,
+        depth: usize,
+    ) -> crate::types::DataType {
         use crate::types::DataType;
         match ty {
             DataType::Record(Some(t)) if t.is_bare() && depth < 16 => {

@@ -213,7 +213,11 @@ impl Catalog {
     /// Columns of composite types are stored by the type's OID; once every
     /// type is loaded they get the full type (fields and names).
     fn complete_composite_columns(&mut self) {
-        let bare = |t: &Table| t.columns.iter().any(|c| c.ty != self.complete_type(&c.ty, 0));
+        let bare = |t: &Table| {
+            t.columns
+                .iter()
+                .any(|c| c.ty != self.complete_type(&c.ty, 0))
+        };
         let oids: Vec<Oid> = self
             .tables
             .values()

@@ -42,11 +42,9 @@ pub(crate) fn drop_types(ctx: &mut DdlContext<'_>, s: &ast::Drop) -> Result<DdlO
             {
                 oid
             }
-            Some((_, RelRef::Table(_))) => bail!(
-                SqlState::WRONG_OBJECT_TYPE,
-                "\"{}\" is not a type",
-                n
-            ),
+            Some((_, RelRef::Table(_))) => {
+                bail!(SqlState::WRONG_OBJECT_TYPE, "\"{}\" is not a type", n)
+            }
             _ if s.if_exists => {
                 notices.push(Notice::info(format!(
                     "type \"{written}\" does not exist, skipping"
@@ -88,7 +86,11 @@ fn check_unused(c: &Catalog, oid: u32, cascade: bool) -> Result<()> {
         }
         for (_, col) in t.visible_columns() {
             if uses(&col.ty, oid) {
-                let owner = if t.is_composite() { "composite type" } else { "table" };
+                let owner = if t.is_composite() {
+                    "composite type"
+                } else {
+                    "table"
+                };
                 users.push(format!(
                     "column {} of {owner} {} depends on type {name}",
                     col.name, t.name

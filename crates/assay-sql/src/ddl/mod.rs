@@ -24,10 +24,10 @@
 //! NOTICE lists them as PostgreSQL does.
 
 mod alter;
+mod composite;
 mod constraint;
 mod create_table;
 mod depend;
-mod composite;
 mod drop;
 mod exprs;
 mod index;

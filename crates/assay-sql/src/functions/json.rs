@@ -217,7 +217,9 @@ fn row_to_json(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
     };
     let mut s = String::new();
     match &a[0] {
-        Value::Record(r) => write_record(r, ctx.settings, &mut s, if pretty { ",\n " } else { "," }),
+        Value::Record(r) => {
+            write_record(r, ctx.settings, &mut s, if pretty { ",\n " } else { "," })
+        }
         other => value_to_json(other, ctx.settings, &mut s),
     }
     Ok(Value::Json(Arc::from(s)))

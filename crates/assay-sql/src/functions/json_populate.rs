@@ -53,11 +53,24 @@ pub(super) fn register(b: &mut Builder) {
         populate_record,
     )
     .lenient();
-    b.set_returning("json_populate_record$rows", &[AnyElement, J], AnyElement, record_rows)
-        .lenient();
-    b.set_returning("jsonb_populate_record$rows", &[AnyElement, JB], AnyElement, record_rows)
-        .lenient();
-    for (name, doc) in [("json_populate_recordset", J), ("jsonb_populate_recordset", JB)] {
+    b.set_returning(
+        "json_populate_record$rows",
+        &[AnyElement, J],
+        AnyElement,
+        record_rows,
+    )
+    .lenient();
+    b.set_returning(
+        "jsonb_populate_record$rows",
+        &[AnyElement, JB],
+        AnyElement,
+        record_rows,
+    )
+    .lenient();
+    for (name, doc) in [
+        ("json_populate_recordset", J),
+        ("jsonb_populate_recordset", JB),
+    ] {
         b.set_returning(name, &[AnyElement, doc], AnyElement, populate_recordset)
             .lenient();
     }
@@ -110,7 +123,11 @@ fn populate_recordset(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> R
             SqlState::INVALID_PARAMETER_VALUE,
             "cannot call {} on {}",
             r.def.name,
-            if doc.is_object() { "an object" } else { "a scalar" }
+            if doc.is_object() {
+                "an object"
+            } else {
+                "a scalar"
+            }
         );
     };
     let mut rows = Vec::with_capacity(items.len());
@@ -136,7 +153,11 @@ fn populate(ty: &Arc<RecordType>, base: &Value, doc: &Json, s: &Settings) -> Res
         bail!(
             SqlState::INVALID_PARAMETER_VALUE,
             "cannot call populate_composite on {}",
-            if doc.is_array() { "an array" } else { "a scalar" }
+            if doc.is_array() {
+                "an array"
+            } else {
+                "a scalar"
+            }
         );
     };
     let mut values = Vec::with_capacity(ty.fields.len());
@@ -185,8 +206,10 @@ fn field_value(m: &Json, ty: &DataType, key: &str, s: &Settings) -> Result<Value
                 };
                 Ok(Value::Array(Arc::new(array)))
             }
-            _ => Err(err!(SqlState::INVALID_PARAMETER_VALUE, "expected JSON array")
-                .with_hint(format!("See the value of key \"{key}\"."))),
+            _ => Err(
+                err!(SqlState::INVALID_PARAMETER_VALUE, "expected JSON array")
+                    .with_hint(format!("See the value of key \"{key}\".")),
+            ),
         },
         DataType::Record(Some(t)) => match m {
             Json::String(text) => parse_value(text, ty, s),
@@ -197,9 +220,8 @@ fn field_value(m: &Json, ty: &DataType, key: &str, s: &Settings) -> Result<Value
                 if m.is_array() { "an array" } else { "a scalar" }
             ),
         },
-        _ => parse_value(&member_text(m), ty, s).and_then(|v| {
-            crate::types::cast(&v, &ty.without_typmod(), ty, s)
-        }),
+        _ => parse_value(&member_text(m), ty, s)
+            .and_then(|v| crate::types::cast(&v, &ty.without_typmod(), ty, s)),
     }
 }
 
@@ -216,8 +238,11 @@ fn array_items(
     items: &mut Vec<Value>,
 ) -> Result<()> {
     let mismatch = || {
-        err!(SqlState::INVALID_TEXT_REPRESENTATION, "malformed JSON array")
-            .with_detail("Multidimensional arrays must have sub-arrays with matching dimensions.")
+        err!(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            "malformed JSON array"
+        )
+        .with_detail("Multidimensional arrays must have sub-arrays with matching dimensions.")
     };
     let Json::Array(list) = m else {
         if *shape.leaf_depth.get_or_insert(depth) != depth {

@@ -189,7 +189,8 @@ pub fn cast_context(from: &DataType, to: &DataType) -> Option<CastContext> {
         // A row converts to a composite type field by field; any record
         // is a `record`.
         let anonymous = |t: &Option<std::sync::Arc<super::RecordType>>| {
-            t.as_ref().is_none_or(|t| t.oid == super::record::RECORD_OID)
+            t.as_ref()
+                .is_none_or(|t| t.oid == super::record::RECORD_OID)
         };
         let same = matches!((ft, tt), (Some(a), Some(b)) if a.oid == b.oid);
         return (same || anonymous(ft) || anonymous(tt)).then_some(CastContext::Implicit);

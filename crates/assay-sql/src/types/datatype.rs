@@ -284,7 +284,10 @@ impl DataType {
         match self {
             // Arrays of arrays are the same array type.
             DataType::Array(elem) => elem.array_oid(),
-            DataType::Record(t) if t.as_ref().is_none_or(|t| t.oid == super::record::RECORD_OID) => {
+            DataType::Record(t)
+                if t.as_ref()
+                    .is_none_or(|t| t.oid == super::record::RECORD_OID) =>
+            {
                 super::record::RECORD_ARRAY_OID
             }
             t => t.scalar_row().map_or(0, |r| r.2),
@@ -310,7 +313,11 @@ impl DataType {
             DataType::Array(elem) => format!("_{}", elem.typname()),
             DataType::Record(Some(t)) if t.name.is_some() => {
                 let name = t.name.as_deref().unwrap_or_default();
-                name.rsplit('.').next().unwrap_or(name).trim_matches('"').to_string()
+                name.rsplit('.')
+                    .next()
+                    .unwrap_or(name)
+                    .trim_matches('"')
+                    .to_string()
             }
             DataType::Record(_) => "record".to_string(),
             t => t.scalar_row().map_or("unknown", |r| r.3).to_string(),

@@ -27,7 +27,7 @@ pub use datatype::{DataType, IntervalTypmod, NumericTypmod, RegKind, TypeCategor
 pub(crate) use numeric::pow10 as numeric_pow10;
 pub use numeric::Numeric;
 pub use ops::{binary_op, negate, BinaryOp};
+pub use record::{Record, RecordField, RecordType};
 pub use settings::{parse_date_style, ByteaOutput, DateOrder, DateStyle, IntervalStyle, Settings};
 pub use text_io::{format_typed, format_value, parse_value};
-pub use record::{Record, RecordField, RecordType};
 pub use value::{Array, ArrayDim, Interval, Value};

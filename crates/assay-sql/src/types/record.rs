@@ -307,13 +307,12 @@ pub fn convert_record(
     }
     let mut values = Vec::with_capacity(r.values.len());
     for (i, (v, field)) in r.values.iter().zip(&to.fields).enumerate() {
-        let from = r
-            .ty
-            .fields
-            .get(i)
-            .map(|f| f.ty.clone())
-            .or_else(|| v.own_type())
-            .unwrap_or(DataType::Text);
+        let from =
+            r.ty.fields
+                .get(i)
+                .map(|f| f.ty.clone())
+                .or_else(|| v.own_type())
+                .unwrap_or(DataType::Text);
         values.push(if v.is_null() {
             Value::Null
         } else {
