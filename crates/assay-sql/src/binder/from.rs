@@ -9,7 +9,6 @@ use super::catalog::TableInfo;
 use super::errors::{at, DUPLICATE_ALIAS};
 use super::expr::ExprCtx;
 use super::scope::{shift_table_keys, Found, Scope, ScopeColumn};
-use super::typename::resolve_type;
 use super::{Binder, Typed};
 use crate::ast::{self, Alias, JoinCondition};
 use crate::functions::{lookup_kind, FunctionKind};
@@ -389,10 +388,11 @@ impl Binder<'_> {
         pos: Option<u32>,
     ) -> Result<(Plan, Scope)> {
         let alias = alias.ok_or_else(column_definitions_not_allowed)?;
+        let catalog = self.catalog;
         let types = alias
             .column_types
             .iter()
-            .map(resolve_type)
+            .map(|t| super::typename::resolve_type_with(t, &|s, n| catalog.type_named(s, n)))
             .collect::<Result<Vec<_>>>()?;
         let text_array = |items: Vec<Value>| {
             let array = Value::Array(Arc::new(crate::types::Array::from_items(items)));
@@ -404,7 +404,7 @@ impl Binder<'_> {
             .iter()
             .map(|t| {
                 Value::text(match t {
-                    DataType::Json | DataType::Jsonb => "j",
+                    DataType::Json | DataType::Jsonb | DataType::Record(_) => "j",
                     DataType::Array(_) => "a",
                     _ => "t",
                 })
@@ -431,6 +431,10 @@ impl Binder<'_> {
             let column = Typed::new(ScalarExpr::Column(i), f.data_type.clone(), None);
             let expr = match types.get(i) {
                 Some(DataType::Text) | None => column.expr,
+                Some(ty @ DataType::Record(_)) => {
+                    f.data_type = ty.clone();
+                    self.populate_from_json_text(column, ty)?.expr
+                }
                 Some(ty) => {
                     f.data_type = ty.clone();
                     self.cast_explicit(column, ty, None)?.expr
@@ -451,6 +455,27 @@ impl Binder<'_> {
         };
         let scope = apply_alias(Scope::of_schema(&plan.schema, None), Some(&untyped), name)?;
         Ok((relabel(plan, &scope), scope))
+    }
+
+    /// A composite column of a column definition list: the member's JSON
+    /// text made into a record as `json_populate_record` does.
+    fn populate_from_json_text(&mut self, column: Typed, ty: &DataType) -> Result<Typed> {
+        let json = self.cast_explicit(column, &DataType::Json, None)?;
+        let base = Typed::new(
+            ScalarExpr::constant(Value::Null, ty.clone()),
+            ty.clone(),
+            None,
+        );
+        let resolved =
+            crate::functions::lookup("json_populate_record", &[ty.clone(), DataType::Json])?;
+        Ok(Typed::new(
+            ScalarExpr::Function {
+                func: Arc::new(resolved),
+                args: vec![base.expr, json.expr],
+            },
+            ty.clone(),
+            None,
+        ))
     }
 
     fn bind_join(&mut self, join: &ast::Join, outer_left: Option<&Scope>) -> Result<(Plan, Scope)> {

@@ -19,17 +19,15 @@
 
 use std::sync::Arc;
 
-use assay_storage::{bail, err, Result, SqlState};
-use serde_json::Value as Json;
-
 use super::context::EvalContext;
-use super::json::jsonb;
+use super::json_access::{Doc, JsonType, Sub};
 use super::registry::{Builder, T};
 use super::resolve::Resolved;
 use super::setof::RowIter;
 use crate::types::json::format_jsonb;
 use crate::types::record::record_value;
 use crate::types::{parse_value, Array, DataType, RecordType, Settings, Value};
+use assay_storage::{bail, err, Result, SqlState};
 
 /// The FROM-clause form of each one-record function.
 pub(crate) fn from_clause_name(name: &str) -> Option<&'static str> {
@@ -99,8 +97,8 @@ fn populate_record(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Resu
     if a[1].is_null() {
         return Ok(a[0].clone());
     }
-    let doc = jsonb(&a[1])?;
-    populate(&ty, &a[0], &doc, ctx.settings)
+    let doc = Doc::from_value(&a[1])?;
+    populate(&ty, &a[0], doc.root(), ctx.settings)
 }
 
 fn record_rows(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<RowIter> {
@@ -117,22 +115,24 @@ fn populate_recordset(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> R
     if a[1].is_null() {
         return Ok(Box::new(std::iter::empty()));
     }
-    let doc = jsonb(&a[1])?;
-    let Json::Array(items) = &*doc else {
-        bail!(
+    let doc = Doc::from_value(&a[1])?;
+    let root = doc.root();
+    match root.json_type() {
+        JsonType::Array => {}
+        JsonType::Object => bail!(
             SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call {} on {}",
-            r.def.name,
-            if doc.is_object() {
-                "an object"
-            } else {
-                "a scalar"
-            }
-        );
-    };
-    let mut rows = Vec::with_capacity(items.len());
-    for item in items {
-        if !item.is_object() {
+            "cannot call {} on an object",
+            r.def.name
+        ),
+        _ => bail!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "cannot call {} on a scalar",
+            r.def.name
+        ),
+    }
+    let mut rows = Vec::new();
+    for item in root.elements() {
+        if item.json_type() != JsonType::Object {
             bail!(
                 SqlState::INVALID_PARAMETER_VALUE,
                 "argument of {} must be an array of objects",
@@ -147,22 +147,26 @@ fn populate_recordset(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> R
     Ok(Box::new(rows.into_iter()))
 }
 
+fn not_composite(m: Sub<'_>) -> assay_storage::Error {
+    err!(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "cannot call populate_composite on {}",
+        if m.json_type() == JsonType::Array {
+            "an array"
+        } else {
+            "a scalar"
+        }
+    )
+}
+
 /// The record of type `ty` from object `doc`, missing fields from `base`.
-fn populate(ty: &Arc<RecordType>, base: &Value, doc: &Json, s: &Settings) -> Result<Value> {
-    let Json::Object(members) = doc else {
-        bail!(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "cannot call populate_composite on {}",
-            if doc.is_array() {
-                "an array"
-            } else {
-                "a scalar"
-            }
-        );
-    };
+fn populate(ty: &Arc<RecordType>, base: &Value, doc: Sub<'_>, s: &Settings) -> Result<Value> {
+    if doc.json_type() != JsonType::Object {
+        return Err(not_composite(doc));
+    }
     let mut values = Vec::with_capacity(ty.fields.len());
     for (i, f) in ty.fields.iter().enumerate() {
-        values.push(match members.get(&f.name) {
+        values.push(match doc.field(&f.name) {
             Some(m) => field_value(m, &f.ty, &f.name, s)?,
             None => match base {
                 Value::Record(b) => b.values.get(i).cloned().unwrap_or(Value::Null),
@@ -173,55 +177,56 @@ fn populate(ty: &Arc<RecordType>, base: &Value, doc: &Json, s: &Settings) -> Res
     Ok(record_value(ty.clone(), values))
 }
 
-/// The text a scalar field reads: a string unquoted, anything else as JSON.
-fn member_text(m: &Json) -> String {
-    match m {
-        Json::String(s) => s.clone(),
-        other => format_jsonb(other),
+/// The member's text as a string field reads it: a string unquoted,
+/// anything else as its JSON text (as written, for json).
+fn member_text(m: Sub<'_>) -> String {
+    match m.to_text() {
+        Value::Text(t) => t.to_string(),
+        _ => String::new(),
     }
 }
 
-fn field_value(m: &Json, ty: &DataType, key: &str, s: &Settings) -> Result<Value> {
-    if m.is_null() {
-        return Ok(Value::Null);
-    }
-    match ty {
-        DataType::Json => Ok(Value::Json(Arc::from(format_jsonb(m)))),
-        DataType::Jsonb => Ok(Value::Jsonb(Arc::new(m.clone()))),
-        DataType::Array(elem) => match m {
-            Json::String(text) => parse_value(text, ty, s),
-            Json::Array(_) => {
-                let mut shape = Shape::default();
-                let mut items = Vec::new();
-                array_items(m, elem, key, s, 0, &mut shape, &mut items)?;
-                let dims = shape
-                    .dims
-                    .into_iter()
-                    .map(|len| crate::types::ArrayDim { len, lower: 1 })
-                    .collect();
-                let array = if items.is_empty() {
-                    Array::empty()
-                } else {
-                    Array { dims, items }
-                };
-                Ok(Value::Array(Arc::new(array)))
-            }
-            _ => Err(
-                err!(SqlState::INVALID_PARAMETER_VALUE, "expected JSON array")
-                    .with_hint(format!("See the value of key \"{key}\".")),
-            ),
-        },
-        DataType::Record(Some(t)) => match m {
-            Json::String(text) => parse_value(text, ty, s),
-            Json::Object(_) => populate(t, &Value::Null, m, s),
-            _ => bail!(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot call populate_composite on {}",
-                if m.is_array() { "an array" } else { "a scalar" }
-            ),
-        },
-        _ => parse_value(&member_text(m), ty, s)
-            .and_then(|v| crate::types::cast(&v, &ty.without_typmod(), ty, s)),
+fn field_value(m: Sub<'_>, ty: &DataType, key: &str, s: &Settings) -> Result<Value> {
+    match (m.json_type(), ty) {
+        (JsonType::Null, _) => Ok(Value::Null),
+        (_, DataType::Json | DataType::Jsonb) => {
+            let text = match m.to_value() {
+                Value::Json(t) => t.to_string(),
+                Value::Jsonb(j) => format_jsonb(&j),
+                _ => String::new(),
+            };
+            parse_value(&text, ty, s)
+        }
+        (JsonType::String, DataType::Array(_) | DataType::Record(_)) => {
+            parse_value(&member_text(m), ty, s)
+        }
+        (JsonType::Array, DataType::Array(elem)) => {
+            let mut shape = Shape::default();
+            let mut items = Vec::new();
+            array_items(m, elem, key, s, 0, &mut shape, &mut items)?;
+            let dims = shape
+                .dims
+                .into_iter()
+                .map(|len| crate::types::ArrayDim { len, lower: 1 })
+                .collect();
+            let array = if items.is_empty() {
+                Array::empty()
+            } else {
+                Array { dims, items }
+            };
+            Ok(Value::Array(Arc::new(array)))
+        }
+        (_, DataType::Array(_)) => Err(err!(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "expected JSON array"
+        )
+        .with_hint(format!("See the value of key \"{key}\"."))),
+        (JsonType::Object, DataType::Record(Some(t))) => populate(t, &Value::Null, m, s),
+        (_, DataType::Record(_)) => Err(not_composite(m)),
+        _ => {
+            let v = parse_value(&member_text(m), &ty.without_typmod(), s)?;
+            crate::types::cast(&v, &ty.without_typmod(), ty, s)
+        }
     }
 }
 
@@ -229,7 +234,7 @@ fn field_value(m: &Json, ty: &DataType, key: &str, s: &Settings) -> Result<Value
 /// sub-array of one level must have the same length, and every element
 /// that is not an array must sit at the same depth.
 fn array_items(
-    m: &Json,
+    m: Sub<'_>,
     elem: &DataType,
     key: &str,
     s: &Settings,
@@ -244,13 +249,14 @@ fn array_items(
         )
         .with_detail("Multidimensional arrays must have sub-arrays with matching dimensions.")
     };
-    let Json::Array(list) = m else {
+    if m.json_type() != JsonType::Array {
         if *shape.leaf_depth.get_or_insert(depth) != depth {
             return Err(mismatch());
         }
         items.push(field_value(m, elem, key, s)?);
         return Ok(());
-    };
+    }
+    let list = m.elements();
     if shape.leaf_depth.is_some_and(|d| d <= depth) {
         return Err(mismatch());
     }
