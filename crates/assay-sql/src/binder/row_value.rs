@@ -18,7 +18,7 @@ use super::errors::at;
 use super::expr::{with_full_type, ExprCtx};
 use super::{Binder, Typed};
 use crate::ast::Expr;
-use crate::functions::record::{DISTINCT, FIELD, IS_NULL, ROW};
+use crate::functions::record::{DISTINCT, FIELD, IS_NULL, ROW, WHOLE_ROW};
 use crate::functions::{internal_function, Resolved};
 use crate::plan::ScalarExpr;
 use crate::types::record::RECORD_OID;
@@ -86,7 +86,18 @@ impl Binder<'_> {
                 fields,
             },
         };
-        Ok(Some(make_row(exprs, ty, pos)))
+        let mut row = make_row(exprs, ty, pos);
+        if let ScalarExpr::Function { func, args } = row.expr {
+            let whole = Resolved {
+                def: internal_function(WHOLE_ROW),
+                ..(*func).clone()
+            };
+            row.expr = ScalarExpr::Function {
+                func: Arc::new(whole),
+                args,
+            };
+        }
+        Ok(Some(row))
     }
 
     /// `(expr).field`.

@@ -1,6 +1,6 @@
-//! Row values as calls: the binder turns `ROW(a, b)` (and a whole-row
-//! reference `t`) into a call of `$row`, and `(r).f` into `$field(r, i)`,
-//! so a row value needs no expression node of its own. The binder sets
+//! Row values as calls: the binder turns `ROW(a, b)` into a call of
+//! `$row`, a whole-row reference `t` into `$whole_row`, and `(r).f` into
+//! `$field(r, i)`, so a row value needs no expression node of its own. The binder sets
 //! the call's result type — the record type with its fields, or the
 //! field's type — and `$row` builds its record with that type.
 //! `$record_is_null` and `$record_distinct` test row values that are not
@@ -19,12 +19,16 @@ use crate::types::record::record_value;
 use crate::types::{DataType, RecordType, Value};
 
 pub(crate) const ROW: &str = "$row";
+pub(crate) const WHOLE_ROW: &str = "$whole_row";
 pub(crate) const FIELD: &str = "$field";
 pub(crate) const DISTINCT: &str = "$record_distinct";
 pub(crate) const IS_NULL: &str = "$record_is_null";
 
 pub(super) fn register(b: &mut Builder) {
     b.scalar(ROW, &[T::Any], T::Any, make_row)
+        .variadic()
+        .lenient();
+    b.scalar(WHOLE_ROW, &[T::Any], T::Any, whole_row)
         .variadic()
         .lenient();
     b.scalar(FIELD, &[T::Any, T::Int4], T::Any, field).lenient();
@@ -77,6 +81,17 @@ fn make_row(r: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<Value>
         )),
     };
     Ok(record_value(ty, a.to_vec()))
+}
+
+/// A range variable's whole row. The row an outer join makes up for a
+/// missing match is NULL as a whole in PostgreSQL; here it is told by
+/// every column being NULL (so a stored row of only NULLs reads as NULL
+/// too, where PostgreSQL gives a record of NULL fields).
+fn whole_row(r: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
+    if !a.is_empty() && a.iter().all(Value::is_null) {
+        return Ok(Value::Null);
+    }
+    make_row(r, a, ctx)
 }
 
 fn field(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
