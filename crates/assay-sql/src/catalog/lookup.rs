@@ -208,6 +208,14 @@ impl Catalog {
         path: &SearchPath,
     ) -> Result<&Arc<Table>> {
         match self.resolve(schema, name, path)? {
+            Some((_, RelRef::Table(oid)))
+                if self.tables.get(&oid).is_some_and(|t| t.is_composite()) =>
+            {
+                bail!(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    "\"{name}\" is a composite type"
+                )
+            }
             Some((_, RelRef::Table(oid))) => self
                 .tables
                 .get(&oid)

@@ -15,6 +15,7 @@ fn kind_word(kind: ObjectKind) -> &'static str {
         ObjectKind::Index => "index",
         ObjectKind::Sequence => "sequence",
         ObjectKind::Schema => "schema",
+        ObjectKind::Type => "type",
         _ => "object",
     }
 }
@@ -24,6 +25,9 @@ fn relation_obj(c: &Catalog, r: RelRef) -> (Obj, ObjectKind) {
     match r {
         RelRef::Table(t) if c.table(t).is_some_and(|t| t.is_view()) => {
             (Obj::View(t), ObjectKind::View)
+        }
+        RelRef::Table(t) if c.table(t).is_some_and(|t| t.is_composite()) => {
+            (Obj::Table(t), ObjectKind::Type)
         }
         RelRef::Table(t) => (Obj::Table(t), ObjectKind::Table),
         RelRef::Index(t, i) => (Obj::Index(t, i), ObjectKind::Index),
