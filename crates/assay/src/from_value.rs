@@ -42,6 +42,7 @@ fn kind(value: &Value) -> &'static str {
         Value::Json(_) => "json",
         Value::Jsonb(_) => "jsonb",
         Value::Array(_) => "array",
+        Value::Record(_) => "record",
     }
 }
 

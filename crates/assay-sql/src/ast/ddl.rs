@@ -232,6 +232,7 @@ pub enum ObjectKind {
     Database,
     Role,
     Column,
+    Type,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -348,6 +348,7 @@ impl Display for ObjectKind {
             ObjectKind::Database => "DATABASE",
             ObjectKind::Role => "ROLE",
             ObjectKind::Column => "COLUMN",
+            ObjectKind::Type => "TYPE",
         })
     }
 }

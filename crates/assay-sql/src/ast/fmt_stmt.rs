@@ -258,6 +258,16 @@ impl Display for Statement {
             S::Delete(d) => write!(f, "{d}"),
             S::Copy(c) => write!(f, "{c}"),
             S::CreateTable(t) => write!(f, "{t}"),
+            S::CreateCompositeType(t) => {
+                write!(f, "CREATE TYPE {} AS (", t.name)?;
+                for (i, c) in t.columns.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{} {}", c.name, c.type_name)?;
+                }
+                f.write_char(')')
+            }
             S::CreateTableAs(t) => write!(f, "{t}"),
             S::CreateIndex(i) => write!(f, "{i}"),
             S::CreateView(v) => write!(f, "{v}"),

@@ -19,6 +19,8 @@ pub enum Statement {
     CreateIndex(Box<CreateIndex>),
     CreateView(Box<CreateView>),
     CreateSequence(Box<CreateSequence>),
+    /// `CREATE TYPE name AS (field type, …)`: the fields as columns.
+    CreateCompositeType(Box<CreateTable>),
     AlterSequence(Box<AlterSequence>),
     AlterTable(Box<AlterTable>),
     CreateSchema {

@@ -48,6 +48,23 @@ pub struct TableInfo {
 }
 
 impl TableInfo {
+    /// The table's row type: its composite type, named by the table.
+    pub fn row_type(&self) -> crate::types::RecordType {
+        crate::types::RecordType {
+            oid: self.oid,
+            name: Some(self.name.clone()),
+            fields: self
+                .columns
+                .iter()
+                .filter(|c| !c.dropped)
+                .map(|c| crate::types::RecordField {
+                    name: c.name.clone(),
+                    ty: c.data_type.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()
@@ -59,6 +76,11 @@ impl TableInfo {
 pub trait CatalogView {
     /// The table or view `name`, in `schema` or else through `search_path`.
     fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableInfo>>;
+
+    /// The composite type (or relation row type) `name`, if any.
+    fn type_named(&self, _schema: Option<&str>, _name: &str) -> Result<Option<DataType>> {
+        Ok(None)
+    }
 }
 
 /// An in-memory catalog for tests and for binding without a database.
@@ -169,7 +191,14 @@ impl CatalogView for SessionCatalog<'_> {
         let Some(t) = self.catalog.table(oid) else {
             return Ok(None);
         };
+        if t.is_composite() {
+            return Ok(None);
+        }
         Ok(Some(table_info(t)))
+    }
+
+    fn type_named(&self, schema: Option<&str>, name: &str) -> Result<Option<DataType>> {
+        self.catalog.type_named(schema, name, self.path)
     }
 }
 
@@ -243,7 +272,7 @@ pub fn table_info(t: &crate::catalog::Table) -> TableInfo {
         .collect();
     let view_sql = match &t.kind {
         TableKind::View { query, .. } => Some(query.clone()),
-        TableKind::Ordinary => None,
+        TableKind::Ordinary | TableKind::Composite => None,
     };
     TableInfo {
         oid: t.oid,

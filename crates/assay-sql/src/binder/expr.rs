@@ -6,7 +6,7 @@ use assay_storage::{err, Result, SqlState};
 use super::errors::{at, unsupported};
 use super::rows;
 use super::scope::{missing_column, missing_relation, Found, Scope};
-use super::typename::resolve_type;
+use super::typename::resolve_type_with;
 use super::{Binder, Typed};
 use crate::ast::{self, Expr, Literal, UnaryOp};
 use crate::plan::{AggCall, ScalarExpr, WindowCall};
@@ -185,7 +185,7 @@ impl Binder<'_> {
                 type_name,
                 pos,
             } => {
-                let to = resolve_type(type_name)?;
+                let to = resolve_type_with(type_name, &|s, n| self.catalog.type_named(s, n))?;
                 // `ARRAY[]::int[]`: the cast gives the empty array its type.
                 if matches!(expr.as_ref(), Expr::Array(items) if items.is_empty())
                     && matches!(to, DataType::Array(_))
@@ -293,8 +293,8 @@ impl Binder<'_> {
             | Expr::Overlay { .. }
             | Expr::AtTimeZone { .. }
             | Expr::SqlValue { .. } => self.bind_special_function(e, cx),
-            Expr::Row(_) => Err(at(unsupported("ROW expressions"), pos)),
-            Expr::Field { .. } => Err(at(unsupported("field selection"), pos)),
+            Expr::Row(items) => self.bind_row_value(items, pos, cx),
+            Expr::Field { expr, field } => self.bind_field_selection(expr, field, pos, cx),
         }
     }
 
@@ -304,6 +304,13 @@ impl Binder<'_> {
         pos: Option<u32>,
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
+        if let [t, star] = names {
+            if star == "*" {
+                if let Some(row) = self.bind_whole_row(t, pos, cx)? {
+                    return Ok(row);
+                }
+            }
+        }
         let (relation, name) = match names {
             [c] => (None, c.as_str()),
             [t, c] => (Some(t.as_str()), c.as_str()),
@@ -321,7 +328,16 @@ impl Binder<'_> {
         if let Found::Here(i) = cx.scope.resolve(relation, name, pos)? {
             let ty = cx.scope.columns[i].data_type.clone();
             cx.column_refs.push((i, pos));
-            return Ok(Typed::new(ScalarExpr::Column(i), ty, pos));
+            return Ok(Typed::new(
+                with_full_type(ScalarExpr::Column(i), &ty),
+                ty,
+                pos,
+            ));
+        }
+        if relation.is_none() {
+            if let Some(row) = self.bind_whole_row(name, pos, cx)? {
+                return Ok(row);
+            }
         }
         let mut relation_seen = relation.is_none_or(|r| cx.scope.has_relation(r));
         for (d, scope) in self.outer.iter().rev().enumerate() {
@@ -583,4 +599,20 @@ fn grouped_outer_index(scope: &Scope, i: usize, pos: Option<u32>) -> Result<usiz
             pos,
         )
     })
+}
+
+/// A composite column read from a table holds records that name only
+/// their type's OID (see `types/record.rs`); a cast to the column's own
+/// type puts the fields' names back.
+pub(super) fn with_full_type(e: ScalarExpr, ty: &DataType) -> ScalarExpr {
+    match ty {
+        DataType::Record(Some(t)) if t.oid != crate::types::record::RECORD_OID => {
+            ScalarExpr::Cast {
+                expr: Box::new(e),
+                from: ty.clone(),
+                to: ty.clone(),
+            }
+        }
+        _ => e,
+    }
 }

@@ -9,7 +9,6 @@ use super::catalog::TableInfo;
 use super::errors::{at, DUPLICATE_ALIAS};
 use super::expr::ExprCtx;
 use super::scope::{shift_table_keys, Found, Scope, ScopeColumn};
-use super::typename::resolve_type;
 use super::{Binder, Typed};
 use crate::ast::{self, Alias, JoinCondition};
 use crate::functions::{lookup_kind, FunctionKind};
@@ -40,6 +39,7 @@ pub fn table_scope(t: &TableInfo, relation: &str) -> Scope {
             .iter()
             .map(|key| (key.clone(), 0..t.columns.len()))
             .collect(),
+        row_types: vec![(relation.to_string(), std::sync::Arc::new(t.row_type()))],
     }
 }
 
@@ -328,7 +328,9 @@ impl Binder<'_> {
             (false, true) => return Err(column_definitions_not_allowed()),
             (false, false) => {}
         }
+        let name = crate::functions::json_populate::from_clause_name(name).unwrap_or(name);
         let (resolved, bound) = self.resolve_set_returning(name, args, pos)?;
+        let name = name.trim_end_matches("$rows");
         let mut fields: Vec<Field> = resolved
             .columns()
             .into_iter()
@@ -386,10 +388,11 @@ impl Binder<'_> {
         pos: Option<u32>,
     ) -> Result<(Plan, Scope)> {
         let alias = alias.ok_or_else(column_definitions_not_allowed)?;
+        let catalog = self.catalog;
         let types = alias
             .column_types
             .iter()
-            .map(resolve_type)
+            .map(|t| super::typename::resolve_type_with(t, &|s, n| catalog.type_named(s, n)))
             .collect::<Result<Vec<_>>>()?;
         let text_array = |items: Vec<Value>| {
             let array = Value::Array(Arc::new(crate::types::Array::from_items(items)));
@@ -401,7 +404,7 @@ impl Binder<'_> {
             .iter()
             .map(|t| {
                 Value::text(match t {
-                    DataType::Json | DataType::Jsonb => "j",
+                    DataType::Json | DataType::Jsonb | DataType::Record(_) => "j",
                     DataType::Array(_) => "a",
                     _ => "t",
                 })
@@ -428,6 +431,10 @@ impl Binder<'_> {
             let column = Typed::new(ScalarExpr::Column(i), f.data_type.clone(), None);
             let expr = match types.get(i) {
                 Some(DataType::Text) | None => column.expr,
+                Some(ty @ DataType::Record(_)) => {
+                    f.data_type = ty.clone();
+                    self.populate_from_json_text(column, ty)?.expr
+                }
                 Some(ty) => {
                     f.data_type = ty.clone();
                     self.cast_explicit(column, ty, None)?.expr
@@ -448,6 +455,27 @@ impl Binder<'_> {
         };
         let scope = apply_alias(Scope::of_schema(&plan.schema, None), Some(&untyped), name)?;
         Ok((relabel(plan, &scope), scope))
+    }
+
+    /// A composite column of a column definition list: the member's JSON
+    /// text made into a record as `json_populate_record` does.
+    fn populate_from_json_text(&mut self, column: Typed, ty: &DataType) -> Result<Typed> {
+        let json = self.cast_explicit(column, &DataType::Json, None)?;
+        let base = Typed::new(
+            ScalarExpr::constant(Value::Null, ty.clone()),
+            ty.clone(),
+            None,
+        );
+        let resolved =
+            crate::functions::lookup("json_populate_record", &[ty.clone(), DataType::Json])?;
+        Ok(Typed::new(
+            ScalarExpr::Function {
+                func: Arc::new(resolved),
+                args: vec![base.expr, json.expr],
+            },
+            ty.clone(),
+            None,
+        ))
     }
 
     fn bind_join(&mut self, join: &ast::Join, outer_left: Option<&Scope>) -> Result<(Plan, Scope)> {
@@ -581,6 +609,7 @@ impl Binder<'_> {
             group_map: None,
             // The merged columns come first.
             table_keys: shift_table_keys(scope.table_keys, merged.len()),
+            row_types: scope.row_types,
         };
         let plan = Plan::new(
             PlanNode::Project {

@@ -34,6 +34,7 @@ mod operators;
 mod params;
 mod query;
 mod rewrite;
+mod row_value;
 mod rows;
 mod scope;
 mod select;
@@ -51,6 +52,7 @@ pub use catalog::{
 pub(crate) use expr::number_literal;
 pub use params::declared_param_types;
 pub use scope::{Scope, ScopeColumn};
+pub use typename::resolve_type_with;
 
 use assay_storage::Result;
 

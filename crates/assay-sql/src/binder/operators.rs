@@ -467,6 +467,9 @@ impl Binder<'_> {
             }
             Expr::IsNull { expr, negated } => {
                 let t = self.bind_expr(expr, cx)?;
+                if super::row_value::is_record(&t) {
+                    return Ok(super::row_value::record_is_null(t, *negated));
+                }
                 Ok(bool_of(ScalarExpr::IsNull {
                     expr: Box::new(t.expr),
                     negated: *negated,

@@ -26,6 +26,7 @@
 use assay_storage::{err, Result, SqlState};
 
 use super::expr::{expr_pos, ExprCtx};
+use super::row_value::{is_record, record_distinct};
 use super::subquery::check_subquery_width;
 use super::{Binder, Typed};
 use crate::ast::{BinaryOp, Expr, Query};
@@ -38,6 +39,16 @@ pub(super) fn row_items(e: &Expr) -> Option<&[Expr]> {
         Expr::Row(items) => Some(items),
         _ => None,
     }
+}
+
+/// A row compared with a value that is not a row.
+fn not_a_row(l: &Typed, r: &Typed) -> assay_storage::Error {
+    let other = if is_record(l) { &r.ty } else { &l.ty };
+    err!(
+        SqlState::UNDEFINED_FUNCTION,
+        "operator does not exist: record = {}",
+        other
+    )
 }
 
 fn unequal_rows() -> assay_storage::Error {
@@ -130,13 +141,37 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (Some(l), Some(r)) = (row_items(left), row_items(right)) else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "comparing a row with a value that is not a row constructor is not supported yet"
-            ));
+            return self.bind_row_value_comparison(op, left, right, cx);
         };
         let expr = comparison(op, l, r)?;
         self.bind_rewritten(&expr, left, cx)
+    }
+
+    /// A row constructor compared with a row value that is not one
+    /// (`ROW(1, 'a') = t.p`): PostgreSQL's `record` operators, which —
+    /// unlike a comparison of two constructors — take two NULL fields as
+    /// equal and order NULL after any value, as sorting does.
+    fn bind_row_value_comparison(
+        &mut self,
+        op: &BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        cx: &mut ExprCtx,
+    ) -> Result<Typed> {
+        let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
+        let Some((cmp, _)) = super::operators::cmp_op(op) else {
+            return Err(not_a_row(&l, &r));
+        };
+        if !is_record(&l) || !is_record(&r) {
+            return Err(not_a_row(&l, &r));
+        }
+        let pos = l.pos;
+        let expr = crate::plan::ScalarExpr::Compare {
+            op: cmp,
+            left: Box::new(l.expr),
+            right: Box::new(r.expr),
+        };
+        Ok(Typed::new(expr, DataType::Bool, pos))
     }
 
     /// `(a, b) IS [NOT] DISTINCT FROM (x, y)`.
@@ -148,10 +183,11 @@ impl Binder<'_> {
         cx: &mut ExprCtx,
     ) -> Result<Typed> {
         let (Some(l), Some(r)) = (row_items(left), row_items(right)) else {
-            return Err(err!(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "IS DISTINCT FROM between a row and a value that is not a row constructor is not supported yet"
-            ));
+            let (l, r) = (self.bind_expr(left, cx)?, self.bind_expr(right, cx)?);
+            if !is_record(&l) || !is_record(&r) {
+                return Err(not_a_row(&l, &r));
+            }
+            return Ok(record_distinct(l, r, negated));
         };
         if l.len() != r.len() {
             return Err(unequal_rows());

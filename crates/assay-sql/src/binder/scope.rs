@@ -35,6 +35,9 @@ pub struct Scope {
     /// whole key, a query may read the table's other columns ungrouped:
     /// they are functionally dependent on it (PostgreSQL's rule).
     pub table_keys: Vec<(Vec<usize>, std::ops::Range<usize>)>,
+    /// The row type of each base table's range variable (its composite
+    /// type), for a whole-row reference.
+    pub row_types: Vec<(String, std::sync::Arc<crate::types::RecordType>)>,
 }
 
 /// Where a name was found.
@@ -69,6 +72,7 @@ impl Scope {
             relations: relation.map(|r| vec![r.to_string()]).unwrap_or_default(),
             group_map: None,
             table_keys: Vec::new(),
+            row_types: Vec::new(),
         }
     }
 
@@ -77,6 +81,7 @@ impl Scope {
         self.table_keys
             .extend(shift_table_keys(other.table_keys, self.columns.len()));
         self.columns.extend(other.columns);
+        self.row_types.extend(other.row_types);
         self.relations.extend(other.relations);
         self
     }

@@ -450,6 +450,11 @@ impl Binder<'_> {
             bound.push(to_lateral(self.cast_to(a, &t, false)?.expr)?);
         }
         let cols = resolved.columns();
+        if let DataType::Record(Some(t)) = resolved.return_type.clone() {
+            if cols.len() != 1 || t.fields.len() == 1 {
+                return Ok(Some(composite_srf_target(resolved, bound, t)));
+            }
+        }
         if cols.len() != 1 {
             return Err(at(
                 unsupported("multi-column set-returning functions in a target list"),
@@ -477,6 +482,7 @@ impl Binder<'_> {
             relations: Vec::new(),
             group_map: None,
             table_keys: Vec::new(),
+            row_types: Vec::new(),
         };
         Ok(Some((Plan::new(node, schema), scope)))
     }
@@ -808,4 +814,53 @@ fn dependent_columns(
         }
     }
     out
+}
+
+/// A set-returning function of a composite type in a target list: its
+/// rows' fields made back into one record column.
+fn composite_srf_target(
+    resolved: crate::functions::Resolved,
+    bound: Vec<ScalarExpr>,
+    ty: Arc<crate::types::RecordType>,
+) -> (Plan, Scope) {
+    let name = resolved.def.name.to_string();
+    let fields: Vec<Field> = resolved
+        .columns()
+        .into_iter()
+        .map(|(n, t)| Field::new(n, t))
+        .collect();
+    let width = fields.len();
+    let scan = Plan::new(
+        PlanNode::FunctionScan {
+            func: Arc::new(resolved),
+            name: name.clone(),
+            args: bound,
+            ordinality: false,
+        },
+        Schema::new(fields),
+    );
+    let record = super::row_value::make_row(
+        (0..width).map(ScalarExpr::Column).collect(),
+        (*ty).clone(),
+        None,
+    );
+    let data_type = record.ty.clone();
+    let plan = Plan::new(
+        PlanNode::Project {
+            input: Box::new(scan),
+            exprs: vec![record.expr],
+        },
+        Schema::new(vec![Field::new(name.clone(), data_type.clone())]),
+    );
+    let scope = Scope {
+        columns: vec![ScopeColumn {
+            relation: None,
+            name,
+            data_type,
+            unqualified: false,
+            in_star: false,
+        }],
+        ..Scope::default()
+    };
+    (plan, scope)
 }

@@ -26,6 +26,29 @@ pub fn resolve_type(t: &TypeName) -> Result<DataType> {
     Ok(wrap_array(ty, t.is_array()))
 }
 
+/// Looks a (schema, name) up as a relation's row type.
+pub type RowTypeLookup<'a> = &'a dyn Fn(Option<&str>, &str) -> Result<Option<DataType>>;
+
+/// Resolves a type name, looking a name that is no built-in type up as a
+/// relation's row type (a composite type or a table) with `named`.
+pub fn resolve_type_with(t: &TypeName, named: RowTypeLookup<'_>) -> Result<DataType> {
+    match resolve_type(t) {
+        Err(e)
+            if e.code() == assay_storage::SqlState::UNDEFINED_OBJECT && t.modifiers.is_empty() =>
+        {
+            let schema = match t.names.as_slice() {
+                [.., s, _] => Some(s.as_str()),
+                _ => None,
+            };
+            match named(schema, t.base()) {
+                Ok(Some(ty)) => Ok(wrap_array(ty, t.is_array())),
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
 fn wrap_array(ty: DataType, array: bool) -> DataType {
     if array && !matches!(ty, DataType::Array(_)) {
         DataType::Array(Box::new(ty))

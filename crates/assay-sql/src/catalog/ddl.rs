@@ -210,6 +210,48 @@ impl Catalog {
         self.save_table(txn, table)
     }
 
+    /// CREATE TYPE name AS (fields): a relation of kind composite, with
+    /// no rows and so no tree.
+    pub fn create_composite_type(
+        &mut self,
+        txn: &mut Transaction,
+        schema: Oid,
+        name: &str,
+        mut columns: Vec<Column>,
+    ) -> Result<Arc<Table>> {
+        if self.relation_in(schema, name).is_some() {
+            bail!(
+                SqlState::DUPLICATE_OBJECT,
+                "type \"{}\" already exists",
+                name
+            );
+        }
+        for i in 0..columns.len() {
+            columns[i].attnum = i as i16 + 1;
+            if columns_before(&columns, i) {
+                bail!(
+                    SqlState::DUPLICATE_COLUMN,
+                    "column \"{}\" specified more than once",
+                    columns[i].name
+                );
+            }
+        }
+        let oid = self.new_oid();
+        let table = Table {
+            oid,
+            schema,
+            name: name.to_string(),
+            columns,
+            kind: TableKind::Composite,
+            temp: false,
+            primary_key: None,
+            indexes: Vec::new(),
+            constraints: Vec::new(),
+            root: 0,
+        };
+        self.save_table(txn, table)
+    }
+
     /// CREATE [OR REPLACE] VIEW.
     #[allow(clippy::too_many_arguments)]
     pub fn create_view(
@@ -340,7 +382,7 @@ impl Catalog {
                 Dependent::View(_) => {}
             }
         }
-        if !table.is_view() {
+        if !table.is_view() && !table.is_composite() {
             for i in table.indexes.iter().filter(|i| !i.primary) {
                 txn.drop_tree(&tree_name("i", i.oid))?;
             }
@@ -652,4 +694,9 @@ fn dependents_error(what: &str, detail: &[String]) -> assay_storage::Error {
     )
     .with_detail(detail.join("\n"))
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
+}
+
+/// Whether column `i`'s name is taken by an earlier column.
+fn columns_before(columns: &[Column], i: usize) -> bool {
+    columns[..i].iter().any(|d| d.name == columns[i].name)
 }

@@ -73,9 +73,67 @@ impl Catalog {
         self.tables.get(&oid)
     }
 
-    /// Every table and view, in no particular order.
+    /// Every table and view, in no particular order (composite types,
+    /// kept beside them, are not tables).
     pub fn tables(&self) -> impl Iterator<Item = &Arc<Table>> {
-        self.tables.values()
+        self.tables.values().filter(|t| !t.is_composite())
+    }
+
+    /// Every composite type made by `CREATE TYPE … AS (…)`.
+    pub fn composite_types(&self) -> impl Iterator<Item = &Arc<Table>> {
+        self.tables.values().filter(|t| t.is_composite())
+    }
+
+    /// The row type of relation `oid` with its fields' composite types
+    /// complete (a column type read from the file names only an OID).
+    pub fn row_type(&self, oid: Oid) -> Option<Arc<crate::types::RecordType>> {
+        let t = self.tables.get(&oid)?;
+        let mut rt = t.row_type();
+        for f in &mut rt.fields {
+            f.ty = self.complete_type(&f.ty, 0);
+        }
+        Some(Arc::new(rt))
+    }
+
+    /// The row type of the relation `name` (a composite type, a table or
+    /// a view) as a data type, if there is one.
+    pub fn type_named(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+        path: &SearchPath,
+    ) -> Result<Option<crate::types::DataType>> {
+        let Some((_, RelRef::Table(oid))) = self.resolve(schema, name, path)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .row_type(oid)
+            .map(|t| crate::types::DataType::Record(Some(t))))
+    }
+
+    /// `ty` with every bare composite type replaced by the full one.
+    pub fn complete_type(
+        &self,
+        ty: &crate::types::DataType,
+        depth: usize,
+    ) -> crate::types::DataType {
+        use crate::types::DataType;
+        match ty {
+            DataType::Record(Some(t)) if t.is_bare() && depth < 16 => {
+                match self.tables.get(&t.oid) {
+                    Some(table) => {
+                        let mut rt = table.row_type();
+                        for f in &mut rt.fields {
+                            f.ty = self.complete_type(&f.ty, depth + 1);
+                        }
+                        DataType::Record(Some(Arc::new(rt)))
+                    }
+                    None => ty.clone(),
+                }
+            }
+            DataType::Array(e) => DataType::Array(Box::new(self.complete_type(e, depth))),
+            _ => ty.clone(),
+        }
     }
 
     pub fn sequence(&self, oid: Oid) -> Option<&Arc<Sequence>> {
@@ -150,6 +208,14 @@ impl Catalog {
         path: &SearchPath,
     ) -> Result<&Arc<Table>> {
         match self.resolve(schema, name, path)? {
+            Some((_, RelRef::Table(oid)))
+                if self.tables.get(&oid).is_some_and(|t| t.is_composite()) =>
+            {
+                bail!(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    "\"{name}\" is a composite type"
+                )
+            }
             Some((_, RelRef::Table(oid))) => self
                 .tables
                 .get(&oid)

@@ -89,6 +89,10 @@ pub enum TableKind {
         query: String,
         depends_on: Vec<Oid>,
     },
+    /// A composite type (`CREATE TYPE name AS (…)`, relkind `c`): its
+    /// columns are the type's fields, it has no rows. Its type OID is its
+    /// relation OID.
+    Composite,
 }
 
 /// ASC/DESC and NULLS FIRST/LAST of one index column.
@@ -247,6 +251,25 @@ impl Table {
         matches!(self.kind, TableKind::View { .. })
     }
 
+    pub fn is_composite(&self) -> bool {
+        matches!(self.kind, TableKind::Composite)
+    }
+
+    /// The relation's row type: the composite type it names.
+    pub fn row_type(&self) -> crate::types::RecordType {
+        crate::types::RecordType {
+            oid: self.oid,
+            name: Some(self.name.clone()),
+            fields: self
+                .visible_columns()
+                .map(|(_, c)| crate::types::RecordField {
+                    name: c.name.clone(),
+                    ty: c.ty.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The visible column named `name`, by its position.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
@@ -331,7 +354,18 @@ mod datatype_text {
     use crate::types::DataType;
 
     pub fn serialize<S: Serializer>(ty: &DataType, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&ty.to_string())
+        s.serialize_str(&catalog_text(ty))
+    }
+
+    /// A composite type is written as its OID (see `COMPOSITE_MARKER`).
+    fn catalog_text(ty: &DataType) -> String {
+        match ty {
+            DataType::Record(Some(t)) if t.oid != crate::types::record::RECORD_OID => {
+                format!("{}{}", crate::types::datatype::COMPOSITE_MARKER, t.oid)
+            }
+            DataType::Array(e) => format!("{}[]", catalog_text(e)),
+            t => t.to_string(),
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DataType, D::Error> {

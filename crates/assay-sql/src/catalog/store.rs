@@ -163,6 +163,7 @@ impl Catalog {
         if c.next_oid < FIRST_USER_OID {
             return Err(corrupt!("catalog has no OID counter"));
         }
+        c.complete_composite_columns();
         Ok(c)
     }
 
@@ -207,6 +208,29 @@ impl Catalog {
             _ => return Err(corrupt!("catalog has an unknown entry")),
         }
         Ok(())
+    }
+
+    /// Columns of composite types are stored by the type's OID; once every
+    /// type is loaded they get the full type (fields and names).
+    fn complete_composite_columns(&mut self) {
+        let bare = |t: &Table| {
+            t.columns
+                .iter()
+                .any(|c| c.ty != self.complete_type(&c.ty, 0))
+        };
+        let oids: Vec<Oid> = self
+            .tables
+            .values()
+            .filter(|t| bare(t))
+            .map(|t| t.oid)
+            .collect();
+        for oid in oids {
+            let mut t = (*self.tables[&oid]).clone();
+            for c in &mut t.columns {
+                c.ty = self.complete_type(&c.ty, 0);
+            }
+            self.tables.insert(oid, Arc::new(t));
+        }
     }
 
     /// The version this copy was loaded at (or last changed to).

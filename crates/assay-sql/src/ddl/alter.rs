@@ -5,7 +5,7 @@ use std::sync::Arc;
 use assay_storage::{bail, err, Result, SqlState};
 
 use super::constraint::{add_table_constraint, check_no_nulls, Stage};
-use super::create_table::{add_column_extras, check_default, plan_column, resolve_type};
+use super::create_table::{add_column_extras, check_default, plan_column};
 use super::depend::{cascade_notice, plan_drop, remove, Obj};
 use super::exprs::{column_refs, mentions_identifier, parse_expr, rename_identifier};
 use super::objects::split_name;
@@ -177,7 +177,7 @@ fn action(ctx: &mut DdlContext<'_>, oid: Oid, a: &A, notices: &mut Vec<Notice>) 
 }
 
 fn add_column(ctx: &mut DdlContext<'_>, t: &Table, def: &ast::ColumnDef) -> Result<()> {
-    let plan = plan_column(&t.name, def)?;
+    let plan = plan_column(ctx, &t.name, def)?;
     let mut column = plan.column.clone();
     let not_null = column.not_null;
     column.not_null = false;
@@ -339,7 +339,7 @@ fn set_type(
     using: Option<&ast::Expr>,
 ) -> Result<()> {
     let c = column_of(t, column)?;
-    let ty = resolve_type(type_name)?;
+    let ty = super::create_table::ddl_type(ctx, type_name)?;
     if let Some(g) = t.columns.iter().find(|g| {
         g.generated
             .as_deref()

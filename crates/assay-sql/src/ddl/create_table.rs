@@ -74,11 +74,15 @@ fn both(what: &str, table: &str, column: &str) -> assay_storage::Error {
 }
 
 /// Reads one column definition with PostgreSQL's checks.
-pub(crate) fn plan_column(table: &str, def: &ast::ColumnDef) -> Result<ColumnPlan> {
+pub(crate) fn plan_column(
+    ctx: &DdlContext<'_>,
+    table: &str,
+    def: &ast::ColumnDef,
+) -> Result<ColumnPlan> {
     let serial = serial_type(&def.type_name);
     let ty = match &serial {
         Some(t) => t.clone(),
-        None => resolve_type(&def.type_name)?,
+        None => ddl_type(ctx, &def.type_name)?,
     };
     let mut plan = ColumnPlan {
         column: Column::new(&def.name, ty),
@@ -208,7 +212,7 @@ pub(crate) fn create_table(ctx: &mut DdlContext<'_>, s: &ast::CreateTable) -> Re
     let plans = s
         .columns
         .iter()
-        .map(|c| plan_column(name, c))
+        .map(|c| plan_column(ctx, name, c))
         .collect::<Result<Vec<_>>>()?;
     let mut constraints: Vec<TableConstraint> = Vec::new();
     for p in &plans {
@@ -391,4 +395,10 @@ pub(crate) fn check_default(
         .services
         .bind_expression(ctx.catalog, t, sql, ExprRole::Default { column })?;
     assignable(column, &ty)
+}
+
+/// A column's type: a built-in type, or a composite type or table row
+/// type of the catalog.
+pub(crate) fn ddl_type(ctx: &DdlContext<'_>, t: &ast::TypeName) -> Result<crate::types::DataType> {
+    crate::binder::resolve_type_with(t, &|s, n| ctx.catalog.type_named(s, n, ctx.search_path))
 }

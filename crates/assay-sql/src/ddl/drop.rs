@@ -15,6 +15,7 @@ fn kind_word(kind: ObjectKind) -> &'static str {
         ObjectKind::Index => "index",
         ObjectKind::Sequence => "sequence",
         ObjectKind::Schema => "schema",
+        ObjectKind::Type => "type",
         _ => "object",
     }
 }
@@ -25,6 +26,9 @@ fn relation_obj(c: &Catalog, r: RelRef) -> (Obj, ObjectKind) {
         RelRef::Table(t) if c.table(t).is_some_and(|t| t.is_view()) => {
             (Obj::View(t), ObjectKind::View)
         }
+        RelRef::Table(t) if c.table(t).is_some_and(|t| t.is_composite()) => {
+            (Obj::Table(t), ObjectKind::Type)
+        }
         RelRef::Table(t) => (Obj::Table(t), ObjectKind::Table),
         RelRef::Index(t, i) => (Obj::Index(t, i), ObjectKind::Index),
         RelRef::Sequence(s) => (Obj::Sequence(s), ObjectKind::Sequence),
@@ -32,6 +36,9 @@ fn relation_obj(c: &Catalog, r: RelRef) -> (Obj, ObjectKind) {
 }
 
 pub(crate) fn drop(ctx: &mut DdlContext<'_>, s: &ast::Drop) -> Result<DdlOutcome> {
+    if s.kind == ObjectKind::Type {
+        return super::composite::drop_types(ctx, s);
+    }
     let tag = match s.kind {
         ObjectKind::Table => "DROP TABLE",
         ObjectKind::View => "DROP VIEW",

@@ -24,6 +24,7 @@
 //! NOTICE lists them as PostgreSQL does.
 
 mod alter;
+mod composite;
 mod constraint;
 mod create_table;
 mod depend;
@@ -116,6 +117,7 @@ pub fn is_ddl(stmt: &Statement) -> bool {
             | Statement::CreateIndex(_)
             | Statement::CreateView(_)
             | Statement::CreateSequence(_)
+            | Statement::CreateCompositeType(_)
             | Statement::AlterSequence(_)
             | Statement::AlterTable(_)
             | Statement::CreateSchema { .. }
@@ -135,6 +137,7 @@ pub fn execute(stmt: &Statement, ctx: &mut DdlContext<'_>) -> Result<DdlOutcome>
         Statement::CreateIndex(s) => index::create_index(ctx, s),
         Statement::CreateView(s) => objects::create_view(ctx, s),
         Statement::CreateSequence(s) => sequence::create_sequence(ctx, s),
+        Statement::CreateCompositeType(s) => composite::create_type(ctx, s),
         Statement::AlterSequence(s) => sequence::alter_sequence(ctx, s),
         Statement::AlterTable(s) => alter::alter_table(ctx, s),
         Statement::CreateSchema {

@@ -331,6 +331,7 @@ pub(crate) fn kind_article(kind: ObjectKind) -> &'static str {
         ObjectKind::View => "a view",
         ObjectKind::Index => "an index",
         ObjectKind::Sequence => "a sequence",
+        ObjectKind::Type => "a type",
         _ => "an object of that kind",
     }
 }

@@ -33,6 +33,8 @@ pub(crate) fn register(b: &mut Builder) {
         .stable();
     b.scalar("to_jsonb", &[AnyElement], Jsonb, to_jsonb)
         .stable();
+    b.scalar("row_to_json", &[T::Record], T::Json, row_to_json);
+    b.scalar("row_to_json", &[T::Record, Bool], T::Json, row_to_json);
     b.scalar("array_to_json", &[AnyArray], T::Json, array_to_json)
         .stable();
     b.scalar("array_to_json", &[AnyArray, Bool], T::Json, array_to_json)
@@ -185,11 +187,42 @@ pub(crate) fn value_to_json(v: &Value, settings: &Settings, out: &mut String) {
         Value::Array(a) => {
             write_array(a, 0, 0, settings, out);
         }
+        Value::Record(r) => write_record(r, settings, out, ","),
         Value::Timestamp(_) | Value::TimestampTz(_) | Value::Date(_) | Value::Time(_) => {
             push_json_string(out, &iso_datetime(v, settings));
         }
         other => push_json_string(out, &to_text(other, settings).unwrap_or_default()),
     }
+}
+
+/// A record as a JSON object of its fields (`row_to_json`), `sep` between
+/// members (`,\n ` for the pretty form).
+fn write_record(r: &crate::types::Record, settings: &Settings, out: &mut String, sep: &str) {
+    out.push('{');
+    for (i, v) in r.values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        push_json_string(out, &r.field_name(i));
+        out.push(':');
+        value_to_json(v, settings, out);
+    }
+    out.push('}');
+}
+
+fn row_to_json(_: &Resolved, a: &[Value], ctx: Ctx) -> Result<Value> {
+    let pretty = match a.get(1) {
+        Some(v) => boolean(v)?,
+        None => false,
+    };
+    let mut s = String::new();
+    match &a[0] {
+        Value::Record(r) => {
+            write_record(r, ctx.settings, &mut s, if pretty { ",\n " } else { "," })
+        }
+        other => value_to_json(other, ctx.settings, &mut s),
+    }
+    Ok(Value::Json(Arc::from(s)))
 }
 
 /// Dates and times in JSON use ISO 8601: `T` between date and time and a
@@ -255,7 +288,7 @@ pub(crate) fn value_to_jsonb(v: &Value, settings: &Settings) -> Result<Json> {
         Value::Jsonb(j) => (**j).clone(),
         Value::Json(_) => (*jsonb(v)?).clone(),
         Value::Text(s) => Json::String(s.to_string()),
-        Value::Array(_) => {
+        Value::Array(_) | Value::Record(_) => {
             let mut s = String::new();
             value_to_json(v, settings, &mut s);
             serde_json::from_str(&s).unwrap_or(Json::Null)

@@ -69,6 +69,7 @@ mod format;
 mod json;
 mod json_access;
 mod json_modify;
+pub(crate) mod json_populate;
 pub(crate) mod json_record;
 mod jsonpath;
 mod math;
@@ -78,6 +79,7 @@ mod math_trig;
 mod notify;
 mod number_format;
 pub mod pattern;
+pub(crate) mod record;
 mod regexp_search;
 pub(crate) mod registry;
 mod resolve;
@@ -100,7 +102,7 @@ pub use context::{EvalContext, Prng};
 pub use registry::{
     definitions, is_overloaded, FunctionDef, FunctionKind, Implementation, Param, Ret, Volatility,
 };
-pub use resolve::{lookup, lookup_kind, lookup_operator, Resolved};
+pub use resolve::{internal_function, lookup, lookup_kind, lookup_operator, Resolved};
 pub use sequence::is_sequence_function;
 pub use setof::RowIter;
 pub use window::WindowRow;

@@ -179,6 +179,13 @@ fn value_of(t: &DataType, r: &mut u64) -> Value {
         DataType::Int2Vector | DataType::OidVector => {
             parse_value(pick(r, &["", "1", "1 2 3"]), t, &settings).unwrap()
         }
+        DataType::Record(_) => {
+            let ty = crate::types::RecordType::anonymous(vec![DataType::Int4, DataType::Text]);
+            crate::types::record::record_value(
+                Arc::new(ty),
+                vec![value_of(&DataType::Int4, r), value_of(&DataType::Text, r)],
+            )
+        }
     }
 }
 

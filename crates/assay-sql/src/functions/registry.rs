@@ -136,6 +136,8 @@ pub(crate) enum T {
     NameArray,
     RegClass,
     RegType,
+    /// `record`: any row value.
+    Record,
     AnyElement,
     AnyArray,
     AnyNonArray,
@@ -173,6 +175,7 @@ impl T {
             T::NameArray => DataType::Array(Box::new(DataType::Name)),
             T::RegClass => DataType::Reg(crate::types::RegKind::Class),
             T::RegType => DataType::Reg(crate::types::RegKind::Type),
+            T::Record => DataType::Record(None),
             // Polymorphic codes never reach here from `param`/`ret`.
             T::AnyElement | T::AnyArray | T::AnyNonArray | T::Any => DataType::Unknown,
         }
@@ -296,7 +299,13 @@ impl FunctionDef {
 
 /// Every built-in function signature (`pg_proc`), in a stable order.
 pub fn definitions() -> Vec<&'static FunctionDef> {
-    let mut defs: Vec<&'static FunctionDef> = catalog().by_name.values().flatten().collect();
+    // `$`-named functions are the binder's own (row values), not SQL's.
+    let mut defs: Vec<&'static FunctionDef> = catalog()
+        .by_name
+        .values()
+        .flatten()
+        .filter(|d| !d.name.contains('$'))
+        .collect();
     defs.sort_by_key(|d| d.id);
     defs
 }
@@ -319,6 +328,8 @@ pub(crate) fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         let mut b = Builder { defs: Vec::new() };
         super::string::register(&mut b);
+        super::record::register(&mut b);
+        super::json_populate::register(&mut b);
         super::bytea::register(&mut b);
         super::bit::register(&mut b);
         super::unicode_escape::register(&mut b);

@@ -88,8 +88,16 @@ struct Candidate {
     unresolved: bool,
 }
 
+/// One of the binder's own `$` functions (see `functions/record.rs`).
+pub fn internal_function(name: &str) -> &'static FunctionDef {
+    &catalog().by_name[name][0]
+}
+
 fn lookup_filtered(name: &str, args: &[DataType], kind: Option<FunctionKind>) -> Result<Resolved> {
     let lower = name.to_ascii_lowercase();
+    if lower.starts_with('$') {
+        return Err(not_found(&lower, args));
+    }
     let defs = catalog().by_name.get(lower.as_str());
     let mut cands: Vec<Candidate> = defs
         .into_iter()
@@ -360,6 +368,16 @@ impl Resolved {
     /// Output columns of a set-returning function: its own list, or one
     /// column named after the function.
     pub fn columns(&self) -> Vec<(String, DataType)> {
+        // A function returning a composite type yields its fields.
+        if let DataType::Record(Some(t)) = &self.return_type {
+            if self.def.columns.is_empty() && !t.fields.is_empty() {
+                return t
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ty.clone()))
+                    .collect();
+            }
+        }
         if self.def.columns.is_empty() {
             vec![(self.def.name.to_string(), self.return_type.clone())]
         } else {

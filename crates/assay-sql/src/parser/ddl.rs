@@ -349,6 +349,7 @@ impl Tr<'_> {
             sp::ObjectType::Schema => ObjectKind::Schema,
             sp::ObjectType::Database => ObjectKind::Database,
             sp::ObjectType::Role | sp::ObjectType::User => ObjectKind::Role,
+            sp::ObjectType::Type => ObjectKind::Type,
             other => return Err(unsupported(format!("DROP {other}"))),
         };
         Ok(Statement::Drop(Box::new(Drop {

@@ -729,6 +729,20 @@ impl Tr<'_> {
                         SpArg::Unnamed(FunctionArgExpr::Wildcard) if list.args.len() == 1 => {
                             call.star = true
                         }
+                        // `t.*` as an argument is the row of `t`.
+                        SpArg::Unnamed(FunctionArgExpr::QualifiedWildcard(prefix))
+                            if prefix.0.len() == 1 =>
+                        {
+                            let mut names = self.src.relation_name(prefix)?.0;
+                            names.push("*".to_string());
+                            call.args.push(FunctionArg {
+                                name: None,
+                                value: Expr::Column {
+                                    names,
+                                    pos: Default::default(),
+                                },
+                            })
+                        }
                         SpArg::Unnamed(FunctionArgExpr::Expr(e)) => call.args.push(FunctionArg {
                             name: None,
                             value: self.expr(e)?,

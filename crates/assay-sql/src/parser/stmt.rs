@@ -34,6 +34,27 @@ impl Tr<'_> {
                 )?))
             }
             S::CreateTable(t) => self.create_table(t)?,
+            S::CreateType {
+                name,
+                representation: Some(sp::UserDefinedTypeRepresentation::Composite { attributes }),
+            } => {
+                let mut columns = Vec::new();
+                for a in attributes {
+                    columns.push(ColumnDef {
+                        name: fold(&a.name),
+                        type_name: self.type_name(&a.data_type)?,
+                        constraints: Vec::new(),
+                    });
+                }
+                Statement::CreateCompositeType(Box::new(CreateTable {
+                    name: self.src.relation_name(name)?,
+                    temporary: false,
+                    unlogged: false,
+                    if_not_exists: false,
+                    columns,
+                    constraints: Vec::new(),
+                }))
+            }
             S::CreateIndex(i) => self.create_index(i)?,
             S::CreateView(v) => self.create_view(v)?,
             S::AlterTable(t) => self.alter_table(t)?,

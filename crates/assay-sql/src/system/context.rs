@@ -215,6 +215,17 @@ impl<'a> SystemContext<'a> {
         Some(format!("{}.{}", quote_ident(nsp), quote_ident(&name)))
     }
 
+    /// The name of the row type with this OID (a composite type's, a
+    /// table's or a view's), qualified when not visible.
+    pub fn row_type_name(&self, oid: Oid) -> Option<String> {
+        let t = self.catalog.table(oid)?;
+        if self.relation_visible(t.schema, &t.name, oid) {
+            return Some(quote_ident(&t.name));
+        }
+        let nsp = self.schema_name(t.schema).unwrap_or("?");
+        Some(format!("{}.{}", quote_ident(nsp), quote_ident(&t.name)))
+    }
+
     /// The text a `reg*` value of this OID prints as (the number when no
     /// object has it, as PostgreSQL prints dangling OIDs).
     pub fn reg_out(&self, kind: RegKind, oid: Oid) -> String {
@@ -223,7 +234,9 @@ impl<'a> SystemContext<'a> {
         }
         let name = match kind {
             RegKind::Class => self.relation_display(oid),
-            RegKind::Type => super::pg_type::type_by_oid(oid).map(|t| t.to_string()),
+            RegKind::Type => super::pg_type::type_by_oid(oid)
+                .map(|t| t.to_string())
+                .or_else(|| self.row_type_name(oid)),
             RegKind::Namespace => self.schema_name(oid).map(quote_ident),
             RegKind::Role => self.role_name(oid),
             // An overloaded name is shown qualified, as `regprocout` does.
@@ -257,10 +270,21 @@ impl<'a> SystemContext<'a> {
         }
         match kind {
             RegKind::Class => self.regclass_in(t),
-            RegKind::Type => {
-                let ty = DataType::parse(t)?;
-                Ok(ty.oid())
-            }
+            RegKind::Type => match DataType::parse(t) {
+                Ok(ty) => Ok(ty.oid()),
+                Err(e) => {
+                    let parts = split_qualified(t).unwrap_or_default();
+                    let (schema, name) = match parts.as_slice() {
+                        [n] => (None, n.as_str()),
+                        [s, n] => (Some(s.as_str()), n.as_str()),
+                        _ => return Err(e),
+                    };
+                    match self.catalog.resolve(schema, name, self.path) {
+                        Ok(Some((_, crate::catalog::RelRef::Table(oid)))) => Ok(oid),
+                        _ => Err(e),
+                    }
+                }
+            },
             RegKind::Namespace => {
                 let parts = split_qualified(t).unwrap_or_default();
                 let [name] = parts.as_slice() else {

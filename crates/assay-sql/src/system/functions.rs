@@ -213,10 +213,13 @@ fn type_is_visible(_: &Resolved, _: &[Value], _: &mut EvalContext<'_>) -> Result
     Ok(Value::Bool(true))
 }
 
-fn format_type_fn(_: &Resolved, a: &[Value], _: &mut EvalContext<'_>) -> Result<Value> {
+fn format_type_fn(_: &Resolved, a: &[Value], ctx: &mut EvalContext<'_>) -> Result<Value> {
     let Some(oid) = value_oid(&a[0]) else {
         return Ok(Value::Null);
     };
+    if let Some(name) = ctx.system.and_then(|sys| sys.row_type_name(oid)) {
+        return Ok(Value::text(&name));
+    }
     let typmod = match a.get(1) {
         Some(Value::Int4(m)) => Some(*m),
         _ => None,

@@ -87,6 +87,7 @@ pub(super) fn pg_class(sys: &SystemContext<'_>, out: &mut Rows) {
         r.oid("oid", t.oid)
             .text("relname", &t.name)
             .oid("relnamespace", t.schema)
+            .oid("reltype", t.oid)
             .oid("relowner", SUPERUSER_OID)
             .oid("relam", if view { 0 } else { HEAP_AM })
             .oid("relfilenode", if view { 0 } else { t.oid })
@@ -118,6 +119,22 @@ pub(super) fn pg_class(sys: &SystemContext<'_>, out: &mut Rows) {
                 .bool("relispopulated", true)
                 .text("relreplident", "n");
         }
+    }
+    let mut types: Vec<_> = sys.catalog.composite_types().collect();
+    types.sort_by_key(|t| t.oid);
+    for t in types {
+        out.add()
+            .oid("oid", t.oid)
+            .text("relname", &t.name)
+            .oid("relnamespace", t.schema)
+            .oid("reltype", t.oid)
+            .oid("relowner", SUPERUSER_OID)
+            .set("reltuples", Value::Float4(-1.0))
+            .text("relpersistence", "p")
+            .text("relkind", "c")
+            .i2("relnatts", t.columns.len() as i16)
+            .bool("relispopulated", true)
+            .text("relreplident", "n");
     }
     let mut seqs: Vec<_> = sys.catalog.sequences().collect();
     seqs.sort_by_key(|s| s.oid);
@@ -162,6 +179,14 @@ pub(super) fn pg_attribute(sys: &SystemContext<'_>, out: &mut Rows) {
     for rel in super::all_relations() {
         for (i, (name, ty)) in rel.columns.iter().enumerate() {
             add_attribute(out, rel.oid, name, ty, i as i16 + 1);
+        }
+    }
+    let mut types: Vec<_> = sys.catalog.composite_types().collect();
+    types.sort_by_key(|t| t.oid);
+    for t in types {
+        for c in &t.columns {
+            add_attribute(out, t.oid, &c.name, &c.ty, c.attnum);
+            out.last().bool("attisdropped", c.dropped);
         }
     }
     for t in sorted_tables(sys) {
@@ -353,6 +378,6 @@ pub(super) fn pg_description(sys: &SystemContext<'_>, out: &mut Rows) {
 pub(crate) fn view_query(t: &Table) -> Option<&str> {
     match &t.kind {
         TableKind::View { query, .. } => Some(query),
-        TableKind::Ordinary => None,
+        TableKind::Ordinary | TableKind::Composite => None,
     }
 }

@@ -70,6 +70,7 @@ pub(crate) fn type_props(ty: &DataType) -> (i16, bool, char, char) {
         | T::Jsonb
         | T::Bit(_)
         | T::VarBit(_) => (-1, false, 'i', 'x'),
+        T::Record(_) => (-1, false, 'd', 'x'),
     }
 }
 
@@ -102,7 +103,7 @@ fn category_code(ty: &DataType) -> &'static str {
     }
 }
 
-pub(super) fn pg_type(_: &SystemContext<'_>, out: &mut Rows) {
+pub(super) fn pg_type(sys: &SystemContext<'_>, out: &mut Rows) {
     let mut types: Vec<DataType> = DataType::builtin_types().collect();
     types.extend(
         DataType::builtin_types()
@@ -159,6 +160,31 @@ pub(super) fn pg_type(_: &SystemContext<'_>, out: &mut Rows) {
             .text("typdelim", ",")
             .text("typalign", "i")
             .text("typstorage", "p")
+            .i4("typtypmod", -1);
+    }
+    // Every table, view and composite type has a row type; its OID is
+    // the relation's.
+    let mut rels: Vec<_> = sys
+        .catalog
+        .tables()
+        .chain(sys.catalog.composite_types())
+        .collect();
+    rels.sort_by_key(|t| t.oid);
+    for t in rels {
+        out.add()
+            .oid("oid", t.oid)
+            .text("typname", &t.name)
+            .oid("typnamespace", t.schema)
+            .oid("typowner", SUPERUSER_OID)
+            .i2("typlen", -1)
+            .bool("typbyval", false)
+            .text("typtype", "c")
+            .text("typcategory", "C")
+            .bool("typisdefined", true)
+            .text("typdelim", ",")
+            .oid("typrelid", t.oid)
+            .text("typalign", "d")
+            .text("typstorage", "x")
             .i4("typtypmod", -1);
     }
 }

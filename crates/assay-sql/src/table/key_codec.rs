@@ -49,18 +49,24 @@ pub fn encode_key_value(out: &mut Vec<u8>, v: &Value, order: SortOrder) -> Resul
         Value::Interval(i) => w.write_interval(i.months, i.days, i.micros, order),
         Value::Uuid(u) => w.write_uuid(u, order),
         Value::Jsonb(j) => w.write_text(&j.to_string(), order),
-        Value::Array(a) => {
-            out.push(PRESENT);
-            let start = out.len();
-            for item in &a.items {
-                out.push(ARRAY_ITEM);
-                encode_key_value(out, item, SortOrder::ASC)?;
-            }
-            out.push(ARRAY_END);
-            if order.descending {
-                out[start..].iter_mut().for_each(|b| *b = !*b);
-            }
-        }
+        Value::Array(a) => encode_key_items(out, &a.items, order)?,
+        Value::Record(r) => encode_key_items(out, &r.values, order)?,
+    }
+    Ok(())
+}
+
+/// An array's items or a record's fields, in order, each marked present;
+/// a shorter list sorts first.
+fn encode_key_items(out: &mut Vec<u8>, items: &[Value], order: SortOrder) -> Result<()> {
+    out.push(PRESENT);
+    let start = out.len();
+    for item in items {
+        out.push(ARRAY_ITEM);
+        encode_key_value(out, item, SortOrder::ASC)?;
+    }
+    out.push(ARRAY_END);
+    if order.descending {
+        out[start..].iter_mut().for_each(|b| *b = !*b);
     }
     Ok(())
 }
@@ -154,6 +160,7 @@ pub fn decode_key_value(r: &mut KeyReader<'_>, ty: &DataType, order: SortOrder) 
         | DataType::Json
         | DataType::Jsonb
         | DataType::Array(_)
+        | DataType::Record(_)
         | DataType::Int2Vector
         | DataType::OidVector => {
             return Err(err!(

@@ -31,6 +31,10 @@
 //! | 16 | uuid | 16 bytes |
 //! | 17, 18 | json, jsonb | the JSON text (jsonb: serialized from its tree) |
 //! | 19 | array | ndims varint, per dim len varint and zigzag lower, then the items as a row |
+//! | 20 | record | the type's OID varint, then the fields as a row |
+//!
+//! A record keeps only its type's OID: it decodes with a bare type (no
+//! field names), which the binder's cast to the column's type completes.
 //!
 //! Varints are LEB128 (7 bits a byte, low first). Decoding never panics:
 //! damaged bytes give a `data_corrupted` (XX001) error.
@@ -69,6 +73,7 @@ const UUID: u8 = 16;
 const JSON: u8 = 17;
 const JSONB: u8 = 18;
 const ARRAY: u8 = 19;
+const RECORD: u8 = 20;
 
 /// Payload size of a fixed-size tag; `None` for variable-length tags.
 fn fixed_size(tag: u8) -> Option<usize> {
@@ -166,6 +171,13 @@ fn encode_payload(v: &Value, out: &mut Vec<u8>) -> u8 {
             encode_items(&a.items, out, &mut items);
             out.extend_from_slice(&items);
             ARRAY
+        }
+        Value::Record(r) => {
+            put_varint(out, u64::from(r.ty.oid));
+            let mut items = Vec::new();
+            encode_items(&r.values, out, &mut items);
+            out.extend_from_slice(&items);
+            RECORD
         }
     }
 }
@@ -415,7 +427,7 @@ pub fn decode_row(buf: &[u8]) -> Result<Vec<Value>> {
 const PAYLOAD_SIZE: [u8; 32] = {
     let mut t = [UNKNOWN; 32];
     let mut tag = 0;
-    while tag <= ARRAY {
+    while tag <= RECORD {
         t[tag as usize] = match tag {
             NULL | FALSE | TRUE => 0,
             INT2 => 2,
@@ -596,6 +608,7 @@ fn decode_payload_boxed(tag: u8, b: &[u8], depth: usize) -> Result<Value> {
             serde_json::from_slice(b).map_err(|_| corrupt!("row holds damaged jsonb"))?,
         )),
         ARRAY => decode_array(b, depth)?,
+        RECORD => decode_record(b, depth)?,
         _ => return Err(corrupt!("row has unknown column tag {tag}")),
     })
 }
@@ -613,6 +626,26 @@ fn decode_numeric(b: &[u8]) -> Result<Numeric> {
         Some(3) if b.len() == 1 => Ok(Numeric::NegInf),
         _ => Err(corrupt!("row holds a damaged numeric")),
     }
+}
+
+fn decode_record(b: &[u8], depth: usize) -> Result<Value> {
+    if depth >= MAX_DEPTH {
+        return Err(corrupt!("row nests records too deeply"));
+    }
+    let mut pos = 0;
+    let oid = u32::try_from(get_varint(b, &mut pos)?)
+        .map_err(|_| corrupt!("row holds a record with a bad type"))?;
+    let count = get_varint(b, &mut pos)?;
+    if count > b.len() as u64 {
+        return Err(corrupt!("row holds a record with too many fields"));
+    }
+    let mut values = Vec::new();
+    let end = decode_items(b, pos, count as usize, None, &mut values, depth + 1)?;
+    if end != b.len() {
+        return Err(corrupt!("row holds a record with trailing bytes"));
+    }
+    let ty = Arc::new(crate::types::RecordType::bare(oid));
+    Ok(crate::types::record::record_value(ty, values))
 }
 
 fn decode_array(b: &[u8], depth: usize) -> Result<Value> {

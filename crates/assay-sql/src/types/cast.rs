@@ -185,6 +185,16 @@ pub fn cast_context(from: &DataType, to: &DataType) -> Option<CastContext> {
     if let (DataType::Array(fe), DataType::Array(te)) = (&f, &t) {
         return cast_context(fe, te);
     }
+    if let (DataType::Record(ft), DataType::Record(tt)) = (&f, &t) {
+        // A row converts to a composite type field by field; any record
+        // is a `record`.
+        let anonymous = |t: &Option<std::sync::Arc<super::RecordType>>| {
+            t.as_ref()
+                .is_none_or(|t| t.oid == super::record::RECORD_OID)
+        };
+        let same = matches!((ft, tt), (Some(a), Some(b)) if a.oid == b.oid);
+        return (same || anonymous(ft) || anonymous(tt)).then_some(CastContext::Implicit);
+    }
     // int2vector and oidvector are arrays of their elements to functions
     // taking arrays (`unnest(indkey)`), as in PostgreSQL.
     if matches!(f, DataType::Int2Vector | DataType::OidVector) {
@@ -534,6 +544,13 @@ fn convert(
                 items,
             }))
         }
+        (V::Record(r), T::Record(t)) => match t {
+            Some(t) if r.ty.is_bare() && r.ty.oid == t.oid => super::record::retype(value, to),
+            Some(t) => super::record::convert_record(r, t, &mut |v, f, t| {
+                convert(v, f, t, settings, explicit)
+            })?,
+            None => value.clone(),
+        },
         _ => return Err(cannot_cast(from, to)),
     };
     coerce_typmod(converted, to, explicit)

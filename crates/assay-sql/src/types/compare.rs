@@ -70,6 +70,7 @@ fn family(v: &Value) -> u8 {
         Value::Json(_) => 8,
         Value::Jsonb(_) => 9,
         Value::Array(_) => 10,
+        Value::Record(_) => 11,
         Value::Null => 255,
     }
 }
@@ -99,6 +100,7 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
         (V::Json(x), V::Json(y)) => x.as_bytes().cmp(y.as_bytes()),
         (V::Jsonb(x), V::Jsonb(y)) => compare_jsonb(x, y),
         (V::Array(x), V::Array(y)) => compare_arrays(x, y),
+        (V::Record(x), V::Record(y)) => super::record::compare_records(x, y, &compare),
         _ => {
             if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
                 return x.cmp(&y);

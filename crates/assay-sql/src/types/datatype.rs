@@ -116,6 +116,9 @@ pub enum DataType {
     Int2Vector,
     /// `oidvector` (`pg_proc.proargtypes`): the same over `oid`.
     OidVector,
+    /// A row type: `Some` with its fields (a composite type, a `ROW(…)`),
+    /// `None` for the `record` pseudo-type of unknown fields.
+    Record(Option<std::sync::Arc<super::record::RecordType>>),
 }
 
 /// Which catalog an OID alias type names objects of.
@@ -154,6 +157,7 @@ pub enum TypeCategory {
     String,
     Timespan,
     User,
+    Composite,
     Unknown,
 }
 
@@ -169,6 +173,7 @@ impl TypeCategory {
             TypeCategory::String => 'S',
             TypeCategory::Timespan => 'T',
             TypeCategory::User => 'U',
+            TypeCategory::Composite => 'C',
             TypeCategory::Unknown => 'X',
         }
     }
@@ -267,6 +272,8 @@ impl DataType {
     /// PostgreSQL's OID of the type (`pg_type.oid`).
     pub fn oid(&self) -> u32 {
         match self {
+            DataType::Record(Some(t)) => t.oid,
+            DataType::Record(None) => super::record::RECORD_OID,
             DataType::Array(elem) => elem.array_oid(),
             t => t.scalar_row().map_or(0, |r| r.1),
         }
@@ -277,6 +284,12 @@ impl DataType {
         match self {
             // Arrays of arrays are the same array type.
             DataType::Array(elem) => elem.array_oid(),
+            DataType::Record(t)
+                if t.as_ref()
+                    .is_none_or(|t| t.oid == super::record::RECORD_OID) =>
+            {
+                super::record::RECORD_ARRAY_OID
+            }
             t => t.scalar_row().map_or(0, |r| r.2),
         }
     }
@@ -298,6 +311,15 @@ impl DataType {
     pub fn typname(&self) -> String {
         match self {
             DataType::Array(elem) => format!("_{}", elem.typname()),
+            DataType::Record(Some(t)) if t.name.is_some() => {
+                let name = t.name.as_deref().unwrap_or_default();
+                name.rsplit('.')
+                    .next()
+                    .unwrap_or(name)
+                    .trim_matches('"')
+                    .to_string()
+            }
+            DataType::Record(_) => "record".to_string(),
             t => t.scalar_row().map_or("unknown", |r| r.3).to_string(),
         }
     }
@@ -342,6 +364,7 @@ impl DataType {
             Bytea | Uuid | Json | Jsonb => TypeCategory::User,
             Bit(_) | VarBit(_) => TypeCategory::BitString,
             Array(_) | Int2Vector | OidVector => TypeCategory::Array,
+            Record(_) => TypeCategory::Composite,
             Unknown => TypeCategory::Unknown,
         }
     }
@@ -453,7 +476,18 @@ fn char_length(args: &[i64], what: &str) -> Result<u32> {
     }
 }
 
+/// How the catalog writes a composite type down (`#composite:16390`):
+/// [`DataType::parse`] reads it back as a bare record type of that OID,
+/// which the catalog completes once every type is loaded.
+pub const COMPOSITE_MARKER: &str = "#composite:";
+
 fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
+    if let Some(oid) = s.strip_prefix(COMPOSITE_MARKER) {
+        let oid: u32 = oid.trim().parse().map_err(|_| undefined(original))?;
+        return Ok(DataType::Record(Some(std::sync::Arc::new(
+            super::record::RecordType::bare(oid),
+        ))));
+    }
     let (name, args) = split_modifiers(s, original)?;
     let no_args = |t: DataType| -> Result<DataType> {
         if args.is_empty() {
@@ -468,6 +502,7 @@ fn parse_scalar(s: &str, original: &str) -> Result<DataType> {
     };
     Ok(match name.as_str() {
         "bool" | "boolean" => no_args(DataType::Bool)?,
+        "record" => no_args(DataType::Record(None))?,
         "int2" | "smallint" => no_args(DataType::Int2)?,
         "int" | "int4" | "integer" => no_args(DataType::Int4)?,
         "int8" | "bigint" => no_args(DataType::Int8)?,
@@ -687,6 +722,14 @@ impl fmt::Display for DataType {
             DataType::Reg(k) => f.write_str(k.name()),
             DataType::Name => f.write_str("name"),
             DataType::Char => f.write_str("\"char\""),
+            DataType::Record(Some(t)) if t.is_bare() => {
+                write!(f, "{}{}", COMPOSITE_MARKER, t.oid)
+            }
+            DataType::Record(t) => f.write_str(
+                t.as_ref()
+                    .and_then(|t| t.name.as_deref())
+                    .unwrap_or("record"),
+            ),
         }
     }
 }

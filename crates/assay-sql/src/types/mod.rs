@@ -12,6 +12,7 @@ pub(crate) mod json_parse;
 mod numeric;
 pub mod oid;
 mod ops;
+pub(crate) mod record;
 pub(crate) mod scalar;
 pub mod send_recv;
 mod settings;
@@ -26,6 +27,7 @@ pub use datatype::{DataType, IntervalTypmod, NumericTypmod, RegKind, TypeCategor
 pub(crate) use numeric::pow10 as numeric_pow10;
 pub use numeric::Numeric;
 pub use ops::{binary_op, negate, BinaryOp};
+pub use record::{Record, RecordField, RecordType};
 pub use settings::{parse_date_style, ByteaOutput, DateOrder, DateStyle, IntervalStyle, Settings};
 pub use text_io::{format_typed, format_value, parse_value};
 pub use value::{Array, ArrayDim, Interval, Value};

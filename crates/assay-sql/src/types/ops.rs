@@ -75,6 +75,7 @@ fn kind(v: &Value) -> &'static str {
         Value::Json(_) => "json",
         Value::Jsonb(_) => "jsonb",
         Value::Array(_) => "anyarray",
+        Value::Record(_) => "record",
     }
 }
 

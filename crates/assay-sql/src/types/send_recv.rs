@@ -53,6 +53,27 @@ pub fn send(value: &Value, out: &mut Vec<u8>) -> Result<()> {
         }
         Value::Uuid(u) => out.extend_from_slice(u),
         Value::Array(a) => send_array(a, None, out)?,
+        Value::Record(r) => send_record(r, out)?,
+    }
+    Ok(())
+}
+
+/// `record_send`: the field count, then per field its type OID and its
+/// length-prefixed binary form (-1 for NULL).
+fn send_record(r: &super::Record, out: &mut Vec<u8>) -> Result<()> {
+    let types = super::record::field_types(r);
+    out.extend_from_slice(&(r.values.len() as i32).to_be_bytes());
+    for (v, ty) in r.values.iter().zip(&types) {
+        out.extend_from_slice(&ty.oid().to_be_bytes());
+        if v.is_null() {
+            out.extend_from_slice(&(-1i32).to_be_bytes());
+            continue;
+        }
+        let at = out.len();
+        out.extend_from_slice(&[0; 4]);
+        send_as(v, ty, out)?;
+        let len = (out.len() - at - 4) as i32;
+        out[at..at + 4].copy_from_slice(&len.to_be_bytes());
     }
     Ok(())
 }
@@ -314,6 +335,13 @@ pub fn recv(bytes: &[u8], ty: &DataType) -> Result<Value> {
         DataType::Array(elem) => recv_array(&mut r, elem)?,
         DataType::Int2Vector => recv_array(&mut r, &DataType::Int2)?,
         DataType::OidVector => recv_array(&mut r, &DataType::Oid)?,
+        DataType::Record(_) => {
+            return Err(err!(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "binary input of type {} is not supported",
+                ty
+            ))
+        }
     };
     r.end()?;
     Ok(value)

@@ -74,6 +74,11 @@ pub fn parse_value(input: &str, ty: &DataType, settings: &Settings) -> Result<Va
             Value::Array(Arc::new(array))
         }
         DataType::Int2Vector | DataType::OidVector => parse_vector(input, ty, settings)?,
+        DataType::Record(t) => {
+            let anonymous = Arc::new(super::record::RecordType::anonymous(Vec::new()));
+            let t = t.as_ref().unwrap_or(&anonymous);
+            super::record::parse_record(input, t, &mut |s, ty| parse_value(s, ty, settings))?
+        }
     })
 }
 
@@ -98,6 +103,7 @@ pub fn format_value(value: &Value, settings: &Settings) -> Option<String> {
         Value::Uuid(u) => format_uuid(u),
         Value::Jsonb(j) => format_jsonb(j),
         Value::Array(a) => format_array(a, &mut |v| format_value(v, settings).unwrap_or_default()),
+        Value::Record(r) => super::record::record_text(r, settings),
     })
 }
 

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::numeric::Numeric;
+use super::record::Record;
 use super::DataType;
 
 /// A SQL value. `Null` is the SQL null of any type.
@@ -42,6 +43,8 @@ pub enum Value {
     /// jsonb keeps a parsed tree; objects print their keys in jsonb order.
     Jsonb(Arc<serde_json::Value>),
     Array(Arc<Array>),
+    /// A row value: a `ROW(…)`, a table's row, a composite-type value.
+    Record(Arc<Record>),
 }
 
 /// An interval as PostgreSQL keeps it: months, days and microseconds,
@@ -124,6 +127,7 @@ impl Value {
             Value::Uuid(_) => DataType::Uuid,
             Value::Json(_) => DataType::Json,
             Value::Jsonb(_) => DataType::Jsonb,
+            Value::Record(r) if !r.ty.is_bare() => DataType::Record(Some(r.ty.clone())),
             _ => return None,
         })
     }

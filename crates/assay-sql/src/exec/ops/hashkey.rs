@@ -76,6 +76,12 @@ pub(crate) fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
                 hash_value(item, state);
             }
         }
+        Value::Record(r) => {
+            r.values.len().hash(state);
+            for item in &r.values {
+                hash_value(item, state);
+            }
+        }
     }
 }
 
