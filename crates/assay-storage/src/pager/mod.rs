@@ -32,6 +32,7 @@ mod checkpoint;
 mod dirty;
 mod freelist;
 mod group_commit;
+mod memo;
 mod options;
 mod recovery;
 mod savepoint;

@@ -16,12 +16,12 @@
 //! transaction. Dropping a transaction without committing rolls it back: the
 //! dirty pages are dropped and the shared WAL position was never advanced.
 //!
-//! A transaction that has not (yet) written remembers the pages it read
-//! last in a small direct-mapped table (`ReadMemo`): its snapshot never
-//! changes, so page `n` stays the same page for its whole life, and the
-//! upper levels of a B-tree, read by every descent, are found there without
-//! the pager's state lock, the WAL index, the cache shard's mutex and its
-//! hash probe.
+//! A transaction remembers the snapshot's pages it read last (`memo.rs`):
+//! its snapshot never changes, so page `n` stays the same page for its
+//! whole life, and the upper levels of a B-tree, read by every descent, are
+//! found there without the pager's state lock, the WAL index, the cache
+//! shard's mutex and its hash probe. A writer looks at its own changes
+//! first.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -29,6 +29,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::dirty::{DirtyPages, SPILL_FRACTION};
+use super::memo::ReadMemo;
 use super::savepoint::{Savepoint, UndoEntry};
 use super::{Pager, Snapshot, WalCursor};
 use crate::header::DbHeader;
@@ -54,18 +55,9 @@ pub struct Transaction {
     pub(super) savepoints: Vec<Savepoint>,
     /// Whether `snapshot` is still registered with the pager.
     registered: bool,
-    /// Pages read lately, while the transaction does not write.
+    /// Pages of the snapshot read lately (for a writer, only pages it has
+    /// not changed).
     memo: RefCell<ReadMemo>,
-}
-
-/// Slots of a transaction's [`ReadMemo`].
-const MEMO_SLOTS: usize = 64;
-
-/// The pages a reading transaction fetched lately, slot `no % MEMO_SLOTS`
-/// holding page `no`. Empty (no allocation) until the first read.
-#[derive(Default)]
-struct ReadMemo {
-    slots: Vec<Option<(PageNo, PageRef)>>,
 }
 
 /// The private state of a transaction holding the write lock.
@@ -218,9 +210,9 @@ impl Transaction {
             )
             .with_detail("Another transaction committed after this one took its snapshot."));
         }
+        // The memo stays: the snapshot is the tip, and a writer looks at
+        // its own changes before the memo.
         let header = self.pager.header_at(self.snapshot)?;
-        // A writer reads its own changes: the memo would be stale.
-        self.memo.get_mut().slots = Vec::new();
         self.write = Some(WriteState {
             header,
             header_dirty: false,
@@ -356,25 +348,32 @@ impl Transaction {
         }
     }
 
-    /// Page `no` of the snapshot for a transaction that does not write:
-    /// from the memo, else from the pager (and then remembered).
+    /// Page `no` of the snapshot: from the memo, else from the pager (and
+    /// then remembered). A writer calls it only for pages it has not
+    /// changed.
     fn read_memoized(&self, no: PageNo) -> Result<PageRef> {
-        let slot = no as usize % MEMO_SLOTS;
         if let Ok(memo) = self.memo.try_borrow() {
-            if let Some(Some((n, page))) = memo.slots.get(slot) {
-                if *n == no {
-                    return Ok(page.clone());
-                }
+            if let Some(page) = memo.get(no) {
+                return Ok(page.clone());
             }
         }
         let page = self.pager.read_page(self.snapshot, no)?;
         if let Ok(mut memo) = self.memo.try_borrow_mut() {
-            if memo.slots.is_empty() {
-                memo.slots.resize(MEMO_SLOTS, None);
-            }
-            memo.slots[slot] = Some((no, page.clone()));
+            memo.insert(no, page.clone());
         }
         Ok(page)
+    }
+
+    /// Calls `f` with page `no` of the snapshot, lent from the memo when
+    /// it is there (`f` may read pages too: then the memo is only looked
+    /// at).
+    fn with_memoized<R>(&self, no: PageNo, f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
+        if let Ok(memo) = self.memo.try_borrow() {
+            if let Some(page) = memo.get(no) {
+                return f(page);
+            }
+        }
+        f(&self.read_memoized(no)?)
     }
 
     /// The current version of `no` for a writer: dirty, spilled or committed.
@@ -391,7 +390,7 @@ impl Transaction {
         if let Some(&frame) = w.spilled.get(&no) {
             return self.read_spilled(w, no, frame);
         }
-        self.pager.read_page(self.snapshot, no)
+        self.read_memoized(no)
     }
 
     fn read_spilled(&self, w: &WriteState, no: PageNo, frame: FrameNo) -> Result<PageRef> {
@@ -564,21 +563,16 @@ impl PageRead for Transaction {
 
     fn with_page<R>(&self, no: PageNo, f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
         match &self.write {
-            Some(w) => match w.dirty.get(no) {
-                Some(page) => f(page),
-                None => f(&self.page_for_write(w, no)?),
-            },
-            None => {
-                // `f` may read pages too: then the memo is only looked at.
-                if let Ok(memo) = self.memo.try_borrow() {
-                    if let Some(Some((n, page))) = memo.slots.get(no as usize % MEMO_SLOTS) {
-                        if *n == no {
-                            return f(page);
-                        }
-                    }
+            Some(w) => {
+                if let Some(page) = w.dirty.get(no) {
+                    return f(page);
                 }
-                f(&self.read_memoized(no)?)
+                if no < w.header.page_count && !w.spilled.contains_key(&no) {
+                    return self.with_memoized(no, f);
+                }
+                f(&self.page_for_write(w, no)?)
             }
+            None => self.with_memoized(no, f),
         }
     }
 }
@@ -593,6 +587,8 @@ impl PageWrite for Transaction {
                 .last()
                 .is_none_or(|sp| sp.undo.contains_key(&no));
         if !tracked {
+            // The memo's reference would make the change copy the page.
+            self.memo.get_mut().forget(no);
             let w = self.write.as_ref().ok_or_else(no_writer)?;
             let page = self.page_to_change(w, no)?;
             self.set_dirty(no, Some(page))?;
