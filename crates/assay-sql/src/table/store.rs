@@ -178,7 +178,8 @@ impl TableStore {
                     return Err(duplicate(table));
                 }
             } else {
-                tree.insert(txn, &key, &self.row_buf)?;
+                // A new row id is past every key of the table.
+                tree.insert_past_end(txn, &key, &self.row_buf)?;
             }
             if let Err(e) = self.check_unique(txn, table, row, Some(&key), eval) {
                 tree.delete(txn, &key)?;

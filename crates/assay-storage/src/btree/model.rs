@@ -16,6 +16,10 @@ use crate::page::MemPages;
 #[derive(Debug, Clone)]
 enum Op {
     Insert(Vec<u8>, usize, u8),
+    /// `insert_past_end` of a key just above the model's last key (or of
+    /// the given key, which may be anywhere, when that one gets too long
+    /// or the flag is false).
+    InsertPastEnd(Vec<u8>, usize, u8, bool),
     Delete(Vec<u8>),
     Get(Vec<u8>),
     SeekGe(Vec<u8>, usize),
@@ -41,6 +45,8 @@ fn value_len() -> impl Strategy<Value = usize> {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (key(), value_len(), any::<u8>()).prop_map(|(k, n, b)| Op::Insert(k, n, b)),
+        3 => (key(), value_len(), any::<u8>(), any::<bool>())
+            .prop_map(|(k, n, b, past)| Op::InsertPastEnd(k, n, b, past)),
         3 => key().prop_map(Op::Delete),
         1 => key().prop_map(Op::Get),
         1 => (key(), 0usize..40).prop_map(|(k, n)| Op::SeekGe(k, n)),
@@ -54,6 +60,16 @@ fn cases() -> u32 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(48)
+}
+
+/// A key just above `last`: its last byte raised, or a zero byte added.
+fn key_after(last: &[u8]) -> Vec<u8> {
+    let mut k = last.to_vec();
+    match k.last_mut() {
+        Some(b) if *b < 0xff => *b += 1,
+        _ => k.push(0),
+    }
+    k
 }
 
 fn value(len: usize, byte: u8) -> Vec<u8> {
@@ -101,6 +117,15 @@ fn run(page_size: usize, ops: Vec<Op>) {
             Op::Insert(k, n, b) => {
                 let v = value(n, b);
                 let replaced = t.insert(&mut w, &k, &v).unwrap();
+                assert_eq!(replaced, model.insert(k, v).is_some());
+            }
+            Op::InsertPastEnd(k, n, b, past) => {
+                let k = match model.keys().next_back() {
+                    Some(last) if past && last.len() < 16 => key_after(last),
+                    _ => k,
+                };
+                let v = value(n, b);
+                let replaced = t.insert_past_end(&mut w, &k, &v).unwrap();
                 assert_eq!(replaced, model.insert(k, v).is_some());
             }
             Op::Delete(k) => {

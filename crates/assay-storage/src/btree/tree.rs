@@ -6,12 +6,20 @@
 //! that, for inline values). Writes change the leaf in place when the cell
 //! fits and otherwise hand over to [`balance`](super::balance), which splits
 //! upwards on insert and merges or redistributes upwards on delete.
+//!
+//! An insert whose key the caller knows to be past the last one (a new row
+//! id of a table without a primary key: [`BTree::insert_past_end`]) follows
+//! the right edge instead, comparing one key a level; splits on that edge
+//! leave the old pages full (see `balance.rs`).
+
+use std::cmp::Ordering;
 
 use crate::{corrupt, err, PageNo, PageRead, PageRef, PageWrite, Result, SqlState};
 
 use super::balance;
 use super::node::{
-    self, encode_leaf_cell, Node, NodeMut, ValueRef, KIND_LEAF, MAX_USABLE, MIN_USABLE,
+    self, compare_keys, encode_leaf_cell, Node, NodeMut, ValueRef, KIND_LEAF, MAX_USABLE,
+    MIN_USABLE,
 };
 use super::overflow;
 
@@ -147,6 +155,88 @@ fn interior_step<P: PageRead>(
     })
 }
 
+/// Fills `path` with the right edge of the tree from `root` when `key`
+/// belongs past its last key: not below any interior node's last
+/// separator and above the right-most leaf's last key. Then the leaf's
+/// slot is its length and every level's slot its right-most child, as
+/// [`descend`] would have found them. Returns false (the path is then
+/// partial) as soon as a level shows the key belongs elsewhere.
+fn descend_right_edge<P: PageRead>(
+    p: &P,
+    root: PageNo,
+    key: &[u8],
+    path: &mut Path,
+) -> Result<bool> {
+    path.clear();
+    let usable = p.usable_size();
+    let mut no = root;
+    loop {
+        if no == 0 {
+            return Err(corrupt!("B-tree child pointer is 0"));
+        }
+        // Some(child): go on down; None: a leaf, where the answer is known.
+        let step = p.with_page(no, |page| {
+            let node = Node::new(&page[..usable], no)?;
+            let n = node.len();
+            let last = match n {
+                0 => None,
+                _ => Some(compare_keys(key, node.key(n - 1)?)),
+            };
+            path.push(no, n)?;
+            if node.is_leaf() {
+                return Ok(Err(last.is_none_or(|o| o == Ordering::Greater)));
+            }
+            match last {
+                Some(Ordering::Less) => Ok(Err(false)),
+                _ => Ok(Ok(node.right())),
+            }
+        })?;
+        match step {
+            Ok(child) => no = child,
+            Err(past_end) => return Ok(past_end),
+        }
+    }
+}
+
+/// Refuses a key or value too long for a tree with `usable`-byte pages
+/// (SQLSTATE 54000).
+fn check_sizes(usable: usize, key: &[u8], value: &[u8]) -> Result<()> {
+    let max_key = node::max_key_len(usable);
+    if key.len() > max_key {
+        return Err(err!(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            "index row size {} exceeds maximum {max_key} for index",
+            key.len()
+        )
+        .with_hint("Values larger than a quarter of a page cannot be indexed."));
+    }
+    if value.len() > node::MAX_VALUE_LEN {
+        return Err(err!(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            "row value of {} bytes exceeds the maximum of {} bytes",
+            value.len(),
+            node::MAX_VALUE_LEN
+        ));
+    }
+    Ok(())
+}
+
+/// The leaf cell for `key` and `value`, writing the value's overflow
+/// chain first unless it is `inline`.
+fn leaf_cell<W: PageWrite>(w: &mut W, key: &[u8], value: &[u8], inline: bool) -> Result<Vec<u8>> {
+    let value_ref = if inline {
+        ValueRef::Inline(value)
+    } else {
+        ValueRef::Overflow {
+            len: value.len(),
+            first: overflow::write_chain(w, value)?,
+        }
+    };
+    let mut cell = Vec::with_capacity(node::leaf_cell_size(key.len(), Some(value.len())));
+    encode_leaf_cell(&mut cell, key, value_ref);
+    Ok(cell)
+}
+
 /// One level of [`BTree::get_with`]'s descent.
 enum Step<R> {
     Child(PageNo),
@@ -279,23 +369,7 @@ impl BTree {
         replace: bool,
     ) -> Result<bool> {
         let usable = w.usable_size();
-        let max_key = node::max_key_len(usable);
-        if key.len() > max_key {
-            return Err(err!(
-                SqlState::PROGRAM_LIMIT_EXCEEDED,
-                "index row size {} exceeds maximum {max_key} for index",
-                key.len()
-            )
-            .with_hint("Values larger than a quarter of a page cannot be indexed."));
-        }
-        if value.len() > node::MAX_VALUE_LEN {
-            return Err(err!(
-                SqlState::PROGRAM_LIMIT_EXCEEDED,
-                "row value of {} bytes exceeds the maximum of {} bytes",
-                value.len(),
-                node::MAX_VALUE_LEN
-            ));
-        }
+        check_sizes(usable, key, value)?;
         let mut path = Path::new();
         let (leaf, found) = descend(w, self.root, key, &mut path)?;
         if found && !replace {
@@ -329,18 +403,32 @@ impl BTree {
         } else {
             drop(leaf);
         }
-        let value_ref = if inline {
-            ValueRef::Inline(value)
-        } else {
-            ValueRef::Overflow {
-                len: value.len(),
-                first: overflow::write_chain(w, value)?,
-            }
-        };
-        let mut cell = Vec::with_capacity(node::leaf_cell_size(key.len(), Some(value.len())));
-        encode_leaf_cell(&mut cell, key, value_ref);
+        let cell = leaf_cell(w, key, value, inline)?;
         balance::insert_cell(w, &path, cell)?;
         Ok(found)
+    }
+
+    /// [`BTree::insert`] for a key the caller expects above every key in
+    /// the tree (a new row id): the descent follows the right edge, one
+    /// key comparison a level, instead of searching each node. A key that
+    /// is not past the end takes the ordinary insert, so the result is the
+    /// same either way.
+    pub fn insert_past_end<W: PageWrite>(
+        &self,
+        w: &mut W,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<bool> {
+        let usable = w.usable_size();
+        check_sizes(usable, key, value)?;
+        let mut path = Path::new();
+        if !descend_right_edge(w, self.root, key, &mut path)? {
+            return self.put(w, key, value, true);
+        }
+        let inline = node::value_fits_inline(usable, key.len(), value.len());
+        let cell = leaf_cell(w, key, value, inline)?;
+        balance::insert_cell(w, &path, cell)?;
+        Ok(false)
     }
 
     /// Removes `key`. Returns whether it was present.

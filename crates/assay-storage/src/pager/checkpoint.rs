@@ -5,7 +5,8 @@
 //!
 //! 1. **Backfill.** For every page with frames newer than the last backfill,
 //!    copy its newest frame that is not newer than the oldest active
-//!    snapshot into the database file, then sync the file. A snapshot that
+//!    snapshot into the database file, then sync the file. Pages go in page
+//!    order, runs of consecutive pages as one write. A snapshot that
 //!    reads a page from the file therefore never sees a version newer than
 //!    itself: any page the checkpoint may have changed has a frame the
 //!    snapshot finds in the WAL first.
@@ -25,9 +26,13 @@ use std::sync::Arc;
 
 use super::{Pager, Shared, Synchronous, WalCursor};
 use crate::header::DbHeader;
-use crate::page::{seal_page, verify_page, PageBuf, PageRef};
-use crate::wal::{FrameNo, FRAME_HEADER_SIZE};
+use crate::page::{seal_page, verify_page, PageBuf, PageNo, PageRef};
+use crate::wal::{FrameNo, WalHeader, FRAME_HEADER_SIZE};
 use crate::Result;
+
+/// A checkpoint writes runs of consecutive pages in writes of up to this
+/// many bytes.
+const COPY_BATCH: usize = 1 << 20;
 
 /// What a checkpoint did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,21 +89,7 @@ impl Pager {
             if sync {
                 self.wal.sync()?;
             }
-            for &(page, frame) in &to_copy {
-                let data: PageRef = match self.cache.get(page, frame) {
-                    Some(data) => data,
-                    None => {
-                        let mut buf = PageBuf::zeroed(self.page_size);
-                        let offset = wal_header.frame_offset(frame) + FRAME_HEADER_SIZE as u64;
-                        self.wal.read_exact_at(&mut buf, offset)?;
-                        verify_page(page, &buf)?;
-                        Arc::new(buf)
-                    }
-                };
-                self.db
-                    .write_at(&data, page as u64 * self.page_size as u64)?;
-                self.cache.insert(page, 0, data);
-            }
+            self.backfill(&to_copy, &wal_header)?;
             if sync {
                 self.db.sync()?;
             }
@@ -122,6 +113,102 @@ impl Pager {
             backfilled: st.backfilled,
             restarted: restartable,
         })
+    }
+
+    /// Copies each page's frame in `to_copy` (sorted by page) into the
+    /// database file: a run of consecutive pages goes out as one write of
+    /// up to [`COPY_BATCH`] bytes, gathered in one reused buffer, from the
+    /// cache when the frame is there and else read from the WAL straight
+    /// into its place (consecutive frames in one read).
+    ///
+    /// After each write the cache holds the copied version as the file's
+    /// (frame 0) when it had the frame, and otherwise no file version of
+    /// the page at all: an older one there would be stale once the WAL
+    /// restarts. Versions read from the WAL are not cached, so a large
+    /// checkpoint does not sweep the cache.
+    fn backfill(&self, to_copy: &[(PageNo, FrameNo)], wal_header: &WalHeader) -> Result<()> {
+        let size = self.page_size;
+        let per_batch = (COPY_BATCH / size).max(1);
+        let mut buf = vec![0u8; per_batch * size];
+        let mut cached: Vec<Option<PageRef>> = Vec::with_capacity(per_batch);
+        let mut raw = Vec::new();
+        let mut rest = to_copy;
+        while let Some(&(first, _)) = rest.first() {
+            let run = rest
+                .iter()
+                .enumerate()
+                .take(per_batch)
+                .take_while(|&(i, &(page, _))| page as usize == first as usize + i)
+                .count();
+            let (batch, after) = rest.split_at(run);
+            rest = after;
+            cached.clear();
+            cached.extend(
+                batch
+                    .iter()
+                    .map(|&(page, frame)| self.cache.get(page, frame)),
+            );
+            let mut k = 0;
+            while k < run {
+                if let Some(data) = &cached[k] {
+                    buf[k * size..(k + 1) * size].copy_from_slice(&data[..size]);
+                    k += 1;
+                    continue;
+                }
+                // Uncached pages whose frames follow each other: one read.
+                let frames = (k..run)
+                    .take_while(|&j| {
+                        cached[j].is_none() && batch[j].1 == batch[k].1 + (j - k) as FrameNo
+                    })
+                    .count();
+                self.read_frames(
+                    wal_header,
+                    &batch[k..k + frames],
+                    &mut buf[k * size..(k + frames) * size],
+                    &mut raw,
+                )?;
+                k += frames;
+            }
+            self.db
+                .write_at(&buf[..run * size], first as u64 * size as u64)?;
+            for (&(page, _), data) in batch.iter().zip(cached.drain(..)) {
+                match data {
+                    Some(data) => self.cache.insert(page, 0, data),
+                    None => self.cache.remove(page, 0),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the images of `frames`, consecutive frames of the WAL, into
+    /// `out` one after another, checking each page's checksum; `raw` is
+    /// the reused buffer for the frames as stored.
+    fn read_frames(
+        &self,
+        wal_header: &WalHeader,
+        frames: &[(PageNo, FrameNo)],
+        out: &mut [u8],
+        raw: &mut Vec<u8>,
+    ) -> Result<()> {
+        let size = self.page_size;
+        let Some(&(_, start)) = frames.first() else {
+            return Ok(());
+        };
+        let frame_size = FRAME_HEADER_SIZE + size;
+        raw.resize(frames.len() * frame_size, 0);
+        self.wal
+            .read_exact_at(raw, wal_header.frame_offset(start))?;
+        for ((&(page, _), frame), image) in frames
+            .iter()
+            .zip(raw.chunks_exact(frame_size))
+            .zip(out.chunks_exact_mut(size))
+        {
+            let data = &frame[FRAME_HEADER_SIZE..];
+            verify_page(page, data)?;
+            image.copy_from_slice(data);
+        }
+        Ok(())
     }
 
     /// Records the checkpoint in page 0 of the file and empties the WAL.

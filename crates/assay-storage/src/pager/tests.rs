@@ -618,3 +618,45 @@ fn a_page_spilled_again_is_rewritten_in_its_frame() {
         assert_eq!(get(&txn, no), no as u64 * 10 + 5);
     }
 }
+
+#[test]
+fn a_checkpoint_of_pages_evicted_from_the_cache_copies_them_from_the_wal() {
+    let vfs = MemoryVfs::new();
+    let options = PagerOptions {
+        cache_size: 64 * 4096,
+        autocheckpoint: 0,
+        ..opts()
+    };
+    let pager = Pager::open(&vfs, "db", options.clone()).unwrap();
+    let mut txn = pager.begin(TxnMode::Immediate).unwrap();
+    let pages: Vec<PageNo> = (0..300).map(|_| txn.allocate().unwrap()).collect();
+    for &no in &pages {
+        put(&mut txn, no, no as u64);
+    }
+    txn.commit().unwrap();
+    pager.checkpoint().unwrap();
+    // A reader holds the file version of the first page, so the writer
+    // copies it and the (now stale) file version stays cached; the
+    // writer's first frames leave the 64-page cache as it goes on.
+    let reader = pager.begin(TxnMode::ReadOnly).unwrap();
+    let held = reader.page(pages[0]).unwrap();
+    let mut txn = pager.begin(TxnMode::Immediate).unwrap();
+    for &no in &pages {
+        put(&mut txn, no, no as u64 + 1000);
+    }
+    txn.commit().unwrap();
+    assert_eq!(get_u64(&held, 0), pages[0] as u64);
+    drop((held, reader));
+    let info = pager.checkpoint().unwrap();
+    assert!(info.restarted);
+    assert!(info.pages_copied >= pages.len(), "{info:?}");
+    let check = |pager: &Arc<Pager>| {
+        let txn = pager.begin(TxnMode::ReadOnly).unwrap();
+        for &no in &pages {
+            assert_eq!(get(&txn, no), no as u64 + 1000, "page {no}");
+        }
+    };
+    check(&pager);
+    drop(pager);
+    check(&Pager::open(&vfs, "db", options).unwrap());
+}
