@@ -70,7 +70,6 @@ impl BTree {
             ));
         }
         let usable = w.usable_size();
-        let max_key = node::max_key_len(usable);
         let mut level: Vec<Built> = Vec::new();
         let mut image = vec![0u8; usable];
         let mut leaf = NodeMut::init(&mut image, KIND_LEAF);
@@ -80,22 +79,7 @@ impl BTree {
         let mut count = 0u64;
         for (key, value) in entries {
             let (key, value) = (key.as_ref(), value.as_ref());
-            if key.len() > max_key {
-                return Err(err!(
-                    SqlState::PROGRAM_LIMIT_EXCEEDED,
-                    "index row size {} exceeds maximum {max_key} for index",
-                    key.len()
-                )
-                .with_hint("Values larger than a quarter of a page cannot be indexed."));
-            }
-            if value.len() > node::MAX_VALUE_LEN {
-                return Err(err!(
-                    SqlState::PROGRAM_LIMIT_EXCEEDED,
-                    "row value of {} bytes exceeds the maximum of {} bytes",
-                    value.len(),
-                    node::MAX_VALUE_LEN
-                ));
-            }
+            super::tree::check_sizes(usable, key, value)?;
             if count > 0 && key <= prev.as_slice() {
                 return Err(err!(
                     SqlState::INTERNAL_ERROR,

@@ -200,7 +200,7 @@ fn descend_right_edge<P: PageRead>(
 
 /// Refuses a key or value too long for a tree with `usable`-byte pages
 /// (SQLSTATE 54000).
-fn check_sizes(usable: usize, key: &[u8], value: &[u8]) -> Result<()> {
+pub(super) fn check_sizes(usable: usize, key: &[u8], value: &[u8]) -> Result<()> {
     let max_key = node::max_key_len(usable);
     if key.len() > max_key {
         return Err(err!(

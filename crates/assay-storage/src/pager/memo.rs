@@ -53,7 +53,7 @@ impl ReadMemo {
         if self.sets.is_empty() {
             return None;
         }
-        let set = &self.sets[no as usize % self.sets.len()];
+        let set = &self.sets[set_of(no, self.sets.len())];
         for (way, entry) in set.ways.iter().enumerate() {
             if let Some((n, page)) = entry {
                 if *n == no {
@@ -74,7 +74,7 @@ impl ReadMemo {
             self.resize((self.sets.len() * 4).min(MAX_SETS));
         }
         let set = self.sets.len();
-        let set = &mut self.sets[no as usize % set];
+        let set = &mut self.sets[set_of(no, set)];
         if let Some(way) = set
             .ways
             .iter()
@@ -95,7 +95,7 @@ impl ReadMemo {
             return;
         }
         let sets = self.sets.len();
-        let set = &mut self.sets[no as usize % sets];
+        let set = &mut self.sets[set_of(no, sets)];
         for (way, entry) in set.ways.iter_mut().enumerate() {
             if entry.as_ref().is_some_and(|(n, _)| *n == no) {
                 *entry = None;
@@ -115,13 +115,21 @@ impl ReadMemo {
             let [a, b] = set.ways;
             let (first, second) = if recent == 0 { (b, a) } else { (a, b) };
             for (no, page) in [first, second].into_iter().flatten() {
-                let target = &mut self.sets[no as usize % sets];
+                let target = &mut self.sets[set_of(no, sets)];
                 let way = target.victim.get() as usize;
                 target.ways[way] = Some((no, page));
                 target.victim.set(1 - way as u8);
             }
         }
     }
+}
+
+/// The set holding page `no` among `sets` (a power of two: the set counts
+/// go 16, 64, 256, 512), by a mask rather than a division on the lookup path.
+#[inline]
+fn set_of(no: PageNo, sets: usize) -> usize {
+    debug_assert!(sets.is_power_of_two());
+    no as usize & (sets - 1)
 }
 
 #[cfg(test)]
